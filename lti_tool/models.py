@@ -1,0 +1,235 @@
+"""SQLAlchemy 2 typed models: registrations, keys, launch state, and who launched what.
+
+Table names are singular snake_case. Every row that holds personal data (lti_user) is reached only
+through the platform that sent it, so one platform's users can never be mixed with another's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from lti_tool.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Platform(Base):
+    """A registered LTI platform (LMS), keyed by (issuer, client_id).
+
+    Canvas uses the issuer https://canvas.instructure.com for every cloud instance, so the issuer alone
+    does not identify a council: the client_id (developer key) does.
+    """
+
+    __tablename__ = "platform"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    auth_login_url: Mapped[str] = mapped_column(String(1024))
+    auth_token_url: Mapped[str] = mapped_column(String(1024))
+    key_set_url: Mapped[str] = mapped_column(String(1024))
+    # The platform's JWKS as last fetched, refreshed when a launch names an unknown kid.
+    key_set: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    key_set_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    brand_colour: Mapped[str] = mapped_column(String(7), default="")
+    registered_by: Mapped[str] = mapped_column(String(32), default="manual")  # manual | dynamic
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deployments: Mapped[list[Deployment]] = relationship(
+        back_populates="platform", cascade="all, delete-orphan", order_by="Deployment.id"
+    )
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="platform", cascade="all, delete-orphan", order_by="Subscription.id"
+    )
+
+
+class Deployment(Base):
+    """A deployment of the tool on a platform (LTI Core §3.1.3); Canvas ids look like `12:8865aa05…`."""
+
+    __tablename__ = "deployment"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    platform: Mapped[Platform] = relationship(back_populates="deployments")
+
+
+class Subscription(Base):
+    """A platform's right to launch a toolkit (or all toolkits), optionally for one deployment."""
+
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    deployment_id: Mapped[int | None] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"), default=None)
+    # None means every toolkit, including ones published later.
+    toolkit_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    platform: Mapped[Platform] = relationship(back_populates="subscriptions")
+    deployment: Mapped[Deployment | None] = relationship()
+
+    def active_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class ToolKey(Base):
+    """One of the tool's RSA signing keys. Never in git: generated on first run, rotated by CLI."""
+
+    __tablename__ = "tool_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Published from creation; used for signing from `active_from`; unpublished after `retired_at`.
+    active_from: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class LaunchState(Base):
+    """State and nonce issued at OIDC login, consumed by the launch (LTI Security §5.1.1.2).
+
+    Kept in the shared database (or Redis), never in process memory, so any worker can finish a
+    launch another worker started.
+    """
+
+    __tablename__ = "launch_state"
+
+    state: Mapped[str] = mapped_column(String(128), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class UsedNonce(Base):
+    """An id_token nonce already accepted: a replay with the same nonce is refused."""
+
+    __tablename__ = "used_nonce"
+
+    nonce: Mapped[str] = mapped_column(String(255), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LtiUser(Base):
+    """A person as a platform knows them (`sub`). Name and email are personal data: never logged."""
+
+    __tablename__ = "lti_user"
+    __table_args__ = (UniqueConstraint("platform_id", "sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_launch_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Context(Base):
+    """A course (or, in Moodle, sometimes a course section) on a platform."""
+
+    __tablename__ = "context"
+    __table_args__ = (UniqueConstraint("platform_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    label: Mapped[str] = mapped_column(String(255), default="")
+    # Service endpoints the platform gave in the latest launch (AGS line items, NRPS memberships).
+    lineitems_url: Mapped[str] = mapped_column(String(1024), default="")
+    memberships_url: Mapped[str] = mapped_column(String(1024), default="")
+
+
+class ResourceLink(Base):
+    """A placement of a toolkit part (L1 or L2) in a course."""
+
+    __tablename__ = "resource_link"
+    __table_args__ = (UniqueConstraint("context_id", "link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"))
+    link_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    toolkit_id: Mapped[str] = mapped_column(String(64))
+    part: Mapped[str] = mapped_column(String(2))  # l1 | l2
+    lineitem_url: Mapped[str] = mapped_column(String(1024), default="")
+    ags_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Enrolment(Base):
+    """A user's role in a context as of their latest launch."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("user_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))  # facilitator | learner
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[LtiUser] = relationship()
+    context: Mapped[Context] = relationship()
+
+
+__all__ = [
+    "Base",
+    "Context",
+    "Deployment",
+    "Enrolment",
+    "LaunchState",
+    "LtiUser",
+    "Platform",
+    "ResourceLink",
+    "Subscription",
+    "ToolKey",
+    "UsedNonce",
+]

@@ -1,0 +1,1 @@
+"""Blueprints: one module each, thin (parse the request, call a service, render)."""

@@ -1,0 +1,1 @@
+"""The `swott` command: one entry point that gathers the commands of each package."""

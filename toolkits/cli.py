@@ -1,0 +1,49 @@
+"""`swott toolkit list|validate`: what content authors and operators run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkits.loader import default_root, toolkit_dirs, validate_many
+
+
+@click.group()
+def toolkit() -> None:
+    """List and validate toolkits."""
+
+
+@toolkit.command("list")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Folder of toolkits.")
+def list_toolkits(root: Path | None) -> None:
+    """Show every valid toolkit with its L1 and L2 minutes."""
+    toolkits, problems = validate_many(toolkit_dirs(root or default_root()))
+    if not toolkits:
+        click.echo("No valid toolkits found.")
+    for item in sorted(toolkits, key=lambda t: t.id):
+        click.echo(
+            f"{item.id:32} v{item.version:8} L1 {item.l1.minutes:3} min  L2 {item.l2.minutes:3} min  {item.title}"
+        )
+    if problems:
+        click.echo(f"{len(problems)} problem(s) hide other toolkits: run `swott toolkit validate`.", err=True)
+
+
+@toolkit.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check toolkit folders (default: all) and list every problem as path:line: message."""
+    folders: list[Path] = []
+    for path in paths or (default_root(),):
+        if (path / "toolkit.yaml").is_file() or not path.is_dir():
+            folders.append(path)
+        else:
+            found = toolkit_dirs(path)
+            folders.extend(found or [path])
+    toolkits, problems = validate_many(folders)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(toolkits)} toolkit(s) valid: {', '.join(t.id for t in toolkits)}")

@@ -1,0 +1,134 @@
+"""Reflective models and the Social Work England CPD record: the fields a reflection asks for.
+
+The headings of each model follow DOMAIN.md (Gibbs 1988; Kolb 1984; Schön 1983; Borton 1970 as used by
+Driscoll; Fook & Gardner 2007). The CPD record fields follow Social Work England's CPD guidance: a record
+has a title, a date, a type, a description and why it is relevant, what was learnt, the impact on
+practice and on people who use services, and, for peer reflection, what was learnt from the discussion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Field:
+    """One box on the reflection form."""
+
+    id: str
+    label: str
+    hint: str
+    required: bool = True
+
+
+REFLECTIVE_MODELS: dict[str, tuple[str, tuple[Field, ...]]] = {
+    "gibbs": (
+        "Gibbs' reflective cycle",
+        (
+            Field("description", "Description", "What happened? Keep people anonymous."),
+            Field("feelings", "Feelings", "What were you thinking and feeling?"),
+            Field("evaluation", "Evaluation", "What was good and bad about the experience?"),
+            Field("analysis", "Analysis", "What sense can you make of it, using theory and research?"),
+            Field("conclusion", "Conclusion", "What else could you have done?"),
+            Field("action_plan", "Action plan", "If it arose again, what would you do?"),
+        ),
+    ),
+    "kolb": (
+        "Kolb's experiential learning cycle",
+        (
+            Field("experience", "Concrete experience", "What did you do or see?"),
+            Field("observation", "Reflective observation", "Looking back, what do you notice?"),
+            Field("conceptualisation", "Abstract conceptualisation", "Which ideas explain it?"),
+            Field("experimentation", "Active experimentation", "What will you try next?"),
+        ),
+    ),
+    "schon": (
+        "Schön: reflection in and on action",
+        (
+            Field("in_action", "Reflection in action", "What did you adjust while it happened?"),
+            Field("on_action", "Reflection on action", "Looking back, what do you understand now?"),
+            Field("for_action", "Reflection for action", "What will you carry into future work?"),
+        ),
+    ),
+    "driscoll": (
+        "What? So what? Now what? (Borton, Driscoll)",
+        (
+            Field("what", "What?", "What happened, and what was your part in it?"),
+            Field("so_what", "So what?", "Why does it matter? What does theory or research say?"),
+            Field("now_what", "Now what?", "What will you do differently, and how will you know?"),
+        ),
+    ),
+    "fook": (
+        "Fook's critical reflection",
+        (
+            Field("incident", "The critical incident", "Describe an incident that stayed with you."),
+            Field("assumptions", "Assumptions and values", "What did you assume? Whose values?"),
+            Field("power", "Power", "How was power distributed, and how did you use yours?"),
+            Field("differently", "What to do differently", "What would you change, and why?"),
+        ),
+    ),
+}
+
+CPD_TYPES: tuple[str, ...] = (
+    "Course or training",
+    "Reflective group discussion",
+    "Reading or research",
+    "Supervision",
+    "Other",
+)
+
+
+def cpd_record_fields(peer_reflection: bool) -> tuple[Field, ...]:
+    """The Social Work England CPD record fields, with the peer-reflection field when asked for."""
+    fields: tuple[Field, ...] = (
+        Field("cpd_title", "Title", "A short title for this CPD."),
+        Field("cpd_date", "Date", "When you did it (inside the CPD year)."),
+        Field("cpd_type", "Type of CPD", "For example: course or training, reflective discussion."),
+        Field("cpd_description", "Description and relevance", "What it was and why it matters to you."),
+        Field("cpd_learnt", "What you learnt", "The main things you learnt."),
+        Field(
+            "cpd_impact",
+            "Impact on your practice and on people who use services",
+            "How it changes your practice, and the difference for the people you work with.",
+        ),
+    )
+    if peer_reflection:
+        fields += (
+            Field(
+                "cpd_peer",
+                "Peer reflection",
+                "What you learnt from discussing this with peers.",
+            ),
+        )
+    return fields
+
+
+def reflection_fields(model: str, peer_reflection: bool) -> tuple[Field, ...]:
+    """Every box of a reflection form: the model's headings, then the CPD record fields."""
+    return REFLECTIVE_MODELS[model][1] + cpd_record_fields(peer_reflection)
+
+
+def cpd_year(day: date) -> tuple[date, date]:
+    """The Social Work England registration year holding `day`: 1 December to 30 November."""
+    start_year = day.year if day.month == 12 else day.year - 1
+    return date(start_year, 12, 1), date(start_year + 1, 11, 30)
+
+
+# Social Work England professional standards (2019), the short titles shown beside a toolkit.
+STANDARD_TITLES: dict[str, str] = {
+    "1": "Promote the rights, strengths and wellbeing of people, families and communities",
+    "2": "Establish and maintain the trust and confidence of people",
+    "3": "Be accountable for the quality of my practice and the decisions I make",
+    "4": "Maintain my continuing professional development",
+    "4.1": "Incorporate feedback into practice",
+    "4.2": "Use supervision and support to reflect on practice",
+    "4.3": "Keep practice up to date with research and theory",
+    "4.4": "Keep subject knowledge current",
+    "4.5": "Contribute to an open and creative learning culture",
+    "4.6": "Reflect on my learning and its impact on practice",
+    "4.7": "Record my learning and reflection",
+    "4.8": "Reflect on my values and ethics",
+    "5": "Act safely, respectfully and with professional integrity",
+    "6": "Promote ethical practice and report concerns",
+}

@@ -1,0 +1,182 @@
+"""The toolkit content model: typed, immutable objects both faces (LTI and SCORM) read.
+
+Nothing here knows about files or the web; `toolkits.loader` builds these objects from a toolkit
+folder after validating it, and `toolkits.render` turns their Markdown into safe HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class PageKind(StrEnum):
+    """What an L1 page asks of the learner."""
+
+    PAGE = "page"
+    CHECK = "check"
+    THINKING = "thinking"
+
+
+class QuestionType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+
+
+class CompletionPart(StrEnum):
+    """The parts of L1 a toolkit can require for completion (`l1.completion`)."""
+
+    PAGES = "pages"
+    CHECKS = "checks"
+    REFLECTION = "reflection"
+
+
+class GroupFormat(StrEnum):
+    """The L2 group formats of DOMAIN.md."""
+
+    SWOTT_DEFAULT = "swott-default"
+    ACTION_LEARNING_SET = "action-learning-set"
+    BELLS_THAT_RING = "bells-that-ring"
+
+
+@dataclass(frozen=True)
+class Reference:
+    author: str
+    year: int
+    title: str
+    publisher: str = ""
+
+    def citation(self) -> str:
+        """Author (year) Title. Publisher. — the short form used on catalogue and guide pages."""
+        text = f"{self.author} ({self.year}) {self.title}."
+        return f"{text} {self.publisher}." if self.publisher else text
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: QuestionType
+    prompt: str
+    options: tuple[Option, ...]
+
+    @property
+    def correct_option_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
+
+    def is_correct(self, chosen: frozenset[str] | set[str]) -> bool:
+        """A question is right when exactly the correct options are chosen."""
+        return frozenset(chosen) == self.correct_option_ids
+
+
+@dataclass(frozen=True)
+class ThinkingPrompt:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One L1 page: content, a knowledge check or preliminary thinking."""
+
+    id: str
+    kind: PageKind
+    title: str
+    body: str
+    source: str
+    questions: tuple[Question, ...] = ()
+    prompts: tuple[ThinkingPrompt, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReflectionTemplate:
+    """A reflective model's headings plus the Social Work England CPD record fields."""
+
+    id: str
+    title: str
+    model: str
+    cpd_title: str
+    peer_reflection: bool
+    guidance: str
+    source: str
+
+
+@dataclass(frozen=True)
+class L1Module:
+    minutes: int
+    pass_mark: int
+    retries: bool
+    completion: frozenset[CompletionPart]
+    pages: tuple[Page, ...]
+    reflection: ReflectionTemplate
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for p in self.pages for q in p.questions)
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.id == page_id), None)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    title: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A titled Markdown document: case-study introduction, guide or participant sheet."""
+
+    title: str
+    body: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    title: str
+    body: str
+    prompts: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class L2Session:
+    minutes: int
+    format: GroupFormat
+    agenda: tuple[AgendaItem, ...]
+    introduction: Document
+    stages: tuple[Stage, ...]
+    feedback_prompts: tuple[str, ...]
+    feedforward_prompts: tuple[str, ...]
+    facilitator_guide: Document
+    participant_sheet: Document
+    reflection: ReflectionTemplate
+
+
+@dataclass(frozen=True)
+class Toolkit:
+    id: str
+    title: str
+    theme: str
+    version: str
+    summary: str
+    learning_outcomes: tuple[str, ...]
+    standards: tuple[str, ...]
+    references: tuple[Reference, ...]
+    l1: L1Module
+    l2: L2Session
+    path: str = field(default="", compare=False)
+
+    @property
+    def total_minutes(self) -> int:
+        return self.l1.minutes + self.l2.minutes
