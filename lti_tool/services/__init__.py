@@ -1,0 +1,1 @@
+"""Services: one module per concern, plain Python over the database session (no Flask imports)."""
