@@ -46,8 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["swott.db"] = Database(database_url(settings, instance))
     root = Path(settings.toolkits_dir) if settings.toolkits_dir else None
     catalogue = Catalogue(root)
-    for folder in sorted({p.path.rsplit("/", 1)[0] for p in catalogue.problems}):
-        log.warning("toolkit %s left out of the catalogue: run `swott toolkit validate` to see why", folder)
+    for folder in catalogue.invalid_folders:
+        log.warning("toolkit %s left out of the catalogue: run `swott toolkit validate` to see why", folder.name)
     app.extensions["swott.catalogue"] = catalogue
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
     app.teardown_appcontext(web.close_db_session)

@@ -343,7 +343,7 @@ def _question(c: _Checker, rel: str, item: Any, line: int) -> Question | None:
             feedback = c.get(rel, opt, "feedback", str, what=" (every option needs feedback)")
             if text and feedback:
                 options.append(Option(chr(ord("a") + index), text, correct, feedback))
-        where = raw_options.line
+        where = item.line_of("options")
         right = sum(o.correct for o in options)
         if len(raw_options) < 2:
             c.add(rel, where, "a question needs at least two options")
@@ -688,7 +688,10 @@ class Catalogue:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or default_root()
-        toolkits, self.problems = validate_many(toolkit_dirs(self.root))
+        folders = toolkit_dirs(self.root)
+        toolkits, self.problems = validate_many(folders)
+        valid = {Path(t.path).resolve() for t in toolkits}
+        self.invalid_folders = [f for f in folders if f.resolve() not in valid]
         self._by_id = {t.id: t for t in sorted(toolkits, key=lambda t: t.title)}
 
     def __iter__(self) -> Iterator[Toolkit]:
