@@ -233,3 +233,62 @@ __all__ = [
     "ToolKey",
     "UsedNonce",
 ]
+
+
+class Attempt(Base):
+    """A learner's L1 progress for one resource link: where they are, what they answered and noted.
+
+    Keyed by (user, resource link): the user row belongs to one platform and the link to one of that
+    platform's courses, so an attempt is never reachable from another platform or another learner.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (UniqueConstraint("user_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
+    toolkit_id: Mapped[str] = mapped_column(String(64))
+    current_page: Mapped[str] = mapped_column(String(64), default="")
+    pages_viewed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Question id -> the option ids last chosen; and how many times each question was answered.
+    answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    answer_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Thinking prompt id -> the learner's private note (personal data: never logged).
+    notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")  # in_progress | completed
+    score_percent: Mapped[float | None] = mapped_column(default=None)
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # True once a FullyGraded score was queued: later scores must stay FullyGraded (Moodle blanks
+    # the grade on anything else).
+    graded: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class Reflection(Base):
+    """A learner's CPD reflection for one resource link: a draft until submitted.
+
+    `version` grows by one on every save; a save naming an older version is refused (optimistic
+    concurrency), so two tabs never silently overwrite each other.
+    """
+
+    __tablename__ = "reflection"
+    __table_args__ = (UniqueConstraint("user_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
+    toolkit_id: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(32))
+    # Field id -> text (personal data: never logged).
+    fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | submitted
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+__all__ += ["Attempt", "Reflection"]
