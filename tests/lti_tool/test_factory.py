@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from lti_tool import create_app
 from lti_tool.settings import ConfigurationError, load_settings
@@ -88,12 +89,12 @@ def test_catalogue_lists_toolkits_with_minutes_and_standards(client: FlaskClient
     assert toolkits, "the shipped toolkits should load"
     page = client.get("/").get_data(as_text=True)
     for toolkit in toolkits:
-        assert toolkit.title in page
+        assert str(escape(toolkit.title)) in page
         assert f"about {toolkit.l1.minutes} minutes" in page
     detail = client.get(f"/toolkits/{toolkits[0].id}").get_data(as_text=True)
-    assert toolkits[0].learning_outcomes[0] in detail
+    assert str(escape(toolkits[0].learning_outcomes[0])) in detail
     assert "Social Work England professional standards" in detail
-    assert toolkits[0].references[0].title in detail
+    assert str(escape(toolkits[0].references[0].title)) in detail
 
 
 def test_unknown_page_is_a_plain_404_without_traceback(client: FlaskClient) -> None:
