@@ -1,0 +1,326 @@
+"""L1 progress: the attempt of one learner on one resource link, its completion, score and passback.
+
+Plain Python over SQLAlchemy (no Flask), so the rules can be tested without a request.
+
+The rules come from the toolkit (`toolkit.yaml`, `l1:`):
+- completion (`l1.completion`, default every part): every page viewed, every knowledge-check question
+  answered, the reflection submitted;
+- score: the knowledge-check percentage, right questions over all questions, where a question is right
+  when exactly its correct options are chosen (`Question.is_correct`); with `l1.retries` a learner
+  may answer again and the latest answer counts; `l1.pass_mark` says whether that percentage passes.
+
+Every change that moves the learner on writes a score record to the outbox *in the same transaction*
+(AGS 2.0 §3.4, Score publish service), so a committed step is never without its score:
+- the first page viewed: `Started` / `NotReady`;
+- later progress while working: `InProgress` / `Pending`, with no `scoreGiven`;
+- completion, and any later change of score: `Completed` / `FullyGraded` with `scoreGiven` and
+  `scoreMaximum` (always sent: Moodle reads a missing maximum as 1).
+After a FullyGraded score nothing else is ever queued for the attempt but FullyGraded scores, because
+Moodle blanks the grade when it receives any other gradingProgress.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.errors import BadRequest, NotFound
+from lti_tool.models import Attempt, Reflection, ResourceLink, utcnow
+from toolkits.model import CompletionPart, PageKind, Question, QuestionType, Toolkit
+
+REFLECTION_STEP = "reflection"
+SCORE_MAXIMUM = 100.0
+
+STARTED = ("Started", "NotReady")
+IN_PROGRESS = ("InProgress", "Pending")
+COMPLETED = ("Completed", "FullyGraded")
+
+
+class EnqueueScore(Protocol):
+    """The outbox's `enqueue_score`: writes a score record in the caller's transaction."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        resource_link_id: int,
+        user_id: int,
+        score_given: float | None,
+        score_maximum: float,
+        activity_progress: str,
+        grading_progress: str,
+        comment: str = "",
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a learner is in L1, for the progress indicator."""
+
+    number: int
+    total: int
+    minutes_left: int
+
+    def describe(self) -> str:
+        """'Page 3 of 10 — about 40 minutes left', the indicator's sentence."""
+        if self.minutes_left <= 0:
+            left = "nearly done"
+        elif self.minutes_left < 5:
+            left = "less than 5 minutes left"
+        else:
+            left = f"about {self.minutes_left} minutes left"
+        return f"Page {self.number} of {self.total} — {left}"
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        """Right questions over all questions; 100 when L1 has no questions (nothing to get wrong)."""
+        return round(100.0 * self.right / self.total, 2) if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What the learner chose for one question and whether it was right."""
+
+    question: Question
+    chosen: frozenset[str]
+    correct: bool
+    can_retry: bool
+
+
+def steps(toolkit: Toolkit) -> tuple[str, ...]:
+    """The steps of L1 in order: each page, then the reflection."""
+    return (*(p.id for p in toolkit.l1.pages), REFLECTION_STEP)
+
+
+def step_title(toolkit: Toolkit, step: str) -> str:
+    if step == REFLECTION_STEP:
+        return toolkit.l1.reflection.title
+    page = toolkit.l1.page(step)
+    return page.title if page is not None else step
+
+
+def find_attempt(session: Session, *, user_id: int, resource_link_id: int) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.resource_link_id == resource_link_id)
+    )
+
+
+def open_attempt(session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
+    """The learner's attempt on this link, created (not yet started) on first use."""
+    attempt = find_attempt(session, user_id=user_id, resource_link_id=link.id)
+    if attempt is None:
+        attempt = Attempt(
+            user_id=user_id,
+            resource_link_id=link.id,
+            toolkit_id=toolkit.id,
+            current_page="",
+            pages_viewed=[],
+            answers={},
+            answer_counts={},
+            notes={},
+        )
+        session.add(attempt)
+        session.flush()
+    return attempt
+
+
+def resume_step(attempt: Attempt, toolkit: Toolkit) -> str:
+    """The step the learner stopped on; the first step for a new attempt (or a page since removed)."""
+    all_steps = steps(toolkit)
+    return attempt.current_page if attempt.current_page in all_steps else all_steps[0]
+
+
+def position(attempt: Attempt, toolkit: Toolkit, step: str) -> Position:
+    """Page n of N, and the minutes left, shared out evenly over the steps from this one on."""
+    all_steps = steps(toolkit)
+    index = all_steps.index(step) if step in all_steps else 0
+    remaining = len(all_steps) - index
+    minutes = toolkit.l1.minutes * remaining / len(all_steps)
+    # Round up to a multiple of 5 beyond 10 minutes: a precise-looking "37 minutes" promises too much.
+    rounded = math.ceil(minutes) if minutes <= 10 else 5 * math.ceil(minutes / 5)
+    return Position(index + 1, len(all_steps), rounded)
+
+
+def reflection_submitted(session: Session, attempt: Attempt) -> bool:
+    status = session.scalar(
+        select(Reflection.status).where(
+            Reflection.user_id == attempt.user_id, Reflection.resource_link_id == attempt.resource_link_id
+        )
+    )
+    return status == "submitted"
+
+
+def score(attempt: Attempt, toolkit: Toolkit) -> Score:
+    questions = toolkit.l1.questions
+    right = sum(1 for q in questions if q.id in attempt.answers and q.is_correct(set(attempt.answers[q.id])))
+    return Score(right, len(questions))
+
+
+def outstanding(attempt: Attempt, toolkit: Toolkit, submitted: bool) -> list[str]:
+    """What is left before L1 counts as complete, in plain sentences (empty when complete)."""
+    parts = toolkit.l1.completion
+    left: list[str] = []
+    if CompletionPart.PAGES in parts:
+        unseen = [p for p in toolkit.l1.pages if p.id not in attempt.pages_viewed]
+        if unseen:
+            left.append(f"view {len(unseen)} more page{'s' if len(unseen) != 1 else ''}")
+    if CompletionPart.CHECKS in parts:
+        unanswered = [q for q in toolkit.l1.questions if q.id not in attempt.answers]
+        if unanswered:
+            left.append(f"answer {len(unanswered)} more question{'s' if len(unanswered) != 1 else ''}")
+    if CompletionPart.REFLECTION in parts and not submitted:
+        left.append("submit your reflection")
+    return left
+
+
+def percent_done(attempt: Attempt, toolkit: Toolkit, submitted: bool) -> int:
+    """How far through the completion rule the learner is, for the facilitator's roster."""
+    parts = toolkit.l1.completion
+    done = total = 0
+    if CompletionPart.PAGES in parts:
+        total += len(toolkit.l1.pages)
+        done += sum(1 for p in toolkit.l1.pages if p.id in attempt.pages_viewed)
+    if CompletionPart.CHECKS in parts:
+        total += len(toolkit.l1.questions)
+        done += sum(1 for q in toolkit.l1.questions if q.id in attempt.answers)
+    if CompletionPart.REFLECTION in parts:
+        total += 1
+        done += int(submitted)
+    return 100 if total == 0 else math.floor(100 * done / total)
+
+
+def view_step(
+    session: Session, attempt: Attempt, toolkit: Toolkit, step: str, enqueue: EnqueueScore | None = None
+) -> None:
+    """Record that the learner is on `step`: resume point, pages viewed, and the score it implies."""
+    if step not in steps(toolkit):
+        raise NotFound("There is no such page in this module.", reason="unknown_page")
+    first_ever = not attempt.pages_viewed
+    attempt.current_page = step
+    if step in attempt.pages_viewed:
+        return
+    attempt.pages_viewed = [*attempt.pages_viewed, step]
+    _progress_changed(session, attempt, toolkit, started=first_ever, enqueue=enqueue)
+
+
+def answer_question(
+    session: Session,
+    attempt: Attempt,
+    toolkit: Toolkit,
+    question_id: str,
+    chosen: set[str] | frozenset[str],
+    enqueue: EnqueueScore | None = None,
+) -> AnswerOutcome:
+    """Record an answer (the latest counts when retries are allowed) and report whether it is right."""
+    question = next((q for q in toolkit.l1.questions if q.id == question_id), None)
+    if question is None:
+        raise NotFound("There is no such question in this module.", reason="unknown_question")
+    valid = {o.id for o in question.options}
+    chosen = frozenset(chosen)
+    if not chosen:
+        raise BadRequest("Choose an answer before checking it.", reason="no_answer")
+    if not chosen <= valid or (question.type is QuestionType.SINGLE and len(chosen) != 1):
+        raise BadRequest("That answer is not one of the options.", reason="bad_answer")
+    if question.id in attempt.answers and not toolkit.l1.retries:
+        raise BadRequest(
+            "You have already answered this question, and this module does not allow changing answers.",
+            reason="no_retries",
+        )
+    attempt.answers = {**attempt.answers, question.id: sorted(chosen)}
+    attempt.answer_counts = {**attempt.answer_counts, question.id: attempt.answer_counts.get(question.id, 0) + 1}
+    _progress_changed(session, attempt, toolkit, started=not attempt.pages_viewed, enqueue=enqueue)
+    return AnswerOutcome(question, chosen, question.is_correct(chosen), toolkit.l1.retries)
+
+
+def last_answer(attempt: Attempt, toolkit: Toolkit, question_id: str) -> AnswerOutcome | None:
+    question = next((q for q in toolkit.l1.questions if q.id == question_id), None)
+    if question is None or question_id not in attempt.answers:
+        return None
+    chosen = frozenset(attempt.answers[question_id])
+    return AnswerOutcome(question, chosen, question.is_correct(chosen), toolkit.l1.retries)
+
+
+def save_notes(attempt: Attempt, toolkit: Toolkit, page_id: str, notes: dict[str, str]) -> None:
+    """Keep the learner's thinking notes for a page's prompts (unknown prompt ids are ignored)."""
+    page = toolkit.l1.page(page_id)
+    if page is None or page.kind is not PageKind.THINKING:
+        raise NotFound("There is no thinking page with that name.", reason="unknown_page")
+    known = {p.id for p in page.prompts}
+    updated = dict(attempt.notes)
+    for prompt_id, text in notes.items():
+        if prompt_id in known:
+            updated[prompt_id] = text
+    attempt.notes = updated
+
+
+def reflection_was_submitted(
+    session: Session, attempt: Attempt, toolkit: Toolkit, enqueue: EnqueueScore | None = None
+) -> None:
+    """Called by the reflection service in the transaction that submits the reflection."""
+    _progress_changed(session, attempt, toolkit, started=not attempt.pages_viewed, enqueue=enqueue)
+
+
+def _progress_changed(
+    session: Session, attempt: Attempt, toolkit: Toolkit, *, started: bool, enqueue: EnqueueScore | None
+) -> None:
+    send = enqueue or _outbox_enqueue()
+    submitted = reflection_submitted(session, attempt)
+    result = score(attempt, toolkit)
+    if not outstanding(attempt, toolkit, submitted):
+        changed = attempt.status != "completed" or attempt.score_percent != result.percent
+        attempt.status = "completed"
+        attempt.completed_at = attempt.completed_at or utcnow()
+        attempt.score_percent = result.percent
+        attempt.passed = result.percent >= toolkit.l1.pass_mark
+        if changed:
+            verdict = "passed" if attempt.passed else "not yet passed"
+            comment = (
+                f"Knowledge checks {result.right} of {result.total} right; "
+                f"pass mark {toolkit.l1.pass_mark}%: {verdict}."
+            )
+            _enqueue(session, send, attempt, COMPLETED, result.percent, comment)
+        attempt.graded = True
+        return
+    if attempt.graded:
+        # Moodle blanks a grade on any score that is not FullyGraded: once graded, stay silent.
+        return
+    _enqueue(session, send, attempt, STARTED if started else IN_PROGRESS, None, "")
+
+
+def _outbox_enqueue() -> EnqueueScore:
+    # TEMPORARY until lti_tool.services.outbox lands (grades engineer); then a plain import.
+    module = importlib.import_module("lti_tool.services.outbox")
+    send: EnqueueScore = module.enqueue_score
+    return send
+
+
+def _enqueue(
+    session: Session,
+    send: EnqueueScore,
+    attempt: Attempt,
+    progress: tuple[str, str],
+    score_given: float | None,
+    comment: str,
+) -> None:
+    session.flush()
+    send(
+        session,
+        resource_link_id=attempt.resource_link_id,
+        user_id=attempt.user_id,
+        score_given=score_given,
+        score_maximum=SCORE_MAXIMUM,
+        activity_progress=progress[0],
+        grading_progress=progress[1],
+        comment=comment,
+    )

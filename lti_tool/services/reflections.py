@@ -1,0 +1,261 @@
+"""CPD reflections: drafts, submission, optimistic concurrency, and a warning about identifying details.
+
+Plain Python over SQLAlchemy (no Flask). The form's boxes are the toolkit's reflective model plus the
+Social Work England CPD record fields (`toolkits.cpd.reflection_fields`).
+
+Concurrency: every save names the version it was based on; the row is updated only if that is still the
+stored version (`UPDATE … WHERE version = :seen`), so of two tabs editing the same reflection the second
+save gets a `Conflict` and nothing is overwritten, even when both saves race.
+
+Identifying details: reflections must not identify the people social workers work with (Social Work
+England CPD guidance; DOMAIN.md). `identifying_details` looks for a title and surname, a date of birth or
+full date, an NHS-style or case-style number, and a postcode, and the editor shows a warning. It never
+blocks a save: a false alarm must not cost a learner their work, and the learner is the judge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lti_tool.errors import BadRequest, Conflict
+from lti_tool.models import Reflection, ResourceLink, utcnow
+from lti_tool.services import progress
+from toolkits.cpd import Field, reflection_fields
+from toolkits.model import Toolkit
+
+MAX_FIELD_CHARS = 20_000
+DATE_FIELD = "cpd_date"
+
+CONFLICT_MESSAGE = (
+    "This reflection was changed in another tab or window after you opened it, so your last change "
+    "was not saved and nothing was overwritten."
+)
+CONFLICT_ADVICE = "Copy anything you want to keep, then reload the page to see the latest version."
+
+
+class ReflectionIncomplete(BadRequest):
+    """A submission with required boxes left empty; `missing` names them for the error summary."""
+
+    def __init__(self, missing: list[Field], invalid_date: bool = False) -> None:
+        super().__init__("Some boxes need filling in before you can submit.", reason="reflection_incomplete")
+        self.missing = missing
+        self.invalid_date = invalid_date
+
+
+def form_fields(toolkit: Toolkit) -> tuple[Field, ...]:
+    template = toolkit.l1.reflection
+    return reflection_fields(template.model, template.peer_reflection)
+
+
+def find_reflection(session: Session, *, user_id: int, resource_link_id: int) -> Reflection | None:
+    return session.scalar(
+        select(Reflection).where(Reflection.user_id == user_id, Reflection.resource_link_id == resource_link_id)
+    )
+
+
+def clean_values(toolkit: Toolkit, values: dict[str, str]) -> dict[str, str]:
+    """Only the form's own boxes, each within the size limit (longer text is refused, not cut)."""
+    cleaned: dict[str, str] = {}
+    for field in form_fields(toolkit):
+        text = values.get(field.id, "")
+        if len(text) > MAX_FIELD_CHARS:
+            raise BadRequest(f"“{field.label}” is too long to save.", reason="reflection_too_long")
+        cleaned[field.id] = text.replace("\r\n", "\n")
+    return cleaned
+
+
+def save_draft(
+    session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit, values: dict[str, str], version: int
+) -> Reflection:
+    """Save a draft based on `version` (0 for a new reflection); a stale version raises `Conflict`."""
+    return _write(session, user_id=user_id, link=link, toolkit=toolkit, values=values, version=version, submit=False)
+
+
+def submit(
+    session: Session,
+    *,
+    user_id: int,
+    link: ResourceLink,
+    toolkit: Toolkit,
+    values: dict[str, str],
+    version: int,
+    enqueue: progress.EnqueueScore | None = None,
+) -> Reflection:
+    """Submit the reflection: every required box filled, a real date; then L1 progress moves on."""
+    cleaned = clean_values(toolkit, values)
+    missing = [f for f in form_fields(toolkit) if f.required and not cleaned.get(f.id, "").strip()]
+    invalid_date = bool(cleaned.get(DATE_FIELD, "").strip()) and _parse_date(cleaned[DATE_FIELD]) is None
+    if missing or invalid_date:
+        raise ReflectionIncomplete(missing, invalid_date)
+    reflection = _write(
+        session, user_id=user_id, link=link, toolkit=toolkit, values=cleaned, version=version, submit=True
+    )
+    attempt = progress.open_attempt(session, user_id=user_id, link=link, toolkit=toolkit)
+    progress.reflection_was_submitted(session, attempt, toolkit, enqueue=enqueue)
+    return reflection
+
+
+def _write(
+    session: Session,
+    *,
+    user_id: int,
+    link: ResourceLink,
+    toolkit: Toolkit,
+    values: dict[str, str],
+    version: int,
+    submit: bool,
+) -> Reflection:
+    cleaned = clean_values(toolkit, values)
+    existing = find_reflection(session, user_id=user_id, resource_link_id=link.id)
+    now = utcnow()
+    if existing is None:
+        if version != 0:
+            raise Conflict(CONFLICT_MESSAGE, reason="reflection_conflict", advice=CONFLICT_ADVICE)
+        reflection = Reflection(
+            user_id=user_id,
+            resource_link_id=link.id,
+            toolkit_id=toolkit.id,
+            model=toolkit.l1.reflection.model,
+            fields=cleaned,
+            status="submitted" if submit else "draft",
+            version=1,
+            submitted_at=now if submit else None,
+        )
+        try:
+            with session.begin_nested():
+                session.add(reflection)
+        except IntegrityError:
+            # Another tab created it between our read and our insert.
+            raise Conflict(CONFLICT_MESSAGE, reason="reflection_conflict", advice=CONFLICT_ADVICE) from None
+        return reflection
+    if existing.status == "submitted":
+        raise Conflict(
+            "This reflection has already been submitted, so it can no longer be changed here.",
+            reason="reflection_submitted",
+            advice="Reload the page to see the submitted reflection.",
+        )
+    changes: dict[str, object] = {"fields": cleaned, "version": version + 1, "updated_at": now}
+    if submit:
+        changes.update(status="submitted", submitted_at=now)
+    result = session.execute(
+        update(Reflection)
+        .where(Reflection.id == existing.id, Reflection.version == version, Reflection.status == "draft")
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict(CONFLICT_MESSAGE, reason="reflection_conflict", advice=CONFLICT_ADVICE)
+    session.refresh(existing)
+    return existing
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+# --- Identifying details ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something in a box that may identify a person who uses services."""
+
+    field_id: str
+    kind: str
+    text: str
+
+    @property
+    def message(self) -> str:
+        return KIND_MESSAGES[self.kind].format(text=self.text)
+
+
+KIND_MESSAGES = {
+    "name": "“{text}” looks like a title and surname.",
+    "date_of_birth": "“{text}” looks like a date of birth.",
+    "date": "“{text}” is a full date, which could be a date of birth.",
+    "nhs_number": "“{text}” looks like an NHS number.",
+    "case_number": "“{text}” looks like a case or reference number.",
+    "postcode": "“{text}” looks like a postcode.",
+}
+
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master|Mister|Madam)"
+# A title followed by a capitalised word ("Mrs Khan", "Mr. O'Neill", "Dr Smith-Jones"); "Mr and Mrs"
+# or "Ms X" (an initial only) are not enough to identify anyone.
+_NAME = re.compile(rf"\b{_TITLE}\.?\s+(?!and\b|or\b)[A-Z][a-z]*['’-]?[A-Za-z]+(?:-[A-Z][a-z]+)?")
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATE = (
+    r"(?:\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}\b"
+    rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b)"
+)
+_DOB = re.compile(rf"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\s*:?\s*{_DATE}", re.I)
+_ANY_DATE = re.compile(_DATE, re.I)
+_NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
+_CASE = re.compile(
+    r"\b(?:case|ref(?:erence)?|client|person|child|file|id|mosaic|lcs|eclipse|liquidlogic)\s*"
+    r"(?:no\.?|number|num|#|id|ref)?\s*:?\s*#?([A-Z]{0,4}[-/]?\d{4,}[A-Z0-9/-]*)\b",
+    re.I,
+)
+_LONG_NUMBER = re.compile(r"\b[A-Z]{0,3}\d{6,}\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+
+
+def is_nhs_number(digits: str) -> bool:
+    """The NHS number check digit (modulus 11), so ordinary 10-digit numbers warn as case numbers."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def identifying_details(values: dict[str, str]) -> list[Finding]:
+    """Details in the boxes that may identify a person who uses services (the date box is skipped)."""
+    findings: list[Finding] = []
+    for field_id, text in values.items():
+        if field_id == DATE_FIELD or not text:
+            continue
+        findings.extend(_scan(field_id, text))
+    return findings
+
+
+def _scan(field_id: str, text: str) -> list[Finding]:
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        if any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(Finding(field_id, kind, text[start:end].strip()))
+
+    for match in _NAME.finditer(text):
+        add("name", match.start(), match.end())
+    for match in _DOB.finditer(text):
+        add("date_of_birth", match.start(), match.end())
+    for match in _ANY_DATE.finditer(text):
+        add("date", match.start(), match.end())
+    for match in _NHS.finditer(text):
+        if is_nhs_number(re.sub(r"\D", "", match.group())):
+            add("nhs_number", match.start(), match.end())
+    for match in _CASE.finditer(text):
+        add("case_number", match.start(), match.end())
+    for match in _LONG_NUMBER.finditer(text):
+        add("case_number", match.start(), match.end())
+    for match in _POSTCODE.finditer(text):
+        add("postcode", match.start(), match.end())
+    return sorted(found, key=lambda f: text.find(f.text))

@@ -1,0 +1,111 @@
+"""Factories for L1 player tests: platforms, learners, courses and links as real rows.
+
+One factory per model (house style); `Learner` bundles the rows one launch would have created.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lti_tool import migrate
+from lti_tool.db import Database
+from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink
+from toolkits import Toolkit, load_toolkit
+
+FIXTURE_TOOLKITS = Path(__file__).resolve().parent / "fixtures" / "toolkits"
+_ids = itertools.count(1)
+
+
+def mini_toolkit() -> Toolkit:
+    """Three pages (intro, a check with two questions, thinking) and a Gibbs reflection; pass mark 50."""
+    return load_toolkit(FIXTURE_TOOLKITS / "mini")
+
+
+def make_platform(session: Session, *, issuer: str = "", brand_colour: str = "") -> Platform:
+    n = next(_ids)
+    platform = Platform(
+        issuer=issuer or f"https://lms{n}.example.org",
+        client_id=f"client-{n}",
+        name=f"Council {n}",
+        auth_login_url="https://lms.example.org/auth",
+        auth_token_url="https://lms.example.org/token",
+        key_set_url="https://lms.example.org/jwks",
+        brand_colour=brand_colour,
+    )
+    session.add(platform)
+    session.flush()
+    return platform
+
+
+def make_context(session: Session, platform: Platform) -> Context:
+    context = Context(platform_id=platform.id, context_id=f"course-{next(_ids)}", title="Team CPD")
+    session.add(context)
+    session.flush()
+    return context
+
+
+def make_link(session: Session, context: Context, *, toolkit_id: str = "mini", part: str = "l1") -> ResourceLink:
+    link = ResourceLink(
+        context_id=context.id, link_id=f"link-{next(_ids)}", title="L1", toolkit_id=toolkit_id, part=part
+    )
+    session.add(link)
+    session.flush()
+    return link
+
+
+def make_user(session: Session, platform: Platform, context: Context, *, role: str = "learner") -> LtiUser:
+    n = next(_ids)
+    user = LtiUser(platform_id=platform.id, sub=f"user-{n}", name=f"Learner {n}", email=f"l{n}@example.org")
+    session.add(user)
+    session.flush()
+    session.add(Enrolment(user_id=user.id, context_id=context.id, role=role))
+    session.flush()
+    return user
+
+
+@dataclass
+class Learner:
+    platform: Platform
+    context: Context
+    link: ResourceLink
+    user: LtiUser
+
+
+def make_learner(session: Session, *, link: ResourceLink | None = None, role: str = "learner") -> Learner:
+    """A learner with their own platform and course, or joining the course of `link`."""
+    if link is None:
+        platform = make_platform(session)
+        context = make_context(session, platform)
+        link = make_link(session, context)
+    else:
+        context = session.get_one(Context, link.context_id)
+        platform = session.get_one(Platform, context.platform_id)
+    user = make_user(session, platform, context, role=role)
+    return Learner(platform, context, link, user)
+
+
+@dataclass
+class RecordingOutbox:
+    """Stands in for `outbox.enqueue_score` in pure service tests: keeps what would be queued."""
+
+    scores: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, session: Session, **score: Any) -> None:
+        assert session.in_transaction(), "scores must be queued inside the progress transaction"
+        self.scores.append(score)
+
+    @property
+    def progress(self) -> list[tuple[str, str]]:
+        return [(s["activity_progress"], s["grading_progress"]) for s in self.scores]
+
+
+def migrated_database(tmp_path: Path) -> Database:
+    """A fresh SQLite database at migration head (the schema users get, not `create_all`)."""
+    url = f"sqlite:///{tmp_path / 'l1.sqlite3'}"
+    migrate.upgrade(url)
+    return Database(url)
