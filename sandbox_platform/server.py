@@ -1,0 +1,102 @@
+"""Serve a WSGI app with Werkzeug in a background thread, stoppable and restartable on the same port.
+
+Tests use it to run the sandbox platform (and the tool) over real HTTP, and to take the platform
+"down" (connection refused) and bring it back with the same state: the app object survives `stop()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+log = logging.getLogger(__name__)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Log method, path and status only: query strings carry tokens and hints (no personal data in logs)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = self.path.split("?", 1)[0]
+        log.debug("%s %s %s", self.command, path, code)
+
+
+class SandboxServer:
+    """One WSGI app on `host:port` (port 0 picks a free port on first start).
+
+    With `config` instead of `app`, builds a sandbox platform whose base URL is the bound address,
+    so its issuer is right even on a free port: `SandboxServer(config={"nrps_page_size": 2})`.
+    """
+
+    def __init__(
+        self,
+        app: Any = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._config = config
+        self.app = app
+        if app is None:
+            # Bind first so the platform's issuer can name the real port.
+            self._bind()
+            from sandbox_platform import create_app
+
+            self.app = create_app({**(config or {}), "base_url": self.url})
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def platform(self) -> Any:
+        from sandbox_platform import get_platform
+
+        return get_platform(self.app)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _bind(self) -> None:
+        server = make_server(self.host, self.port, self._dispatch, threaded=True, request_handler=QuietRequestHandler)
+        self.port = server.server_port
+        self._server = server
+
+    def _dispatch(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+    def start(self) -> SandboxServer:
+        """Serve (again) on the same port; the app and its state are kept."""
+        if self.running:
+            return self
+        if self._server is None:
+            self._bind()
+        assert self._server is not None
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"sandbox:{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port; connections are refused until `start()`."""
+        if self._server is not None:
+            if self.running:
+                self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

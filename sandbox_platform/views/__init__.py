@@ -1,0 +1,1 @@
+"""The sandbox platform's blueprints: thin views over `Platform`."""
