@@ -1,0 +1,248 @@
+"""`swott package --check ZIP`: is this zip a package an LMS will import and run?
+
+Two layers, both needed:
+1. XSD validity against the edition's own schema set (SCORM) or the cmi5 course structure schema.
+2. The rules the schemas let through, each reported with its own plain message (SCORM 2004 CAM 3rd/4th
+   edition section numbers in brackets):
+   - a resource without `adlcp:scormtype` / `adlcp:scormType` (CAM 3.4.1.16: required by ADL);
+   - the attribute in the other edition's case (`scormType` in 1.2, `scormtype` in 2004); XML
+     attribute names are case-sensitive, and an LMS then sees no SCO at all;
+   - a dangling `identifierref` on an item or dependency, or a `default` organization that does not
+     exist (CAM 3.4.1.8, 3.4.1.10);
+   - `schemaversion` that is not the edition's (`1.2`, `2004 3rd Edition`, `2004 4th Edition`);
+   - `adlcp:masteryscore` outside 0-100 (SCORM 1.2 CAM 2.3.5.2.1), `minNormalizedMeasure` outside -1..1;
+   - a file listed in the manifest but absent from the zip, or present in the zip but listed nowhere;
+   - the edition's schema files missing from the zip root.
+For cmi5: AU ids must be absolute IRIs, unique; relative AU urls must exist in the zip (spec 14.1).
+For the html export: every local link and image must point at a file in the zip.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from scorm_packager import xsd
+from scorm_packager.editions import (
+    NS_CMI5,
+    NS_IMSSS,
+    SCORM12,
+    SCORM2004_3,
+    SCORM2004_4,
+    ScormEdition,
+    schema_set,
+)
+
+MANIFEST = "imsmanifest.xml"
+CMI5_XML = "cmi5.xml"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class _Report:
+    zip_name: str
+    problems: list[Problem]
+
+    def add(self, member: str, line: int | None, message: str) -> None:
+        self.problems.append(Problem(f"{self.zip_name}/{member}", line or 0, message))
+
+
+def _parse(report: _Report, member: str, data: bytes) -> etree._Element | None:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        report.add(member, error.lineno, f"not well-formed XML: {error.msg}")
+        return None
+
+
+def _xsd(report: _Report, member: str, schema: etree.XMLSchema, root: etree._Element) -> None:
+    if schema.validate(root):
+        return
+    for entry in schema.error_log:
+        message = re.sub(r"\{[^}]*\}", "", entry.message)  # namespaces make messages unreadable
+        report.add(member, entry.line, f"schema: {message}")
+
+
+def _edition(report: _Report, root: etree._Element) -> ScormEdition | None:
+    ns = etree.QName(root).namespace
+    version_el = root.find(f"{{{ns}}}metadata/{{{ns}}}schemaversion")
+    version = (version_el.text or "").strip() if version_el is not None else ""
+    if ns == SCORM12.ns_cp:
+        edition = SCORM12
+    elif ns == SCORM2004_4.ns_cp:
+        edition = {SCORM2004_3.schemaversion: SCORM2004_3}.get(version, SCORM2004_4)
+    else:
+        report.add(MANIFEST, root.sourceline, f"the root element's namespace {ns!r} is not SCORM 1.2 or 2004")
+        return None
+    allowed = {SCORM12.schemaversion} if edition is SCORM12 else {SCORM2004_3.schemaversion, SCORM2004_4.schemaversion}
+    if version not in allowed:
+        line = version_el.sourceline if version_el is not None else root.sourceline
+        expected = " or ".join(f"'{v}'" for v in sorted(allowed))
+        report.add(MANIFEST, line, f"schemaversion is {version!r}; a {edition.label.split(' 2004')[0]} "
+                   f"manifest must say {expected}")  # fmt: skip
+    return edition
+
+
+def _scorm_rules(report: _Report, root: etree._Element, edition: ScormEdition, names: set[str]) -> None:
+    cp, adlcp = edition.ns_cp, edition.ns_adlcp
+    resources = root.findall(f"{{{cp}}}resources/{{{cp}}}resource")
+    resource_ids = {r.get("identifier") for r in resources}
+    org_ids = {o.get("identifier") for o in root.iter(f"{{{cp}}}organization")}
+    organizations = root.find(f"{{{cp}}}organizations")
+    if organizations is not None and organizations.get("default") and organizations.get("default") not in org_ids:
+        report.add(MANIFEST, organizations.sourceline,
+                   f"organizations default={organizations.get('default')!r} names no organization")  # fmt: skip
+    for item in root.iter(f"{{{cp}}}item"):
+        ref = item.get("identifierref")
+        if ref is not None and ref not in resource_ids:
+            name = item.get("identifier")
+            report.add(MANIFEST, item.sourceline, f"item {name!r} has identifierref={ref!r}, which names no resource")
+    for dependency in root.iter(f"{{{cp}}}dependency"):
+        ref = dependency.get("identifierref")
+        if ref not in resource_ids:
+            report.add(MANIFEST, dependency.sourceline, f"dependency identifierref={ref!r} names no resource")
+
+    right, wrong = f"{{{adlcp}}}{edition.scormtype_attr}", f"{{{adlcp}}}{edition.wrong_case_attr}"
+    listed: set[str] = set()
+    for resource in resources:
+        rid = resource.get("identifier")
+        if resource.get(wrong) is not None:
+            report.add(MANIFEST, resource.sourceline,
+                       f"resource {rid!r} spells adlcp:{edition.wrong_case_attr}; {edition.label} needs "
+                       f"adlcp:{edition.scormtype_attr} (attribute names are case-sensitive)")  # fmt: skip
+        elif resource.get(right) is None:
+            report.add(MANIFEST, resource.sourceline,
+                       f"resource {rid!r} has no adlcp:{edition.scormtype_attr} (sco or asset)")  # fmt: skip
+        hrefs = [(resource.get("href"), resource.sourceline)] if resource.get("href") else []
+        hrefs += [(f.get("href"), f.sourceline) for f in resource.findall(f"{{{cp}}}file")]
+        base = resource.get("{http://www.w3.org/XML/1998/namespace}base") or ""
+        for href, line in hrefs:
+            if not href or urlsplit(href).scheme:
+                continue
+            path = posixpath.normpath(unquote(posixpath.join(base, urlsplit(href).path)))
+            listed.add(path)
+            if path not in names:
+                report.add(MANIFEST, line, f"{href!r} is listed in the manifest but is not in the zip")
+
+    for item in root.iter(f"{{{adlcp}}}masteryscore"):
+        _range(report, item, "adlcp:masteryscore", Decimal(0), Decimal(100))
+    for measure in root.iter(f"{{{NS_IMSSS}}}minNormalizedMeasure"):
+        _range(report, measure, "imsss:minNormalizedMeasure", Decimal(-1), Decimal(1))
+
+    schema_names = {p.name for p in schema_set(edition)}
+    for name in sorted(schema_names - names):
+        report.add(name, None, f"the {edition.label} schema file {name} is missing from the zip root")
+    for name in sorted(names - listed - schema_names - {MANIFEST}):
+        if not name.endswith("/"):
+            report.add(name, None, "this file is in the zip but not listed in the manifest")
+
+
+def _range(report: _Report, node: etree._Element, what: str, low: Decimal, high: Decimal) -> None:
+    text = (node.text or "").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        report.add(MANIFEST, node.sourceline, f"{what} is {text!r}, not a number")
+        return
+    if not low <= value <= high:
+        report.add(MANIFEST, node.sourceline, f"{what} is {text}, outside {low}..{high}")
+
+
+def _check_scorm(report: _Report, archive: zipfile.ZipFile, names: set[str]) -> str:
+    root = _parse(report, MANIFEST, archive.read(MANIFEST))
+    if root is None:
+        return "SCORM"
+    edition = _edition(report, root)
+    if edition is None:
+        return "SCORM"
+    _xsd(report, MANIFEST, xsd.scorm_schema(edition), root)
+    _scorm_rules(report, root, edition, names)
+    return edition.label
+
+
+def _check_cmi5(report: _Report, archive: zipfile.ZipFile, names: set[str]) -> None:
+    root = _parse(report, CMI5_XML, archive.read(CMI5_XML))
+    if root is None:
+        return
+    _xsd(report, CMI5_XML, xsd.cmi5_schema(), root)
+    seen: set[str] = set()
+    for node in root.iter(f"{{{NS_CMI5}}}course", f"{{{NS_CMI5}}}au", f"{{{NS_CMI5}}}block"):
+        node_id = node.get("id") or ""
+        if not urlsplit(node_id).scheme:
+            report.add(CMI5_XML, node.sourceline, f"id {node_id!r} is not an absolute IRI (cmi5 spec 3.0)")
+        if node_id in seen:
+            report.add(CMI5_XML, node.sourceline, f"id {node_id!r} is used twice (cmi5 spec 13.1.4)")
+        seen.add(node_id)
+    for url in root.iter(f"{{{NS_CMI5}}}url"):
+        value = (url.text or "").strip()
+        parts = urlsplit(value)
+        if not parts.scheme and posixpath.normpath(unquote(parts.path)) not in names:
+            report.add(CMI5_XML, url.sourceline, f"the AU url {value!r} is not a file in the zip (cmi5 spec 14.1)")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append((self.getpos()[0], value))
+
+
+def _check_links(report: _Report, archive: zipfile.ZipFile, names: set[str]) -> None:
+    """Every local href/src in the zip's HTML files points at a file in the zip."""
+    for name in sorted(n for n in names if n.endswith(".html")):
+        parser = _Links()
+        parser.feed(archive.read(name).decode("utf-8", "replace"))
+        for line, href in parser.links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("#", "//")) or not parts.path:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+            if target not in names:
+                report.add(name, line, f"the link {href!r} points at {target!r}, which is not in the zip")
+
+
+def check_zip(path: Path) -> tuple[str, list[Problem]]:
+    """(what kind of package it is, every problem found); no problems means the package is good."""
+    report = _Report(path.name, [])
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        report.add("", None, f"not a readable zip file ({error})")
+        return "unknown", report.problems
+    with archive:
+        names = {n for n in archive.namelist() if not n.endswith("/")}
+        if MANIFEST in names:
+            kind = _check_scorm(report, archive, names)
+        elif CMI5_XML in names:
+            kind = "cmi5"
+            _check_cmi5(report, archive, names)
+        elif "index.html" in names:
+            kind = "static site"
+        else:
+            report.add("", None, f"neither {MANIFEST} nor {CMI5_XML} nor index.html is at the zip root")
+            return "unknown", report.problems
+        _check_links(report, archive, names)
+    return kind, sorted(report.problems)

@@ -1,0 +1,165 @@
+"""A learner completes L1 in a real browser, inside an LMS page whose runtime is scorm-again.
+
+For SCORM 1.2, 2004 3rd and 2004 4th edition: the package is unzipped and served over HTTP, the LMS
+page creates the API object with scorm-again and loads the SCO in an iframe (as Moodle's player does).
+The learner reads pages, answers the checks (one wrong first, to see per-option feedback), leaves
+half-way (the page goes away: `pagehide`), comes back with the CMI data the LMS saved, lands on the same
+page, finishes the unit, writes the reflection and closes. What an LMS administrator would see is then
+asserted: status, score, session time format, and Commit before Finish/Terminate.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from scorm_packager.build import build
+from scorm_packager.editions import Format
+from toolkits.model import Toolkit
+
+pytestmark = pytest.mark.browser
+
+SCORM12_TIME = re.compile(r"^\d{4}:\d{2}:\d{2}\.\d{2}$")
+ISO_DURATION = re.compile(r"^PT(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$")
+
+EDITIONS = {
+    Format.SCORM12: ("scorm12.html", ["LMSCommit", "LMSFinish"], "LMSInitialize"),
+    Format.SCORM2004_3: ("scorm2004.html", ["Commit", "Terminate"], "Initialize"),
+    Format.SCORM2004_4: ("scorm2004.html", ["Commit", "Terminate"], "Initialize"),
+}
+
+
+def _launch(page: Any, lms_url: str, sco_url: str, saved: Any, mastery: str) -> Any:
+    page.goto(lms_url)
+    page.evaluate("([m]) => { window.masteryScore = m; }", [mastery])
+    page.evaluate("([url, saved]) => window.launch(url, saved)", [sco_url, saved])
+    frame = page.frame_locator("#sco")
+    frame.locator("#page-position").filter(has_text="Page").wait_for()
+    return frame
+
+
+def _visible_page(frame: Any) -> str:
+    return str(frame.locator("section.swott-page:visible").get_attribute("id"))
+
+
+@pytest.mark.parametrize("fmt", list(EDITIONS), ids=lambda f: f.value)
+def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_toolkit: Toolkit, fmt: Format) -> None:
+    lms_page, closing_calls, init_call = EDITIONS[fmt]
+    sco_url = lms_host.host(fmt.value, build(fixture_toolkit, fmt).zip_bytes()) + "index.html"
+    lms_url = f"{lms_host.url}/lms/{lms_page}"
+    mastery = "50" if fmt is Format.SCORM12 else "0.5"
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # First sitting: the LMS finds no earlier data; the SCO starts on page 1.
+    frame = _launch(page, lms_url, sco_url, None, mastery)
+    assert _visible_page(frame) == "page-01-welcome"
+    assert frame.locator("#swott-banner").is_hidden(), "an LMS was present: no standalone banner"
+    frame.get_by_role("button", name="Next page").click()
+    frame.get_by_label("Think of a recent assessment").fill("The social worker's, not the child's.")
+    frame.get_by_role("button", name="Next page").click()
+    assert _visible_page(frame) == "page-03-model"
+
+    # The learner closes the window half-way: pagehide commits and finishes.
+    page.evaluate("() => { document.getElementById('sco').src = 'about:blank'; }")
+    page.wait_for_function(f"() => window.lmsCalls.includes('{closing_calls[1]}')")
+    calls = page.evaluate("() => window.lmsCalls")
+    assert calls[0] == init_call
+    assert calls[-2:] == closing_calls, f"Commit must come right before finishing: {calls}"
+    saved = page.evaluate("() => window.cmiData()")
+    if fmt is Format.SCORM12:
+        assert saved["core"]["lesson_status"] == "incomplete"
+        assert saved["core"]["lesson_location"] == "03-model"
+    else:
+        assert saved["completion_status"] == "incomplete"
+        assert saved["location"] == "03-model"
+
+    # Second sitting with the data the LMS kept: the SCO resumes on the same page.
+    frame = _launch(page, lms_url, sco_url, saved, mastery)
+    assert _visible_page(frame) == "page-03-model"
+    frame.get_by_role("button", name="Next page").click()
+    assert _visible_page(frame) == "page-04-check"
+
+    # Answer wrongly first: the chosen option's feedback shows, and a retry is offered.
+    frame.get_by_role("radio", name="Audience").check()
+    frame.locator("button.check-answer[data-question='q-space']").click()
+    feedback = frame.locator("#feedback-q-space")
+    assert "Not quite" in feedback.locator(".verdict").inner_text()
+    assert "Audience is about who listens" in feedback.inner_text()
+    frame.get_by_role("radio", name="Space").check()
+    frame.locator("button.check-answer[data-question='q-space']").click()
+    assert feedback.locator(".verdict").inner_text() == "Right."
+    assert "Space is about opportunity" in feedback.inner_text()
+    assert "Audience is about who listens" not in feedback.inner_text()
+    frame.get_by_role("checkbox", name="Voice").check()
+    frame.get_by_role("checkbox", name="Influence").check()
+    frame.locator("button.check-answer[data-question='q-all']").click()
+    assert frame.locator("#feedback-q-all .verdict").inner_text() == "Right."
+
+    # The reflection: the reflective model's headings and the CPD record fields.
+    frame.get_by_role("button", name="Next page").click()
+    assert _visible_page(frame) == "page-reflection"
+    form = frame.locator("#reflection-form")
+    for label in ("What?", "So what?", "Now what?", "Title", "Date", "Type of CPD",
+                  "Description and relevance", "What you learnt"):  # fmt: skip
+        assert form.get_by_label(label, exact=True).count() == 1, label
+    frame.get_by_role("button", name="Save my reflection").click()
+    assert "Please fill in" in frame.locator("#reflection-errors").inner_text()
+    for textarea in form.locator("textarea").all():
+        textarea.fill("A long, anonymous reflection on listening to a child. " * 20)
+    frame.get_by_role("button", name="Save my reflection").click()
+    assert frame.locator("#reflection-errors").inner_text() == ""
+    download = frame.locator("#cpd-download")
+    assert download.is_visible()
+    assert download.get_attribute("download") == "cpd-record-tiny-toolkit.txt"
+    record = frame.locator("body").evaluate(
+        "() => fetch(document.getElementById('cpd-download').href).then(r => r.text())"
+    )
+    assert "Now what?" in record and "Impact on your practice" in record
+    assert "A long, anonymous reflection" in record
+
+    frame.get_by_role("button", name="Next page").click()
+    assert _visible_page(frame) == "page-finish"
+    assert frame.locator("#summary-status").inner_text() == "complete"
+    calls_before = len(page.evaluate("() => window.lmsCalls"))
+    frame.get_by_role("button", name="Save and close").click()
+    page.wait_for_function(f"() => window.lmsCalls.slice({calls_before}).includes('{closing_calls[1]}')")
+    calls = page.evaluate("() => window.lmsCalls")[calls_before:]
+    assert calls[-2:] == closing_calls, f"Commit must come right before finishing: {calls}"
+
+    cmi = page.evaluate("() => window.cmiData()")
+    times = page.evaluate("() => window.sessionTimes")
+    assert times, "the SCO reports session time"
+    if fmt is Format.SCORM12:
+        assert cmi["core"]["lesson_status"] == "passed"
+        assert cmi["core"]["score"]["raw"] == "100"
+        assert all(SCORM12_TIME.match(t) for t in times), times
+        assert len(cmi["suspend_data"]) <= 4096
+        assert "anonymous reflection" not in cmi["suspend_data"], "1.2 keeps free text out of the LMS"
+    else:
+        assert cmi["completion_status"] == "completed"
+        assert cmi["success_status"] == "passed"
+        assert float(cmi["score"]["scaled"]) == 1.0
+        assert all(ISO_DURATION.match(t) for t in times), times
+    assert errors == []
+    context.close()
+
+
+def test_standalone_without_lms_shows_banner_and_works(chromium: Any, lms_host: Any, fixture_toolkit: Toolkit) -> None:
+    url = lms_host.host("standalone12", build(fixture_toolkit, Format.SCORM12).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(url)
+    banner = page.locator("#swott-banner")
+    banner.wait_for()
+    assert "No SCORM 1.2 learning platform was found" in banner.inner_text()
+    assert "this browser only" in banner.inner_text()
+    page.get_by_role("button", name="Next page").click()
+    assert page.locator("section.swott-page:visible").get_attribute("id") == "page-02-thinking"
+    page.get_by_role("link", name="Your CPD reflection").click()
+    assert page.locator("section.swott-page:visible").get_attribute("id") == "page-reflection"
+    context.close()
