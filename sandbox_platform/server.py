@@ -80,7 +80,10 @@ class SandboxServer:
         if self._server is None:
             self._bind()
         assert self._server is not None
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"sandbox:{self.port}", daemon=True)
+        # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sandbox:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 

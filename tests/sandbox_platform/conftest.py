@@ -177,3 +177,21 @@ def fake_tool() -> Iterator[FakeTool]:
 def registered_tool(fake_tool: FakeTool, platform: Platform) -> FakeTool:
     fake_tool.register_with(platform)
     return fake_tool
+
+
+def get_token(platform: Platform, tool: FakeTool, scopes: tuple[str, ...] = ALL_SCOPES) -> str:
+    """An access token for `tool` by the client-credentials grant over HTTP."""
+    token_url = platform.issuer + "/token"
+    response = requests.post(
+        token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": tool.client_assertion(token_url),
+            "scope": " ".join(scopes),
+        },
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    value: str = response.json()["access_token"]
+    return value
