@@ -57,10 +57,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lti_tool.views import catalogue, health
+    from lti_tool import csrf
+    from lti_tool.views import admin, catalogue, facilitator, health, lti, player
 
     app.register_blueprint(health.bp)
     app.register_blueprint(catalogue.bp)
+    csrf.init_app(app)
+    for module in (lti, player, facilitator, admin):
+        app.register_blueprint(module.bp)
 
 
 def _configure_logging(level: str) -> None:

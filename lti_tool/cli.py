@@ -47,3 +47,12 @@ def serve(host: str, port: int) -> None:
 
 
 COMMANDS: list[click.Command] = [db, serve]
+
+
+def _lti_commands() -> list[click.Command]:
+    from lti_tool.cli_lti import COMMANDS as lti_commands
+
+    return lti_commands
+
+
+COMMANDS += _lti_commands()

@@ -1,0 +1,194 @@
+"""LTI Dynamic Registration 1.0 (Moodle 4.x, Canvas): the tool side of §3.
+
+The platform opens our registration URL with `openid_configuration` (its OpenID configuration URL) and
+`registration_token`. We fetch the configuration with the token (§3.4), check the issuer matches the
+configuration URL (§3.5.1), POST our client registration to its `registration_endpoint` (§3.5.2, §3.6),
+store the client id and deployment it gives us, and the page posts `org.imsglobal.lti.close` to the
+platform (§3.7). Canvas's developer-key JSON (`/lti/canvas.json`) is the manual equivalent for Canvas.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy.orm import Session
+
+from lti_tool.lti import claims
+from lti_tool.models import Platform
+from lti_tool.services import registrations
+from lti_tool.services.registrations import RegistrationError, ToolUrls
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 10.0
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_NAME = "SWOTT Connect"
+TOOL_DESCRIPTION = "Social Work Online Team Training: CPD toolkits (self-study and group sessions)."
+CLAIMS = ["iss", "sub", "name", "given_name", "family_name", "email"]
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    platform: Platform
+    deployment_id: str
+
+
+def client_metadata(urls: ToolUrls, scopes: list[str]) -> dict[str, Any]:
+    """Our OpenID client registration request (Dynamic Registration 1.0 §3.5.2, §3.6.1)."""
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": urls.login_url,
+        "redirect_uris": urls.redirect_uris,
+        "client_name": TOOL_NAME,
+        "jwks_uri": urls.jwks_url,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(scopes),
+        TOOL_CONFIGURATION: {
+            "domain": urls.domain,
+            "description": TOOL_DESCRIPTION,
+            "target_link_uri": urls.tool_url,
+            "claims": CLAIMS,
+            "messages": [
+                {"type": claims.RESOURCE_LINK_REQUEST, "target_link_uri": urls.tool_url},
+                {
+                    "type": claims.DEEP_LINKING_REQUEST,
+                    "target_link_uri": urls.tool_url,
+                    "label": "Add a SWOTT toolkit",
+                    # Moodle and Canvas place deep linking in the course's activity chooser / editor.
+                    "placements": ["ContentArea"],
+                },
+            ],
+        },
+    }
+
+
+def wanted_scopes(platform_config: Mapping[str, Any]) -> list[str]:
+    """AGS and NRPS scopes, limited to those the platform says it supports (when it says)."""
+    wanted = [*claims.AGS_SCOPES, claims.NRPS_SCOPE]
+    supported = platform_config.get("scopes_supported")
+    if isinstance(supported, list) and supported:
+        return [s for s in wanted if s in supported]
+    return wanted
+
+
+def _json(response: requests.Response, what: str) -> dict[str, Any]:
+    if response.status_code >= 400:
+        raise RegistrationError(f"the platform refused the {what} (HTTP {response.status_code})")
+    try:
+        data = response.json()
+    except ValueError:
+        raise RegistrationError(f"the platform's {what} answer is not JSON") from None
+    if not isinstance(data, dict):
+        raise RegistrationError(f"the platform's {what} answer is not a JSON object")
+    return data
+
+
+def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any]:
+    url = registrations.check_platform_url(url, production, "openid_configuration URL")
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        response = requests.get(url, headers=headers, timeout=TIMEOUT)
+    except requests.RequestException as error:
+        raise RegistrationError(f"the platform's configuration could not be fetched ({type(error).__name__})") from None
+    config = _json(response, "configuration request")
+    issuer = config.get("issuer")
+    if not isinstance(issuer, str) or not issuer:
+        raise RegistrationError("the platform's configuration has no issuer")
+    # §3.5.1: the issuer must match the configuration URL's scheme and host (a platform cannot register
+    # on behalf of another). Compare origins; Moodle's configuration URL is under the issuer's path.
+    if registrations.origin(issuer) != registrations.origin(url):
+        raise RegistrationError("the platform's issuer does not match where its configuration came from")
+    for field in ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"):
+        value = config.get(field)
+        if not isinstance(value, str) or not value:
+            raise RegistrationError(f"the platform's configuration has no {field}")
+        registrations.check_platform_url(value, production, field)
+    return config
+
+
+def register(
+    session: Session, openid_configuration: str, registration_token: str, urls: ToolUrls, production: bool
+) -> RegistrationResult:
+    """Run the whole registration; commits the new platform and deployment."""
+    config = fetch_configuration(openid_configuration, registration_token, production)
+    metadata = client_metadata(urls, wanted_scopes(config))
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if registration_token:
+        headers["Authorization"] = f"Bearer {registration_token}"
+    try:
+        response = requests.post(config["registration_endpoint"], json=metadata, headers=headers, timeout=TIMEOUT)
+    except requests.RequestException as error:
+        raise RegistrationError(f"the registration could not be sent ({type(error).__name__})") from None
+    answer = _json(response, "registration")
+    client_id = answer.get("client_id")
+    if not isinstance(client_id, str) or not client_id:
+        raise RegistrationError("the platform's registration answer has no client_id")
+    tool_config = answer.get(TOOL_CONFIGURATION)
+    deployment_id = ""
+    if isinstance(tool_config, Mapping) and tool_config.get("deployment_id"):
+        deployment_id = str(tool_config["deployment_id"])
+    platform_config = config.get(PLATFORM_CONFIGURATION)
+    name = ""
+    if isinstance(platform_config, Mapping):
+        name = str(platform_config.get("product_family_code", ""))[:255]
+    platform = registrations.add_platform(
+        session,
+        issuer=config["issuer"],
+        client_id=client_id,
+        auth_login_url=config["authorization_endpoint"],
+        auth_token_url=config["token_endpoint"],
+        key_set_url=config["jwks_uri"],
+        deployment_ids=[deployment_id] if deployment_id else [],
+        name=name or urlsplit(config["issuer"]).netloc,
+        production=production,
+        registered_by="dynamic",
+    )
+    log.info("dynamic registration complete: platform=%s", platform.id)
+    return RegistrationResult(platform=platform, deployment_id=deployment_id)
+
+
+def canvas_developer_key(urls: ToolUrls) -> dict[str, Any]:
+    """Canvas developer-key JSON (Canvas docs: "Configuring LTI 1.3 tools", JSON configuration)."""
+    return {
+        "title": TOOL_NAME,
+        "description": TOOL_DESCRIPTION,
+        "oidc_initiation_url": urls.login_url,
+        "target_link_uri": urls.tool_url,
+        "public_jwk_url": urls.jwks_url,
+        "scopes": [*claims.AGS_SCOPES, claims.NRPS_SCOPE],
+        "custom_fields": {"canvas_course_id": "$Canvas.course.id"},
+        "extensions": [
+            {
+                "domain": urls.domain,
+                "platform": "canvas.instructure.com",
+                "privacy_level": "public",
+                "settings": {
+                    "text": TOOL_NAME,
+                    "placements": [
+                        {
+                            "placement": "assignment_selection",
+                            "message_type": claims.DEEP_LINKING_REQUEST,
+                            "target_link_uri": urls.tool_url,
+                            "text": "Add a SWOTT toolkit",
+                        },
+                        {
+                            "placement": "link_selection",
+                            "message_type": claims.DEEP_LINKING_REQUEST,
+                            "target_link_uri": urls.tool_url,
+                            "text": "Add a SWOTT toolkit",
+                        },
+                    ],
+                },
+            }
+        ],
+    }

@@ -1,0 +1,93 @@
+"""The platforms' public keys (their JWKS), cached in the database and refreshed on an unknown `kid`.
+
+Platforms rotate keys; a launch signed with a key we have not seen names a new `kid`. pylti1p3 caches
+the key set and never looks again, so every launch fails until a restart. Here an unknown `kid` triggers
+one re-fetch — at most once per `min_refresh` per platform, so a stream of forged tokens with random kids
+cannot make us hammer the platform (LTI Security 1.0 §6.3) — and the cache is also renewed after
+`max_age` so a key the platform withdrew stops being accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lti_tool.models import Platform, utcnow
+
+log = logging.getLogger(__name__)
+
+FETCH_TIMEOUT = 5.0
+
+
+class KeySetUnavailable(Exception):
+    """The platform's key set URL did not answer with a JWK Set."""
+
+
+def fetch_key_set(url: str, http: requests.Session | None = None) -> dict[str, Any]:
+    try:
+        response = (http or requests).get(url, timeout=FETCH_TIMEOUT, headers={"Accept": "application/json"})
+        response.raise_for_status()
+        data = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise KeySetUnavailable(type(error).__name__) from None
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+        raise KeySetUnavailable("not a JWK Set")
+    return data
+
+
+def _find(key_set: dict[str, Any] | None, kid: str) -> dict[str, Any] | None:
+    for key in (key_set or {}).get("keys", []):
+        if isinstance(key, dict) and key.get("kid") == kid:
+            return key
+    return None
+
+
+class PlatformKeyCache:
+    def __init__(
+        self,
+        min_refresh: timedelta = timedelta(seconds=60),
+        max_age: timedelta = timedelta(days=1),
+        http: requests.Session | None = None,
+    ) -> None:
+        self.min_refresh = min_refresh
+        self.max_age = max_age
+        self.http = http
+
+    def _stale(self, fetched_at: datetime | None, now: datetime) -> bool:
+        return fetched_at is None or now - fetched_at >= self.max_age
+
+    def _may_refresh(self, fetched_at: datetime | None, now: datetime) -> bool:
+        return fetched_at is None or now - fetched_at >= self.min_refresh
+
+    def key_for(self, session: Session, platform: Platform, kid: str) -> dict[str, Any] | None:
+        """The platform's JWK named `kid`, fetching the key set when needed; None if it has no such key."""
+        now = utcnow()
+        key = None if self._stale(platform.key_set_fetched_at, now) else _find(platform.key_set, kid)
+        if key is not None:
+            return key
+        if not self._may_refresh(platform.key_set_fetched_at, now):
+            log.info("platform key refresh skipped (rate limit): platform=%s", platform.id)
+            return None
+        key_set = fetch_key_set(platform.key_set_url, self.http)
+        self._store(session, platform, key_set, now)
+        return _find(key_set, kid)
+
+    @staticmethod
+    def _store(session: Session, platform: Platform, key_set: dict[str, Any], now: datetime) -> None:
+        # Committed on its own: the cache (and the rate limit) must hold even if this launch is refused.
+        with Session(bind=session.get_bind()) as own:
+            row = own.get(Platform, platform.id)
+            if row is not None:
+                row.key_set = key_set
+                row.key_set_fetched_at = now
+                own.commit()
+        # Update the caller's copy without marking it dirty: flushing it would hold a write lock (SQLite)
+        # for the rest of the caller's transaction.
+        set_committed_value(platform, "key_set", key_set)
+        set_committed_value(platform, "key_set_fetched_at", now)
+        log.info("platform key set fetched: platform=%s keys=%d", platform.id, len(key_set["keys"]))

@@ -1,0 +1,120 @@
+"""Who is launched: the one place that reads and writes the launch in the Flask session.
+
+Other blueprints call `current_launch()` (or `require_launch()`), and build links with
+`launch_url_for()` so the right launch follows the user. The Flask session is a signed cookie
+(SameSite=None; Secure under HTTPS). Several launches can be open in one browser (two courses in two
+tabs), so the session keeps the few most recent by id and links carry `launch=<id>`.
+
+Where the browser blocks third-party cookies (Safari, Chrome in iframes) and the launch came through
+platform storage, the cookie never comes back: the launch then travels as a signed, expiring token in
+the `lt` parameter instead (itsdangerous, keyed by SECRET_KEY).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import current_app, request, session, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from lti_tool.errors import Unauthorised
+from lti_tool.lti.roles import Role
+
+SESSION_KEY = "lti_launches"
+MAX_LAUNCHES = 5
+TOKEN_MAX_AGE = 8 * 3600  # a working day: a learner may leave L1 open over lunch
+
+
+@dataclass(frozen=True)
+class CurrentLaunch:
+    """The launched user and placement. Ids are database ids except where named `platform_*`."""
+
+    launch_id: str
+    user_id: int  # LtiUser.id
+    platform_id: int  # Platform.id
+    context_id: int  # Context.id
+    resource_link_id: int | None  # ResourceLink.id (None for deep linking)
+    role: Role
+    toolkit_id: str
+    part: str  # "l1" | "l2" | "" (deep linking)
+    deployment_id: str  # the platform's deployment id string
+    message_type: str
+    deep_link: dict[str, Any] = field(default_factory=dict)  # deep_linking_settings for the picker
+    cookieless: bool = False
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role is Role.FACILITATOR
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["role"] = self.role.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CurrentLaunch:
+        return cls(**{**data, "role": Role(data["role"])})
+
+
+def new_launch_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="swott-launch")
+
+
+def remember(launch: CurrentLaunch) -> None:
+    """Keep the launch in the session (newest last, at most MAX_LAUNCHES)."""
+    launches = [d for d in session.get(SESSION_KEY, []) if d.get("launch_id") != launch.launch_id]
+    launches.append(launch.to_dict())
+    session[SESSION_KEY] = launches[-MAX_LAUNCHES:]
+
+
+def launch_token(launch: CurrentLaunch) -> str:
+    return _serializer().dumps(launch.to_dict())
+
+
+def current_launch() -> CurrentLaunch | None:
+    """The launch this request belongs to: from `lt` (cookieless), else the session by `launch` id,
+    else the most recent launch in the session."""
+    token = request.values.get("lt") or (request.view_args or {}).get("lt")
+    if token:
+        try:
+            return CurrentLaunch.from_dict(_serializer().loads(token, max_age=TOKEN_MAX_AGE))
+        except (BadSignature, TypeError, ValueError, KeyError):
+            return None
+    launches = session.get(SESSION_KEY, [])
+    wanted = request.values.get("launch") or (request.view_args or {}).get("launch")
+    for data in reversed(launches):
+        if not wanted or data.get("launch_id") == wanted:
+            try:
+                return CurrentLaunch.from_dict(data)
+            except (TypeError, ValueError, KeyError):
+                return None
+    return None
+
+
+def require_launch() -> CurrentLaunch:
+    launch = current_launch()
+    if launch is None:
+        raise Unauthorised(
+            "We do not know who you are on this page: your session may have expired, or your browser "
+            "blocked the cookie we need.",
+            reason="no_launch",
+            advice="Open the activity again from your course.",
+        )
+    return launch
+
+
+def launch_url_for(endpoint: str, launch: CurrentLaunch | None = None, **values: Any) -> str:
+    """`url_for` plus what keeps the launch attached: `lt` when cookieless, `launch` otherwise."""
+    launch = launch or current_launch()
+    if launch is not None:
+        if launch.cookieless:
+            values["lt"] = launch_token(launch)
+        else:
+            values["launch"] = launch.launch_id
+    return url_for(endpoint, **values)

@@ -1,0 +1,33 @@
+"""The facilitator's landing page after a launch: the toolkit, who they are here, and the placement.
+
+Deliberately small: the facilitator dashboard (readiness, L2 session, grades) extends it later.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+
+from lti_tool import web
+from lti_tool.errors import Forbidden
+from lti_tool.lti.session import require_launch
+from lti_tool.models import Context, LtiUser, ResourceLink
+from lti_tool.views.player import launched_toolkit
+
+bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    launch = require_launch()
+    if not launch.is_facilitator:
+        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
+    session = web.db_session()
+    return render_template(
+        "facilitator/home.html",
+        launch=launch,
+        toolkit=launched_toolkit(launch),
+        user=session.get(LtiUser, launch.user_id),
+        context=session.get(Context, launch.context_id),
+        link=session.get(ResourceLink, launch.resource_link_id) if launch.resource_link_id else None,
+    )

@@ -1,0 +1,363 @@
+"""The LTI endpoints platforms and LMS administrators use (ARCHITECTURE.md "Public interfaces").
+
+`/lti/login` and `/lti/launch` are posted to by platforms, cross-site: they are CSRF-exempt because
+the OIDC state (bound to this browser by a cookie or by platform storage) and the signed id_token are
+their proof. Every refusal is a `LaunchRejected` (an `errors.UserFacingError`): a plain page, a reason
+code in the log, and no rows written.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from lti_tool import csrf, web
+from lti_tool.errors import BadRequest, Forbidden, NotFound
+from lti_tool.lti import claims, deep_linking, dynamic_registration
+from lti_tool.lti.launch import LaunchRejected, LaunchValidator, ValidatedLaunch
+from lti_tool.lti.login import begin_login, storage_hash
+from lti_tool.lti.platform_keys import PlatformKeyCache
+from lti_tool.lti.roles import Role
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, require_launch
+from lti_tool.lti.state_store import STATE_TTL, StateStore, state_store
+from lti_tool.models import Platform
+from lti_tool.services import keys, launches, registrations, subscriptions
+from lti_tool.services.registrations import RegistrationError, ToolUrls
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+log = logging.getLogger(__name__)
+
+STATE_COOKIE_PREFIX = "swott-lti-state-"
+KEY_CACHE_EXTENSION = "swott.platform_keys"
+# Seconds between platform key-set fetches per platform; tests of key rotation lower it.
+MIN_KEY_REFRESH_CONFIG = "SWOTT_PLATFORM_KEYS_MIN_REFRESH"
+
+
+def tool_urls() -> ToolUrls:
+    return ToolUrls(web.settings().base_url)
+
+
+def _store() -> StateStore:
+    return state_store(web.db_session(), web.settings().redis_url)
+
+
+def _key_cache() -> PlatformKeyCache:
+    cache: PlatformKeyCache | None = current_app.extensions.get(KEY_CACHE_EXTENSION)
+    if cache is None:
+        seconds = int(current_app.config.get(MIN_KEY_REFRESH_CONFIG, 60))
+        cache = current_app.extensions[KEY_CACHE_EXTENSION] = PlatformKeyCache(min_refresh=timedelta(seconds=seconds))
+    return cache
+
+
+def _secure() -> bool:
+    return web.settings().base_url.startswith("https://")
+
+
+def _state_cookie(state: str) -> str:
+    # One cookie per login, so two activities launched at once on one course page do not clobber each other.
+    return STATE_COOKIE_PREFIX + state[:16]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
+def login() -> ResponseReturnValue:
+    params = {k: v for k, v in request.values.items() if isinstance(v, str)}
+    result = begin_login(web.db_session(), _store(), params, tool_urls().tool_url, web.settings().base_url)
+    response: Response
+    if result.storage_target:
+        # LTI Client Side postMessages: keep proof of this login in the platform's storage frame too,
+        # for browsers that will not send our cookie back inside the LMS's iframe.
+        response = make_response(
+            render_template(
+                "lti/storage_login.html",
+                auth_url=result.url,
+                target=result.storage_target,
+                key=_state_cookie(result.state),
+                value=result.storage_secret,
+                platform_origin=registrations.origin(result.url),
+            )
+        )
+    else:
+        response = redirect(result.url, code=302)
+    response.set_cookie(
+        _state_cookie(result.state),
+        result.state,
+        max_age=int(STATE_TTL.total_seconds()),
+        secure=_secure(),
+        httponly=True,
+        samesite="None" if _secure() else "Lax",
+        path="/lti/",
+    )
+    return response
+
+
+@bp.post("/launch")
+@csrf.exempt
+def launch() -> ResponseReturnValue:
+    id_token = request.form.get("id_token", "")
+    state = request.form.get("state", "")
+    if not id_token:
+        raise LaunchRejected("missing_id_token")
+    if not state:
+        raise LaunchRejected("missing_state")
+    store = _store()
+    record = store.get(state)
+    if record is None:
+        raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
+
+    cookie_bound = hmac.compare_digest(request.cookies.get(_state_cookie(state), ""), state)
+    secret = request.form.get("storage_secret", "")
+    cookieless = False
+    if not cookie_bound:
+        if secret and record.storage_hash and hmac.compare_digest(storage_hash(secret), record.storage_hash):
+            cookieless = True
+        elif secret or request.form.get("storage_failed"):
+            raise LaunchRejected("storage_state_mismatch")
+        elif record.storage_target:
+            return render_template(
+                "lti/storage_launch.html",
+                id_token=id_token,
+                state=state,
+                target=record.storage_target,
+                key=_state_cookie(state),
+            )
+        else:
+            return render_template("lti/new_window.html", login_url=tool_urls().login_url, login=record.login), 401
+
+    record = store.take(state)
+    if record is None:
+        raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
+    validated = LaunchValidator(web.db_session(), store, _key_cache(), web.settings().clock_leeway).validate(
+        id_token, record
+    )
+    response = _route(validated, cookieless)
+    response.delete_cookie(
+        _state_cookie(state), path="/lti/", secure=_secure(), samesite="None" if _secure() else "Lax"
+    )
+    return response
+
+
+def _route(validated: ValidatedLaunch, cookieless: bool) -> Response:
+    """Record the launch and send the user where it points: picker, player or facilitator page."""
+    session = web.db_session()
+    role = validated.role
+    if validated.message_type == claims.DEEP_LINKING_REQUEST:
+        if role is not Role.FACILITATOR:
+            raise LaunchRejected(
+                "deep_linking_not_facilitator",
+                "Only course facilitators can add SWOTT toolkits to a course.",
+                status=403,
+            )
+        recorded = launches.record_launch(session, validated)
+        current = _current(validated, recorded, "", "", cookieless)
+        return _go(current, "lti.deep_link")
+
+    custom = validated.custom
+    toolkit_id = str(custom.get("toolkit_id", "")).strip()
+    part = str(custom.get("part", "l1")).strip().lower()
+    toolkit = web.catalogue().get(toolkit_id) if toolkit_id else None
+    if toolkit is None or part not in deep_linking.PARTS:
+        raise LaunchRejected(
+            "unknown_toolkit",
+            "This link does not say which SWOTT toolkit to open, or names one we do not have.",
+            status=404,
+        )
+    if not subscriptions.is_subscribed(session, validated.platform.id, validated.deployment, toolkit.id):
+        raise _not_subscribed(role)
+    recorded = launches.record_launch(session, validated, toolkit.id, part)
+    current = _current(validated, recorded, toolkit.id, part, cookieless)
+    if role is Role.FACILITATOR:
+        return _go(current, "facilitator.home")
+    return _go(current, "player.start" if part == "l1" else "player.session")
+
+
+def _not_subscribed(role: Role) -> LaunchRejected:
+    error = LaunchRejected(
+        "not_subscribed",
+        "Your organisation's subscription does not include this toolkit, or it has ended.",
+        status=403,
+    )
+    error.title = "This toolkit is not part of your subscription"
+    if role is Role.FACILITATOR:
+        error.advice = (
+            "Ask your LMS administrator or workforce development lead to contact the SWOTT team to renew "
+            "or extend the subscription. Your learners see this message too until then."
+        )
+    else:
+        error.advice = "Tell your course facilitator: they can ask for the subscription to be renewed."
+    return error
+
+
+def _current(
+    validated: ValidatedLaunch, recorded: launches.RecordedLaunch, toolkit_id: str, part: str, cookieless: bool
+) -> CurrentLaunch:
+    settings = validated.body.get(claims.DL_SETTINGS)
+    return CurrentLaunch(
+        launch_id=new_launch_id(),
+        user_id=recorded.user_id,
+        platform_id=validated.platform.id,
+        context_id=recorded.context_id,
+        resource_link_id=recorded.resource_link_id,
+        role=validated.role,
+        toolkit_id=toolkit_id,
+        part=part,
+        deployment_id=validated.deployment.deployment_id,
+        message_type=validated.message_type,
+        deep_link=dict(settings) if isinstance(settings, dict) else {},
+        cookieless=cookieless,
+    )
+
+
+def _go(current: CurrentLaunch, endpoint: str) -> Response:
+    if not current.cookieless:
+        remember(current)
+    return redirect(launch_url_for(endpoint, current), code=302)
+
+
+@bp.get("/jwks.json")
+def jwks() -> ResponseReturnValue:
+    response = jsonify(keys.public_jwks(web.db_session()))
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.get("/canvas.json")
+def canvas_json() -> ResponseReturnValue:
+    return jsonify(dynamic_registration.canvas_developer_key(tool_urls()))
+
+
+@bp.get("/register")
+def register() -> ResponseReturnValue:
+    config_url = request.args.get("openid_configuration", "")
+    if not config_url:
+        raise BadRequest(
+            "This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page.",
+            reason="registration_missing_configuration",
+        )
+    try:
+        result = dynamic_registration.register(
+            web.db_session(),
+            config_url,
+            request.args.get("registration_token", ""),
+            tool_urls(),
+            web.settings().production,
+        )
+    except RegistrationError as error:
+        log.info("dynamic registration refused: %s", error)
+        raise BadRequest(
+            f"The registration did not complete: {error}.",
+            reason="registration_failed",
+            advice="Check the platform's address and try again, or register the tool manually.",
+        ) from None
+    return render_template("lti/registered.html", platform=result.platform, deployment_id=result.deployment_id)
+
+
+@bp.route("/deep-link", methods=["GET", "POST"])
+def deep_link() -> ResponseReturnValue:
+    current = require_launch()
+    if current.message_type != claims.DEEP_LINKING_REQUEST or not current.is_facilitator:
+        raise Forbidden("This page is for choosing toolkits from your course.", reason="deep_link_no_request")
+    session = web.db_session()
+    platform = session.get(Platform, current.platform_id)
+    if platform is None:
+        raise NotFound("Your platform's registration was removed.", reason="deep_link_platform_gone")
+    deployment = registrations.find_deployment(platform, current.deployment_id)
+    catalogue = web.catalogue()
+    allowed = subscriptions.subscribed_toolkit_ids(session, platform.id, deployment, catalogue.ids())
+    toolkits = [t for t in (catalogue.get(i) for i in allowed) if t is not None]
+    if request.method == "GET":
+        return render_template(
+            "lti/deep_link.html",
+            toolkits=toolkits,
+            launch=current,
+            accept_multiple=current.deep_link.get("accept_multiple", True) not in (False, "false"),
+        )
+    choices = _choices(request.form, {t.id: t for t in toolkits})
+    if not choices:
+        raise BadRequest("Choose at least one part of a toolkit.", reason="deep_link_nothing_chosen")
+    if current.deep_link.get("accept_multiple") in (False, "false"):
+        choices = choices[:1]
+    token = deep_linking.response_jwt(
+        session,
+        client_id=platform.client_id,
+        issuer=platform.issuer,
+        deployment_id=current.deployment_id,
+        settings=current.deep_link,
+        choices=choices,
+        tool_url=tool_urls().tool_url,
+    )
+    return render_template("lti/deep_link_return.html", return_url=current.deep_link["deep_link_return_url"], jwt=token)
+
+
+def _choices(form: Any, toolkits: dict[str, Any]) -> list[deep_linking.Choice]:
+    choices = []
+    for value in form.getlist("item"):
+        toolkit_id, _, part = value.partition(":")
+        toolkit = toolkits.get(toolkit_id)
+        if toolkit is None or part not in deep_linking.PARTS:
+            continue  # not subscribed (or tampered): never offered, never returned
+        due = None
+        if part == "l1" and form.get(f"due:{toolkit_id}"):
+            try:
+                due = date.fromisoformat(form[f"due:{toolkit_id}"])
+            except ValueError:
+                raise BadRequest("The due date is not a date.", reason="deep_link_bad_due") from None
+        choices.append(deep_linking.Choice(toolkit=toolkit, part=part, due=due))
+    return choices
+
+
+# --- Content-Security-Policy: frame-ancestors limited to registered platforms -------------------------
+
+_ORIGINS_TTL = 30.0
+
+
+def frame_ancestors(platforms: list[Platform]) -> list[str]:
+    """Origins allowed to frame us: each platform's issuer and login origins.
+
+    Canvas cloud's issuer (canvas.instructure.com) is not the council's Canvas host, which is a
+    subdomain of instructure.com, so Canvas registrations allow that wildcard.
+    """
+    origins: set[str] = set()
+    for platform in platforms:
+        for url in (platform.issuer, platform.auth_login_url):
+            value = registrations.origin(url)
+            if value:
+                origins.add(value)
+        if registrations.origin(platform.issuer) == "https://canvas.instructure.com":
+            origins.add("https://*.instructure.com")
+    return sorted(origins)
+
+
+def _cached_origins(app: Flask) -> list[str]:
+    cached: tuple[float, list[str]] | None = app.extensions.get("swott.frame_ancestors")
+    now = time.monotonic()
+    if cached is None or now - cached[0] > _ORIGINS_TTL:
+        origins = frame_ancestors(registrations.list_platforms(web.db_session()))
+        cached = app.extensions["swott.frame_ancestors"] = (now, origins)
+    return cached[1]
+
+
+def invalidate_frame_ancestors(app: Flask) -> None:
+    app.extensions.pop("swott.frame_ancestors", None)
+
+
+@bp.after_app_request
+def _frame_ancestors(response: Response) -> Response:
+    if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
+        try:
+            origins = _cached_origins(current_app)
+        except Exception:  # the database is down: refuse all framing rather than fail the response
+            log.warning("frame-ancestors: platforms unavailable; framing refused")
+            origins = []
+        directive = "frame-ancestors " + " ".join(["'self'", *origins])
+        existing = response.headers.get("Content-Security-Policy", "")
+        response.headers["Content-Security-Policy"] = f"{existing}; {directive}" if existing else directive
+    return response

@@ -1,0 +1,42 @@
+"""The learner's landing pages after a launch: the L1 start page and the L2 session landing page.
+
+Deliberately small: the full L1 player and L2 session pages extend these (see issue 4 onwards).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template
+from flask.typing import ResponseReturnValue
+
+from lti_tool import web
+from lti_tool.errors import NotFound
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.views import l1
+from toolkits.model import Toolkit
+
+bp = Blueprint("player", __name__, url_prefix="/player")
+
+
+def launched_toolkit(launch: CurrentLaunch) -> Toolkit:
+    toolkit = web.catalogue().get(launch.toolkit_id)
+    if toolkit is None:
+        raise NotFound("This toolkit is no longer available.", reason="toolkit_gone")
+    return toolkit
+
+
+@bp.get("/")
+def start() -> ResponseReturnValue:
+    launch = require_launch()
+    # A returning learner goes straight back to the page where they stopped in the L1 player.
+    resume_url = launch_url_for("l1.resume", launch)
+    if l1.has_started(launch):
+        return redirect(resume_url, code=303)
+    return render_template(
+        "player/start.html", toolkit=launched_toolkit(launch), launch=launch, player_page_url=resume_url
+    )
+
+
+@bp.get("/session")
+def session() -> ResponseReturnValue:
+    launch = require_launch()
+    return render_template("player/session.html", toolkit=launched_toolkit(launch), launch=launch)

@@ -1,0 +1,102 @@
+"""Fixtures for the LTI tests: a test platform over real HTTP, and the tool registered with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from lti_tool import web
+from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
+from lti_tool.services import registrations, subscriptions
+from tests.conftest import make_app
+from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, query, serve
+
+TOOLKITS = Path(__file__).parent / "fixtures" / "toolkits"
+TOOL_URL = "http://127.0.0.1:5000"
+
+
+@pytest.fixture
+def lti_platform() -> Iterator[FakePlatform]:
+    platform = FakePlatform()
+    with serve(platform.wsgi) as url:
+        platform.base_url = url
+        yield platform
+
+
+def register(app: Flask, platform: FakePlatform, subscribe: bool = True) -> None:
+    with app.app_context():
+        session = web.db_session()
+        row = registrations.add_platform(
+            session,
+            issuer=platform.issuer,
+            client_id=platform.client_id,
+            auth_login_url=platform.auth_url,
+            auth_token_url=platform.token_url,
+            key_set_url=platform.jwks_url,
+            deployment_ids=[platform.deployment_id],
+        )
+        if subscribe:
+            subscriptions.grant(session, row, [None])
+
+
+def build_app(tmp_path: Path, platform: FakePlatform, **overrides: Any) -> Flask:
+    overrides.setdefault("toolkits_dir", str(TOOLKITS))
+    app = make_app(tmp_path, **overrides)
+    app.config["SWOTT_PLATFORM_KEYS_MIN_REFRESH"] = 0
+    register(app, platform)
+    return app
+
+
+@pytest.fixture
+def lti_app(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
+    app = build_app(tmp_path, lti_platform)
+    yield app
+    app.extensions["swott.db"].dispose()
+
+
+@pytest.fixture
+def lti_client(lti_app: Flask) -> FlaskClient:
+    return lti_app.test_client()
+
+
+@pytest.fixture
+def tool_server(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[tuple[str, Flask]]:
+    """The tool served over real HTTP by Werkzeug in a thread, registered with the test platform."""
+    dispatcher = Dispatcher()
+    with serve(dispatcher) as url:
+        app = build_app(tmp_path, lti_platform, base_url=url)
+        dispatcher.app = app
+        yield url, app
+        app.extensions["swott.db"].dispose()
+
+
+def row_counts(app: Flask) -> dict[str, int]:
+    """Rows a launch writes: none may appear when a launch is refused."""
+    with app.app_context():
+        session = web.db_session()
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (LtiUser, Context, Enrolment, ResourceLink, UsedNonce)
+        }
+
+
+def begin_login(client: FlaskClient, platform: FakePlatform, **extra: str) -> tuple[str, str]:
+    """Run the OIDC login on the tool; return the state and nonce it sent to the platform."""
+    params = {
+        "iss": platform.issuer,
+        "login_hint": "user-1",
+        "target_link_uri": TOOL_URL + "/lti/launch",
+        "client_id": platform.client_id,
+        "lti_deployment_id": platform.deployment_id,
+        **extra,
+    }
+    response = client.get("/lti/login", query_string=params)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    auth = query(response.headers["Location"])
+    return auth["state"], auth["nonce"]

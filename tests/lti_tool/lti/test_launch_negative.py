@@ -1,0 +1,218 @@
+"""Launches the tool must refuse: each gets a 4xx page in plain language and writes no rows.
+
+The first group are the 1EdTech LTI 1.3 tool certification "known bad" payloads (no kid, wrong kid,
+wrong or missing LTI version, invalid or missing message type, missing roles / deployment_id /
+resource_link id / sub, bad timestamps); the rest are the attacks LTI Security 1.0 §5.1.3 guards
+against, and the gaps pylti1p3 leaves open (nonce reuse, azp, leeway).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.lti_tool.lti.conftest import begin_login, row_counts
+from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, SigningKey, b64
+
+Forge = Callable[[FakePlatform, str], str]
+
+
+def _body(platform: FakePlatform, nonce: str, **changes: Any) -> dict[str, Any]:
+    body = platform.claims(nonce, target_link_uri="http://127.0.0.1:5000/lti/launch")
+    for name, value in changes.items():
+        key = name if not name.startswith("lti_") else LTI + name[4:]
+        if value is _DROP:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
+_DROP = object()
+
+
+def signed(**changes: Any) -> Forge:
+    return lambda platform, nonce: platform.sign(_body(platform, nonce, **changes))
+
+
+def _no_kid(platform: FakePlatform, nonce: str) -> str:
+    return platform.sign(_body(platform, nonce), headers={})
+
+
+def _wrong_kid(platform: FakePlatform, nonce: str) -> str:
+    return platform.sign(_body(platform, nonce), headers={"kid": "no-such-kid"})
+
+
+def _unknown_key(platform: FakePlatform, nonce: str) -> str:
+    # Signed by a key the platform never published, under the platform's real kid.
+    return platform.sign(_body(platform, nonce), key=SigningKey.generate(), headers={"kid": platform.key.kid})
+
+
+def _tampered(platform: FakePlatform, nonce: str) -> str:
+    header, _payload, signature = platform.sign(_body(platform, nonce)).split(".")
+    payload = b64(_body(platform, nonce, lti_roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]))
+    return f"{header}.{payload}.{signature}"
+
+
+def _alg_none(platform: FakePlatform, nonce: str) -> str:
+    return f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': platform.key.kid})}.{b64(_body(platform, nonce))}."
+
+
+def _hs256_with_public_key(platform: FakePlatform, nonce: str) -> str:
+    # The classic algorithm-confusion attack: HMAC keyed with the platform's (public) PEM.
+    header = {"alg": "HS256", "typ": "JWT", "kid": platform.key.kid}
+    signing_input = f"{b64(header)}.{b64(_body(platform, nonce))}".encode()
+    import hashlib
+    import hmac
+
+    mac = hmac.new(platform.key.public_pem, signing_input, hashlib.sha256).digest()
+    return signing_input.decode() + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _garbage(platform: FakePlatform, nonce: str) -> str:
+    return "not-a-jwt"
+
+
+NOW = int(time.time())
+
+CASES: dict[str, tuple[Forge, str]] = {
+    # 1EdTech certification "known bad" payloads
+    "no kid": (_no_kid, "no_kid"),
+    "wrong kid": (_wrong_kid, "unknown_kid"),
+    "wrong LTI version": (signed(lti_version="1.2.0"), "wrong_version"),
+    "no LTI version": (signed(lti_version=_DROP), "missing_version"),
+    "invalid message type": (signed(lti_message_type="LtiFooRequest"), "invalid_message_type"),
+    "missing message type": (signed(lti_message_type=_DROP), "missing_message_type"),
+    "missing roles claim": (signed(lti_roles=_DROP), "missing_roles"),
+    "missing deployment_id": (signed(lti_deployment_id=_DROP), "missing_deployment_id"),
+    "missing resource_link id": (signed(lti_resource_link={"title": "no id"}), "missing_resource_link_id"),
+    "missing sub": (signed(sub=_DROP), "missing_sub"),
+    "timestamps as strings": (signed(iat="yesterday", exp="tomorrow"), "bad_token_claims"),
+    "missing exp": (signed(exp=_DROP), "missing_exp"),
+    "missing iat": (signed(iat=_DROP), "missing_iat"),
+    # LTI Security 1.0 §5.1.3 and the gaps pylti1p3 leaves open
+    "wrong aud": (signed(aud="someone-else"), "unknown_platform"),
+    "our client in aud but a stranger's azp": (signed(aud=["swott-client-1", "x"], azp="x"), "unknown_platform"),
+    "several audiences without azp": (signed(aud=["swott-client-1", "other-tool"]), "azp_missing"),
+    "azp not among the audiences": (signed(azp="swott-client-1", aud="other"), "azp_not_in_aud"),
+    "unknown issuer": (signed(iss="https://evil.example"), "unknown_platform"),
+    "unregistered deployment": (signed(lti_deployment_id="99"), "unknown_deployment"),
+    "expired token": (signed(iat=NOW - 600, exp=NOW - 300), "expired"),
+    "iat in the future beyond leeway": (signed(iat=NOW + 300, exp=NOW + 600), "iat_in_future"),
+    "nonce not the one issued": (lambda p, n: p.sign(_body(p, "another-nonce")), "nonce_mismatch"),
+    "tampered payload": (_tampered, "bad_signature"),
+    "signed by an unpublished key": (_unknown_key, "bad_signature"),
+    "alg none": (_alg_none, "bad_alg"),
+    "HS256 signed with the platform's public key": (_hs256_with_public_key, "bad_alg"),
+    "not a JWT": (_garbage, "malformed_token"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_bad_launch_is_refused_with_no_rows_written(
+    case: str, lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    forge, reason = CASES[case]
+    before = row_counts(lti_app)
+    state, nonce = begin_login(lti_client, lti_platform)
+    token = forge(lti_platform, nonce)
+    caplog.set_level("INFO")
+    response = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
+    page = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500
+    assert "We could not open this activity" in page
+    assert "Traceback" not in page and token not in page
+    assert f"reason={reason} " in caplog.text
+    assert "Test Person" not in caplog.text and "person@example.invalid" not in caplog.text
+    assert row_counts(lti_app) == before
+
+
+def test_replayed_id_token_is_refused(lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform) -> None:
+    state, nonce = begin_login(lti_client, lti_platform)
+    token = lti_platform.sign(_body(lti_platform, nonce))
+    first = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert first.status_code == 302
+    after_first = row_counts(lti_app)
+    replay = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert replay.status_code == 400
+    assert "expired or was already used" in replay.get_data(as_text=True)
+    assert row_counts(lti_app) == after_first
+
+
+def test_nonce_is_single_use_even_with_a_fresh_state(
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+) -> None:
+    """pylti1p3 never consumes the nonce; here a nonce that launched once never launches again."""
+    from lti_tool import web
+    from lti_tool.lti.state_store import DatabaseStateStore, StateRecord
+
+    state, nonce = begin_login(lti_client, lti_platform)
+    token = lti_platform.sign(_body(lti_platform, nonce))
+    assert lti_client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 302
+    before = row_counts(lti_app)
+    # An attacker who could plant a state carrying the same nonce still gets nowhere.
+    with lti_app.app_context():
+        store = DatabaseStateStore(web.db_session())
+        original = store.get(state)
+        assert original is None
+        platform_id = 1
+        store.put(StateRecord(state="planted", nonce=nonce, platform_id=platform_id))
+    lti_client.set_cookie("swott-lti-state-planted", "planted", path="/lti/")
+    response = lti_client.post("/lti/launch", data={"id_token": token, "state": "planted"})
+    assert response.status_code == 400
+    assert row_counts(lti_app) == before
+
+
+@pytest.mark.parametrize("data", [{"state": "s"}, {"id_token": "x"}, {"id_token": "x", "state": "never-issued"}])
+def test_missing_or_unknown_state_or_token(lti_app: Flask, lti_client: FlaskClient, data: dict[str, str]) -> None:
+    before = row_counts(lti_app)
+    response = lti_client.post("/lti/launch", data=data)
+    assert response.status_code == 400
+    assert row_counts(lti_app) == before
+
+
+def test_state_issued_to_another_browser_is_not_accepted(
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+) -> None:
+    """Login CSRF: a state issued to the attacker's browser, posted from the victim's, has no cookie."""
+    state, nonce = begin_login(lti_client, lti_platform)
+    victim = lti_app.test_client()
+    before = row_counts(lti_app)
+    response = victim.post(
+        "/lti/launch", data={"id_token": lti_platform.sign(_body(lti_platform, nonce)), "state": state}
+    )
+    assert response.status_code == 401
+    assert "Open in a new window" in response.get_data(as_text=True)
+    assert row_counts(lti_app) == before
+
+
+def test_unsubscribed_toolkit_gets_a_403_that_says_who_to_contact(
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+) -> None:
+    from lti_tool import web
+    from lti_tool.models import Subscription
+
+    with lti_app.app_context():
+        session = web.db_session()
+        for row in session.query(Subscription).all():
+            session.delete(row)
+        session.commit()
+    before = row_counts(lti_app)
+    state, nonce = begin_login(lti_client, lti_platform)
+    roles = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+    response = lti_client.post(
+        "/lti/launch", data={"id_token": lti_platform.sign(_body(lti_platform, nonce, lti_roles=roles)), "state": state}
+    )
+    assert response.status_code == 403
+    assert "contact the SWOTT team" in response.get_data(as_text=True)
+    # The token itself was valid, so its nonce is spent; nothing about the person or course is kept.
+    after = row_counts(lti_app)
+    assert {k: v for k, v in after.items() if k != "used_nonce"} == {
+        k: v for k, v in before.items() if k != "used_nonce"
+    }
