@@ -33,6 +33,8 @@ class Settings:
     log_level: str = "INFO"
     clock_leeway: int = 60
     key_grace_days: int = 2
+    # Days after its last change that a reflection is deleted (UK GDPR storage limitation); 0 keeps them.
+    reflection_retention_days: int = 730
 
     @property
     def production(self) -> bool:

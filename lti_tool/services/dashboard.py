@@ -1,0 +1,321 @@
+"""The facilitator dashboard: who is ready for L2, who has finished, who missed the L1 deadline.
+
+Plain Python over SQLAlchemy (no Flask). One row per learner of the course: L1 status and score,
+whether the L1 reflection was submitted (never its text), L2 session and attendance, whether the L2
+reflection was submitted; counts, filters and a CSV export.
+
+It stays fast for a council-wide course of 1,000 learners by asking the database a fixed number of
+questions whatever the number of learners (seven: deadline, links, learners, attempts, reflections,
+erasures, sessions and participants) and joining the answers in memory. Reflection rows are read
+column by column — status, never `fields` — so the text of a reflection is never even loaded here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.models import (
+    Attempt,
+    Enrolment,
+    GroupParticipant,
+    GroupSession,
+    LtiUser,
+    Reflection,
+    ReflectionErasure,
+    ReflectionShare,
+    ResourceLink,
+    ToolkitSchedule,
+    utcnow,
+)
+from lti_tool.services import progress
+from toolkits.model import Toolkit
+
+
+class L1Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+L1_LABELS = {L1Status.NOT_STARTED: "Not started", L1Status.IN_PROGRESS: "In progress", L1Status.COMPLETED: "Completed"}
+
+
+class Filter(StrEnum):
+    """The dashboard's filters; each names a question a facilitator asks."""
+
+    ALL = "all"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    OVERDUE = "overdue"
+    READY_FOR_L2 = "ready_for_l2"
+    MISSED_L2 = "missed_l2"
+    L2_REFLECTION_MISSING = "l2_reflection_missing"
+    FINISHED = "finished"
+
+
+FILTER_LABELS = {
+    Filter.ALL: "Everyone",
+    Filter.NOT_STARTED: "L1 not started",
+    Filter.IN_PROGRESS: "L1 in progress",
+    Filter.COMPLETED: "L1 completed",
+    Filter.OVERDUE: "Not finished by the deadline",
+    Filter.READY_FOR_L2: "Ready for L2",
+    Filter.MISSED_L2: "Invited to L2, not there",
+    Filter.L2_REFLECTION_MISSING: "Attended L2, no reflection yet",
+    Filter.FINISHED: "Finished L1 and L2",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One learner's line. Says whether reflections exist, never what they say."""
+
+    user_id: int
+    name: str
+    l1_status: L1Status
+    l1_percent: int
+    l1_score: float | None
+    l1_passed: bool | None
+    l1_completed_at: datetime | None
+    l1_reflection: bool
+    l1_reflection_shared: bool
+    l2_session_id: int | None
+    l2_session_starts_at: datetime | None
+    l2_session_closed: bool
+    l2_attended: bool
+    l2_reflection: bool
+    l2_reflection_shared: bool
+    overdue: bool
+
+    @property
+    def invited_to_l2(self) -> bool:
+        return self.l2_session_id is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.l1_status is L1Status.COMPLETED and self.l2_attended and self.l2_reflection
+
+    @property
+    def l2_label(self) -> str:
+        if self.l2_session_id is None:
+            return "Not invited"
+        if not self.l2_session_closed:
+            return "Invited"
+        return "Attended" if self.l2_attended else "Did not attend"
+
+    def matches(self, wanted: Filter) -> bool:
+        return {
+            Filter.ALL: True,
+            Filter.NOT_STARTED: self.l1_status is L1Status.NOT_STARTED,
+            Filter.IN_PROGRESS: self.l1_status is L1Status.IN_PROGRESS,
+            Filter.COMPLETED: self.l1_status is L1Status.COMPLETED,
+            Filter.OVERDUE: self.overdue,
+            Filter.READY_FOR_L2: self.l1_status is L1Status.COMPLETED and not self.l2_attended,
+            Filter.MISSED_L2: self.l2_session_closed and not self.l2_attended,
+            Filter.L2_REFLECTION_MISSING: self.l2_attended and not self.l2_reflection,
+            Filter.FINISHED: self.finished,
+        }[wanted]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    toolkit_id: str
+    toolkit_title: str
+    deadline: datetime | None
+    rows: list[Row]
+    counts: dict[Filter, int] = field(default_factory=dict)
+
+    def filtered(self, wanted: Filter) -> list[Row]:
+        return [r for r in self.rows if r.matches(wanted)]
+
+
+def parse_filter(value: str | None) -> Filter:
+    try:
+        return Filter(value or Filter.ALL)
+    except ValueError:
+        return Filter.ALL
+
+
+def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime | None = None) -> Dashboard:
+    """Every learner of the course for this toolkit, in a fixed number of queries."""
+    now = now or utcnow()
+    deadline = session.scalar(
+        select(ToolkitSchedule.l1_deadline).where(
+            ToolkitSchedule.context_id == context_id, ToolkitSchedule.toolkit_id == toolkit.id
+        )
+    )
+    links = session.execute(
+        select(ResourceLink.id, ResourceLink.part).where(
+            ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit.id
+        )
+    ).all()
+    l1_links = [link_id for link_id, part in links if part == "l1"]
+    l2_links = [link_id for link_id, part in links if part == "l2"]
+
+    learners = session.execute(
+        select(LtiUser.id, LtiUser.name)
+        .join(Enrolment, Enrolment.user_id == LtiUser.id)
+        .where(Enrolment.context_id == context_id, Enrolment.role == "learner", Enrolment.active.is_(True))
+        .order_by(LtiUser.name, LtiUser.id)
+    ).all()
+
+    attempts: dict[int, Attempt] = {}
+    if l1_links:
+        for user_id, status, score_percent, passed, pages_viewed, answers, completed_at in session.execute(
+            select(
+                Attempt.user_id,
+                Attempt.status,
+                Attempt.score_percent,
+                Attempt.passed,
+                Attempt.pages_viewed,
+                Attempt.answers,
+                Attempt.completed_at,
+            ).where(Attempt.resource_link_id.in_(l1_links))
+        ):
+            # A transient Attempt (never added to the session) carries what `progress` needs; with two L1
+            # placements of one toolkit, the more advanced attempt counts.
+            candidate = Attempt(
+                status=status,
+                score_percent=score_percent,
+                passed=passed,
+                pages_viewed=pages_viewed or [],
+                answers=answers or {},
+                completed_at=completed_at,
+            )
+            held = attempts.get(user_id)
+            if held is None or _rank(candidate) > _rank(held):
+                attempts[user_id] = candidate
+
+    submitted: dict[tuple[int, str], bool] = {}
+    shared: set[tuple[int, str]] = set()
+    part_of = dict(links)
+    if links:
+        for user_id, link_id, status, share_id in session.execute(
+            select(Reflection.user_id, Reflection.resource_link_id, Reflection.status, ReflectionShare.id)
+            .outerjoin(ReflectionShare, ReflectionShare.reflection_id == Reflection.id)
+            .where(Reflection.resource_link_id.in_(part_of))
+        ):
+            key = (user_id, part_of[link_id])
+            submitted[key] = submitted.get(key, False) or status == "submitted"
+            if share_id is not None:
+                shared.add(key)
+        for user_id, link_id in session.execute(
+            select(ReflectionErasure.user_id, ReflectionErasure.resource_link_id).where(
+                ReflectionErasure.resource_link_id.in_(part_of), ReflectionErasure.was_submitted.is_(True)
+            )
+        ):
+            submitted[(user_id, part_of[link_id])] = True
+
+    invitations: dict[int, tuple[int, datetime, bool, bool]] = {}
+    for user_id, session_id, starts_at, status, attended in session.execute(
+        select(
+            GroupParticipant.user_id,
+            GroupSession.id,
+            GroupSession.starts_at,
+            GroupSession.status,
+            GroupParticipant.attended,
+        )
+        .join(GroupSession, GroupSession.id == GroupParticipant.session_id)
+        .where(GroupSession.context_id == context_id, GroupSession.toolkit_id == toolkit.id)
+        .order_by(GroupSession.starts_at)
+    ):
+        held_invite = invitations.get(user_id)
+        # Invited to several sessions (moved to a later group): the one attended, else the latest.
+        if held_invite is None or attended or not held_invite[3]:
+            invitations[user_id] = (session_id, starts_at, status == "closed", bool(attended))
+
+    rows: list[Row] = []
+    for user_id, name in learners:
+        attempt = attempts.get(user_id)
+        has_l1_reflection = submitted.get((user_id, "l1"), False)
+        if attempt is None:
+            status_, percent = L1Status.NOT_STARTED, 0
+        elif attempt.status == "completed":
+            status_, percent = L1Status.COMPLETED, 100
+        else:
+            status_ = L1Status.IN_PROGRESS
+            percent = progress.percent_done(attempt, toolkit, has_l1_reflection)
+        completed_at = attempt.completed_at if attempt is not None else None
+        overdue = deadline is not None and (
+            (status_ is not L1Status.COMPLETED and now > deadline)
+            or (completed_at is not None and completed_at > deadline)
+        )
+        invite = invitations.get(user_id)
+        rows.append(
+            Row(
+                user_id=user_id,
+                name=name or f"Learner {user_id}",
+                l1_status=status_,
+                l1_percent=percent,
+                l1_score=attempt.score_percent if attempt is not None and status_ is L1Status.COMPLETED else None,
+                l1_passed=attempt.passed if attempt is not None else None,
+                l1_completed_at=completed_at,
+                l1_reflection=has_l1_reflection,
+                l1_reflection_shared=(user_id, "l1") in shared,
+                l2_session_id=invite[0] if invite else None,
+                l2_session_starts_at=invite[1] if invite else None,
+                l2_session_closed=invite[2] if invite else False,
+                l2_attended=invite[3] if invite else False,
+                l2_reflection=submitted.get((user_id, "l2"), False) and bool(l2_links),
+                l2_reflection_shared=(user_id, "l2") in shared,
+                overdue=overdue,
+            )
+        )
+    counts = {f: sum(1 for r in rows if r.matches(f)) for f in Filter}
+    return Dashboard(toolkit.id, toolkit.title, deadline, rows, counts)
+
+
+def _rank(attempt: Attempt) -> tuple[int, int]:
+    return (1 if attempt.status == "completed" else 0, len(attempt.pages_viewed or []))
+
+
+CSV_HEADER = (
+    "Name",
+    "L1 status",
+    "L1 progress %",
+    "L1 score %",
+    "L1 completed at (UTC)",
+    "L1 reflection submitted",
+    "Not finished by the deadline",
+    "L2 session",
+    "L2 attendance",
+    "L2 reflection submitted",
+)
+
+
+def to_csv(rows: Iterable[Row]) -> str:
+    """The dashboard as CSV for a spreadsheet; names that look like formulas are defused."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            (
+                _cell(row.name),
+                L1_LABELS[row.l1_status],
+                row.l1_percent,
+                "" if row.l1_score is None else f"{row.l1_score:g}",
+                row.l1_completed_at.strftime("%Y-%m-%d %H:%M") if row.l1_completed_at else "",
+                "yes" if row.l1_reflection else "no",
+                "yes" if row.overdue else "no",
+                row.l2_session_starts_at.strftime("%Y-%m-%d %H:%M") if row.l2_session_starts_at else "",
+                row.l2_label,
+                "yes" if row.l2_reflection else "no",
+            )
+        )
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    # Spreadsheets run a cell starting with = + - @ as a formula (CSV injection): a platform's user
+    # name is not ours to trust.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,137 @@
+"""Factories for L2, dashboard and portfolio tests: a course with L1 and L2 placements and its people.
+
+Builds on the L1 factories (one factory per model); the toolkit is the shipped participatory-practice
+toolkit, whose L2 uses Driscoll's model with peer reflection and a case study in four stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from lti_tool.models import Attempt, Context, GroupSession, LtiUser, Platform, Reflection, ResourceLink, utcnow
+from lti_tool.services import l2_sessions, reflections
+from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
+from toolkits import Catalogue, Toolkit
+
+TOOLKIT_ID = "participatory-practice"
+
+
+@cache
+def catalogue() -> Catalogue:
+    return Catalogue()
+
+
+def toolkit() -> Toolkit:
+    found = catalogue().get(TOOLKIT_ID)
+    assert found is not None, "the shipped participatory-practice toolkit must load"
+    return found
+
+
+@dataclass
+class Course:
+    platform: Platform
+    context: Context
+    l1: ResourceLink
+    l2: ResourceLink
+    facilitator: LtiUser
+    learners: list[LtiUser] = field(default_factory=list)
+
+
+def make_course(session: Session, *, learners: int = 2, platform: Platform | None = None) -> Course:
+    platform = platform or make_platform(session)
+    context = make_context(session, platform)
+    l1 = make_link(session, context, toolkit_id=TOOLKIT_ID, part="l1")
+    l2 = make_link(session, context, toolkit_id=TOOLKIT_ID, part="l2")
+    facilitator = make_user(session, platform, context, role="facilitator")
+    people = [make_user(session, platform, context) for _ in range(learners)]
+    return Course(platform, context, l1, l2, facilitator, people)
+
+
+def finish_l1(
+    session: Session, course: Course, user: LtiUser, *, score: float = 80.0, when: datetime | None = None
+) -> Attempt:
+    """A completed L1 attempt with a submitted reflection, as the L1 player leaves them."""
+    kit = toolkit()
+    done = when or utcnow()
+    attempt = Attempt(
+        user_id=user.id,
+        resource_link_id=course.l1.id,
+        toolkit_id=kit.id,
+        current_page="reflection",
+        pages_viewed=[p.id for p in kit.l1.pages],
+        answers={},
+        answer_counts={},
+        notes={"prompt": "A private thinking note"},
+        status="completed",
+        score_percent=score,
+        passed=score >= kit.l1.pass_mark,
+        graded=True,
+        completed_at=done,
+    )
+    session.add(attempt)
+    values = {f.id: f"L1 {f.label} by learner {user.id}" for f in reflections.form_fields(kit)}
+    values["cpd_date"] = done.date().isoformat()
+    session.add(
+        Reflection(
+            user_id=user.id,
+            resource_link_id=course.l1.id,
+            toolkit_id=kit.id,
+            model=kit.l1.reflection.model,
+            fields=values,
+            status="submitted",
+            version=2,
+            submitted_at=done,
+        )
+    )
+    session.flush()
+    return attempt
+
+
+def start_l1(session: Session, course: Course, user: LtiUser, *, pages: int = 3) -> Attempt:
+    kit = toolkit()
+    attempt = Attempt(
+        user_id=user.id,
+        resource_link_id=course.l1.id,
+        toolkit_id=kit.id,
+        current_page=kit.l1.pages[pages - 1].id,
+        pages_viewed=[p.id for p in kit.l1.pages[:pages]],
+        answers={},
+        answer_counts={},
+        notes={},
+        status="in_progress",
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def l2_values(text: str = "", draft: dict[str, str] | None = None) -> dict[str, str]:
+    """A complete L2 reflection form (every required box), with `text` marking every box the draft left empty."""
+    values = {f.id: f"{f.label}: {text}" for f in l2_sessions.reflection_form_fields(toolkit())}
+    values["cpd_date"] = utcnow().date().isoformat()
+    values.update({k: v for k, v in (draft or {}).items() if v})
+    return values
+
+
+def run_closed_session(
+    session: Session, course: Course, attendees: list[LtiUser], outbox: RecordingOutbox, *, absent: int = 0
+) -> GroupSession:
+    """A session scheduled for everyone given, run, attended by all but the last `absent`, and closed."""
+    kit = toolkit()
+    group = l2_sessions.schedule_session(
+        session,
+        context_id=course.context.id,
+        toolkit=kit,
+        starts_at=utcnow() + timedelta(days=1),
+        place="Team room 2",
+        participant_ids=[u.id for u in attendees],
+    )
+    l2_sessions.start(session, group, kit)
+    for user in attendees[: len(attendees) - absent]:
+        l2_sessions.set_attendance(session, group, user.id, True)
+    l2_sessions.close(session, group, kit, enqueue=outbox)
+    return group

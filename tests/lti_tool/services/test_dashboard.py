@@ -1,0 +1,255 @@
+"""The facilitator dashboard: statuses, deadline highlighting, filters, CSV, privacy and query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+
+from lti_tool.db import Database
+from lti_tool.models import Attempt, Enrolment, GroupParticipant, LtiUser, Reflection, utcnow
+from lti_tool.services import dashboard, l2_sessions, portfolio
+from tests.lti_tool.l1_factories import RecordingOutbox, migrated_database
+from tests.lti_tool.l2_factories import (
+    Course,
+    finish_l1,
+    l2_values,
+    make_course,
+    run_closed_session,
+    start_l1,
+    toolkit,
+)
+
+MAX_QUERIES = 15
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = migrated_database(tmp_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    with db.session() as session:
+        yield session
+
+
+def _by_id(board: dashboard.Dashboard) -> dict[int, dashboard.Row]:
+    return {r.user_id: r for r in board.rows}
+
+
+def test_each_learner_shows_l1_status_score_and_reflection(session: Session) -> None:
+    course = make_course(session, learners=3)
+    done, working, idle = course.learners
+    finish_l1(session, course, done, score=75.0)
+    start_l1(session, course, working, pages=3)
+    board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+    rows = _by_id(board)
+    assert set(rows) == {done.id, working.id, idle.id}  # the facilitator is not a row
+    assert (rows[done.id].l1_status, rows[done.id].l1_score, rows[done.id].l1_reflection) == ("completed", 75.0, True)
+    assert rows[working.id].l1_status == "in_progress"
+    assert 0 < rows[working.id].l1_percent < 100
+    assert (rows[working.id].l1_score, rows[working.id].l1_reflection) == (None, False)
+    assert (rows[idle.id].l1_status, rows[idle.id].l1_percent) == ("not_started", 0)
+    assert board.counts[dashboard.Filter.COMPLETED] == 1
+    assert board.counts[dashboard.Filter.ALL] == 3
+
+
+def test_not_finished_by_the_deadline_is_highlighted(session: Session) -> None:
+    course = make_course(session, learners=3)
+    on_time, late, never = course.learners
+    deadline = utcnow() - timedelta(days=1)
+    l2_sessions.set_l1_deadline(session, context_id=course.context.id, toolkit_id=toolkit().id, deadline=deadline)
+    finish_l1(session, course, on_time, when=deadline - timedelta(hours=3))
+    finish_l1(session, course, late, when=deadline + timedelta(hours=3))
+    start_l1(session, course, never)
+    board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+    rows = _by_id(board)
+    assert board.deadline == deadline
+    assert (rows[on_time.id].overdue, rows[late.id].overdue, rows[never.id].overdue) == (False, True, True)
+    assert {r.user_id for r in board.filtered(dashboard.Filter.OVERDUE)} == {late.id, never.id}
+
+
+def test_before_the_deadline_nobody_is_overdue(session: Session) -> None:
+    course = make_course(session, learners=1)
+    l2_sessions.set_l1_deadline(
+        session, context_id=course.context.id, toolkit_id=toolkit().id, deadline=utcnow() + timedelta(days=3)
+    )
+    board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+    assert board.counts[dashboard.Filter.OVERDUE] == 0
+
+
+def test_l2_attendance_and_reflection_and_the_filters(session: Session) -> None:
+    kit = toolkit()
+    course = make_course(session, learners=4)
+    a, b, c, uninvited = course.learners
+    for user in (a, b, c):
+        finish_l1(session, course, user)
+    run_closed_session(session, course, [a, b, c], RecordingOutbox(), absent=1)
+    draft = l2_sessions.start_reflection(session, user_id=a.id, link=course.l2, toolkit=kit)
+    l2_sessions.submit_reflection(
+        session,
+        user_id=a.id,
+        link=course.l2,
+        toolkit=kit,
+        values=l2_values("a"),
+        version=draft.version,
+        enqueue=RecordingOutbox(),
+    )
+    board = dashboard.build(session, context_id=course.context.id, toolkit=kit)
+    rows = _by_id(board)
+    assert (rows[a.id].l2_label, rows[a.id].l2_reflection, rows[a.id].finished) == ("Attended", True, True)
+    assert (rows[b.id].l2_label, rows[b.id].l2_reflection) == ("Attended", False)
+    assert rows[c.id].l2_label == "Did not attend"
+    assert rows[uninvited.id].l2_label == "Not invited"
+    assert [r.user_id for r in board.filtered(dashboard.Filter.FINISHED)] == [a.id]
+    assert [r.user_id for r in board.filtered(dashboard.Filter.L2_REFLECTION_MISSING)] == [b.id]
+    assert [r.user_id for r in board.filtered(dashboard.Filter.MISSED_L2)] == [c.id]
+    assert dashboard.parse_filter("nonsense") is dashboard.Filter.ALL
+
+
+def test_csv_has_a_line_per_learner_with_statuses(session: Session) -> None:
+    course = make_course(session, learners=2)
+    finisher, other = course.learners
+    other.name = '=HYPERLINK("http://evil")'
+    finish_l1(session, course, finisher, score=90.0)
+    board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+    lines = list(csv.reader(io.StringIO(dashboard.to_csv(board.rows))))
+    assert lines[0] == list(dashboard.CSV_HEADER)
+    by_name = {line[0]: line for line in lines[1:]}
+    assert by_name[finisher.name][1:4] == ["Completed", "100", "90"]
+    assert by_name[finisher.name][5] == "yes"
+    # A name that a spreadsheet would run as a formula is defused.
+    assert '\'=HYPERLINK("http://evil")' in by_name
+
+
+def test_the_dashboard_never_loads_reflection_text(session: Session, db: Database) -> None:
+    course = make_course(session, learners=1)
+    finish_l1(session, course, course.learners[0])
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert board.rows[0].l1_reflection is True
+    assert not any("reflection.fields" in s for s in statements)
+    assert "by learner" not in dashboard.to_csv(board.rows)  # no reflection text ever reaches the CSV
+
+
+def test_another_course_sees_none_of_these_learners(session: Session) -> None:
+    course = make_course(session, learners=2)
+    finish_l1(session, course, course.learners[0])
+    other = make_course(session, learners=1, platform=course.platform)
+    board = dashboard.build(session, context_id=other.context.id, toolkit=toolkit())
+    assert [r.user_id for r in board.rows] == [other.learners[0].id]
+
+
+def test_shared_reflections_are_flagged(session: Session) -> None:
+    course = make_course(session, learners=1)
+    learner = course.learners[0]
+    finish_l1(session, course, learner)
+    reflection = session.scalars(select(Reflection).where(Reflection.user_id == learner.id)).one()
+    portfolio.share(session, reflection_id=reflection.id, user_id=learner.id)
+    row = dashboard.build(session, context_id=course.context.id, toolkit=toolkit()).rows[0]
+    assert row.l1_reflection_shared is True
+
+
+def _thousand_learners(session: Session, course: Course) -> None:
+    """1,000 learners: a third done (with reflections), a third working, a third invited to L2."""
+    kit = toolkit()
+    now = utcnow()
+    session.execute(
+        insert(LtiUser),
+        [{"platform_id": course.platform.id, "sub": f"bulk-{i}", "name": f"Learner {i:04d}"} for i in range(1000)],
+    )
+    ids = list(session.scalars(select(LtiUser.id).where(LtiUser.sub.like("bulk-%")).order_by(LtiUser.id)))
+    session.execute(
+        insert(Enrolment), [{"user_id": uid, "context_id": course.context.id, "role": "learner"} for uid in ids]
+    )
+    pages = [p.id for p in kit.l1.pages]
+    session.execute(
+        insert(Attempt),
+        [
+            {
+                "user_id": uid,
+                "resource_link_id": course.l1.id,
+                "toolkit_id": kit.id,
+                "current_page": pages[2],
+                "pages_viewed": pages if i % 3 == 0 else pages[:3],
+                "answers": {},
+                "answer_counts": {},
+                "notes": {},
+                "status": "completed" if i % 3 == 0 else "in_progress",
+                "score_percent": 80.0 if i % 3 == 0 else None,
+                "completed_at": now - timedelta(days=2) if i % 3 == 0 else None,
+            }
+            for i, uid in enumerate(ids)
+            if i % 3 != 2
+        ],
+    )
+    session.execute(
+        insert(Reflection),
+        [
+            {
+                "user_id": uid,
+                "resource_link_id": course.l1.id,
+                "toolkit_id": kit.id,
+                "model": "gibbs",
+                "fields": {"description": "private"},
+                "status": "submitted",
+                "version": 2,
+            }
+            for i, uid in enumerate(ids)
+            if i % 3 == 0
+        ],
+    )
+    group = l2_sessions.schedule_session(
+        session, context_id=course.context.id, toolkit=kit, starts_at=now, place="Town hall"
+    )
+    session.execute(
+        insert(GroupParticipant),
+        [{"session_id": group.id, "user_id": uid, "attended": i % 2 == 0} for i, uid in enumerate(ids) if i % 3 == 1],
+    )
+    session.flush()
+
+
+def test_a_thousand_learners_take_a_bounded_number_of_queries(session: Session, db: Database) -> None:
+    course = make_course(session, learners=0)
+    _thousand_learners(session, course)
+    l2_sessions.set_l1_deadline(
+        session, context_id=course.context.id, toolkit_id=toolkit().id, deadline=utcnow() - timedelta(days=1)
+    )
+    session.commit()
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.session() as fresh:
+            board = dashboard.build(fresh, context_id=course.context.id, toolkit=toolkit())
+            dashboard.to_csv(board.filtered(dashboard.Filter.OVERDUE))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(board.rows) == 1000
+    assert board.counts[dashboard.Filter.COMPLETED] == 334
+    assert board.counts[dashboard.Filter.NOT_STARTED] == 333
+    assert board.counts[dashboard.Filter.OVERDUE] == 666
+    assert sum(1 for r in board.rows if r.l1_reflection) == 334
+    assert sum(1 for r in board.rows if r.invited_to_l2) == 333
+    assert 0 < len(statements) <= MAX_QUERIES, statements
