@@ -350,7 +350,8 @@
     this.flavour = "cmi5";
     this.now = now;
     this.queue = Promise.resolve();
-    this.sent = {};
+    this.pending = [];
+    this.finishing = false;
     this.registrationSent = {};
     this.judgedThisSession = false;
     this.masteryScore = null;
@@ -393,7 +394,7 @@
       .then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (saved) {
         self.registrationSent = (saved && saved.sent) || {};
-        self.send("initialized", null, false);
+        self.send("initialized", null);
         var actor = self.params.actor;
         return {
           location: (saved && saved.location) || "",
@@ -403,8 +404,8 @@
         };
       });
   };
-  /** One cmi5 defined statement (spec 9), queued so statements reach the LRS in the order made. */
-  Cmi5.prototype.send = function (verb, result, keepalive) {
+  /** One cmi5 defined statement (spec 9): the LMS's context template plus the cmi5 context. */
+  Cmi5.prototype.statement = function (verb, result) {
     var self = this;
     var context = JSON.parse(JSON.stringify(self.template || {}));
     context.registration = self.params.registration;
@@ -428,56 +429,74 @@
       context: context
     };
     if (result) statement.result = result;
-    self.sent[verb] = true;
-    self.queue = self.queue.then(function () {
-      return fetch(self.params.endpoint + "statements", {
-        method: "POST",
-        headers: self.headers(true),
-        body: JSON.stringify(statement),
-        keepalive: Boolean(keepalive)
-      });
+    return statement;
+  };
+  /**
+   * Statements wait in `pending` and go out in batches (xAPI allows an array), one request at a
+   * time, so they reach the LRS in the order made. Every request is `keepalive`, so one in flight
+   * when the page goes away still arrives; at the end, the rest and "terminated" go in one batch
+   * sent straight from the pagehide handler (a queued callback would never run).
+   */
+  Cmi5.prototype.send = function (verb, result) {
+    var self = this;
+    self.pending.push(self.statement(verb, result));
+    if (self.finishing) return;
+    self.queue = self.queue.then(function () { return self.flush(); });
+  };
+  Cmi5.prototype.flush = function () {
+    var batch = this.pending.splice(0);
+    if (!batch.length) return Promise.resolve();
+    return fetch(this.params.endpoint + "statements", {
+      method: "POST", headers: this.headers(true), body: JSON.stringify(batch), keepalive: true
     }).catch(function () { /* the LMS records abandoned sessions itself (cmi5 9.3.6) */ });
-    return self.queue;
   };
   Cmi5.prototype.save = function (snap) {
     var p = snap.progress;
     var self = this;
     if (!self.judging || !self.token) return;
     var duration = formatXapiDuration(snap.sessionMs);
-    // completed at most once per registration, passed at most once per registration, and one of
+    // completed at most once per registration, passed at most once per registration, one of
     // passed/failed per session, never failed after passed (cmi5 9.3).
     if (p.completed && !self.registrationSent.completed) {
       self.registrationSent.completed = true;
-      self.send("completed", { completion: true, duration: duration }, false);
+      self.send("completed", { completion: true, duration: duration });
     }
-    if (p.success !== null && !self.judgedThisSession && !self.registrationSent.passed) {
+    // Judge when the unit is complete or the session ends with every check answered, and only when
+    // the verdict differs from the last one sent: a resumed session does not repeat "failed".
+    var verdict = p.success === null ? null : (p.success ? "passed" : "failed") + ":" + p.score;
+    var judgeNow = p.completed || snap.finishing;
+    if (verdict && judgeNow && !self.judgedThisSession && !self.registrationSent.passed &&
+        verdict !== self.registrationSent.verdict) {
       self.judgedThisSession = true;
-      var verb = p.success ? "passed" : "failed";
+      self.registrationSent.verdict = verdict;
       if (p.success) self.registrationSent.passed = true;
-      self.send(verb, {
+      self.send(p.success ? "passed" : "failed", {
         success: p.success,
         duration: duration,
         score: { scaled: p.score / 100, raw: p.score, min: 0, max: 100 }
-      }, false);
+      });
     }
     self.snap = snap;
   };
-  Cmi5.prototype.commit = function (keepalive) {
-    if (!this.token || !this.snap) return;
+  Cmi5.prototype.putState = function () {
+    if (!this.token || !this.snap) return Promise.resolve();
     var body = JSON.stringify({ location: this.snap.location, suspend: this.snap.suspend, sent: this.registrationSent });
-    var self = this;
-    this.queue = this.queue.then(function () {
-      return fetch(self.stateUrl(SWOTT_STATE_ID), {
-        method: "PUT", headers: self.headers(true), body: body, keepalive: Boolean(keepalive)
-      });
+    return fetch(this.stateUrl(SWOTT_STATE_ID), {
+      method: "PUT", headers: this.headers(true), body: body, keepalive: true
     }).catch(function () {});
+  };
+  Cmi5.prototype.commit = function () {
+    var self = this;
+    if (!self.token || self.finishing) return;
+    self.queue = self.queue.then(function () { return self.putState(); });
   };
   Cmi5.prototype.finish = function (snap) {
     if (!this.token) return Promise.resolve();
+    this.finishing = true;
     this.save(snap);
-    this.commit(true);
-    // keepalive lets the terminated statement outlive the page (no synchronous request).
-    return this.send("terminated", { duration: formatXapiDuration(snap.sessionMs) }, true);
+    this.send("terminated", { duration: formatXapiDuration(snap.sessionMs) });
+    this.putState();
+    return this.flush();
   };
 
   // ---------------------------------------------------------------- browser storage for free text
@@ -611,7 +630,7 @@
     if (finish) finish.addEventListener("click", function () { self.finish(); });
     // Commit when the page is hidden, finish when it goes away: pagehide, never unload.
     self.doc.addEventListener("visibilitychange", function () {
-      if (self.doc.visibilityState === "hidden") self.commit(true);
+      if (self.doc.visibilityState === "hidden") self.commit();
     });
     global.addEventListener("pagehide", function () { self.finish(); });
   };
@@ -755,10 +774,10 @@
     }
   };
 
-  Player.prototype.commit = function (keepalive) {
+  Player.prototype.commit = function () {
     if (this.finished) return;
     this.adapter.save(this.snapshot(false));
-    this.adapter.commit(keepalive);
+    this.adapter.commit();
     this.dirty = false;
   };
 
@@ -775,6 +794,7 @@
     if (this.finished) return;
     var snap = this.snapshot(false);
     snap.done = snap.progress.completed;
+    snap.finishing = true;
     this.finished = true;
     clearInterval(this.timer);
     this.adapter.finish(snap);

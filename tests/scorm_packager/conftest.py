@@ -228,9 +228,10 @@ def cmi5_lms(tmp_path: Path) -> Iterator[Cmi5Lms]:
             if parts.path == "/xapi/statements":
                 if not self._authorised():
                     return
-                statement = json.loads(self._body())
-                lms.statements.append(statement)
-                self._json(200, [statement["id"]])
+                body = json.loads(self._body())
+                batch = body if isinstance(body, list) else [body]  # xAPI: one statement or an array
+                lms.statements.extend(batch)
+                self._json(200, [s["id"] for s in batch])
                 return
             self._empty(404)
 
@@ -272,6 +273,7 @@ def cmi5_lms(tmp_path: Path) -> Iterator[Cmi5Lms]:
         },
         "launchMode": "Normal",
         "moveOn": "CompletedAndPassed",
+        "masteryScore": 0.5,
     }
     yield lms
     server.shutdown()

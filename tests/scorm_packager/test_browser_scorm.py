@@ -17,6 +17,7 @@ import pytest
 
 from scorm_packager.build import build
 from scorm_packager.editions import Format
+from toolkits.loader import Catalogue
 from toolkits.model import Toolkit
 
 pytestmark = pytest.mark.browser
@@ -162,4 +163,41 @@ def test_standalone_without_lms_shows_banner_and_works(chromium: Any, lms_host: 
     assert page.locator("section.swott-page:visible").get_attribute("id") == "page-02-thinking"
     page.get_by_role("link", name="Your CPD reflection").click()
     assert page.locator("section.swott-page:visible").get_attribute("id") == "page-reflection"
+    context.close()
+
+
+def test_scorm12_suspend_data_of_the_largest_toolkit_fully_answered(chromium: Any, lms_host: Any) -> None:
+    """Every page read, every question answered, notes and reflection written: suspend_data fits 4096."""
+    catalogue = Catalogue()
+    toolkit = max(catalogue, key=lambda t: (len(t.l1.questions), len(t.l1.pages)))
+    sco_url = lms_host.host(f"largest-{toolkit.id}", build(toolkit, Format.SCORM12).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    frame = _launch(page, f"{lms_host.url}/lms/scorm12.html", sco_url, None, str(toolkit.l1.pass_mark))
+    long_text = "A long anonymous reflection about practice. " * 60
+    for l1_page in toolkit.l1.pages:
+        frame.locator(f"#swott-toc a[data-page='{l1_page.id}']").click()
+        for question in l1_page.questions:
+            inputs = frame.locator(f"input[name='q-{question.id}']")
+            if question.type.value == "single":
+                inputs.first.check()
+            else:
+                for index in range(inputs.count()):
+                    inputs.nth(index).check()
+            frame.locator(f"button.check-answer[data-question='{question.id}']").click()
+        for prompt in l1_page.prompts:
+            frame.locator(f"#note-{prompt.id}").fill(long_text)
+    frame.locator("#swott-toc a[data-page='reflection']").click()
+    for textarea in frame.locator("#reflection-form textarea").all():
+        textarea.fill(long_text)
+    frame.get_by_role("button", name="Save my reflection").click()
+    frame.locator("#swott-toc a[data-page='finish']").click()
+    frame.get_by_role("button", name="Save and close").click()
+    page.wait_for_function("() => window.lmsCalls.includes('LMSFinish')")
+    cmi = page.evaluate("() => window.cmiData()")
+    suspend = cmi["suspend_data"]
+    assert 0 < len(suspend) <= 4096, f"{toolkit.id}: {len(suspend)} characters"
+    answered = frame.locator(".feedback .verdict").all_inner_texts()
+    assert sum(1 for text in answered if text) == len(toolkit.l1.questions)
+    assert cmi["core"]["lesson_status"] in ("passed", "failed", "completed")
     context.close()
