@@ -75,7 +75,11 @@ def submit(session: requests.Session, response: requests.Response, form: Form) -
 
 def follow(session: requests.Session, url: str, max_steps: int = 10) -> requests.Response:
     """GET `url`, then keep submitting auto-submitting forms; the last response."""
-    response = session.get(url, timeout=10)
+    return settle(session, session.get(url, timeout=10), max_steps)
+
+
+def settle(session: requests.Session, response: requests.Response, max_steps: int = 10) -> requests.Response:
+    """Submit auto-submitting forms from `response` on, as a browser with scripts would; the last response."""
     for _ in range(max_steps):
         if "html" not in response.headers.get("Content-Type", ""):
             return response
@@ -83,4 +87,4 @@ def follow(session: requests.Session, url: str, max_steps: int = 10) -> requests
         if not auto:
             return response
         response = submit(session, response, auto[0])
-    raise RuntimeError(f"more than {max_steps} automatic form posts from {url}")
+    raise RuntimeError(f"more than {max_steps} automatic form posts from {response.url}")

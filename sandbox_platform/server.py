@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -26,8 +27,9 @@ class QuietRequestHandler(WSGIRequestHandler):
 class SandboxServer:
     """One WSGI app on `host:port` (port 0 picks a free port on first start).
 
-    With `config` instead of `app`, builds a sandbox platform whose base URL is the bound address,
-    so its issuer is right even on a free port: `SandboxServer(config={"nrps_page_size": 2})`.
+    Without `app`, binds the port first and builds the app for the bound address: with
+    `app_factory(url)` if given, else a sandbox platform from `config` whose issuer is that URL
+    (`SandboxServer(config={"nrps_page_size": 2})`).
     """
 
     def __init__(
@@ -37,19 +39,23 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         config: dict[str, Any] | None = None,
+        app_factory: Callable[[str], Any] | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
-        self._config = config
         self.app = app
         if app is None:
-            # Bind first so the platform's issuer can name the real port.
+            # Bind first, so the app can be told its real address (issuer, base URL) even on port 0.
             self._bind()
-            from sandbox_platform import create_app
+            if app_factory is None:
+                from sandbox_platform import create_app
 
-            self.app = create_app({**(config or {}), "base_url": self.url})
+                def app_factory(url: str) -> Any:
+                    return create_app({**(config or {}), "base_url": url})
+
+            self.app = app_factory(self.url)
 
     @property
     def url(self) -> str:

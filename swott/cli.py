@@ -33,3 +33,12 @@ def _add_face_commands() -> None:
 
 
 _add_face_commands()
+
+
+def _add_demo_command() -> None:
+    from swott.demo import demo
+
+    main.add_command(demo)
+
+
+_add_demo_command()

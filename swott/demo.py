@@ -1,0 +1,183 @@
+"""`swott demo`: the tool and the sandbox LTI platform side by side, ready to launch with no LMS.
+
+Steps, in the order an LMS administrator would take them:
+1. migrate the tool's database (`swott db upgrade`);
+2. serve the tool (development mode) and the sandbox platform, each with Werkzeug in a thread;
+3. register the sandbox with the tool through LTI Dynamic Registration 1.0 — the same
+   `/lti/register` Moodle and Canvas use;
+4. grant the sandbox a subscription to every toolkit (a new platform has none, issue #3 item 8);
+5. add the first toolkit's L1 and L2 to the sandbox course, with the custom parameters and line
+   items the tool's own deep linking returns, so "Launch as learner" works at once.
+
+This module is glue: it is the one place that knows both faces, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import click
+import requests
+from flask import Flask
+
+from sandbox_platform import Platform, SandboxServer
+
+
+class DemoError(click.ClickException):
+    """The demo could not start; the message says which step failed."""
+
+
+@dataclass
+class Demo:
+    tool: SandboxServer
+    platform_server: SandboxServer
+    client_id: str
+
+    @property
+    def platform(self) -> Platform:
+        value: Platform = self.platform_server.platform
+        return value
+
+    @property
+    def tool_app(self) -> Flask:
+        app: Flask = self.tool.app
+        return app
+
+    def stop(self) -> None:
+        self.platform_server.stop()
+        self.tool.stop()
+        self.tool_app.extensions["swott.db"].dispose()
+
+
+def _tool_app(base_url: str, overrides: dict[str, Any]) -> Flask:
+    from lti_tool import create_app, migrate
+    from lti_tool.cli import app_database_url
+    from lti_tool.settings import ConfigurationError
+
+    try:
+        app = create_app({"env": "development", "base_url": base_url, **overrides})
+    except ConfigurationError as error:
+        raise DemoError(str(error)) from None
+    migrate.upgrade(app_database_url(app))
+    return app
+
+
+def _register(demo_platform: Platform, tool_url: str) -> str:
+    """Run Dynamic Registration as the platform's "Register a tool" page would; the new client_id."""
+    known = {tool.client_id for tool in demo_platform.tools}
+    start = demo_platform.start_registration(tool_url + "/lti/register")
+    try:
+        response = requests.get(start, timeout=30)
+    except requests.RequestException as error:
+        raise DemoError(f"the tool did not answer its registration URL ({type(error).__name__})") from None
+    added = [tool.client_id for tool in demo_platform.tools if tool.client_id not in known]
+    if response.status_code != 200 or not added:
+        raise DemoError(f"dynamic registration with the tool failed (HTTP {response.status_code})")
+    return added[-1]
+
+
+def _grant_all(app: Flask, issuer: str, client_id: str) -> None:
+    from lti_tool.services import registrations, subscriptions
+
+    with app.app_context(), app.extensions["swott.db"].session() as session:
+        registered = registrations.find_platform(session, issuer, client_id)
+        if registered is None:
+            raise DemoError("the tool did not store the sandbox's registration")
+        subscriptions.grant(session, registered, [None])
+
+
+def _seed_course(app: Flask, demo_platform: Platform, client_id: str, tool_url: str) -> None:
+    """Add one toolkit's L1 and L2, built by the tool's deep linking code, as placements."""
+    from lti_tool.lti import deep_linking
+
+    catalogue = app.extensions["swott.catalogue"]
+    toolkits = [catalogue.get(toolkit_id) for toolkit_id in catalogue.ids()]
+    if not toolkits or toolkits[0] is None:
+        return
+    for part in deep_linking.PARTS:
+        item = deep_linking.content_item(deep_linking.Choice(toolkit=toolkits[0], part=part), tool_url)
+        demo_platform.add_placement(
+            client_id=client_id,
+            title=item.title,
+            url=item.url,
+            custom=dict(item.custom),
+            text=item.text,
+            line_item={
+                "label": item.line_item_label or item.title,
+                "scoreMaximum": item.score_maximum,
+                "resourceId": item.resource_id,
+                "tag": item.tag,
+            },
+        )
+
+
+def start_demo(
+    *,
+    host: str = "127.0.0.1",
+    tool_port: int = 5000,
+    platform_port: int = 5001,
+    tool_settings: dict[str, Any] | None = None,
+    seed: bool = True,
+) -> Demo:
+    """Start both servers, register, subscribe and seed; port 0 picks free ports (tests)."""
+    overrides = dict(tool_settings or {})
+
+    def listen(**kwargs: Any) -> SandboxServer:
+        try:
+            return SandboxServer(host=host, **kwargs)
+        except OSError as error:
+            raise DemoError(
+                f"cannot listen on {host}:{kwargs['port']}: {error.strerror} (choose another with --tool-port or "
+                "--platform-port)"
+            ) from None
+
+    tool = listen(port=tool_port, app_factory=lambda url: _tool_app(url, overrides))
+    try:
+        platform_server = listen(port=platform_port)
+    except DemoError:
+        tool.stop()
+        raise
+    tool.start()
+    platform_server.start()
+    try:
+        sandbox: Platform = platform_server.platform
+        client_id = _register(sandbox, tool.url)
+        _grant_all(tool.app, sandbox.issuer, client_id)
+        if seed:
+            _seed_course(tool.app, sandbox, client_id, tool.url + "/lti/launch")
+    except BaseException:
+        platform_server.stop()
+        tool.stop()
+        raise
+    return Demo(tool=tool, platform_server=platform_server, client_id=client_id)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to serve on.")
+@click.option("--tool-port", default=5000, show_default=True, type=int)
+@click.option("--platform-port", default=5001, show_default=True, type=int)
+@click.option("--empty-course", is_flag=True, help="Do not add a toolkit to the sandbox course.")
+def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> None:
+    """Try SWOTT Connect with no LMS: the tool plus a sandbox LTI 1.3 platform, registered and subscribed."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise DemoError("the demo serves on loopback only (the sandbox platform is not for a network)")
+    running = start_demo(host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course)
+    platform_url = running.platform_server.url
+    click.echo(f"SWOTT Connect (the tool):  {running.tool.url}/")
+    click.echo(f"Sandbox LMS (the platform): {platform_url}/  — registered by Dynamic Registration, all toolkits")
+    click.echo("")
+    click.echo(f"Open {platform_url}/ and click Launch as learner.")
+    click.echo("Then try Launch as facilitator, Add a toolkit (deep link), and the Gradebook page:")
+    click.echo(f"  {platform_url}/gradebook")
+    click.echo("Everything the sandbox platform knows is forgotten when you stop the demo (Ctrl+C).")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("Stopping.")
+    finally:
+        running.stop()
+
+
+__all__ = ["Demo", "DemoError", "demo", "start_demo"]

@@ -1,0 +1,116 @@
+"""`swott demo`: the tool and the sandbox platform, registered by Dynamic Registration, over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from sandbox_platform import browser
+from swott.demo import Demo, start_demo
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    running = start_demo(tool_port=0, platform_port=0, tool_settings={"database_url": f"sqlite:///{tmp_path / 'd.db'}"})
+    yield running
+    running.stop()
+
+
+def test_the_sandbox_registers_itself_with_the_tool(demo: Demo) -> None:
+    tool = demo.platform.tool(demo.client_id)
+
+    assert tool.initiate_login_uri == demo.tool.url + "/lti/login"
+    assert tool.jwks_uri == demo.tool.url + "/lti/jwks.json"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in tool.scopes
+    assert [p.custom["part"] for p in demo.platform.placements] == ["l1", "l2"]
+
+
+def test_a_learner_launch_reaches_the_l1_start_page(demo: Demo) -> None:
+    l1 = demo.platform.placements[0]
+
+    page = browser.follow(requests.Session(), demo.platform.launch_url(user="learner1", placement=l1))
+
+    assert page.status_code == 200
+    assert page.url.startswith(demo.tool.url + "/")
+    assert "L1 self-study" in page.text
+    assert l1.title.split(":")[0] in page.text
+
+
+def test_a_facilitator_launch_is_not_shown_the_learner_player(demo: Demo) -> None:
+    l1 = demo.platform.placements[0]
+
+    page = browser.follow(requests.Session(), demo.platform.launch_url(user="facilitator", placement=l1))
+
+    assert page.status_code == 200
+    assert page.url.startswith(demo.tool.url + "/")
+    assert "/player/" not in page.url
+
+
+def test_a_facilitator_adds_a_toolkit_by_deep_linking(demo: Demo) -> None:
+    session = requests.Session()
+    picker = browser.follow(session, demo.platform.deep_link_url(user="facilitator"))
+    assert picker.status_code == 200
+    form = next(f for f in browser.forms(picker.text) if f.method == "post")
+    toolkit_id = demo.platform.placements[0].custom["toolkit_id"]
+    form.fields["item"] = f"{toolkit_id}:l1"
+    before = len(demo.platform.placements)
+
+    returned = browser.settle(session, browser.submit(session, picker, form))
+
+    assert returned.status_code == 200
+    assert returned.url.startswith(demo.platform_server.url)
+    added = demo.platform.placements[before:]
+    assert [p.custom for p in added] == [{"toolkit_id": toolkit_id, "part": "l1"}]
+    assert added[0].line_item_id is not None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+@pytest.mark.slow
+def test_swott_demo_command_serves_both_and_prints_where_to_go(tmp_path: Path) -> None:
+    tool_port, platform_port = _free_port(), _free_port()
+    env = {**os.environ, "SWOTT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "swott"),
+            "demo",
+            "--tool-port",
+            str(tool_port),
+            "--platform-port",
+            str(platform_port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        home = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                home = requests.get(f"http://127.0.0.1:{platform_port}/", timeout=2)
+                if "Launch as learner" in home.text:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert home is not None and "Launch as learner" in home.text
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert f"Open http://127.0.0.1:{platform_port}/ and click Launch as learner" in output
+    assert process.returncode == 0
