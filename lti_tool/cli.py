@@ -56,3 +56,12 @@ def _lti_commands() -> list[click.Command]:
 
 
 COMMANDS += _lti_commands()
+
+
+def _worker_commands() -> list[click.Command]:
+    from lti_tool.worker import worker
+
+    return [worker]
+
+
+COMMANDS += _worker_commands()

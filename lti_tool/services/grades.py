@@ -1,0 +1,351 @@
+"""The grade service: the only module that speaks Assignment and Grade Services 2.0 over HTTP.
+
+- Scores (AGS 2.0 §3.4, Score publish service): POST to `{lineitem}/scores` with media type
+  `application/vnd.ims.lis.v1.score+json`. `/scores` goes into the path, before any query string,
+  because Moodle's line item URLs carry `?type_id=N`.
+- Line items (AGS 2.0 §3.2): when the launch carried no `lineitem`, the context's line item container is
+  searched with `resource_link_id=…` (§3.2.5 filters) and a line item is created for the link if none
+  is found; the end date can be changed later (PUT, §3.2.7).
+
+Moodle quirks this module respects (see mod/lti/service/gradebookservices in Moodle's source):
+- `scoreMaximum` is always sent: Moodle reads a missing maximum as 1.
+- timestamps must strictly increase at one-second resolution, or Moodle answers 409; timestamps here
+  are whole seconds, and the outbox makes them increase per learner and line item.
+- any `gradingProgress` but FullyGraded blanks the stored grade, so once graded the outbox only ever
+  queues FullyGraded scores (checked in `outbox.enqueue_score`).
+
+Errors are `AgsError`, with `retryable` saying whether trying again later can help.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint, TokenError
+
+log = logging.getLogger(__name__)
+
+SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEM_CONTAINER_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+AGS_SCOPES = frozenset({SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE})
+
+# AGS 2.0 §3.4.7 and §3.4.8.
+ACTIVITY_PROGRESS = frozenset({"Initialized", "Started", "InProgress", "Submitted", "Completed"})
+GRADING_PROGRESS = frozenset({"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"})
+
+MAX_PAGES = 50
+
+
+class AgsError(Exception):
+    """A grade service call that did not succeed. The message never holds tokens or personal data."""
+
+    def __init__(self, message: str, *, status: int | None, retryable: bool, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class ScoreConflict(AgsError):
+    """409: the platform already holds a score with this timestamp or a newer one (Moodle)."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """One AGS score (§3.4): `user_id` is the platform's `sub` for the learner."""
+
+    user_id: str
+    score_given: float | None
+    score_maximum: float
+    activity_progress: str
+    grading_progress: str
+    timestamp: datetime
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        if self.activity_progress not in ACTIVITY_PROGRESS:
+            raise ValueError(f"unknown activityProgress {self.activity_progress!r}")
+        if self.grading_progress not in GRADING_PROGRESS:
+            raise ValueError(f"unknown gradingProgress {self.grading_progress!r}")
+        if not self.score_maximum > 0:
+            raise ValueError("scoreMaximum must be greater than 0 (AGS 2.0 §3.4.5)")
+        if self.score_given is not None and self.score_given < 0:
+            raise ValueError("scoreGiven must not be negative (AGS 2.0 §3.4.4)")
+        if self.timestamp.tzinfo is None:
+            raise ValueError("a score timestamp needs a time zone")
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "userId": self.user_id,
+            # Moodle quirk: always send scoreMaximum, even without scoreGiven, or Moodle assumes 1.
+            "scoreMaximum": self.score_maximum,
+            "activityProgress": self.activity_progress,
+            "gradingProgress": self.grading_progress,
+            "timestamp": iso_timestamp(self.timestamp),
+        }
+        if self.score_given is not None:
+            body["scoreGiven"] = self.score_given
+        if self.comment:
+            body["comment"] = self.comment
+        return body
+
+
+def iso_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC at whole seconds: Moodle compares timestamps at one-second resolution."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def scores_url(lineitem_url: str) -> str:
+    """`{lineitem}/scores`, inserted before the query string (Moodle: `…/lineitem?type_id=3`)."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+def with_query(url: str, **params: str) -> str:
+    """`url` with extra query parameters, keeping the ones it has (Moodle's `type_id`)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def same_origin(a: str, b: str) -> bool:
+    """A paging link is followed only to the origin we were given: it carries our bearer token."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.netloc) == (pb.scheme, pb.netloc)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _retryable_status(status: int) -> bool:
+    return status in (408, 425, 429) or status >= 500
+
+
+class GradeService:
+    """AGS calls for one platform at a time, authenticated with shared, reused access tokens."""
+
+    def __init__(
+        self,
+        tokens: AccessTokens,
+        *,
+        http: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.tokens = tokens
+        self.http = http or requests.Session()
+        self.timeout = timeout
+
+    def submit_score(
+        self, platform: PlatformEndpoint, lineitem_url: str, score: Score, scopes: Sequence[str] = (SCOPE_SCORE,)
+    ) -> None:
+        """Publish one score (AGS 2.0 §3.4). Raises `ScoreConflict` on 409, `AgsError` otherwise."""
+        response = self._call(
+            platform,
+            scopes,
+            "POST",
+            scores_url(lineitem_url),
+            json_body=score.to_json(),
+            content_type=SCORE_MEDIA_TYPE,
+        )
+        if response.status_code in (200, 201, 202, 204):
+            return
+        message = f"score refused: HTTP {response.status_code}"
+        if response.status_code == 409:
+            raise ScoreConflict(message, status=409, retryable=False)
+        raise AgsError(
+            message,
+            status=response.status_code,
+            retryable=_retryable_status(response.status_code),
+            retry_after=_retry_after(response),
+        )
+
+    def find_line_item(
+        self, platform: PlatformEndpoint, lineitems_url: str, resource_link_id: str, scopes: Sequence[str]
+    ) -> str | None:
+        """The id (URL) of the first line item of this resource link in the container, if any (§3.2.5)."""
+        url: str | None = with_query(lineitems_url, resource_link_id=resource_link_id)
+        for _page in range(MAX_PAGES):
+            if url is None:
+                break
+            response = self._call(platform, scopes, "GET", url, accept=LINEITEM_CONTAINER_MEDIA_TYPE)
+            self._raise_unless_ok(response, "line item search")
+            items = response.json()
+            if not isinstance(items, list):
+                raise AgsError("line item container is not a JSON array", status=response.status_code, retryable=False)
+            # Some platforms ignore the filter: check each item's resourceLinkId ourselves.
+            for item in items:
+                if isinstance(item, dict) and item.get("resourceLinkId") == resource_link_id and item.get("id"):
+                    return str(item["id"])
+            next_url = response.links.get("next", {}).get("url")
+            url = next_url if next_url and same_origin(next_url, lineitems_url) else None
+        return None
+
+    def create_line_item(
+        self,
+        platform: PlatformEndpoint,
+        lineitems_url: str,
+        *,
+        resource_link_id: str,
+        label: str,
+        score_maximum: float,
+        resource_id: str = "",
+        tag: str = "",
+        scopes: Sequence[str] = (SCOPE_LINEITEM,),
+    ) -> str:
+        """Create a line item bound to the resource link (§3.2.6) and return its id (URL)."""
+        body: dict[str, Any] = {
+            "scoreMaximum": score_maximum,
+            "label": label or "SWOTT toolkit",
+            "resourceLinkId": resource_link_id,
+        }
+        if resource_id:
+            body["resourceId"] = resource_id
+        if tag:
+            body["tag"] = tag
+        response = self._call(
+            platform,
+            scopes,
+            "POST",
+            lineitems_url,
+            json_body=body,
+            content_type=LINEITEM_MEDIA_TYPE,
+            accept=LINEITEM_MEDIA_TYPE,
+        )
+        self._raise_unless_ok(response, "line item creation")
+        created = response.json()
+        if not isinstance(created, dict) or not created.get("id"):
+            raise AgsError(
+                "the platform created a line item without an id", status=response.status_code, retryable=False
+            )
+        return str(created["id"])
+
+    def find_or_create_line_item(
+        self,
+        platform: PlatformEndpoint,
+        lineitems_url: str,
+        *,
+        resource_link_id: str,
+        label: str,
+        score_maximum: float,
+        resource_id: str = "",
+        tag: str = "",
+        scopes: Sequence[str] = (SCOPE_LINEITEM,),
+    ) -> str:
+        """The link's line item: found by `resource_link_id`, or created when the platform has none."""
+        found = self.find_line_item(platform, lineitems_url, resource_link_id, scopes)
+        if found:
+            return found
+        log.info("creating a line item on platform %s for a resource link", platform.platform_id)
+        return self.create_line_item(
+            platform,
+            lineitems_url,
+            resource_link_id=resource_link_id,
+            label=label,
+            score_maximum=score_maximum,
+            resource_id=resource_id,
+            tag=tag,
+            scopes=scopes,
+        )
+
+    def update_line_item_end_date(
+        self,
+        platform: PlatformEndpoint,
+        lineitem_url: str,
+        end: datetime | None,
+        scopes: Sequence[str] = (SCOPE_LINEITEM,),
+    ) -> dict[str, Any]:
+        """Set (or, with None, clear) the line item's `endDateTime` (§3.2.7): read it, change it, PUT it."""
+        response = self._call(platform, scopes, "GET", lineitem_url, accept=LINEITEM_MEDIA_TYPE)
+        self._raise_unless_ok(response, "line item read")
+        item = response.json()
+        if not isinstance(item, dict):
+            raise AgsError("line item is not a JSON object", status=response.status_code, retryable=False)
+        if end is None:
+            item.pop("endDateTime", None)
+        else:
+            item["endDateTime"] = iso_timestamp(end)
+        response = self._call(
+            platform,
+            scopes,
+            "PUT",
+            lineitem_url,
+            json_body=item,
+            content_type=LINEITEM_MEDIA_TYPE,
+            accept=LINEITEM_MEDIA_TYPE,
+        )
+        self._raise_unless_ok(response, "line item update")
+        updated = response.json() if response.content else item
+        return updated if isinstance(updated, dict) else item
+
+    def _raise_unless_ok(self, response: requests.Response, what: str) -> None:
+        if 200 <= response.status_code < 300:
+            return
+        raise AgsError(
+            f"{what} refused: HTTP {response.status_code}",
+            status=response.status_code,
+            retryable=_retryable_status(response.status_code),
+            retry_after=_retry_after(response),
+        )
+
+    def _call(
+        self,
+        platform: PlatformEndpoint,
+        scopes: Sequence[str],
+        method: str,
+        url: str,
+        *,
+        json_body: dict[str, Any] | None = None,
+        content_type: str = "",
+        accept: str = "",
+    ) -> requests.Response:
+        """One authenticated request; a 401 drops the cached token and tries once more with a new one."""
+        for attempt in (1, 2):
+            try:
+                token = self.tokens.token(platform, scopes)
+            except TokenError as error:
+                raise AgsError(str(error), status=error.status, retryable=error.retryable) from None
+            headers = {"Authorization": f"Bearer {token}"}
+            if content_type:
+                headers["Content-Type"] = content_type
+            if accept:
+                headers["Accept"] = accept
+            try:
+                response = self.http.request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=None if json_body is None else _json_bytes(json_body),
+                    timeout=self.timeout,
+                )
+            except requests.RequestException as error:
+                raise AgsError(
+                    f"platform not reachable ({type(error).__name__})", status=None, retryable=True
+                ) from None
+            if response.status_code == 401 and attempt == 1:
+                self.tokens.forget(platform, scopes, token)
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _json_bytes(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,178 @@
+"""Names and Role Provisioning Services 2.0 client: who is in a course, for the facilitator page.
+
+NRPS 2.0 §2: GET the launch's `context_memberships_url` (stored on `Context.memberships_url`) with
+`Accept: application/vnd.ims.lti-nrps.v2.membershipcontainer+json` and a token for the scope
+`contextmembership.readonly`; large courses come in pages linked by `Link: <…>; rel="next"` (§2.4.2).
+Next links are followed only on the origin of the memberships URL, because each request carries our
+bearer token.
+
+Members' names and emails are personal data: they are returned for display, never logged (`Member`'s
+repr leaves them out).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint, TokenError
+from lti_tool.services.grades import same_origin
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+MAX_PAGES = 200
+
+_LEARNER = "Learner"
+_INSTRUCTORS = ("Instructor", "TeachingAssistant", "ContentDeveloper", "Mentor", "Administrator")
+
+
+def _short_role(role: str) -> str:
+    """`http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor` and `Instructor` alike -> `Instructor`."""
+    return role.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One course member as the platform lists them (NRPS 2.0 §2.3)."""
+
+    user_id: str  # the platform's `sub` for this person, as in their launches
+    roles: tuple[str, ...]
+    status: str = "Active"  # Active | Inactive | Deleted
+    name: str = field(default="", repr=False)
+    given_name: str = field(default="", repr=False)
+    family_name: str = field(default="", repr=False)
+    email: str = field(default="", repr=False)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "Active"
+
+    @property
+    def is_learner(self) -> bool:
+        return any(_short_role(r) == _LEARNER for r in self.roles)
+
+    @property
+    def is_facilitator(self) -> bool:
+        # Context roles only: an institution-level Administrator is not a teacher of this course.
+        return any(_short_role(r) in _INSTRUCTORS and "/institution/" not in r for r in self.roles)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or " ".join(p for p in (self.given_name, self.family_name) if p) or self.user_id
+
+
+class RosterError(Exception):
+    """The platform did not give the member list. `retryable` says if trying later can help."""
+
+    def __init__(self, message: str, *, status: int | None, retryable: bool) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+
+
+def _member(raw: dict[str, Any]) -> Member | None:
+    user_id = raw.get("user_id")
+    if not isinstance(user_id, str) or not user_id:
+        return None
+    roles = raw.get("roles")
+
+    def text(name: str) -> str:
+        value = raw.get(name)
+        return value if isinstance(value, str) else ""
+
+    return Member(
+        user_id=user_id,
+        roles=tuple(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else (),
+        status=text("status") or "Active",  # §2.3: absent status means Active
+        name=text("name"),
+        given_name=text("given_name"),
+        family_name=text("family_name"),
+        email=text("email"),
+    )
+
+
+class RosterService:
+    """Reads a course's members over NRPS with a shared, reused access token."""
+
+    def __init__(
+        self,
+        tokens: AccessTokens,
+        *,
+        http: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
+        self.tokens = tokens
+        self.http = http or requests.Session()
+        self.timeout = timeout
+        self.max_pages = max_pages
+
+    def members(
+        self, platform: PlatformEndpoint, memberships_url: str, scopes: Sequence[str] = (SCOPE_NRPS,)
+    ) -> list[Member]:
+        """Every member of the context, across all pages, in the platform's order (each person once)."""
+        if not memberships_url:
+            raise RosterError(
+                "the platform offered no roster service (NRPS) for this course", status=None, retryable=False
+            )
+        members: dict[str, Member] = {}
+        url: str | None = memberships_url
+        seen: set[str] = set()
+        pages = 0
+        while url and url not in seen:
+            if pages >= self.max_pages:
+                raise RosterError(f"the roster has more than {self.max_pages} pages", status=None, retryable=False)
+            seen.add(url)
+            pages += 1
+            body, next_url = self._page(platform, url, scopes)
+            for raw in body.get("members") or []:
+                member = _member(raw) if isinstance(raw, dict) else None
+                if member is not None:
+                    members.setdefault(member.user_id, member)
+            url = next_url if next_url and same_origin(next_url, memberships_url) else None
+            if next_url and url is None:
+                log.warning(
+                    "roster: platform %s sent a next link to another origin; not followed", platform.platform_id
+                )
+        log.info("roster: %d members in %d page(s) from platform %s", len(members), pages, platform.platform_id)
+        return list(members.values())
+
+    def _page(self, platform: PlatformEndpoint, url: str, scopes: Sequence[str]) -> tuple[dict[str, Any], str | None]:
+        for attempt in (1, 2):
+            try:
+                token = self.tokens.token(platform, scopes)
+            except TokenError as error:
+                raise RosterError(str(error), status=error.status, retryable=error.retryable) from None
+            try:
+                response = self.http.get(
+                    url,
+                    headers={"Authorization": f"Bearer {token}", "Accept": MEMBERSHIP_MEDIA_TYPE},
+                    timeout=self.timeout,
+                )
+            except requests.RequestException as error:
+                raise RosterError(
+                    f"platform not reachable ({type(error).__name__})", status=None, retryable=True
+                ) from None
+            if response.status_code == 401 and attempt == 1:
+                self.tokens.forget(platform, scopes, token)
+                continue
+            if response.status_code != 200:
+                raise RosterError(
+                    f"roster request refused: HTTP {response.status_code}",
+                    status=response.status_code,
+                    retryable=response.status_code in (408, 429) or response.status_code >= 500,
+                )
+            try:
+                body = response.json()
+            except ValueError:
+                raise RosterError("the roster is not JSON", status=200, retryable=False) from None
+            if not isinstance(body, dict):
+                raise RosterError("the roster is not a membership container", status=200, retryable=False)
+            return body, response.links.get("next", {}).get("url")
+        raise AssertionError("unreachable")  # pragma: no cover

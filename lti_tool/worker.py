@@ -1,0 +1,106 @@
+"""`swott worker`: delivers the passback outbox in a loop (see `lti_tool.services.outbox`).
+
+Run one or more next to the web processes. Each pass sends every due score; between passes it sleeps,
+longer while there is nothing to do (up to `--max-interval`), and wakes at once on SIGTERM or SIGINT to
+finish cleanly: a score being sent is finished and recorded, nothing is left half done (an interrupted
+send is retried after its lease expires anyway). `--once` does a single pass, for cron and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+import click
+
+from lti_tool.db import Database
+from lti_tool.services.outbox import DeliveryReport, default_grade_service, deliver_pending
+
+log = logging.getLogger(__name__)
+
+
+def run(
+    database: Database,
+    *,
+    redis_url: str = "",
+    once: bool = False,
+    interval: float = 2.0,
+    max_interval: float = 30.0,
+    stop: threading.Event | None = None,
+    on_pass: Callable[[DeliveryReport], None] | None = None,
+) -> int:
+    """Deliver until stopped (or once); returns how many scores were delivered."""
+    stop = stop or threading.Event()
+    service = default_grade_service(database, redis_url)
+    delivered = 0
+    sleep = interval
+    try:
+        while not stop.is_set():
+            try:
+                report = deliver_pending(database, grades=service)
+            except Exception:
+                # A database hiccup must not kill the worker; the next pass tries again.
+                log.exception("passback pass failed")
+                report = DeliveryReport()
+            delivered += len(report.delivered)
+            if on_pass is not None:
+                on_pass(report)
+            if once:
+                break
+            # Busy: come back soon. Idle or the platform is down: back off, up to max_interval.
+            sleep = interval if report.delivered else min(sleep * 2, max_interval)
+            stop.wait(sleep)
+    finally:
+        service.tokens.close()
+        service.http.close()
+    return delivered
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        log.info("worker: signal %s received, stopping after the current send", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option("--interval", default=2.0, show_default=True, type=float, help="Seconds between busy passes.")
+@click.option("--max-interval", default=30.0, show_default=True, type=float, help="Longest idle sleep in seconds.")
+def worker(once: bool, interval: float, max_interval: float) -> None:
+    """Deliver grade and completion passback (AGS scores) to the platforms, retrying while they are down."""
+    from lti_tool import create_app
+    from lti_tool.settings import ConfigurationError
+
+    try:
+        app = create_app()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+    database: Database = app.extensions["swott.db"]
+    stop = threading.Event()
+    if not once and threading.current_thread() is threading.main_thread():
+        _stop_on_signals(stop)
+
+    def report(pass_report: DeliveryReport) -> None:
+        if once or pass_report.attempted:
+            click.echo(f"Passback: {pass_report.summary()}.")
+
+    try:
+        run(
+            database,
+            redis_url=app.extensions["swott.settings"].redis_url,
+            once=once,
+            interval=interval,
+            max_interval=max_interval,
+            stop=stop,
+            on_pass=report,
+        )
+    finally:
+        database.dispose()
+    if not once:
+        click.echo("Worker stopped.")

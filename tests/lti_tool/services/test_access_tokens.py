@@ -1,0 +1,192 @@
+"""Access tokens: one signed token request per platform and scope set, shared by every worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from lti_tool import migrate
+from lti_tool.db import Database
+from lti_tool.models import AccessToken, Platform, utcnow
+from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint, TokenError
+from tests.lti_tool.services.ags_platform import AgsPlatform
+from tests.lti_tool.services.passback_support import AGS_SCOPES, SCOPE_NRPS, seed_course, start_platform
+
+
+def _database(url: str) -> Database:
+    migrate.upgrade(url)
+    return Database(url)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = _database(f"sqlite:///{tmp_path / 'tokens.sqlite3'}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def ags(database: Database) -> Iterator[AgsPlatform]:
+    platform = start_platform(database)
+    yield platform
+    platform.stop()
+
+
+def _endpoint(database: Database) -> PlatformEndpoint:
+    with database.session() as session:
+        platform = session.scalars(select(Platform)).one()
+        return PlatformEndpoint.of(platform)
+
+
+def test_a_hundred_requests_make_one_signed_token_request(database: Database, ags: AgsPlatform) -> None:
+    seed_course(database, ags)
+    endpoint = _endpoint(database)
+    tokens = AccessTokens(database)
+    issued = {tokens.token(endpoint, AGS_SCOPES) for _ in range(100)}
+    assert len(issued) == 1
+    # The platform verified the client assertion against the tool's JWKS before issuing it.
+    assert ags.token_requests == 1
+    assert issued <= ags.tokens
+
+
+def test_workers_share_the_token_through_the_database(database: Database, ags: AgsPlatform) -> None:
+    seed_course(database, ags)
+    endpoint = _endpoint(database)
+    first = AccessTokens(database).token(endpoint, AGS_SCOPES)
+    second_process = Database(database.url)
+    try:
+        # Scope order does not matter: the same set is the same token.
+        assert AccessTokens(second_process).token(endpoint, list(reversed(AGS_SCOPES))) == first
+    finally:
+        second_process.dispose()
+    assert ags.token_requests == 1
+
+
+def test_another_scope_set_gets_its_own_token(database: Database, ags: AgsPlatform) -> None:
+    seed_course(database, ags)
+    endpoint = _endpoint(database)
+    tokens = AccessTokens(database)
+    assert tokens.token(endpoint, AGS_SCOPES) != tokens.token(endpoint, [SCOPE_NRPS])
+    assert ags.token_requests == 2
+
+
+def test_an_expiring_token_is_replaced(database: Database, ags: AgsPlatform) -> None:
+    seed_course(database, ags)
+    ags.token_lifetime = 300
+    endpoint = _endpoint(database)
+    tokens = AccessTokens(database)
+    first = tokens.token(endpoint, AGS_SCOPES)
+    with database.session() as session:
+        cached = session.scalars(select(AccessToken)).one()
+        # Kept until a minute before the platform's expiry, never to the last second.
+        assert timedelta(seconds=230) < cached.expires_at - utcnow() <= timedelta(seconds=240)
+        cached.expires_at = utcnow() - timedelta(seconds=1)  # ... and that moment has come
+        session.commit()
+    assert tokens.token(endpoint, AGS_SCOPES) != first
+    assert ags.token_requests == 2
+
+
+def test_refused_assertion_is_not_retryable_and_outage_is(database: Database, ags: AgsPlatform) -> None:
+    seed_course(database, ags)
+    endpoint = _endpoint(database)
+    wrong_client = PlatformEndpoint(endpoint.platform_id, "someone-else", endpoint.token_url)
+    with pytest.raises(TokenError) as refused:
+        AccessTokens(database).token(wrong_client, AGS_SCOPES)
+    assert refused.value.retryable is False
+    assert "invalid_client" in str(refused.value)
+    ags.fail_with = 503
+    with pytest.raises(TokenError) as down:
+        AccessTokens(database).token(endpoint, AGS_SCOPES)
+    assert down.value.retryable is True
+    ags.fail_with = None
+    ags.stop()
+    with pytest.raises(TokenError) as refused_connection:
+        AccessTokens(database).token(endpoint, AGS_SCOPES)
+    assert refused_connection.value.retryable is True
+
+
+def test_tokens_never_reach_the_logs(database: Database, ags: AgsPlatform, caplog: pytest.LogCaptureFixture) -> None:
+    seed_course(database, ags)
+    caplog.set_level(logging.DEBUG)
+    token = AccessTokens(database).token(_endpoint(database), AGS_SCOPES)
+    assert token not in caplog.text
+    assert "access token issued" in caplog.text
+
+
+@pytest.mark.redis
+def test_redis_shares_the_token_and_keeps_it_out_of_the_database(
+    database: Database, ags: AgsPlatform, redis_url: str
+) -> None:
+    seed_course(database, ags)
+    endpoint = _endpoint(database)
+    workers = [AccessTokens(database, redis_url=redis_url) for _ in range(3)]
+    try:
+        assert len({w.token(endpoint, AGS_SCOPES) for w in workers for _ in range(10)}) == 1
+    finally:
+        for worker in workers:
+            worker.close()
+    assert ags.token_requests == 1
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(AccessToken)) == 0
+
+
+@pytest.mark.postgres
+def test_workers_starting_together_on_postgres_make_one_request(postgres_url: str) -> None:
+    database = _database(postgres_url)
+    ags = start_platform(database)
+    try:
+        seed_course(database, ags)
+        endpoint = _endpoint(database)
+        barrier = threading.Barrier(6)
+        got: list[str] = []
+
+        def worker() -> None:
+            own = Database(postgres_url)
+            try:
+                barrier.wait()
+                got.append(AccessTokens(own).token(endpoint, AGS_SCOPES))
+            finally:
+                own.dispose()
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert len(got) == 6 and len(set(got)) == 1
+        assert ags.token_requests == 1
+    finally:
+        ags.stop()
+        database.dispose()
+
+
+@pytest.mark.redis
+def test_workers_starting_together_with_redis_make_one_request(
+    database: Database, ags: AgsPlatform, redis_url: str
+) -> None:
+    seed_course(database, ags)
+    endpoint = _endpoint(database)
+    barrier = threading.Barrier(6)
+    got: list[str] = []
+
+    def worker() -> None:
+        tokens = AccessTokens(database, redis_url=redis_url)
+        try:
+            barrier.wait()
+            got.append(tokens.token(endpoint, AGS_SCOPES))
+        finally:
+            tokens.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(got) == 6 and len(set(got)) == 1
+    assert ags.token_requests == 1

@@ -1,0 +1,339 @@
+"""The passback outbox: scores committed with progress reach the platform once, in order, whatever happens."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from sqlalchemy import select
+
+from lti_tool import migrate
+from lti_tool.db import Database
+from lti_tool.models import ResourceLink, ScoreRecord, utcnow
+from lti_tool.services import outbox
+from lti_tool.services.access_tokens import AccessTokens
+from lti_tool.services.grades import GradeService
+from tests.conftest import make_app
+from tests.lti_tool.services.ags_platform import AgsPlatform
+from tests.lti_tool.services.passback_support import Course, let_time_pass, records, seed_course, start_platform
+
+
+class Step(NamedTuple):
+    activity_progress: str
+    grading_progress: str
+    score_given: float | None = None
+
+
+STARTED = Step("Started", "NotReady")
+IN_PROGRESS = Step("InProgress", "Pending")
+
+
+def completed(score: float) -> Step:
+    return Step("Completed", "FullyGraded", score)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'outbox.sqlite3'}"
+    migrate.upgrade(url)
+    db = Database(url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def ags(database: Database) -> Iterator[AgsPlatform]:
+    platform = start_platform(database)
+    yield platform
+    platform.stop()
+
+
+def enqueue(database: Database, course: Course, step: Step, learner: int = 0) -> int:
+    """One progress step's transaction: queue the score and commit, as the player does."""
+    with database.session() as session:
+        record = outbox.enqueue_score(
+            session,
+            resource_link_id=course.link_id,
+            user_id=course.learners[learner],
+            score_maximum=100.0,
+            **step._asdict(),
+        )
+        session.commit()
+        return record.id
+
+
+def received(ags: AgsPlatform, sub: str) -> list[tuple[str, str, float | None]]:
+    return [(s["activityProgress"], s["gradingProgress"], s.get("scoreGiven")) for s in ags.scores_for(sub)]
+
+
+def test_score_commits_and_rolls_back_with_the_progress_change(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    with database.session() as session:
+        outbox.enqueue_score(
+            session,
+            resource_link_id=course.link_id,
+            user_id=course.learners[0],
+            score_maximum=100.0,
+            **STARTED._asdict(),
+        )
+        session.rollback()  # the progress change failed: its score must vanish with it
+    assert records(database) == []
+    enqueue(database, course, STARTED)
+    assert [r.status for r in records(database)] == ["pending"]
+
+
+def test_timestamps_strictly_increase_at_one_second_resolution(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    for _ in range(3):  # three steps within the same second
+        enqueue(database, course, IN_PROGRESS)
+    stamps = [r.timestamp for r in records(database)]
+    assert all(stamp.microsecond == 0 for stamp in stamps)
+    assert [b - a for a, b in itertools.pairwise(stamps)] == [timedelta(seconds=1)] * 2
+
+
+def test_nothing_but_fully_graded_after_a_grade(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    enqueue(database, course, completed(75))
+    with pytest.raises(ValueError, match="FullyGraded"):
+        enqueue(database, course, IN_PROGRESS)
+    enqueue(database, course, completed(90))  # a better score later is fine
+    enqueue(database, course, IN_PROGRESS, learner=1)  # another learner is not affected
+
+
+def test_learner_journey_is_delivered_in_order(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    ids = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
+    ids.append(enqueue(database, course, completed(80)))
+    report = outbox.deliver_after_commit(database, ids)
+    assert report is not None and report.delivered == ids
+    assert received(ags, course.subs[0]) == [
+        ("Started", "NotReady", None),
+        ("InProgress", "Pending", None),
+        ("Completed", "FullyGraded", 80.0),
+    ]
+    assert ags.grades[(1, course.subs[0])]["score"] == 80.0
+    assert {r.status for r in records(database)} == {"delivered"}
+    assert outbox.deliver_pending(database).attempted == 0  # nothing is sent twice
+
+
+def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_once_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acceptance: 503s, then connection refused, then `swott worker --once` after the platform is back."""
+    from click.testing import CliRunner
+
+    from swott.cli import main
+
+    app = make_app(tmp_path)
+    database: Database = app.extensions["swott.db"]
+    ags = start_platform(database)
+    try:
+        course = seed_course(database, ags)
+        ags.fail_with = 503
+        first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
+        report = outbox.deliver_after_commit(app, first)
+        assert report is not None and report.delivered == [] and report.retrying == first[:1]
+        ags.fail_with = None
+        ags.stop()  # now the platform refuses connections
+        let_time_pass(database)
+        later = [enqueue(database, course, IN_PROGRESS), enqueue(database, course, completed(90))]
+        report = outbox.deliver_after_commit(app, later)  # waiting behind the first: not even tried
+        assert report is not None and report.attempted == 0
+        assert outbox.deliver_pending(database).retrying == first[:1]  # tried, connection refused
+        assert ags.scores == [] and ags.requests == 1  # one token request got 503; the refused one never arrived
+
+        ags.start()  # back on the same port
+        let_time_pass(database)
+        monkeypatch.setenv("SWOTT_DATABASE_URL", database.url)
+        monkeypatch.setenv("SWOTT_SECRET_KEY", "test-secret-" + "x" * 40)
+        result = CliRunner().invoke(main, ["worker", "--once"])
+        assert result.exit_code == 0, result.output
+        assert "Passback: 4 delivered, 0 waiting to retry, 0 failed." in result.output
+        assert received(ags, course.subs[0]) == [
+            ("Started", "NotReady", None),
+            ("InProgress", "Pending", None),
+            ("InProgress", "Pending", None),
+            ("Completed", "FullyGraded", 90.0),
+        ]
+        assert ags.score_posts == 4  # exactly once each: no duplicate and no 409
+        assert ags.grades[(1, course.subs[0])]["score"] == 90.0
+    finally:
+        ags.stop()
+        database.dispose()
+
+
+def test_restarting_the_app_between_completion_and_delivery_loses_nothing(tmp_path: Path) -> None:
+    first_app = make_app(tmp_path)
+    database: Database = first_app.extensions["swott.db"]
+    ags = start_platform(database)
+    try:
+        course = seed_course(database, ags)
+        for values in (STARTED, IN_PROGRESS, completed(70)):
+            enqueue(database, course, values)
+        enqueue(database, course, STARTED, learner=1)
+        database.dispose()  # the process goes away before anything is sent
+        del first_app
+
+        second_app = make_app(tmp_path)
+        report = outbox.deliver_pending(second_app.extensions["swott.db"])
+        assert len(report.delivered) == 4
+        assert received(ags, course.subs[0])[-1] == ("Completed", "FullyGraded", 70.0)
+        assert received(ags, course.subs[1]) == [("Started", "NotReady", None)]
+        second_app.extensions["swott.db"].dispose()
+    finally:
+        ags.stop()
+
+
+def test_later_scores_wait_behind_a_retry_while_other_learners_go_ahead(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    ags.fail_with = 503
+    stuck = enqueue(database, course, STARTED)
+    assert outbox.deliver_pending(database).retrying == [stuck]
+    ags.fail_with = None
+    behind = enqueue(database, course, IN_PROGRESS)
+    other = enqueue(database, course, STARTED, learner=1)
+    report = outbox.deliver_pending(database)
+    assert report.delivered == [other]  # learner 0's scores wait for the retry, in order
+    with database.session() as session:
+        waiting = session.get(ScoreRecord, stuck)
+        assert waiting is not None and waiting.attempts == 1
+        assert waiting.last_error == "token request refused: HTTP 503" and waiting.response_status == 503
+        assert timedelta(seconds=29) < waiting.next_attempt_at - utcnow() <= timedelta(seconds=30)
+    report = outbox.deliver_pending(database, now=utcnow() + timedelta(minutes=1))
+    assert report.delivered == [stuck, behind]
+    assert received(ags, course.subs[0]) == [("Started", "NotReady", None), ("InProgress", "Pending", None)]
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    delays = [outbox._backoff(n, None) for n in (1, 2, 3, 8, 50)]
+    assert delays == [
+        timedelta(seconds=30),
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(hours=1),
+        timedelta(hours=1),
+    ]
+    assert outbox._backoff(1, retry_after=300) == timedelta(minutes=5)  # the platform's Retry-After wins
+
+
+def test_a_score_the_platform_already_has_counts_as_delivered(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    record_id = enqueue(database, course, completed(60))
+    outbox.deliver_pending(database)
+    with database.session() as session:  # the process died before it could write "delivered"
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None
+        record.status, record.delivered_at = "pending", None
+        session.commit()
+    report = outbox.deliver_pending(database)
+    assert report.delivered == [record_id]
+    assert len(ags.scores) == 1  # the platform's gradebook changed once (the repeat got 409)
+    [record] = records(database)
+    assert record.response_status == 409
+
+
+def test_refused_score_fails_with_a_reason_and_a_facilitator_can_retry_it(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    with database.session() as session:  # the line item was deleted on the platform
+        link = session.get(ResourceLink, course.link_id)
+        assert link is not None
+        link.lineitem_url = ags.lineitem_url(9)
+        session.commit()
+    refused = enqueue(database, course, STARTED)
+    after = enqueue(database, course, IN_PROGRESS)
+    report = outbox.deliver_pending(database)
+    assert report.failed == [refused, after]  # a failure does not hold later scores back forever
+    with database.session() as session:
+        [first, _second] = outbox.undelivered(session, course.context_id)
+        assert (first.record_id, first.status, first.last_error) == (refused, "failed", "score refused: HTTP 404")
+        assert first.user_name == "Learner 0"
+        assert outbox.undelivered(session, course.context_id + 1) == []
+        with pytest.raises(LookupError):
+            outbox.retry(session, refused, context_id=course.context_id + 1)  # another course's facilitator
+        link = session.get(ResourceLink, course.link_id)
+        assert link is not None
+        link.lineitem_url = ags.lineitem_url(1)  # the facilitator restored the grade item
+        outbox.retry(session, refused, context_id=course.context_id)
+        outbox.retry(session, after, context_id=course.context_id)
+        session.commit()
+    assert outbox.deliver_pending(database).delivered == [refused, after]
+    with database.session() as session:
+        assert outbox.undelivered(session, course.context_id) == []
+
+
+def test_line_item_is_created_once_when_the_launch_had_none(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags, with_lineitem=False)
+    enqueue(database, course, STARTED, learner=0)
+    enqueue(database, course, STARTED, learner=1)
+    assert len(outbox.deliver_pending(database).delivered) == 2
+    assert len(ags.lineitems) == 1
+    assert ags.lineitems[1]["resourceLinkId"] == "rl-42"
+    assert ags.lineitems[1]["resourceId"] == "participatory-practice:l1"
+    with database.session() as session:
+        link = session.get(ResourceLink, course.link_id)
+        assert link is not None and link.lineitem_url == ags.lineitem_url(1)
+
+
+def test_no_grade_service_in_the_launch_fails_with_a_reason(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags, scopes=[])
+    enqueue(database, course, STARTED)
+    outbox.deliver_pending(database)
+    [record] = records(database)
+    assert record.status == "failed"
+    assert "no AGS score scope" in record.last_error
+    assert ags.requests == 0
+
+
+def test_one_token_for_many_scores(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags, learners=5)
+    for learner in range(5):
+        for values in (STARTED, IN_PROGRESS, completed(50 + learner)):
+            enqueue(database, course, values, learner=learner)
+    assert len(outbox.deliver_pending(database).delivered) == 15
+    assert ags.token_requests == 1
+
+
+@pytest.mark.postgres
+def test_two_workers_on_postgres_never_send_a_score_twice(postgres_url: str) -> None:
+    migrate.upgrade(postgres_url)
+    database = Database(postgres_url)
+    ags = start_platform(database, delay=0.01)
+    try:
+        course = seed_course(database, ags, learners=4)
+        for step in range(6):
+            for learner in range(4):
+                enqueue(database, course, IN_PROGRESS if step < 5 else completed(step * 10), learner=learner)
+        barrier = threading.Barrier(2)
+        reports: list[outbox.DeliveryReport] = []
+
+        def worker() -> None:
+            own = Database(postgres_url)
+            service = GradeService(AccessTokens(own))
+            try:
+                barrier.wait()
+                reports.append(outbox.deliver_pending(own, grades=service, batch=1))
+            finally:
+                own.dispose()
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        delivered = [i for report in reports for i in report.delivered]
+        assert sorted(delivered) == list(range(1, 25))  # every record delivered by exactly one worker
+        assert all(report.delivered for report in reports)  # and both workers did share the work
+        assert ags.score_posts == 24  # the platform saw each score once: no duplicate, no 409
+        for sub in course.subs:
+            stamps = [s["timestamp"] for s in ags.scores_for(sub)]
+            assert len(stamps) == 6 and stamps == sorted(stamps)
+        with database.session() as session:
+            assert set(session.scalars(select(ScoreRecord.status))) == {"delivered"}
+    finally:
+        ags.stop()
+        database.dispose()
