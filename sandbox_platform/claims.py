@@ -67,6 +67,7 @@ def common_claims(
     message_type: str,
     target_link_uri: str,
     return_url: str,
+    product: tuple[str, str] = ("swott-sandbox", "1.0"),
     now: float | None = None,
 ) -> dict[str, Any]:
     """Claims shared by every message: OIDC identity (Security §5.1.2) and LTI Core §5.3/5.4."""
@@ -92,8 +93,8 @@ def common_claims(
         LTI + "tool_platform": {
             "guid": issuer,
             "name": "SWOTT sandbox platform",
-            "product_family_code": "swott-sandbox",
-            "version": "1.0",
+            "product_family_code": product[0],
+            "version": product[1],
         },
         LTI + "launch_presentation": {"document_target": "iframe", "return_url": return_url, "locale": "en-GB"},
         LTI + "lis": {"person_sourcedid": f"sandbox:{user.sub}", "course_offering_sourcedid": f"sandbox:{course.id}"},

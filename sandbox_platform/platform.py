@@ -257,6 +257,9 @@ class Platform:
             created=time.time(),
         )
         with self._lock:
+            # Forget launches nobody finished, so a long-running demo does not grow without bound.
+            cutoff = launch.created - self.config.launch_hint_lifetime
+            self._state.launches = {h: v for h, v in self._state.launches.items() if v.created > cutoff}
             self._state.launches[launch.hint] = launch
         return launch
 
@@ -332,6 +335,7 @@ class Platform:
             message_type=launch.message_type,
             target_link_uri=target,
             return_url=self.config.url("/"),
+            product=(self.config.product_family_code, self.config.version),
         )
         lineitem_url = None
         if placement is not None:
@@ -563,6 +567,14 @@ class Platform:
         if type_id is not None and type_id != str(tool.type_id):
             raise TokenError("insufficient_scope", "type_id does not name the tool this token belongs to", 403)
         return tool
+
+    def expire_access_tokens(self) -> int:
+        """Make every access token issued so far expired (tests of a tool fetching a new one); how many."""
+        with self._lock:
+            count = len(self._state.access_tokens)
+            for token in self._state.access_tokens.values():
+                token.expires = 0
+            return count
 
     @property
     def token_requests(self) -> list[TokenRequest]:

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from sandbox_platform import SandboxServer
-from sandbox_platform.model import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE
+from sandbox_platform.model import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_RESULT_READONLY, SCOPE_SCORE
 from sandbox_platform.platform import Platform
 
 from .conftest import FakeTool, get_token
@@ -341,3 +341,68 @@ def test_a_stopped_platform_refuses_connections_and_comes_back_with_its_state(
     assert sandbox.port == port
     assert _post_score(graded, _score(sub, T0 + timedelta(seconds=2), scoreGiven=4)).status_code == 200
     assert [record.status for record in platform.scores] == [200, 200]
+
+
+def test_expired_access_tokens_are_refused(platform: Platform, graded: dict[str, Any]) -> None:
+    assert platform.expire_access_tokens() == 1
+
+    response = _post_score(graded, _score(platform.user("learner1").sub, T0))
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_tools_new_key_is_fetched_when_it_signs_with_an_unknown_kid(
+    platform: Platform, registered_tool: FakeTool
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    token_url = platform.issuer + "/token"
+    assert _token_request(platform, registered_tool.client_assertion(token_url)).status_code == 200
+    registered_tool.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    registered_tool.kid = "tool-key-2"
+
+    assert _token_request(platform, registered_tool.client_assertion(token_url)).status_code == 200
+    assert platform.tool_keys.fetches == 2
+
+
+def test_results_report_the_score_on_the_line_items_scale(
+    platform: Platform, registered_tool: FakeTool, graded: dict[str, Any]
+) -> None:
+    learner = platform.user("learner2")
+    _post_score(graded, _score(learner.sub, T0, scoreGiven=3, scoreMaximum=4, comment="Well argued"))
+    token = get_token(platform, registered_tool, (SCOPE_RESULT_READONLY,))
+    path, _, query = graded["lineitem"].partition("?")
+
+    response = requests.get(f"{path}/results?{query}", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/vnd.ims.lis.v2.resultcontainer+json")
+    assert response.json() == [
+        {
+            "id": platform.line_item_url(platform.tool(), graded["line_item_id"], f"/results/{learner.sub}"),
+            "scoreOf": graded["lineitem"],
+            "userId": learner.sub,
+            "resultScore": 75.0,
+            "resultMaximum": 100.0,
+            "comment": "Well argued",
+        }
+    ]
+
+
+def test_a_tool_cannot_see_another_tools_line_items(platform: Platform, graded: dict[str, Any]) -> None:
+    other = FakeTool()
+    other.server.start()
+    try:
+        other.register_with(platform)
+        token = get_token(platform, other, (SCOPE_LINEITEM,))
+        theirs = platform.tool(other.client_id)
+        url = platform.line_item_url(theirs, graded["line_item_id"])
+
+        response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        listed = requests.get(platform.line_items_url(theirs), headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    finally:
+        other.server.stop()
+
+    assert response.status_code == 404
+    assert listed.json() == []

@@ -202,3 +202,28 @@ def test_a_launch_for_another_tool_is_refused(
 
     assert response.status_code == 400
     assert browser.forms(response.text)[0].fields["error"] == "invalid_request"
+
+
+def test_login_initiation_can_be_a_form_post(
+    sandbox: SandboxServer, platform: Platform, registered_tool: FakeTool
+) -> None:
+    placement = platform.add_placement(title="Toolkit L1")
+    session = requests.Session()
+
+    first = session.get(sandbox.url + "/launch", params={"placement": placement.id, "user": "learner1", "post": "1"})
+    form = browser.forms(first.text)[0]
+    assert form.method == "post"
+    assert form.action == registered_tool.url + "/login"
+    assert form.fields["iss"] == platform.issuer
+
+    assert browser.settle(session, first).json()["sub"] == platform.user("learner1").sub
+
+
+def test_tool_platform_claim_names_the_sandbox(platform: Platform, registered_tool: FakeTool) -> None:
+    platform.add_placement(title="Toolkit L1")
+
+    claims = browser.follow(requests.Session(), platform.launch_url()).json()
+
+    assert claims[LTI + "tool_platform"]["guid"] == platform.issuer
+    assert claims[LTI + "tool_platform"]["product_family_code"] == platform.config.product_family_code
+    assert claims[LTI + "launch_presentation"]["return_url"] == platform.issuer + "/"

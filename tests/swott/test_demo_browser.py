@@ -1,0 +1,47 @@
+"""`swott demo` in Debian's chromium: the launch inside the platform's iframe, and registration by postMessage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from swott.demo import Demo, start_demo
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    running = start_demo(tool_port=0, platform_port=0, tool_settings={"database_url": f"sqlite:///{tmp_path / 'd.db'}"})
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_launch_as_learner_shows_the_toolkit_inside_the_course_page(demo: Demo, page: Any) -> None:
+    page.goto(demo.platform_server.url + "/")
+    page.locator("select[name=user]").first.select_option("learner2")
+    page.get_by_role("button", name="Launch as learner").first.click()
+
+    frame = page.frame_locator("iframe.tool")
+    frame.get_by_text("L1 self-study").first.wait_for(timeout=15000)
+    assert page.url.startswith(demo.platform_server.url + "/play")
+
+
+def test_register_a_tool_page_finishes_on_the_tools_close_message(demo: Demo, page: Any) -> None:
+    page.goto(demo.platform_server.url + "/tools")
+    page.fill("input[name=url]", demo.tool.url + "/lti/register")
+    page.get_by_role("button", name="Register").first.click()
+
+    page.wait_for_url("**/tools?registered=1", timeout=15000)
+    assert "The tool finished its registration." in page.content()
+    assert len(demo.platform.tools) == 2
