@@ -127,6 +127,8 @@ def launch() -> ResponseReturnValue:
                 state=state,
                 target=record.storage_target,
                 key=_state_cookie(state),
+                login_url=tool_urls().login_url,
+                login=record.login,
             )
         else:
             return render_template("lti/new_window.html", login_url=tool_urls().login_url, login=record.login), 401

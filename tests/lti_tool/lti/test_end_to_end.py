@@ -15,18 +15,24 @@ from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink,
 from lti_tool.services import registrations, subscriptions
 from tests.lti_tool.lti.lti_platform import DL, INSTRUCTOR, LTI, FakePlatform, forms, launch, submit
 
-DEEP_LINK = {
-    LTI + "message_type": "LtiDeepLinkingRequest",
-    LTI + "resource_link": None,
-    LTI + "custom": None,
-    "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
-        "deep_link_return_url": "",  # set per test: the platform's URL
-        "accept_types": ["ltiResourceLink"],
-        "accept_presentation_document_targets": ["iframe", "window"],
-        "accept_multiple": True,
-        "data": "opaque-platform-data",
-    },
-}
+
+def deep_link_scenario(platform: FakePlatform, roles: list[str] | None = None) -> dict[str, Any]:
+    """A Deep Linking request (Deep Linking 2.0 §4.4) from the test platform."""
+    scenario: dict[str, Any] = {
+        LTI + "message_type": "LtiDeepLinkingRequest",
+        LTI + "resource_link": None,
+        LTI + "custom": None,
+        DL + "deep_linking_settings": {
+            "deep_link_return_url": platform.base_url + "/deep-link-return",
+            "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe", "window"],
+            "accept_multiple": True,
+            "data": "opaque-platform-data",
+        },
+    }
+    if roles is not None:
+        scenario[LTI + "roles"] = roles
+    return scenario
 
 
 def _verify_with_tool_jwks(token: str, tool_url: str, **kwargs: Any) -> dict[str, Any]:
@@ -90,13 +96,7 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
         platform = registrations.find_platform(session, lti_platform.issuer, lti_platform.client_id)
         assert platform is not None
         subscriptions.grant(session, platform, ["mini"])
-    settings = dict(DEEP_LINK[DL + "deep_linking_settings"])  # type: ignore[call-overload]
-    settings["deep_link_return_url"] = lti_platform.base_url + "/deep-link-return"
-    lti_platform.scenarios["dl"] = {
-        **DEEP_LINK,
-        DL + "deep_linking_settings": settings,
-        LTI + "roles": [INSTRUCTOR],
-    }
+    lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform, [INSTRUCTOR])
     http = requests.Session()
     picker = launch(http, url, lti_platform, "dl")
     assert picker.status_code == 200 and picker.url.startswith(url + "/lti/deep-link")
@@ -141,9 +141,7 @@ def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
         platform = registrations.find_platform(session, lti_platform.issuer, lti_platform.client_id)
         assert platform is not None
         subscriptions.grant(session, platform, ["mini"])
-    settings = dict(DEEP_LINK[DL + "deep_linking_settings"])  # type: ignore[call-overload]
-    settings["deep_link_return_url"] = lti_platform.base_url + "/deep-link-return"
-    lti_platform.scenarios["dl"] = {**DEEP_LINK, DL + "deep_linking_settings": settings, LTI + "roles": [INSTRUCTOR]}
+    lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform, [INSTRUCTOR])
     http = requests.Session()
     picker = launch(http, url, lti_platform, "dl")
     refused = submit(http, picker, {"item": "second:l1"})
@@ -157,9 +155,7 @@ def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
 
 def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
     url, _app = tool_server
-    settings = dict(DEEP_LINK[DL + "deep_linking_settings"])  # type: ignore[call-overload]
-    settings["deep_link_return_url"] = lti_platform.base_url + "/deep-link-return"
-    lti_platform.scenarios["dl"] = {**DEEP_LINK, DL + "deep_linking_settings": settings}
+    lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform)
     page = launch(requests.Session(), url, lti_platform, "dl")
     assert page.status_code == 403 and "Only course facilitators" in page.text
 
@@ -248,7 +244,7 @@ def test_unknown_kid_refresh_is_rate_limited(tool_server: tuple[str, Flask], lti
 def test_canvas_developer_key_json_points_at_the_tool(
     tool_server: tuple[str, Flask], lti_platform: FakePlatform
 ) -> None:
-    url, app = tool_server
+    url, _app = tool_server
     config = requests.get(url + "/lti/canvas.json", timeout=5).json()
     assert config["oidc_initiation_url"] == url + "/lti/login"
     assert config["target_link_uri"] == url + "/lti/launch"

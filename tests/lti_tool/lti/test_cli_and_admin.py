@@ -1,0 +1,132 @@
+"""Operator commands (`swott platform|subscription|keys|admin`) and the operator page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from lti_tool.services.registrations import RegistrationError, check_platform_url
+from swott.cli import main
+from tests.lti_tool.lti.conftest import TOOLKITS, build_app
+from tests.lti_tool.lti.lti_platform import FakePlatform
+
+ADD = [
+    "platform",
+    "add",
+    "--issuer",
+    "https://moodle.council.example",
+    "--client-id",
+    "abc123",
+    "--auth-login-url",
+    "https://moodle.council.example/mod/lti/auth.php",
+    "--auth-token-url",
+    "https://moodle.council.example/mod/lti/token.php",
+    "--key-set-url",
+    "https://moodle.council.example/mod/lti/certs.php",
+    "--deployment",
+    "3",
+]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("SWOTT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("SWOTT_BASE_URL", "https://swott.council.example")
+    monkeypatch.setenv("SWOTT_TOOLKITS_DIR", str(TOOLKITS))
+    monkeypatch.setenv("SWOTT_SECRET_KEY", "cli-secret-" + "z" * 40)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    return runner
+
+
+def test_platform_add_prints_the_values_to_paste(cli: CliRunner) -> None:
+    result = cli.invoke(main, ADD)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Tool URL: https://swott.council.example/lti/launch" in out
+    assert "Initiate login URL: https://swott.council.example/lti/login" in out
+    assert "Redirection URI(s): https://swott.council.example/lti/launch" in out
+    assert "Public keyset: https://swott.council.example/lti/jwks.json" in out
+    assert "https://swott.council.example/lti/canvas.json" in out
+    assert "no subscriptions yet" in out
+    listing = cli.invoke(main, ["platform", "list"])
+    assert "https://moodle.council.example  client_id=abc123  deployments=3" in listing.output
+
+
+def test_subscription_grant_list_revoke(cli: CliRunner) -> None:
+    cli.invoke(main, ADD)
+    granted = cli.invoke(
+        main, ["subscription", "grant", "https://moodle.council.example", "--toolkit", "mini", "--until", "2099-12-31"]
+    )
+    assert granted.exit_code == 0, granted.output
+    assert "toolkit=mini" in granted.output and "2099-12-31" in granted.output and "[active]" in granted.output
+    assert (
+        cli.invoke(
+            main, ["subscription", "grant", "https://moodle.council.example", "--all", "--deployment", "3"]
+        ).exit_code
+        == 0
+    )
+    unknown = cli.invoke(main, ["subscription", "grant", "https://moodle.council.example", "--toolkit", "nope"])
+    assert unknown.exit_code != 0 and "unknown toolkit" in unknown.output
+    both = cli.invoke(main, ["subscription", "grant", "https://moodle.council.example", "--all", "--toolkit", "mini"])
+    assert both.exit_code != 0
+    listing = cli.invoke(main, ["subscription", "list"])
+    assert "toolkit=mini" in listing.output and "toolkit=ALL  deployment=3" in listing.output
+    revoked = cli.invoke(main, ["subscription", "revoke", "https://moodle.council.example", "--toolkit", "mini"])
+    assert "Revoked 1" in revoked.output
+    assert "toolkit=mini" not in cli.invoke(main, ["subscription", "list"]).output
+    removed = cli.invoke(main, ["platform", "remove", "https://moodle.council.example"])
+    assert "Removed 1" in removed.output
+    assert "No platforms registered." in cli.invoke(main, ["platform", "list"]).output
+
+
+def test_production_accepts_only_https_platforms(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWOTT_ENV", "production")
+    args = [a.replace("https://moodle.council.example", "http://127.0.0.1:8000") for a in ADD]
+    result = cli.invoke(main, args)
+    assert result.exit_code != 0 and "must use https:// in production" in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "production", "ok"),
+    [
+        ("https://moodle.example", True, True),
+        ("http://127.0.0.1:8000", False, True),
+        ("http://localhost:8000", False, True),
+        ("http://[::1]:8000", False, True),
+        ("http://127.0.0.1:8000", True, False),
+        ("http://moodle.example", False, False),
+        ("http://10.0.0.5", False, False),
+        ("ftp://moodle.example", False, False),
+        ("moodle.example", False, False),
+    ],
+)
+def test_platform_url_policy(url: str, production: bool, ok: bool) -> None:
+    if ok:
+        assert check_platform_url(url, production) == url
+    else:
+        with pytest.raises(RegistrationError):
+            check_platform_url(url, production)
+
+
+def test_admin_page_needs_a_fresh_signed_link(cli: CliRunner, tmp_path: Path, lti_platform: FakePlatform) -> None:
+    link = cli.invoke(main, ["admin", "link"]).output.strip()
+    assert link.startswith("https://swott.council.example/admin/?token=")
+    (tmp_path / "web").mkdir()
+    app: Flask = build_app(tmp_path / "web", lti_platform, secret_key="cli-secret-" + "z" * 40)
+    client = app.test_client()
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/?token=forged").status_code == 403
+    page = client.get(link.replace("https://swott.council.example", ""))
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "http://127.0.0.1:5000/lti/jwks.json" in text and lti_platform.issuer in text
+    app.extensions["swott.db"].dispose()
+
+
+def test_frame_ancestors_lists_registered_platforms(lti_app: Flask, lti_platform: FakePlatform) -> None:
+    header = lti_app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert header == f"frame-ancestors 'self' {lti_platform.base_url}"
