@@ -1,0 +1,136 @@
+"""Passback and roster end to end against the sandbox platform (an independent Moodle-like LMS).
+
+The tool and the sandbox run over real HTTP as `swott demo` starts them (Dynamic Registration, the
+sandbox verifying our client assertions against our `/lti/jwks.json`); a learner launches L1 for real,
+so the line item URL, AGS scopes and memberships URL come from the launch's claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from lti_tool.db import Database
+from lti_tool.models import Context, LtiUser, Platform, ResourceLink
+from lti_tool.services import outbox
+from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
+from lti_tool.services.roster import RosterService
+from sandbox_platform import browser
+from swott.cli import main
+from swott.demo import Demo, start_demo
+from tests.lti_tool.services.passback_support import let_time_pass
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    running = start_demo(tool_port=0, platform_port=0, tool_settings={"database_url": f"sqlite:///{tmp_path / 'd.db'}"})
+    yield running
+    running.stop()
+
+
+def _launched_learner(demo: Demo) -> tuple[int, int, str, str]:
+    """learner1 launches L1; the tool's ids for them and the link, their sub, and the line item id."""
+    l1 = demo.platform.placements[0]
+    page = browser.follow(requests.Session(), demo.platform.launch_url(user="learner1", placement=l1))
+    assert page.status_code == 200
+    database: Database = demo.tool_app.extensions["swott.db"]
+    sub = demo.platform.user("learner1").sub
+    with database.session() as session:
+        user = session.scalars(select(LtiUser).where(LtiUser.sub == sub)).one()
+        link = session.scalars(select(ResourceLink).where(ResourceLink.link_id == l1.id)).one()
+        assert "?type_id=" in link.lineitem_url  # Moodle-style line item URL from the launch
+        return user.id, link.id, sub, str(l1.line_item_id)
+
+
+def _enqueue(database: Database, user_id: int, link_id: int, activity: str, grading: str, score: float | None) -> int:
+    with database.session() as session:
+        record = outbox.enqueue_score(
+            session,
+            resource_link_id=link_id,
+            user_id=user_id,
+            score_given=score,
+            score_maximum=100.0,
+            activity_progress=activity,
+            grading_progress=grading,
+        )
+        session.commit()
+        return record.id
+
+
+def test_platform_down_then_back_gets_every_score_once_in_order(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    user_id, link_id, sub, line_item = _launched_learner(demo)
+    database: Database = demo.tool_app.extensions["swott.db"]
+    platform = demo.platform
+
+    platform.fail_services(status=503, services=("ags", "token"))
+    first = [
+        _enqueue(database, user_id, link_id, "Started", "NotReady", None),
+        _enqueue(database, user_id, link_id, "InProgress", "Pending", None),
+    ]
+    report = outbox.deliver_after_commit(demo.tool_app, first)
+    assert report is not None and report.retrying == first[:1] and not report.delivered
+    platform.clear_faults()
+    demo.platform_server.stop()  # connection refused from here on
+    later = [
+        _enqueue(database, user_id, link_id, "InProgress", "Pending", None),
+        _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 85.0),
+    ]
+    let_time_pass(database)
+    assert outbox.deliver_pending(database).retrying == first[:1]
+    assert platform.scores == []
+
+    demo.platform_server.start()
+    let_time_pass(database)
+    monkeypatch.setenv("SWOTT_DATABASE_URL", database.url)
+    monkeypatch.setenv("SWOTT_SECRET_KEY", "test-secret-" + "x" * 40)
+    result = CliRunner().invoke(main, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Passback: 4 delivered" in result.output
+
+    received = [(s.body["activityProgress"], s.body["gradingProgress"], s.status) for s in platform.scores]
+    assert received == [
+        ("Started", "NotReady", 200),
+        ("InProgress", "Pending", 200),
+        ("InProgress", "Pending", 200),
+        ("Completed", "FullyGraded", 200),
+    ]
+    assert all(s.body["userId"] == sub and s.body["scoreMaximum"] == 100.0 for s in platform.scores)
+    grade = platform.grade(line_item, "learner1")
+    assert grade is not None and grade.score_given == 85.0 and grade.grading_progress == "FullyGraded"
+    with database.session() as session:
+        link = session.get(ResourceLink, link_id)
+        assert link is not None
+        assert outbox.undelivered(session, link.context_id) == []  # including `later`, queued while unreachable
+    assert len(later) == 2
+
+
+def test_many_scores_one_token_request(demo: Demo) -> None:
+    user_id, link_id, _sub, line_item = _launched_learner(demo)
+    database: Database = demo.tool_app.extensions["swott.db"]
+    before = len(demo.platform.token_requests)
+    for _ in range(20):
+        _enqueue(database, user_id, link_id, "InProgress", "Pending", None)
+    _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 100.0)
+    assert len(outbox.deliver_pending(database).delivered) == 21
+    assert len(demo.platform.token_requests) - before == 1
+    assert {s.status for s in demo.platform.scores} == {200}
+    grade = demo.platform.grade(line_item, "learner1")
+    assert grade is not None and grade.score_given == 100.0
+
+
+def test_roster_lists_the_course_from_the_launch_memberships_url(demo: Demo) -> None:
+    _launched_learner(demo)
+    database: Database = demo.tool_app.extensions["swott.db"]
+    with database.session() as session:
+        platform = session.scalars(select(Platform)).one()
+        context = session.scalars(select(Context)).one()
+        endpoint, url = PlatformEndpoint.of(platform), context.memberships_url
+    members = RosterService(AccessTokens(database)).members(endpoint, url)
+    assert {m.user_id for m in members} == {u.sub for u in demo.platform.users.values()}
+    assert sum(m.is_learner for m in members) == len(demo.platform.learners)
+    assert [m.user_id for m in members if m.is_facilitator] == [demo.platform.facilitator.sub]

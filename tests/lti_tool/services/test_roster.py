@@ -1,0 +1,99 @@
+"""The NRPS client lists a whole course across `Link: rel="next"` pages, and keeps names out of the logs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lti_tool import migrate
+from lti_tool.db import Database
+from lti_tool.models import Context, Platform
+from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
+from lti_tool.services.roster import RosterError, RosterService
+from tests.lti_tool.services.ags_platform import AgsPlatform
+from tests.lti_tool.services.passback_support import seed_course, start_platform
+
+MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+
+MEMBERS = [
+    {"user_id": "u-fac", "name": "Priya Shah", "roles": [MEMBERSHIP + "Instructor"], "status": "Active"},
+    {"user_id": "u-1", "name": "Alex Morgan", "email": "alex@council.example", "roles": [MEMBERSHIP + "Learner"]},
+    {"user_id": "u-2", "given_name": "Sam", "family_name": "Okafor", "roles": ["Learner"], "status": "Inactive"},
+    {"user_id": "u-3", "name": "Jo Byrne", "roles": [MEMBERSHIP + "Learner"], "status": "Active"},
+    {"user_id": "u-4", "name": "Chris Lee", "roles": [MEMBERSHIP + "Learner", MEMBERSHIP + "Mentor"]},
+]
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'roster.sqlite3'}"
+    migrate.upgrade(url)
+    db = Database(url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def ags(database: Database) -> Iterator[AgsPlatform]:
+    platform = start_platform(database, members=list(MEMBERS), page_size=2)
+    yield platform
+    platform.stop()
+
+
+def _course(database: Database, ags: AgsPlatform) -> tuple[PlatformEndpoint, str]:
+    seed_course(database, ags)
+    with database.session() as session:
+        platform = session.scalars(select(Platform)).one()
+        context = session.scalars(select(Context)).one()
+        return PlatformEndpoint.of(platform), context.memberships_url
+
+
+def test_every_member_across_all_pages_with_one_token(database: Database, ags: AgsPlatform) -> None:
+    endpoint, url = _course(database, ags)
+    members = RosterService(AccessTokens(database)).members(endpoint, url)
+    assert [m.user_id for m in members] == ["u-fac", "u-1", "u-2", "u-3", "u-4"]  # three pages
+    assert ags.token_requests == 1
+    by_id = {m.user_id: m for m in members}
+    assert by_id["u-fac"].is_facilitator and not by_id["u-fac"].is_learner
+    assert by_id["u-1"].is_learner and by_id["u-1"].active and by_id["u-1"].email == "alex@council.example"
+    assert by_id["u-2"].display_name == "Sam Okafor" and not by_id["u-2"].active  # short role, Inactive
+    assert by_id["u-4"].is_learner  # a learner who also mentors
+
+
+def test_next_link_to_another_origin_is_not_followed(database: Database, ags: AgsPlatform) -> None:
+    endpoint, _url = _course(database, ags)
+    # Same platform reached under another host name: the bearer token must not go there.
+    elsewhere = ags.memberships_url.replace("127.0.0.1", "localhost")
+    members = RosterService(AccessTokens(database)).members(endpoint, elsewhere)
+    assert [m.user_id for m in members] == ["u-fac", "u-1"]  # first page only
+
+
+def test_names_and_emails_stay_out_of_logs_and_reprs(
+    database: Database, ags: AgsPlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    endpoint, url = _course(database, ags)
+    caplog.set_level(logging.DEBUG)
+    members = RosterService(AccessTokens(database)).members(endpoint, url)
+    shown = caplog.text + repr(members)
+    for person in MEMBERS:
+        for key in ("name", "given_name", "family_name", "email"):
+            if key in person:
+                assert str(person[key]) not in shown
+    assert "5 members in 3 page(s)" in caplog.text
+
+
+def test_no_roster_service_or_platform_down_is_a_clear_error(database: Database, ags: AgsPlatform) -> None:
+    endpoint, url = _course(database, ags)
+    roster = RosterService(AccessTokens(database))
+    with pytest.raises(RosterError, match="no roster service") as missing:
+        roster.members(endpoint, "")
+    assert not missing.value.retryable
+    roster.members(endpoint, url)  # token cached
+    ags.fail_with = 503
+    with pytest.raises(RosterError) as down:
+        roster.members(endpoint, url)
+    assert down.value.retryable and down.value.status == 503
