@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkits import cpd
-from toolkits.model import Document, Page, PageKind, ReflectionTemplate, Toolkit
+from toolkits.model import Document, GroupFormat, Page, PageKind, ReflectionTemplate, Toolkit
 from toolkits.render import render_inline, render_markdown
 
 RUNTIME_FILES = ("sco.js", "style.css")
@@ -297,6 +297,13 @@ def _session_page(toolkit: Toolkit, title: str, body: str) -> bytes:
     ).encode()
 
 
+FORMAT_NAMES = {
+    GroupFormat.SWOTT_DEFAULT: "SWOTT default",
+    GroupFormat.ACTION_LEARNING_SET: "action learning set",
+    GroupFormat.BELLS_THAT_RING: "Bells that Ring",
+}
+
+
 def _agenda_table(toolkit: Toolkit) -> str:
     rows, start = [], 0
     for item in toolkit.l2.agenda:
@@ -307,7 +314,7 @@ def _agenda_table(toolkit: Toolkit) -> str:
         start += item.minutes
     return (
         f'<table class="agenda">\n<caption>Agenda ({toolkit.l2.minutes} minutes, '
-        f"{escape(toolkit.l2.format.value.replace('-', ' '))} format)</caption>\n"
+        f"{escape(FORMAT_NAMES[toolkit.l2.format])} format)</caption>\n"
         '<thead><tr><th scope="col">Minutes</th><th scope="col">What happens</th>'
         f'<th scope="col">Length (min)</th></tr></thead>\n<tbody>\n{"".join(rows)}</tbody>\n</table>\n'
     )

@@ -19,7 +19,6 @@
 
   var MAX_API_HOPS = 10;
   var SUSPEND_LIMIT_12 = 4096;
-  var SUSPEND_LIMIT_2004 = 64000;
   var COMMIT_EVERY_MS = 30000;
   var CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
   var CMI5_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
@@ -78,9 +77,11 @@
 
   // ---------------------------------------------------------------- compact state (suspend_data)
   //
-  // "s1|<visited pages, hex bitmask>|<one token per question>|<flags>[|<JSON of free text>]"
+  // "s1|<visited pages, hex bitmask>|<one token per question>|<flags>"
   // A question's token is its chosen options as a base-36 bitmask ("-" if unanswered; in brackets if
-  // longer than one character). The JSON part is written only where the edition has room (2004, cmi5).
+  // longer than one character). Free text (notes, reflection) never goes to the LMS in any edition:
+  // it is personal data the learner keeps (localStorage and the downloaded CPD record); the LMS gets
+  // a content-free summary in its comments element instead.
 
   function bitsToHex(flags) {
     var out = "";
@@ -105,7 +106,7 @@
     return { visited: {}, answers: {}, reflectionSaved: false, texts: {} };
   }
 
-  function encodeState(data, state, withTexts) {
+  function encodeState(data, state) {
     var visited = data.pages.map(function (id) { return Boolean(state.visited[id]); });
     var tokens = data.questions.map(function (q) {
       var chosen = state.answers[q.id];
@@ -116,9 +117,7 @@
       return token.length === 1 ? token : "(" + token + ")";
     }).join("");
     var flags = state.reflectionSaved ? "r" : "";
-    var out = "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags;
-    if (withTexts && Object.keys(state.texts).length) out += "|" + JSON.stringify(state.texts);
-    return out;
+    return "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags;
   }
 
   function decodeState(data, text) {
@@ -136,9 +135,6 @@
       if (chosen.length) state.answers[q.id] = chosen;
     });
     state.reflectionSaved = (parts[3] || "").indexOf("r") >= 0;
-    if (parts.length > 4) {
-      try { state.texts = JSON.parse(parts.slice(4).join("|")) || {}; } catch (e) { state.texts = {}; }
-    }
     return state;
   }
 
@@ -248,6 +244,11 @@
     if (p.completed) status = p.success === null ? "completed" : p.success ? "passed" : "failed";
     api.LMSSetValue("cmi.core.lesson_status", status);
     api.LMSSetValue("cmi.core.exit", snap.done ? "" : "suspend");
+    // Some 1.2 LMSs append to cmi.comments on every set: write the summary only when it changes.
+    if (snap.summary && snap.summary !== this.summary) {
+      api.LMSSetValue("cmi.comments", snap.summary.slice(0, 4096));
+      this.summary = snap.summary;
+    }
     api.LMSSetValue("cmi.core.session_time", formatScorm12Time(snap.sessionMs));
   };
   Scorm12.prototype.commit = function () { this.api.LMSCommit(""); };
@@ -293,6 +294,12 @@
     Object.keys(p.parts).forEach(function (k) { total += 1; if (p.parts[k]) parts += 1; });
     api.SetValue("cmi.progress_measure", p.completed ? "1" : String(Math.round((100 * parts) / Math.max(total, 1)) / 100));
     api.SetValue("cmi.exit", snap.done ? "normal" : "suspend");
+    if (snap.summary && snap.summary !== this.summary) {
+      api.SetValue("cmi.comments_from_learner.0.comment", snap.summary.slice(0, 4000));
+      api.SetValue("cmi.comments_from_learner.0.location", "reflection");
+      api.SetValue("cmi.comments_from_learner.0.timestamp", new Date().toISOString().slice(0, 19));
+      this.summary = snap.summary;
+    }
     api.SetValue("cmi.session_time", formatScorm2004Time(snap.sessionMs));
   };
   Scorm2004.prototype.commit = function () { this.api.Commit(""); };
@@ -738,6 +745,18 @@
     return lines.join("\n");
   };
 
+  /** What the LMS may know about the reflection: that it exists, when and how long; never its text. */
+  Player.prototype.reflectionSummary = function () {
+    if (!this.state.reflectionSaved) return "";
+    var self = this;
+    var words = 0;
+    self.data.reflection.fields.forEach(function (f) {
+      words += (self.state.texts["r:" + f.id] || "").split(/\s+/).filter(Boolean).length;
+    });
+    return "CPD reflection saved (" + self.data.reflection.modelTitle + ", " + words + " words). " +
+      "The text stays with the learner: in their browser and their downloaded CPD record.";
+  };
+
   Player.prototype.offerDownload = function () {
     var link = this.$("#cpd-download");
     if (!link || typeof Blob === "undefined") return;
@@ -750,11 +769,14 @@
 
   Player.prototype.snapshot = function (done) {
     var p = progress(this.data, this.state, this.passMark);
-    var withTexts = this.adapter.flavour !== "1.2";
-    var suspend = encodeState(this.data, this.state, withTexts);
-    var limit = this.adapter.flavour === "1.2" ? SUSPEND_LIMIT_12 : SUSPEND_LIMIT_2004;
-    if (suspend.length > limit) suspend = encodeState(this.data, this.state, false);
-    return { location: this.current, suspend: suspend, progress: p, sessionMs: this.now() - this.startedAt, done: Boolean(done) };
+    return {
+      location: this.current,
+      suspend: encodeState(this.data, this.state),
+      progress: p,
+      summary: this.reflectionSummary(),
+      sessionMs: this.now() - this.startedAt,
+      done: Boolean(done)
+    };
   };
 
   Player.prototype.statusKey = function (p) {
