@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from werkzeug.serving import WSGIRequestHandler  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler  # noqa: E402
 
 from lti_tool.db import Database  # noqa: E402
 from lti_tool.models import LtiUser, ResourceLink, ScoreRecord  # noqa: E402
