@@ -65,6 +65,10 @@ def _register_blueprints(app: Flask) -> None:
     csrf.init_app(app)
     for module in (lti, player, facilitator, admin):
         app.register_blueprint(module.bp)
+    from lti_tool.views import l2, portfolio
+
+    app.register_blueprint(l2.bp)
+    app.register_blueprint(portfolio.bp)
 
 
 def _configure_logging(level: str) -> None:

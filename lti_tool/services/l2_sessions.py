@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,11 +41,13 @@ from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.models import (
+    Context,
     Enrolment,
     GroupFeedback,
     GroupParticipant,
     GroupSession,
     LtiUser,
+    Platform,
     Reflection,
     ResourceLink,
     ToolkitSchedule,
@@ -54,6 +57,8 @@ from lti_tool.services import reflections
 from lti_tool.services.progress import EnqueueScore
 from toolkits.cpd import Field
 from toolkits.model import AgendaItem, CompletionPart, GroupFormat, Toolkit
+
+log = logging.getLogger(__name__)
 
 SCORE_MAXIMUM = 100.0
 ATTENDED = ("InProgress", "Pending")
@@ -806,3 +811,46 @@ def upcoming_for_learner(session: Session, *, user_id: int, context_id: int, too
 def ends_at(group: GroupSession, toolkit: Toolkit) -> datetime:
     """When the session should end: its start plus the agenda's minutes."""
     return group.starts_at + timedelta(minutes=sum(a.minutes for a in agenda_for(toolkit, group.format)))
+
+
+# --- The LMS due date ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueDateUpdate:
+    updated: int
+    skipped: int
+    failed: int
+
+
+def push_l1_deadline(
+    session: Session, grades: Any, *, context_id: int, toolkit_id: str, deadline: datetime | None
+) -> DueDateUpdate:
+    """Set the L1 line items' `endDateTime` to the deadline where the platform lets us (AGS 2.0 §3.2.7).
+
+    `grades` is the grade service (`services.grades.GradeService`), the one module that speaks AGS.
+    A link is skipped when the platform gave no line item URL or no `lineitem` scope (Moodle gives
+    the scope only when the tool asked for it at registration). Failures are counted, never raised:
+    the deadline is saved here either way, and the dashboard uses ours.
+    """
+    from lti_tool.services.access_tokens import PlatformEndpoint
+    from lti_tool.services.grades import SCOPE_LINEITEM
+
+    links = session.execute(
+        select(ResourceLink, Platform)
+        .join(Context, Context.id == ResourceLink.context_id)
+        .join(Platform, Platform.id == Context.platform_id)
+        .where(ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id, ResourceLink.part == "l1")
+    ).all()
+    updated = skipped = failed = 0
+    for link, platform in links:
+        if not link.lineitem_url or SCOPE_LINEITEM not in (link.ags_scopes or []):
+            skipped += 1
+            continue
+        try:
+            grades.update_line_item_end_date(PlatformEndpoint.of(platform), link.lineitem_url, deadline)
+            updated += 1
+        except Exception as error:  # an LMS refusing a due date must not lose the deadline we saved
+            log.info("line item end date not updated: %s", type(error).__name__)
+            failed += 1
+    return DueDateUpdate(updated, skipped, failed)

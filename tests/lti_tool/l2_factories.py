@@ -6,12 +6,17 @@ toolkit, whose L2 uses Driscoll's model with peer reflection and a case study in
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from lti_tool.lti.roles import Role
+from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import Attempt, Context, GroupSession, LtiUser, Platform, Reflection, ResourceLink, utcnow
 from lti_tool.services import l2_sessions, reflections
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
@@ -135,3 +140,52 @@ def run_closed_session(
         l2_sessions.set_attendance(session, group, user.id, True)
     l2_sessions.close(session, group, kit, enqueue=outbox)
     return group
+
+
+# --- Launched browsers for view tests -------------------------------------------------------------------
+
+_launches = itertools.count(1)
+# A closed port on this machine: any passback attempted by a view test fails fast and stays local.
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+def local_platform(session: Session) -> Platform:
+    """A platform whose endpoints all point at a closed local port (tests never leave 127.0.0.1)."""
+    platform = make_platform(session)
+    platform.auth_login_url = f"{UNREACHABLE}/auth"
+    platform.auth_token_url = f"{UNREACHABLE}/token"
+    platform.key_set_url = f"{UNREACHABLE}/jwks"
+    session.flush()
+    return platform
+
+
+def launch_of(course: Course, user: LtiUser, *, part: str = "l2", role: str = "learner") -> CurrentLaunch:
+    """The launch `/lti/launch` would remember for this user on the course's L1 or L2 link."""
+    link = course.l2 if part == "l2" else course.l1
+    return CurrentLaunch(
+        launch_id=f"l2-launch-{next(_launches)}",
+        user_id=user.id,
+        platform_id=course.platform.id,
+        context_id=course.context.id,
+        resource_link_id=link.id,
+        role=Role(role),
+        toolkit_id=link.toolkit_id,
+        part=part,
+        deployment_id="1",
+        message_type="LtiResourceLinkRequest",
+    )
+
+
+def sign_in(client: FlaskClient, launch: CurrentLaunch) -> None:
+    """Put the launch in the client's session as `lti.session.remember` does (the newest is used)."""
+    with client.session_transaction() as flask_session:
+        flask_session[SESSION_KEY] = [*flask_session.get(SESSION_KEY, []), launch.to_dict()]
+
+
+def csrf_from(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on a page, read as a browser would."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert found, f"no form on {url}"
+    return found.group(1)

@@ -1,0 +1,477 @@
+"""L2 pages: the facilitator's plan, control page, shared screen and dashboard; the participant's pages.
+
+Thin views over `services.l2_sessions` and `services.dashboard`. Every page belongs to the launch: its
+course and toolkit decide what exists, so a session, learner or reflection of another course is
+"not found". Facilitator pages need a facilitator launch. Live pages poll `…/live-fragment?since=N`
+(`static/l2.js`): the server answers 204 while nothing changed, else the new HTML of the live region,
+so there is one renderer (Jinja) and every page also works without JavaScript (reload to update).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from lti_tool import web
+from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.models import GroupSession, ResourceLink, ScoreRecord
+from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
+from toolkits.cpd import CPD_TYPES
+from toolkits.model import GroupFormat, Toolkit
+from toolkits.render import render_inline
+
+bp = Blueprint("l2", __name__, url_prefix="/l2")
+
+# Councils in England schedule in UK time; the database keeps UTC.
+LOCAL = ZoneInfo("Europe/London")
+
+
+def _launch() -> tuple[CurrentLaunch, Toolkit]:
+    launch = require_launch()
+    toolkit = web.catalogue().get(launch.toolkit_id)
+    if toolkit is None:
+        raise NotFound("This toolkit is no longer available.", reason="toolkit_gone")
+    return launch, toolkit
+
+
+def _facilitator() -> tuple[CurrentLaunch, Toolkit]:
+    launch, toolkit = _launch()
+    if not launch.is_facilitator:
+        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
+    return launch, toolkit
+
+
+def _group(launch: CurrentLaunch, session_id: int) -> GroupSession:
+    group = l2_sessions.get_session(web.db_session(), session_id, context_id=launch.context_id)
+    if group.toolkit_id != launch.toolkit_id:
+        raise NotFound("There is no such group session in this course.", reason="unknown_group_session")
+    return group
+
+
+class _Queued:
+    """Wraps the outbox's `enqueue_score` to remember the records queued, for delivery after commit."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def __call__(self, session: Session, **score: Any) -> ScoreRecord:
+        from lti_tool.services import outbox
+
+        record = outbox.enqueue_score(session, **score)
+        self.ids.append(record.id)
+        return record
+
+
+def _commit(queued: _Queued | None = None) -> None:
+    web.db_session().commit()
+    if queued is not None and queued.ids:
+        from lti_tool.services import outbox
+
+        outbox.deliver_after_commit(current_app, queued.ids)
+
+
+def local(moment: datetime | None) -> str:
+    return moment.astimezone(LOCAL).strftime("%A %-d %B %Y, %H:%M") if moment else ""
+
+
+def _parse_local(day: str, clock: str, what: str) -> datetime:
+    try:
+        parsed = datetime.combine(date.fromisoformat(day.strip()), time.fromisoformat(clock.strip() or "17:00"))
+    except ValueError:
+        raise BadRequest(f"Give the {what} as a date and a time.", reason="bad_datetime") from None
+    return parsed.replace(tzinfo=LOCAL).astimezone(UTC)
+
+
+def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
+    return {
+        "launch": launch,
+        "toolkit": toolkit,
+        "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
+        "local": local,
+        "render_inline": lambda text: Markup(render_inline(text)),
+        "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
+    }
+
+
+# --- Facilitator: plan ---------------------------------------------------------------------------------
+
+
+@bp.get("/plan")
+def plan() -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    session = web.db_session()
+    deadline = l2_sessions.l1_deadline(session, context_id=launch.context_id, toolkit_id=toolkit.id)
+    groups = l2_sessions.sessions_for(session, context_id=launch.context_id, toolkit_id=toolkit.id)
+    return render_template(
+        "l2/plan.html",
+        deadline=deadline,
+        deadline_day=deadline.astimezone(LOCAL).date().isoformat() if deadline else "",
+        deadline_time=deadline.astimezone(LOCAL).strftime("%H:%M") if deadline else "17:00",
+        groups=groups,
+        invited={g.id: len(l2_sessions.participants(session, g)) for g in groups},
+        learners=l2_sessions.course_learners(session, launch.context_id),
+        formats=list(GroupFormat),
+        due_date=request.args.get("due_date", ""),
+        **_common(launch, toolkit),
+    )
+
+
+@bp.post("/plan/deadline")
+def set_deadline() -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    session = web.db_session()
+    deadline = (
+        None
+        if request.form.get("clear")
+        else _parse_local(request.form.get("day", ""), request.form.get("time", ""), "deadline")
+    )
+    l2_sessions.set_l1_deadline(session, context_id=launch.context_id, toolkit_id=toolkit.id, deadline=deadline)
+    _commit()
+    outcome = _push_due_date(launch, toolkit, deadline)
+    return redirect(launch_url_for("l2.plan", launch, due_date=outcome), code=303)
+
+
+def _push_due_date(launch: CurrentLaunch, toolkit: Toolkit, deadline: datetime | None) -> str:
+    """Best effort, after the deadline is safely saved: tell the LMS gradebook the due date too."""
+    from lti_tool.services import outbox
+
+    settings = web.settings()
+    grades = outbox.default_grade_service(web.database(), settings.redis_url, timeout=outbox.INLINE_TIMEOUT)
+    try:
+        result = l2_sessions.push_l1_deadline(
+            web.db_session(), grades, context_id=launch.context_id, toolkit_id=toolkit.id, deadline=deadline
+        )
+    finally:
+        grades.tokens.close()
+        grades.http.close()
+    if result.failed:
+        return "failed"
+    return "updated" if result.updated else "not_offered"
+
+
+@bp.post("/sessions")
+def create_session() -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    starts_at = _parse_local(request.form.get("day", ""), request.form.get("time", ""), "start")
+    ids: list[int] = []
+    for raw in request.form.getlist("participants"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            raise BadRequest("Choose participants from the list.", reason="bad_participant") from None
+    group = l2_sessions.schedule_session(
+        web.db_session(),
+        context_id=launch.context_id,
+        toolkit=toolkit,
+        starts_at=starts_at,
+        place=request.form.get("place", ""),
+        video_link=request.form.get("video_link", ""),
+        group_format=request.form.get("format", ""),
+        participant_ids=ids,
+        title=request.form.get("title", ""),
+    )
+    _commit()
+    return redirect(launch_url_for("l2.plan", launch, scheduled=group.id) + f"#session-{group.id}", code=303)
+
+
+# --- Facilitator: run the session ---------------------------------------------------------------------
+
+
+def _live_context(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, view: str) -> dict[str, Any]:
+    session = web.db_session()
+    state = l2_sessions.live_state(session, group, toolkit, for_facilitator=view == "control")
+    return {
+        "group": group,
+        "state": state,
+        "view": view,
+        "agenda": l2_sessions.agenda_for(toolkit, group.format),
+        "preset": l2_sessions.PRESETS[GroupFormat(group.format)],
+        "role_labels": l2_sessions.ROLE_LABELS,
+        "fragment_url": launch_url_for("l2.live_fragment", launch, session_id=group.id, view=view),
+        **_common(launch, toolkit),
+    }
+
+
+@bp.get("/sessions/<int:session_id>/run")
+def run(session_id: int) -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    group = _group(launch, session_id)
+    return render_template("l2/run.html", **_live_context(launch, toolkit, group, "control"))
+
+
+@bp.get("/sessions/<int:session_id>/screen")
+def screen(session_id: int) -> ResponseReturnValue:
+    """The shared screen: what the whole room sees (never the moderation queue)."""
+    launch, toolkit = _facilitator()
+    group = _group(launch, session_id)
+    return render_template("l2/screen.html", **_live_context(launch, toolkit, group, "screen"))
+
+
+@bp.post("/sessions/<int:session_id>/control")
+def control(session_id: int) -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    group = _group(launch, session_id)
+    session = web.db_session()
+    action = request.form.get("action", "")
+    queued: _Queued | None = None
+    if action == "start":
+        l2_sessions.start(session, group, toolkit)
+    elif action in ("next", "previous", "agenda"):
+        index = {"next": group.agenda_index + 1, "previous": group.agenda_index - 1}.get(action)
+        l2_sessions.go_to_agenda_item(session, group, toolkit, index if index is not None else _int("index"))
+    elif action == "reveal":
+        l2_sessions.reveal_next_stage(session, group, toolkit)
+    elif action == "attendance":
+        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+        for person in l2_sessions.participants(session, group):
+            if person.attended != (person.user_id in present):
+                l2_sessions.set_attendance(session, group, person.user_id, person.user_id in present)
+    elif action == "roles":
+        roles = {
+            int(key.removeprefix("role-")): value
+            for key, value in request.form.items()
+            if key.startswith("role-") and key.removeprefix("role-").isdigit() and value
+        }
+        l2_sessions.assign_roles(session, group, roles)
+    elif action in ("approve", "reject"):
+        l2_sessions.moderate(session, group, _int("feedback_id"), approve=action == "approve")
+    elif action == "close":
+        queued = _Queued()
+        l2_sessions.close(session, group, toolkit, enqueue=queued)
+    else:
+        raise BadRequest("That is not something this page can do.", reason="bad_action")
+    _commit(queued)
+    return redirect(launch_url_for("l2.run", launch, session_id=group.id), code=303)
+
+
+def _int(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        raise BadRequest("Something was missing from the form.", reason=f"bad_{name}") from None
+
+
+@bp.get("/sessions/<int:session_id>/live-fragment")
+def live_fragment(session_id: int) -> ResponseReturnValue:
+    """The live region's HTML, or 204 when the revision the page has is still current."""
+    launch, toolkit = _launch()
+    group = _group(launch, session_id)
+    view = request.args.get("view", "participant")
+    if view in ("control", "screen"):
+        if not launch.is_facilitator:
+            raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
+    else:
+        view = "participant"
+        _require_participant_or_facilitator(launch, group)
+    since = request.args.get("since", "")
+    if since.isdigit() and int(since) == group.revision:
+        return Response(status=204)
+    html = render_template("l2/_live.html", **_live_context(launch, toolkit, group, view))
+    response = Response(html, mimetype="text/html")
+    response.headers["X-L2-Revision"] = str(group.revision)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _require_participant_or_facilitator(launch: CurrentLaunch, group: GroupSession) -> None:
+    if not launch.is_facilitator:
+        l2_sessions.require_participant(web.db_session(), group, launch.user_id)
+
+
+# --- Facilitator: dashboard ----------------------------------------------------------------------------
+
+
+@bp.get("/dashboard")
+def dashboard_page() -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    session = web.db_session()
+    board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)
+    wanted = dashboard.parse_filter(request.args.get("filter"))
+    return render_template(
+        "l2/dashboard.html",
+        board=board,
+        rows=board.filtered(wanted),
+        wanted=wanted,
+        filters=list(dashboard.Filter),
+        filter_labels=dashboard.FILTER_LABELS,
+        l1_labels=dashboard.L1_LABELS,
+        shared=portfolio.shared_in_course(session, context_id=launch.context_id, toolkit_id=toolkit.id),
+        **_common(launch, toolkit),
+    )
+
+
+@bp.get("/dashboard.csv")
+def dashboard_csv() -> ResponseReturnValue:
+    launch, toolkit = _facilitator()
+    board = dashboard.build(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
+    rows = board.filtered(dashboard.parse_filter(request.args.get("filter")))
+    response = Response(dashboard.to_csv(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{toolkit.id}-progress.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Participants ----------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    """A learner's L2: their sessions, the live page while one runs, then the reflection."""
+    launch, toolkit = _launch()
+    if launch.is_facilitator:
+        return redirect(launch_url_for("l2.plan", launch), code=303)
+    session = web.db_session()
+    groups = l2_sessions.upcoming_for_learner(
+        session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
+    )
+    attended = l2_sessions.attended_closed_session(
+        session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
+    )
+    link = l2_sessions.l2_link(session, context_id=launch.context_id, toolkit_id=toolkit.id)
+    reflection = (
+        reflections.find_reflection(session, user_id=launch.user_id, resource_link_id=link.id) if link else None
+    )
+    return render_template(
+        "l2/home.html", groups=groups, attended=attended, reflection=reflection, **_common(launch, toolkit)
+    )
+
+
+@bp.get("/sessions/<int:session_id>/live")
+def live(session_id: int) -> ResponseReturnValue:
+    launch, toolkit = _launch()
+    group = _group(launch, session_id)
+    _require_participant_or_facilitator(launch, group)
+    session = web.db_session()
+    colleagues = {uid: name for uid, name in l2_sessions.names(session, group).items() if uid != launch.user_id}
+    return render_template(
+        "l2/live.html",
+        colleagues=colleagues,
+        sent=request.args.get("sent", ""),
+        **_live_context(launch, toolkit, group, "participant"),
+    )
+
+
+@bp.post("/sessions/<int:session_id>/feedback")
+def give_feedback(session_id: int) -> ResponseReturnValue:
+    launch, _toolkit = _launch()
+    group = _group(launch, session_id)
+    recipient = request.form.get("recipient", "")
+    l2_sessions.give_feedback(
+        web.db_session(),
+        group,
+        author_id=launch.user_id,
+        kind=request.form.get("kind", ""),
+        text=request.form.get("text", ""),
+        recipient_id=int(recipient) if recipient.isdigit() else None,
+        anonymous=bool(request.form.get("anonymous")),
+        prompt=request.form.get("prompt", ""),
+    )
+    _commit()
+    return redirect(launch_url_for("l2.live", launch, session_id=group.id, sent="1") + "#give-feedback", code=303)
+
+
+# --- The L2 reflection ----------------------------------------------------------------------------------
+
+
+def _l2_link(launch: CurrentLaunch, toolkit: Toolkit) -> ResourceLink:
+    session = web.db_session()
+    if launch.resource_link_id is not None and launch.part == "l2":
+        link = session.get(ResourceLink, launch.resource_link_id)
+        if link is not None:
+            return link
+    found = l2_sessions.l2_link(session, context_id=launch.context_id, toolkit_id=toolkit.id)
+    if found is None:
+        raise NotFound(
+            "This course has no L2 activity for this toolkit yet.",
+            reason="no_l2_link",
+            advice="Ask your facilitator to add the L2 group session to the course.",
+        )
+    return found
+
+
+@bp.get("/reflection")
+def reflection() -> ResponseReturnValue:
+    launch, toolkit = _launch()
+    link = _l2_link(launch, toolkit)
+    session = web.db_session()
+    stored = reflections.find_reflection(session, user_id=launch.user_id, resource_link_id=link.id)
+    if stored is None:
+        if not l2_sessions.attended_closed_session(
+            session, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
+        ):
+            raise Forbidden(
+                "The L2 reflection opens once you have attended a group session and the facilitator has closed it.",
+                reason="l2_not_attended",
+                advice="If you were there, ask your facilitator to check the attendance list.",
+            )
+        offered = l2_sessions.feedforward_for(
+            session, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
+        )
+        return render_template("l2/keep.html", offered=offered, **_common(launch, toolkit))
+    return _reflection_page(launch, toolkit, stored.fields, stored.version, stored=stored)
+
+
+def _reflection_page(
+    launch: CurrentLaunch, toolkit: Toolkit, values: dict[str, str], version: int, status: int = 200, **extra: Any
+) -> ResponseReturnValue:
+    from toolkits.render import render_markdown
+
+    template = toolkit.l2.reflection
+    html = render_template(
+        "l2/reflection.html",
+        template=template,
+        guidance=Markup(render_markdown(template.guidance)),
+        fields=l2_sessions.reflection_form_fields(toolkit),
+        values=values,
+        version=version,
+        cpd_types=CPD_TYPES,
+        warnings=reflections.identifying_details(values),
+        **extra,
+        **_common(launch, toolkit),
+    )
+    return html, status
+
+
+@bp.post("/reflection/start")
+def start_reflection() -> ResponseReturnValue:
+    launch, toolkit = _launch()
+    link = _l2_link(launch, toolkit)
+    keep = [int(v) for v in request.form.getlist("keep") if v.isdigit()]
+    l2_sessions.start_reflection(web.db_session(), user_id=launch.user_id, link=link, toolkit=toolkit, keep_ids=keep)
+    _commit()
+    return redirect(launch_url_for("l2.reflection", launch), code=303)
+
+
+@bp.post("/reflection")
+def save_reflection() -> ResponseReturnValue:
+    launch, toolkit = _launch()
+    link = _l2_link(launch, toolkit)
+    session = web.db_session()
+    values = {f.id: request.form.get(f.id, "") for f in l2_sessions.reflection_form_fields(toolkit)}
+    version = int(request.form.get("version", "0")) if request.form.get("version", "").isdigit() else -1
+    queued = _Queued()
+    try:
+        if request.form.get("action") == "submit":
+            l2_sessions.submit_reflection(
+                session, user_id=launch.user_id, link=link, toolkit=toolkit, values=values, version=version,
+                enqueue=queued,
+            )  # fmt: skip
+        else:
+            l2_sessions.save_reflection(
+                session, user_id=launch.user_id, link=link, toolkit=toolkit, values=values, version=version
+            )
+    except Conflict as conflict:
+        session.rollback()
+        return _reflection_page(launch, toolkit, values, version, 409, conflict=conflict)
+    except reflections.ReflectionIncomplete as incomplete:
+        session.rollback()
+        return _reflection_page(launch, toolkit, values, version, 400, incomplete=incomplete)
+    _commit(queued)
+    return redirect(launch_url_for("l2.reflection", launch, saved="1"), code=303)

@@ -1,0 +1,260 @@
+"""L2 pages through the app: planning, running a session, participants following, feedback, the L2
+reflection and the dashboard — and who may see what."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.models import GroupFeedback, GroupSession, ScoreRecord
+from lti_tool.services import l2_sessions
+from tests.lti_tool.l2_factories import (
+    Course,
+    csrf_from,
+    finish_l1,
+    launch_of,
+    local_platform,
+    make_course,
+    sign_in,
+    toolkit,
+)
+
+
+@dataclass
+class World:
+    app: Flask
+    course: Course
+    other: Course
+
+    def session(self) -> Session:
+        db = self.app.extensions["swott.db"]
+        session: Session = db.sessions()
+        return session
+
+    def client(self, who: str, *, course: Course | None = None) -> FlaskClient:
+        """A browser launched as 'facilitator', 'a', 'b' or 'c' into the course (or `course`)."""
+        course = course or self.course
+        client = self.app.test_client()
+        if who == "facilitator":
+            sign_in(client, launch_of(course, course.facilitator, role="facilitator"))
+        else:
+            sign_in(client, launch_of(course, course.learners["abc".index(who)]))
+        return client
+
+
+@pytest.fixture
+def world(app: Flask) -> Iterator[World]:
+    with app.extensions["swott.db"].session() as session:
+        platform = local_platform(session)
+        course = make_course(session, learners=3, platform=platform)
+        other = make_course(session, learners=1, platform=platform)
+        finish_l1(session, course, course.learners[0])
+        session.commit()
+    yield World(app, course, other)
+
+
+def _post(client: FlaskClient, url: str, form_page: str, data: dict[str, object]) -> object:
+    token = csrf_from(client, form_page)
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def _schedule(world: World, client: FlaskClient) -> GroupSession:
+    response = _post(
+        client,
+        "/l2/sessions",
+        "/l2/plan",
+        {
+            "day": "2026-12-03",
+            "time": "10:00",
+            "place": "Civic Centre, room 4",
+            "video_link": "https://meet.example.org/l2",
+            "format": "swott-default",
+            "participants": [str(u.id) for u in world.course.learners[:2]],
+        },
+    )
+    assert getattr(response, "status_code", 0) == 303
+    with world.session() as session:
+        return session.scalars(select(GroupSession).order_by(GroupSession.id.desc())).first()  # type: ignore[return-value]
+
+
+def test_a_facilitator_sets_the_deadline_and_schedules_a_session(world: World) -> None:
+    client = world.client("facilitator")
+    response = _post(client, "/l2/plan/deadline", "/l2/plan", {"day": "2026-12-01", "time": "17:00"})
+    assert getattr(response, "status_code", 0) == 303
+    group = _schedule(world, client)
+    page = client.get("/l2/plan").get_data(as_text=True)
+    assert "Tuesday 1 December 2026, 17:00" in page
+    assert "Civic Centre, room 4" in page
+    assert "2 invited" in page
+    # UK time in winter is UTC.
+    assert group.starts_at.hour == 10
+
+
+def test_learners_cannot_use_facilitator_pages(world: World) -> None:
+    learner = world.client("a")
+    for url in ("/l2/plan", "/l2/dashboard", "/l2/dashboard.csv"):
+        assert learner.get(url).status_code == 403, url
+
+
+def test_another_course_cannot_see_or_run_this_courses_session(world: World) -> None:
+    group = _schedule(world, world.client("facilitator"))
+    stranger = world.client("facilitator", course=world.other)
+    assert stranger.get(f"/l2/sessions/{group.id}/run").status_code == 404
+    assert stranger.get(f"/l2/sessions/{group.id}/screen").status_code == 404
+    board = stranger.get("/l2/dashboard").get_data(as_text=True)
+    assert all(u.name not in board for u in world.course.learners)
+    # A learner not invited cannot follow the session either.
+    assert world.client("c").get(f"/l2/sessions/{group.id}/live").status_code == 403
+
+
+def test_running_a_session_with_participants_following(world: World) -> None:
+    facilitator = world.client("facilitator")
+    group = _schedule(world, facilitator)
+    run_page = f"/l2/sessions/{group.id}/run"
+    control = f"/l2/sessions/{group.id}/control"
+    a, b = world.client("a"), world.client("b")
+    a_id, b_id = world.course.learners[0].id, world.course.learners[1].id
+    stages = toolkit().l2.stages
+
+    assert "has not started yet" in a.get(f"/l2/sessions/{group.id}/live").get_data(as_text=True)
+    _post(facilitator, control, run_page, {"action": "start"})
+    _post(facilitator, control, run_page, {"action": "reveal"})
+    live = a.get(f"/l2/sessions/{group.id}/live").get_data(as_text=True)
+    assert stages[0].title in live
+    assert stages[1].title not in live
+
+    # The participant's page polls: 204 while nothing changed, new HTML once the facilitator moves on.
+    with world.session() as session:
+        revision = session.get_one(GroupSession, group.id).revision
+    fragment = f"/l2/sessions/{group.id}/live-fragment?view=participant&since={revision}"
+    assert a.get(fragment).status_code == 204
+    _post(facilitator, control, run_page, {"action": "reveal"})
+    moved = a.get(fragment)
+    assert moved.status_code == 200
+    assert stages[1].title in moved.get_data(as_text=True)
+    # A learner cannot ask for the facilitator's view with its moderation queue.
+    assert a.get(f"/l2/sessions/{group.id}/live-fragment?view=control").status_code == 403
+
+    sent = _post(
+        a,
+        f"/l2/sessions/{group.id}/feedback",
+        f"/l2/sessions/{group.id}/live",
+        {"kind": "feedforward", "recipient": str(b_id), "text": "Ask Maya what she wants"},
+    )
+    assert getattr(sent, "status_code", 0) == 303
+    _post(
+        b,
+        f"/l2/sessions/{group.id}/feedback",
+        f"/l2/sessions/{group.id}/live",
+        {"kind": "feedback", "text": "Your recording was vivid", "anonymous": "1"},
+    )
+    assert "Ask Maya" not in b.get(f"/l2/sessions/{group.id}/live").get_data(as_text=True)
+    control_page = facilitator.get(run_page).get_data(as_text=True)
+    assert "Ask Maya what she wants" in control_page and "from Anonymous" in control_page
+    screen = facilitator.get(f"/l2/sessions/{group.id}/screen").get_data(as_text=True)
+    assert "Ask Maya" not in screen  # the shared screen never shows unmoderated items
+
+    with world.session() as session:
+        items = {f.text: f.id for f in session.scalars(select(GroupFeedback))}
+    _post(facilitator, control, run_page, {"action": "approve", "feedback_id": items["Ask Maya what she wants"]})
+    _post(facilitator, control, run_page, {"action": "reject", "feedback_id": items["Your recording was vivid"]})
+    live_b = b.get(f"/l2/sessions/{group.id}/live").get_data(as_text=True)
+    assert "Ask Maya what she wants" in live_b
+    assert "Your recording was vivid" not in live_b
+
+    _post(facilitator, control, run_page, {"action": "attendance", "present": [str(a_id), str(b_id)]})
+    _post(facilitator, control, run_page, {"action": "close"})
+    with world.session() as session:
+        closed = session.get_one(GroupSession, group.id)
+        assert closed.status == "closed"
+        queued = session.scalars(select(ScoreRecord).where(ScoreRecord.resource_link_id == world.course.l2.id)).all()
+        assert sorted(r.user_id for r in queued) == sorted([a_id, b_id])
+        assert {(r.activity_progress, r.grading_progress) for r in queued} == {("InProgress", "Pending")}
+
+    # b keeps the feedforward, writes and submits the reflection: completion and full score are queued.
+    assert "Ask Maya what she wants" in b.get("/l2/reflection").get_data(as_text=True)
+    _post(b, "/l2/reflection/start", "/l2/reflection", {"keep": [str(items["Ask Maya what she wants"])]})
+    form = b.get("/l2/reflection").get_data(as_text=True)
+    assert "Feedforward I was given: “Ask Maya what she wants”" in form
+    token = csrf_from(b, "/l2/reflection")
+    values = {f.id: f"My {f.label}" for f in l2_sessions.reflection_form_fields(toolkit())}
+    values.update(cpd_date="2026-12-03", cpd_type="Reflective group discussion")
+    incomplete = b.post("/l2/reflection", data={"csrf_token": token, "version": "1", "action": "submit", "what": ""})
+    assert incomplete.status_code == 400
+    done = b.post("/l2/reflection", data={"csrf_token": token, "version": "1", "action": "submit", **values})
+    assert done.status_code == 303
+    assert "Submitted" in b.get("/l2/reflection").get_data(as_text=True)
+    with world.session() as session:
+        last = session.scalars(
+            select(ScoreRecord).where(ScoreRecord.user_id == b_id).order_by(ScoreRecord.id.desc())
+        ).first()
+        assert last is not None
+        assert (last.activity_progress, last.grading_progress, last.score_given) == ("Completed", "FullyGraded", 100.0)
+
+    # The dashboard and its CSV show it.
+    board = facilitator.get("/l2/dashboard").get_data(as_text=True)
+    assert "Attended" in board
+    rows = list(csv.DictReader(io.StringIO(facilitator.get("/l2/dashboard.csv").get_data(as_text=True))))
+    by_name = {r["Name"]: r for r in rows}
+    learner_b = world.course.learners[1].name
+    assert by_name[learner_b]["L2 attendance"] == "Attended"
+    assert by_name[learner_b]["L2 reflection submitted"] == "yes"
+    assert by_name[world.course.learners[0].name]["L2 reflection submitted"] == "no"
+    assert by_name[world.course.learners[2].name]["L2 attendance"] == "Not invited"
+    assert "My What?" not in facilitator.get("/l2/dashboard.csv").get_data(as_text=True)
+
+
+def test_the_reflection_waits_for_attendance(world: World) -> None:
+    response = world.client("a").get("/l2/reflection")
+    assert response.status_code == 403
+    assert "attended a group session" in response.get_data(as_text=True)
+
+
+def test_bells_that_ring_roles_are_set_from_the_control_page(world: World) -> None:
+    facilitator = world.client("facilitator")
+    response = _post(
+        facilitator,
+        "/l2/sessions",
+        "/l2/plan",
+        {
+            "day": "2026-12-03",
+            "time": "10:00",
+            "place": "Room 1",
+            "format": "bells-that-ring",
+            "participants": [str(u.id) for u in world.course.learners],
+        },
+    )
+    assert getattr(response, "status_code", 0) == 303
+    with world.session() as session:
+        group = session.scalars(select(GroupSession)).one()
+    a, b, c = (u.id for u in world.course.learners)
+    run_page = f"/l2/sessions/{group.id}/run"
+    _post(
+        facilitator,
+        f"/l2/sessions/{group.id}/control",
+        run_page,
+        {"action": "roles", f"role-{a}": "presenter", f"role-{b}": "consultant", f"role-{c}": "action_planner"},
+    )
+    page = facilitator.get(run_page).get_data(as_text=True)
+    assert f"Presenter: {world.course.learners[0].name}" in page
+    bad = _post(
+        facilitator,
+        f"/l2/sessions/{group.id}/control",
+        run_page,
+        {"action": "roles", f"role-{a}": "presenter", f"role-{b}": "presenter", f"role-{c}": "action_planner"},
+    )
+    assert getattr(bad, "status_code", 0) == 400
+
+
+def test_forms_need_their_csrf_token(world: World) -> None:
+    facilitator = world.client("facilitator")
+    response = facilitator.post("/l2/sessions", data={"day": "2026-12-03", "time": "10:00", "place": "Room"})
+    assert response.status_code == 403
