@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from lti_tool.db import Database
+from lti_tool.lti.roles import Role, swott_role
+from lti_tool.models import Context, Enrolment, LtiUser, Platform
 from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint, TokenError
 from lti_tool.services.grades import same_origin
 
@@ -27,14 +32,6 @@ log = logging.getLogger(__name__)
 MEMBERSHIP_MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MAX_PAGES = 200
-
-_LEARNER = "Learner"
-_INSTRUCTORS = ("Instructor", "TeachingAssistant", "ContentDeveloper", "Mentor", "Administrator")
-
-
-def _short_role(role: str) -> str:
-    """`http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor` and `Instructor` alike -> `Instructor`."""
-    return role.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -54,13 +51,17 @@ class Member:
         return self.status == "Active"
 
     @property
+    def role(self) -> Role:
+        """The SWOTT role, by the same rule as launches (`lti_tool.lti.roles`)."""
+        return swott_role(self.roles)
+
+    @property
     def is_learner(self) -> bool:
-        return any(_short_role(r) == _LEARNER for r in self.roles)
+        return self.role is Role.LEARNER
 
     @property
     def is_facilitator(self) -> bool:
-        # Context roles only: an institution-level Administrator is not a teacher of this course.
-        return any(_short_role(r) in _INSTRUCTORS and "/institution/" not in r for r in self.roles)
+        return self.role is Role.FACILITATOR
 
     @property
     def display_name(self) -> str:
@@ -176,3 +177,96 @@ class RosterService:
                 raise RosterError("the roster is not a membership container", status=200, retryable=False)
             return body, response.links.get("next", {}).get("url")
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class RosterSync:
+    """What `sync_enrolments` changed (counts only: no personal data)."""
+
+    members: int
+    new_users: int
+    new_enrolments: int
+    deactivated: int
+
+
+def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Member]) -> RosterSync:
+    """Record every member as a user and enrolment of the course, so the facilitator page lists people
+    who have not launched yet ("not started"). The caller commits.
+
+    Members the platform marks Inactive or Deleted, and enrolled people missing from the (complete)
+    roster, become inactive enrolments; nothing is deleted, so their progress and reflections stay.
+    """
+    context = session.get(Context, context_id)
+    if context is None:
+        raise LookupError(f"no context {context_id}")
+    subs = [m.user_id for m in members]
+    users = {
+        u.sub: u
+        for u in session.scalars(
+            select(LtiUser).where(LtiUser.platform_id == context.platform_id, LtiUser.sub.in_(subs))
+        )
+    }
+    enrolments = {e.user_id: e for e in session.scalars(select(Enrolment).where(Enrolment.context_id == context.id))}
+    new_users = new_enrolments = deactivated = 0
+    listed: set[int] = set()
+    for member in members:
+        user = users.get(member.user_id)
+        if user is None:
+            # last_launch_at is required: for someone known only from the roster it is when we first saw them.
+            user = LtiUser(platform_id=context.platform_id, sub=member.user_id)
+            session.add(user)
+            users[member.user_id] = user
+            new_users += 1
+        full_name = member.name or " ".join(p for p in (member.given_name, member.family_name) if p)
+        if full_name:
+            user.name = full_name[:255]
+        if member.email:
+            user.email = member.email[:255]
+        session.flush()
+        listed.add(user.id)
+        enrolment = enrolments.get(user.id)
+        if enrolment is None:
+            enrolment = Enrolment(user_id=user.id, context_id=context.id, role=member.role.value)
+            session.add(enrolment)
+            enrolments[user.id] = enrolment
+            new_enrolments += 1
+        else:
+            enrolment.role = member.role.value
+        if enrolment.active and not member.active:
+            deactivated += 1
+        enrolment.active = member.active
+    for user_id, enrolment in enrolments.items():
+        if user_id not in listed and enrolment.active:
+            enrolment.active = False
+            deactivated += 1
+    session.flush()
+    return RosterSync(len(members), new_users, new_enrolments, deactivated)
+
+
+def refresh_roster(database: Database, context_id: int, *, redis_url: str = "") -> RosterSync:
+    """Fetch the course's members over NRPS and record them (commits). Raises RosterError."""
+    with database.session() as session:
+        row = session.execute(
+            select(Context, Platform).join(Platform, Context.platform_id == Platform.id).where(Context.id == context_id)
+        ).one_or_none()
+        if row is None:
+            raise LookupError(f"no context {context_id}")
+        context, platform = row
+        endpoint, url = PlatformEndpoint.of(platform), context.memberships_url
+    tokens = AccessTokens(database, redis_url=redis_url)
+    try:
+        members = RosterService(tokens, http=tokens.http).members(endpoint, url)
+    finally:
+        tokens.close()
+    with database.session() as session:
+        result = sync_enrolments(session, context_id=context_id, members=members)
+        session.commit()
+    log.info(
+        "roster: context %s has %d members (%d new users, %d new enrolments, %d deactivated)",
+        context_id,
+        result.members,
+        result.new_users,
+        result.new_enrolments,
+        result.deactivated,
+    )
+    return result

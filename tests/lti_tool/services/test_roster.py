@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from lti_tool import migrate
 from lti_tool.db import Database
-from lti_tool.models import Context, Platform
+from lti_tool.models import Context, Enrolment, LtiUser, Platform
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
-from lti_tool.services.roster import RosterError, RosterService
+from lti_tool.services.roster import RosterError, RosterService, refresh_roster
 from tests.lti_tool.services.ags_platform import AgsPlatform
 from tests.lti_tool.services.passback_support import seed_course, start_platform
 
@@ -97,3 +97,36 @@ def test_no_roster_service_or_platform_down_is_a_clear_error(database: Database,
     with pytest.raises(RosterError) as down:
         roster.members(endpoint, url)
     assert down.value.retryable and down.value.status == 503
+
+
+def test_refresh_roster_enrols_everyone_so_the_facilitator_sees_who_has_not_started(
+    database: Database, ags: AgsPlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    course = seed_course(database, ags)  # two learners who launched earlier
+    with database.session() as session:
+        session.add(Enrolment(user_id=course.learners[0], context_id=course.context_id, role="learner"))
+        session.commit()
+    caplog.set_level(logging.INFO)
+    result = refresh_roster(database, course.context_id)
+    assert (result.members, result.new_users, result.new_enrolments) == (5, 5, 5)
+    assert result.deactivated == 1  # moodle-user-0 has left the course: no longer listed
+    with database.session() as session:
+        rows = session.execute(
+            select(LtiUser.sub, LtiUser.name, Enrolment.role, Enrolment.active)
+            .join(Enrolment, Enrolment.user_id == LtiUser.id)
+            .where(Enrolment.context_id == course.context_id)
+            .order_by(LtiUser.sub)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("moodle-user-0", "Learner 0", "learner", False),
+        ("u-1", "Alex Morgan", "learner", True),
+        ("u-2", "Sam Okafor", "learner", False),  # Inactive on the platform
+        ("u-3", "Jo Byrne", "learner", True),
+        ("u-4", "Chris Lee", "learner", True),
+        ("u-fac", "Priya Shah", "facilitator", True),
+    ]
+    assert "5 members (5 new users, 5 new enrolments, 1 deactivated)" in caplog.text
+    assert "Alex Morgan" not in caplog.text
+    # Run again: nothing new, nothing changed.
+    again = refresh_roster(database, course.context_id)
+    assert (again.new_users, again.new_enrolments, again.deactivated) == (0, 0, 0)
