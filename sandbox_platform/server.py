@@ -55,7 +55,11 @@ class SandboxServer:
                 def app_factory(url: str) -> Any:
                     return create_app({**(config or {}), "base_url": url})
 
-            self.app = app_factory(self.url)
+            try:
+                self.app = app_factory(self.url)
+            except BaseException:
+                self.stop()  # free the port: the caller never gets this object to stop it
+                raise
 
     @property
     def url(self) -> str:
