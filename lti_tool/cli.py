@@ -65,3 +65,12 @@ def _worker_commands() -> list[click.Command]:
 
 
 COMMANDS += _worker_commands()
+
+
+def _portfolio_commands() -> list[click.Command]:
+    from lti_tool.cli_portfolio import COMMANDS as portfolio_commands
+
+    return portfolio_commands
+
+
+COMMANDS += _portfolio_commands()

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.errors import Forbidden
-from lti_tool.lti.session import require_launch
+from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Context, LtiUser, ResourceLink
 from lti_tool.views.player import launched_toolkit
 
@@ -30,4 +30,6 @@ def home() -> ResponseReturnValue:
         user=session.get(LtiUser, launch.user_id),
         context=session.get(Context, launch.context_id),
         link=session.get(ResourceLink, launch.resource_link_id) if launch.resource_link_id else None,
+        dashboard_url=launch_url_for("l2.dashboard_page", launch),
+        plan_url=launch_url_for("l2.plan", launch),
     )

@@ -327,3 +327,45 @@ def test_retention_deletes_old_reflections_notes_and_feedback(session: Session) 
     assert session.scalars(select(GroupFeedback)).all() == []
     assert all(not a.notes for a in session.scalars(select(Attempt)))
     assert SECRET not in _every_text_in_the_database(session)
+
+
+def test_swott_reflections_purge_uses_the_retention_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from swott.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    database = migrated_database_at(url)
+    with database.session() as session:
+        course = make_course(session, learners=2)
+        old, recent = course.learners
+        finish_l1(session, course, old)
+        finish_l1(session, course, recent)
+        session.flush()
+        session.execute(
+            sa.update(Reflection)
+            .where(Reflection.user_id == old.id)
+            .values(updated_at=utcnow() - timedelta(days=40))
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        old_id, recent_id = old.id, recent.id
+    monkeypatch.setenv("SWOTT_DATABASE_URL", url)
+    monkeypatch.setenv("SWOTT_REFLECTION_RETENTION_DAYS", "30")
+    result = CliRunner().invoke(main, ["reflections", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 reflection(s)" in result.output
+    with database.session() as session:
+        left = session.scalars(select(Reflection.user_id)).all()
+    database.dispose()
+    assert left == [recent_id]
+    assert old_id not in left
+    monkeypatch.setenv("SWOTT_REFLECTION_RETENTION_DAYS", "0")
+    assert "Retention is off" in CliRunner().invoke(main, ["reflections", "purge"]).output
+
+
+def migrated_database_at(url: str) -> Database:
+    from lti_tool import migrate
+
+    migrate.upgrade(url)
+    return Database(url)
