@@ -35,7 +35,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -111,6 +111,12 @@ def _whole_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
+def _aware(moment: datetime | str) -> datetime:
+    """An aggregate's datetime in UTC (SQLite returns MAX() of a datetime column naive, or as text)."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def enqueue_score(
     session: Session,
     *,
@@ -148,8 +154,7 @@ def enqueue_score(
     timestamp = _whole_second(now)
     latest = session.scalar(select(func.max(ScoreRecord.timestamp)).where(*pair))
     if latest is not None:
-        latest = latest if latest.tzinfo else latest.replace(tzinfo=timestamp.tzinfo)  # SQLite aggregates are naive
-        timestamp = max(timestamp, _whole_second(latest) + timedelta(seconds=1))
+        timestamp = max(timestamp, _whole_second(_aware(latest)) + timedelta(seconds=1))
     record = ScoreRecord(
         user_id=user_id,
         resource_link_id=resource_link_id,
@@ -249,8 +254,35 @@ def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, 
             )
             if result.rowcount == 1:
                 claimed.append((record_id, token))
+                _keep_timestamps_increasing(session, record_id)
         session.commit()
         return claimed
+
+
+def _keep_timestamps_increasing(session: Session, record_id: int) -> None:
+    """Move a record's timestamp after those of the learner's earlier scores already delivered.
+
+    Two requests of the same learner committing at the same moment can queue equal timestamps, and
+    Moodle would refuse the second with 409. Only scores queued *earlier* (smaller id) count: a score a
+    facilitator retries after newer ones were delivered keeps its old timestamp, so the platform keeps
+    the newer grade. Done while the lease is taken, so a re-send after a crash reuses the same value.
+    """
+    record = session.get(ScoreRecord, record_id)
+    if record is None:
+        return
+    earlier = aliased(ScoreRecord)
+    latest = session.scalar(
+        select(func.max(earlier.timestamp)).where(
+            earlier.user_id == record.user_id,
+            earlier.resource_link_id == record.resource_link_id,
+            earlier.status == DELIVERED,
+            earlier.id < record.id,
+        )
+    )
+    if latest is not None:
+        latest = _aware(latest)
+        if latest >= record.timestamp:
+            record.timestamp = _whole_second(latest) + timedelta(seconds=1)
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,8 @@ def test_later_scores_wait_behind_a_retry_while_other_learners_go_ahead(database
     course = seed_course(database, ags)
     ags.fail_with = 503
     stuck = enqueue(database, course, STARTED)
-    assert outbox.deliver_pending(database).retrying == [stuck]
+    tried_at = utcnow()
+    assert outbox.deliver_pending(database, now=tried_at).retrying == [stuck]
     ags.fail_with = None
     behind = enqueue(database, course, IN_PROGRESS)
     other = enqueue(database, course, STARTED, learner=1)
@@ -203,7 +204,7 @@ def test_later_scores_wait_behind_a_retry_while_other_learners_go_ahead(database
         waiting = session.get(ScoreRecord, stuck)
         assert waiting is not None and waiting.attempts == 1
         assert waiting.last_error == "token request refused: HTTP 503" and waiting.response_status == 503
-        assert timedelta(seconds=29) < waiting.next_attempt_at - utcnow() <= timedelta(seconds=30)
+        assert waiting.next_attempt_at == tried_at + timedelta(seconds=30)  # first backoff step
     report = outbox.deliver_pending(database, now=utcnow() + timedelta(minutes=1))
     assert report.delivered == [stuck, behind]
     assert received(ags, course.subs[0]) == [("Started", "NotReady", None), ("InProgress", "Pending", None)]
@@ -337,3 +338,36 @@ def test_two_workers_on_postgres_never_send_a_score_twice(postgres_url: str) -> 
     finally:
         ags.stop()
         database.dispose()
+
+
+def test_two_scores_queued_in_the_same_second_by_concurrent_requests_both_arrive(
+    database: Database, ags: AgsPlatform
+) -> None:
+    course = seed_course(database, ags)
+    first = enqueue(database, course, IN_PROGRESS)
+    second = enqueue(database, course, completed(95))
+    with database.session() as session:  # two requests that committed at the same moment
+        a, b = session.get(ScoreRecord, first), session.get(ScoreRecord, second)
+        assert a is not None and b is not None
+        b.timestamp = a.timestamp
+        session.commit()
+    assert outbox.deliver_pending(database).delivered == [first, second]
+    assert ags.score_posts == 2  # no 409: the second was moved one second on before sending
+    assert ags.grades[(1, course.subs[0])]["score"] == 95.0
+
+
+def test_a_retried_old_score_does_not_overwrite_a_newer_grade(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    old = enqueue(database, course, completed(40))
+    with database.session() as session:
+        record = session.get(ScoreRecord, old)
+        assert record is not None
+        record.status, record.last_error = "failed", "score refused: HTTP 400"  # failed for a reason since fixed
+        session.commit()
+    enqueue(database, course, completed(90))
+    outbox.deliver_pending(database)
+    with database.session() as session:
+        outbox.retry(session, old, context_id=course.context_id)
+        session.commit()
+    assert outbox.deliver_pending(database).delivered == [old]  # the platform answered 409: it has newer
+    assert ags.grades[(1, course.subs[0])]["score"] == 90.0
