@@ -15,7 +15,7 @@ This module is glue: it is the one place that knows both faces, so neither impor
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -34,6 +34,8 @@ class Demo:
     tool: SandboxServer
     platform_server: SandboxServer
     client_id: str
+    worker: threading.Thread | None = None
+    worker_stop: threading.Event = field(default_factory=threading.Event)
 
     @property
     def platform(self) -> Platform:
@@ -45,7 +47,24 @@ class Demo:
         app: Flask = self.tool.app
         return app
 
+    def start_worker(self) -> None:
+        """Deliver the tool's passback outbox in a thread, as `swott worker` does next to production."""
+        from lti_tool.worker import run
+
+        settings = self.tool_app.extensions["swott.settings"]
+        self.worker = threading.Thread(
+            target=run,
+            args=(self.tool_app.extensions["swott.db"],),
+            kwargs={"redis_url": settings.redis_url, "interval": 1.0, "max_interval": 5.0, "stop": self.worker_stop},
+            name="swott-demo-worker",
+            daemon=True,
+        )
+        self.worker.start()
+
     def stop(self) -> None:
+        self.worker_stop.set()
+        if self.worker is not None:
+            self.worker.join(timeout=30)
         self.platform_server.stop()
         self.tool.stop()
         self.tool_app.extensions["swott.db"].dispose()
@@ -120,8 +139,9 @@ def start_demo(
     platform_port: int = 5001,
     tool_settings: dict[str, Any] | None = None,
     seed: bool = True,
+    worker: bool = True,
 ) -> Demo:
-    """Start both servers, register, subscribe and seed; port 0 picks free ports (tests)."""
+    """Start both servers, register, subscribe, seed and start passback; port 0 picks free ports (tests)."""
     overrides = dict(tool_settings or {})
 
     def listen(**kwargs: Any) -> SandboxServer:
@@ -151,7 +171,10 @@ def start_demo(
         platform_server.stop()
         tool.stop()
         raise
-    return Demo(tool=tool, platform_server=platform_server, client_id=client_id)
+    running = Demo(tool=tool, platform_server=platform_server, client_id=client_id)
+    if worker:
+        running.start_worker()
+    return running
 
 
 @click.command()
