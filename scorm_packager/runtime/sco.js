@@ -305,6 +305,9 @@
   Scorm2004.prototype.commit = function () { this.api.Commit(""); };
   Scorm2004.prototype.finish = function (snap) {
     this.save(snap);
+    // The learner pressed "Save and close": ask the LMS to leave the course (SN 4.4.4, adl.nav.request),
+    // keeping the attempt open while it is incomplete. Not on pagehide: the LMS is already navigating.
+    if (snap.byLearner) this.api.SetValue("adl.nav.request", snap.done ? "exitAll" : "suspendAll");
     this.commit();
     this.api.Terminate("");
     return Promise.resolve();
@@ -396,6 +399,7 @@
         self.template = launchData.contextTemplate || {};
         self.judging = (launchData.launchMode || "Normal") === "Normal";
         self.masteryScore = typeof launchData.masteryScore === "number" ? launchData.masteryScore : null;
+        self.returnUrl = launchData.returnURL || "";
         return fetch(self.stateUrl(SWOTT_STATE_ID), { headers: self.headers(false) });
       })
       .then(function (r) { return r.ok ? r.json() : {}; })
@@ -634,7 +638,7 @@
     var form = self.$("#reflection-form");
     if (form) form.addEventListener("submit", function (event) { event.preventDefault(); self.saveReflection(); });
     var finish = self.$("#finish-button");
-    if (finish) finish.addEventListener("click", function () { self.finish(); });
+    if (finish) finish.addEventListener("click", function () { self.finish(true); });
     // Commit when the page is hidden, finish when it goes away: pagehide, never unload.
     self.doc.addEventListener("visibilitychange", function () {
       if (self.doc.visibilityState === "hidden") self.commit();
@@ -812,16 +816,22 @@
     set(this.doc, "summary-status", p.completed ? (p.success === false ? "complete, below the pass mark" : "complete") : "in progress");
   };
 
-  Player.prototype.finish = function () {
+  /** End the session. When the learner chose to (not pagehide), go to the LMS's returnURL (cmi5 10.2.6). */
+  Player.prototype.finish = function (byLearner) {
     if (this.finished) return;
     var snap = this.snapshot(false);
     snap.done = snap.progress.completed;
     snap.finishing = true;
+    snap.byLearner = byLearner === true;
     this.finished = true;
     clearInterval(this.timer);
-    this.adapter.finish(snap);
+    var adapter = this.adapter;
+    var ended = adapter.finish(snap);
     var message = this.$("#finish-message");
     if (message) message.textContent = "Your progress is saved. You can close this window.";
+    if (byLearner === true && adapter.returnUrl) {
+      ended.then(function () { global.location.assign(adapter.returnUrl); });
+    }
   };
 
   function boot() {

@@ -73,7 +73,9 @@ LMS_PAGES = {
         "global_name": "API_1484_11",
         "learner_setup": 'api.cmi.learner_id = "learner-1"; api.cmi.learner_name = "Learner, Test";'
         " if (window.masteryScore) { api.cmi.scaled_passing_score = window.masteryScore; }"
-        ' if (saved) { api.cmi.entry = "resume"; }',
+        ' if (saved) { api.cmi.entry = "resume"; }'
+        " window.navRequests = [];"
+        ' api.on("SetValue.adl.nav.request", function (element, value) { window.navRequests.push(value); });',
         "call_names": '["Initialize", "Commit", "Terminate"]',
         "setvalue": "SetValue",
         "session_element": "cmi.session_time",

@@ -145,3 +145,30 @@ def test_cmi5_without_launch_parameters_runs_standalone(chromium: Any, cmi5_lms:
     assert "opened without cmi5 launch details" in banner.inner_text()
     assert cmi5_lms.statements == [] and cmi5_lms.fetch_calls == 0
     context.close()
+
+
+def test_cmi5_browse_mode_sends_no_judgement_and_returns_to_the_lms(
+    chromium: Any, cmi5_lms: Any, fixture_toolkit: Toolkit
+) -> None:
+    """launchMode Browse: only initialized and terminated (cmi5 10.2.2); then back to returnURL."""
+    lms = cmi5_lms
+    with zipfile.ZipFile(io.BytesIO(build(fixture_toolkit, Format.CMI5).zip_bytes())) as archive:
+        archive.extractall(lms.root / "pkg" / "browse")
+    (lms.root / "returned.html").write_text("<!DOCTYPE html><title>LMS</title><p>Back in the LMS</p>")
+    lms.launch_data["launchMode"] = "Browse"
+    lms.launch_data["returnURL"] = f"{lms.url}/returned.html"
+    _new_session(lms)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms.launch_url("browse", au_id(fixture_toolkit)))
+    page.locator("#page-position").filter(has_text="Page").wait_for()
+    page.get_by_role("link", name="Check your understanding").click()
+    page.get_by_role("radio", name="Space").check()
+    page.locator("button.check-answer[data-question='q-space']").click()
+    page.get_by_role("link", name="Your progress").click()
+    page.get_by_role("button", name="Save and close").click()
+    page.wait_for_url(f"{lms.url}/returned.html")
+    _wait_for_terminated(page, lms, 1)
+    context.close()
+    statements = sorted(lms.statements, key=lambda s: s["timestamp"])
+    assert [_verb(s) for s in statements] == ["initialized", "terminated"]

@@ -75,9 +75,11 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
     if fmt is Format.SCORM12:
         assert saved["core"]["lesson_status"] == "incomplete"
         assert saved["core"]["lesson_location"] == "03-model"
+        assert saved["core"]["exit"] == "suspend", "exit = suspend until done, so the LMS keeps the attempt"
     else:
         assert saved["completion_status"] == "incomplete"
         assert saved["location"] == "03-model"
+        assert saved["exit"] == "suspend", "exit = suspend until done, so the LMS keeps the attempt"
 
     # Second sitting with the data the LMS kept: the SCO resumes on the same page.
     frame = _launch(page, lms_url, sco_url, saved, mastery)
@@ -138,6 +140,7 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
     if fmt is Format.SCORM12:
         assert cmi["core"]["lesson_status"] == "passed"
         assert cmi["core"]["score"]["raw"] == "100"
+        assert cmi["core"]["exit"] == ""
         assert all(SCORM12_TIME.match(t) for t in times), times
         assert len(cmi["suspend_data"]) <= 4096
         assert "CPD reflection saved" in cmi["comments"]
@@ -145,6 +148,8 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
         assert cmi["completion_status"] == "completed"
         assert cmi["success_status"] == "passed"
         assert float(cmi["score"]["scaled"]) == 1.0
+        assert cmi["exit"] == "normal"
+        assert page.evaluate("() => window.navRequests") == ["exitAll"], "Save and close asks the LMS to exit"
         assert all(ISO_DURATION.match(t) for t in times), times
         assert "CPD reflection saved" in cmi["comments_from_learner"]["0"]["comment"]
     assert "anonymous reflection" not in str(cmi), "reflection text stays with the learner, out of the LMS"
@@ -202,4 +207,29 @@ def test_scorm12_suspend_data_of_the_largest_toolkit_fully_answered(chromium: An
     answered = frame.locator(".feedback .verdict").all_inner_texts()
     assert sum(1 for text in answered if text) == len(toolkit.l1.questions)
     assert cmi["core"]["lesson_status"] in ("passed", "failed", "completed")
+    context.close()
+
+
+def test_commits_periodically_and_when_hidden(chromium: Any, lms_host: Any, fixture_toolkit: Toolkit) -> None:
+    """Beyond status changes: a commit every 30 s while something changed, and when the tab is hidden."""
+    sco_url = lms_host.host("periodic12", build(fixture_toolkit, Format.SCORM12).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    page.clock.install()
+    frame = _launch(page, f"{lms_host.url}/lms/scorm12.html", sco_url, None, "50")
+    commits = "() => window.lmsCalls.filter(c => c === 'LMSCommit').length"
+    frame.locator("#swott-toc a[data-page='02-thinking']").click()
+    frame.get_by_label("Think of a recent assessment").fill("A note")
+    frame.get_by_label("Think of a recent assessment").blur()  # `change`: a note, not a status change
+    before = page.evaluate(commits)
+    page.clock.run_for(31_000)
+    assert page.evaluate(commits) == before + 1, "a periodic commit while something changed"
+    page.clock.run_for(31_000)
+    assert page.evaluate(commits) == before + 1, "no periodic commit when nothing changed"
+    frame.locator("body").evaluate(
+        "() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});"
+        " document.dispatchEvent(new Event('visibilitychange')); }"
+    )
+    assert page.evaluate(commits) == before + 2, "a commit when the page is hidden"
+    assert "LMSFinish" not in page.evaluate("() => window.lmsCalls"), "hidden is not closed: no finish yet"
     context.close()
