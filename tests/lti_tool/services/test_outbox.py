@@ -371,3 +371,39 @@ def test_a_retried_old_score_does_not_overwrite_a_newer_grade(database: Database
         session.commit()
     assert outbox.deliver_pending(database).delivered == [old]  # the platform answered 409: it has newer
     assert ags.grades[(1, course.subs[0])]["score"] == 90.0
+
+
+@pytest.mark.postgres
+def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_path: Path) -> None:
+    app = make_app(tmp_path, database_url=postgres_url)
+    database: Database = app.extensions["swott.db"]
+    ags = start_platform(database)
+    try:
+        course = seed_course(database, ags)
+        ags.fail_with = 503
+        first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
+        report = outbox.deliver_after_commit(app, first)
+        assert report is not None and report.retrying == first[:1]
+        ags.fail_with = None
+        ags.stop()
+        enqueue(database, course, IN_PROGRESS)
+        enqueue(database, course, completed(90))
+        let_time_pass(database)
+        assert outbox.deliver_pending(database).retrying == first[:1]
+        database.dispose()  # the app goes away with everything undelivered
+
+        restarted = make_app(tmp_path, database_url=postgres_url).extensions["swott.db"]
+        ags.start()
+        let_time_pass(restarted)
+        assert len(outbox.deliver_pending(restarted).delivered) == 4
+        assert received(ags, course.subs[0]) == [
+            ("Started", "NotReady", None),
+            ("InProgress", "Pending", None),
+            ("InProgress", "Pending", None),
+            ("Completed", "FullyGraded", 90.0),
+        ]
+        assert ags.score_posts == 4
+        restarted.dispose()
+    finally:
+        ags.stop()
+        database.dispose()
