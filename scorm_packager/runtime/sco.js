@@ -251,7 +251,10 @@
     }
     api.LMSSetValue("cmi.core.session_time", formatScorm12Time(snap.sessionMs));
   };
-  Scorm12.prototype.commit = function () { this.api.LMSCommit(""); };
+  Scorm12.prototype.commit = function () {
+    if (String(this.api.LMSCommit("")) === "true") return "";
+    return "error " + this.api.LMSGetLastError();
+  };
   Scorm12.prototype.finish = function (snap) {
     this.save(snap);
     this.commit();
@@ -302,7 +305,10 @@
     }
     api.SetValue("cmi.session_time", formatScorm2004Time(snap.sessionMs));
   };
-  Scorm2004.prototype.commit = function () { this.api.Commit(""); };
+  Scorm2004.prototype.commit = function () {
+    if (String(this.api.Commit("")) === "true") return "";
+    return "error " + this.api.GetLastError();
+  };
   Scorm2004.prototype.finish = function (snap) {
     this.save(snap);
     // The learner pressed "Save and close": ask the LMS to leave the course (SN 4.4.4, adl.nav.request),
@@ -803,8 +809,14 @@
   Player.prototype.commit = function () {
     if (this.finished) return;
     this.adapter.save(this.snapshot(false));
-    this.adapter.commit();
-    this.dirty = false;
+    var problem = this.adapter.commit();
+    if (problem) {
+      this.banner("Your learning platform did not confirm the save (" + problem + "). Keep this window open " +
+        "and carry on: the unit tries again. Download your reflection if you have written one.", "warning");
+    } else if (this.adapter.flavour !== "none") {
+      this.banner("", "");
+    }
+    this.dirty = !!problem;
   };
 
   Player.prototype.summary = function (p) {

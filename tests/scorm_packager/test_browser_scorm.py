@@ -233,3 +233,18 @@ def test_commits_periodically_and_when_hidden(chromium: Any, lms_host: Any, fixt
     assert page.evaluate(commits) == before + 2, "a commit when the page is hidden"
     assert "LMSFinish" not in page.evaluate("() => window.lmsCalls"), "hidden is not closed: no finish yet"
     context.close()
+
+
+def test_a_refused_commit_is_shown_to_the_learner(chromium: Any, lms_host: Any, fixture_toolkit: Toolkit) -> None:
+    sco_url = lms_host.host("refused12", build(fixture_toolkit, Format.SCORM12).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    frame = _launch(page, f"{lms_host.url}/lms/scorm12.html", sco_url, None, "50")
+    page.evaluate("() => { window.API.LMSCommit = () => 'false'; }")  # e.g. the LMS session expired
+    frame.locator("#swott-toc a[data-page='04-check']").click()
+    frame.get_by_role("radio", name="Space").check()
+    frame.locator("button.check-answer[data-question='q-space']").click()
+    banner = frame.locator("#swott-banner")
+    assert banner.is_visible()
+    assert "did not confirm the save" in banner.inner_text()
+    context.close()
