@@ -139,9 +139,13 @@ def start_demo(
     platform_port: int = 5001,
     tool_settings: dict[str, Any] | None = None,
     seed: bool = True,
-    worker: bool = True,
+    worker: bool = False,
 ) -> Demo:
-    """Start both servers, register, subscribe, seed and start passback; port 0 picks free ports (tests)."""
+    """Start both servers, register, subscribe and seed; port 0 picks free ports (tests).
+
+    `worker=True` also delivers passback in a thread (the `swott demo` command does); tests that drive
+    delivery themselves leave it off so nothing races them.
+    """
     overrides = dict(tool_settings or {})
 
     def listen(**kwargs: Any) -> SandboxServer:
@@ -186,7 +190,9 @@ def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> N
     """Try SWOTT Connect with no LMS: the tool plus a sandbox LTI 1.3 platform, registered and subscribed."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise DemoError("the demo serves on loopback only (the sandbox platform is not for a network)")
-    running = start_demo(host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course)
+    running = start_demo(
+        host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course, worker=True
+    )
     platform_url = running.platform_server.url
     click.echo(f"SWOTT Connect (the tool):  {running.tool.url}/")
     click.echo(f"Sandbox LMS (the platform): {platform_url}/  — registered by Dynamic Registration, all toolkits")
