@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from lti_tool import web
+from lti_tool import create_app, migrate, web
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
 from lti_tool.services import registrations, subscriptions
-from tests.conftest import make_app
 from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, query, serve
 
 TOOLKITS = Path(__file__).parent / "fixtures" / "toolkits"
@@ -45,9 +46,28 @@ def register(app: Flask, platform: FakePlatform, subscribe: bool = True) -> None
             subscriptions.grant(session, row, [None])
 
 
+_TEMPLATE: list[Path] = []
+
+
+def _migrated_copy(tmp_path: Path) -> str:
+    """A copy of a database migrated once per test run: migrating for every test would double its time."""
+    if not _TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="swott-lti-template-")) / "template.sqlite3"
+        migrate.upgrade(f"sqlite:///{template}")
+        _TEMPLATE.append(template)
+    target = tmp_path / "test.sqlite3"
+    shutil.copyfile(_TEMPLATE[0], target)
+    return f"sqlite:///{target}"
+
+
 def build_app(tmp_path: Path, platform: FakePlatform, **overrides: Any) -> Flask:
+    """The tool (as `tests.conftest.make_app` builds it) registered with `platform`, all toolkits subscribed."""
     overrides.setdefault("toolkits_dir", str(TOOLKITS))
-    app = make_app(tmp_path, **overrides)
+    overrides.setdefault("database_url", _migrated_copy(tmp_path))
+    overrides.setdefault("secret_key", "test-secret-" + "x" * 40)
+    overrides.setdefault("base_url", TOOL_URL)
+    app = create_app(overrides)
+    app.config["TESTING"] = True
     app.config["SWOTT_PLATFORM_KEYS_MIN_REFRESH"] = 0
     register(app, platform)
     return app

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.lti_tool.lti.conftest import begin_login, row_counts
-from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, SigningKey, b64
+from tests.lti_tool.lti.conftest import begin_login, build_app, row_counts
+from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, SigningKey, b64, serve
 
 Forge = Callable[[FakePlatform, str], str]
 
@@ -114,11 +114,29 @@ CASES: dict[str, tuple[Forge, str]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def shared_platform() -> Iterator[FakePlatform]:
+    platform = FakePlatform()
+    with serve(platform.wsgi) as url:
+        platform.base_url = url
+        yield platform
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory, shared_platform: FakePlatform) -> Iterator[Flask]:
+    """One app for all the known-bad cases: a refused launch changes nothing, which each case checks."""
+    app = build_app(tmp_path_factory.mktemp("negative"), shared_platform)
+    yield app
+    app.extensions["swott.db"].dispose()
+
+
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_bad_launch_is_refused_with_no_rows_written(
-    case: str, lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    case: str, shared_app: Flask, shared_platform: FakePlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
     forge, reason = CASES[case]
+    lti_app, lti_platform = shared_app, shared_platform
+    lti_client = lti_app.test_client()
     before = row_counts(lti_app)
     state, nonce = begin_login(lti_client, lti_platform)
     token = forge(lti_platform, nonce)
