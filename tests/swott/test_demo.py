@@ -114,3 +114,43 @@ def test_swott_demo_command_serves_both_and_prints_where_to_go(tmp_path: Path) -
         output, _ = process.communicate(timeout=30)
     assert f"Open http://127.0.0.1:{platform_port}/ and click Launch as learner" in output
     assert process.returncode == 0
+
+
+def test_the_demo_worker_delivers_scores_to_the_sandbox_gradebook(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from lti_tool.models import LtiUser, ResourceLink
+    from lti_tool.services import outbox
+
+    running = start_demo(
+        tool_port=0, platform_port=0, worker=True, tool_settings={"database_url": f"sqlite:///{tmp_path / 'w.db'}"}
+    )
+    try:
+        l1 = running.platform.placements[0]
+        assert browser.follow(requests.Session(), running.platform.launch_url(user="learner3", placement=l1)).ok
+        learner = running.platform.user("learner3")
+        with running.tool_app.extensions["swott.db"].session() as session:
+            user = session.scalars(select(LtiUser).where(LtiUser.sub == learner.sub)).one()
+            link = session.scalars(select(ResourceLink).where(ResourceLink.link_id == l1.id)).one()
+            outbox.enqueue_score(
+                session,
+                resource_link_id=link.id,
+                user_id=user.id,
+                score_given=80.0,
+                score_maximum=100.0,
+                activity_progress="Completed",
+                grading_progress="FullyGraded",
+            )
+            session.commit()
+
+        deadline = time.monotonic() + 30
+        while running.platform.grade(str(l1.line_item_id), "learner3") is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+        grade = running.platform.grade(str(l1.line_item_id), "learner3")
+        assert grade is not None and grade.score_given == 80.0
+        gradebook = requests.get(running.platform_server.url + "/gradebook", timeout=5).text
+        assert "<strong>80</strong>" in gradebook
+    finally:
+        running.stop()
+    assert running.worker is not None and not running.worker.is_alive()
