@@ -65,6 +65,9 @@ def _register_blueprints(app: Flask) -> None:
     csrf.init_app(app)
     for module in (lti, player, facilitator, admin):
         app.register_blueprint(module.bp)
+    from lti_tool.views import l1
+
+    app.register_blueprint(l1.bp)
     from lti_tool.views import l2, portfolio
 
     app.register_blueprint(l2.bp)

@@ -21,7 +21,6 @@ Moodle blanks the grade when it receives any other gradingProgress.
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,9 +30,11 @@ from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.models import Attempt, Reflection, ResourceLink, utcnow
+from lti_tool.services import outbox
 from toolkits.model import CompletionPart, PageKind, Question, QuestionType, Toolkit
 
 REFLECTION_STEP = "reflection"
+QUEUED_SCORES = "swott.queued_score_ids"
 SCORE_MAXIMUM = 100.0
 
 STARTED = ("Started", "NotReady")
@@ -274,7 +275,7 @@ def reflection_was_submitted(
 def _progress_changed(
     session: Session, attempt: Attempt, toolkit: Toolkit, *, started: bool, enqueue: EnqueueScore | None
 ) -> None:
-    send = enqueue or _outbox_enqueue()
+    send: EnqueueScore = enqueue or outbox.enqueue_score
     submitted = reflection_submitted(session, attempt)
     result = score(attempt, toolkit)
     if not outstanding(attempt, toolkit, submitted):
@@ -298,13 +299,6 @@ def _progress_changed(
     _enqueue(session, send, attempt, STARTED if started else IN_PROGRESS, None, "")
 
 
-def _outbox_enqueue() -> EnqueueScore:
-    # TEMPORARY until lti_tool.services.outbox lands (grades engineer); then a plain import.
-    module = importlib.import_module("lti_tool.services.outbox")
-    send: EnqueueScore = module.enqueue_score
-    return send
-
-
 def _enqueue(
     session: Session,
     send: EnqueueScore,
@@ -314,7 +308,7 @@ def _enqueue(
     comment: str,
 ) -> None:
     session.flush()
-    send(
+    record = send(
         session,
         resource_link_id=attempt.resource_link_id,
         user_id=attempt.user_id,
@@ -324,3 +318,12 @@ def _enqueue(
         grading_progress=progress[1],
         comment=comment,
     )
+    record_id = getattr(record, "id", None)
+    if record_id is not None:
+        session.info.setdefault(QUEUED_SCORES, []).append(record_id)
+
+
+def take_queued_score_ids(session: Session) -> list[int]:
+    """The outbox records queued in this session since the last call, for `deliver_after_commit`."""
+    ids: list[int] = session.info.pop(QUEUED_SCORES, [])
+    return ids

@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from lti_tool import migrate
 from lti_tool.db import Database
+from lti_tool.lti.roles import Role
+from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink
 from toolkits import Toolkit, load_toolkit
 
-FIXTURE_TOOLKITS = Path(__file__).resolve().parent / "fixtures" / "toolkits"
+FIXTURE_TOOLKITS = Path(__file__).resolve().parent / "l1_fixtures" / "toolkits"
 _ids = itertools.count(1)
 
 
@@ -109,3 +112,27 @@ def migrated_database(tmp_path: Path) -> Database:
     url = f"sqlite:///{tmp_path / 'l1.sqlite3'}"
     migrate.upgrade(url)
     return Database(url)
+
+
+def launch_for(learner: Learner, *, part: str = "l1", role: str = "learner", launch_id: str = "") -> CurrentLaunch:
+    """The launch the LTI engineer's `/lti/launch` would have remembered for this learner."""
+    return CurrentLaunch(
+        launch_id=launch_id or f"launch-{next(_ids)}",
+        user_id=learner.user.id,
+        platform_id=learner.platform.id,
+        context_id=learner.context.id,
+        resource_link_id=learner.link.id,
+        role=Role(role),
+        toolkit_id=learner.link.toolkit_id,
+        part=part,
+        deployment_id="1",
+        message_type="LtiResourceLinkRequest",
+    )
+
+
+def sign_in(client: FlaskClient, launch: CurrentLaunch) -> None:
+    """Put a launch in the test client's session exactly as `lti.session.remember` stores it."""
+    with client.session_transaction() as flask_session:
+        launches = list(flask_session.get(SESSION_KEY, []))
+        launches.append(launch.to_dict())
+        flask_session[SESSION_KEY] = launches

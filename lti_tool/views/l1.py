@@ -1,0 +1,361 @@
+"""The L1 player: one page at a time, knowledge checks, thinking notes and the CPD reflection editor.
+
+Thin views over `services.progress` and `services.reflections`. Who the learner is and which placement
+they launched come only from the launch (`lti.session.current_launch`): no URL names an attempt, a
+reflection or a user, so there is no id to guess. Every page works as a plain HTML form; `l1.js` adds
+autosave (a few seconds after typing stops, and on `pagehide` with `navigator.sendBeacon`).
+
+Accessibility (WCAG 2.2 AA): one `h1` per page, a contents list with `aria-current`, labelled form
+fields with hints tied by `aria-describedby`, an error summary that links to each box, live regions for
+save status, no time limits; see /accessibility.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from lti_tool import web
+from lti_tool.errors import Conflict, Forbidden, NotFound
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
+from lti_tool.services import outbox, progress, reflections
+from toolkits.cpd import CPD_TYPES
+from toolkits.model import Page, PageKind, Toolkit
+from toolkits.render import render_inline, render_markdown
+
+bp = Blueprint("l1", __name__)
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Player:
+    """Everything a player view needs, resolved from the launch and checked to belong together."""
+
+    launch: CurrentLaunch
+    link: ResourceLink
+    toolkit: Toolkit
+    attempt: Attempt
+    brand_colour: str
+
+
+def _player() -> Player:
+    launch = require_launch()
+    if launch.resource_link_id is None or launch.part != "l1":
+        raise NotFound("This activity is not an L1 module.", reason="not_l1", advice="Open L1 from your course.")
+    session = web.db_session()
+    link = session.get(ResourceLink, launch.resource_link_id)
+    context = session.get(Context, link.context_id) if link is not None else None
+    user = session.get(LtiUser, launch.user_id)
+    # Defence in depth: the launch is signed, but the rows must still all belong to one platform.
+    if (
+        link is None
+        or context is None
+        or user is None
+        or context.platform_id != launch.platform_id
+        or user.platform_id != launch.platform_id
+    ):
+        raise Forbidden("This module does not belong to the course you launched.", reason="link_mismatch")
+    toolkit = web.catalogue().get(link.toolkit_id)
+    if toolkit is None:
+        raise NotFound("This toolkit is no longer available.", reason="unknown_toolkit")
+    attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit)
+    platform = session.get(Platform, launch.platform_id)
+    return Player(launch, link, toolkit, attempt, usable_brand_colour(platform.brand_colour if platform else ""))
+
+
+def has_started(launch: CurrentLaunch) -> bool:
+    """True when this learner has already opened a page of this L1 (the start page then resumes)."""
+    if launch.resource_link_id is None:
+        return False
+    attempt = progress.find_attempt(web.db_session(), user_id=launch.user_id, resource_link_id=launch.resource_link_id)
+    return attempt is not None and bool(attempt.pages_viewed)
+
+
+def usable_brand_colour(colour: str) -> str:
+    """The platform's brand colour if white text on it meets WCAG 1.4.3 (4.5:1); else the default."""
+    if not _HEX_COLOUR.match(colour or ""):
+        return ""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return colour if 1.05 / (luminance + 0.05) >= 4.5 else ""
+
+
+def _commit_and_deliver() -> None:
+    """Commit the progress and its queued scores together, then try to send the scores at once.
+
+    Delivery after commit is best effort; `swott worker` retries whatever is left (the outbox).
+    """
+    session = web.db_session()
+    session.commit()
+    ids = progress.take_queued_score_ids(session)
+    if ids:
+        outbox.deliver_after_commit(current_app, ids)
+
+
+def _step_url(step: str, **values: object) -> str:
+    return launch_url_for("l1.step", None, step=step, **values)
+
+
+def _render_body(toolkit: Toolkit, source: str, body: str) -> str:
+    """Render page Markdown; links to other L1 pages go to the player, files to the asset route."""
+    base = posixpath.dirname(source)
+    step_ids = set(progress.steps(toolkit))
+
+    def resolve(href: str) -> str:
+        target, _, fragment = href.partition("#")
+        path = posixpath.normpath(posixpath.join(base, target)) if target else source
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        if path.endswith(".md") and stem in step_ids:
+            return _step_url(stem) + (f"#{fragment}" if fragment else "")
+        return launch_url_for("l1.asset", toolkit_id=toolkit.id, path=path)
+
+    return render_markdown(body, resolve)
+
+
+def _contents(player: Player, current: str) -> list[dict[str, object]]:
+    viewed = set(player.attempt.pages_viewed)
+    return [
+        {
+            "step": step,
+            "title": progress.step_title(player.toolkit, step),
+            "url": _step_url(step),
+            "current": step == current,
+            "viewed": step in viewed,
+        }
+        for step in progress.steps(player.toolkit)
+    ]
+
+
+def _common(player: Player, step: str) -> dict[str, object]:
+    all_steps = progress.steps(player.toolkit)
+    index = all_steps.index(step)
+    submitted = progress.reflection_submitted(web.db_session(), player.attempt)
+    return {
+        "toolkit": player.toolkit,
+        "attempt": player.attempt,
+        "step": step,
+        "contents": _contents(player, step),
+        "position": progress.position(player.attempt, player.toolkit, step),
+        "previous_url": _step_url(all_steps[index - 1]) if index > 0 else "",
+        "next_url": _step_url(all_steps[index + 1]) if index + 1 < len(all_steps) else "",
+        "previous_step": all_steps[index - 1] if index > 0 else "",
+        "next_step": all_steps[index + 1] if index + 1 < len(all_steps) else "",
+        "summary_url": launch_url_for("l1.summary"),
+        "outstanding": progress.outstanding(player.attempt, player.toolkit, submitted),
+        "score": progress.score(player.attempt, player.toolkit),
+        "brand_colour": player.brand_colour,
+        "step_url": _step_url,
+        "render_inline": lambda text: Markup(render_inline(text)),
+    }
+
+
+@bp.get("/l1/")
+def resume() -> ResponseReturnValue:
+    """Land where the learner stopped, on any device (the resume point is in the database)."""
+    player = _player()
+    step = progress.resume_step(player.attempt, player.toolkit)
+    web.db_session().commit()
+    return redirect(_step_url(step), code=303)
+
+
+@bp.get("/l1/page/<step>")
+def step(step: str) -> ResponseReturnValue:
+    player = _player()
+    progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
+    _commit_and_deliver()
+    if step == progress.REFLECTION_STEP:
+        return _reflection_page(player)
+    return _content_page(player, step)
+
+
+def _content_page(player: Player, step: str, status: int = 200, **extra: object) -> ResponseReturnValue:
+    page = player.toolkit.l1.page(step)
+    assert page is not None
+    outcomes = {q.id: progress.last_answer(player.attempt, player.toolkit, q.id) for q in page.questions}
+    html = render_template(
+        "l1/page.html",
+        page=page,
+        body=_render_body(player.toolkit, page.source, page.body),
+        outcomes=outcomes,
+        notes=player.attempt.notes,
+        answer_url=launch_url_for("l1.answer", None, step=step),
+        notes_url=launch_url_for("l1.notes", None, step=step),
+        **_common(player, step),
+        **extra,
+    )
+    return html, status
+
+
+@bp.post("/l1/page/<step>/answer")
+def answer(step: str) -> ResponseReturnValue:
+    """Check one question's answer; feedback is shown per chosen option on the page it came from."""
+    player = _player()
+    page = _page_of_kind(player.toolkit, step, PageKind.CHECK)
+    question_id = request.form.get("question", "")
+    if question_id not in {q.id for q in page.questions}:
+        raise NotFound("There is no such question on this page.", reason="unknown_question")
+    chosen = set(request.form.getlist("option"))
+    if not chosen:
+        return _content_page(player, step, 400, missing_answer=question_id)
+    progress.answer_question(web.db_session(), player.attempt, player.toolkit, question_id, chosen)
+    _commit_and_deliver()
+    return redirect(_step_url(step) + f"#feedback-{question_id}", code=303)
+
+
+@bp.post("/l1/page/<step>/notes")
+def notes(step: str) -> ResponseReturnValue:
+    """Save thinking notes; then go where the learner asked (next, previous, a contents entry)."""
+    player = _player()
+    page = _page_of_kind(player.toolkit, step, PageKind.THINKING)
+    values = {p.id: request.form.get(f"note-{p.id}", "") for p in page.prompts}
+    if any(len(v) > reflections.MAX_FIELD_CHARS for v in values.values()):
+        abort(413)
+    progress.save_notes(player.attempt, player.toolkit, step, values)
+    _commit_and_deliver()
+    if request.form.get("autosave"):
+        return jsonify(saved=True)
+    go = request.form.get("go", step)
+    target = go if go in progress.steps(player.toolkit) else step
+    return redirect(_step_url(target), code=303)
+
+
+def _page_of_kind(toolkit: Toolkit, step: str, kind: PageKind) -> Page:
+    page = toolkit.l1.page(step)
+    if page is None or page.kind is not kind:
+        raise NotFound("There is no such page in this module.", reason="unknown_page")
+    return page
+
+
+# --- Reflection editor ------------------------------------------------------------------------------
+
+
+def _default_values(player: Player) -> dict[str, str]:
+    return {
+        "cpd_title": player.toolkit.l1.reflection.cpd_title,
+        "cpd_date": date.today().isoformat(),
+        "cpd_type": CPD_TYPES[0],
+    }
+
+
+def _reflection_page(
+    player: Player,
+    status: int = 200,
+    *,
+    values: dict[str, str] | None = None,
+    version: int | None = None,
+    **extra: object,
+) -> ResponseReturnValue:
+    session = web.db_session()
+    stored = reflections.find_reflection(session, user_id=player.attempt.user_id, resource_link_id=player.link.id)
+    if values is None:
+        values = dict(stored.fields) if stored else _default_values(player)
+    if version is None:
+        version = stored.version if stored else 0
+    template = player.toolkit.l1.reflection
+    prompts = {p.id: p.text for page in player.toolkit.l1.pages for p in page.prompts}
+    html = render_template(
+        "l1/reflection.html",
+        template=template,
+        guidance=_render_body(player.toolkit, template.source, template.guidance),
+        fields=reflections.form_fields(player.toolkit),
+        save_url=launch_url_for("l1.save_reflection"),
+        values=values,
+        cpd_types=CPD_TYPES,
+        reflection=stored,
+        version=version,
+        warnings=reflections.identifying_details(values),
+        thinking_notes=[(prompts[k], v) for k, v in player.attempt.notes.items() if k in prompts and v.strip()],
+        **_common(player, progress.REFLECTION_STEP),
+        **extra,
+    )
+    return html, status
+
+
+@bp.post("/l1/page/reflection")
+def save_reflection() -> ResponseReturnValue:
+    """Save a draft or submit. Autosave (`autosave=1`, from fetch or sendBeacon) answers in JSON."""
+    player = _player()
+    session = web.db_session()
+    names = [f.id for f in reflections.form_fields(player.toolkit)]
+    values = {name: request.form.get(name, "") for name in names}
+    autosave = bool(request.form.get("autosave"))
+    try:
+        version = int(request.form.get("version", "0"))
+    except ValueError:
+        version = -1
+    action = request.form.get("action", "save")
+    try:
+        if action == "submit" and not autosave:
+            saved = reflections.submit(
+                session, user_id=player.attempt.user_id, link=player.link, toolkit=player.toolkit,
+                values=values, version=version,
+            )  # fmt: skip
+        else:
+            saved = reflections.save_draft(
+                session, user_id=player.attempt.user_id, link=player.link, toolkit=player.toolkit,
+                values=values, version=version,
+            )  # fmt: skip
+    except Conflict as conflict:
+        session.rollback()
+        if autosave:
+            return jsonify(conflict=True, message=conflict.message, advice=conflict.advice), 409
+        # Keep what the learner typed on screen (nothing is lost) but do not save it.
+        return _reflection_page(player, 409, values=values, version=version, conflict=conflict)
+    except reflections.ReflectionIncomplete as incomplete:
+        session.rollback()
+        return _reflection_page(player, 400, values=values, version=version, incomplete=incomplete)
+    _commit_and_deliver()
+    warnings = reflections.identifying_details(saved.fields)
+    if autosave:
+        return jsonify(
+            saved=True,
+            version=saved.version,
+            saved_at=saved.updated_at.isoformat(),
+            warnings=[{"field": w.field_id, "message": w.message} for w in warnings],
+        )
+    if saved.status == "submitted":
+        return redirect(launch_url_for("l1.summary"), code=303)
+    return redirect(_step_url(progress.REFLECTION_STEP, saved="1"), code=303)
+
+
+@bp.get("/l1/summary")
+def summary() -> ResponseReturnValue:
+    """Where the learner stands: score, each question, what is left, the submitted reflection."""
+    player = _player()
+    session = web.db_session()
+    stored = reflections.find_reflection(session, user_id=player.attempt.user_id, resource_link_id=player.link.id)
+    results = [(q, progress.last_answer(player.attempt, player.toolkit, q.id)) for q in player.toolkit.l1.questions]
+    session.commit()
+    step = progress.resume_step(player.attempt, player.toolkit)
+    return render_template(
+        "l1/summary.html",
+        results=results,
+        reflection=stored,
+        fields=reflections.form_fields(player.toolkit),
+        **{**_common(player, step), "contents": _contents(player, "")},
+    )
+
+
+@bp.get("/l1/asset/<toolkit_id>/<path:path>")
+def asset(toolkit_id: str, path: str) -> ResponseReturnValue:
+    """A toolkit's images and files (only under its `assets/` folder)."""
+    toolkit = web.catalogue().get(toolkit_id)
+    if toolkit is None or not toolkit.path or not path.startswith("assets/"):
+        raise NotFound("There is no such file.", reason="unknown_asset")
+    return send_from_directory(Path(toolkit.path), path, max_age=3600)
+
+
+@bp.get("/accessibility")
+def accessibility() -> ResponseReturnValue:
+    """The accessibility statement UK public sector bodies must publish (PSBAR 2018, WCAG 2.2 AA)."""
+    return render_template("l1/accessibility.html")

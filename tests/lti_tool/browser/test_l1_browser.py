@@ -1,0 +1,389 @@
+"""The L1 player in a real browser (Debian chromium via Playwright), launched from the sandbox platform.
+
+Both the sandbox platform and the tool are served over real HTTP by Werkzeug in threads; the launch
+is the full OIDC login → auth → id_token form post; grades travel over real AGS to the platform.
+These are the issue's acceptance tests: resume across browsers, autosave that survives a killed
+page, two-tab conflicts, keyboard-only completion, 320 px reflow, and axe-core on every player page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Error as PlaywrightError
+from sqlalchemy import select
+
+from lti_tool import web
+from lti_tool.models import LtiUser, Reflection
+from lti_tool.services import registrations, subscriptions
+from sandbox_platform import SandboxServer
+from tests.conftest import make_app
+from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = pytest.mark.skipif(
+    not AXE.exists(), reason=f"axe-core is not installed at {AXE}: run `npm ci` in the repository root"
+)
+
+
+class _Dispatcher:
+    """The tool's WSGI app, set once the server (and so the tool's base URL) exists."""
+
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@dataclass
+class Stack:
+    sandbox: SandboxServer
+    tool: SandboxServer
+    app: Flask
+    placement_id: str
+    line_item_id: str
+
+    @property
+    def platform(self) -> Any:
+        return self.sandbox.platform
+
+    def launch_url(self, user: str) -> str:
+        """The sandbox course page's launch link for this placement and person."""
+        return f"{self.sandbox.url}/launch?user={user}&placement={self.placement_id}"
+
+    def accepted_scores(self, user: str) -> list[dict[str, Any]]:
+        sub = self.platform.user(user).sub
+        return [s.body for s in self.platform.scores if s.status in (200, 201, 204) and s.body["userId"] == sub]
+
+    def reflection(self, user: str) -> dict[str, str] | None:
+        """The learner's stored reflection boxes, read straight from the tool's database."""
+        with self.app.app_context():
+            session = web.db_session()
+            user_row = session.scalar(select(LtiUser).where(LtiUser.sub == self.platform.user(user).sub))
+            if user_row is None:
+                return None
+            row = session.scalar(select(Reflection).where(Reflection.user_id == user_row.id))
+            return dict(row.fields) if row is not None else None
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    sandbox = SandboxServer().start()
+    dispatcher = _Dispatcher()
+    tool = SandboxServer(dispatcher).start()
+    app = make_app(tmp_path, base_url=tool.url, toolkits_dir=str(FIXTURE_TOOLKITS))
+    dispatcher.app = app
+    platform = sandbox.platform
+    registered = platform.register_tool(
+        name="SWOTT Connect",
+        initiate_login_uri=tool.url + "/lti/login",
+        redirect_uris=[tool.url + "/lti/launch"],
+        jwks_uri=tool.url + "/lti/jwks.json",
+        target_link_uri=tool.url + "/lti/launch",
+    )
+    with app.app_context():
+        session = web.db_session()
+        row = registrations.add_platform(
+            session,
+            issuer=sandbox.url,
+            client_id=registered.client_id,
+            auth_login_url=sandbox.url + "/auth",
+            auth_token_url=sandbox.url + "/token",
+            key_set_url=sandbox.url + "/.well-known/jwks.json",
+            deployment_ids=[registered.deployment_id],
+        )
+        subscriptions.grant(session, row, [None])
+        session.commit()
+    placement = platform.add_placement(
+        title="Mini toolkit: L1",
+        custom={"toolkit_id": "mini", "part": "l1"},
+        line_item={"label": "Mini toolkit L1", "scoreMaximum": 100},
+    )
+    yield Stack(sandbox, tool, app, placement.id, placement.line_item_id)
+    tool.stop()
+    sandbox.stop()
+    app.extensions["swott.db"].dispose()
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core from the npm package, injected into the page: no WCAG 2.x A/AA violation."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+        }""",
+        AXE_TAGS,
+    )
+    assert violations == [], f"axe-core on {page.url}: {violations}"
+
+
+def assert_no_horizontal_scroll(page: Any) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
+
+
+def heading(page: Any) -> str:
+    text: str = page.locator("h1").first.inner_text()
+    return text
+
+
+def launch(context: Any, stack: Stack, user: str) -> Any:
+    page = context.new_page()
+    page.goto(stack.launch_url(user))
+    page.wait_for_load_state("load")
+    return page
+
+
+def start(page: Any) -> None:
+    """First launch lands on the start page; its Start button leads into the player."""
+    page.click("#start")
+    page.wait_for_load_state("load")
+
+
+def contents(page: Any, title: str) -> None:
+    """Open the contents (a disclosure) and follow the entry with this title."""
+    if not page.locator("details.l1-contents").evaluate("d => d.open"):
+        page.click("details.l1-contents > summary")
+    page.click(f"nav[aria-label=Contents] a:text-is('{title}')")
+    page.wait_for_load_state("load")
+
+
+def wait_saved(page: Any) -> None:
+    page.locator(".save-status", has_text="Saved at").wait_for()
+
+
+def test_learner_does_half_then_resumes_in_a_new_browser_and_completes_with_grades(chromium: Any, stack: Stack) -> None:
+    # --- First sitting: half of L1 ----------------------------------------------------------------
+    first = chromium.new_context()
+    page = launch(first, stack, "learner1")
+    start(page)
+    assert heading(page) == "Introduction"
+    assert page.locator(".progress-text").inner_text() == "Page 1 of 4 — about 60 minutes left"
+    page.click("a[rel=next]")
+    assert heading(page) == "Check"
+    page.check("#q-q-one-a")
+    page.click("#q-q-one button[type=submit]")
+    assert page.locator("#feedback-q-one").inner_text().startswith("You got this one right.")
+    page.check("#q-q-two-a")
+    page.check("#q-q-two-c")
+    page.click("#q-q-two button[type=submit]")
+    assert "Not quite." in page.locator("#feedback-q-two").inner_text()
+    assert page.locator("#fb-q-two-c").inner_text().endswith("Not C.")
+    page.click("a[rel=next]")
+    page.fill("#note-think-one", "Something about ladders")
+    wait_saved(page)
+    page.click("button[name=go][value=reflection]")
+    assert heading(page) == "Reflection"
+    assert "Something about ladders" in (page.locator(".your-notes").text_content() or "")
+    page.fill("#field-description", "A review meeting where the child's views were read out.")
+    page.fill("#field-feelings", "Hopeful")
+    wait_saved(page)
+    first.close()  # the learner shuts the laptop
+
+    # --- Second sitting, another browser: lands where they stopped, everything intact -------------
+    second = chromium.new_context()
+    page = launch(second, stack, "learner1")
+    assert heading(page) == "Reflection"
+    assert page.input_value("#field-description") == "A review meeting where the child's views were read out."
+    assert page.input_value("#field-feelings") == "Hopeful"
+    contents(page, "Check")
+    assert page.is_checked("#q-q-one-a") and page.is_checked("#q-q-two-c") and page.is_checked("#q-q-two-a")
+    contents(page, "Reflection")
+    for field_id, text in {
+        "evaluation": "The chair heard them.",
+        "analysis": "Audience was strong; influence weak.",
+        "conclusion": "Brief the chair.",
+        "action_plan": "Prepare children with the chair.",
+        "cpd_description": "An online module.",
+        "cpd_learnt": "Two participation models.",
+        "cpd_impact": "Children's views change plans.",
+    }.items():
+        page.fill(f"#field-{field_id}", text)
+    page.click("button[name=action][value=submit]")
+    assert heading(page) == "Your progress and results"
+    assert "You have completed L1" in page.inner_text("main")
+    assert "1 of 2" in page.inner_text("main")
+    second.close()
+
+    # --- The platform's gradebook ------------------------------------------------------------------
+    scores = stack.accepted_scores("learner1")
+    progress = [(s["activityProgress"], s["gradingProgress"]) for s in scores]
+    assert progress[0] == ("Started", "NotReady")
+    assert ("InProgress", "Pending") in progress
+    assert progress[-1] == ("Completed", "FullyGraded")
+    assert all("scoreGiven" not in s for s in scores[:-1])
+    assert (scores[-1]["scoreGiven"], scores[-1]["scoreMaximum"]) == (50, 100)
+    grade = stack.platform.grade(stack.line_item_id, "learner1")
+    assert grade is not None and grade.score_given == 50 and grade.grading_progress == "FullyGraded"
+
+
+def test_autosave_survives_a_killed_page_and_pagehide_sends_the_rest(chromium: Any, stack: Stack) -> None:
+    context = chromium.new_context()
+    page = launch(context, stack, "learner2")
+    start(page)
+    contents(page, "Reflection")
+    page.click("#field-feelings")
+    page.keyboard.type("Typed, then left alone for five seconds")
+    page.wait_for_timeout(5000)  # the acceptance rule itself: at most the last 5 s may be lost
+    # The renderer dies: no pagehide, no beacon. Playwright reports the crash as a navigation error.
+    with contextlib.suppress(PlaywrightError):
+        page.goto("chrome://crash", timeout=2000)
+    context.close()
+    saved = stack.reflection("learner2")
+    assert saved is not None and saved["feelings"] == "Typed, then left alone for five seconds"
+
+    context = chromium.new_context()
+    page = launch(context, stack, "learner2")
+    assert page.input_value("#field-feelings") == "Typed, then left alone for five seconds"
+    page.fill("#field-analysis", "Typed just before leaving")
+    page.goto("about:blank")  # leaving at once: only the pagehide beacon can save this
+    page.wait_for_function("true")
+    saved = None
+    for _ in range(50):
+        saved = stack.reflection("learner2")
+        if saved is not None and saved.get("analysis"):
+            break
+        page.wait_for_timeout(100)
+    assert saved is not None and saved["analysis"] == "Typed just before leaving"
+    context.close()
+
+
+def test_two_tabs_the_second_save_gets_a_conflict_and_nothing_is_overwritten(chromium: Any, stack: Stack) -> None:
+    context = chromium.new_context()
+    tab_a = launch(context, stack, "learner3")
+    start(tab_a)
+    contents(tab_a, "Reflection")
+    tab_b = context.new_page()
+    tab_b.goto(tab_a.url)
+    tab_a.fill("#field-feelings", "Written in tab A")
+    wait_saved(tab_a)
+    tab_b.fill("#field-feelings", "Written in tab B")
+    alert = tab_b.locator("[role=alert]", has_text="changed in another tab")
+    alert.wait_for()
+    assert "Not saved" in tab_b.locator(".save-status").inner_text()
+    assert_accessible(tab_b)
+    saved = stack.reflection("learner3")
+    assert saved is not None and saved["feelings"] == "Written in tab A"
+    # Without JavaScript's help too: submitting tab B's stale form is refused, text kept on screen.
+    tab_b.click("button[name=action][value=save]")
+    assert "changed in another tab" in tab_b.inner_text("main")
+    assert tab_b.input_value("#field-feelings") == "Written in tab B"
+    saved = stack.reflection("learner3")
+    assert saved is not None and saved["feelings"] == "Written in tab A"
+    context.close()
+
+
+def _tab_to(page: Any, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching `selector` has focus (keyboard only, like a user)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            outline = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+            )
+            assert outline, f"{selector} has no visible focus indicator"
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key on {page.url}")
+
+
+def press_and_wait(page: Any, key: str) -> None:
+    """Press a key that follows a link or submits a form, and wait for the next page."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def _check_page(page: Any) -> None:
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_keyboard_only_completion_at_320px_with_axe_on_every_page(chromium: Any, stack: Stack) -> None:
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = launch(context, stack, "learner1")
+    _check_page(page)  # the start page
+    _tab_to(page, "#start")
+    press_and_wait(page, "Enter")
+    assert heading(page) == "Introduction"
+    _check_page(page)
+    _tab_to(page, "a[rel=next]")
+    press_and_wait(page, "Enter")
+    assert heading(page) == "Check"
+    _check_page(page)
+    # Question one: a radio button chosen with Space, checked with Enter on the button.
+    _tab_to(page, "#q-q-one-a")
+    page.keyboard.press("Space")
+    _tab_to(page, "#q-q-one button[type=submit]")
+    press_and_wait(page, "Enter")
+    _check_page(page)  # with feedback shown
+    _tab_to(page, "#q-q-two-a")
+    page.keyboard.press("Space")
+    _tab_to(page, "#q-q-two-b")
+    page.keyboard.press("Space")
+    _tab_to(page, "#q-q-two button[type=submit]")
+    press_and_wait(page, "Enter")
+    assert page.locator("#feedback-q-two").inner_text().startswith("You got this one right.")
+    _tab_to(page, "a[rel=next]")
+    press_and_wait(page, "Enter")
+    assert heading(page) == "Thinking"
+    _check_page(page)
+    _tab_to(page, "#note-think-one")
+    page.keyboard.type("Notes typed by keyboard")
+    _tab_to(page, "button[name=go][value=reflection]")
+    press_and_wait(page, "Enter")
+    assert heading(page) == "Reflection"
+    _check_page(page)
+    # Submitting with empty boxes: the error summary is accessible too.
+    _tab_to(page, "button[name=action][value=submit]")
+    press_and_wait(page, "Enter")
+    assert "There is a problem" in page.inner_text("main")
+    _check_page(page)
+    boxes = ["description", "feelings", "evaluation", "analysis", "conclusion", "action_plan",
+             "cpd_description", "cpd_learnt", "cpd_impact"]  # fmt: skip
+    for box in boxes:
+        _tab_to(page, f"#field-{box}")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("I visited Mrs Khan." if box == "description" else f"My {box.replace('_', ' ')}")
+    page.locator("#warnings", has_text="Check that nobody can be identified").wait_for()
+    _check_page(page)  # with the identifying-details warning shown
+    _tab_to(page, "button[name=action][value=submit]")
+    press_and_wait(page, "Enter")
+    assert heading(page) == "Your progress and results"
+    assert "2 of 2" in page.inner_text("main")
+    _check_page(page)
+    _tab_to(page, "article a[href*='/l1/page/reflection']")
+    press_and_wait(page, "Enter")
+    assert "Submitted" in page.inner_text("main")
+    _check_page(page)  # the submitted, read-only reflection
+    page.goto(stack.tool.url + "/accessibility")
+    assert re.search("WCAG", page.inner_text("main"))
+    _check_page(page)
+    scores = stack.accepted_scores("learner1")
+    assert (scores[-1]["activityProgress"], scores[-1]["scoreGiven"]) == ("Completed", 100)
+    context.close()
+
+
+def test_usable_at_200_percent_zoom(chromium: Any, stack: Stack) -> None:
+    """200% zoom of a 1280 px window is a 640 px CSS viewport at device scale 2."""
+    context = chromium.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    page = launch(context, stack, "learner2")
+    start(page)
+    for _ in range(3):
+        assert_no_horizontal_scroll(page)
+        page.click("a[rel=next], button[name=go][value=reflection]")
+        page.wait_for_load_state("load")
+    assert heading(page) == "Reflection"
+    assert_no_horizontal_scroll(page)
+    context.close()

@@ -1,0 +1,301 @@
+"""The L1 player over HTTP (Flask test client): pages, checks, notes, reflection, resume and isolation.
+
+Launches are put in the session exactly as `lti.session.remember` stores them; the full launch from a
+platform is exercised by the browser test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.models import Attempt, Reflection, ScoreRecord
+from lti_tool.views.l1 import usable_brand_colour
+from tests.conftest import make_app
+from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, Learner, launch_for, make_learner, sign_in
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
+    yield application
+    application.extensions["swott.db"].dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    with app.extensions["swott.db"].session() as session:
+        yield session
+
+
+def _learner(db: Session, **kwargs: object) -> Learner:
+    learner = make_learner(db, **kwargs)  # type: ignore[arg-type]
+    db.commit()
+    return learner
+
+
+class Browser:
+    """A signed-in learner's client that follows the launch id in every URL, like the real pages."""
+
+    def __init__(self, client: FlaskClient, launch_id: str) -> None:
+        self.client = client
+        self.launch_id = launch_id
+
+    def url(self, path: str) -> str:
+        return f"{path}{'&' if '?' in path else '?'}launch={self.launch_id}"
+
+    def get(self, path: str) -> tuple[int, str]:
+        response = self.client.get(self.url(path), follow_redirects=True)
+        return response.status_code, response.get_data(as_text=True)
+
+    def post(self, path: str, data: dict[str, object]) -> tuple[int, str]:
+        # The token comes from the page the form is on, as in a browser.
+        form_page = path.removesuffix("/answer").removesuffix("/notes")
+        _, page = self.get(form_page)
+        token = CSRF.search(page)
+        assert token is not None, "every player page carries a CSRF token"
+        response = self.client.post(self.url(path), data={**data, "csrf_token": token.group(1)}, follow_redirects=True)
+        return response.status_code, response.get_data(as_text=True)
+
+
+def _browser(app: Flask, learner: Learner) -> Browser:
+    client = app.test_client()
+    launch = launch_for(learner)
+    sign_in(client, launch)
+    return Browser(client, launch.launch_id)
+
+
+def _scores(db: Session, learner: Learner) -> list[tuple[str, str, float | None]]:
+    db.expire_all()
+    rows = db.scalars(select(ScoreRecord).where(ScoreRecord.user_id == learner.user.id).order_by(ScoreRecord.id)).all()
+    return [(r.activity_progress, r.grading_progress, r.score_given) for r in rows]
+
+
+def _reflection_values(**overrides: str) -> dict[str, str]:
+    values = {
+        "description": "A review meeting.",
+        "feelings": "Anxious at first.",
+        "evaluation": "The child's views were heard.",
+        "analysis": "Lundy's audience element was weak.",
+        "conclusion": "Prepare the chair.",
+        "action_plan": "Brief chairs before meetings.",
+        "cpd_title": "Mini toolkit (L1)",
+        "cpd_date": "2026-11-20",
+        "cpd_type": "Course or training",
+        "cpd_description": "Online module.",
+        "cpd_learnt": "Two models.",
+        "cpd_impact": "Children influence plans.",
+    }
+    return values | overrides
+
+
+def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, db: Session) -> None:
+    learner = _learner(db)
+    status, html = _browser(app, learner).get("/l1/")
+    assert status == 200
+    assert '<h1 id="page-title">Introduction</h1>' in html
+    assert "Page 1 of 4 — about 60 minutes left" in html
+    assert 'aria-current="page">Introduction</a>' in html
+    assert _scores(db, learner) == [("Started", "NotReady", None)]
+
+
+def test_resume_returns_to_the_page_where_the_learner_stopped_on_another_device(app: Flask, db: Session) -> None:
+    learner = _learner(db)
+    laptop = _browser(app, learner)
+    laptop.get("/l1/page/01-intro")
+    laptop.get("/l1/page/03-thinking")
+    phone = _browser(app, learner)  # a new client: nothing in common with the laptop but the database
+    status, html = phone.get("/l1/")
+    assert status == 200 and '<h1 id="page-title">Thinking</h1>' in html
+
+
+def test_a_check_shows_feedback_for_each_chosen_option_and_keeps_the_answer(app: Flask, db: Session) -> None:
+    learner = _learner(db)
+    browser = _browser(app, learner)
+    status, html = browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": ["a", "c"]})
+    assert status == 200
+    assert "Yes, A." in html and "Not C." in html and "Yes, B." not in html
+    assert "Not quite." in html and "You can change your answer" in html
+    assert re.search(r'value="a"\s+id="q-q-two-a" checked', html)
+    status, html = browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": ["a", "b"]})
+    assert "You got this one right." in html
+
+
+def test_checking_without_choosing_says_so_next_to_the_question(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    status, html = browser.post("/l1/page/02-check/answer", {"question": "q-one"})
+    assert status == 400 and "Choose an answer before checking it." in html
+
+
+def test_thinking_notes_are_saved_without_javascript_and_shown_in_the_reflection(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    status, html = browser.post("/l1/page/03-thinking/notes", {"note-think-one": "Quite a lot", "go": "reflection"})
+    assert status == 200 and "Your notes from earlier" in html and "Quite a lot" in html
+
+
+def test_notes_autosave_answers_in_json(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    _, page = browser.get("/l1/page/03-thinking")
+    token = CSRF.search(page)
+    assert token is not None
+    response = browser.client.post(
+        browser.url("/l1/page/03-thinking/notes"),
+        data={"note-think-one": "draft note", "autosave": "1", "csrf_token": token.group(1)},
+    )
+    assert response.status_code == 200 and response.get_json() == {"saved": True}
+    _, page = browser.get("/l1/page/03-thinking")
+    assert "draft note</textarea>" in page
+
+
+def test_a_post_without_the_csrf_token_is_refused(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    response = browser.client.post(browser.url("/l1/page/02-check/answer"), data={"question": "q-one", "option": "a"})
+    assert response.status_code == 403
+
+
+def test_reflection_draft_then_submit_completes_l1_with_the_score(app: Flask, db: Session) -> None:
+    learner = _learner(db)
+    browser = _browser(app, learner)
+    for step in ("01-intro", "02-check", "03-thinking"):
+        browser.get(f"/l1/page/{step}")
+    browser.post("/l1/page/02-check/answer", {"question": "q-one", "option": "a"})
+    browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": "c"})
+    status, html = browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Unsure"})
+    assert status == 200 and "Your draft is saved" in html and "Unsure</textarea>" in html
+    status, html = browser.post("/l1/page/reflection", {"action": "submit", "version": "1", **_reflection_values()})
+    assert status == 200 and "You have completed L1" in html and "1 of 2" in html and "50%" in html
+    assert _scores(db, learner)[-1] == ("Completed", "FullyGraded", 50.0)
+    assert [p for p, _, _ in _scores(db, learner)] == [
+        "Started",
+        "InProgress",
+        "InProgress",
+        "InProgress",
+        "InProgress",
+        "InProgress",
+        "Completed",
+    ]
+
+
+def test_submitting_with_empty_boxes_lists_them_and_keeps_the_text(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    status, html = browser.post(
+        "/l1/page/reflection",
+        {"action": "submit", "version": "0", **_reflection_values(analysis="", cpd_date="soon")},
+    )
+    assert status == 400
+    assert "There is a problem" in html and '<a href="#field-analysis">Analysis</a>' in html
+    assert "Date: give a real date" in html and "A review meeting.</textarea>" in html
+    assert 'aria-describedby="hint-analysis error-analysis" aria-invalid="true"' in html
+
+
+def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, db: Session) -> None:
+    learner = _learner(db)
+    browser = _browser(app, learner)
+    browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Tab A"})
+    # The second tab still holds version 0.
+    status, html = browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Tab B"})
+    assert status == 409 and "changed in another tab" in html
+    assert "Tab B</textarea>" in html  # what the learner typed stays on screen
+    _, token_page = browser.get("/l1/page/reflection")
+    token = CSRF.search(token_page)
+    assert token is not None
+    response = browser.client.post(
+        browser.url("/l1/page/reflection"),
+        data={"autosave": "1", "version": "0", "feelings": "Tab B again", "csrf_token": token.group(1)},
+    )
+    assert response.status_code == 409 and response.get_json()["conflict"] is True
+    db.expire_all()
+    stored = db.scalars(select(Reflection).where(Reflection.user_id == learner.user.id)).one()
+    assert stored.fields["feelings"] == "Tab A" and stored.version == 1
+
+
+def test_autosave_returns_the_new_version_and_identifying_warnings(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    _, page = browser.get("/l1/page/reflection")
+    token = CSRF.search(page)
+    assert token is not None
+    response = browser.client.post(
+        browser.url("/l1/page/reflection"),
+        data={"autosave": "1", "version": "0", "description": "I met Mrs Khan.", "csrf_token": token.group(1)},
+    )
+    body = response.get_json()
+    assert response.status_code == 200 and body["version"] == 1
+    assert body["warnings"] == [{"field": "description", "message": "“Mrs Khan” looks like a title and surname."}]
+    _, page = browser.get("/l1/page/reflection")
+    assert "Check that nobody can be identified" in page
+
+
+def test_a_learner_never_sees_another_learners_work(app: Flask, db: Session) -> None:
+    alice = _learner(db)
+    bob = _learner(db, link=alice.link)  # same course, same activity
+    alice_browser = _browser(app, alice)
+    alice_browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Alice's secret"})
+    alice_browser.post("/l1/page/03-thinking/notes", {"note-think-one": "Alice's note"})
+    bob_browser = _browser(app, bob)
+    _, html = bob_browser.get("/l1/page/reflection")
+    assert "Alice" not in html
+    # Bob guesses Alice's launch id: it is not in his session, so he is nobody.
+    bob_browser.launch_id = alice_browser.launch_id
+    status, html = bob_browser.get("/l1/page/reflection")
+    assert status == 401 and "Alice" not in html
+    attempts = db.scalars(select(Attempt).where(Attempt.user_id == bob.user.id)).all()
+    assert all("think-one" not in a.notes for a in attempts)
+
+
+def test_a_launch_whose_rows_belong_to_another_platform_is_refused(app: Flask, db: Session) -> None:
+    mine = _learner(db)
+    other = _learner(db)  # another platform entirely
+    client = app.test_client()
+    forged = launch_for(mine)
+    # A launch naming my user but the other platform's resource link (as if ids were guessed).
+    forged = type(forged)(**{**forged.__dict__, "resource_link_id": other.link.id})
+    sign_in(client, forged)
+    response = client.get(f"/l1/page/01-intro?launch={forged.launch_id}")
+    assert response.status_code == 403
+    assert db.scalars(select(Attempt).where(Attempt.resource_link_id == other.link.id)).all() == []
+
+
+def test_without_a_launch_the_player_says_how_to_get_in(app: Flask) -> None:
+    response = app.test_client().get("/l1/page/01-intro")
+    assert response.status_code == 401 and "Open the activity again from your course" in response.get_data(as_text=True)
+
+
+def test_unknown_pages_are_not_found(app: Flask, db: Session) -> None:
+    status, _ = _browser(app, _learner(db)).get("/l1/page/99-nope")
+    assert status == 404
+
+
+def test_a_readable_platform_brand_colour_is_used(app: Flask, db: Session) -> None:
+    learner = _learner(db)
+    learner.platform.brand_colour = "#6b1d5e"
+    db.commit()
+    _, html = _browser(app, learner).get("/l1/page/01-intro")
+    assert 'style="--brand: #6b1d5e"' in html
+    assert usable_brand_colour("#ffee00") == ""  # white text on yellow would be unreadable
+    assert usable_brand_colour("red; x") == ""
+
+
+def test_internal_links_and_images_go_through_the_player(app: Flask, db: Session) -> None:
+    browser = _browser(app, _learner(db))
+    _, html = browser.get("/l1/page/01-intro")
+    assert re.search(r'href="/l1/page/02-check\?launch=', html)
+    image = re.search(r'src="(/l1/asset/mini/assets/diagram.svg[^"]*)"', html)
+    assert image is not None
+    with browser.client.get(image.group(1).replace("&amp;", "&")) as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    with browser.client.get("/l1/asset/mini/toolkit.yaml") as response:
+        assert response.status_code == 404
+
+
+def test_the_accessibility_statement_is_public(client: FlaskClient) -> None:
+    html = client.get("/accessibility").get_data(as_text=True)
+    assert "WCAG" in html and "2.2" in html and "Accessibility Regulations 2018" in html
