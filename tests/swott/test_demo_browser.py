@@ -45,3 +45,17 @@ def test_register_a_tool_page_finishes_on_the_tools_close_message(demo: Demo, pa
     page.wait_for_url("**/tools?registered=1", timeout=15000)
     assert "The tool finished its registration." in page.content()
     assert len(demo.platform.tools) == 2
+
+
+def test_add_a_toolkit_in_the_iframe_returns_to_the_course_with_new_placements(demo: Demo, page: Any) -> None:
+    before = len(demo.platform.placements)
+    page.goto(demo.platform_server.url + "/")
+    page.get_by_role("button", name="Add a toolkit (deep link)").first.click()
+
+    frame = page.frame_locator("iframe.tool")
+    frame.locator("input[name=item]").first.check(timeout=15000)
+    frame.get_by_role("button", name="Add to course").click()
+
+    page.wait_for_url("**/?added=1", timeout=15000)
+    assert "1 placement(s) added by deep linking." in page.content()
+    assert len(demo.platform.placements) == before + 1
