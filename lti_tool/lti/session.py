@@ -23,7 +23,7 @@ from lti_tool.errors import Unauthorised
 from lti_tool.lti.roles import Role
 
 SESSION_KEY = "lti_launches"
-MAX_LAUNCHES = 5
+MAX_LAUNCHES = 4
 TOKEN_MAX_AGE = 8 * 3600  # a working day: a learner may leave L1 open over lunch
 
 
@@ -69,6 +69,10 @@ def _serializer() -> URLSafeTimedSerializer:
 def remember(launch: CurrentLaunch) -> None:
     """Keep the launch in the session (newest last, at most MAX_LAUNCHES)."""
     launches = [d for d in session.get(SESSION_KEY, []) if d.get("launch_id") != launch.launch_id]
+    if launch.deep_link:
+        # Deep-linking settings can be long (Canvas puts a JWT in `data`); keep only the newest, so the
+        # session cookie stays under the browsers' 4 KB limit.
+        launches = [{**d, "deep_link": {}} for d in launches]
     launches.append(launch.to_dict())
     session[SESSION_KEY] = launches[-MAX_LAUNCHES:]
 

@@ -12,6 +12,7 @@ from lti_tool import web
 from lti_tool.errors import Forbidden
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Context, LtiUser, ResourceLink
+from lti_tool.views import l1
 from lti_tool.views.player import launched_toolkit
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -23,10 +24,12 @@ def home() -> ResponseReturnValue:
     if not launch.is_facilitator:
         raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
     session = web.db_session()
+    toolkit = launched_toolkit(launch)
     return render_template(
         "facilitator/home.html",
+        **l1.roster_table(launch, toolkit),
         launch=launch,
-        toolkit=launched_toolkit(launch),
+        toolkit=toolkit,
         user=session.get(LtiUser, launch.user_id),
         context=session.get(Context, launch.context_id),
         link=session.get(ResourceLink, launch.resource_link_id) if launch.resource_link_id else None,

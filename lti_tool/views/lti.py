@@ -14,7 +14,7 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, make_response, redirect, render_template, request
+from flask import Blueprint, Flask, current_app, g, jsonify, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -239,6 +239,9 @@ def canvas_json() -> ResponseReturnValue:
 @bp.get("/register")
 def register() -> ResponseReturnValue:
     config_url = request.args.get("openid_configuration", "")
+    # The platform shows this page in its own frame before it is registered: let that origin frame it,
+    # or the browser would hide the page and the close message below would never reach the platform.
+    g.frame_ancestors_extra = registrations.origin(config_url)
     if not config_url:
         raise BadRequest(
             "This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page.",
@@ -259,6 +262,7 @@ def register() -> ResponseReturnValue:
             reason="registration_failed",
             advice="Check the platform's address and try again, or register the tool manually.",
         ) from None
+    invalidate_frame_ancestors(current_app)
     return render_template("lti/registered.html", platform=result.platform, deployment_id=result.deployment_id)
 
 
@@ -359,6 +363,9 @@ def _frame_ancestors(response: Response) -> Response:
         except Exception:  # the database is down: refuse all framing rather than fail the response
             log.warning("frame-ancestors: platforms unavailable; framing refused")
             origins = []
+        extra = g.get("frame_ancestors_extra", "")
+        if extra and extra not in origins:
+            origins = [*origins, extra]
         directive = "frame-ancestors " + " ".join(["'self'", *origins])
         existing = response.headers.get("Content-Security-Policy", "")
         response.headers["Content-Security-Policy"] = f"{existing}; {directive}" if existing else directive

@@ -251,3 +251,26 @@ def test_canvas_developer_key_json_points_at_the_tool(
     assert config["public_jwk_url"] == url + "/lti/jwks.json"
     placements = config["extensions"][0]["settings"]["placements"]
     assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}
+
+
+def test_registration_page_may_be_framed_by_the_registering_platform(
+    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+) -> None:
+    """Even before it is registered (and when registration fails), the platform can show our page."""
+    url, app = tool_server
+    with app.app_context():
+        session = web.db_session()
+        for row in session.scalars(select(Platform)):
+            session.delete(row)
+        session.commit()
+    assert requests.get(url + "/healthz", timeout=5).headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    page = requests.get(
+        url + "/lti/register",
+        params={
+            "openid_configuration": lti_platform.base_url + "/.well-known/openid-configuration",
+            "registration_token": "wrong-token",
+        },
+        timeout=10,
+    )
+    assert page.status_code == 400
+    assert page.headers["Content-Security-Policy"] == f"frame-ancestors 'self' {lti_platform.base_url}"
