@@ -1,0 +1,313 @@
+"""L2 end to end in a real browser (Debian chromium via Playwright), launched from the sandbox platform.
+
+The issue's acceptance test: a facilitator sets the L1 deadline and schedules an L2 session; two
+learners finish L1 in the L1 player; the facilitator runs the session from the control page while the
+learners follow on their own browsers (stages appear by polling, no reload), the learners send peer
+feedback and feedforward, the facilitator approves them and takes attendance, and closes the session;
+both learners keep a feedforward and write their L2 reflection; the platform's gradebook receives the
+L2 scores over real AGS; the dashboard and its CSV show the right statuses.
+
+The sandbox platform and the tool are both served over real HTTP by Werkzeug in threads (127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+
+from lti_tool import web
+from lti_tool.services import registrations, subscriptions
+from sandbox_platform import SandboxServer
+from tests.conftest import make_app
+from tests.lti_tool.l2_factories import toolkit
+from toolkits.model import PageKind
+
+TOOLKIT = "participatory-practice"
+POLL_WAIT_MS = 10_000
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core from the npm package, injected into the page: no WCAG 2.x A/AA violation."""
+    if not AXE.exists():
+        return  # the L1 browser tests skip loudly without it; this flow is still worth running
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+        }""",
+        AXE_TAGS,
+    )
+    assert violations == [], f"axe-core on {page.url}: {violations}"
+
+
+class _Dispatcher:
+    """The tool's WSGI app, set once the server (and so the tool's base URL) exists."""
+
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@dataclass
+class Stack:
+    sandbox: SandboxServer
+    tool: SandboxServer
+    app: Flask
+    l1_placement: str
+    l2_placement: str
+    l1_line_item: str
+    l2_line_item: str
+
+    @property
+    def platform(self) -> Any:
+        return self.sandbox.platform
+
+    def launch(self, context: Any, user: str, part: str) -> Any:
+        """Open the course page's launch link for this person and part; returns the tool's page."""
+        page = context.new_page()
+        placement = self.l1_placement if part == "l1" else self.l2_placement
+        page.goto(f"{self.sandbox.url}/launch?user={user}&placement={placement}")
+        page.wait_for_load_state("load")
+        assert page.url.startswith(self.tool.url), page.url
+        return page
+
+    def tool_url(self, page: Any, path: str) -> str:
+        """A tool address carrying the page's launch (as the tool's own links do)."""
+        launch = parse_qs(urlsplit(page.url).query).get("launch", [""])[0]
+        assert launch, f"no launch id in {page.url}"
+        return f"{self.tool.url}{path}{'&' if '?' in path else '?'}launch={launch}"
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    sandbox = SandboxServer().start()
+    dispatcher = _Dispatcher()
+    tool = SandboxServer(dispatcher).start()
+    app = make_app(tmp_path, base_url=tool.url)
+    dispatcher.app = app
+    platform = sandbox.platform
+    registered = platform.register_tool(
+        name="SWOTT Connect",
+        initiate_login_uri=tool.url + "/lti/login",
+        redirect_uris=[tool.url + "/lti/launch"],
+        jwks_uri=tool.url + "/lti/jwks.json",
+        target_link_uri=tool.url + "/lti/launch",
+    )
+    with app.app_context():
+        session = web.db_session()
+        row = registrations.add_platform(
+            session,
+            issuer=sandbox.url,
+            client_id=registered.client_id,
+            auth_login_url=sandbox.url + "/auth",
+            auth_token_url=sandbox.url + "/token",
+            key_set_url=sandbox.url + "/.well-known/jwks.json",
+            deployment_ids=[registered.deployment_id],
+        )
+        subscriptions.grant(session, row, [None])
+        session.commit()
+    l1 = platform.add_placement(
+        title="Participatory practice: L1",
+        custom={"toolkit_id": TOOLKIT, "part": "l1"},
+        line_item={"label": "Participatory practice L1", "scoreMaximum": 100},
+    )
+    l2 = platform.add_placement(
+        title="Participatory practice: L2 group session",
+        custom={"toolkit_id": TOOLKIT, "part": "l2"},
+        line_item={"label": "Participatory practice L2", "scoreMaximum": 100},
+    )
+    assert l1.line_item_id and l2.line_item_id
+    yield Stack(sandbox, tool, app, l1.id, l2.id, l1.line_item_id, l2.line_item_id)
+    tool.stop()
+    sandbox.stop()
+    app.extensions["swott.db"].dispose()
+
+
+def finish_l1(stack: Stack, page: Any) -> None:
+    """Work through every L1 page in the L1 player: answer each check, then submit the reflection."""
+    kit = toolkit()
+    if page.locator("#start").count():
+        page.click("#start")
+        page.wait_for_load_state("load")
+    for l1_page in kit.l1.pages:
+        page.goto(stack.tool_url(page, f"/l1/page/{l1_page.id}"))
+        if l1_page.kind is PageKind.CHECK:
+            for question in l1_page.questions:
+                page.check(f"#q-{question.id}-{question.options[0].id}")
+                page.click(f"#q-{question.id} button[type=submit]")
+                page.locator(f"#feedback-{question.id}").wait_for()
+    page.goto(stack.tool_url(page, "/l1/page/reflection"))
+    for field_id in ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan"):
+        page.fill(f"#field-{field_id}", f"My {field_id.replace('_', ' ')} after the L1 module.")
+    page.fill("#field-cpd_date", date.today().isoformat())
+    for field_id in ("cpd_description", "cpd_learnt", "cpd_impact"):
+        page.fill(f"#field-{field_id}", f"Written for {field_id}.")
+    page.click("button[name=action][value=submit]")
+    page.wait_for_load_state("load")
+
+
+def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any, stack: Stack) -> None:
+    kit = toolkit()
+    facilitator_browser = chromium.new_context()
+    learner_browsers = {name: chromium.new_context() for name in ("learner1", "learner2", "learner3")}
+
+    # Everyone opens the course once, so the tool knows them (the third never starts L1).
+    l1_pages = {name: stack.launch(ctx, name, "l1") for name, ctx in learner_browsers.items()}
+
+    # --- The facilitator sets the deadline and schedules the session ---------------------------------
+    fac = stack.launch(facilitator_browser, "facilitator", "l2")
+    fac.click("text=Set the L1 deadline and schedule L2 sessions")
+    fac.fill("#deadline-day", "2030-12-01")
+    fac.fill("#deadline-time", "17:00")
+    fac.click("text=Save the deadline")
+    assert "Sunday 1 December 2030, 17:00" in fac.content()
+    # The sandbox gradebook's L1 column got the due date through AGS.
+    assert stack.platform.line_item(None, stack.l1_line_item).end_date_time.startswith("2030-12-01T17:00:00")
+    fac.fill("#s-day", "2030-11-15")
+    fac.fill("#s-time", "10:00")
+    fac.fill("#s-place", "Civic Centre, room 4")
+    fac.fill("#s-video", "https://meet.example.org/l2")
+    names = {name: stack.platform.user(name).name for name in learner_browsers}
+    fac.uncheck(f"label:text-is('{names['learner3']}') >> xpath=preceding-sibling::input")
+    fac.click("text=Schedule the session")
+    assert "2 invited" in fac.content()
+    assert_accessible(fac)
+
+    # --- Two learners finish L1 ---------------------------------------------------------------------
+    for name in ("learner1", "learner2"):
+        finish_l1(stack, l1_pages[name])
+    l1_scores = [
+        s.body for s in stack.platform.scores if s.line_item_id == stack.l1_line_item and s.status in (200, 201, 204)
+    ]
+    assert {s["gradingProgress"] for s in l1_scores if s["activityProgress"] == "Completed"} == {"FullyGraded"}
+
+    # --- The facilitator runs the session; learners follow on their own browsers -------------------
+    fac.click("text=Run this session")
+    run_url = fac.url
+    fac.click("text=Start the session")
+    live = {}
+    for name in ("learner1", "learner2"):
+        page = stack.launch(learner_browsers[name], name, "l2")
+        page.goto(stack.tool_url(page, "/l2/"))
+        page.click("text=Follow the session")
+        live[name] = page
+    assert "Check-in and ground rules" in live["learner1"].locator("[data-l2-timer]").evaluate(
+        "el => el.closest('div').innerText"
+    )
+    fac.click("button[value=reveal]")
+    for page in live.values():
+        # No reload: the page polls and the stage appears.
+        page.locator("#l2-live h3", has_text=kit.l2.stages[0].title).wait_for(timeout=POLL_WAIT_MS)
+        assert page.locator("#l2-live h3", has_text=kit.l2.stages[1].title).count() == 0
+    fac.click("button[value=next]")
+    fac.click("button[value=reveal]")
+    live["learner2"].locator("#l2-live h3", has_text=kit.l2.stages[1].title).wait_for(timeout=POLL_WAIT_MS)
+    assert "Recap of L1 ideas" in live["learner2"].locator("[aria-current=step]").inner_text()
+
+    # Feedback from both participant browsers (one anonymous), moderated by the facilitator.
+    one, two = live["learner1"], live["learner2"]
+    one.check("#kind-feedforward")
+    one.select_option("#fb-recipient", label=names["learner2"])
+    one.fill("#fb-text", "Next conference, ask Maya where she wants to sit.")
+    one.click("text=Send to the facilitator")
+    assert "Sent." in one.content()
+    two.check("#kind-feedforward")
+    two.select_option("#fb-recipient", label=names["learner1"])
+    two.fill("#fb-text", "Try a drawing with Theo before the review.")
+    two.check("#fb-anon")
+    two.click("text=Send to the facilitator")
+    assert "Maya where she wants" not in two.locator("#l2-live").inner_text()  # not approved yet
+
+    assert_accessible(one)
+    fac.goto(run_url)
+    assert_accessible(fac)
+    pending = fac.locator(".l2-pending")
+    assert "from Anonymous" in pending.inner_text()
+    fac.locator(".l2-pending li", has_text="Maya").locator("button[value=approve]").click()
+    fac.locator(".l2-pending li", has_text="Theo").locator("button[value=approve]").click()
+    for page in live.values():
+        page.locator(".l2-approved li", has_text="Try a drawing with Theo").wait_for(timeout=POLL_WAIT_MS)
+        page.locator(".l2-approved li", has_text="Maya where she wants").wait_for(timeout=POLL_WAIT_MS)
+    assert "— Anonymous" in one.locator(".l2-approved").inner_text()
+
+    # Attendance, then close.
+    for name in ("learner1", "learner2"):
+        fac.check(f"label:text-is('{names[name]}') >> xpath=preceding-sibling::input")
+    fac.click("text=Save attendance")
+    fac.click("button[value=close]")
+    assert "This session is closed" in fac.content()
+
+    # --- Both learners keep their feedforward and write the L2 reflection ---------------------------
+    for name, kept in (("learner1", "Try a drawing with Theo"), ("learner2", "Maya where she wants")):
+        page = live[name]
+        page.goto(stack.tool_url(page, "/l2/reflection"))
+        page.check(f"label:has-text('{kept}') >> xpath=preceding-sibling::input")
+        page.click("text=Start writing")
+        assert kept in page.input_value("#field-cpd_peer")
+        assert_accessible(page)
+        for field_id in ("what", "so_what", "now_what", "cpd_description", "cpd_learnt", "cpd_impact"):
+            page.fill(f"#field-{field_id}", f"{name} reflects: {field_id}.")
+        page.fill("#field-cpd_date", date.today().isoformat())
+        page.click("button[value=submit]")
+        assert "Submitted" in page.content()
+
+    # --- The platform received the L2 scores ---------------------------------------------------------
+    for name in ("learner1", "learner2"):
+        grade = stack.platform.grade(stack.l2_line_item, name)
+        assert grade is not None, name
+        assert (grade.activity_progress, grade.grading_progress) == ("Completed", "FullyGraded")
+        assert (grade.score_given, grade.score_maximum) == (100.0, 100.0)
+    assert stack.platform.grade(stack.l2_line_item, "learner3") is None
+
+    # --- Dashboard and CSV ------------------------------------------------------------------------------
+    fac.goto(run_url)
+    fac.click("text=Back to the plan")
+    fac.click("text=See who is ready and who has finished (dashboard)")
+    assert_accessible(fac)
+    rows = {name: fac.locator("tr", has_text=names[name]).inner_text() for name in learner_browsers}
+    for name in ("learner1", "learner2"):
+        assert "Completed" in rows[name] and "Attended" in rows[name]
+        assert rows[name].count("Submitted") == 2
+    assert "Not started" in rows["learner3"] and "Not invited" in rows["learner3"]
+    # Reflection text is never on the dashboard.
+    assert "reflects" not in fac.content() and "after the L1 module" not in fac.content()
+
+    csv_url = fac.locator("text=Download as CSV").get_attribute("href")
+    assert csv_url
+    download = fac.request.get(stack.tool.url + csv_url if csv_url.startswith("/") else csv_url)
+    assert download.ok
+    by_name = {r["Name"]: r for r in csv.DictReader(io.StringIO(download.text()))}
+    for name in ("learner1", "learner2"):
+        row = by_name[names[name]]
+        assert (row["L1 status"], row["L1 reflection submitted"]) == ("Completed", "yes")
+        assert (row["L2 attendance"], row["L2 reflection submitted"]) == ("Attended", "yes")
+    assert (by_name[names["learner3"]]["L1 status"], by_name[names["learner3"]]["L2 attendance"]) == (
+        "Not started",
+        "Not invited",
+    )
+
+    # --- The learner's portfolio counts two pieces, one with peer reflection, and exports a PDF ---------
+    portfolio = live["learner1"]
+    portfolio.goto(stack.tool_url(portfolio, "/portfolio/"))
+    assert "2 of 2 pieces of CPD, 1 of 1 with peer reflection — requirement met." in portfolio.content()
+    assert_accessible(portfolio)
+    pdf = portfolio.request.get(stack.tool_url(portfolio, "/portfolio/portfolio.pdf"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+
+    for ctx in (facilitator_browser, *learner_browsers.values()):
+        ctx.close()
