@@ -217,7 +217,10 @@
   }
   Scorm12.prototype.start = function () {
     var api = this.api;
-    api.LMSInitialize("");
+    // 101 "already initialized" (a re-entered frame) is usable; any other refusal is not.
+    if (String(api.LMSInitialize("")) !== "true" && String(api.LMSGetLastError()) !== "101") {
+      return Promise.reject(new Error("LMSInitialize failed, error " + api.LMSGetLastError()));
+    }
     var mastery = parseFloat(api.LMSGetValue("cmi.student_data.mastery_score"));
     var status = api.LMSGetValue("cmi.core.lesson_status");
     if (status === "not attempted" || status === "") api.LMSSetValue("cmi.core.lesson_status", "incomplete");
@@ -269,7 +272,10 @@
   }
   Scorm2004.prototype.start = function () {
     var api = this.api;
-    api.Initialize("");
+    // 103 "already initialized" is usable; any other refusal is not (RTE 3.1.7.1).
+    if (String(api.Initialize("")) !== "true" && String(api.GetLastError()) !== "103") {
+      return Promise.reject(new Error("Initialize failed, error " + api.GetLastError()));
+    }
     // A never-set element reads "" with error 403 on first launch: normal (RTE 4.1.4.3).
     var passing = parseFloat(api.GetValue("cmi.scaled_passing_score"));
     return Promise.resolve({
@@ -650,6 +656,8 @@
       if (self.doc.visibilityState === "hidden") self.commit();
     });
     global.addEventListener("pagehide", function () { self.finish(); });
+    // Back from the browser's page cache after pagehide finished the session: start a new one.
+    global.addEventListener("pageshow", function (event) { if (event.persisted && self.finished) global.location.reload(); });
   };
 
   Player.prototype.step = function (delta) {

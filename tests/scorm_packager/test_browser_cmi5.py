@@ -172,3 +172,22 @@ def test_cmi5_browse_mode_sends_no_judgement_and_returns_to_the_lms(
     context.close()
     statements = sorted(lms.statements, key=lambda s: s["timestamp"])
     assert [_verb(s) for s in statements] == ["initialized", "terminated"]
+
+
+def test_cmi5_refused_token_falls_back_to_standalone(chromium: Any, cmi5_lms: Any, fixture_toolkit: Toolkit) -> None:
+    """A fetch URL already used (cmi5 8.2.3.1) gives no token: the learner is told, and can still work."""
+    lms = cmi5_lms
+    with zipfile.ZipFile(io.BytesIO(build(fixture_toolkit, Format.CMI5).zip_bytes())) as archive:
+        archive.extractall(lms.root / "pkg" / "reused")
+    _new_session(lms)
+    lms.fetch_calls = 1  # someone already took this session's token
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms.launch_url("reused", au_id(fixture_toolkit)))
+    banner = page.locator("#swott-banner")
+    banner.wait_for()
+    assert "could not be reached" in banner.inner_text() and "error 1" in banner.inner_text()
+    page.get_by_role("button", name="Next page").click()
+    assert page.locator("section.swott-page:visible").get_attribute("id") == "page-02-thinking"
+    assert lms.statements == []
+    context.close()

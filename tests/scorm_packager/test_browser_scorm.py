@@ -248,3 +248,21 @@ def test_a_refused_commit_is_shown_to_the_learner(chromium: Any, lms_host: Any, 
     assert banner.is_visible()
     assert "did not confirm the save" in banner.inner_text()
     context.close()
+
+
+def test_a_refused_initialize_falls_back_to_standalone(chromium: Any, lms_host: Any, fixture_toolkit: Toolkit) -> None:
+    sco_url = lms_host.host("noinit2004", build(fixture_toolkit, Format.SCORM2004_4).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{lms_host.url}/lms/scorm2004.html")
+    page.evaluate(
+        "([url]) => { window.launch('about:blank', null);"
+        " window.API_1484_11.Initialize = () => 'false'; window.API_1484_11.GetLastError = () => '102';"
+        " document.getElementById('sco').src = url; }",
+        [sco_url],
+    )
+    banner = page.frame_locator("#sco").locator("#swott-banner")
+    banner.wait_for()
+    assert "Initialize failed, error 102" in banner.inner_text()
+    assert "this browser only" in banner.inner_text()
+    context.close()
