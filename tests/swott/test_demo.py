@@ -154,3 +154,16 @@ def test_the_demo_worker_delivers_scores_to_the_sandbox_gradebook(tmp_path: Path
     finally:
         running.stop()
     assert running.worker is not None and not running.worker.is_alive()
+
+
+def test_the_demo_starts_again_on_the_same_database(tmp_path: Path) -> None:
+    """A newcomer stops and restarts the demo: the sandbox forgot everything, the tool did not."""
+    settings = {"database_url": f"sqlite:///{tmp_path / 'again.db'}"}
+    for _ in range(2):
+        running = start_demo(tool_port=0, platform_port=0, tool_settings=settings)
+        try:
+            page = browser.follow(requests.Session(), running.platform.launch_url(user="learner1"))
+            assert page.status_code == 200
+            assert "L1 self-study" in page.text
+        finally:
+            running.stop()
