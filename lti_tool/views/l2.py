@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import GroupSession, ResourceLink, ScoreRecord
+from lti_tool.models import Context, GroupSession, ResourceLink, ScoreRecord
 from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import GroupFormat, Toolkit
@@ -89,6 +89,28 @@ def _parse_local(day: str, clock: str, what: str) -> datetime:
     return parsed.replace(tzinfo=LOCAL).astimezone(UTC)
 
 
+def _refresh_roster(launch: CurrentLaunch) -> str:
+    """Bring the course list up to date over NRPS 2.0 (`services.roster`), so learners who have never
+    opened the activity can be invited and show as "not started"; a sentence when it could not be."""
+    from lti_tool.services import roster
+
+    session = web.db_session()
+    context = session.get(Context, launch.context_id)
+    notice = ""
+    if context is None or not context.memberships_url:
+        notice = (
+            "Your LMS does not share the course list with this tool: only people who have opened the activity appear."
+        )
+    else:
+        try:
+            roster.refresh_roster(web.database(), launch.context_id, redis_url=web.settings().redis_url)
+        except roster.RosterError:
+            notice = "Your LMS did not send the course list just now: only people who have opened the activity appear."
+    # End the read transaction so the enrolments the refresh committed are visible to this request.
+    session.commit()
+    return notice
+
+
 def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
     return {
         "launch": launch,
@@ -106,6 +128,7 @@ def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
 @bp.get("/plan")
 def plan() -> ResponseReturnValue:
     launch, toolkit = _facilitator()
+    roster_notice = _refresh_roster(launch)
     session = web.db_session()
     deadline = l2_sessions.l1_deadline(session, context_id=launch.context_id, toolkit_id=toolkit.id)
     groups = l2_sessions.sessions_for(session, context_id=launch.context_id, toolkit_id=toolkit.id)
@@ -119,6 +142,7 @@ def plan() -> ResponseReturnValue:
         learners=l2_sessions.course_learners(session, launch.context_id),
         formats=list(GroupFormat),
         due_date=request.args.get("due_date", ""),
+        roster_notice=roster_notice,
         **_common(launch, toolkit),
     )
 
@@ -291,6 +315,7 @@ def _require_participant_or_facilitator(launch: CurrentLaunch, group: GroupSessi
 @bp.get("/dashboard")
 def dashboard_page() -> ResponseReturnValue:
     launch, toolkit = _facilitator()
+    roster_notice = _refresh_roster(launch)
     session = web.db_session()
     board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)
     wanted = dashboard.parse_filter(request.args.get("filter"))
@@ -303,6 +328,7 @@ def dashboard_page() -> ResponseReturnValue:
         filter_labels=dashboard.FILTER_LABELS,
         l1_labels=dashboard.L1_LABELS,
         shared=portfolio.shared_in_course(session, context_id=launch.context_id, toolkit_id=toolkit.id),
+        roster_notice=roster_notice,
         **_common(launch, toolkit),
     )
 
