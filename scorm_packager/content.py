@@ -231,6 +231,7 @@ def player_data(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> dict[s
             for q in l1.questions
         ],
         "prompts": [p.id for page in l1.pages for p in page.prompts],
+        "promptTexts": {p.id: " ".join(p.text.split()) for page in l1.pages for p in page.prompts},
         "reflection": {
             "model": template.model,
             "modelTitle": cpd.REFLECTIVE_MODELS[template.model][0],

@@ -221,6 +221,8 @@
     if (String(api.LMSInitialize("")) !== "true" && String(api.LMSGetLastError()) !== "101") {
       return Promise.reject(new Error("LMSInitialize failed, error " + api.LMSGetLastError()));
     }
+    // Review mode (a completed attempt reopened): show everything, record nothing (RTE 3.4.2.1.8).
+    this.review = api.LMSGetValue("cmi.core.lesson_mode") === "review";
     var mastery = parseFloat(api.LMSGetValue("cmi.student_data.mastery_score"));
     var status = api.LMSGetValue("cmi.core.lesson_status");
     if (status === "not attempted" || status === "") api.LMSSetValue("cmi.core.lesson_status", "incomplete");
@@ -233,6 +235,7 @@
   };
   Scorm12.prototype.save = function (snap) {
     var api = this.api;
+    if (this.review) return;
     var p = snap.progress;
     api.LMSSetValue("cmi.core.lesson_location", snap.location.slice(0, 255));
     api.LMSSetValue("cmi.suspend_data", snap.suspend);
@@ -276,6 +279,7 @@
     if (String(api.Initialize("")) !== "true" && String(api.GetLastError()) !== "103") {
       return Promise.reject(new Error("Initialize failed, error " + api.GetLastError()));
     }
+    this.review = api.GetValue("cmi.mode") === "review";
     // A never-set element reads "" with error 403 on first launch: normal (RTE 4.1.4.3).
     var passing = parseFloat(api.GetValue("cmi.scaled_passing_score"));
     return Promise.resolve({
@@ -287,6 +291,7 @@
   };
   Scorm2004.prototype.save = function (snap) {
     var api = this.api;
+    if (this.review) return;
     var p = snap.progress;
     api.SetValue("cmi.location", snap.location.slice(0, 1000));
     api.SetValue("cmi.suspend_data", snap.suspend);
@@ -760,6 +765,13 @@
     self.data.reflection.fields.forEach(function (f) {
       lines.push(f.label, (self.state.texts["r:" + f.id] || "").trim(), "");
     });
+    var notes = self.data.prompts.filter(function (id) { return self.state.texts["note:" + id]; });
+    if (notes.length) {
+      lines.push("Your notes from the unit", "");
+      notes.forEach(function (id) {
+        lines.push((self.data.promptTexts || {})[id] || id, self.state.texts["note:" + id].trim(), "");
+      });
+    }
     return lines.join("\n");
   };
 

@@ -124,6 +124,9 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
     )
     assert "Now what?" in record and "Impact on your practice" in record
     assert "A long, anonymous reflection" in record
+    assert "Whose voice was loudest?" in record and "The social worker's, not the child's." in record, (
+        "the thinking notes from the first sitting (kept in this browser) are in the record"
+    )
 
     frame.get_by_role("button", name="Next page").click()
     assert _visible_page(frame) == "page-finish"
@@ -265,4 +268,25 @@ def test_a_refused_initialize_falls_back_to_standalone(chromium: Any, lms_host: 
     banner.wait_for()
     assert "Initialize failed, error 102" in banner.inner_text()
     assert "this browser only" in banner.inner_text()
+    context.close()
+
+
+def test_review_mode_records_nothing(chromium: Any, lms_host: Any, fixture_toolkit: Toolkit) -> None:
+    """An LMS reopening a finished attempt in review mode gets no new status, score or location."""
+    sco_url = lms_host.host("review12", build(fixture_toolkit, Format.SCORM12).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    saved = {"core": {"lesson_mode": "review", "lesson_status": "passed", "lesson_location": "01-welcome"}}
+    frame = _launch(page, f"{lms_host.url}/lms/scorm12.html", sco_url, saved, "50")
+    frame.locator("#swott-toc a[data-page='04-check']").click()
+    frame.get_by_role("radio", name="Audience").check()
+    frame.locator("button.check-answer[data-question='q-space']").click()
+    frame.locator("#swott-toc a[data-page='finish']").click()
+    frame.get_by_role("button", name="Save and close").click()
+    page.wait_for_function("() => window.lmsCalls.includes('LMSFinish')")
+    cmi = page.evaluate("() => window.cmiData()")
+    assert cmi["core"]["lesson_mode"] == "review"
+    assert cmi["core"]["lesson_status"] == "passed"
+    assert cmi["core"]["lesson_location"] == "01-welcome"
+    assert cmi["core"]["score"]["raw"] == ""
     context.close()
