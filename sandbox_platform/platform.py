@@ -61,6 +61,15 @@ class TokenError(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class DeepLinkResult:
+    """What a deep linking response did: the placements added and the tool's messages for the user."""
+
+    placements: list[Placement]
+    msg: str = ""
+    errormsg: str = ""
+
+
 @dataclass
 class Fault:
     """An injected failure: services answer `status` until `until` passes or `remaining` runs out."""
@@ -372,7 +381,7 @@ class Platform:
 
     # ----- deep linking -----------------------------------------------------------------------
 
-    def receive_deep_linking_response(self, token: str) -> list[Placement]:
+    def receive_deep_linking_response(self, token: str) -> DeepLinkResult:
         """Verify a Deep Linking response JWT (DL 2.0 §4.5) and add its `ltiResourceLink` items.
 
         Checks: RS256 signature with the tool's published key, `iss` = client_id (found via the
@@ -423,7 +432,10 @@ class Platform:
             parsed = [_resource_link(item, tool) for item in items if isinstance(item, dict)]
             request.used = True
             self._state.seen_dl_nonces[nonce] = time.time()
-        return [self.add_placement(client_id=tool.client_id, **item) for item in parsed]
+        placements = [self.add_placement(client_id=tool.client_id, **item) for item in parsed]
+        # DL 2.0 §4.5: `msg`/`errormsg` are for the user, `log`/`errorlog` for the platform's logs.
+        messages = [body.get(DL + name) for name in ("msg", "errormsg")]
+        return DeepLinkResult(placements, *(m if isinstance(m, str) else "" for m in messages))
 
     # ----- dynamic registration ---------------------------------------------------------------
 

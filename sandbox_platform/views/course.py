@@ -81,11 +81,14 @@ def deep_linking_return() -> str | tuple[str, int]:
     if not token:
         return error_page(400, "No deep linking response", "The tool did not send a JWT.")
     try:
-        placements = platform().receive_deep_linking_response(token)
+        result = platform().receive_deep_linking_response(token)
     except DeepLinkError as error:
         return error_page(400, "The tool's response was refused", str(error))
-    course_url = url_for("course.home", added=len(placements))
-    return render_template("return.html", count=len(placements), course_url=course_url)
+    count = len(result.placements)
+    # With a message from the tool, stay on this page so the user can read it.
+    stay = bool(result.msg or result.errormsg)
+    course_url = url_for("course.home", added=count)
+    return render_template("return.html", count=count, course_url=course_url, result=result, stay=stay)
 
 
 @bp.get("/gradebook")

@@ -157,3 +157,18 @@ def test_a_response_signed_with_another_key_is_refused(
 
 def test_a_response_without_a_jwt_is_refused(sandbox: SandboxServer, platform: Platform) -> None:
     assert requests.post(sandbox.url + "/deep_linking/return", data={}, timeout=5).status_code == 400
+
+
+def test_the_tools_messages_are_shown_to_the_user(
+    sandbox: SandboxServer, platform: Platform, registered_tool: FakeTool
+) -> None:
+    request = _request_claims(platform, registered_tool)
+    claims = _response_claims(platform, registered_tool, request, [])
+    claims[DL + "errormsg"] = "Your subscription has ended"
+
+    response = _post(sandbox, registered_tool.sign(claims))
+
+    assert response.status_code == 200
+    assert "The tool reported a problem: Your subscription has ended" in response.text
+    assert "window.top.location" not in response.text
+    assert platform.placements == []
