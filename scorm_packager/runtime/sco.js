@@ -261,6 +261,19 @@
     if (String(this.api.LMSCommit("")) === "true") return "";
     return "error " + this.api.LMSGetLastError();
   };
+  /** One answer as a journaled interaction (RTE 3.4.2.7): the LMS's question-level report. */
+  Scorm12.prototype.interaction = function (answer) {
+    if (this.review) return;
+    var api = this.api;
+    var n = parseInt(api.LMSGetValue("cmi.interactions._count"), 10) || 0;
+    var base = "cmi.interactions." + n + ".";
+    api.LMSSetValue(base + "id", answer.id);
+    api.LMSSetValue(base + "type", "choice");
+    api.LMSSetValue(base + "time", new Date().toTimeString().slice(0, 8));
+    api.LMSSetValue(base + "correct_responses.0.pattern", answer.correct.join(","));
+    api.LMSSetValue(base + "student_response", answer.chosen.join(","));
+    api.LMSSetValue(base + "result", answer.right ? "correct" : "wrong");
+  };
   Scorm12.prototype.finish = function (snap) {
     this.save(snap);
     this.commit();
@@ -319,6 +332,18 @@
   Scorm2004.prototype.commit = function () {
     if (String(this.api.Commit("")) === "true") return "";
     return "error " + this.api.GetLastError();
+  };
+  Scorm2004.prototype.interaction = function (answer) {
+    if (this.review) return;
+    var api = this.api;
+    var n = parseInt(api.GetValue("cmi.interactions._count"), 10) || 0;
+    var base = "cmi.interactions." + n + ".";
+    api.SetValue(base + "id", answer.id);
+    api.SetValue(base + "type", "choice");
+    api.SetValue(base + "timestamp", new Date().toISOString().slice(0, 19));
+    api.SetValue(base + "correct_responses.0.pattern", answer.correct.join("[,]"));
+    api.SetValue(base + "learner_response", answer.chosen.join("[,]"));
+    api.SetValue(base + "result", answer.right ? "correct" : "incorrect");
   };
   Scorm2004.prototype.finish = function (snap) {
     this.save(snap);
@@ -704,6 +729,9 @@
       return;
     }
     this.state.answers[qid] = chosen;
+    if (this.adapter.interaction) {
+      this.adapter.interaction({ id: qid, chosen: chosen, correct: question.correct, right: sameSet(chosen, question.correct) });
+    }
     this.showFeedback(qid);
     this.dirty = true;
     this.update(false);

@@ -138,6 +138,8 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
     assert calls[-2:] == closing_calls, f"Commit must come right before finishing: {calls}"
 
     cmi = page.evaluate("() => window.cmiData()")
+    interactions = [cmi["interactions"][key] for key in sorted(cmi["interactions"], key=int)]
+    assert [i["id"] for i in interactions] == ["q-space", "q-space", "q-all"], "each answer is journaled"
     times = page.evaluate("() => window.sessionTimes")
     assert times, "the SCO reports session time"
     if fmt is Format.SCORM12:
@@ -147,6 +149,8 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
         assert all(SCORM12_TIME.match(t) for t in times), times
         assert len(cmi["suspend_data"]) <= 4096
         assert "CPD reflection saved" in cmi["comments"]
+        assert [i["result"] for i in interactions] == ["wrong", "correct", "correct"]
+        assert interactions[2]["student_response"] == "a,b"
     else:
         assert cmi["completion_status"] == "completed"
         assert cmi["success_status"] == "passed"
@@ -155,6 +159,8 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
         assert page.evaluate("() => window.navRequests") == ["exitAll"], "Save and close asks the LMS to exit"
         assert all(ISO_DURATION.match(t) for t in times), times
         assert "CPD reflection saved" in cmi["comments_from_learner"]["0"]["comment"]
+        assert [i["result"] for i in interactions] == ["incorrect", "correct", "correct"]
+        assert interactions[2]["learner_response"] == "a[,]b"
     assert "anonymous reflection" not in str(cmi), "reflection text stays with the learner, out of the LMS"
     assert errors == []
     context.close()
