@@ -12,6 +12,7 @@ save status, no time limits; see /accessibility.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 from dataclasses import dataclass
@@ -26,12 +27,13 @@ from lti_tool import web
 from lti_tool.errors import Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
-from lti_tool.services import outbox, progress, reflections
+from lti_tool.services import dashboard, outbox, progress, reflections, roster
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
 
 bp = Blueprint("l1", __name__)
+log = logging.getLogger(__name__)
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -359,3 +361,37 @@ def asset(toolkit_id: str, path: str) -> ResponseReturnValue:
 def accessibility() -> ResponseReturnValue:
     """The accessibility statement UK public sector bodies must publish (PSBAR 2018, WCAG 2.2 AA)."""
     return render_template("l1/accessibility.html")
+
+
+# --- The facilitator's roster -------------------------------------------------------------------------
+
+
+def roster_table(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, object]:
+    """Template values for `l1/_roster.html` on the facilitator page: every course member and their L1.
+
+    The members come from the platform over NRPS 2.0 (`services.roster`), so people who have never
+    opened the activity are listed as "not started"; if the platform offers no roster, or does not
+    answer, the table falls back to the people who have launched, and says so. Status, percentage and
+    score come from `services.progress` through the dashboard's rows (reflection text is never read).
+    """
+    session = web.db_session()
+    context = session.get(Context, launch.context_id)
+    notice = ""
+    if context is None or not context.memberships_url:
+        notice = (
+            "Your LMS did not share the course list with this tool, so this table shows only the people "
+            "who have opened the activity."
+        )
+    else:
+        try:
+            roster.refresh_roster(web.database(), launch.context_id, redis_url=web.settings().redis_url)
+        except roster.RosterError as error:
+            log.info("roster refresh failed for context %s: retryable=%s", launch.context_id, error.retryable)
+            notice = (
+                "We could not get the course list from your LMS just now, so this table shows only the "
+                "people who have opened the activity. Reload the page to try again."
+            )
+    # End the request's read transaction so the rows the roster refresh just committed are visible.
+    session.commit()
+    board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)
+    return {"roster_rows": board.rows, "roster_notice": notice, "l1_status": dashboard.L1Status}

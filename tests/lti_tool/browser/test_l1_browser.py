@@ -10,22 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Error as PlaywrightError
-from sqlalchemy import select
 
-from lti_tool import web
-from lti_tool.models import LtiUser, Reflection
-from lti_tool.services import registrations, subscriptions
-from sandbox_platform import SandboxServer
-from tests.conftest import make_app
-from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS
+from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
 
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -33,87 +24,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 pytestmark = pytest.mark.skipif(
     not AXE.exists(), reason=f"axe-core is not installed at {AXE}: run `npm ci` in the repository root"
 )
-
-
-class _Dispatcher:
-    """The tool's WSGI app, set once the server (and so the tool's base URL) exists."""
-
-    def __init__(self) -> None:
-        self.app: Flask | None = None
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        assert self.app is not None
-        return self.app(environ, start_response)
-
-
-@dataclass
-class Stack:
-    sandbox: SandboxServer
-    tool: SandboxServer
-    app: Flask
-    placement_id: str
-    line_item_id: str
-
-    @property
-    def platform(self) -> Any:
-        return self.sandbox.platform
-
-    def launch_url(self, user: str) -> str:
-        """The sandbox course page's launch link for this placement and person."""
-        return f"{self.sandbox.url}/launch?user={user}&placement={self.placement_id}"
-
-    def accepted_scores(self, user: str) -> list[dict[str, Any]]:
-        sub = self.platform.user(user).sub
-        return [s.body for s in self.platform.scores if s.status in (200, 201, 204) and s.body["userId"] == sub]
-
-    def reflection(self, user: str) -> dict[str, str] | None:
-        """The learner's stored reflection boxes, read straight from the tool's database."""
-        with self.app.app_context():
-            session = web.db_session()
-            user_row = session.scalar(select(LtiUser).where(LtiUser.sub == self.platform.user(user).sub))
-            if user_row is None:
-                return None
-            row = session.scalar(select(Reflection).where(Reflection.user_id == user_row.id))
-            return dict(row.fields) if row is not None else None
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    sandbox = SandboxServer().start()
-    dispatcher = _Dispatcher()
-    tool = SandboxServer(dispatcher).start()
-    app = make_app(tmp_path, base_url=tool.url, toolkits_dir=str(FIXTURE_TOOLKITS))
-    dispatcher.app = app
-    platform = sandbox.platform
-    registered = platform.register_tool(
-        name="SWOTT Connect",
-        initiate_login_uri=tool.url + "/lti/login",
-        redirect_uris=[tool.url + "/lti/launch"],
-        jwks_uri=tool.url + "/lti/jwks.json",
-        target_link_uri=tool.url + "/lti/launch",
-    )
-    with app.app_context():
-        session = web.db_session()
-        row = registrations.add_platform(
-            session,
-            issuer=sandbox.url,
-            client_id=registered.client_id,
-            auth_login_url=sandbox.url + "/auth",
-            auth_token_url=sandbox.url + "/token",
-            key_set_url=sandbox.url + "/.well-known/jwks.json",
-            deployment_ids=[registered.deployment_id],
-        )
-        subscriptions.grant(session, row, [None])
-        session.commit()
-    placement = platform.add_placement(
-        title="Mini toolkit: L1",
-        custom={"toolkit_id": "mini", "part": "l1"},
-        line_item={"label": "Mini toolkit L1", "scoreMaximum": 100},
-    )
-    yield Stack(sandbox, tool, app, placement.id, placement.line_item_id)
-    tool.stop()
-    sandbox.stop()
-    app.extensions["swott.db"].dispose()
 
 
 def assert_accessible(page: Any) -> None:
