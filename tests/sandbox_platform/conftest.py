@@ -5,6 +5,7 @@ It is deliberately not `lti_tool`: the sandbox must work with any spec-following
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import time
@@ -26,11 +27,17 @@ from sandbox_platform.model import ALL_SCOPES, TOOL_CONFIGURATION
 from sandbox_platform.platform import Platform
 
 
+@functools.cache
+def _shared_key() -> rsa.RSAPrivateKey:
+    # One key for every fake tool in the run: generating RSA keys is the slowest part of these tests.
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 class FakeTool:
     """Login, launch, JWKS and dynamic registration endpoints of a minimal LTI 1.3 tool."""
 
     def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key = _shared_key()
         self.kid = "tool-key-1"
         self.states: dict[str, str] = {}
         self.launches: list[dict[str, Any]] = []
