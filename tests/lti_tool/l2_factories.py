@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
+from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import Attempt, Context, GroupSession, LtiUser, Platform, Reflection, ResourceLink, utcnow
@@ -189,3 +192,24 @@ def csrf_from(client: FlaskClient, url: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert found, f"no form on {url}"
     return found.group(1)
+
+
+# --- Databases: SQLite and PostgreSQL --------------------------------------------------------------------
+
+BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
+
+
+def database_for(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """A database at migration head on the backend the test is parametrised with.
+
+    PostgreSQL comes from the `postgres_url` fixture (a fresh schema; skipped, loudly, when no server
+    is configured) — the dashboard's query count and the erasure checks must hold on both.
+    """
+    from lti_tool import migrate
+
+    if request.param == "postgres":
+        url = str(request.getfixturevalue("postgres_url"))
+    else:
+        url = f"sqlite:///{tmp_path / 'l2.sqlite3'}"
+    migrate.upgrade(url)
+    return Database(url)

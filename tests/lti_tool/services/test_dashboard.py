@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from lti_tool.db import Database
 from lti_tool.models import Attempt, Enrolment, GroupParticipant, LtiUser, Reflection, utcnow
 from lti_tool.services import dashboard, l2_sessions, portfolio
-from tests.lti_tool.l1_factories import RecordingOutbox, migrated_database
+from tests.lti_tool.l1_factories import RecordingOutbox
 from tests.lti_tool.l2_factories import (
+    BACKENDS,
     Course,
+    database_for,
     finish_l1,
     l2_values,
     make_course,
@@ -30,9 +32,9 @@ from tests.lti_tool.l2_factories import (
 MAX_QUERIES = 15
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = migrated_database(tmp_path)
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    database = database_for(request, tmp_path)
     yield database
     database.dispose()
 

@@ -14,7 +14,13 @@ from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.models import GroupSession, utcnow
 from lti_tool.services import l2_sessions, reflections
 from tests.lti_tool.l1_factories import RecordingOutbox, migrated_database
-from tests.lti_tool.l2_factories import Course, l2_values, make_course, run_closed_session, toolkit
+from tests.lti_tool.l2_factories import (
+    Course,
+    l2_values,
+    make_course,
+    run_closed_session,
+    toolkit,
+)
 from toolkits.model import GroupFormat
 
 

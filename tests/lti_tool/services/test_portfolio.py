@@ -19,15 +19,24 @@ from lti_tool.db import Database
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.models import Attempt, GroupFeedback, LtiUser, Reflection, ReflectionErasure, utcnow
 from lti_tool.services import dashboard, l2_sessions, portfolio
-from tests.lti_tool.l1_factories import RecordingOutbox, migrated_database
-from tests.lti_tool.l2_factories import Course, catalogue, finish_l1, l2_values, make_course, toolkit
+from tests.lti_tool.l1_factories import RecordingOutbox
+from tests.lti_tool.l2_factories import (
+    BACKENDS,
+    Course,
+    catalogue,
+    database_for,
+    finish_l1,
+    l2_values,
+    make_course,
+    toolkit,
+)
 
 SECRET = "Zanzibar-marker-7731"
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = migrated_database(tmp_path)
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    database = database_for(request, tmp_path)
     yield database
     database.dispose()
 
