@@ -26,7 +26,7 @@ class PlatformConfig:
     nrps_page_size: int = 50
     #: Leeway when checking the `iat`/`exp` of JWTs that tools sign.
     clock_leeway: int = 60
-    #: Moodle and Canvas fetch the OpenID configuration only with the registration token as a bearer.
+    #: Answer the OpenID configuration only with a live registration token as a bearer (Moodle serves it openly).
     require_token_for_configuration: bool = True
     secret_key: str = ""
     product_family_code: str = "swott-sandbox"

@@ -29,8 +29,10 @@ def _oauth_error(error: RegistrationError) -> tuple[Response, int]:
 def configuration() -> Response | tuple[Response, int]:
     """The platform's OpenID configuration (DR §3.4).
 
-    Like Moodle and Canvas, during registration it answers only a request that carries the
-    registration token as a bearer token (DR §3.4: the platform may require it).
+    By default it answers only a request carrying a live registration token as a bearer token. DR
+    requires the token on the registration request (§3.5); platforms differ on this GET — Moodle
+    serves it openly (mod/lti/openid-configuration.php) — so requiring it is the stricter choice: a
+    tool that sends the token works everywhere. `require_token_for_configuration=False` serves it openly.
     """
     p = platform()
     if p.config.require_token_for_configuration and not p.registration_token_valid(_bearer()):

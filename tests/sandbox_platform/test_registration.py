@@ -172,3 +172,11 @@ def test_platform_forms_refuse_a_post_without_their_token(sandbox: SandboxServer
 
     assert response.status_code == 400
     assert platform.tools == []
+
+
+def test_the_configuration_can_be_served_openly_as_moodle_does() -> None:
+    with SandboxServer(config={"require_token_for_configuration": False}) as server:
+        response = requests.get(server.url + "/.well-known/openid-configuration", timeout=5)
+
+    assert response.status_code == 200
+    assert response.json()["issuer"] == server.url
