@@ -674,11 +674,17 @@
     self.$all("button.check-answer").forEach(function (button) {
       button.addEventListener("click", function () { self.answer(button.dataset.question); });
     });
+    // Free text is kept in the browser as it is typed, so closing the window loses no draft.
     self.$all("[data-note]").forEach(function (el) {
-      el.addEventListener("change", function () { self.keepText("note:" + el.dataset.note, el.value); });
+      el.addEventListener("input", function () { self.keepText("note:" + el.dataset.note, el.value); });
     });
     var form = self.$("#reflection-form");
-    if (form) form.addEventListener("submit", function (event) { event.preventDefault(); self.saveReflection(); });
+    if (form) {
+      form.addEventListener("submit", function (event) { event.preventDefault(); self.saveReflection(); });
+      form.addEventListener("input", function (event) {
+        if (event.target.name) self.keepText("r:" + event.target.name, event.target.value);
+      });
+    }
     var finish = self.$("#finish-button");
     if (finish) finish.addEventListener("click", function () { self.finish(true); });
     // Commit when the page is hidden, finish when it goes away: pagehide, never unload.
@@ -759,7 +765,6 @@
     if (this.store && this.storeKey) {
       try { this.store.setItem(this.storeKey, JSON.stringify(this.state.texts)); } catch (e) { /* quota */ }
     }
-    this.dirty = true;
   };
 
   Player.prototype.saveReflection = function () {

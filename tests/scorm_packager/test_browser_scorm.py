@@ -227,10 +227,13 @@ def test_commits_periodically_and_when_hidden(chromium: Any, lms_host: Any, fixt
     page.clock.install()
     frame = _launch(page, f"{lms_host.url}/lms/scorm12.html", sco_url, None, "50")
     commits = "() => window.lmsCalls.filter(c => c === 'LMSCommit').length"
-    frame.locator("#swott-toc a[data-page='02-thinking']").click()
-    frame.get_by_label("Think of a recent assessment").fill("A note")
-    frame.get_by_label("Think of a recent assessment").blur()  # `change`: a note, not a status change
     before = page.evaluate(commits)
+    # Reading a page is progress the LMS keeps (suspend_data) but not a status change: no commit yet.
+    frame.locator("#swott-toc a[data-page='02-thinking']").click()
+    frame.get_by_label("Think of a recent assessment").fill("A note stays in the browser")
+    assert page.evaluate(commits) == before
+    stored = frame.locator("body").evaluate("() => Object.values(localStorage).join(' ')")
+    assert "A note stays in the browser" in stored, "drafts are kept as they are typed"
     page.clock.run_for(31_000)
     assert page.evaluate(commits) == before + 1, "a periodic commit while something changed"
     page.clock.run_for(31_000)
