@@ -239,7 +239,9 @@
     var p = snap.progress;
     api.LMSSetValue("cmi.core.lesson_location", snap.location.slice(0, 255));
     api.LMSSetValue("cmi.suspend_data", snap.suspend);
-    if (p.score !== null) {
+    // Score only once L1 is complete: with adlcp:masteryscore set, many 1.2 LMSs turn any score at
+    // or above it into "passed" at LMSFinish, even while the reflection is still to do (RTE 3.4.4).
+    if (p.score !== null && p.completed) {
       api.LMSSetValue("cmi.core.score.min", "0");
       api.LMSSetValue("cmi.core.score.max", "100");
       api.LMSSetValue("cmi.core.score.raw", String(p.score));

@@ -102,6 +102,11 @@ def test_learner_completes_l1_and_resumes(chromium: Any, lms_host: Any, fixture_
     frame.get_by_role("checkbox", name="Influence").check()
     frame.locator("button.check-answer[data-question='q-all']").click()
     assert frame.locator("#feedback-q-all .verdict").inner_text() == "Right."
+    if fmt is Format.SCORM12:
+        half = page.evaluate("() => window.cmiData()")["core"]
+        assert (half["lesson_status"], half["score"]["raw"]) == ("incomplete", ""), (
+            "no 1.2 score before completion, or the LMS's masteryscore rule would pass an unfinished unit"
+        )
 
     # The reflection: the reflective model's headings and the CPD record fields.
     frame.get_by_role("button", name="Next page").click()
