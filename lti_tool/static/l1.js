@@ -42,6 +42,18 @@
       return data;
     }
 
+    var retriedToken = false;
+
+    function refreshToken() {
+      return window.fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (text) {
+          var fresh = new DOMParser().parseFromString(text, "text/html").querySelector("input[name=csrf_token]");
+          var mine = form.querySelector("input[name=csrf_token]");
+          if (fresh && mine) { mine.value = fresh.value; }
+        });
+    }
+
     function schedule(delay) {
       window.clearTimeout(timer);
       timer = window.setTimeout(save, delay || DELAY_MS);
@@ -117,8 +129,25 @@
         credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
-        return response.json().then(function (body) { return { status: response.status, body: body }; });
+        return response.json()
+          .catch(function () { return {}; })
+          .then(function (body) { return { status: response.status, body: body }; });
       }).then(function (result) {
+        if (result.status === 403 && !retriedToken) {
+          // The form's CSRF token has expired (the page was open a long time): fetch a fresh one and
+          // save again, so no time limit ever costs the learner their text (WCAG 2.2.1).
+          retriedToken = true;
+          dirty = true;
+          return refreshToken().then(function () { inFlight = false; save(); });
+        }
+        if (result.status === 401 || result.status === 403) {
+          stopped = true;
+          say("Not saved: your session with the course has ended. Copy your text, then open the activity " +
+              "again from your course.", true);
+          finished();
+          return;
+        }
+        retriedToken = false;
         if (result.status === 409) {
           showConflict(result.body);
         } else if (result.body && result.body.saved) {

@@ -157,6 +157,11 @@ def test_autosave_survives_a_killed_page_and_pagehide_sends_the_rest(chromium: A
     context = chromium.new_context()
     page = launch(context, stack, "learner2")
     assert page.input_value("#field-feelings") == "Typed, then left alone for five seconds"
+    # A page left open past the form token's lifetime still saves (no time limit: WCAG 2.2.1).
+    page.evaluate("document.querySelector('form[data-reflection] input[name=csrf_token]').value = 'expired'")
+    page.fill("#field-evaluation", "Saved after the token expired")
+    wait_saved(page)
+    assert (stack.reflection("learner2") or {}).get("evaluation") == "Saved after the token expired"
     page.fill("#field-analysis", "Typed just before leaving")
     page.goto("about:blank")  # leaving at once: only the pagehide beacon can save this
     page.wait_for_function("true")

@@ -292,8 +292,9 @@ def test_internal_links_and_images_go_through_the_player(app: Flask, db: Session
     assert image is not None
     with browser.client.get(image.group(1).replace("&amp;", "&")) as response:
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
-    with browser.client.get("/l1/asset/mini/toolkit.yaml") as response:
-        assert response.status_code == 404
+    for outside in ("/l1/asset/mini/toolkit.yaml", "/l1/asset/mini/assets/../toolkit.yaml"):
+        with browser.client.get(outside) as response:
+            assert response.status_code == 404, outside
 
 
 def test_the_accessibility_statement_is_public(client: FlaskClient) -> None:
