@@ -28,6 +28,7 @@ class _FormParser(HTMLParser):
         self.forms: list[Form] = []
         self.scripts: list[str] = []
         self._in_script = False
+        self._select = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -45,12 +46,21 @@ class _FormParser(HTMLParser):
             if tag == "button":
                 return
             self.forms[-1].fields[values["name"]] = values.get("value", "")
+        elif tag == "select" and self.forms and values.get("name"):
+            self._select = values["name"]
+        elif tag == "option" and self.forms and self._select:
+            # The selected option, else the first one, as a browser submits it.
+            fields = self.forms[-1].fields
+            if "selected" in values or self._select not in fields:
+                fields[self._select] = values.get("value", "")
         elif tag == "script":
             self._in_script = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._in_script = False
+        elif tag == "select":
+            self._select = ""
 
     def handle_data(self, data: str) -> None:
         if self._in_script:

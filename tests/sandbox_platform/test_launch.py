@@ -103,7 +103,10 @@ def test_home_page_buttons_launch_through_the_browser_path(
     home = session.get(sandbox.url + "/", timeout=5).text
     assert "Launch as learner" in home and "Launch as facilitator" in home and "Add a toolkit (deep link)" in home
 
-    page = session.get(sandbox.url + "/play", params={"placement": placement.id, "user": "learner3"}, timeout=5)
+    form = next(f for f in browser.forms(home) if f.fields.get("placement") == placement.id)
+    assert form.fields["user"] == "learner1"  # the first learner is preselected
+    form.fields["user"] = "learner3"
+    page = session.get(sandbox.url + form.action, params=form.fields, timeout=5)
     assert "<iframe" in page.text
     response = browser.follow(session, sandbox.url + f"/launch?placement={placement.id}&user=learner3")
     assert response.json()["sub"] == platform.user("learner3").sub
