@@ -178,6 +178,8 @@ class FakePlatform:
             "/deep-link-return": self._deep_link_return,
             "/.well-known/openid-configuration": self._openid_configuration,
             "/register": self._register,
+            "/course": self._course,
+            "/storage-frame": self._storage_frame,
         }.get(request.path)
         response = handler(request) if handler else Response("not found", status=404)
         return response(environ, start_response)
@@ -201,8 +203,36 @@ class FakePlatform:
             f'<form method="post" action="{html.escape(args["redirect_uri"])}">'
             f'<input type="hidden" name="id_token" value="{self.sign(body)}">'
             f'<input type="hidden" name="state" value="{html.escape(args["state"])}"></form>'
+            "<script>document.forms[0].submit()</script>"
         )
         return Response(form, mimetype="text/html")
+
+    def _course(self, request: Request) -> Response:
+        """A course page embedding the tool in an iframe, with a storage frame (LTI Client Side postMessages)."""
+        src = html.escape(request.args["login"])
+        return Response(
+            '<iframe name="swott-storage" src="/storage-frame" style="display:none"></iframe>'
+            f'<iframe id="tool" src="{src}" width="900" height="600"></iframe>',
+            mimetype="text/html",
+        )
+
+    def _storage_frame(self, request: Request) -> Response:
+        """The platform's storage frame: answers lti.capabilities, lti.put_data and lti.get_data."""
+        script = """
+        var store = {};
+        window.addEventListener("message", function (event) {
+          var m = event.data || {}, answer = {message_id: m.message_id, subject: m.subject + ".response"};
+          if (m.subject === "lti.capabilities") {
+            answer.supported_messages = [{subject: "lti.put_data"}, {subject: "lti.get_data"}];
+          } else if (m.subject === "lti.put_data") {
+            store[event.origin + "|" + m.key] = m.value; answer.key = m.key; answer.value = m.value;
+          } else if (m.subject === "lti.get_data") {
+            answer.key = m.key; answer.value = store[event.origin + "|" + m.key];
+          } else { return; }
+          event.source.postMessage(answer, event.origin);
+        });
+        """
+        return Response(f"<script>{script}</script>", mimetype="text/html")
 
     def _deep_link_return(self, request: Request) -> Response:
         self.deep_link_returns.append(request.form["JWT"])

@@ -1,0 +1,65 @@
+"""Platform storage in a real browser (Debian chromium): the tool framed cross-site by a course page.
+
+The platform is served as http://127.0.0.1:PORT and the tool as http://localhost:PORT, so they are
+different sites: the browser does not send the tool's (SameSite=Lax, as on plain HTTP) cookies with the
+platform's cross-site form post into the iframe — what Safari and Chrome with third-party cookies
+blocked do under HTTPS too. The launch must still complete through the platform's storage frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.lti_tool.lti.conftest import build_app
+from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, serve
+
+
+@pytest.fixture
+def tool_on_localhost(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[str]:
+    dispatcher = Dispatcher()
+    with serve(dispatcher) as url:
+        url = url.replace("127.0.0.1", "localhost")
+        app = build_app(tmp_path, lti_platform, base_url=url)
+        dispatcher.app = app
+        yield url
+        app.extensions["swott.db"].dispose()
+
+
+@pytest.mark.browser
+def test_launch_in_a_cross_site_iframe_completes_through_platform_storage(
+    chromium: Any, tool_on_localhost: str, lti_platform: FakePlatform
+) -> None:
+    url = tool_on_localhost
+    lti_platform.scenarios["learner"] = {}
+    login = (
+        url
+        + "/lti/login?"
+        + urlencode(
+            {
+                "iss": lti_platform.issuer,
+                "login_hint": "user-1",
+                "target_link_uri": url + "/lti/launch",
+                "lti_message_hint": "learner",
+                "client_id": lti_platform.client_id,
+                "lti_storage_target": "swott-storage",
+            }
+        )
+    )
+    course = lti_platform.base_url + "/course?" + urlencode({"login": login})
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(course)
+        frame = page.frame_locator("#tool")
+        frame.locator("h1").wait_for(timeout=15000)
+        assert frame.locator("h1").inner_text() == "A minimal test toolkit"
+        assert frame.locator("#start").is_visible()
+        tool_frame = next(f for f in page.frames if f.url.startswith(url + "/player/"))
+        assert "lt=" in tool_frame.url  # the launch travels as a signed token, not a cookie
+    finally:
+        context.close()
