@@ -354,7 +354,8 @@ def asset(toolkit_id: str, path: str) -> ResponseReturnValue:
     toolkit = web.catalogue().get(toolkit_id)
     if toolkit is None or not toolkit.path or not path.startswith("assets/"):
         raise NotFound("There is no such file.", reason="unknown_asset")
-    return send_from_directory(Path(toolkit.path), path, max_age=3600)
+    # Serve from the assets folder itself, so `assets/../toolkit.yaml` cannot climb out of it.
+    return send_from_directory(Path(toolkit.path) / "assets", path.removeprefix("assets/"), max_age=3600)
 
 
 @bp.get("/accessibility")
