@@ -523,6 +523,10 @@ def live_state(
         "timer": None
         if running is None
         else {"title": running.title, "seconds": running.seconds, "remaining": running.remaining(now)},
+        # The case study's introduction shows once the session starts; its stages one by one after it.
+        "introduction": None
+        if group.status == SCHEDULED
+        else {"title": toolkit.l2.introduction.title, "html": render_markdown(toolkit.l2.introduction.body)},
         "stages_total": len(toolkit.l2.stages),
         "stages_revealed": group.stages_revealed,
         "stages": [{"title": s.title, "html": render_markdown(s.body), "prompts": list(s.prompts)} for s in stages],

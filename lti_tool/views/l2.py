@@ -25,12 +25,18 @@ from lti_tool.models import Context, GroupSession, ResourceLink, ScoreRecord
 from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import GroupFormat, Toolkit
-from toolkits.render import render_inline
+from toolkits.render import render_inline, render_markdown
 
 bp = Blueprint("l2", __name__, url_prefix="/l2")
 
 # Councils in England schedule in UK time; the database keeps UTC.
 LOCAL = ZoneInfo("Europe/London")
+
+
+@bp.app_template_global("launch_url")
+def launch_url(endpoint: str, **values: Any) -> str:
+    """`launch_url_for` for templates: a link that keeps the current launch (cookie or `lt` token)."""
+    return launch_url_for(endpoint, **values)
 
 
 def _launch() -> tuple[CurrentLaunch, Toolkit]:
@@ -118,6 +124,7 @@ def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
         "local": local,
         "render_inline": lambda text: Markup(render_inline(text)),
+        "render_markdown": lambda text: Markup(render_markdown(text)),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
     }
 
@@ -447,8 +454,6 @@ def reflection() -> ResponseReturnValue:
 def _reflection_page(
     launch: CurrentLaunch, toolkit: Toolkit, values: dict[str, str], version: int, status: int = 200, **extra: Any
 ) -> ResponseReturnValue:
-    from toolkits.render import render_markdown
-
     template = toolkit.l2.reflection
     html = render_template(
         "l2/reflection.html",

@@ -203,7 +203,7 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     live = {}
     for name in ("learner1", "learner2"):
         page = stack.launch(learner_browsers[name], name, "l2")
-        page.goto(stack.tool_url(page, "/l2/"))
+        page.click("text=Your group session")
         page.click("text=Follow the session")
         live[name] = page
     assert "Check-in and ground rules" in live["learner1"].locator("[data-l2-timer]").evaluate(
@@ -211,6 +211,7 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     )
     fac.click("button[value=reveal]")
     for page in live.values():
+        page.locator("#case-introduction").wait_for(timeout=POLL_WAIT_MS)
         # No reload: the page polls and the stage appears.
         page.locator("#l2-live h3", has_text=kit.l2.stages[0].title).wait_for(timeout=POLL_WAIT_MS)
         assert page.locator("#l2-live h3", has_text=kit.l2.stages[1].title).count() == 0
