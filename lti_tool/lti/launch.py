@@ -105,11 +105,14 @@ def client_id_of(body: Mapping[str, Any]) -> str:
 
 
 class LaunchValidator:
-    def __init__(self, session: Session, store: StateStore, keys: PlatformKeyCache, leeway: int = 60) -> None:
+    def __init__(
+        self, session: Session, store: StateStore, keys: PlatformKeyCache, leeway: int = 60, tool_origin: str = ""
+    ) -> None:
         self.session = session
         self.store = store
         self.keys = keys
         self.leeway = leeway
+        self.tool_origin = tool_origin
 
     def validate(self, id_token: str, record: StateRecord) -> ValidatedLaunch:
         header, unverified = _unverified(id_token)
@@ -212,6 +215,9 @@ class LaunchValidator:
         target = body.get(claims.TARGET_LINK_URI)
         if not target or not isinstance(target, str):
             raise LaunchRejected("missing_target_link_uri")
+        if self.tool_origin and registrations.origin(target) != self.tool_origin:
+            # LTI Core 1.3 §5.3.3: the launch must be meant for this tool, not replayed from another one.
+            raise LaunchRejected("foreign_target_link_uri")
         try:
             adapter.check_message(body)
         except adapter.MessageInvalid:

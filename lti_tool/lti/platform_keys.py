@@ -67,13 +67,20 @@ class PlatformKeyCache:
     def key_for(self, session: Session, platform: Platform, kid: str) -> dict[str, Any] | None:
         """The platform's JWK named `kid`, fetching the key set when needed; None if it has no such key."""
         now = utcnow()
-        key = None if self._stale(platform.key_set_fetched_at, now) else _find(platform.key_set, kid)
-        if key is not None:
-            return key
+        cached = _find(platform.key_set, kid)
+        if cached is not None and not self._stale(platform.key_set_fetched_at, now):
+            return cached
         if not self._may_refresh(platform.key_set_fetched_at, now):
             log.info("platform key refresh skipped (rate limit): platform=%s", platform.id)
-            return None
-        key_set = fetch_key_set(platform.key_set_url, self.http)
+            return cached
+        try:
+            key_set = fetch_key_set(platform.key_set_url, self.http)
+        except KeySetUnavailable:
+            if cached is None:
+                raise
+            # A platform whose JWKS endpoint is briefly down keeps launching with the key we know.
+            log.warning("platform key set unreachable, using the cached key: platform=%s", platform.id)
+            return cached
         self._store(session, platform, key_set, now)
         return _find(key_set, kid)
 

@@ -136,9 +136,14 @@ def launch() -> ResponseReturnValue:
     record = store.take(state)
     if record is None:
         raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
-    validated = LaunchValidator(web.db_session(), store, _key_cache(), web.settings().clock_leeway).validate(
-        id_token, record
+    validator = LaunchValidator(
+        web.db_session(),
+        store,
+        _key_cache(),
+        leeway=web.settings().clock_leeway,
+        tool_origin=registrations.origin(web.settings().base_url),
     )
+    validated = validator.validate(id_token, record)
     response = _route(validated, cookieless)
     response.delete_cookie(
         _state_cookie(state), path="/lti/", secure=_secure(), samesite="None" if _secure() else "Lax"

@@ -111,6 +111,10 @@ CASES: dict[str, tuple[Forge, str]] = {
     "alg none": (_alg_none, "bad_alg"),
     "HS256 signed with the platform's public key": (_hs256_with_public_key, "bad_alg"),
     "not a JWT": (_garbage, "malformed_token"),
+    "target_link_uri of another tool": (
+        signed(lti_target_link_uri="https://other.example/launch"),
+        "foreign_target_link_uri",
+    ),
 }
 
 
