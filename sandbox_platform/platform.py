@@ -272,8 +272,12 @@ class Platform:
             self._state.launches[launch.hint] = launch
         return launch
 
-    def login_initiation(self, launch: PendingLaunch) -> tuple[str, dict[str, str]]:
-        """The tool's initiate-login URL and the parameters of third-party initiated login (Security §5.1.1.1)."""
+    def login_initiation(self, launch: PendingLaunch, storage_target: str = "") -> tuple[str, dict[str, str]]:
+        """The tool's initiate-login URL and the parameters of third-party initiated login (Security §5.1.1.1).
+
+        `storage_target` adds `lti_storage_target` (LTI Client Side postMessages): the frame that
+        answers `lti.put_data`/`lti.get_data`; the sandbox's launch page answers as `_parent`.
+        """
         tool = self.tool(launch.client_id)
         placement = self.placement(launch.placement_id) if launch.placement_id is not None else None
         target = placement.url if placement is not None else tool.deep_link_target
@@ -285,9 +289,13 @@ class Platform:
             "client_id": tool.client_id,
             "lti_deployment_id": tool.deployment_id,
         }
+        if storage_target:
+            params["lti_storage_target"] = storage_target
         return tool.initiate_login_uri, params
 
-    def launch_url(self, user: str = "learner1", placement: str | Placement | None = None) -> str:
+    def launch_url(
+        self, user: str = "learner1", placement: str | Placement | None = None, storage_target: str = ""
+    ) -> str:
         """Start a resource link launch of `placement` (default: the first) for `user`; the URL to open.
 
         Opening it (GET) begins the OIDC login at the tool; a client that follows redirects and posts
@@ -303,13 +311,13 @@ class Platform:
         launch = self._start(
             user=user, client_id=chosen.client_id, message_type=RESOURCE_LINK_REQUEST, placement_id=chosen.id
         )
-        return _with_query(*self.login_initiation(launch))
+        return _with_query(*self.login_initiation(launch, storage_target))
 
-    def deep_link_url(self, user: str = "facilitator", client_id: str | None = None) -> str:
+    def deep_link_url(self, user: str = "facilitator", client_id: str | None = None, storage_target: str = "") -> str:
         """Start a deep linking launch ("Add a toolkit") for `user`; the URL to open."""
         tool = self.tool(client_id)
         launch = self._start(user=user, client_id=tool.client_id, message_type=DEEP_LINKING_REQUEST, placement_id=None)
-        return _with_query(*self.login_initiation(launch))
+        return _with_query(*self.login_initiation(launch, storage_target))
 
     def find_launch(self, hint: str) -> PendingLaunch | None:
         with self._lock:

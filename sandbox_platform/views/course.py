@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -38,18 +39,32 @@ def play() -> str | tuple[str, int]:
     if user_key not in p.users:
         return error_page(400, "Unknown user", "Choose one of the course's people.")
     params: dict[str, Any] = {"user": user_key}
-    if request.args.get("deep_link"):
-        params["deep_link"] = request.args["deep_link"]
-        title = "Add a toolkit"
-    else:
-        try:
-            title = p.placement(request.args.get("placement", "")).title
-        except KeyError:
-            return error_page(404, "No such placement", "This placement is not in the course.")
-        params["placement"] = request.args.get("placement", "")
+    try:
+        if request.args.get("deep_link"):
+            params["deep_link"] = request.args["deep_link"]
+            title, tool = "Add a toolkit", p.tool(params["deep_link"])
+        else:
+            params["placement"] = request.args.get("placement", "")
+            placement = p.placement(params["placement"])
+            title, tool = placement.title, p.tool(placement.client_id)
+    except KeyError:
+        return error_page(404, "Nothing to launch", "That placement or tool is not in the course.")
+    storage = bool(request.args.get("storage"))
+    if storage:
+        params["storage"] = "1"
     return render_template(
-        "play.html", title=title, user=p.users[user_key], launch_href=url_for("course.launch", **params)
+        "play.html",
+        title=title,
+        user=p.users[user_key],
+        launch_href=url_for("course.launch", **params),
+        storage=storage,
+        tool_origin=_origin(tool.initiate_login_uri),
     )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @bp.get("/launch")
@@ -60,16 +75,16 @@ def launch() -> Response | tuple[str, int]:
     if user_key not in p.users:
         return error_page(400, "Unknown user", "Choose one of the course's people.")
     try:
+        # The launch page (play.html) answers platform storage messages as the tool's parent.
+        target = "_parent" if request.args.get("storage") else ""
         if request.args.get("deep_link"):
-            url = p.deep_link_url(user=user_key, client_id=request.args["deep_link"])
+            url = p.deep_link_url(user=user_key, client_id=request.args["deep_link"], storage_target=target)
         else:
-            url = p.launch_url(user=user_key, placement=request.args.get("placement", ""))
+            url = p.launch_url(user=user_key, placement=request.args.get("placement", ""), storage_target=target)
     except (KeyError, LookupError):
         return error_page(404, "Nothing to launch", "That placement or tool is not in the course.")
     if request.args.get("post"):
         action, _, query = url.partition("?")
-        from urllib.parse import parse_qsl
-
         return autopost(action, dict(parse_qsl(query)), "Starting the launch…")
     return redirect(url, code=302)
 

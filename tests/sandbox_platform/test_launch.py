@@ -230,3 +230,17 @@ def test_tool_platform_claim_names_the_sandbox(platform: Platform, registered_to
     assert claims[LTI + "tool_platform"]["guid"] == platform.issuer
     assert claims[LTI + "tool_platform"]["product_family_code"] == platform.config.product_family_code
     assert claims[LTI + "launch_presentation"]["return_url"] == platform.issuer + "/"
+
+
+def test_storage_launches_name_the_parent_as_storage_target(
+    sandbox: SandboxServer, platform: Platform, registered_tool: FakeTool
+) -> None:
+    placement = platform.add_placement(title="Toolkit L1")
+
+    url = platform.launch_url(user="learner1", placement=placement, storage_target="_parent")
+    page = requests.get(sandbox.url + "/play", params={"placement": placement.id, "user": "learner1", "storage": "1"})
+
+    assert parse_qs(urlsplit(url).query)["lti_storage_target"] == ["_parent"]
+    assert "lti_storage_target" not in platform.launch_url(user="learner1", placement=placement)
+    assert "lti.put_data" in page.text and "storage=1" in page.text
+    assert f'var toolOrigin = "{registered_tool.url}"' in page.text

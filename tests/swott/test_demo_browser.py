@@ -59,3 +59,14 @@ def test_add_a_toolkit_in_the_iframe_returns_to_the_course_with_new_placements(d
     page.wait_for_url("**/?added=1", timeout=15000)
     assert "1 placement(s) added by deep linking." in page.content()
     assert len(demo.platform.placements) == before + 1
+
+
+def test_a_launch_with_platform_storage_keeps_the_tools_state_in_the_course_page(demo: Demo, page: Any) -> None:
+    l1 = demo.platform.placements[0]
+    page.goto(f"{demo.platform_server.url}/play?placement={l1.id}&user=learner1&storage=1")
+
+    page.frame_locator("iframe.tool").get_by_text("L1 self-study").first.wait_for(timeout=15000)
+
+    log = page.evaluate("window.sandboxStorageLog")
+    assert "lti.capabilities" in log
+    assert "lti.put_data" in log
