@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
 import click
 
 from lti_tool.db import Database
-from lti_tool.services.outbox import DeliveryReport, default_grade_service, deliver_pending
+from lti_tool.services.outbox import DeliveryReport, default_grade_service, deliver_pending, prune_delivered
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of old delivered scores
 
 
 def run(
@@ -37,8 +40,12 @@ def run(
     service = default_grade_service(database, redis_url)
     delivered = 0
     sleep = interval
+    last_prune = -PRUNE_EVERY
     try:
         while not stop.is_set():
+            if time.monotonic() - last_prune >= PRUNE_EVERY:
+                last_prune = time.monotonic()
+                _prune(database)
             try:
                 report = deliver_pending(database, grades=service)
             except Exception:
@@ -57,6 +64,18 @@ def run(
         service.tokens.close()
         service.http.close()
     return delivered
+
+
+def _prune(database: Database) -> None:
+    try:
+        with database.session() as session:
+            removed = prune_delivered(session)
+            session.commit()
+    except Exception:
+        log.exception("pruning delivered scores failed")
+        return
+    if removed:
+        log.info("worker: removed %d delivered progress scores past retention", removed)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from lti_tool.db import Database
@@ -69,6 +69,7 @@ BACKOFF_CAP = timedelta(hours=1)
 LEASE = timedelta(minutes=2)
 BATCH = 50
 INLINE_TIMEOUT: tuple[float, float] = (2.0, 5.0)
+RETENTION = timedelta(days=90)
 
 
 @dataclass
@@ -466,6 +467,23 @@ def deliver_after_commit(app_or_database: _HasExtensions | Database, ids: Sequen
     finally:
         service.tokens.close()
         service.http.close()
+
+
+def prune_delivered(session: Session, *, older_than: timedelta = RETENTION, now: datetime | None = None) -> int:
+    """Delete delivered progress scores older than `older_than` (the caller commits); how many.
+
+    Every page a learner views queues a score, so the table would only grow. The platform's gradebook
+    holds what was sent; FullyGraded records are kept, since `enqueue_score` checks them.
+    """
+    cutoff = (now or utcnow()) - older_than
+    result: Any = session.execute(
+        delete(ScoreRecord).where(
+            ScoreRecord.status == DELIVERED,
+            ScoreRecord.grading_progress != FULLY_GRADED,
+            ScoreRecord.delivered_at < cutoff,
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 def _context_scope(context_id: int) -> Any:

@@ -407,3 +407,24 @@ def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_
     finally:
         ags.stop()
         database.dispose()
+
+
+def test_old_delivered_progress_scores_are_pruned_but_grades_and_undelivered_kept(
+    database: Database, ags: AgsPlatform
+) -> None:
+    course = seed_course(database, ags)
+    for step in (STARTED, IN_PROGRESS, completed(70)):
+        enqueue(database, course, step)
+    outbox.deliver_pending(database)
+    ags.fail_with = 503
+    enqueue(database, course, STARTED, learner=1)
+    outbox.deliver_pending(database)
+    with database.session() as session:
+        assert outbox.prune_delivered(session) == 0  # nothing is old yet
+        removed = outbox.prune_delivered(session, now=utcnow() + outbox.RETENTION + timedelta(days=1))
+        session.commit()
+    assert removed == 2
+    assert [(r.grading_progress, r.status) for r in records(database)] == [
+        ("FullyGraded", "delivered"),
+        ("NotReady", "pending"),
+    ]
