@@ -7,6 +7,7 @@ page, scores travel over real AGS, the roster over real NRPS.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,40 +66,54 @@ class Stack:
             return dict(row.fields) if row is not None else None
 
 
-@pytest.fixture(name="stack")
-def stack_fixture(tmp_path: Path) -> Iterator[Stack]:
+@contextmanager
+def running_stack(
+    tmp_path: Path, *, toolkits_dir: str = str(FIXTURE_TOOLKITS), toolkit_id: str = "mini"
+) -> Iterator[Stack]:
+    """The sandbox platform and the tool, registered both ways, with one L1 placement of `toolkit_id`.
+
+    `toolkits_dir=""` serves the shipped toolkits.
+    """
     sandbox = SandboxServer().start()
     dispatcher = _Dispatcher()
     tool = SandboxServer(dispatcher).start()
-    app = make_app(tmp_path, base_url=tool.url, toolkits_dir=str(FIXTURE_TOOLKITS))
+    app = make_app(tmp_path, base_url=tool.url, toolkits_dir=toolkits_dir)
     dispatcher.app = app
-    platform = sandbox.platform
-    registered = platform.register_tool(
-        name="SWOTT Connect",
-        initiate_login_uri=tool.url + "/lti/login",
-        redirect_uris=[tool.url + "/lti/launch"],
-        jwks_uri=tool.url + "/lti/jwks.json",
-        target_link_uri=tool.url + "/lti/launch",
-    )
-    with app.app_context():
-        session = web.db_session()
-        row = registrations.add_platform(
-            session,
-            issuer=sandbox.url,
-            client_id=registered.client_id,
-            auth_login_url=sandbox.url + "/auth",
-            auth_token_url=sandbox.url + "/token",
-            key_set_url=sandbox.url + "/.well-known/jwks.json",
-            deployment_ids=[registered.deployment_id],
+    try:
+        platform = sandbox.platform
+        registered = platform.register_tool(
+            name="SWOTT Connect",
+            initiate_login_uri=tool.url + "/lti/login",
+            redirect_uris=[tool.url + "/lti/launch"],
+            jwks_uri=tool.url + "/lti/jwks.json",
+            target_link_uri=tool.url + "/lti/launch",
         )
-        subscriptions.grant(session, row, [None])
-        session.commit()
-    placement = platform.add_placement(
-        title="Mini toolkit: L1",
-        custom={"toolkit_id": "mini", "part": "l1"},
-        line_item={"label": "Mini toolkit L1", "scoreMaximum": 100},
-    )
-    yield Stack(sandbox, tool, app, placement.id, placement.line_item_id)
-    tool.stop()
-    sandbox.stop()
-    app.extensions["swott.db"].dispose()
+        with app.app_context():
+            session = web.db_session()
+            row = registrations.add_platform(
+                session,
+                issuer=sandbox.url,
+                client_id=registered.client_id,
+                auth_login_url=sandbox.url + "/auth",
+                auth_token_url=sandbox.url + "/token",
+                key_set_url=sandbox.url + "/.well-known/jwks.json",
+                deployment_ids=[registered.deployment_id],
+            )
+            subscriptions.grant(session, row, [None])
+            session.commit()
+        placement = platform.add_placement(
+            title=f"{toolkit_id}: L1",
+            custom={"toolkit_id": toolkit_id, "part": "l1"},
+            line_item={"label": f"{toolkit_id} L1", "scoreMaximum": 100},
+        )
+        yield Stack(sandbox, tool, app, placement.id, placement.line_item_id)
+    finally:
+        tool.stop()
+        sandbox.stop()
+        app.extensions["swott.db"].dispose()
+
+
+@pytest.fixture(name="stack")
+def stack_fixture(tmp_path: Path) -> Iterator[Stack]:
+    with running_stack(tmp_path) as stack:
+        yield stack

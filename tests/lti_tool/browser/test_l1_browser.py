@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
+from tests.lti_tool.l1_stack import Stack, running_stack, stack_fixture  # noqa: F401 - the `stack` fixture
 
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -302,3 +302,30 @@ def test_usable_at_200_percent_zoom(chromium: Any, stack: Stack) -> None:
     assert heading(page) == "Reflection"
     assert_no_horizontal_scroll(page)
     context.close()
+
+
+@pytest.mark.parametrize("toolkit_id", ["participatory-practice", "social-ecological-assessment"])
+def test_every_page_of_the_shipped_toolkits_passes_axe_at_320px(chromium: Any, tmp_path: Path, toolkit_id: str) -> None:
+    """Real authored content (tables, headings, long words), not just the test toolkit."""
+    with running_stack(tmp_path, toolkits_dir="", toolkit_id=toolkit_id) as shipped:
+        context = chromium.new_context(viewport={"width": 320, "height": 640})
+        page = launch(context, shipped, "learner1")
+        start(page)
+        visited = 0
+        while True:
+            _check_page(page)
+            visited += 1
+            checks = page.locator("form.question")
+            if checks.count():
+                # Answer the first question with its first option, to check the feedback state too.
+                checks.first.locator("input[name=option]").first.check()
+                checks.first.locator("button[type=submit]").click()
+                page.wait_for_load_state("load")
+                _check_page(page)
+            following = page.locator("a[rel=next], button[name=go][value]:text-is('Save and continue')")
+            if not following.count():
+                break
+            following.first.click()
+            page.wait_for_load_state("load")
+        assert heading(page) == "Your CPD reflection" and visited > 10
+        context.close()
