@@ -626,7 +626,11 @@
     }
     self.restoreForm();
     self.wire();
-    var start = self.data.pages.indexOf(saved.location) >= 0 ? saved.location : self.data.pages[0];
+    // A link from the session pack (index.html#page-<id>) opens that page; else resume where the learner was.
+    var linked = String(global.location.hash || "").replace(/^#page-/, "");
+    var start = self.data.pages[0];
+    if (self.data.pages.indexOf(linked) >= 0) start = linked;
+    else if (self.data.pages.indexOf(saved.location) >= 0) start = saved.location;
     self.show(start, false);
     self.update(true);
     self.timer = setInterval(function () { if (self.dirty) self.commit(); }, COMMIT_EVERY_MS);

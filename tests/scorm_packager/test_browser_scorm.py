@@ -184,6 +184,11 @@ def test_standalone_without_lms_shows_banner_and_works(chromium: Any, lms_host: 
     assert page.locator("section.swott-page:visible").get_attribute("id") == "page-02-thinking"
     page.get_by_role("link", name="Your CPD reflection").click()
     assert page.locator("section.swott-page:visible").get_attribute("id") == "page-reflection"
+    # The session pack links back to L1 pages: the link opens the player on that page.
+    page.goto(url.replace("index.html", "session/case-study.html"))
+    page.get_by_role("link", name="the model").click()
+    page.locator("#page-position").filter(has_text="Page 3 of").wait_for()
+    assert page.locator("section.swott-page:visible").get_attribute("id") == "page-03-model"
     context.close()
 
 
