@@ -25,6 +25,15 @@
     timer.classList.toggle("over", left < 0);
   }
 
+  // Screen readers hear what changed (a stage revealed, the session closed) from a polite live region
+  // that stays in place, rather than the whole replaced region being read out.
+  var announcer = null;
+  function announce() {
+    var status = region.querySelector("[data-l2-announce]");
+    if (!status) return;
+    if (announcer) announcer.textContent = status.textContent.replace(/\s+/g, " ").trim();
+  }
+
   function poll() {
     var revision = region.getAttribute("data-revision");
     var url = region.getAttribute("data-l2-live");
@@ -38,6 +47,7 @@
       .then(function (update) {
         if (!update) return;
         region.innerHTML = update.html;
+        announce();
         region.setAttribute("data-revision", update.revision || revision);
         startTimer();
         tick();
@@ -47,6 +57,11 @@
   }
 
   if (region) {
+    // Created empty at load: a live region must exist before its text changes to be announced.
+    announcer = document.createElement("p");
+    announcer.className = "visually-hidden";
+    announcer.setAttribute("aria-live", "polite");
+    region.parentNode.insertBefore(announcer, region);
     startTimer();
     window.setInterval(tick, 1000);
     window.setTimeout(poll, POLL_MS);
