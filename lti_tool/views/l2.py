@@ -234,7 +234,13 @@ def _live_context(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, 
 def run(session_id: int) -> ResponseReturnValue:
     launch, toolkit = _facilitator()
     group = _group(launch, session_id)
-    return render_template("l2/run.html", **_live_context(launch, toolkit, group, "control"))
+    session = web.db_session()
+    return render_template(
+        "l2/run.html",
+        learners=l2_sessions.course_learners(session, launch.context_id),
+        invited={p.user_id for p in l2_sessions.participants(session, group)},
+        **_live_context(launch, toolkit, group, "control"),
+    )
 
 
 @bp.get("/sessions/<int:session_id>/screen")
@@ -271,6 +277,9 @@ def control(session_id: int) -> ResponseReturnValue:
             if key.startswith("role-") and key.removeprefix("role-").isdigit() and value
         }
         l2_sessions.assign_roles(session, group, roles)
+    elif action == "participants":
+        chosen = [int(v) for v in request.form.getlist("participants") if v.isdigit()]
+        l2_sessions.set_participants(session, group, chosen)
     elif action in ("approve", "reject"):
         l2_sessions.moderate(session, group, _int("feedback_id"), approve=action == "approve")
     elif action == "close":

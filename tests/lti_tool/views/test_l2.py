@@ -258,3 +258,27 @@ def test_forms_need_their_csrf_token(world: World) -> None:
     facilitator = world.client("facilitator")
     response = facilitator.post("/l2/sessions", data={"day": "2026-12-03", "time": "10:00", "place": "Room"})
     assert response.status_code == 403
+
+
+def test_the_invitation_list_is_changed_from_the_control_page(world: World) -> None:
+    facilitator = world.client("facilitator")
+    group = _schedule(world, facilitator)
+    a, _b, c = world.course.learners
+    run_page = f"/l2/sessions/{group.id}/run"
+    response = _post(
+        facilitator,
+        f"/l2/sessions/{group.id}/control",
+        run_page,
+        {"action": "participants", "participants": [str(a.id), str(c.id)]},
+    )
+    assert getattr(response, "status_code", 0) == 303
+    assert world.client("c").get(f"/l2/sessions/{group.id}/live").status_code == 200
+    assert world.client("b").get(f"/l2/sessions/{group.id}/live").status_code == 403
+    stranger = world.other.learners[0].id
+    refused = _post(
+        facilitator,
+        f"/l2/sessions/{group.id}/control",
+        run_page,
+        {"action": "participants", "participants": [str(stranger)]},
+    )
+    assert getattr(refused, "status_code", 0) == 400
