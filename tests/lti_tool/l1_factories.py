@@ -107,9 +107,9 @@ class RecordingOutbox:
         return [(s["activity_progress"], s["grading_progress"]) for s in self.scores]
 
 
-def migrated_database(tmp_path: Path) -> Database:
-    """A fresh SQLite database at migration head (the schema users get, not `create_all`)."""
-    url = f"sqlite:///{tmp_path / 'l1.sqlite3'}"
+def migrated_database(tmp_path: Path, url: str = "") -> Database:
+    """A fresh database at migration head (the schema users get, not `create_all`): SQLite unless `url`."""
+    url = url or f"sqlite:///{tmp_path / 'l1.sqlite3'}"
     migrate.upgrade(url)
     return Database(url)
 

@@ -18,9 +18,10 @@ RIGHT = {"q-one": {"a"}, "q-two": {"a", "b"}}
 WRONG = {"q-one": {"b"}, "q-two": {"c"}}
 
 
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    db = migrated_database(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
+    db = migrated_database(tmp_path, url)
     with db.session() as session:
         yield session
     db.dispose()

@@ -15,9 +15,11 @@ from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner, 
 from toolkits.model import Toolkit
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = migrated_database(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Both backends: the version check and the unique-constraint race must hold on each."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
+    database = migrated_database(tmp_path, url)
     yield database
     database.dispose()
 
