@@ -72,6 +72,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(l2.bp)
     app.register_blueprint(portfolio.bp)
+    from lti_tool.views import passback
+
+    app.register_blueprint(passback.bp)
 
 
 def _configure_logging(level: str) -> None:

@@ -1,0 +1,72 @@
+"""Grade passback for facilitators: scores the LMS has not received yet, and a button to retry them.
+
+Thin over `services.outbox`: the list is `outbox.undelivered` for the launch's course only, and a retry
+names the course too, so a guessed record id from another course or platform is simply not found.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+
+from lti_tool import web
+from lti_tool.errors import Forbidden, NotFound
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.services import outbox
+
+bp = Blueprint("passback", __name__, url_prefix="/passback")
+
+MESSAGES = {
+    "sent": "Sent: your LMS has the score now.",
+    "queued": "Queued: we will keep trying until your LMS accepts it.",
+    "all_sent": "Sent: your LMS has all the scores now.",
+    "all_queued": "Queued: we will keep trying until your LMS accepts them.",
+}
+
+
+def _facilitator() -> CurrentLaunch:
+    launch = require_launch()
+    if not launch.is_facilitator:
+        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
+    return launch
+
+
+@bp.get("/")
+def undelivered() -> ResponseReturnValue:
+    launch = _facilitator()
+    scores = outbox.undelivered(web.db_session(), launch.context_id)
+    message = MESSAGES.get(request.args.get("done", ""), "")
+    return render_template(
+        "passback/undelivered.html",
+        scores=scores,
+        message=message,
+        retry_all_url=launch_url_for("passback.retry_all", launch),
+        retry_urls={s.record_id: launch_url_for("passback.retry", launch, record_id=s.record_id) for s in scores},
+    )
+
+
+@bp.post("/<int:record_id>/retry")
+def retry(record_id: int) -> ResponseReturnValue:
+    launch = _facilitator()
+    session = web.db_session()
+    try:
+        outbox.retry(session, record_id, context_id=launch.context_id)
+    except LookupError:
+        raise NotFound("There is no such score in this course.", reason="unknown_score") from None
+    session.commit()
+    report = outbox.deliver_after_commit(current_app, [record_id])
+    done = "sent" if report is not None and record_id in report.delivered else "queued"
+    return redirect(launch_url_for("passback.undelivered", launch, done=done), code=303)
+
+
+@bp.post("/retry-all")
+def retry_all() -> ResponseReturnValue:
+    launch = _facilitator()
+    session = web.db_session()
+    ids = [score.record_id for score in outbox.undelivered(session, launch.context_id)]
+    for record_id in ids:
+        outbox.retry(session, record_id, context_id=launch.context_id)
+    session.commit()
+    report = outbox.deliver_after_commit(current_app, ids)
+    done = "all_sent" if report is not None and set(ids) <= set(report.delivered) else "all_queued"
+    return redirect(launch_url_for("passback.undelivered", launch, done=done), code=303)
