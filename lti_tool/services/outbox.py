@@ -11,7 +11,9 @@ Guarantees
 - **In order per learner and line item.** Only the earliest undelivered record of a learner on a resource
   link (its *head*) is ever sent. While it waits for a retry, later records of the same pair wait behind
   it. Each record carries the timestamp fixed when it was queued, strictly increasing per pair at
-  one-second resolution (Moodle refuses a timestamp not newer than its own with 409).
+  one-second resolution (Moodle refuses a timestamp not newer than its own with 409); two requests
+  committing in the same second are put one second apart when the later one is leased. After a
+  FullyGraded score only FullyGraded scores may be queued (Moodle blanks the grade otherwise).
 - **Marked delivered exactly once.** A process takes a short lease on a record before sending it (on
   PostgreSQL the candidates are picked with `SELECT … FOR UPDATE SKIP LOCKED`, so concurrent workers
   skip each other's rows; SQLite is single-writer and the lease is a compare-and-set), and writes the
@@ -19,14 +21,18 @@ Guarantees
 - **Idempotent on the platform.** If a process dies after the platform accepted a score but before the
   outcome was written, the lease expires and the score is sent again with the *same* timestamp: Moodle
   answers 409 and the spec tells other platforms to ignore it, so the gradebook changes once. A 409 is
-  therefore recorded as delivered (the platform holds this score or a newer one).
+  therefore recorded as delivered (the platform holds this score or a newer one). So the *HTTP post*
+  is at least once; its *effect* in the gradebook is exactly once. An old score a facilitator retries
+  after newer ones were delivered keeps its old timestamp and cannot overwrite the newer grade.
 - **Retries with backoff.** Timeouts, connection errors, 429 and 5xx schedule the next try after
   30 s, 1 min, 2 min … up to an hour (or the platform's Retry-After), for as long as it takes: a record
   is never dropped because a platform was down. Other 4xx answers mark the record failed with the
   reason; failed records do not block later ones, and a facilitator can `retry` them.
 
 Timing: `deliver_after_commit` sends the request's records straight after its commit (best effort, short
-timeouts); `swott worker` (`lti_tool.worker`) runs `deliver_pending` in a loop for everything else.
+timeouts); `swott worker` (`lti_tool.worker`) runs `deliver_pending` in a loop for everything else, and
+prunes delivered progress-only records after 90 days. Facilitators see `undelivered` scores of their
+course and `retry` them (`views/passback.py`).
 """
 
 from __future__ import annotations
