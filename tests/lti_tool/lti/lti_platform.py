@@ -210,9 +210,11 @@ class FakePlatform:
     def _course(self, request: Request) -> Response:
         """A course page embedding the tool in an iframe, with a storage frame (LTI Client Side postMessages)."""
         src = html.escape(request.args["login"])
+        # As in an LMS page, the storage frame is ready before the tool's frame starts loading.
         return Response(
-            '<iframe name="swott-storage" src="/storage-frame" style="display:none"></iframe>'
-            f'<iframe id="tool" src="{src}" width="900" height="600"></iframe>',
+            '<iframe name="swott-storage" src="/storage-frame" style="display:none" '
+            "onload=\"document.getElementById('tool').src = document.getElementById('tool').dataset.src\"></iframe>"
+            f'<iframe id="tool" data-src="{src}" width="900" height="600"></iframe>',
             mimetype="text/html",
         )
 

@@ -56,9 +56,8 @@ def test_launch_in_a_cross_site_iframe_completes_through_platform_storage(
         page = context.new_page()
         page.goto(course)
         frame = page.frame_locator("#tool")
-        frame.locator("h1").wait_for(timeout=15000)
+        frame.locator("#start").wait_for(timeout=30000)
         assert frame.locator("h1").inner_text() == "A minimal test toolkit"
-        assert frame.locator("#start").is_visible()
         tool_frame = next(f for f in page.frames if f.url.startswith(url + "/player/"))
         assert "lt=" in tool_frame.url  # the launch travels as a signed token, not a cookie
     finally:
