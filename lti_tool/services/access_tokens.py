@@ -28,8 +28,9 @@ from typing import Any
 
 import jwt
 import requests
+from redis.exceptions import RedisError
 from sqlalchemy import delete, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from lti_tool.db import Database
 from lti_tool.models import AccessToken, Platform, utcnow
@@ -224,6 +225,13 @@ class AccessTokens:
     def token(self, platform: PlatformEndpoint, scopes: Iterable[str]) -> str:
         """A token for exactly this scope set, from the shared cache or a new token request."""
         joined, key = scope_key(scopes)
+        try:
+            return self._token(platform, joined, key)
+        except (SQLAlchemyError, RedisError) as error:
+            # The shared cache is down: passback waits and retries rather than fetch a token per call.
+            raise TokenError(f"token cache unavailable ({type(error).__name__})", status=None, retryable=True) from None
+
+    def _token(self, platform: PlatformEndpoint, joined: str, key: str) -> str:
         cached = self.cache.get(platform.platform_id, key)
         if cached is not None and self.clock() < cached.usable_until:
             return cached.token

@@ -422,6 +422,11 @@ def _deliver_one(
                 outcome = _retry_outcome(attempts, error, now)
             else:
                 outcome = {"status": FAILED, "last_error": str(error)[:500], "response_status": error.status}
+        except Exception as error:
+            # A bug or a broken dependency must not stall the other records: retry this one later.
+            log.exception("passback: record %s could not be sent", record_id)
+            unexpected = AgsError(f"internal error ({type(error).__name__})", status=None, retryable=True)
+            outcome = _retry_outcome(attempts, unexpected, now)
         else:
             outcome = {"status": DELIVERED, "delivered_at": utcnow(), "response_status": 200, "last_error": ""}
     with database.session() as session:

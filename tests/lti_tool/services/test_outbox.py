@@ -428,3 +428,19 @@ def test_old_delivered_progress_scores_are_pruned_but_grades_and_undelivered_kep
         ("FullyGraded", "delivered"),
         ("NotReady", "pending"),
     ]
+
+
+def test_token_cache_down_means_retry_later_not_a_lost_score(database: Database, ags: AgsPlatform) -> None:
+    course = seed_course(database, ags)
+    record_id = enqueue(database, course, STARTED)
+    nowhere = GradeService(AccessTokens(database, redis_url="redis://127.0.0.1:9/0"))  # nothing listens there
+    try:
+        report = outbox.deliver_pending(database, grades=nowhere)
+    finally:
+        nowhere.tokens.close()
+        nowhere.http.close()
+    assert report.retrying == [record_id]
+    [record] = records(database)
+    assert record.status == "pending" and record.last_error.startswith("token cache unavailable")
+    assert ags.requests == 0
+    assert outbox.deliver_pending(database, now=utcnow() + timedelta(minutes=1)).delivered == [record_id]
