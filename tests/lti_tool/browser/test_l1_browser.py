@@ -329,3 +329,27 @@ def test_every_page_of_the_shipped_toolkits_passes_axe_at_320px(chromium: Any, t
             page.wait_for_load_state("load")
         assert heading(page) == "Your CPD reflection" and visited > 10
         context.close()
+
+
+def test_works_as_plain_forms_without_javascript(chromium: Any, stack: Stack) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(stack.launch_url("learner3"))
+    # Without script the platform's auto-posting form waits for a click (its noscript fallback).
+    while "/lti/" not in page.url and page.locator("form button, form input[type=submit]").count():
+        page.locator("form button, form input[type=submit]").first.click()
+        page.wait_for_load_state("load")
+    start(page)
+    page.click("a[rel=next]")
+    page.check("#q-q-one-a")
+    page.click("#q-q-one button[type=submit]")
+    assert page.locator("#feedback-q-one").inner_text().startswith("You got this one right.")
+    page.click("a[rel=next]")
+    page.fill("#note-think-one", "Saved by the form itself")
+    page.click("button[name=go][value=reflection]")
+    assert heading(page) == "Reflection"
+    page.fill("#field-feelings", "Drafted without script")
+    page.click("button[name=action][value=save]")
+    assert "Your draft is saved" in page.inner_text("main")
+    assert (stack.reflection("learner3") or {}).get("feelings") == "Drafted without script"
+    context.close()
