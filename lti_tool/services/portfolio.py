@@ -28,6 +28,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -246,6 +248,25 @@ def swe_form_text(piece: Piece) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+# DejaVu covers Latin Extended (Łukasz, Zoë, Şahin…): reportlab's built-in Helvetica prints a black box
+# for anything outside Windows-1252. Debian images have it with `fonts-dejavu-core`; else Helvetica.
+_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/local/share/fonts/dejavu"))
+
+
+@cache
+def _pdf_fonts() -> tuple[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for folder in _FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            pdfmetrics.registerFont(TTFont("SWOTTSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("SWOTTSans-Bold", str(bold)))
+            return "SWOTTSans", "SWOTTSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
 def portfolio_pdf(all_pieces: Sequence[Piece], today: date, *, learner_name: str = "") -> bytes:
     """The portfolio as a PDF: the CPD-year counter, then each record with its SWE fields and reflection."""
     from reportlab.lib import colors
@@ -254,7 +275,11 @@ def portfolio_pdf(all_pieces: Sequence[Piece], today: date, *, learner_name: str
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+    regular, bold = _pdf_fonts()
     styles = getSampleStyleSheet()
+    for name in ("Title", "Heading2", "Heading3", "Heading4"):
+        styles[name].fontName = bold
+    styles["BodyText"].fontName = regular
     label_style = styles["Heading4"]
     label_style.textColor = colors.HexColor("#333333")
 

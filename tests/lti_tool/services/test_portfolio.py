@@ -378,3 +378,18 @@ def migrated_database_at(url: str) -> Database:
 
     migrate.upgrade(url)
     return Database(url)
+
+
+def test_the_pdf_prints_names_beyond_latin_1(session: Session) -> None:
+    if portfolio._pdf_fonts()[0] == "Helvetica":
+        pytest.skip("DejaVu Sans is not installed (apt-get install fonts-dejavu-core): the PDF falls back to Helvetica")
+    course = make_course(session, learners=1)
+    learner = course.learners[0]
+    finish_l1(session, course, learner)
+    reflection = _reflection_of(session, learner, course)
+    reflection.fields = {**reflection.fields, "cpd_learnt": "Łukasz and Zoë taught me to ask Şahin first."}
+    session.flush()
+    pdf = portfolio.portfolio_pdf(_pieces(session, learner), utcnow().date(), learner_name="Łucja Nowak")
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Łukasz and Zoë taught me to ask Şahin first." in text
+    assert "Łucja Nowak" in text
