@@ -111,15 +111,20 @@ def step_title(toolkit: Toolkit, step: str) -> str:
     return page.title if page is not None else step
 
 
-def find_attempt(session: Session, *, user_id: int, resource_link_id: int) -> Attempt | None:
-    return session.scalar(
-        select(Attempt).where(Attempt.user_id == user_id, Attempt.resource_link_id == resource_link_id)
-    )
+def find_attempt(session: Session, *, user_id: int, resource_link_id: int, for_update: bool = False) -> Attempt | None:
+    query = select(Attempt).where(Attempt.user_id == user_id, Attempt.resource_link_id == resource_link_id)
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
-def open_attempt(session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
-    """The learner's attempt on this link, created (not yet started) on first use."""
-    attempt = find_attempt(session, user_id=user_id, resource_link_id=link.id)
+def open_attempt(
+    session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit, for_update: bool = False
+) -> Attempt:
+    """The learner's attempt on this link, created (not yet started) on first use.
+
+    `for_update` locks the row until commit (PostgreSQL), so two tabs answering at once cannot lose
+    one another's answers in the read-modify-write of the JSON columns.
+    """
+    attempt = find_attempt(session, user_id=user_id, resource_link_id=link.id, for_update=for_update)
     if attempt is None:
         attempt = Attempt(
             user_id=user_id,

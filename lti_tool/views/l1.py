@@ -69,7 +69,9 @@ def _player() -> Player:
     toolkit = web.catalogue().get(link.toolkit_id)
     if toolkit is None:
         raise NotFound("This toolkit is no longer available.", reason="unknown_toolkit")
-    attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit)
+    # Writes lock the attempt row so concurrent requests (two tabs) apply one after the other.
+    writing = request.method == "POST"
+    attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=writing)
     platform = session.get(Platform, launch.platform_id)
     return Player(launch, link, toolkit, attempt, usable_brand_colour(platform.brand_colour if platform else ""))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -219,3 +220,44 @@ def test_attempts_are_per_learner_and_link(session: Session, learner: Learner, t
     progress.answer_question(session, mine, toolkit, "q-one", {"a"}, enqueue=RecordingOutbox())
     theirs = progress.open_attempt(session, user_id=colleague.user.id, link=learner.link, toolkit=toolkit)
     assert theirs.id != mine.id and theirs.answers == {}
+
+
+def test_two_tabs_answering_at_once_keep_both_answers_on_postgresql(
+    postgres_url: str, tmp_path: Path, toolkit: Toolkit
+) -> None:
+    """The row lock makes the second writer wait and then build on the first one's answers."""
+    db = migrated_database(tmp_path, postgres_url)
+    try:
+        with db.session() as setup:
+            learner = make_learner(setup)
+            progress.open_attempt(setup, user_id=learner.user.id, link=learner.link, toolkit=toolkit)
+            setup.commit()
+            user_id, link = learner.user.id, learner.link
+        outcome: dict[str, object] = {}
+
+        def second_tab() -> None:
+            with db.session() as tab_b:
+                attempt = progress.open_attempt(
+                    tab_b, user_id=user_id, link=tab_b.merge(link), toolkit=toolkit, for_update=True
+                )
+                progress.answer_question(tab_b, attempt, toolkit, "q-two", {"a", "b"}, enqueue=RecordingOutbox())
+                tab_b.commit()
+                outcome["done"] = True
+
+        with db.session() as tab_a:
+            attempt = progress.open_attempt(
+                tab_a, user_id=user_id, link=tab_a.merge(link), toolkit=toolkit, for_update=True
+            )
+            thread = threading.Thread(target=second_tab)
+            thread.start()
+            thread.join(timeout=1)
+            assert thread.is_alive(), "the second tab must wait for the first one's lock"
+            progress.answer_question(tab_a, attempt, toolkit, "q-one", {"a"}, enqueue=RecordingOutbox())
+            tab_a.commit()
+        thread.join(timeout=10)
+        assert outcome.get("done")
+        with db.session() as check:
+            stored = progress.find_attempt(check, user_id=user_id, resource_link_id=link.id)
+            assert stored is not None and stored.answers == {"q-one": ["a"], "q-two": ["a", "b"]}
+    finally:
+        db.dispose()
