@@ -26,8 +26,10 @@ Guarantees
   after newer ones were delivered keeps its old timestamp and cannot overwrite the newer grade.
 - **Retries with backoff.** Timeouts, connection errors, 429 and 5xx schedule the next try after
   30 s, 1 min, 2 min … up to an hour (or the platform's Retry-After), for as long as it takes: a record
-  is never dropped because a platform was down. Other 4xx answers mark the record failed with the
-  reason; failed records do not block later ones, and a facilitator can `retry` them.
+  is never dropped because a platform was down. As soon as the platform accepts any score again, its
+  other waiting records are brought forward, so the gradebook catches up without sitting out the backoff.
+  Other 4xx answers mark the record failed with the reason; failed records do not block later ones,
+  and a facilitator can `retry` them.
 
 Timing: `deliver_after_commit` sends the request's records straight after its commit (best effort, short
 timeouts); `swott worker` (`lti_tool.worker`) runs `deliver_pending` in a loop for everything else, and
@@ -207,6 +209,7 @@ def deliver_pending(
     own_service = grades is None
     service = grades or default_grade_service(database)
     report = DeliveryReport()
+    recovered: set[int] = set()
     try:
         while True:
             clock = now or utcnow()
@@ -215,7 +218,7 @@ def deliver_pending(
                 break
             unavailable: dict[int, AgsError] = {}
             for record_id, token in claimed:
-                _deliver_one(database, service, record_id, token, clock, unavailable, report)
+                _deliver_one(database, service, record_id, token, clock, unavailable, recovered, report)
     finally:
         if own_service:
             service.tokens.close()
@@ -391,6 +394,7 @@ def _deliver_one(
     token: str,
     now: datetime,
     unavailable: dict[int, AgsError],
+    recovered: set[int],
     report: DeliveryReport,
 ) -> None:
     with database.session() as session:
@@ -440,8 +444,37 @@ def _deliver_one(
         log.warning("passback: record %s changed hands while it was being sent", record_id)
         return
     {DELIVERED: report.delivered, FAILED: report.failed, PENDING: report.retrying}[outcome["status"]].append(record_id)
+    if outcome["status"] == DELIVERED and not isinstance(job, str) and job.platform.platform_id not in recovered:
+        recovered.add(job.platform.platform_id)
+        _platform_is_back(database, job.platform.platform_id, now)
     if outcome["status"] == FAILED:
         log.warning("passback: record %s failed: %s", record_id, outcome["last_error"])
+
+
+def _platform_is_back(database: Database, platform_id: int, now: datetime) -> None:
+    """The platform accepted a score: bring its other waiting records forward instead of letting them sit
+    out their backoff (up to an hour), so the gradebook catches up as soon as the LMS is back."""
+    links = (
+        select(ResourceLink.id)
+        .join(Context, ResourceLink.context_id == Context.id)
+        .where(Context.platform_id == platform_id)
+    )
+    with database.session() as session:
+        result: Any = session.execute(
+            update(ScoreRecord)
+            .where(
+                ScoreRecord.status == PENDING,
+                ScoreRecord.attempts > 0,
+                ScoreRecord.next_attempt_at > now,
+                ScoreRecord.resource_link_id.in_(links),
+            )
+            .values(next_attempt_at=now)
+        )
+        session.commit()
+    if result.rowcount:
+        log.info(
+            "passback: platform %s answers again; %d waiting score(s) brought forward", platform_id, result.rowcount
+        )
 
 
 def _retry_outcome(attempts: int, error: AgsError, now: datetime) -> dict[str, Any]:

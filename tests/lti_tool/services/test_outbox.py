@@ -195,18 +195,20 @@ def test_later_scores_wait_behind_a_retry_while_other_learners_go_ahead(database
     stuck = enqueue(database, course, STARTED)
     tried_at = utcnow()
     assert outbox.deliver_pending(database, now=tried_at).retrying == [stuck]
-    ags.fail_with = None
-    behind = enqueue(database, course, IN_PROGRESS)
-    other = enqueue(database, course, STARTED, learner=1)
-    report = outbox.deliver_pending(database)
-    assert report.delivered == [other]  # learner 0's scores wait for the retry, in order
     with database.session() as session:
         waiting = session.get(ScoreRecord, stuck)
         assert waiting is not None and waiting.attempts == 1
         assert waiting.last_error == "token request refused: HTTP 503" and waiting.response_status == 503
         assert waiting.next_attempt_at == tried_at + timedelta(seconds=30)  # first backoff step
-    report = outbox.deliver_pending(database, now=utcnow() + timedelta(minutes=1))
-    assert report.delivered == [stuck, behind]
+    ags.fail_with = None
+    behind = enqueue(database, course, IN_PROGRESS)
+    # The request that queued `behind` sends it after commit: it must not overtake the waiting score.
+    report = outbox.deliver_after_commit(database, [behind])
+    assert report is not None and report.attempted == 0 and ags.scores == []
+    other = enqueue(database, course, STARTED, learner=1)
+    report = outbox.deliver_pending(database)
+    # Another learner's score goes first; it shows the platform is back, so learner 0's follow in order.
+    assert report.delivered == [other, stuck, behind]
     assert received(ags, course.subs[0]) == [("Started", "NotReady", None), ("InProgress", "Pending", None)]
 
 
@@ -444,3 +446,17 @@ def test_token_cache_down_means_retry_later_not_a_lost_score(database: Database,
     assert record.status == "pending" and record.last_error.startswith("token cache unavailable")
     assert ags.requests == 0
     assert outbox.deliver_pending(database, now=utcnow() + timedelta(minutes=1)).delivered == [record_id]
+
+
+def test_when_the_platform_answers_again_waiting_scores_do_not_sit_out_their_backoff(
+    database: Database, ags: AgsPlatform
+) -> None:
+    course = seed_course(database, ags, learners=3)
+    ags.fail_with = 503
+    waiting = [enqueue(database, course, STARTED, learner=0), enqueue(database, course, STARTED, learner=1)]
+    assert outbox.deliver_pending(database).retrying == waiting
+    ags.fail_with = None
+    fresh = enqueue(database, course, STARTED, learner=2)  # someone works on: their score is due at once
+    report = outbox.deliver_pending(database)  # no time has passed
+    assert report.delivered == [fresh, *waiting]
+    assert len(ags.scores) == 3
