@@ -26,9 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from lti_tool import create_app, migrate  # noqa: E402
 from lti_tool.services import registrations, subscriptions  # noqa: E402
-from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, launch, serve  # noqa: E402
-
-FIXTURE_TOOLKITS = ROOT / "tests" / "lti_tool" / "lti" / "fixtures" / "toolkits"
+from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, fixture_toolkits, launch, serve  # noqa: E402
 
 
 def _rate(step: Callable[[], None], seconds: float) -> tuple[float, int]:
@@ -52,7 +50,7 @@ def main() -> None:
     platform = FakePlatform()
     tool = Dispatcher()
     # The small test toolkits: loading the shipped ones would only add start-up time, not launch cost.
-    toolkits_dir, toolkit_id = str(FIXTURE_TOOLKITS), "mini"
+    toolkits_dir, toolkit_id = str(fixture_toolkits()), "mini"
     with (
         tempfile.TemporaryDirectory() as tmp,
         serve(platform.wsgi) as platform_url,

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from lti_tool import create_app, migrate, web
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
 from lti_tool.services import registrations, subscriptions
-from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, query, serve
+from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, fixture_toolkits, query, serve
 
-TOOLKITS = Path(__file__).parent / "fixtures" / "toolkits"
+TOOLKITS = fixture_toolkits()
 TOOL_URL = "http://127.0.0.1:5000"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import html
 import json
+import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -33,6 +36,26 @@ INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
 WSGIApp = Callable[[dict[str, Any], Any], Any]
+
+MINI_TOOLKIT = Path(__file__).resolve().parents[2] / "toolkits" / "fixtures" / "mini"
+_TOOLKITS: list[Path] = []
+
+
+def fixture_toolkits() -> Path:
+    """Two small valid toolkits, `mini` and `second`, built from the toolkit tests' `mini` fixture (so
+    they follow the toolkit format as it evolves): one to subscribe to and one to leave out."""
+    if not _TOOLKITS:
+        root = Path(tempfile.mkdtemp(prefix="swott-lti-toolkits-"))
+        shutil.copytree(MINI_TOOLKIT, root / "mini")
+        shutil.copytree(MINI_TOOLKIT, root / "second")
+        manifest = root / "second" / "toolkit.yaml"
+        text = manifest.read_text(encoding="utf-8")
+        text = text.replace("id: mini", "id: second", 1).replace(
+            "title: A minimal test toolkit", "title: A second test toolkit", 1
+        )
+        manifest.write_text(text, encoding="utf-8")
+        _TOOLKITS.append(root)
+    return _TOOLKITS[0]
 
 
 @contextmanager

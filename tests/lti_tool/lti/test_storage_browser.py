@@ -8,6 +8,7 @@ blocked do under HTTPS too. The launch must still complete through the platform'
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,15 @@ def test_launch_in_a_cross_site_iframe_completes_through_platform_storage(
     try:
         page = context.new_page()
         page.goto(course)
-        frame = page.frame_locator("#tool")
-        frame.locator("#start").wait_for(timeout=30000)
-        assert frame.locator("h1").inner_text() == "A minimal test toolkit"
-        tool_frame = next(f for f in page.frames if f.url.startswith(url + "/player/"))
-        assert "lt=" in tool_frame.url  # the launch travels as a signed token, not a cookie
+        # The tool's frame is cross-site (an out-of-process frame): find it by URL once it gets there.
+        deadline = time.monotonic() + 30
+        player = None
+        while player is None and time.monotonic() < deadline:
+            player = next((f for f in page.frames if f.url.startswith(url + "/player/")), None)
+            page.wait_for_timeout(100)
+        assert player is not None, [f.url for f in page.frames]
+        player.wait_for_selector("#start", timeout=10000)
+        assert player.locator("h1").inner_text() == "A minimal test toolkit"
+        assert "lt=" in player.url  # the launch travels as a signed token, not a cookie
     finally:
         context.close()
