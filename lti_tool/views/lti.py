@@ -118,7 +118,7 @@ def launch() -> ResponseReturnValue:
     if not cookie_bound:
         if secret and record.storage_hash and hmac.compare_digest(storage_hash(secret), record.storage_hash):
             cookieless = True
-        elif secret or request.form.get("storage_failed"):
+        elif secret:
             raise LaunchRejected("storage_state_mismatch")
         elif record.storage_target:
             return render_template(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from lti_tool import web
 from lti_tool.lti.state_store import DatabaseStateStore, RedisStateStore, StateRecord, StateStore
+from lti_tool.services import registrations
+from tests.conftest import make_app
 
 
 def _exercise(store: StateStore) -> None:
@@ -25,9 +28,7 @@ def _exercise(store: StateStore) -> None:
     assert store.take("old") is None  # expired
 
 
-def test_database_store(app: Flask) -> None:
-    from lti_tool.services import registrations
-
+def _database_store(app: Flask) -> None:
     with app.app_context():
         session = web.db_session()
         for client in ("a", "b"):
@@ -40,6 +41,19 @@ def test_database_store(app: Flask) -> None:
                 key_set_url="https://lms.example/jwks",
             )
         _exercise(DatabaseStateStore(session))
+
+
+def test_database_store(app: Flask) -> None:
+    _database_store(app)
+
+
+@pytest.mark.postgres
+def test_database_store_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    app = make_app(tmp_path, database_url=postgres_url)
+    try:
+        _database_store(app)
+    finally:
+        app.extensions["swott.db"].dispose()
 
 
 @pytest.mark.redis
