@@ -200,7 +200,10 @@ def deliver_pending(
     grades: GradeService | None = None,
     batch: int = BATCH,
 ) -> DeliveryReport:
-    """Send every due record (or only `only_ids`), head by head, until nothing due is left.
+    """Send every due record, head by head, until nothing due is left.
+
+    With `only_ids`, only those records are sent, with any earlier due records of the same learner and
+    link ahead of them (order first); a record waiting behind a retry stays for the worker.
 
     `now` decides what is due (tests pass a later time instead of sleeping through a backoff).
     Without `grades`, a grade service with the database token cache is made for this call. `batch`
@@ -247,7 +250,16 @@ def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, 
     if only_ids is not None:
         if not only_ids:
             return []
-        query = query.where(ScoreRecord.id.in_(only_ids))
+        # The named records, and the learner's earlier undelivered ones on the same link (due, they go first).
+        named = aliased(ScoreRecord)
+        query = query.where(
+            exists().where(
+                named.id.in_(only_ids),
+                named.user_id == ScoreRecord.user_id,
+                named.resource_link_id == ScoreRecord.resource_link_id,
+                named.id >= ScoreRecord.id,
+            )
+        )
     with database.session() as session:
         if session.get_bind().dialect.name == "postgresql":
             # Rows another worker is claiming right now are skipped, not waited for.

@@ -142,9 +142,9 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
         ags.stop()  # now the platform refuses connections
         let_time_pass(database)
         later = [enqueue(database, course, IN_PROGRESS), enqueue(database, course, completed(90))]
-        report = outbox.deliver_after_commit(app, later)  # waiting behind the first: not even tried
-        assert report is not None and report.attempted == 0
-        assert outbox.deliver_pending(database).retrying == first[:1]  # tried, connection refused
+        # The inline send takes the learner's due first score along (order first): connection refused.
+        report = outbox.deliver_after_commit(app, later)
+        assert report is not None and report.retrying == first[:1] and not report.delivered
         assert ags.scores == [] and ags.requests == 1  # one token request got 503; the refused one never arrived
 
         ags.start()  # back on the same port
@@ -460,3 +460,15 @@ def test_when_the_platform_answers_again_waiting_scores_do_not_sit_out_their_bac
     report = outbox.deliver_pending(database)  # no time has passed
     assert report.delivered == [fresh, *waiting]
     assert len(ags.scores) == 3
+
+
+def test_sending_after_commit_takes_the_learners_earlier_unsent_scores_along(
+    database: Database, ags: AgsPlatform
+) -> None:
+    course = seed_course(database, ags)
+    earlier = enqueue(database, course, STARTED)  # its request died before sending it
+    unrelated = enqueue(database, course, STARTED, learner=1)
+    latest = enqueue(database, course, IN_PROGRESS)
+    report = outbox.deliver_after_commit(database, [latest])
+    assert report is not None and report.delivered == [earlier, latest]
+    assert [r.status for r in records(database) if r.id == unrelated] == ["pending"]  # left for the worker
