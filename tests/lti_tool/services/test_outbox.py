@@ -305,7 +305,7 @@ def test_one_token_for_many_scores(database: Database, ags: AgsPlatform) -> None
 def test_two_workers_on_postgres_never_send_a_score_twice(postgres_url: str) -> None:
     migrate.upgrade(postgres_url)
     database = Database(postgres_url)
-    ags = start_platform(database, delay=0.01)
+    ags = start_platform(database, delay=0.03)
     try:
         course = seed_course(database, ags, learners=4)
         for step in range(6):
