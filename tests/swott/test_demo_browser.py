@@ -70,3 +70,24 @@ def test_a_launch_with_platform_storage_keeps_the_tools_state_in_the_course_page
     log = page.evaluate("window.sandboxStorageLog")
     assert "lti.capabilities" in log
     assert "lti.put_data" in log
+
+
+def test_platform_storage_carries_the_launch_when_the_tools_cookie_is_blocked(demo: Demo, page: Any) -> None:
+    """As Safari does to third-party iframes: the tool's state cookie never arrives, so only the
+    value the tool put into the sandbox's storage proves the launch came from this browser."""
+
+    def forget_cookies(route: Any) -> None:
+        # The tool set its state cookie at login; drop it before the platform posts the id_token back.
+        # (Playwright does not route the redirect into the tool's login, so strip it here instead.)
+        page.context.clear_cookies()
+        route.continue_()
+
+    page.route(f"{demo.platform_server.url}/auth?*", forget_cookies)
+    l1 = demo.platform.placements[0]
+    page.goto(f"{demo.platform_server.url}/play?placement={l1.id}&user=learner2&storage=1")
+
+    page.frame_locator("iframe.tool").get_by_text("L1 self-study").first.wait_for(timeout=15000)
+
+    log = page.evaluate("window.sandboxStorageLog")
+    assert "lti.put_data" in log
+    assert "lti.get_data" in log
