@@ -19,6 +19,7 @@ import click
 
 from lti_tool.db import Database
 from lti_tool.services.outbox import DeliveryReport, default_grade_service, deliver_pending, prune_delivered
+from lti_tool.services.portfolio import purge_expired
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def run(
     database: Database,
     *,
     redis_url: str = "",
+    retention_days: int = 0,
     once: bool = False,
     interval: float = 2.0,
     max_interval: float = 30.0,
@@ -45,7 +47,7 @@ def run(
         while not stop.is_set():
             if time.monotonic() - last_prune >= PRUNE_EVERY:
                 last_prune = time.monotonic()
-                _prune(database)
+                _prune(database, retention_days)
             try:
                 report = deliver_pending(database, grades=service)
             except Exception:
@@ -66,16 +68,25 @@ def run(
     return delivered
 
 
-def _prune(database: Database) -> None:
+def _prune(database: Database, retention_days: int) -> None:
+    """Hourly clean-up: old delivered scores, and reflections past the retention period (UK GDPR)."""
     try:
         with database.session() as session:
             removed = prune_delivered(session)
+            purged = purge_expired(session, retention_days=retention_days)
             session.commit()
     except Exception:
-        log.exception("pruning delivered scores failed")
+        log.exception("worker clean-up failed")
         return
     if removed:
         log.info("worker: removed %d delivered progress scores past retention", removed)
+    if purged.reflections or purged.notes or purged.feedback:
+        log.info(
+            "worker: past the retention period, deleted %d reflections, %d notes, %d feedback items",
+            purged.reflections,
+            purged.notes,
+            purged.feedback,
+        )
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -113,6 +124,7 @@ def worker(once: bool, interval: float, max_interval: float) -> None:
         run(
             database,
             redis_url=app.extensions["swott.settings"].redis_url,
+            retention_days=app.extensions["swott.settings"].reflection_retention_days,
             once=once,
             interval=interval,
             max_interval=max_interval,

@@ -338,6 +338,20 @@ def test_retention_deletes_old_reflections_notes_and_feedback(session: Session) 
     assert SECRET not in _every_text_in_the_database(session)
 
 
+def test_the_worker_applies_the_retention_period_in_its_hourly_clean_up(db: Database, session: Session) -> None:
+    from lti_tool import worker
+
+    course = make_course(session, learners=1)
+    (learner,) = course.learners
+    finish_l1(session, course, learner)
+    assert len(session.scalars(select(Reflection)).all()) == 1
+    session.execute(sa.update(Reflection).values(updated_at=utcnow() - timedelta(days=800)))
+    session.commit()
+    worker.run(db, retention_days=730, once=True)
+    session.expire_all()
+    assert session.scalars(select(Reflection)).all() == []
+
+
 def test_swott_reflections_purge_uses_the_retention_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
