@@ -12,6 +12,7 @@ from lti_tool import web
 from lti_tool.errors import Forbidden
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Context, LtiUser, ResourceLink
+from lti_tool.services import outbox
 from lti_tool.views import l1
 from lti_tool.views.player import launched_toolkit
 
@@ -35,4 +36,6 @@ def home() -> ResponseReturnValue:
         link=session.get(ResourceLink, launch.resource_link_id) if launch.resource_link_id else None,
         dashboard_url=launch_url_for("l2.dashboard_page", launch),
         plan_url=launch_url_for("l2.plan", launch),
+        passback_url=launch_url_for("passback.undelivered", launch),
+        undelivered_count=len(outbox.undelivered(session, launch.context_id)),
     )

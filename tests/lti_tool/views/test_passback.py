@@ -127,3 +127,18 @@ def test_a_score_of_another_course_cannot_be_retried(app: Flask, ags: AgsPlatfor
     assert token is not None
     response = client.post(f"/passback/{theirs}/retry?launch=launch-1", data={"csrf_token": token.group(1)})
     assert response.status_code == 404
+
+
+def test_the_facilitator_page_links_to_waiting_scores(app: Flask, ags: AgsPlatform) -> None:
+    database: Database = app.extensions["swott.db"]
+    course = seed_course(database, ags)
+    ags.fail_with = 503
+    _queue_started(database, course, 0)
+    _queue_started(database, course, 1)
+    outbox.deliver_pending(database)
+
+    client = _signed_in(app, course, role=Role.FACILITATOR)
+    page = client.get("/facilitator/?launch=launch-1").get_data(as_text=True)
+    assert "Grades waiting to reach the gradebook" in page
+    assert "(2 not delivered yet)" in page
+    assert "/passback/?launch=launch-1" in page.replace("&amp;", "&")
