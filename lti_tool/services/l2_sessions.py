@@ -27,7 +27,6 @@ Plain Python over SQLAlchemy (no Flask), so the rules are tested without a reque
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import logging
 from collections.abc import Iterable, Sequence
@@ -56,7 +55,7 @@ from lti_tool.models import (
 from lti_tool.services import reflections
 from lti_tool.services.progress import EnqueueScore
 from toolkits.cpd import Field
-from toolkits.model import AgendaItem, CompletionPart, GroupFormat, Toolkit
+from toolkits.model import AgendaItem, GroupFormat, Toolkit
 
 log = logging.getLogger(__name__)
 
@@ -658,21 +657,8 @@ def l2_link(session: Session, *, context_id: int, toolkit_id: str) -> ResourceLi
     )
 
 
-def reflection_toolkit(toolkit: Toolkit) -> Toolkit:
-    """The toolkit as the reflection service should see it for L2: the L2 template, and nothing to
-    complete but the reflection itself.
-
-    `services.reflections` reads its template from `toolkit.l1.reflection`; giving it this view lets L2
-    reuse the one reflection model, its concurrency and its checks, instead of a second copy.
-    """
-    l1 = dataclasses.replace(
-        toolkit.l1, reflection=toolkit.l2.reflection, pages=(), completion=frozenset({CompletionPart.REFLECTION})
-    )
-    return dataclasses.replace(toolkit, l1=l1)
-
-
 def reflection_form_fields(toolkit: Toolkit) -> tuple[Field, ...]:
-    return reflections.form_fields(reflection_toolkit(toolkit))
+    return reflections.form_fields(toolkit, toolkit.l2.reflection)
 
 
 def attended_closed_session(session: Session, *, user_id: int, context_id: int, toolkit_id: str) -> bool:
@@ -729,7 +715,7 @@ def start_reflection(
         "cpd_peer": peer_text_from(kept),
     }
     return reflections.save_draft(
-        session, user_id=user_id, link=link, toolkit=reflection_toolkit(toolkit), values=values, version=0
+        session, user_id=user_id, link=link, toolkit=toolkit, template=template, values=values, version=0
     )
 
 
@@ -739,7 +725,13 @@ def save_reflection(
     """Autosave the L2 draft (same optimistic concurrency as L1: a stale version is a `Conflict`)."""
     _require_attended(session, user_id, link)
     return reflections.save_draft(
-        session, user_id=user_id, link=link, toolkit=reflection_toolkit(toolkit), values=values, version=version
+        session,
+        user_id=user_id,
+        link=link,
+        toolkit=toolkit,
+        template=toolkit.l2.reflection,
+        values=values,
+        version=version,
     )
 
 
@@ -755,37 +747,27 @@ def submit_reflection(
 ) -> Reflection:
     """Submit the L2 reflection and, in the same transaction, queue the L2 completion and full score."""
     _require_attended(session, user_id, link)
-    send = enqueue or _outbox_enqueue()
-    queued: list[bool] = []
-
-    def l2_score(session: Session, **_l1_shaped_score: Any) -> None:
-        # The reflection service reports completion in L1's terms (knowledge checks); L2's score is
-        # attendance plus the reflection, so we queue our own record in its place, once.
-        if queued:
-            return
-        queued.append(True)
-        send(
-            session,
-            resource_link_id=link.id,
-            user_id=user_id,
-            score_given=SCORE_MAXIMUM,
-            score_maximum=SCORE_MAXIMUM,
-            activity_progress=COMPLETED[0],
-            grading_progress=COMPLETED[1],
-            comment="Attended the L2 group session and submitted the peer reflection.",
-        )
-
-    reflection = reflections.submit(
+    reflection = reflections.submit_reflection(
         session,
         user_id=user_id,
         link=link,
-        toolkit=reflection_toolkit(toolkit),
+        toolkit=toolkit,
+        template=toolkit.l2.reflection,
         values=values,
         version=version,
-        enqueue=l2_score,
     )
-    if not queued:
-        l2_score(session)
+    # L2's score is attendance plus the peer reflection: full marks, queued in the same transaction.
+    send = enqueue or _outbox_enqueue()
+    send(
+        session,
+        resource_link_id=link.id,
+        user_id=user_id,
+        score_given=SCORE_MAXIMUM,
+        score_maximum=SCORE_MAXIMUM,
+        activity_progress=COMPLETED[0],
+        grading_progress=COMPLETED[1],
+        comment="Attended the L2 group session and submitted the peer reflection.",
+    )
     return reflection
 
 

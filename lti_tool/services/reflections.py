@@ -27,7 +27,7 @@ from lti_tool.errors import BadRequest, Conflict
 from lti_tool.models import Reflection, ResourceLink, utcnow
 from lti_tool.services import progress
 from toolkits.cpd import Field, reflection_fields
-from toolkits.model import Toolkit
+from toolkits.model import ReflectionTemplate, Toolkit
 
 MAX_FIELD_CHARS = 20_000
 DATE_FIELD = "cpd_date"
@@ -48,8 +48,9 @@ class ReflectionIncomplete(BadRequest):
         self.invalid_date = invalid_date
 
 
-def form_fields(toolkit: Toolkit) -> tuple[Field, ...]:
-    template = toolkit.l1.reflection
+def form_fields(toolkit: Toolkit, template: ReflectionTemplate | None = None) -> tuple[Field, ...]:
+    """The form's boxes for `template` (default: the toolkit's L1 reflection)."""
+    template = template or toolkit.l1.reflection
     return reflection_fields(template.model, template.peer_reflection)
 
 
@@ -59,10 +60,12 @@ def find_reflection(session: Session, *, user_id: int, resource_link_id: int) ->
     )
 
 
-def clean_values(toolkit: Toolkit, values: dict[str, str]) -> dict[str, str]:
+def clean_values(
+    toolkit: Toolkit, values: dict[str, str], template: ReflectionTemplate | None = None
+) -> dict[str, str]:
     """Only the form's own boxes, each within the size limit (longer text is refused, not cut)."""
     cleaned: dict[str, str] = {}
-    for field in form_fields(toolkit):
+    for field in form_fields(toolkit, template):
         text = values.get(field.id, "")
         if len(text) > MAX_FIELD_CHARS:
             raise BadRequest(f"“{field.label}” is too long to save.", reason="reflection_too_long")
@@ -71,10 +74,46 @@ def clean_values(toolkit: Toolkit, values: dict[str, str]) -> dict[str, str]:
 
 
 def save_draft(
-    session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit, values: dict[str, str], version: int
+    session: Session,
+    *,
+    user_id: int,
+    link: ResourceLink,
+    toolkit: Toolkit,
+    values: dict[str, str],
+    version: int,
+    template: ReflectionTemplate | None = None,
 ) -> Reflection:
-    """Save a draft based on `version` (0 for a new reflection); a stale version raises `Conflict`."""
-    return _write(session, user_id=user_id, link=link, toolkit=toolkit, values=values, version=version, submit=False)
+    """Save a draft based on `version` (0 for a new reflection); a stale version raises `Conflict`.
+
+    `template` is the toolkit's L1 reflection unless given (L2 passes `toolkit.l2.reflection`).
+    """
+    template = template or toolkit.l1.reflection
+    cleaned = clean_values(toolkit, values, template)
+    return _write(session, user_id=user_id, link=link, toolkit_id=toolkit.id, model=template.model,
+                  values=cleaned, version=version, submit=False)  # fmt: skip
+
+
+def submit_reflection(
+    session: Session,
+    *,
+    user_id: int,
+    link: ResourceLink,
+    toolkit: Toolkit,
+    template: ReflectionTemplate,
+    values: dict[str, str],
+    version: int,
+) -> Reflection:
+    """Submit a reflection written on `template`: every required box filled and a real date.
+
+    Only the reflection itself; what completing it means (L1 progress, the L2 score) is the caller's.
+    """
+    cleaned = clean_values(toolkit, values, template)
+    missing = [f for f in form_fields(toolkit, template) if f.required and not cleaned.get(f.id, "").strip()]
+    invalid_date = bool(cleaned.get(DATE_FIELD, "").strip()) and _parse_date(cleaned[DATE_FIELD]) is None
+    if missing or invalid_date:
+        raise ReflectionIncomplete(missing, invalid_date)
+    return _write(session, user_id=user_id, link=link, toolkit_id=toolkit.id, model=template.model,
+                  values=cleaned, version=version, submit=True)  # fmt: skip
 
 
 def submit(
@@ -87,14 +126,15 @@ def submit(
     version: int,
     enqueue: progress.EnqueueScore | None = None,
 ) -> Reflection:
-    """Submit the reflection: every required box filled, a real date; then L1 progress moves on."""
-    cleaned = clean_values(toolkit, values)
-    missing = [f for f in form_fields(toolkit) if f.required and not cleaned.get(f.id, "").strip()]
-    invalid_date = bool(cleaned.get(DATE_FIELD, "").strip()) and _parse_date(cleaned[DATE_FIELD]) is None
-    if missing or invalid_date:
-        raise ReflectionIncomplete(missing, invalid_date)
-    reflection = _write(
-        session, user_id=user_id, link=link, toolkit=toolkit, values=cleaned, version=version, submit=True
+    """Submit the L1 reflection; then L1 progress moves on (completion and score, same transaction)."""
+    reflection = submit_reflection(
+        session,
+        user_id=user_id,
+        link=link,
+        toolkit=toolkit,
+        template=toolkit.l1.reflection,
+        values=values,
+        version=version,
     )
     attempt = progress.open_attempt(session, user_id=user_id, link=link, toolkit=toolkit)
     progress.reflection_was_submitted(session, attempt, toolkit, enqueue=enqueue)
@@ -106,12 +146,13 @@ def _write(
     *,
     user_id: int,
     link: ResourceLink,
-    toolkit: Toolkit,
+    toolkit_id: str,
+    model: str,
     values: dict[str, str],
     version: int,
     submit: bool,
 ) -> Reflection:
-    cleaned = clean_values(toolkit, values)
+    cleaned = values
     existing = find_reflection(session, user_id=user_id, resource_link_id=link.id)
     now = utcnow()
     if existing is None:
@@ -120,8 +161,8 @@ def _write(
         reflection = Reflection(
             user_id=user_id,
             resource_link_id=link.id,
-            toolkit_id=toolkit.id,
-            model=toolkit.l1.reflection.model,
+            toolkit_id=toolkit_id,
+            model=model,
             fields=cleaned,
             status="submitted" if submit else "draft",
             version=1,

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
-from lti_tool.models import GroupSession, utcnow
+from lti_tool.models import Attempt, GroupSession, utcnow
 from lti_tool.services import l2_sessions, reflections
 from tests.lti_tool.l1_factories import RecordingOutbox, migrated_database
 from tests.lti_tool.l2_factories import (
@@ -347,6 +348,8 @@ def test_submitting_the_l2_reflection_sends_completion_and_full_score(session: S
         ("InProgress", "Pending"),
         ("Completed", "FullyGraded"),
     ]
+    # The L2 reflection is not an L1 attempt: no progress row appears on the L2 link.
+    assert session.scalars(select(Attempt).where(Attempt.resource_link_id == course.l2.id)).all() == []
 
 
 def test_the_l2_form_has_driscoll_then_the_cpd_fields_with_peer_reflection() -> None:
