@@ -33,7 +33,10 @@ def delete(rel: str) -> Mutation:
 
 
 def add(rel: str, text: str) -> Mutation:
-    return lambda root: (root / rel).write_text(text, encoding="utf-8")
+    def mutate(root: Path) -> None:
+        (root / rel).write_text(text, encoding="utf-8")
+
+    return mutate
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ FAULTS: list[Fault] = [
           "toolkit.yaml", 14, "`minutes` must be a whole number, not 'sixty'"),
     Fault("L1 too long", replace("toolkit.yaml", "minutes: 60\n  pass_mark", "minutes: 150\n  pass_mark"),
           "toolkit.yaml", 14, "`minutes` must be between 60 and 90, not 150"),
-    Fault("missing file", delete("l1/03-thinking.md"), "toolkit.yaml", 19, "the file `l1/03-thinking.md` does not exist"),
+    Fault("missing file", delete("l1/03-thinking.md"), "toolkit.yaml", 19,
+          "the file `l1/03-thinking.md` does not exist"),
     Fault("extra file", add("l1/notes.md", "---\nkind: page\ntitle: Notes\n---\nStray."),
           "l1/notes.md", 1, "not listed in toolkit.yaml"),
     Fault("duplicate question id", replace("l1/02-check.md", "id: q-two", "id: q-one"),
