@@ -31,13 +31,6 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
-@pytest.fixture
-def ags(database: Database) -> Iterator[AgsPlatform]:
-    platform = start_platform(database)
-    yield platform
-    platform.stop()
-
-
 def _endpoint(database: Database) -> PlatformEndpoint:
     with database.session() as session:
         platform = session.scalars(select(Platform)).one()

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from lti_tool import migrate
 from lti_tool.db import Database
 from lti_tool.models import Platform
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
 from lti_tool.services.grades import AgsError, GradeService, Score, ScoreConflict, scores_url
 from tests.lti_tool.services.ags_platform import AgsPlatform
-from tests.lti_tool.services.passback_support import AGS_SCOPES, seed_course, start_platform
+from tests.lti_tool.services.passback_support import AGS_SCOPES, seed_course
 
 WHEN = datetime(2026, 11, 23, 9, 30, 15, 678000, tzinfo=UTC)
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'grades.sqlite3'}"
-    migrate.upgrade(url)
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def ags(database: Database) -> Iterator[AgsPlatform]:
-    platform = start_platform(database)
-    yield platform
-    platform.stop()
 
 
 @pytest.fixture

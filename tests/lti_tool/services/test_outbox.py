@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -35,22 +34,6 @@ IN_PROGRESS = Step("InProgress", "Pending")
 
 def completed(score: float) -> Step:
     return Step("Completed", "FullyGraded", score)
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'outbox.sqlite3'}"
-    migrate.upgrade(url)
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def ags(database: Database) -> Iterator[AgsPlatform]:
-    platform = start_platform(database)
-    yield platform
-    platform.stop()
 
 
 def enqueue(database: Database, course: Course, step: Step, learner: int = 0) -> int:

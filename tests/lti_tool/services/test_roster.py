@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from lti_tool import migrate
 from lti_tool.db import Database
 from lti_tool.models import Context, Enrolment, LtiUser, Platform
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
@@ -26,15 +24,6 @@ MEMBERS = [
     {"user_id": "u-3", "name": "Jo Byrne", "roles": [MEMBERSHIP + "Learner"], "status": "Active"},
     {"user_id": "u-4", "name": "Chris Lee", "roles": [MEMBERSHIP + "Learner", MEMBERSHIP + "Mentor"]},
 ]
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'roster.sqlite3'}"
-    migrate.upgrade(url)
-    db = Database(url)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture
