@@ -24,7 +24,7 @@ from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS
 
 
-class _Dispatcher:
+class Dispatcher:
     """The tool's WSGI app, set once the server (and so the tool's base URL) exists."""
 
     def __init__(self) -> None:
@@ -66,6 +66,30 @@ class Stack:
             return dict(row.fields) if row is not None else None
 
 
+def register_with_each_other(sandbox: SandboxServer, tool: SandboxServer, app: Flask) -> None:
+    """Register the tool on the sandbox and the sandbox on the tool, and subscribe it to every toolkit."""
+    registered = sandbox.platform.register_tool(
+        name="SWOTT Connect",
+        initiate_login_uri=tool.url + "/lti/login",
+        redirect_uris=[tool.url + "/lti/launch"],
+        jwks_uri=tool.url + "/lti/jwks.json",
+        target_link_uri=tool.url + "/lti/launch",
+    )
+    with app.app_context():
+        session = web.db_session()
+        row = registrations.add_platform(
+            session,
+            issuer=sandbox.url,
+            client_id=registered.client_id,
+            auth_login_url=sandbox.url + "/auth",
+            auth_token_url=sandbox.url + "/token",
+            key_set_url=sandbox.url + "/.well-known/jwks.json",
+            deployment_ids=[registered.deployment_id],
+        )
+        subscriptions.grant(session, row, [None])
+        session.commit()
+
+
 @contextmanager
 def running_stack(
     tmp_path: Path, *, toolkits_dir: str = str(FIXTURE_TOOLKITS), toolkit_id: str = "mini"
@@ -75,32 +99,13 @@ def running_stack(
     `toolkits_dir=""` serves the shipped toolkits.
     """
     sandbox = SandboxServer().start()
-    dispatcher = _Dispatcher()
+    dispatcher = Dispatcher()
     tool = SandboxServer(dispatcher).start()
     app = make_app(tmp_path, base_url=tool.url, toolkits_dir=toolkits_dir)
     dispatcher.app = app
     try:
         platform = sandbox.platform
-        registered = platform.register_tool(
-            name="SWOTT Connect",
-            initiate_login_uri=tool.url + "/lti/login",
-            redirect_uris=[tool.url + "/lti/launch"],
-            jwks_uri=tool.url + "/lti/jwks.json",
-            target_link_uri=tool.url + "/lti/launch",
-        )
-        with app.app_context():
-            session = web.db_session()
-            row = registrations.add_platform(
-                session,
-                issuer=sandbox.url,
-                client_id=registered.client_id,
-                auth_login_url=sandbox.url + "/auth",
-                auth_token_url=sandbox.url + "/token",
-                key_set_url=sandbox.url + "/.well-known/jwks.json",
-                deployment_ids=[registered.deployment_id],
-            )
-            subscriptions.grant(session, row, [None])
-            session.commit()
+        register_with_each_other(sandbox, tool, app)
         placement = platform.add_placement(
             title=f"{toolkit_id}: L1",
             custom={"toolkit_id": toolkit_id, "part": "l1"},

@@ -24,10 +24,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
-from lti_tool import web
-from lti_tool.services import registrations, subscriptions
 from sandbox_platform import SandboxServer
 from tests.conftest import make_app
+from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
 from tests.lti_tool.l2_factories import toolkit
 from toolkits.model import PageKind
 
@@ -50,17 +49,6 @@ def assert_accessible(page: Any) -> None:
         AXE_TAGS,
     )
     assert violations == [], f"axe-core on {page.url}: {violations}"
-
-
-class _Dispatcher:
-    """The tool's WSGI app, set once the server (and so the tool's base URL) exists."""
-
-    def __init__(self) -> None:
-        self.app: Flask | None = None
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        assert self.app is not None
-        return self.app(environ, start_response)
 
 
 @dataclass
@@ -96,31 +84,12 @@ class Stack:
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
     sandbox = SandboxServer().start()
-    dispatcher = _Dispatcher()
+    dispatcher = Dispatcher()
     tool = SandboxServer(dispatcher).start()
     app = make_app(tmp_path, base_url=tool.url)
     dispatcher.app = app
     platform = sandbox.platform
-    registered = platform.register_tool(
-        name="SWOTT Connect",
-        initiate_login_uri=tool.url + "/lti/login",
-        redirect_uris=[tool.url + "/lti/launch"],
-        jwks_uri=tool.url + "/lti/jwks.json",
-        target_link_uri=tool.url + "/lti/launch",
-    )
-    with app.app_context():
-        session = web.db_session()
-        row = registrations.add_platform(
-            session,
-            issuer=sandbox.url,
-            client_id=registered.client_id,
-            auth_login_url=sandbox.url + "/auth",
-            auth_token_url=sandbox.url + "/token",
-            key_set_url=sandbox.url + "/.well-known/jwks.json",
-            deployment_ids=[registered.deployment_id],
-        )
-        subscriptions.grant(session, row, [None])
-        session.commit()
+    register_with_each_other(sandbox, tool, app)
     l1 = platform.add_placement(
         title="Participatory practice: L1",
         custom={"toolkit_id": TOOLKIT, "part": "l1"},
