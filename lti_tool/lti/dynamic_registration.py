@@ -91,6 +91,27 @@ def _json(response: requests.Response, what: str) -> dict[str, Any]:
     return data
 
 
+CANVAS_CLOUD_ISSUERS = (
+    "https://canvas.instructure.com",
+    "https://canvas.beta.instructure.com",
+    "https://canvas.test.instructure.com",
+)
+
+
+def issuer_matches(issuer: str, configuration_url: str) -> bool:
+    """DR 1.0 §3.5.1: the issuer must be where the configuration came from (same scheme and host).
+
+    Canvas cloud is the known exception: every instance's issuer is canvas.instructure.com, but it
+    serves the configuration from the council's own `*.instructure.com` host, so for those issuers an
+    HTTPS configuration URL on an instructure.com subdomain is accepted.
+    """
+    if registrations.origin(issuer) == registrations.origin(configuration_url):
+        return True
+    parts = urlsplit(configuration_url)
+    host = parts.hostname or ""
+    return issuer.rstrip("/") in CANVAS_CLOUD_ISSUERS and parts.scheme == "https" and host.endswith(".instructure.com")
+
+
 def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any]:
     url = registrations.check_platform_url(url, production, "openid_configuration URL")
     headers = {"Accept": "application/json"}
@@ -106,7 +127,7 @@ def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any
         raise RegistrationError("the platform's configuration has no issuer")
     # §3.5.1: the issuer must match the configuration URL's scheme and host (a platform cannot register
     # on behalf of another). Compare origins; Moodle's configuration URL is under the issuer's path.
-    if registrations.origin(issuer) != registrations.origin(url):
+    if not issuer_matches(issuer, url):
         raise RegistrationError("the platform's issuer does not match where its configuration came from")
     for field in ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"):
         value = config.get(field)

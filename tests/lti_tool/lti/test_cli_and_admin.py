@@ -130,3 +130,25 @@ def test_admin_page_needs_a_fresh_signed_link(cli: CliRunner, tmp_path: Path, lt
 def test_frame_ancestors_lists_registered_platforms(lti_app: Flask, lti_platform: FakePlatform) -> None:
     header = lti_app.test_client().get("/healthz").headers["Content-Security-Policy"]
     assert header == f"frame-ancestors 'self' {lti_platform.base_url}"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "configuration_url", "ok"),
+    [
+        ("https://moodle.council.example", "https://moodle.council.example/mod/lti/openid-configuration.php", True),
+        ("https://moodle.council.example", "https://evil.example/mod/lti/openid-configuration.php", False),
+        # Canvas cloud: one issuer, configuration served from the council's own host.
+        (
+            "https://canvas.instructure.com",
+            "https://council.instructure.com/api/lti/security/openid-configuration",
+            True,
+        ),
+        ("https://canvas.instructure.com", "https://council.instructure.com.evil.example/api/lti/x", False),
+        ("https://canvas.instructure.com", "http://council.instructure.com/api/lti/x", False),
+        ("https://moodle.council.example", "https://council.instructure.com/api/lti/x", False),
+    ],
+)
+def test_dynamic_registration_issuer_check(issuer: str, configuration_url: str, ok: bool) -> None:
+    from lti_tool.lti.dynamic_registration import issuer_matches
+
+    assert issuer_matches(issuer, configuration_url) is ok
