@@ -24,7 +24,8 @@ from lti_tool.errors import Forbidden
 
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
-MAX_AGE = 8 * 3600
+# Matches the launch token: no form may expire inside 20 hours (WCAG 2.2 SC 2.2.1).
+MAX_AGE = 24 * 3600
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _EXEMPT: set[str] = set()
 

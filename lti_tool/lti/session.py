@@ -24,7 +24,9 @@ from lti_tool.lti.roles import Role
 
 SESSION_KEY = "lti_launches"
 MAX_LAUNCHES = 4
-TOKEN_MAX_AGE = 8 * 3600  # a working day: a learner may leave L1 open over lunch
+# Over 20 hours: WCAG 2.2 SC 2.2.1 (Timing Adjustable) accepts a time limit only past 20 hours, and a
+# learner may leave L1 open overnight between visits. A new launch from the LMS always renews it.
+TOKEN_MAX_AGE = 24 * 3600
 
 
 @dataclass(frozen=True)
