@@ -809,10 +809,20 @@ class DueDateUpdate:
     failed: int
 
 
-def push_l1_deadline(
-    session: Session, grades: Any, *, context_id: int, toolkit_id: str, deadline: datetime | None
+def l2_due(session: Session, *, context_id: int, toolkit: Toolkit) -> datetime | None:
+    """When L2 is due in the gradebook: the end of the latest session scheduled for the course."""
+    groups = session.scalars(
+        select(GroupSession).where(GroupSession.context_id == context_id, GroupSession.toolkit_id == toolkit.id)
+    ).all()
+    return max((ends_at(g, toolkit) for g in groups), default=None)
+
+
+def push_due_date(
+    session: Session, grades: Any, *, context_id: int, toolkit_id: str, part: str, deadline: datetime | None
 ) -> DueDateUpdate:
-    """Set the L1 line items' `endDateTime` to the deadline where the platform lets us (AGS 2.0 §3.2.7).
+    """Set the `part` line items' `endDateTime` to `deadline` where the platform lets us (AGS 2.0 §3.2.7).
+
+    L1: the facilitator's L1 deadline. L2: the end of the latest scheduled session (`l2_due`).
 
     `grades` is the grade service (`services.grades.GradeService`), the one module that speaks AGS.
     A link is skipped when the platform gave no line item URL or no `lineitem` scope (Moodle gives
@@ -826,7 +836,7 @@ def push_l1_deadline(
         select(ResourceLink, Platform)
         .join(Context, Context.id == ResourceLink.context_id)
         .join(Platform, Platform.id == Context.platform_id)
-        .where(ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id, ResourceLink.part == "l1")
+        .where(ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id, ResourceLink.part == part)
     ).all()
     updated = skipped = failed = 0
     for link, platform in links:

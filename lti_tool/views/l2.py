@@ -149,6 +149,7 @@ def plan() -> ResponseReturnValue:
         learners=l2_sessions.course_learners(session, launch.context_id),
         formats=list(GroupFormat),
         due_date=request.args.get("due_date", ""),
+        l2_due_date=request.args.get("l2_due_date", ""),
         roster_notice=roster_notice,
         **_common(launch, toolkit),
     )
@@ -165,19 +166,24 @@ def set_deadline() -> ResponseReturnValue:
     )
     l2_sessions.set_l1_deadline(session, context_id=launch.context_id, toolkit_id=toolkit.id, deadline=deadline)
     _commit()
-    outcome = _push_due_date(launch, toolkit, deadline)
+    outcome = _push_due_date(launch, toolkit, "l1", deadline)
     return redirect(launch_url_for("l2.plan", launch, due_date=outcome), code=303)
 
 
-def _push_due_date(launch: CurrentLaunch, toolkit: Toolkit, deadline: datetime | None) -> str:
+def _push_due_date(launch: CurrentLaunch, toolkit: Toolkit, part: str, deadline: datetime | None) -> str:
     """Best effort, after the deadline is safely saved: tell the LMS gradebook the due date too."""
     from lti_tool.services import outbox
 
     settings = web.settings()
     grades = outbox.default_grade_service(web.database(), settings.redis_url, timeout=outbox.INLINE_TIMEOUT)
     try:
-        result = l2_sessions.push_l1_deadline(
-            web.db_session(), grades, context_id=launch.context_id, toolkit_id=toolkit.id, deadline=deadline
+        result = l2_sessions.push_due_date(
+            web.db_session(),
+            grades,
+            context_id=launch.context_id,
+            toolkit_id=toolkit.id,
+            part=part,
+            deadline=deadline,
         )
     finally:
         grades.tokens.close()
@@ -209,7 +215,10 @@ def create_session() -> ResponseReturnValue:
         title=request.form.get("title", ""),
     )
     _commit()
-    return redirect(launch_url_for("l2.plan", launch, scheduled=group.id) + f"#session-{group.id}", code=303)
+    due = l2_sessions.l2_due(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
+    outcome = _push_due_date(launch, toolkit, "l2", due)
+    url = launch_url_for("l2.plan", launch, scheduled=group.id, l2_due_date=outcome)
+    return redirect(url + f"#session-{group.id}", code=303)
 
 
 # --- Facilitator: run the session ---------------------------------------------------------------------

@@ -155,6 +155,9 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     fac.uncheck(f"label:text-is('{names['learner3']}') >> xpath=preceding-sibling::input")
     fac.click("text=Schedule the session")
     assert "2 invited" in fac.content()
+    # The L2 column is due when the session ends: 10:00 UK time (GMT in November) plus the 75-minute agenda.
+    assert "L2 due date in your LMS gradebook now matches" in fac.content()
+    assert stack.platform.line_item(None, stack.l2_line_item).end_date_time.startswith("2030-11-15T11:15:00")
     assert_accessible(fac)
 
     # --- Two learners finish L1 ---------------------------------------------------------------------
