@@ -45,7 +45,7 @@ def _swott(env: dict[str, str], *args: str) -> str:
 @pytest.fixture
 def gunicorn_tool(
     postgres_url: str, redis_url: str, lti_platform: FakePlatform, tmp_path: Path
-) -> Iterator[tuple[str, dict[str, str]]]:
+) -> Iterator[tuple[str, dict[str, str], Path]]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -79,7 +79,19 @@ def gunicorn_tool(
     _swott(env, "subscription", "grant", lti_platform.issuer, "--all")
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "lti_tool:create_app()"],
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            # The serving worker's pid on each request: proves both workers took part in the launches.
+            "--access-logfile",
+            str(tmp_path / "access.log"),
+            "--access-logformat",
+            "%(p)s %(m)s %(U)s %(s)s",
+            "lti_tool:create_app()",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -96,7 +108,7 @@ def gunicorn_tool(
             assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
             assert time.monotonic() < deadline, "gunicorn did not start in 30 s"
             time.sleep(0.2)
-        yield url, env
+        yield url, env, tmp_path / "access.log"
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -111,9 +123,9 @@ def gunicorn_tool(
 @pytest.mark.redis
 @pytest.mark.slow
 def test_fifty_launches_in_a_row_on_two_workers(
-    gunicorn_tool: tuple[str, dict[str, str]], lti_platform: FakePlatform, postgres_url: str, redis_url: str
+    gunicorn_tool: tuple[str, dict[str, str], Path], lti_platform: FakePlatform, postgres_url: str, redis_url: str
 ) -> None:
-    url, _env = gunicorn_tool
+    url, _env, access_log = gunicorn_tool
     lti_platform.scenarios["learner"] = {}
     failures = []
     for i in range(LAUNCHES):
@@ -132,3 +144,12 @@ def test_fifty_launches_in_a_row_on_two_workers(
         assert conn.execute(sa.text("SELECT count(*) FROM lti_user")).scalar() == LAUNCHES
         assert conn.execute(sa.text("SELECT count(*) FROM launch_state")).scalar() == 0
     engine.dispose()
+
+    # Both workers served launches, and some launches began on one worker and finished on the other:
+    # the state really is shared, not kept in a worker's memory.
+    served = [line.split() for line in access_log.read_text().splitlines() if " /lti/" in line]
+    logins = [pid for pid, _method, path, _status in served if path == "/lti/login"]
+    launches = [pid for pid, method, path, _status in served if (method, path) == ("POST", "/lti/launch")]
+    assert len(logins) == len(launches) == LAUNCHES
+    assert len(set(logins) | set(launches)) == 2
+    assert any(begun != finished for begun, finished in zip(logins, launches, strict=True))
