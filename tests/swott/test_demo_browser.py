@@ -91,3 +91,18 @@ def test_platform_storage_carries_the_launch_when_the_tools_cookie_is_blocked(de
     log = page.evaluate("window.sandboxStorageLog")
     assert "lti.put_data" in log
     assert "lti.get_data" in log
+
+
+def test_the_course_page_sizes_its_iframe_to_the_tools_page(demo: Demo, page: Any) -> None:
+    """The tool asks for `lti.frameResize`, so the learner sees the whole contents list and the Start
+    button without scrolling inside the frame."""
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.goto(demo.platform_server.url + "/")
+    page.get_by_role("button", name="Launch as learner").first.click()
+    page.frame_locator("iframe.tool").get_by_text("L1 self-study").first.wait_for(timeout=15000)
+    tool = next(f for f in page.frames if "/player/" in f.url)
+    content = tool.evaluate("document.documentElement.scrollHeight")
+    assert content > 700 * 0.75  # longer than the frame's default 75vh, so resizing is needed
+    page.wait_for_function(
+        "h => Math.abs(document.querySelector('iframe.tool').clientHeight - h) <= 2", arg=content, timeout=10000
+    )
