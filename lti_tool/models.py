@@ -186,6 +186,8 @@ class Context(Base):
     # Service endpoints the platform gave in the latest launch (AGS line items, NRPS memberships).
     lineitems_url: Mapped[str] = mapped_column(String(1024), default="")
     memberships_url: Mapped[str] = mapped_column(String(1024), default="")
+    # When the course list last came from NRPS: facilitator pages refresh it at most every few minutes.
+    roster_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class ResourceLink(Base):

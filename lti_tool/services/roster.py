@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import requests
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.lti.roles import Role, swott_role
-from lti_tool.models import Context, Enrolment, LtiUser, Platform
+from lti_tool.models import Context, Enrolment, LtiUser, Platform, utcnow
 from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint, TokenError
 from lti_tool.services.grades import same_origin
 
@@ -243,7 +245,58 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
     return RosterSync(len(members), new_users, new_enrolments, deactivated)
 
 
-def refresh_roster(database: Database, context_id: int, *, redis_url: str = "") -> RosterSync:
+ROSTER_MAX_AGE = timedelta(minutes=5)
+
+
+class RosterStatus(StrEnum):
+    """What a facilitator page can say about the course list it shows."""
+
+    FRESH = "fresh"  # fetched within ROSTER_MAX_AGE: not asked again
+    REFRESHED = "refreshed"
+    NOT_OFFERED = "not_offered"  # the launch carried no NRPS claim
+    UNAVAILABLE = "unavailable"  # the platform did not answer or refused
+
+
+NOTICES = {
+    RosterStatus.NOT_OFFERED: "Your LMS does not share the course list with this tool, so only the people who "
+    "have opened the activity appear.",
+    RosterStatus.UNAVAILABLE: "We could not get the course list from your LMS just now, so only the people who "
+    "have opened the activity appear. Reload the page to try again.",
+}
+
+
+def ensure_recent(
+    database: Database,
+    context_id: int,
+    *,
+    redis_url: str = "",
+    max_age: timedelta = ROSTER_MAX_AGE,
+    now: datetime | None = None,
+) -> RosterStatus:
+    """Refresh the course list unless it came from the platform within `max_age`.
+
+    Facilitator pages call this on every view; a council-wide course has thousands of members over many
+    NRPS pages (NRPS 2.0 §2.4), so asking once every few minutes keeps the pages fast. A failed refresh
+    does not count, so a reload tries again.
+    """
+    now = now or utcnow()
+    with database.session() as session:
+        context = session.get(Context, context_id)
+        if context is None or not context.memberships_url:
+            return RosterStatus.NOT_OFFERED
+        if context.roster_synced_at is not None and now - context.roster_synced_at < max_age:
+            return RosterStatus.FRESH
+    try:
+        refresh_roster(database, context_id, redis_url=redis_url, now=now)
+    except RosterError as error:
+        log.info("roster refresh failed for context %s: retryable=%s", context_id, error.retryable)
+        return RosterStatus.UNAVAILABLE
+    return RosterStatus.REFRESHED
+
+
+def refresh_roster(
+    database: Database, context_id: int, *, redis_url: str = "", now: datetime | None = None
+) -> RosterSync:
     """Fetch the course's members over NRPS and record them (commits). Raises RosterError."""
     with database.session() as session:
         row = session.execute(
@@ -260,6 +313,9 @@ def refresh_roster(database: Database, context_id: int, *, redis_url: str = "") 
         tokens.close()
     with database.session() as session:
         result = sync_enrolments(session, context_id=context_id, members=members)
+        synced = session.get(Context, context_id)
+        if synced is not None:
+            synced.roster_synced_at = now or utcnow()
         session.commit()
     log.info(
         "roster: context %s has %d members (%d new users, %d new enrolments, %d deactivated)",

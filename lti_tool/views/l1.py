@@ -377,23 +377,9 @@ def roster_table(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, object]:
     answer, the table falls back to the people who have launched, and says so. Status, percentage and
     score come from `services.progress` through the dashboard's rows (reflection text is never read).
     """
+    status = roster.ensure_recent(web.database(), launch.context_id, redis_url=web.settings().redis_url)
+    notice = roster.NOTICES.get(status, "")
     session = web.db_session()
-    context = session.get(Context, launch.context_id)
-    notice = ""
-    if context is None or not context.memberships_url:
-        notice = (
-            "Your LMS did not share the course list with this tool, so this table shows only the people "
-            "who have opened the activity."
-        )
-    else:
-        try:
-            roster.refresh_roster(web.database(), launch.context_id, redis_url=web.settings().redis_url)
-        except roster.RosterError as error:
-            log.info("roster refresh failed for context %s: retryable=%s", launch.context_id, error.retryable)
-            notice = (
-                "We could not get the course list from your LMS just now, so this table shows only the "
-                "people who have opened the activity. Reload the page to try again."
-            )
     # End the request's read transaction so the rows the roster refresh just committed are visible.
     session.commit()
     board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)

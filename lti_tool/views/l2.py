@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import Context, GroupSession, ResourceLink, ScoreRecord
+from lti_tool.models import GroupSession, ResourceLink, ScoreRecord
 from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import GroupFormat, Toolkit
@@ -100,21 +100,10 @@ def _refresh_roster(launch: CurrentLaunch) -> str:
     opened the activity can be invited and show as "not started"; a sentence when it could not be."""
     from lti_tool.services import roster
 
-    session = web.db_session()
-    context = session.get(Context, launch.context_id)
-    notice = ""
-    if context is None or not context.memberships_url:
-        notice = (
-            "Your LMS does not share the course list with this tool: only people who have opened the activity appear."
-        )
-    else:
-        try:
-            roster.refresh_roster(web.database(), launch.context_id, redis_url=web.settings().redis_url)
-        except roster.RosterError:
-            notice = "Your LMS did not send the course list just now: only people who have opened the activity appear."
+    status = roster.ensure_recent(web.database(), launch.context_id, redis_url=web.settings().redis_url)
     # End the read transaction so the enrolments the refresh committed are visible to this request.
-    session.commit()
-    return notice
+    web.db_session().commit()
+    return roster.NOTICES.get(status, "")
 
 
 def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:

@@ -119,3 +119,31 @@ def test_refresh_roster_enrols_everyone_so_the_facilitator_sees_who_has_not_star
     # Run again: nothing new, nothing changed.
     again = refresh_roster(database, course.context_id)
     assert (again.new_users, again.new_enrolments, again.deactivated) == (0, 0, 0)
+
+
+def test_facilitator_pages_ask_for_the_roster_at_most_every_few_minutes(database: Database, ags: AgsPlatform) -> None:
+    from datetime import timedelta
+
+    from lti_tool.models import Context, utcnow
+    from lti_tool.services.roster import ROSTER_MAX_AGE, RosterStatus, ensure_recent
+
+    course = seed_course(database, ags)
+    start = utcnow()
+    assert ensure_recent(database, course.context_id, now=start) is RosterStatus.REFRESHED
+    asked = ags.requests
+    # A page view a minute later uses the list it has: no request to the platform at all.
+    assert ensure_recent(database, course.context_id, now=start + timedelta(minutes=1)) is RosterStatus.FRESH
+    assert ags.requests == asked
+    # The platform is down when the list is due again: the page says so, and the next view tries again.
+    later = start + ROSTER_MAX_AGE + timedelta(seconds=1)
+    ags.fail_with = 503
+    assert ensure_recent(database, course.context_id, now=later) is RosterStatus.UNAVAILABLE
+    ags.fail_with = None
+    assert ensure_recent(database, course.context_id, now=later) is RosterStatus.REFRESHED
+    # A course whose launch carried no NRPS claim has no roster to ask for.
+    with database.session() as session:
+        context = session.get(Context, course.context_id)
+        assert context is not None
+        context.memberships_url = ""
+        session.commit()
+    assert ensure_recent(database, course.context_id) is RosterStatus.NOT_OFFERED
