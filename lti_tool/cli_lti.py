@@ -1,4 +1,4 @@
-"""Operator commands: `swott platform add|list|remove`, `swott keys rotate|list`,
+"""Operator commands: `swott platform add|list|remove|brand`, `swott keys rotate|list`,
 `swott subscription grant|revoke|list` and `swott admin link`."""
 
 from __future__ import annotations
@@ -105,6 +105,18 @@ def platform_remove(issuer: str, client_id: str | None) -> None:
         if not count:
             raise click.ClickException(f"no platform is registered with issuer {issuer}")
         click.echo(f"Removed {count} registration(s).")
+
+
+@platform.command("brand")
+@click.argument("issuer")
+@click.argument("colour")
+@click.option("--client-id", default=None, help="Needed when the issuer has several registrations (Canvas).")
+def platform_brand(issuer: str, colour: str, client_id: str | None) -> None:
+    """Give a platform's learners the council's colour in the player header (e.g. '#1d4f91'; 'none' clears)."""
+    with _session() as (_app, session):
+        row = registrations.resolve_platform(session, issuer, client_id)
+        registrations.set_brand_colour(session, row, "" if colour.lower() == "none" else colour)
+        click.echo(f"Brand colour for {row.issuer}: {row.brand_colour or 'the default'}.")
 
 
 @click.group()

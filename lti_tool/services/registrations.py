@@ -9,6 +9,7 @@ sandbox platform and tests.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -110,6 +111,21 @@ def add_platform(
             platform.deployments.append(Deployment(deployment_id=deployment_id))
     session.commit()
     return platform
+
+
+BRAND_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def set_brand_colour(session: Session, platform: Platform, colour: str) -> None:
+    """Set (or, with "", clear) the colour the player's header uses for this platform's learners. Commits.
+
+    The player still falls back to the default when white text on the colour would fail WCAG 1.4.3.
+    """
+    colour = colour.strip()
+    if colour and not BRAND_COLOUR.match(colour):
+        raise RegistrationError(f"the brand colour must look like #1d4f91, not {colour!r}")
+    platform.brand_colour = colour.lower()
+    session.commit()
 
 
 def remove_platform(session: Session, issuer: str, client_id: str | None = None) -> int:

@@ -56,6 +56,28 @@ def test_platform_add_prints_the_values_to_paste(cli: CliRunner) -> None:
     assert "https://moodle.council.example  client_id=abc123  deployments=3" in listing.output
 
 
+def test_platform_brand_sets_and_clears_the_players_colour(cli: CliRunner, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from lti_tool.views.l1 import usable_brand_colour
+
+    assert cli.invoke(main, ADD).exit_code == 0
+    result = cli.invoke(main, ["platform", "brand", "https://moodle.council.example", "#0B3D91"])
+    assert result.exit_code == 0, result.output
+    assert "Brand colour for https://moodle.council.example: #0b3d91." in result.output
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT brand_colour FROM platform")).scalar_one()
+    assert usable_brand_colour(stored) == "#0b3d91"  # dark enough for white header text
+    bad = cli.invoke(main, ["platform", "brand", "https://moodle.council.example", "navy"])
+    assert bad.exit_code == 1 and "must look like #1d4f91" in bad.output and "Traceback" not in bad.output
+    cleared = cli.invoke(main, ["platform", "brand", "https://moodle.council.example", "none"])
+    assert "the default" in cleared.output
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT brand_colour FROM platform")).scalar_one() == ""
+    engine.dispose()
+
+
 def test_subscription_grant_list_revoke(cli: CliRunner) -> None:
     cli.invoke(main, ADD)
     granted = cli.invoke(
