@@ -84,11 +84,12 @@ def test_l2_link_opens_the_session_landing_page(tool_server: tuple[str, Flask], 
     assert "L2 group session" in page.text
 
 
-def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
+def _picker_subscribed_to_mini_only(
     tool_server: tuple[str, Flask], lti_platform: FakePlatform
-) -> None:
+) -> tuple[str, requests.Session, requests.Response]:
+    """An instructor's deep-linking picker on a platform subscribed to "mini" only (not "second")."""
     url, app = tool_server
-    with app.app_context():  # only "mini" is subscribed: "second" must not be offered
+    with app.app_context():
         session = web.db_session()
         for row in session.scalars(select(Subscription)):
             session.delete(row)
@@ -98,7 +99,13 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
         subscriptions.grant(session, platform, ["mini"])
     lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform, [INSTRUCTOR])
     http = requests.Session()
-    picker = launch(http, url, lti_platform, "dl")
+    return url, http, launch(http, url, lti_platform, "dl")
+
+
+def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
+    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+) -> None:
+    url, http, picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
     assert picker.status_code == 200 and picker.url.startswith(url + "/lti/deep-link")
     assert "A minimal test toolkit" in picker.text
     assert "A second test toolkit" not in picker.text
@@ -132,18 +139,7 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
 def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
     tool_server: tuple[str, Flask], lti_platform: FakePlatform
 ) -> None:
-    url, app = tool_server
-    with app.app_context():
-        session = web.db_session()
-        for row in session.scalars(select(Subscription)):
-            session.delete(row)
-        session.commit()
-        platform = registrations.find_platform(session, lti_platform.issuer, lti_platform.client_id)
-        assert platform is not None
-        subscriptions.grant(session, platform, ["mini"])
-    lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform, [INSTRUCTOR])
-    http = requests.Session()
-    picker = launch(http, url, lti_platform, "dl")
+    url, http, picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
     refused = submit(http, picker, {"item": "second:l1"})
     assert refused.status_code == 400 and "Choose at least one" in refused.text
     # And the form's CSRF token is required.
