@@ -15,11 +15,11 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     return subprocess.run([SWOTT, *args], capture_output=True, text=True, cwd=cwd, timeout=60, check=False)
 
 
-def test_list_shows_both_shipped_toolkits_with_minutes() -> None:
+def test_list_shows_every_shipped_toolkit_with_minutes() -> None:
     result = run("toolkit", "list")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    for toolkit_id in ("participatory-practice", "social-ecological-assessment"):
+    for toolkit_id in ("making-safeguarding-personal", "participatory-practice", "social-ecological-assessment"):
         line = next(line for line in lines if line.startswith(toolkit_id))
         assert "L1" in line and "L2" in line and "min" in line
 
@@ -27,7 +27,7 @@ def test_list_shows_both_shipped_toolkits_with_minutes() -> None:
 def test_validate_all_shipped_toolkits_exits_0() -> None:
     result = run("toolkit", "validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 toolkit(s) valid" in result.stdout
+    assert "3 toolkit(s) valid" in result.stdout
 
 
 def test_five_injected_faults_are_all_printed_and_exit_1(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 from toolkits.loader import Catalogue, default_root, toolkit_dirs, validate_many
 from toolkits.model import PageKind, QuestionType, Toolkit
 
-SHIPPED = ["participatory-practice", "social-ecological-assessment"]
+SHIPPED = ["making-safeguarding-personal", "participatory-practice", "social-ecological-assessment"]
 
 
 @pytest.fixture(scope="module")

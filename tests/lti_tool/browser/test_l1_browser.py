@@ -304,7 +304,9 @@ def test_usable_at_200_percent_zoom(chromium: Any, stack: Stack) -> None:
     context.close()
 
 
-@pytest.mark.parametrize("toolkit_id", ["participatory-practice", "social-ecological-assessment"])
+@pytest.mark.parametrize(
+    "toolkit_id", ["making-safeguarding-personal", "participatory-practice", "social-ecological-assessment"]
+)
 def test_every_page_of_the_shipped_toolkits_passes_axe_at_320px(chromium: Any, tmp_path: Path, toolkit_id: str) -> None:
     """Real authored content (tables, headings, long words), not just the test toolkit."""
     with running_stack(tmp_path, toolkits_dir="", toolkit_id=toolkit_id) as shipped:
