@@ -14,13 +14,14 @@ import click
 from scorm_packager.build import build, write
 from scorm_packager.check import check_zip
 from scorm_packager.editions import Format
+from toolkits.cli import configured_root
 from toolkits.loader import Catalogue, ToolkitInvalid, load_toolkit
 from toolkits.model import Toolkit
 
 
 def _resolve(names: tuple[str, ...], every: bool) -> list[Toolkit]:
     """Toolkits named by id (from the catalogue) or by folder path; `--all` takes every valid one."""
-    catalogue = Catalogue()
+    catalogue = Catalogue(configured_root())
     if every:
         if catalogue.problems:
             click.echo(f"{len(catalogue.problems)} problem(s) hide some toolkits: run `swott toolkit validate`.",
