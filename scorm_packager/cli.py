@@ -80,7 +80,10 @@ def package(toolkits: tuple[str, ...], every: bool, fmt: str | None, out_dir: Pa
     if not chosen:
         raise click.ClickException("no valid toolkits to package")
     for toolkit in chosen:
-        target = write(build(toolkit, Format(fmt)), out_dir)
+        try:
+            target = write(build(toolkit, Format(fmt)), out_dir)
+        except OSError as error:
+            raise click.ClickException(f"cannot write the package to {out_dir}: {error.strerror or error}") from None
         click.echo(f"{toolkit.id}: {fmt} -> {target} ({target.stat().st_size // 1024} KiB)")
 
 

@@ -108,13 +108,13 @@ HOSTILE: list[Fault] = [
 ]  # fmt: skip
 
 
-def hostile_root(dest: Path, names: tuple[str, ...] = ()) -> Path:
-    """A folder of toolkits: the valid `mini`, and one broken copy (`bad-NN`) per hostile fault chosen."""
+def hostile_root(dest: Path, names: tuple[str, ...] | None = None) -> Path:
+    """A folder of toolkits: the valid `mini`, and one broken copy (`bad-NN`) per fault named (default: all)."""
     from tests.toolkits.faults import copy_mini
 
     dest.mkdir(parents=True, exist_ok=True)
     copy_mini(dest)
-    chosen = [f for f in HOSTILE if not names or f.name in names]
+    chosen = [f for f in HOSTILE if names is None or f.name in names]
     for index, fault in enumerate(chosen):
         folder = copy_mini(dest, f"bad-{index:02d}")
         yaml_path = folder / "toolkit.yaml"
