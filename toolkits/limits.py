@@ -11,13 +11,16 @@ title holding one would break every page and package that shows it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-MAX_TEXT_BYTES = 512 * 1024  # one YAML or Markdown file
+# One YAML or Markdown file: 8 times the longest shipped page (16 KiB), about 20,000 words. It also
+# bounds the time the Markdown and HTML parsers take on pathological input (seconds, not minutes).
+MAX_TEXT_BYTES = 128 * 1024
 MAX_ASSET_BYTES = 20 * 1024 * 1024  # one file under assets/
 MAX_FILES = 2000  # files and folders in one toolkit folder
 MAX_PATH_CHARS = 200  # a path named in toolkit.yaml, or a link target in a page
@@ -49,6 +52,16 @@ def forbidden_character(text: str) -> tuple[int, str] | None:
     if 0xD800 <= code <= 0xDFFF:
         return line, f"the text holds a lone surrogate (U+{code:04X}), which is not a character: remove it"
     return line, f"the text holds a control character (U+{code:04X}), which is not allowed: remove it"
+
+
+def printable(text: str) -> str:
+    """`text` safe to print, log and put in a page: a file name that is not UTF-8 reaches Python with
+    lone surrogates (PEP 383), which no UTF-8 stream can write; they become U+FFFD."""
+    if forbidden_character(text) is None:
+        return text
+    with contextlib.suppress(UnicodeEncodeError):  # a surrogate that is no undecodable byte stays for the sub
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _FORBIDDEN.sub("\ufffd", text)
 
 
 def path_problem(rel: str) -> str | None:
@@ -116,6 +129,7 @@ class Listing:
 
     files: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    bad_names: list[str] = field(default_factory=list)  # not UTF-8, or holding control characters
     too_many: bool = False
 
 
@@ -131,7 +145,9 @@ def walk(root: Path) -> Listing:
         for name in sorted(dirnames + filenames):
             seen += 1
             rel = (base / name).relative_to(root).as_posix()
-            if (base / name).is_symlink():
+            if forbidden_character(name) is not None:
+                listing.bad_names.append(printable(rel))
+            elif (base / name).is_symlink():
                 listing.links.append(rel)
             elif name in filenames:
                 listing.files.append(rel)
@@ -141,4 +157,5 @@ def walk(root: Path) -> Listing:
             break
     listing.files.sort()
     listing.links.sort()
+    listing.bad_names.sort()
     return listing

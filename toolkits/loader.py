@@ -96,7 +96,7 @@ class _Checker:
     # -- reporting ---------------------------------------------------------------------------------
 
     def add(self, rel: str, line: int, message: str) -> None:
-        self.problems.append(Problem(f"{self.display}/{rel}", line, message))
+        self.problems.append(Problem(limits.printable(f"{self.display}/{rel}"), line, limits.printable(message)))
 
     def unknown_keys(self, rel: str, mapping: yamlpos.PosDict, allowed: Iterable[str]) -> None:
         allowed = list(allowed)
@@ -189,7 +189,8 @@ class _Checker:
             self.add(from_rel, line, f"`{rel}` must be a Markdown file ending in .md")
             return None
         if limits.symlink_in(self.root, rel) is None and not limits.is_regular_file(self.root / rel):
-            self.add(from_rel, line, f"the file `{rel}` does not exist")
+            odd = os.path.lexists(self.root / rel)  # a folder, a named pipe, a device
+            self.add(from_rel, line, f"`{rel}` is not an ordinary file" if odd else f"the file `{rel}` does not exist")
             return None
         if rel in self.used_files:
             self.add(from_rel, line, f"`{rel}` is listed more than once")
@@ -260,6 +261,8 @@ class _Checker:
             self.add(Y, 1, f"the toolkit folder holds more than {limits.MAX_FILES} files and folders")
         for rel in listing.links:
             self.add(rel, 1, "this is a symbolic link; toolkits may not contain links (copy the file instead)")
+        for rel in listing.bad_names:
+            self.add(rel, 1, "this name is not UTF-8 text or holds a control character: rename it")
         for rel in listing.files:
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue
@@ -593,7 +596,8 @@ def _toolkit(c: _Checker) -> Toolkit | None:
         c.add(Y, 1, "the toolkit folder is a symbolic link; toolkits may not contain links (copy the folder)")
         return None
     if not (c.root / Y).is_symlink() and not limits.is_regular_file(c.root / Y):
-        c.add(Y, 1, "the toolkit folder has no toolkit.yaml")
+        exists = os.path.lexists(c.root / Y)
+        c.add(Y, 1, "toolkit.yaml is not an ordinary file" if exists else "the toolkit folder has no toolkit.yaml")
         return None
     try:
         data = yamlpos.parse(limits.read_text(c.root, Y))
@@ -685,8 +689,8 @@ def validate_many(paths: Iterable[Path]) -> tuple[list[Toolkit], list[Problem]]:
         if toolkit is None:
             continue
         if toolkit.id in seen:
-            problems.append(Problem(f"{_display(path)}/{Y}", 1, f"duplicate toolkit id `{toolkit.id}` "
-                                    f"(also used by {seen[toolkit.id]})"))  # fmt: skip
+            where = limits.printable(f"{_display(path)}/{Y}")
+            problems.append(Problem(where, 1, f"duplicate toolkit id `{toolkit.id}` (also used by {seen[toolkit.id]})"))
             continue
         seen[toolkit.id] = _display(path)
         toolkits.append(toolkit)
@@ -711,7 +715,9 @@ class Catalogue:
     def left_out(self) -> dict[str, list[Problem]]:
         """Each folder left out of the catalogue (by folder name) with its problems, for operators."""
         return {
-            folder.name: [p for p in self.problems if p.path.startswith(_display(folder) + "/")]
+            limits.printable(folder.name): [
+                p for p in self.problems if p.path.startswith(limits.printable(_display(folder)) + "/")
+            ]
             for folder in self.invalid_folders
         }
 

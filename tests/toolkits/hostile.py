@@ -39,6 +39,26 @@ def append(rel: str, text: str) -> Mutation:
     return mutate
 
 
+def fifo(rel: str) -> Mutation:
+    """A named pipe where a file should be: reading it would wait for ever."""
+
+    def mutate(root: Path) -> None:
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
+
+    return mutate
+
+
+def raw_name(rel_dir: str, name: bytes) -> Mutation:
+    """A file whose name is not UTF-8 (it reaches Python with lone surrogates, PEP 383)."""
+
+    def mutate(root: Path) -> None:
+        with open(os.fsencode(root / rel_dir) + b"/" + name, "wb") as handle:
+            handle.write(b"x")
+
+    return mutate
+
+
 def _alias_bomb(levels: int, width: int) -> str:
     """A "billion laughs" document: each level repeats the one before `width` times."""
     lines = ["lol0: &lol0 [" + ", ".join(["lol"] * width) + "]"]
@@ -99,6 +119,12 @@ HOSTILE: list[Fault] = [
     Fault("a folder link that loops", symlink("assets/loop", ".."), "assets/loop", 1, "is a symbolic link"),
     Fault("toolkit.yaml is a symbolic link", symlink("toolkit.yaml", "/etc/hostname"),
           "toolkit.yaml", 1, "is a symbolic link"),
+    Fault("a page that is a named pipe", fifo("l1/03-thinking.md"), "toolkit.yaml", 19, "is not an ordinary file"),
+    Fault("toolkit.yaml is a named pipe", fifo("toolkit.yaml"), "toolkit.yaml", 1, "is not an ordinary file"),
+    Fault("a file name that is not UTF-8", raw_name("l1", b"caf\xe9.md"), "l1/caf\ufffd.md", 1,
+          "this name is not UTF-8 text"),
+    Fault("a file name with a control character", raw_name("assets", b"a\x1bb.svg"), "assets/a\ufffdb.svg", 1,
+          "this name is not UTF-8 text or holds a control character"),
     Fault("oversized page", append(INTRO, "\n" + "Long text. " * 60_000),
           INTRO, 1, f"at most {limits.MAX_TEXT_BYTES // 1024} KiB"),
     Fault("invalid UTF-8", replace_bytes(INTRO, b"Welcome.", b"Welc\xffome."),
