@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from lxml import etree
 
@@ -112,6 +112,15 @@ def _parse(report: _Report, member: str, data: bytes | None) -> etree._Element |
 def _doctype(report: _Report, member: str) -> None:
     report.add(member, 1, "the XML has a DOCTYPE declaration: package manifests have none, and its entities "
                "are not read (they are how XXE attacks work)")  # fmt: skip
+
+
+def _split(report: _Report, member: str, line: int | None, url: str) -> SplitResult | None:
+    """The URL's parts, or None with a problem when it cannot be parsed (`http://[x` raises ValueError)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        report.add(member, line, f"{url!r} is not a well-formed URL")
+        return None
 
 
 def _unsafe_name(name: str) -> str | None:
@@ -230,9 +239,10 @@ def _scorm_rules(report: _Report, root: etree._Element, edition: ScormEdition, n
         hrefs += [(f.get("href"), f.sourceline) for f in resource.findall(f"{{{cp}}}file")]
         base = resource.get("{http://www.w3.org/XML/1998/namespace}base") or ""
         for href, line in hrefs:
-            if not href or urlsplit(href).scheme:
+            parts = _split(report, MANIFEST, line, href) if href else None
+            if parts is None or parts.scheme:
                 continue
-            path = posixpath.normpath(unquote(posixpath.join(base, urlsplit(href).path)))
+            path = posixpath.normpath(unquote(posixpath.join(base, parts.path)))
             listed.add(path)
             if path not in names:
                 report.add(MANIFEST, line, f"{href!r} is listed in the manifest but is not in the zip")
@@ -281,15 +291,16 @@ def _check_cmi5(report: _Report, archive: zipfile.ZipFile, names: set[str]) -> N
     seen: set[str] = set()
     for node in root.iter(f"{{{NS_CMI5}}}course", f"{{{NS_CMI5}}}au", f"{{{NS_CMI5}}}block"):
         node_id = node.get("id") or ""
-        if not urlsplit(node_id).scheme:
+        id_parts = _split(report, CMI5_XML, node.sourceline, node_id)
+        if id_parts is not None and not id_parts.scheme:
             report.add(CMI5_XML, node.sourceline, f"id {node_id!r} is not an absolute IRI (cmi5 spec 3.0)")
         if node_id in seen:
             report.add(CMI5_XML, node.sourceline, f"id {node_id!r} is used twice (cmi5 spec 13.1.4)")
         seen.add(node_id)
     for url in root.iter(f"{{{NS_CMI5}}}url"):
         value = (url.text or "").strip()
-        parts = urlsplit(value)
-        if not parts.scheme and posixpath.normpath(unquote(parts.path)) not in names:
+        parts = _split(report, CMI5_XML, url.sourceline, value)
+        if parts is not None and not parts.scheme and posixpath.normpath(unquote(parts.path)) not in names:
             report.add(CMI5_XML, url.sourceline, f"the AU url {value!r} is not a file in the zip (cmi5 spec 14.1)")
 
 
@@ -313,8 +324,8 @@ def _check_links(report: _Report, archive: zipfile.ZipFile, names: set[str]) -> 
         parser = _Links()
         parser.feed(data.decode("utf-8", "replace"))
         for line, href in parser.links:
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith(("#", "//")) or not parts.path:
+            parts = _split(report, name, line, href)
+            if parts is None or parts.scheme or href.startswith(("#", "//")) or not parts.path:
                 continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
             if target not in names:

@@ -93,6 +93,17 @@ def _manifest_prefix(prolog: str, body_edit: tuple[str, str] = ("", "")) -> Host
     return make
 
 
+def _edit_member(name: str, old: bytes, new: bytes) -> Hostile:
+    def make(package: bytes, _tmp: Path) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            files = {n: archive.read(n) for n in archive.namelist()}
+        assert old in files[name]
+        files[name] = files[name].replace(old, new, 1)
+        return deterministic_zip(files)
+
+    return make
+
+
 LAUGHS = "".join(f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' if i else '<!ENTITY lol0 "lol">' for i in range(10))
 
 CASES: list[tuple[str, Hostile, str]] = [
@@ -113,6 +124,10 @@ CASES: list[tuple[str, Hostile, str]] = [
                                             ("<title>", "<title>&xxe;")), "has a DOCTYPE declaration"),
     ("external DTD", _manifest_prefix('<!DOCTYPE manifest SYSTEM "http://127.0.0.1:9/evil.dtd">'),
      "has a DOCTYPE declaration"),
+    ("malformed URL in the manifest", _manifest_prefix("", ('href="index.html"', 'href="http://[::1"')),
+     "'http://[::1' is not a well-formed URL"),
+    ("malformed URL in a page", _edit_member("index.html", b"</body>", b'<a href="http://[x">x</a></body>'),
+     "'http://[x' is not a well-formed URL"),
     ("billion laughs in the manifest",
      _manifest_prefix(f"<!DOCTYPE manifest [{LAUGHS}]>", ("<title>", "<title>&lol9;")),
      "has a DOCTYPE declaration"),
