@@ -49,6 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Folder names and counts only: the problems quote content, which stays on the operator page.
         log.warning("toolkit folder %s left out of the catalogue (%d problem(s)): run `swott toolkit validate`",
                     folder, len(problems))  # fmt: skip
+    if not len(catalogue):
+        log.warning("no valid toolkit in %s: check SWOTT_TOOLKITS_DIR", catalogue.root)
     app.extensions["swott.catalogue"] = catalogue
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
     app.teardown_appcontext(web.close_db_session)

@@ -76,3 +76,15 @@ def test_the_worker_starts_without_the_broken_toolkits_and_says_so(tmp_path: Pat
     assert "Passback:" in result.stdout
     for index in range(len(BROKEN)):
         assert f"toolkit folder bad-{index:02d} left out of the catalogue" in result.stderr
+
+
+def test_an_empty_toolkits_folder_is_said_in_the_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "empty").mkdir()
+    with caplog.at_level(logging.WARNING, logger="lti_tool"):
+        app = make_app(tmp_path, toolkits_dir=str(tmp_path / "empty"))
+    try:
+        assert any("no valid toolkit in" in r.getMessage() for r in caplog.records)
+        health = app.test_client().get("/healthz").json
+        assert health is not None and health["toolkits"] == 0 and health["toolkits_left_out"] == {}
+    finally:
+        app.extensions["swott.db"].dispose()
