@@ -60,14 +60,14 @@ def _content_files(toolkit: Toolkit, flavour: str) -> dict[str, bytes]:
 def build(toolkit: Toolkit, fmt: Format) -> Package:
     """Every file of the package, by its path inside the zip.
 
-    Raises `suspend.SuspendDataTooLarge` for a SCORM 1.2 package whose state could never fit.
+    Raises `suspend.SuspendDataTooLarge` for a SCORM package whose state could never fit.
     """
     notes: tuple[str, ...] = ()
     if fmt in SCORM_EDITIONS:
         edition = SCORM_EDITIONS[fmt]
-        if edition is SCORM12:
-            advice = suspend.budget(toolkit).advice()
-            notes = (advice,) if advice else ()
+        limit = suspend.SUSPEND_LIMIT_12 if edition is SCORM12 else suspend.SUSPEND_LIMIT_2004
+        advice = suspend.budget(toolkit).advice(limit, edition.label)
+        notes = (advice,) if advice else ()
         files = _content_files(toolkit, edition.api_flavour)
         listed = sorted(files)
         files["imsmanifest.xml"] = manifest.scorm_manifest(toolkit, edition, listed)

@@ -1,8 +1,9 @@
 """How much `cmi.suspend_data` a toolkit can need, and what a SCORM 1.2 package does about it.
 
-SCORM 1.2 gives `cmi.suspend_data` 4096 characters (CMIString4096, SCORM 1.2 RTE 3.4.2; docs/scorm.md);
-LMSs truncate or refuse longer values and resume then breaks. SCORM 2004 3rd and 4th editions allow
-64000 and cmi5 keeps state in the xAPI State API, so only 1.2 is bounded here.
+SCORM 1.2 gives `cmi.suspend_data` 4096 characters (CMIString4096, SCORM 1.2 RTE section 3.4;
+docs/scorm.md); LMSs truncate or refuse longer values and resume then breaks. SCORM 2004 3rd and 4th
+editions allow 64000, which only a toolkit far beyond any real one could pass (checked the same way);
+cmi5 keeps state in the xAPI State API, with no such limit.
 
 The runtime (`runtime/sco.js`, `encodeState` / `encodeStateWithin`) writes one of three forms, the first
 that fits. This module computes the worst case of each from the toolkit's structure (every page
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from toolkits.model import QuestionType, Toolkit
 
 SUSPEND_LIMIT_12 = 4096
+SUSPEND_LIMIT_2004 = 64000  # SPM in SCORM 2004 3rd and 4th editions (RTE section 4.2)
 EXTRA_PAGES = 2  # the player's reflection and finish pages (content.REFLECTION_PAGE, FINISH_PAGE)
 
 
@@ -49,7 +51,7 @@ class SuspendBudget:
     ordered: int  # s2: visited pages as a count of pages read in order
     outcomes: int  # s3: each answer as right or wrong only
 
-    def advice(self, limit: int = SUSPEND_LIMIT_12) -> str | None:
+    def advice(self, limit: int = SUSPEND_LIMIT_12, edition: str = "SCORM 1.2") -> str | None:
         """None when the full state always fits; else the sentence an operator should read."""
         if self.full <= limit:
             return None
@@ -61,11 +63,13 @@ class SuspendBudget:
         else:
             raise SuspendDataTooLarge(
                 f"its state could need {self.outcomes} characters of cmi.suspend_data even in its smallest "
-                f"form, over SCORM 1.2's {limit}: package it as scorm2004-4 or cmi5, or split it"
+                f"form, over {edition}'s {limit}: package it as cmi5, or split it"
+                + (" (scorm2004-4 has room for 64000)" if limit < SUSPEND_LIMIT_2004 else "")
             )
         return (
-            f"its state could need {self.full} characters of cmi.suspend_data, over SCORM 1.2's {limit}; "
-            f"when a learner's state would not fit, {kept}. scorm2004-4 and cmi5 have room for all of it"
+            f"its state could need {self.full} characters of cmi.suspend_data, over {edition}'s {limit}; "
+            f"when a learner's state would not fit, {kept}. "
+            + ("scorm2004-4 and cmi5 have room for all of it" if limit < SUSPEND_LIMIT_2004 else "cmi5 has no limit")
         )
 
 

@@ -20,6 +20,7 @@
 
   var MAX_API_HOPS = 10;
   var SUSPEND_LIMIT_12 = 4096;
+  var SUSPEND_LIMIT_2004 = 64000;
   var COMMIT_EVERY_MS = 30000;
   var CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
   var CMI5_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
@@ -335,6 +336,8 @@
     this.api = api;
     this.label = "SCORM 2004";
     this.flavour = "2004";
+    // cmi.suspend_data: characterstring, SPM 64000 in the 3rd and 4th editions (RTE section 4.2).
+    this.suspendLimit = SUSPEND_LIMIT_2004;
   }
   Scorm2004.prototype.start = function () {
     var api = this.api;
@@ -989,7 +992,8 @@
     progress: progress,
     findApi: findApi,
     cmi5Params: cmi5Params,
-    SUSPEND_LIMIT_12: SUSPEND_LIMIT_12
+    SUSPEND_LIMIT_12: SUSPEND_LIMIT_12,
+    SUSPEND_LIMIT_2004: SUSPEND_LIMIT_2004
   };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = exported;

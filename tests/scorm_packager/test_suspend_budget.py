@@ -108,8 +108,13 @@ def test_the_packager_says_why_a_toolkit_may_need_a_shorter_form(fixture_toolkit
 
 def test_the_packager_refuses_a_toolkit_no_form_fits(fixture_toolkit: Toolkit) -> None:
     huge = enlarged(fixture_toolkit, 900, 10, 2, QuestionType.SINGLE)
-    with pytest.raises(suspend.SuspendDataTooLarge, match="package it as scorm2004-4 or cmi5"):
+    with pytest.raises(suspend.SuspendDataTooLarge, match=r"package it as cmi5, or split it \(scorm2004-4 has room"):
         build(huge, Format.SCORM12)
+    assert build(huge, Format.SCORM2004_4).notes == ()  # 64000 characters is room enough
+    beyond = suspend.SuspendBudget(full=70_000, ordered=69_000, outcomes=65_000)
+    with pytest.raises(suspend.SuspendDataTooLarge, match="over SCORM 2004 4th Edition's 64000"):
+        beyond.advice(suspend.SUSPEND_LIMIT_2004, "SCORM 2004 4th Edition")
+    assert run_js("return sco.SUSPEND_LIMIT_2004;") == suspend.SUSPEND_LIMIT_2004
 
 
 @pytest.mark.browser
