@@ -10,6 +10,7 @@ import pytest
 
 from tests.toolkits.faults import Fault, copy_mini
 from tests.toolkits.hostile import HOSTILE, hostile_root
+from toolkits import limits
 from toolkits.loader import Catalogue, ToolkitInvalid, load_toolkit, validate_toolkit
 
 SWOTT = str(Path(sys.executable).parent / "swott")
@@ -57,3 +58,18 @@ def test_a_toolkit_folder_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> 
     catalogue = Catalogue(tmp_path / "root")
     assert len(catalogue) == 0
     assert any("toolkit folder is a symbolic link" in p.message for p in catalogue.problems)
+
+
+def test_the_readme_states_the_limits_the_code_applies() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "toolkits" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    expected = [
+        f"| {limits.MAX_TEXT_BYTES // 1024} KiB",
+        f"| {limits.MAX_ASSET_BYTES // (1024 * 1024)} MiB |",
+        f"| {limits.MAX_FILES} |",
+        f"| {limits.MAX_PATH_CHARS} characters, each folder or file name at most {limits.MAX_NAME_CHARS}",
+        f"| {limits.MAX_YAML_DEPTH} levels |",
+        f"| {limits.MAX_YAML_ALIASES}, and at most {limits.MAX_YAML_NODES} values",
+    ]
+    for text in expected:
+        assert text in section, text
