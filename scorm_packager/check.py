@@ -60,6 +60,7 @@ MAX_ENTRIES = 5000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed, all entries
 MAX_RATIO = 100  # uncompressed / compressed, for entries over RATIO_FLOOR (our packages stay under 10)
 RATIO_FLOOR = 1024 * 1024
+MAX_XML_BYTES = 16 * 1024 * 1024  # a manifest or cmi5.xml (ours are under 100 KiB)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 # Reading a damaged or hostile entry raises one of these (CRC or size mismatch, bad deflate data,
 # an unsupported method such as AES, a password needed).
@@ -88,6 +89,10 @@ class _Report:
 
 def _parse(report: _Report, member: str, data: bytes | None) -> etree._Element | None:
     if data is None:
+        return None
+    if len(data) > MAX_XML_BYTES:
+        report.add(member, None, f"the file is {len(data) // (1024 * 1024)} MiB; a manifest this checker reads "
+                   f"is at most {MAX_XML_BYTES // (1024 * 1024)} MiB")  # fmt: skip
         return None
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:65536]:  # before the parser sees it at all
         _doctype(report, member)
@@ -350,14 +355,16 @@ def check_zip(path: Path) -> tuple[str, list[Problem]]:
         if entries is None:
             return "unknown", sorted(report.problems)
         names = {n for n in entries if not n.endswith("/")}
+        every = set(archive.namelist())  # refused entries too: a refused manifest still says what the zip is
         for name in sorted(names - {MANIFEST, CMI5_XML}):
             if not name.endswith(".html"):
                 _read(report, archive, name)  # a CRC or size check of every other entry
-        if MANIFEST in names:
-            kind = _check_scorm(report, archive, names)
-        elif CMI5_XML in names:
+        if MANIFEST in every:
+            kind = _check_scorm(report, archive, names) if MANIFEST in names else "SCORM"
+        elif CMI5_XML in every:
             kind = "cmi5"
-            _check_cmi5(report, archive, names)
+            if CMI5_XML in names:
+                _check_cmi5(report, archive, names)
         elif "index.html" in names:
             kind = "static site"
         else:

@@ -8,6 +8,7 @@ lying sizes, damaged data, XXE and entity expansion in the manifest.
 from __future__ import annotations
 
 import io
+import os
 import struct
 import subprocess
 import zipfile
@@ -128,6 +129,8 @@ CASES: list[tuple[str, Hostile, str]] = [
      "'http://[::1' is not a well-formed URL"),
     ("malformed URL in a page", _edit_member("index.html", b"</body>", b'<a href="http://[x">x</a></body>'),
      "'http://[x' is not a well-formed URL"),
+    ("oversized manifest", _manifest_prefix("<!--" + os.urandom(check.MAX_XML_BYTES // 2 + 1).hex() + "-->"),
+     "a manifest this checker reads is at most 16 MiB"),
     ("billion laughs in the manifest",
      _manifest_prefix(f"<!DOCTYPE manifest [{LAUGHS}]>", ("<title>", "<title>&lol9;")),
      "has a DOCTYPE declaration"),
