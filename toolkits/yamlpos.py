@@ -143,7 +143,7 @@ def parse(text: str, line_offset: int = 0) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
-        problem = error.problem or error.context or "not valid YAML"
+        problem = ", ".join(p for p in (error.context, error.problem) if p) or "not valid YAML"
         return _raise(line, f"not valid YAML: {problem}")
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, max(error.position, 0)) + 1 + line_offset

@@ -95,6 +95,10 @@ HOSTILE: list[Fault] = [
           "toolkit.yaml", 38, f"more than {limits.MAX_YAML_NODES} values"),
     Fault("too many aliases", append("toolkit.yaml", _alias_bomb(levels=3, width=30)),
           "toolkit.yaml", 40, f"more than {limits.MAX_YAML_ALIASES} aliases"),
+    Fault("a Python object tag", replace("toolkit.yaml", "theme: Testing", "theme: !!python/name:os.system ''"),
+          "toolkit.yaml", 3, "not valid YAML: could not determine a constructor"),
+    Fault("a second YAML document", append("toolkit.yaml", "---\nid: other\n"),
+          "toolkit.yaml", 38, "not valid YAML: expected a single document in the stream, but found another document"),
     Fault("a key that is a list", append("toolkit.yaml", "? [a, b]\n: c\n"),
           "toolkit.yaml", 38, "a key must be plain text"),
     Fault("an integer of 5000 digits", replace("toolkit.yaml", "minutes: 60\n  pass_mark", "minutes: " + "9" * 5000
