@@ -44,10 +44,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["swott.settings"] = settings
     app.extensions["swott.db"] = Database(database_url(settings, instance))
-    root = Path(settings.toolkits_dir) if settings.toolkits_dir else None
-    catalogue = Catalogue(root)
-    for folder in catalogue.invalid_folders:
-        log.warning("toolkit %s left out of the catalogue: run `swott toolkit validate` to see why", folder.name)
+    catalogue = Catalogue(settings.toolkits_root)
+    for folder, problems in catalogue.left_out().items():
+        # Folder names and counts only: the problems quote content, which stays on the operator page.
+        log.warning("toolkit folder %s left out of the catalogue (%d problem(s)): run `swott toolkit validate`",
+                    folder, len(problems))  # fmt: skip
+    if not len(catalogue):
+        log.warning("no valid toolkit in %s: check SWOTT_TOOLKITS_DIR", catalogue.root)
     app.extensions["swott.catalogue"] = catalogue
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
     app.teardown_appcontext(web.close_db_session)

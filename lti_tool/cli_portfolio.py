@@ -1,7 +1,7 @@
 """`swott reflections purge`: delete reflections older than the retention period (UK GDPR Art. 5(1)(e)).
 
 Run it daily (cron, or a scheduled container job) next to `swott worker`. The period is the setting
-`SWOTT_REFLECTION_RETENTION_DAYS` (`reflection_retention_days` in config/defaults.toml); 0 keeps
+`SWOTT_REFLECTION_RETENTION_DAYS` (`reflection_retention_days` in lti_tool/settings.py); 0 keeps
 reflections. It prints counts only, never whose reflections went.
 """
 

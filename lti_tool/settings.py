@@ -1,21 +1,27 @@
-"""Configuration: `config/defaults.toml`, overridden by `SWOTT_*` environment variables.
+"""Configuration: the defaults below, overridden by `SWOTT_*` environment variables.
 
-One prefix, one variable per setting, nothing secret in git (house style, after warehouse). Production
-refuses to start with a missing or weak secret, or without HTTPS, rather than run insecurely.
+One source: each setting's default and meaning is written once, on the `Settings` field, inside the
+package, so an installed wheel starts exactly like a clone (issue 17 item 6). The README's table is
+checked against `reference_rows()` by tests/lti_tool/test_settings_reference.py. One prefix, one
+variable per setting, nothing secret in git (house style, after warehouse). Production refuses to start
+with a missing or weak secret, or without HTTPS, rather than run insecurely.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
 PREFIX = "SWOTT_"
 MIN_SECRET_LENGTH = 32
+
+
+def _setting(default: Any, meaning: str, when_empty: str = "") -> Any:
+    """A settings field: its default, the sentence for operators, and what an empty value means."""
+    return field(default=default, metadata={"meaning": meaning, "when_empty": when_empty})
 
 
 class ConfigurationError(Exception):
@@ -24,17 +30,37 @@ class ConfigurationError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    env: str = "development"
-    base_url: str = "http://127.0.0.1:5000"
-    database_url: str = ""
-    redis_url: str = ""
-    secret_key: str = ""
-    toolkits_dir: str = ""
-    log_level: str = "INFO"
-    clock_leeway: int = 60
-    key_grace_days: int = 2
-    # Days after its last change that a reflection is deleted (UK GDPR storage limitation); 0 keeps them.
-    reflection_retention_days: int = 730
+    env: str = _setting("development", "`production` refuses to start without a real secret and an https base URL")
+    base_url: str = _setting("http://127.0.0.1:5000", "the public URL the tool advertises to platforms")
+    database_url: str = _setting(
+        "",
+        "e.g. `postgresql+psycopg://user:pw@host/db` (`postgres://` works too)",
+        when_empty="SQLite in `instance/swott.sqlite3`",
+    )
+    redis_url: str = _setting(
+        "",
+        "Redis for launch state and the access-token cache; without it, the database holds them",
+        when_empty="none",
+    )
+    secret_key: str = _setting(
+        "",
+        "required in production: at least 32 random characters",
+        when_empty="random, kept in `instance/secret_key`",
+    )
+    toolkits_dir: str = _setting("", "a folder of toolkit folders", when_empty="the toolkits shipped in `toolkits/`")
+    log_level: str = _setting("INFO", "logs never contain names, emails, tokens or reflection text")
+    # LTI Security 1.0 §5.1.3 allows "a few minutes" of skew on id_token iat/exp.
+    clock_leeway: int = _setting(60, "seconds of clock skew accepted on launch tokens")
+    key_grace_days: int = _setting(2, "days a new signing key is published before it is used")
+    # UK GDPR storage limitation (Art. 5(1)(e)); two CPD years by default.
+    reflection_retention_days: int = _setting(
+        730, "days after their last change that reflections are deleted (0 keeps them)"
+    )
+
+    @property
+    def toolkits_root(self) -> Path | None:
+        """The configured folder of toolkits, or None for the toolkits shipped with the code."""
+        return Path(self.toolkits_dir) if self.toolkits_dir else None
 
     @property
     def production(self) -> bool:
@@ -59,18 +85,25 @@ def _coerce(name: str, raw: str, template: Any) -> Any:
     return raw
 
 
-def load_settings(environ: dict[str, str] | None = None, defaults_file: Path = DEFAULTS_FILE) -> Settings:
-    """Read the defaults file, then the environment; validate the result."""
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """The defaults, then the environment's `SWOTT_*` variables."""
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, Any] = {}
-    if defaults_file.is_file():
-        values.update(tomllib.loads(defaults_file.read_text(encoding="utf-8")))
     base = Settings()
     for f in fields(base):
         raw = environ.get(PREFIX + f.name.upper())
         if raw is not None:
             values[f.name] = _coerce(f.name, raw, getattr(base, f.name))
     return base.with_overrides(values)
+
+
+def reference_rows() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) for each setting, as the README's configuration table shows them."""
+    rows = []
+    for f in fields(Settings):
+        default = f"`{f.default}`" if f.default not in ("", None) else f.metadata["when_empty"]
+        rows.append((f"`{PREFIX}{f.name.upper()}`", default, f.metadata["meaning"]))
+    return rows
 
 
 def check_settings(settings: Settings) -> None:

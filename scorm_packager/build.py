@@ -13,8 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorm_packager import content, manifest
-from scorm_packager.editions import SCORM_EDITIONS, Format, schema_set
+from scorm_packager import content, manifest, suspend
+from scorm_packager.editions import SCORM12, SCORM_EDITIONS, Format, schema_set
 from toolkits.model import Toolkit
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -25,6 +25,7 @@ class Package:
     toolkit: Toolkit
     format: Format
     files: dict[str, bytes]
+    notes: tuple[str, ...] = ()  # what an operator should know about this package (e.g. suspend_data)
 
     @property
     def filename(self) -> str:
@@ -57,9 +58,16 @@ def _content_files(toolkit: Toolkit, flavour: str) -> dict[str, bytes]:
 
 
 def build(toolkit: Toolkit, fmt: Format) -> Package:
-    """Every file of the package, by its path inside the zip."""
+    """Every file of the package, by its path inside the zip.
+
+    Raises `suspend.SuspendDataTooLarge` for a SCORM package whose state could never fit.
+    """
+    notes: tuple[str, ...] = ()
     if fmt in SCORM_EDITIONS:
         edition = SCORM_EDITIONS[fmt]
+        limit = suspend.SUSPEND_LIMIT_12 if edition is SCORM12 else suspend.SUSPEND_LIMIT_2004
+        advice = suspend.budget(toolkit).advice(limit, edition.label)
+        notes = (advice,) if advice else ()
         files = _content_files(toolkit, edition.api_flavour)
         listed = sorted(files)
         files["imsmanifest.xml"] = manifest.scorm_manifest(toolkit, edition, listed)
@@ -70,7 +78,7 @@ def build(toolkit: Toolkit, fmt: Format) -> Package:
         files["cmi5.xml"] = manifest.cmi5_structure(toolkit)
     else:
         files = _content_files(toolkit, "none")
-    return Package(toolkit, fmt, files)
+    return Package(toolkit, fmt, files, notes)
 
 
 def write(package: Package, out_dir: Path) -> Path:

@@ -14,13 +14,15 @@ import click
 from scorm_packager.build import build, write
 from scorm_packager.check import check_zip
 from scorm_packager.editions import Format
+from scorm_packager.suspend import SuspendDataTooLarge
+from toolkits.cli import configured_root
 from toolkits.loader import Catalogue, ToolkitInvalid, load_toolkit
 from toolkits.model import Toolkit
 
 
 def _resolve(names: tuple[str, ...], every: bool) -> list[Toolkit]:
     """Toolkits named by id (from the catalogue) or by folder path; `--all` takes every valid one."""
-    catalogue = Catalogue()
+    catalogue = Catalogue(configured_root())
     if every:
         if catalogue.problems:
             click.echo(f"{len(catalogue.problems)} problem(s) hide some toolkits: run `swott toolkit validate`.",
@@ -79,7 +81,16 @@ def package(toolkits: tuple[str, ...], every: bool, fmt: str | None, out_dir: Pa
     if not chosen:
         raise click.ClickException("no valid toolkits to package")
     for toolkit in chosen:
-        target = write(build(toolkit, Format(fmt)), out_dir)
+        try:
+            built = build(toolkit, Format(fmt))
+        except SuspendDataTooLarge as error:
+            raise click.ClickException(f"{toolkit.id} cannot be packaged as {fmt}: {error}") from None
+        for note in built.notes:
+            click.echo(f"{toolkit.id}: note: {note}", err=True)
+        try:
+            target = write(built, out_dir)
+        except OSError as error:
+            raise click.ClickException(f"cannot write the package to {out_dir}: {error.strerror or error}") from None
         click.echo(f"{toolkit.id}: {fmt} -> {target} ({target.stat().st_size // 1024} KiB)")
 
 

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import click
 
-from toolkits.cli import toolkit
+from lti_tool.settings import ConfigurationError, load_settings
+from toolkits.cli import ROOT_KEY, toolkit
 
 
 @click.group()
 @click.version_option(package_name="swott-connect")
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """SWOTT Connect: run SWOTT CPD toolkits inside your learning platform."""
+    # `toolkits` and `scorm_packager` import no settings: their folder of toolkits comes from here.
+    try:
+        root = load_settings().toolkits_root
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+    if root is not None:
+        context.meta[ROOT_KEY] = root
 
 
 main.add_command(toolkit)

@@ -1,4 +1,9 @@
-"""`swott toolkit list|validate`: what content authors and operators run."""
+"""`swott toolkit list|validate`: what content authors and operators run.
+
+The folder of toolkits is a setting (`toolkits_dir`, lti_tool/settings.py). This package imports no
+other project package, so the `swott` command (the composition root, swott/cli.py) reads the settings
+and puts the folder in the click context under `ROOT_KEY`; without it, the shipped toolkits.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,15 @@ from pathlib import Path
 import click
 
 from toolkits.loader import default_root, toolkit_dirs, validate_many
+
+ROOT_KEY = "swott.toolkits_root"
+
+
+def configured_root() -> Path:
+    """The folder of toolkits the `swott` command was configured with, else the shipped toolkits."""
+    context = click.get_current_context(silent=True)
+    value = context.meta.get(ROOT_KEY) if context is not None else None
+    return Path(value) if value else default_root()
 
 
 @click.group()
@@ -18,7 +32,7 @@ def toolkit() -> None:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Folder of toolkits.")
 def list_toolkits(root: Path | None) -> None:
     """Show every valid toolkit with its L1 and L2 minutes."""
-    toolkits, problems = validate_many(toolkit_dirs(root or default_root()))
+    toolkits, problems = validate_many(toolkit_dirs(root or configured_root()))
     if not toolkits:
         click.echo("No valid toolkits found.")
     for item in sorted(toolkits, key=lambda t: t.id):
@@ -34,7 +48,7 @@ def list_toolkits(root: Path | None) -> None:
 def validate(paths: tuple[Path, ...]) -> None:
     """Check toolkit folders (default: all) and list every problem as path:line: message."""
     folders: list[Path] = []
-    for path in paths or (default_root(),):
+    for path in paths or (configured_root(),):
         if (path / "toolkit.yaml").is_file() or not path.is_dir():
             folders.append(path)
         else:

@@ -1,6 +1,6 @@
 """Reflective models and the Social Work England CPD record: the fields a reflection asks for.
 
-The headings of each model follow DOMAIN.md (Gibbs 1988; Kolb 1984; Schön 1983; Borton 1970 as used by
+The headings of each model follow docs/cpd-rules.md (Gibbs 1988; Kolb 1984; Schön 1983; Borton 1970 as used by
 Driscoll; Fook & Gardner 2007). The CPD record fields follow Social Work England's CPD guidance: a record
 has a title, a date, a type, a description and why it is relevant, what was learnt, the impact on
 practice and on people who use services, and, for peer reflection, what was learnt from the discussion.

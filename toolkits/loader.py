@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from toolkits import cpd, render, yamlpos
+from toolkits import cpd, limits, render, yamlpos
 from toolkits.model import (
     AgendaItem,
     CompletionPart,
@@ -65,9 +65,8 @@ class ToolkitInvalid(Exception):
 
 
 def default_root() -> Path:
-    """Where toolkits live: `SWOTT_TOOLKITS_DIR`, else the folders shipped beside this module."""
-    configured = os.environ.get("SWOTT_TOOLKITS_DIR")
-    return Path(configured) if configured else PACKAGE_DIR
+    """The toolkits shipped beside this module (the operator's folder comes from settings: `toolkits_dir`)."""
+    return PACKAGE_DIR
 
 
 def toolkit_dirs(root: Path) -> list[Path]:
@@ -97,7 +96,7 @@ class _Checker:
     # -- reporting ---------------------------------------------------------------------------------
 
     def add(self, rel: str, line: int, message: str) -> None:
-        self.problems.append(Problem(f"{self.display}/{rel}", line, message))
+        self.problems.append(Problem(limits.printable(f"{self.display}/{rel}"), line, limits.printable(message)))
 
     def unknown_keys(self, rel: str, mapping: yamlpos.PosDict, allowed: Iterable[str]) -> None:
         allowed = list(allowed)
@@ -182,21 +181,25 @@ class _Checker:
         """Read a Markdown file named in toolkit.yaml, with its front matter checked for `kind`."""
         if rel in self.markdown:
             return self.markdown[rel]
-        path = self.root / rel
+        refused = limits.path_problem(rel)
+        if refused is not None:
+            self.add(from_rel, line, refused)
+            return None
         if not rel.endswith(".md"):
             self.add(from_rel, line, f"`{rel}` must be a Markdown file ending in .md")
             return None
-        if not _inside(self.root, path) or not path.is_file():
-            self.add(from_rel, line, f"the file `{rel}` does not exist")
+        if limits.symlink_in(self.root, rel) is None and not limits.is_regular_file(self.root / rel):
+            odd = os.path.lexists(self.root / rel)  # a folder, a named pipe, a device
+            self.add(from_rel, line, f"`{rel}` is not an ordinary file" if odd else f"the file `{rel}` does not exist")
             return None
         if rel in self.used_files:
             self.add(from_rel, line, f"`{rel}` is listed more than once")
             return None
         self.used_files.add(rel)
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            self.add(rel, 1, "the file is not UTF-8 text")
+            text = limits.read_text(self.root, rel)
+        except limits.Refused as refusal:
+            self.add(rel, refusal.line, refusal.message)
             return None
         lines = text.splitlines()
         if not lines or lines[0].strip() != "---":
@@ -236,32 +239,41 @@ class _Checker:
                 target = link.href.split("#", 1)[0].split("?", 1)[0]
                 if not target:
                     continue
-                resolved = os.path.normpath(os.path.join(os.path.dirname(md.rel), target))
                 line = md.body_line + link.line - 1
-                if resolved.startswith(".."):
+                if len(link.href) > limits.MAX_PATH_CHARS:
+                    self.add(md.rel, line, f"a link is {len(link.href)} characters long; at most "
+                             f"{limits.MAX_PATH_CHARS} are allowed")  # fmt: skip
+                    continue
+                resolved = os.path.normpath(os.path.join(os.path.dirname(md.rel), target))
+                if resolved.startswith(("..", "/")):
                     self.add(md.rel, line, f"the link `{link.href}` points outside the toolkit")
                 elif resolved.endswith(".md") and resolved not in self.markdown:
                     self.add(md.rel, line, f"the link `{link.href}` goes to no page of this toolkit")
-                elif not (self.root / resolved).is_file():
+                elif limits.path_problem(resolved) is not None or limits.symlink_in(self.root, resolved):
+                    self.add(md.rel, line, f"the link `{link.href}` goes to a file that cannot be used "
+                             "(a symbolic link, or an unusual name)")  # fmt: skip
+                elif not limits.is_regular_file(self.root / resolved):
                     self.add(md.rel, line, f"the link `{link.href}` goes to a file that does not exist")
 
     def check_extra_files(self) -> None:
-        for path in sorted(self.root.rglob("*")):
-            rel = path.relative_to(self.root).as_posix()
-            if path.is_dir() or rel == "toolkit.yaml" or rel.startswith("assets/"):
+        listing = limits.walk(self.root)
+        if listing.too_many:
+            self.add(Y, 1, f"the toolkit folder holds more than {limits.MAX_FILES} files and folders")
+        for rel in listing.links:
+            self.add(rel, 1, "this is a symbolic link; toolkits may not contain links (copy the file instead)")
+        for rel in listing.bad_names:
+            self.add(rel, 1, "this name is not UTF-8 text or holds a control character: rename it")
+        for rel in listing.files:
+            if any(part.startswith(".") for part in Path(rel).parts):
                 continue
-            if any(part.startswith(".") for part in path.relative_to(self.root).parts):
+            if rel.startswith("assets/"):
+                size = (self.root / rel).lstat().st_size
+                if size > limits.MAX_ASSET_BYTES:
+                    self.add(rel, 1, f"the file is {size // (1024 * 1024)} MiB; an asset may be at most "
+                             f"{limits.MAX_ASSET_BYTES // (1024 * 1024)} MiB")  # fmt: skip
                 continue
-            if rel not in self.used_files:
+            if rel != Y and rel not in self.used_files:
                 self.add(rel, 1, "this file is not listed in toolkit.yaml (list it, or move it to assets/)")
-
-
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def _describe(kind: type) -> str:
@@ -580,17 +592,17 @@ def _stage(c: _Checker, item: Any, line: int) -> Stage | None:
 
 
 def _toolkit(c: _Checker) -> Toolkit | None:
-    yaml_path = c.root / Y
-    if not yaml_path.is_file():
-        c.add(Y, 1, "the toolkit folder has no toolkit.yaml")
+    if c.root.is_symlink():
+        c.add(Y, 1, "the toolkit folder is a symbolic link; toolkits may not contain links (copy the folder)")
+        return None
+    if not (c.root / Y).is_symlink() and not limits.is_regular_file(c.root / Y):
+        exists = os.path.lexists(c.root / Y)
+        c.add(Y, 1, "toolkit.yaml is not an ordinary file" if exists else "the toolkit folder has no toolkit.yaml")
         return None
     try:
-        data = yamlpos.parse(yaml_path.read_text(encoding="utf-8"))
-    except yamlpos.YamlError as error:
+        data = yamlpos.parse(limits.read_text(c.root, Y))
+    except (yamlpos.YamlError, limits.Refused) as error:
         c.add(Y, error.line, error.message)
-        return None
-    except UnicodeDecodeError:
-        c.add(Y, 1, "the file is not UTF-8 text")
         return None
     if not isinstance(data, yamlpos.PosDict):
         c.add(Y, 1, "toolkit.yaml must be a set of `key: value` lines")
@@ -636,7 +648,13 @@ def _toolkit(c: _Checker) -> Toolkit | None:
 
 def _check(path: Path) -> tuple[Toolkit | None, list[Problem]]:
     checker = _Checker(root=path, display=_display(path))
-    toolkit = _toolkit(checker)
+    try:
+        toolkit = _toolkit(checker)
+    except (OSError, ValueError, RecursionError) as error:
+        # The limits above should leave nothing to reach here; if the file system still refuses
+        # (a permission, a file removed while reading), the toolkit is left out, never the catalogue.
+        checker.add(Y, 1, f"the toolkit could not be read ({type(error).__name__}: {error})")
+        toolkit = None
     return toolkit, sorted(set(checker.problems))
 
 
@@ -671,8 +689,8 @@ def validate_many(paths: Iterable[Path]) -> tuple[list[Toolkit], list[Problem]]:
         if toolkit is None:
             continue
         if toolkit.id in seen:
-            problems.append(Problem(f"{_display(path)}/{Y}", 1, f"duplicate toolkit id `{toolkit.id}` "
-                                    f"(also used by {seen[toolkit.id]})"))  # fmt: skip
+            where = limits.printable(f"{_display(path)}/{Y}")
+            problems.append(Problem(where, 1, f"duplicate toolkit id `{toolkit.id}` (also used by {seen[toolkit.id]})"))
             continue
         seen[toolkit.id] = _display(path)
         toolkits.append(toolkit)
@@ -690,9 +708,18 @@ class Catalogue:
         self.root = root or default_root()
         folders = toolkit_dirs(self.root)
         toolkits, self.problems = validate_many(folders)
-        valid = {Path(t.path).resolve() for t in toolkits}
-        self.invalid_folders = [f for f in folders if f.resolve() not in valid]
+        valid = {Path(t.path) for t in toolkits}
+        self.invalid_folders = [f for f in folders if f not in valid]
         self._by_id = {t.id: t for t in sorted(toolkits, key=lambda t: t.title)}
+
+    def left_out(self) -> dict[str, list[Problem]]:
+        """Each folder left out of the catalogue (by folder name) with its problems, for operators."""
+        return {
+            limits.printable(folder.name): [
+                p for p in self.problems if p.path.startswith(limits.printable(_display(folder)) + "/")
+            ]
+            for folder in self.invalid_folders
+        }
 
     def __iter__(self) -> Iterator[Toolkit]:
         return iter(self._by_id.values())

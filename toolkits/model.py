@@ -32,7 +32,7 @@ class CompletionPart(StrEnum):
 
 
 class GroupFormat(StrEnum):
-    """The L2 group formats of DOMAIN.md."""
+    """The L2 group formats (docs/cpd-rules.md, "L2 group formats")."""
 
     SWOTT_DEFAULT = "swott-default"
     ACTION_LEARNING_SET = "action-learning-set"

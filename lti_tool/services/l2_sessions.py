@@ -10,7 +10,7 @@ Plain Python over SQLAlchemy (no Flask), so the rules are tested without a reque
   own timer), reveals the case study stage by stage and takes attendance. Every change bumps
   `GroupSession.revision`; participants' pages poll the state and redraw only when it moved. Stages not
   yet revealed are never sent to participants, so reading the page source gives nothing away.
-- **Formats.** `toolkits.model.GroupFormat` names the three formats of DOMAIN.md. A session in the
+- **Formats.** `toolkits.model.GroupFormat` names the three formats of docs/cpd-rules.md. A session in the
   toolkit's own format uses the toolkit's agenda; another format uses its preset agenda here. Bells that
   Ring has roles: one presenter, one consultant, one action planner, everyone else an observer.
 - **Feedback and feedforward.** Participants write feedback (on current practice) and feedforward (on
@@ -98,7 +98,7 @@ class FormatPreset:
     facilitator_notes: tuple[str, ...] = ()
 
 
-# Timings from DOMAIN.md; where it gives a range (action learning set) the middle of it.
+# Timings from docs/cpd-rules.md; where it gives a range (action learning set) the middle of it.
 PRESETS: dict[GroupFormat, FormatPreset] = {
     GroupFormat.SWOTT_DEFAULT: FormatPreset(
         GroupFormat.SWOTT_DEFAULT,

@@ -8,7 +8,7 @@ stored version (`UPDATE … WHERE version = :seen`), so of two tabs editing the 
 save gets a `Conflict` and nothing is overwritten, even when both saves race.
 
 Identifying details: reflections must not identify the people social workers work with (Social Work
-England CPD guidance; DOMAIN.md). `identifying_details` looks for a title and surname, a date of birth or
+England CPD guidance; docs/cpd-rules.md). `identifying_details` looks for a title and surname, a date of birth or
 full date, an NHS-style or case-style number, and a postcode, and the editor shows a warning. It never
 blocks a save: a false alarm must not cost a learner their work, and the learner is the judge.
 """

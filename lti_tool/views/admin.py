@@ -48,4 +48,5 @@ def index() -> ResponseReturnValue:
         urls=ToolUrls(web.settings().base_url),
         platforms=registrations.list_platforms(session),
         subscriptions=subscriptions.list_subscriptions(session),
+        left_out=web.catalogue().left_out(),
     )

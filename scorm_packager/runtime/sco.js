@@ -2,12 +2,13 @@
  * SWOTT Connect SCO runtime: SCORM 1.2, SCORM 2004 (3rd/4th edition), cmi5, or standalone.
  * Written for SWOTT Connect; no framework, no build step, ES2017.
  *
- * What it must never do (the field's most common SCORM failures, shared/SCORM-NOTES.md):
+ * What it must never do (the field's most common SCORM failures, docs/scorm.md):
  * - lose the last commit: it commits on every status change, every 30 s while something changed, and
  *   on `visibilitychange` (hidden) and `pagehide`; it never uses `unload` (Moodle forbids unload
  *   handlers by Permissions-Policy) and never makes a synchronous request;
- * - overflow SCORM 1.2's 4096-character `cmi.suspend_data`: answers are packed into a few characters
- *   and free text (notes, reflection) stays in the browser's localStorage in 1.2;
+ * - overflow SCORM 1.2's 4096-character `cmi.suspend_data`: answers are packed into a few characters,
+ *   free text (notes, reflection) stays in the browser's localStorage, and when a very large toolkit
+ *   still needs more, `encodeStateWithin` drops detail in a fixed order (see there) until it fits;
  * - write wrong time formats: one formatting function per edition, tested;
  * - fail to find the API: it walks the parents, then the opener's, with a cap, and catches the
  *   exceptions a cross-origin frame throws; without an LMS it says so and keeps working.
@@ -19,6 +20,7 @@
 
   var MAX_API_HOPS = 10;
   var SUSPEND_LIMIT_12 = 4096;
+  var SUSPEND_LIMIT_2004 = 64000;
   var COMMIT_EVERY_MS = 30000;
   var CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
   var CMI5_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
@@ -120,12 +122,58 @@
     return "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags;
   }
 
+  // Shorter forms, for a state that would not fit the edition's limit (SCORM 1.2: 4096 characters):
+  // "s2|<n>|<tokens>|<flags>": visited pages kept as "the first n pages, in order" (pages read out
+  //   of order are forgotten; the bookmark in cmi.core.lesson_location is untouched);
+  // "s3|<n>|<answered hex>.<right hex>|<flags>": also each answer kept as answered right or wrong
+  //   (score, pass and completion survive; which options were ticked does not);
+  // "s3|<n>||<flags>": the last resort, answers dropped (the LMS still holds status and score).
+  // The packager computes the worst case of each form and says which a toolkit may need
+  // (scorm_packager/suspend.py), so the last two only happen for toolkits it warned about.
+
+  function visitedPrefix(data, state) {
+    var n = 0;
+    while (n < data.pages.length && state.visited[data.pages[n]]) n += 1;
+    return n;
+  }
+
+  function encodeStateWithin(data, state, limit) {
+    var full = encodeState(data, state);
+    if (!limit || full.length <= limit) return full;
+    var parts = full.split("|");
+    var flags = parts[3];
+    var prefix = String(visitedPrefix(data, state));
+    var ordered = "s2|" + prefix + "|" + parts[2] + "|" + flags;
+    if (ordered.length <= limit) return ordered;
+    var answered = data.questions.map(function (q) { return Boolean(state.answers[q.id]); });
+    var right = data.questions.map(function (q) {
+      return Boolean(state.answers[q.id]) && sameSet(state.answers[q.id], q.correct);
+    });
+    var outcomes = "s3|" + prefix + "|" + bitsToHex(answered) + "." + bitsToHex(right) + "|" + flags;
+    if (outcomes.length <= limit) return outcomes;
+    return "s3|" + prefix + "||" + flags;
+  }
+
   function decodeState(data, text) {
     var state = emptyState();
-    if (typeof text !== "string" || text.indexOf("s1|") !== 0) return state;
+    if (typeof text !== "string" || !/^s[123]\|/.test(text)) return state;
     var parts = text.split("|");
-    var visited = hexToBits(parts[1] || "", data.pages.length);
-    data.pages.forEach(function (id, i) { if (visited[i]) state.visited[id] = true; });
+    if (text.charAt(1) !== "1") {
+      var count = parseInt(parts[1], 10) || 0;
+      data.pages.slice(0, count).forEach(function (id) { state.visited[id] = true; });
+    } else {
+      var visited = hexToBits(parts[1] || "", data.pages.length);
+      data.pages.forEach(function (id, i) { if (visited[i]) state.visited[id] = true; });
+    }
+    state.reflectionSaved = (parts[3] || "").indexOf("r") >= 0;
+    if (text.charAt(1) === "3") {
+      var masks = (parts[2] || "").split(".");
+      var isAnswered = hexToBits(masks[0] || "", data.questions.length);
+      var isRight = hexToBits(masks[1] || "", data.questions.length);
+      // A wrong answer comes back as "answered, no option ticked": it still counts, and is shown as wrong.
+      data.questions.forEach(function (q, i) { if (isAnswered[i]) state.answers[q.id] = isRight[i] ? q.correct.slice() : []; });
+      return state;
+    }
     var tokens = (parts[2] || "").match(/\([0-9a-z]+\)|[0-9a-z-]/g) || [];
     data.questions.forEach(function (q, i) {
       var token = (tokens[i] || "-").replace(/[()]/g, "");
@@ -134,7 +182,6 @@
       var chosen = q.options.filter(function (opt, index) { return Math.floor(mask / Math.pow(2, index)) % 2 === 1; });
       if (chosen.length) state.answers[q.id] = chosen;
     });
-    state.reflectionSaved = (parts[3] || "").indexOf("r") >= 0;
     return state;
   }
 
@@ -214,6 +261,8 @@
     this.api = api;
     this.label = "SCORM 1.2";
     this.flavour = "1.2";
+    // cmi.suspend_data is CMIString4096 in SCORM 1.2 (RTE 3.4.2); LMSs truncate or refuse longer values.
+    this.suspendLimit = SUSPEND_LIMIT_12;
   }
   Scorm12.prototype.start = function () {
     var api = this.api;
@@ -287,6 +336,8 @@
     this.api = api;
     this.label = "SCORM 2004";
     this.flavour = "2004";
+    // cmi.suspend_data: characterstring, SPM 64000 in the 3rd and 4th editions (RTE section 4.2).
+    this.suspendLimit = SUSPEND_LIMIT_2004;
   }
   Scorm2004.prototype.start = function () {
     var api = this.api;
@@ -840,7 +891,7 @@
     var p = progress(this.data, this.state, this.passMark);
     return {
       location: this.current,
-      suspend: encodeState(this.data, this.state),
+      suspend: encodeStateWithin(this.data, this.state, this.adapter.suspendLimit),
       progress: p,
       summary: this.reflectionSummary(),
       sessionMs: this.now() - this.startedAt,
@@ -936,11 +987,13 @@
     TIME_FORMATS: TIME_FORMATS,
     encodeState: encodeState,
     decodeState: decodeState,
+    encodeStateWithin: encodeStateWithin,
     emptyState: emptyState,
     progress: progress,
     findApi: findApi,
     cmi5Params: cmi5Params,
-    SUSPEND_LIMIT_12: SUSPEND_LIMIT_12
+    SUSPEND_LIMIT_12: SUSPEND_LIMIT_12,
+    SUSPEND_LIMIT_2004: SUSPEND_LIMIT_2004
   };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = exported;

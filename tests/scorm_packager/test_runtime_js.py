@@ -33,7 +33,8 @@ def run_js(body: str, **values: Any) -> Any:
         f"const fn = ({params}) => {{ {body} }};\n"
         f"process.stdout.write(JSON.stringify(fn(...{json.dumps(list(values.values()))})));\n"
     )
-    result = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=30, check=False)
+    # On stdin, not `-e`: a large toolkit's data would pass the kernel's limit on argument length.
+    result = subprocess.run([NODE, "-"], input=script, capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
