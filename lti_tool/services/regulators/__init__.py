@@ -51,6 +51,18 @@ def get(code: str) -> Regulator:
         raise UnknownRegulator(f"There is no regulator {code!r}: choose one of {known}.") from None
 
 
+def choose(learner_choice: str | None, platform_default: str | None) -> Regulator:
+    """The learner's regulator: their own choice, else their platform's default, else Social Work England.
+
+    A stale or unknown code (a profile since removed, a typo in the database) falls through to the next
+    rather than failing the page.
+    """
+    for code in (learner_choice, platform_default):
+        if code and code.strip().lower() in REGULATORS:
+            return REGULATORS[code.strip().lower()]
+    return REGULATORS[DEFAULT]
+
+
 __all__ = [
     "DEFAULT",
     "REGULATORS",
@@ -66,5 +78,6 @@ __all__ = [
     "Source",
     "Status",
     "UnknownRegulator",
+    "choose",
     "get",
 ]

@@ -25,6 +25,7 @@ Sources (read 1 December 2026; docs/regulators.md):
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -71,8 +72,7 @@ NQSW_PART_TIME_MONTHS = 18  # under 35 hours a week
 
 
 def _add_months(day: date, months: int) -> date:
-    import calendar
-
+    """The same day `months` later, or the month's last day when it is shorter (31 August + 6 → 28 February)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

@@ -9,7 +9,9 @@ import pytest
 from lti_tool.services import regulators
 from lti_tool.services.regulators import Registrant, UnknownRegulator
 from lti_tool.services.regulators.base import add_years, anchored_period
+from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from tests.lti_tool.services.regulators.factories import a_year_of_records, record
+from toolkits.cpd import LearningElement
 
 TODAY = date(2026, 11, 30)
 
@@ -58,8 +60,14 @@ def test_swe_export_holds_the_online_form_boxes() -> None:
 # --- SSSC ----------------------------------------------------------------------------------------------
 
 
+def _sssc() -> ScottishSocialServicesCouncil:
+    profile = regulators.get("sssc")
+    assert isinstance(profile, ScottishSocialServicesCouncil)
+    return profile
+
+
 def test_sssc_counts_core_learning_elements_covered_in_the_declaration_year() -> None:
-    sssc = regulators.get("sssc")
+    sssc = _sssc()
     registrant = Registrant(registered_on=date(2021, 12, 15))
     status = sssc.status(a_year_of_records(), TODAY, registrant)
     assert (status.period.start, status.period.end) == (date(2025, 12, 15), date(2026, 12, 14))
@@ -67,14 +75,11 @@ def test_sssc_counts_core_learning_elements_covered_in_the_declaration_year() ->
     assert status.met is False
     assert "Mandatory learning — Trauma awareness: recorded in this period." in status.notes
     assert "Annual declaration due 15 December 2026." in status.notes
-    all_eight = [record("All", date(2026, 3, 3), elements=tuple(e.id for e in sssc.elements))]  # type: ignore[attr-defined]
+    all_eight = [record("All", date(2026, 3, 3), elements=tuple(e.id for e in sssc.elements))]
     assert sssc.status(all_eight, TODAY, registrant).met is True
 
 
 def test_sssc_works_for_any_list_of_elements() -> None:
-    from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
-    from toolkits.cpd import LearningElement
-
     sssc = ScottishSocialServicesCouncil(
         [LearningElement("a", "A"), LearningElement("b", "B"), LearningElement("c", "C")]
     )
@@ -84,12 +89,12 @@ def test_sssc_works_for_any_list_of_elements() -> None:
 
 
 def test_sssc_newly_qualified_first_year() -> None:
-    sssc = regulators.get("sssc")
+    sssc = _sssc()
     nqsw = Registrant(registered_on=date(2026, 3, 1), newly_qualified=True)
     status = sssc.status(a_year_of_records(), date(2026, 10, 1), nqsw)
     assert (status.period.start, status.period.end) == (date(2026, 3, 1), date(2027, 2, 28))
     assert status.notes[0] == "Newly qualified: first-year CPL is asked for after 28 February 2027."
-    part_time = sssc.first_year(Registrant(registered_on=date(2026, 3, 1), newly_qualified=True, part_time=True))  # type: ignore[attr-defined]
+    part_time = sssc.first_year(Registrant(registered_on=date(2026, 3, 1), newly_qualified=True, part_time=True))
     assert part_time is not None and part_time.end == date(2027, 8, 31)
 
 
@@ -197,6 +202,12 @@ def test_every_profile_cites_its_sources_and_says_what_is_unverified() -> None:
             assert rule.verified or rule.note, f"{code}:{rule.id} is unverified without saying why"
         assert profile.verified is False  # every profile has at least one box it could not read at source
         assert profile.unverified_notes
+
+
+def test_a_learner_choice_wins_over_the_platform_default() -> None:
+    assert regulators.choose("niscc", "scw").code == "niscc"
+    assert regulators.choose(None, "SCW").code == "scw"
+    assert regulators.choose("gone", "also-gone").code == "swe"
 
 
 def test_unknown_regulator_is_a_plain_message() -> None:
