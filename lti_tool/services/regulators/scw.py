@@ -6,8 +6,10 @@ Sources (read 1 December 2026; docs/regulators.md):
   the Code of Professional Practice, which includes maintaining and developing knowledge and skills;
   they keep a record of their CPD and discuss it with their manager, and send it only when chosen for a
   sample check. The page sets no hours.
-- Social Care Wales, "Renewal", https://socialcare.wales/registration/renewal — registration is for up
-  to three years and is renewed every three years from the date of original registration.
+- Social Care Wales, "Renewal", https://socialcare.wales/registration/renewal (read in Social Care
+  Wales's own copy at content.socialcare.wales) — registration is for up to three years and is renewed
+  every three years from the date of original registration. That copy still says "you must provide
+  evidence of CPD": it predates the April 2025 change.
 - Community Care, "90 hours of CPD requirement dropped for social workers in Wales" (1 April 2025; read
   in the stored copy at https://soomnet.site/social/90-hours-of-cpd-requirement-dropped-for-social-workers-in-wales)
   and "Should Social Work England remove CPD requirement for registration renewal?" (23 April 2025),
