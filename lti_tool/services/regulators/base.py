@@ -105,7 +105,7 @@ class CpdRecord:
     elements: frozenset[str] = frozenset()  # SSSC core learning element ids
     mandatory: frozenset[str] = frozenset()  # SSSC mandatory learning topics (trauma, protection)
     supervision_appraisal: bool = False  # NISCC: learning in professional supervision and appraisal
-    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     source: str = ""  # e.g. "participatory-practice/l1", or "" for learning recorded by hand
 
     def value(self, field_id: str) -> str:
