@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import Any
 
 from toolkits.cpd import Field
 
@@ -157,6 +158,17 @@ class Export:
     regulator: str
     title: str
     sections: tuple[ExportSection, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe, in order: for the JSON export and for renderers in other processes."""
+        return {
+            "regulator": self.regulator,
+            "title": self.title,
+            "sections": [
+                {"title": s.title, "items": [{"label": i.label, "value": i.value} for i in s.items]}
+                for s in self.sections
+            ],
+        }
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(section, label, value) rows, for a spreadsheet."""

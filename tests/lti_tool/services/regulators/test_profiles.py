@@ -221,6 +221,12 @@ def test_exports_render_as_rows_for_a_spreadsheet() -> None:
     rows = export.rows()
     assert rows[0] == ("Summary", "Regulator", "Northern Ireland Social Care Council")
     assert ("Total", "Hours of PRTL in this period", "53 of 90") in rows
+    data = export.as_dict()
+    assert data["regulator"] == "niscc" and data["sections"][0]["items"][0] == {
+        "label": "Regulator",
+        "value": "Northern Ireland Social Care Council",
+    }
+    assert len(data["sections"]) == len(export.sections)
 
 
 @pytest.mark.parametrize(
