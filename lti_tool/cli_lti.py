@@ -119,6 +119,21 @@ def platform_brand(issuer: str, colour: str, client_id: str | None) -> None:
         click.echo(f"Brand colour for {row.issuer}: {row.brand_colour or 'the default'}.")
 
 
+@platform.command("set")
+@click.argument("issuer")
+@click.option("--regulator", default=None, help="The learners' default regulator: swe, sssc, scw or niscc.")
+@click.option("--language", default=None, help="The default interface language: en or cy.")
+@click.option("--client-id", default=None, help="Needed when the issuer has several registrations (Canvas).")
+def platform_set(issuer: str, regulator: str | None, language: str | None, client_id: str | None) -> None:
+    """Set a platform's default regulator and language (learners may choose their own)."""
+    from lti_tool.services import platform_defaults
+
+    with _session() as (_app, session):
+        row = registrations.resolve_platform(session, issuer, client_id)
+        platform_defaults.set_defaults(session, row, regulator=regulator, language=language)
+        click.echo(f"Defaults for {row.issuer}: {platform_defaults.describe(row)}.")
+
+
 @click.group()
 def keys() -> None:
     """The tool's signing keys."""

@@ -70,6 +70,10 @@ class Platform(Base):
     key_set: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     key_set_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     brand_colour: Mapped[str] = mapped_column(String(7), default="")
+    # The regulator and interface language a learner starts with until they choose their own
+    # (`swott platform set`; lti_tool.services.platform_defaults, docs/regulators.md).
+    default_regulator: Mapped[str] = mapped_column(String(8), default="swe", server_default="swe")
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     registered_by: Mapped[str] = mapped_column(String(32), default="manual")  # manual | dynamic
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -132,3 +132,35 @@ STANDARD_TITLES: dict[str, str] = {
     "5": "Act safely, respectfully and with professional integrity",
     "6": "Promote ethical practice and report concerns",
 }
+
+
+@dataclass(frozen=True)
+class LearningElement:
+    """An SSSC core learning element; `confirmed` is False where its name was not read at the source."""
+
+    id: str
+    title: str
+    confirmed: bool = True
+
+
+# SSSC core learning elements for social workers (continuous professional learning since June 2024).
+# SSSC news, "New website to support your continuous professional learning (CPL)" and "Social Work Week
+# 2025 - supporting your CPL journey" (news.sssc.uk.com, read 1 December 2026) say there are eight and
+# name the first two as below; the stored copy of the page is cut off after them. The other six are
+# placeholders until their names are read at learn.sssc.uk.com (TODO in docs/regulators.md): code
+# counts any list, so replacing them changes no logic. Toolkits map to these ids in toolkit.yaml.
+SSSC_SOCIAL_WORK_ELEMENTS: tuple[LearningElement, ...] = (
+    LearningElement("ethics-values-rights", "Ethics, values and rights-based practice"),
+    LearningElement("communication-engagement-relationships", "Communication, engagement and relationships"),
+    *(
+        LearningElement(f"element-{n}", f"Core learning element {n} (name to be confirmed with the SSSC)", False)
+        for n in range(3, 9)
+    ),
+)
+
+# SSSC mandatory learning for all registrants: trauma awareness, and adult and child protection (SSSC
+# news, "A new approach for CPL", news.sssc.uk.com, read 1 December 2026).
+SSSC_MANDATORY_LEARNING: dict[str, str] = {
+    "trauma": "Trauma awareness",
+    "protection": "Adult and child protection",
+}

@@ -30,6 +30,7 @@ from toolkits.model import (
     QuestionType,
     Reference,
     ReflectionTemplate,
+    RegulatorMapping,
     Stage,
     ThinkingPrompt,
     Toolkit,
@@ -295,6 +296,7 @@ def _show(value: Any) -> str:
 
 TOOLKIT_KEYS = (
     "id", "title", "theme", "version", "summary", "learning_outcomes", "standards", "references", "l1", "l2",
+    "regulators",
 )  # fmt: skip
 L1_KEYS = ("minutes", "pass_mark", "retries", "completion", "pages", "reflection")
 L2_KEYS = (
@@ -591,6 +593,61 @@ def _stage(c: _Checker, item: Any, line: int) -> Stage | None:
     return Stage(Path(item).stem, title, md.body, prompts, item)
 
 
+REGULATOR_KEYS = ("sssc_elements", "sssc_mandatory", "niscc_hours")
+NISCC_PARTS = ("l1", "l2")
+MAX_PART_HOURS = 40
+
+
+def validate_regulators(c: _Checker, data: yamlpos.PosDict) -> RegulatorMapping:
+    """The optional `regulators:` mapping: SSSC core learning elements and mandatory learning, NISCC hours.
+
+    Kept apart from `_toolkit` so each regulator's vocabulary is checked in one place. Element ids and
+    mandatory topics must be ones `toolkits.cpd` knows; hours are per part (`l1`, `l2`), more than 0
+    and at most 40. Problems are reported and the bad values left out.
+    """
+    section = c.get(Y, data, "regulators", yamlpos.PosDict, required=False)
+    if section is None:
+        return RegulatorMapping()
+    c.unknown_keys(Y, section, REGULATOR_KEYS)
+
+    def ids(key: str, known: Iterable[str], what: str) -> tuple[str, ...]:
+        items = c.get(Y, section, key, yamlpos.PosList, required=False)
+        if items is None:
+            return ()
+        allowed = list(known)
+        good: list[str] = []
+        for item, line in zip(items, items.item_lines, strict=True):
+            value = str(item).strip() if isinstance(item, str | int) else ""
+            if value in allowed:
+                if value in good:
+                    c.add(Y, line, f"`{value}` appears twice in `regulators.{key}`")
+                good.append(value)
+                continue
+            hint = difflib.get_close_matches(value, allowed, n=1)
+            suggestion = f" (did you mean `{hint[0]}`?)" if hint else f" (choose from {', '.join(allowed)})"
+            c.add(Y, line, f"{_show(item)} is not {what}{suggestion}")
+        return tuple(dict.fromkeys(good))
+
+    elements = ids("sssc_elements", (e.id for e in cpd.SSSC_SOCIAL_WORK_ELEMENTS), "an SSSC core learning element")
+    mandatory = ids("sssc_mandatory", cpd.SSSC_MANDATORY_LEARNING, "an SSSC mandatory learning topic")
+    hours: list[tuple[str, float]] = []
+    niscc = c.get(Y, section, "niscc_hours", yamlpos.PosDict, required=False)
+    if niscc is not None:
+        c.unknown_keys(Y, niscc, NISCC_PARTS)
+        for part in NISCC_PARTS:
+            if part not in niscc:
+                continue
+            value = niscc[part]
+            line = niscc.line_of(part)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                c.add(Y, line, f"`niscc_hours.{part}` must be a number of hours, not {_show(value)}")
+            elif not 0 < value <= MAX_PART_HOURS:
+                c.add(Y, line, f"`niscc_hours.{part}` must be more than 0 and at most {MAX_PART_HOURS}, not {value}")
+            else:
+                hours.append((part, float(value)))
+    return RegulatorMapping(elements, mandatory, tuple(hours))
+
+
 def _toolkit(c: _Checker) -> Toolkit | None:
     if c.root.is_symlink():
         c.add(Y, 1, "the toolkit folder is a symbolic link; toolkits may not contain links (copy the folder)")
@@ -636,6 +693,7 @@ def _toolkit(c: _Checker) -> Toolkit | None:
     references = _references(c, data)
     l1 = _l1(c, data)
     l2 = _l2(c, data)
+    regulators = validate_regulators(c, data)
     c.check_bodies()
     c.check_extra_files()
     if c.problems:
@@ -643,7 +701,7 @@ def _toolkit(c: _Checker) -> Toolkit | None:
     assert tid and title and theme and version and summary and outcomes and standards is not None
     assert references is not None and l1 is not None and l2 is not None
     return Toolkit(tid, title, theme, version, summary.strip(), outcomes, standards, references, l1, l2,
-                   str(c.root))  # fmt: skip
+                   str(c.root), regulators=regulators)  # fmt: skip
 
 
 def _check(path: Path) -> tuple[Toolkit | None, list[Problem]]:

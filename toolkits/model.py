@@ -164,6 +164,23 @@ class L2Session:
 
 
 @dataclass(frozen=True)
+class RegulatorMapping:
+    """What a toolkit counts for with regulators other than Social Work England (`regulators:`).
+
+    `sssc_elements` are ids of `toolkits.cpd.SSSC_SOCIAL_WORK_ELEMENTS`; `sssc_mandatory` are keys of
+    `toolkits.cpd.SSSC_MANDATORY_LEARNING`; `niscc_hours` gives the PRTL hours of each part
+    (`l1`, `l2`) for a record written after it.
+    """
+
+    sssc_elements: tuple[str, ...] = ()
+    sssc_mandatory: tuple[str, ...] = ()
+    niscc_hours: tuple[tuple[str, float], ...] = ()
+
+    def hours_for(self, part: str) -> float | None:
+        return next((hours for p, hours in self.niscc_hours if p == part), None)
+
+
+@dataclass(frozen=True)
 class Toolkit:
     id: str
     title: str
@@ -176,6 +193,7 @@ class Toolkit:
     l1: L1Module
     l2: L2Session
     path: str = field(default="", compare=False)
+    regulators: RegulatorMapping = field(default_factory=RegulatorMapping)
 
     @property
     def total_minutes(self) -> int:
