@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from sqlalchemy.orm import Session
 
-from lti_tool.lti import claims
+from lti_tool.lti import claims, outbound
+from lti_tool.lti.outbound import OutboundPolicy
 from lti_tool.models import Platform
 from lti_tool.services import registrations
 from lti_tool.services.registrations import RegistrationError, ToolUrls
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 10.0
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_NAME = "SWOTT Connect"
@@ -79,16 +78,31 @@ def wanted_scopes(platform_config: Mapping[str, Any]) -> list[str]:
     return wanted
 
 
-def _json(response: requests.Response, what: str) -> dict[str, Any]:
-    if response.status_code >= 400:
-        raise RegistrationError(f"the platform refused the {what} (HTTP {response.status_code})")
-    try:
-        data = response.json()
-    except ValueError:
-        raise RegistrationError(f"the platform's {what} answer is not JSON") from None
+def _json(answer: tuple[int, Any], what: str) -> dict[str, Any]:
+    status, data = answer
+    if status >= 400:
+        raise RegistrationError(f"the platform refused the {what} (HTTP {status})")
+    if data is None:
+        raise RegistrationError(f"the platform's {what} answer is not JSON")
     if not isinstance(data, dict):
         raise RegistrationError(f"the platform's {what} answer is not a JSON object")
     return data
+
+
+def _fetch(
+    method: str, url: str, policy: OutboundPolicy, where: str, what: str, token: str, body: Any = None
+) -> dict[str, Any]:
+    """One request through the outbound guard; its refusals become a `RegistrationError` (plain words).
+
+    `where` names the address for the guard's messages, `what` the request for the platform's answer.
+    """
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        return _json(outbound.fetch_json(method, url, policy, what=where, headers=headers, json=body), what)
+    except outbound.OutboundRefused as error:
+        raise RegistrationError(error.message) from None
 
 
 CANVAS_CLOUD_ISSUERS = (
@@ -113,15 +127,10 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
 
 
 def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any]:
+    """The platform's OpenID configuration (DR 1.0 §3.4), fetched through the outbound guard."""
     url = registrations.check_platform_url(url, production, "openid_configuration URL")
-    headers = {"Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    try:
-        response = requests.get(url, headers=headers, timeout=TIMEOUT)
-    except requests.RequestException as error:
-        raise RegistrationError(f"the platform's configuration could not be fetched ({type(error).__name__})") from None
-    config = _json(response, "configuration request")
+    policy = OutboundPolicy.for_environment(production)
+    config = _fetch("GET", url, policy, "platform's configuration URL", "configuration request", token)
     issuer = config.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise RegistrationError("the platform's configuration has no issuer")
@@ -143,14 +152,9 @@ def register(
     """Run the whole registration; commits the new platform and deployment."""
     config = fetch_configuration(openid_configuration, registration_token, production)
     metadata = client_metadata(urls, wanted_scopes(config))
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if registration_token:
-        headers["Authorization"] = f"Bearer {registration_token}"
-    try:
-        response = requests.post(config["registration_endpoint"], json=metadata, headers=headers, timeout=TIMEOUT)
-    except requests.RequestException as error:
-        raise RegistrationError(f"the registration could not be sent ({type(error).__name__})") from None
-    answer = _json(response, "registration")
+    policy = OutboundPolicy.for_environment(production)
+    endpoint = config["registration_endpoint"]
+    answer = _fetch("POST", endpoint, policy, "registration endpoint", "registration", registration_token, metadata)
     client_id = answer.get("client_id")
     if not isinstance(client_id, str) or not client_id:
         raise RegistrationError("the platform's registration answer has no client_id")

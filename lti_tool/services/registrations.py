@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lti_tool.lti import outbound
 from lti_tool.models import Deployment, Platform
 
 
@@ -37,14 +38,17 @@ def check_platform_url(url: str, production: bool, what: str = "URL") -> str:
     """Refuse a platform URL we would not talk to: HTTPS, or HTTP on loopback outside production."""
     parts = urlsplit(url.strip())
     if not parts.netloc or not parts.hostname:
-        raise RegistrationError(f"the {what} {url!r} is not a full address (https://...)")
-    if parts.scheme == "https":
-        return url.strip()
-    if parts.scheme == "http" and not production and is_loopback(parts.hostname):
-        return url.strip()
+        raise RegistrationError(f"the {what} is not a full address (https://...)")
+    if parts.scheme == "https" or (parts.scheme == "http" and not production and is_loopback(parts.hostname)):
+        # The outbound guard's own rules too (no credentials in the URL, no private IP literal), so a
+        # registration never stores an address every later request would refuse.
+        try:
+            return outbound.check_url(url, outbound.OutboundPolicy.for_environment(production), what)
+        except outbound.OutboundRefused as error:
+            raise RegistrationError(error.message) from None
     if production:
-        raise RegistrationError(f"the {what} {url!r} must use https:// in production")
-    raise RegistrationError(f"the {what} {url!r} must use https:// (plain http is allowed only on 127.0.0.1)")
+        raise RegistrationError(f"the {what} must use https:// in production")
+    raise RegistrationError(f"the {what} must use https:// (plain http is allowed only on 127.0.0.1)")
 
 
 def origin(url: str) -> str:

@@ -23,6 +23,7 @@ from lti_tool.errors import BadRequest, Forbidden, NotFound
 from lti_tool.lti import claims, deep_linking, dynamic_registration
 from lti_tool.lti.launch import LaunchRejected, LaunchValidator, ValidatedLaunch
 from lti_tool.lti.login import begin_login, storage_hash
+from lti_tool.lti.outbound import OutboundPolicy
 from lti_tool.lti.platform_keys import PlatformKeyCache
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, require_launch
@@ -52,7 +53,10 @@ def _key_cache() -> PlatformKeyCache:
     cache: PlatformKeyCache | None = current_app.extensions.get(KEY_CACHE_EXTENSION)
     if cache is None:
         seconds = int(current_app.config.get(MIN_KEY_REFRESH_CONFIG, 60))
-        cache = current_app.extensions[KEY_CACHE_EXTENSION] = PlatformKeyCache(min_refresh=timedelta(seconds=seconds))
+        cache = current_app.extensions[KEY_CACHE_EXTENSION] = PlatformKeyCache(
+            min_refresh=timedelta(seconds=seconds),
+            policy=OutboundPolicy.for_environment(web.settings().production),
+        )
     return cache
 
 
