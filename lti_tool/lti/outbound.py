@@ -284,7 +284,7 @@ def fetch_json(
     what: str,
     headers: Mapping[str, str] | None = None,
     json: Any = None,
-    session: requests.Session | None = None,
+    session: GuardedSession | None = None,
 ) -> tuple[int, Any]:
     """One guarded request: (status, parsed JSON or None). Raises `OutboundRefused` with a plain message.
 

@@ -13,12 +13,11 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool.lti import outbound
-from lti_tool.lti.outbound import OutboundPolicy
+from lti_tool.lti.outbound import GuardedSession, OutboundPolicy
 from lti_tool.models import Platform, utcnow
 
 log = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ class KeySetUnavailable(Exception):
     """The platform's key set URL did not answer with a JWK Set."""
 
 
-def fetch_key_set(url: str, policy: OutboundPolicy, http: requests.Session | None = None) -> dict[str, Any]:
+def fetch_key_set(url: str, policy: OutboundPolicy, http: GuardedSession | None = None) -> dict[str, Any]:
     """The platform's JWK Set, fetched through the outbound guard (public https addresses, size and time
     limits, no redirects); `KeySetUnavailable` says why in a reason code, never the network's words."""
     try:
@@ -54,7 +53,7 @@ class PlatformKeyCache:
         self,
         min_refresh: timedelta = timedelta(seconds=60),
         max_age: timedelta = timedelta(days=1),
-        http: requests.Session | None = None,
+        http: GuardedSession | None = None,
         policy: OutboundPolicy | None = None,
     ) -> None:
         self.min_refresh = min_refresh
