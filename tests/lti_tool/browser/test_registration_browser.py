@@ -8,6 +8,7 @@ approves the platform the same page frames the tool, which shows the check can s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,4 +96,39 @@ def test_a_pending_registration_cannot_frame_a_learner_page(
     invalidate_frame_ancestors(stack.app)
     evil.reload()
     assert _framed_heading(evil) == "Introduction"
+    context.close()
+
+
+def test_the_approval_and_operator_pages_pass_axe(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
+    from lti_tool.views.admin import admin_link
+    from tests.lti_tool.browser.test_l1_browser import assert_accessible
+
+    params = {
+        "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",
+        "registration_token": attacker.platform.registration_token,
+    }
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(stack.tool.url + "/lti/register?" + "&".join(f"{k}={v}" for k, v in params.items()))
+    assert page.locator("h1").inner_text() == "Register SWOTT Connect with your platform"
+    assert_accessible(page)
+    page.get_by_role("button", name="Register SWOTT Connect").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "SWOTT Connect is registered"
+    assert_accessible(page)
+
+    with stack.app.app_context(), stack.app.test_request_context():
+        link = admin_link("Sam Operator")
+    page.goto(link)
+    assert page.get_by_role("button", name=re.compile("^Approve")).count() == 1
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("^Approve")).click()
+    page.wait_for_load_state("load")
+    assert "The platform is approved" in page.inner_text("main")
+    page.select_option("#grant-toolkit", "mini")
+    page.get_by_role("button", name="Grant").click()
+    page.wait_for_load_state("load")
+    assert "The subscription is granted." in page.inner_text("main")
+    assert "by Sam Operator (operator page)" in page.inner_text("main")
+    assert_accessible(page)
     context.close()
