@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool import web
 from lti_tool.errors import BadRequest, Forbidden, NotFound
-from lti_tool.models import Platform, Subscription
+from lti_tool.models import Platform, Subscription, utcnow
 from lti_tool.services import registrations, subscriptions
 from lti_tool.services.registrations import RegistrationError, ToolUrls
 from lti_tool.views.registration_forms import (
@@ -84,6 +84,8 @@ def _page(status: int = 200, grant_form: GrantSubscriptionForm | None = None) ->
         urls=ToolUrls(web.settings().base_url),
         platforms=registrations.list_platforms(session),
         pending=registrations.pending_platforms(session),
+        invites=registrations.list_invites(session),
+        now=utcnow(),
         subscriptions=subscriptions.list_subscriptions(session, include_revoked=True),
         grant_form=_grant_form(grant_form),
         approve_form=ApprovePlatformForm(formdata=None),

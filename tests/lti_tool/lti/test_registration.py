@@ -310,10 +310,13 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
 ) -> None:
     register_dynamically(lti_client, attacker)
     pending = _platform(lti_app, attacker.issuer)
+    with lti_app.app_context():
+        registrations.create_invite(web.db_session(), label="Testshire Council", created_by="sam (cli)")
     link = _admin(lti_app)
     token = link.split("token=", 1)[1]
     page = lti_client.get(link).get_data(as_text=True)
     assert "Registrations waiting for approval" in page and attacker.issuer in page
+    assert "Testshire Council" in page and "by sam (cli)" in page and "Not yet" in page
 
     # Without the CSRF token, or without the signed link: refused, nothing changed.
     assert lti_client.post(f"/admin/platforms/{pending.id}/approve?token={token}").status_code == 403
