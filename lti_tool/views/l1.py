@@ -341,6 +341,12 @@ def save_reflection() -> ResponseReturnValue:
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
         return _reflection_page(player, 400, values=values, version=version, incomplete=incomplete)
+    except BadRequest as refused:
+        session.rollback()
+        if autosave:
+            # A box over its limit: the script shows these words and waits for an edit (no retries).
+            return jsonify(saved=False, message=refused.message, advice=refused.advice), refused.status
+        raise
     _commit_and_deliver()
     warnings = reflections.identifying_details(saved.fields)
     if autosave:
