@@ -8,10 +8,11 @@
   HTML or script (Fetch Living Standard, "X-Content-Type-Options").
 - `Referrer-Policy: strict-origin-when-cross-origin`: launch pages carry a signed launch token in the
   URL for cookieless launches, and the operator page a signed link; this policy sends other sites only
-  our origin, never a path or query, and nothing from HTTPS to HTTP (W3C Referrer Policy §3). It keeps
-  the full referrer for our own same-origin requests, and unlike `no-referrer` it keeps the `Origin`
-  of our own form posts real rather than `null` (Fetch §3.1 "serializing a request origin"), which
-  origin-checking CSRF defences rely on. Pages that want less (the operator page) say so themselves.
+  our origin, never a path or query, and nothing from HTTPS to HTTP (W3C Referrer Policy, §3). It
+  keeps the full referrer for our own same-origin requests, and unlike `no-referrer` it keeps the
+  `Origin` of our own form posts real rather than `null` (Fetch Living Standard, "serializing a request
+  origin"), which origin-checking CSRF defences rely on. Pages that want less (the operator page) say
+  so themselves. Facts and sources: docs/security-headers.md.
 
 Headers a view already set are left as they are (it knows better), and the Content-Security-Policy is
 not touched here.

@@ -1,8 +1,8 @@
 """The one guard for every request the tool makes to a platform (OpenID configuration, JWKS, token, AGS, NRPS).
 
 Whoever calls `GET /lti/register` names the address we fetch, and a registered platform names its token,
-AGS and NRPS endpoints: without a guard the tool is a server-side request forgery gadget (OWASP ASVS 5.0
-V12.6 / CWE-918) that reads cloud metadata (169.254.169.254), internal admin pages, or scans ports and
+AGS and NRPS endpoints: without a guard the tool is a server-side request forgery gadget (OWASP ASVS
+4.0.3 V12.6.1, CWE-918) that reads cloud metadata (169.254.169.254), internal admin pages, or scans ports and
 reports what it found. So, in production:
 
 - only `https://` URLs, without credentials in them;
