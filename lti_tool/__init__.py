@@ -76,6 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import passback
 
     app.register_blueprint(passback.bp)
+    from lti_tool.views import registration
+
+    app.register_blueprint(registration.bp)
 
 
 def _configure_logging(level: str) -> None:
