@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from lti_tool import errors, web
+from lti_tool import errors, headers, web
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
 from toolkits import Catalogue
@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
     app.teardown_appcontext(web.close_db_session)
     errors.register_error_handlers(app)
+    headers.init_app(app, settings.production)
     _register_blueprints(app)
     return app
 
@@ -78,6 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import passback
 
     app.register_blueprint(passback.bp)
+    from lti_tool.views import registration
+
+    app.register_blueprint(registration.bp)
 
 
 def _configure_logging(level: str) -> None:

@@ -1,8 +1,13 @@
-"""Operator commands: `swott platform add|list|remove|brand`, `swott keys rotate|list`,
-`swott subscription grant|revoke|list` and `swott admin link`."""
+"""Operator commands: `swott platform add|invite|approve|list|remove|brand`, `swott keys rotate|list`,
+`swott subscription grant|revoke|list` and `swott admin link`.
+
+Changes to who may use the tool record who made them: the operator's login name on the server, with
+"(cli)" (the operator page records "(operator page)").
+"""
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -31,6 +36,15 @@ def _session() -> Iterator[tuple[Flask, Session]]:
         app.extensions["swott.db"].dispose()
 
 
+def operator() -> str:
+    """Who runs this command, for the record (the login name on the server)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return f"{name} (cli)"
+
+
 def echo_paste_values(urls: ToolUrls) -> None:
     click.echo("\nValues to paste into Moodle (Site administration > Plugins > External tool > Manage tools):")
     for name, value in urls.moodle_lines():
@@ -45,14 +59,62 @@ def platform() -> None:
     """Register LTI platforms (LMSs) by hand."""
 
 
-@platform.command("add")
-@click.option("--issuer", required=True, help="The platform's issuer (Moodle: its site URL).")
-@click.option("--client-id", required=True)
-@click.option("--auth-login-url", required=True, help="Authentication request URL (OIDC auth endpoint).")
-@click.option("--auth-token-url", required=True, help="Access token URL.")
-@click.option("--key-set-url", required=True, help="Public keyset URL.")
-@click.option("--deployment", "deployments", multiple=True, help="Deployment ID (repeatable).")
-@click.option("--name", default="", help="A name for operators, e.g. the council.")
+ADD_HELP = """Add (or update) a platform registration and its deployments, by hand.
+
+Use this when the LMS was set up manually rather than by Dynamic Registration. Running it again with
+the same --issuer and --client-id updates that registration (URLs, name) and adds any new --deployment;
+it never makes a second one. A platform added here is active at once (you are the operator), and has
+no toolkits until you run `swott subscription grant`.
+
+\b
+Where the values are:
+  Moodle 4.x: Site administration > Plugins > Activity modules > External tool > Manage tools,
+    then the tool's "View configuration details" (list icon).
+  Canvas: Admin > Developer Keys (the key's Details column) and
+    Admin > Settings > Apps > View App Configurations > the app's gear > Deployment Id.
+"""
+
+
+@platform.command("add", help=ADD_HELP)
+@click.option(
+    "--issuer",
+    required=True,
+    help="The platform's issuer. Moodle: 'Platform ID' (its site address, e.g. https://moodle.council.example). "
+    "Canvas cloud: https://canvas.instructure.com (beta/test: canvas.beta/canvas.test.instructure.com); "
+    "self-hosted Canvas: its own address.",
+)
+@click.option(
+    "--client-id",
+    required=True,
+    help="Moodle: 'Client ID' in the tool's configuration details. Canvas: the developer key's number in the "
+    "Details column of Admin > Developer Keys (e.g. 10000000000042).",
+)
+@click.option(
+    "--auth-login-url",
+    required=True,
+    help="Where logins are sent (OIDC authentication request). Moodle: 'Authentication request URL' "
+    "(SITE/mod/lti/auth.php). Canvas cloud: https://sso.canvaslms.com/api/lti/authorize_redirect.",
+)
+@click.option(
+    "--auth-token-url",
+    required=True,
+    help="Where the tool asks for grade and roster access tokens. Moodle: 'Access token URL' "
+    "(SITE/mod/lti/token.php). Canvas cloud: https://sso.canvaslms.com/login/oauth2/token.",
+)
+@click.option(
+    "--key-set-url",
+    required=True,
+    help="The platform's public keys (JWKS). Moodle: 'Public keyset URL' (SITE/mod/lti/certs.php). "
+    "Canvas cloud: https://sso.canvaslms.com/api/lti/security/jwks.",
+)
+@click.option(
+    "--deployment",
+    "deployments",
+    multiple=True,
+    help="Deployment ID (repeatable). Moodle: 'Deployment ID' in the configuration details (a number). "
+    "Canvas: the app's gear > Deployment Id under Admin > Settings > Apps (e.g. 12:8865aa05...).",
+)
+@click.option("--name", default="", help="A name for operators, e.g. the council (shown in `swott platform list`).")
 def platform_add(
     issuer: str,
     client_id: str,
@@ -62,7 +124,6 @@ def platform_add(
     deployments: tuple[str, ...],
     name: str,
 ) -> None:
-    """Add (or update) a platform registration and its deployments."""
     with _session() as (_app, session):
         row = registrations.add_platform(
             session,
@@ -74,6 +135,7 @@ def platform_add(
             deployment_ids=deployments,
             name=name,
             production=web.settings().production,
+            approved_by=operator(),
         )
         click.echo(
             f"Registered {row.issuer} (client ID {row.client_id}); deployments: "
@@ -81,6 +143,46 @@ def platform_add(
         )
         click.echo("It has no subscriptions yet: grant them with `swott subscription grant`.")
         echo_paste_values(ToolUrls(web.settings().base_url))
+
+
+@platform.command("invite")
+@click.option(
+    "--label", default="", help="Who the link is for, e.g. the council (shown on the page and in the record)."
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 90),
+    default=registrations.INVITE_DAYS,
+    show_default=True,
+    help="Days the link works.",
+)
+def platform_invite(label: str, days: int) -> None:
+    """Make a one-time Dynamic Registration URL for an LMS administrator.
+
+    A registration through it is active at once, with no approval step. It works once, until it expires;
+    send it to the LMS administrator, who pastes it where the LMS asks for the tool's registration URL.
+    """
+    with _session() as (_app, session):
+        invite, token = registrations.create_invite(
+            session, label=label, created_by=operator(), valid_for=timedelta(days=days)
+        )
+        click.echo(ToolUrls(web.settings().base_url).invite_url(token))
+        click.echo(f"Works once, until {invite.expires_at:%d %B %Y %H:%M} UTC. It is shown only now: copy it.")
+
+
+@platform.command("approve")
+@click.argument("issuer")
+@click.option("--client-id", default=None, help="Needed when the issuer has several registrations (Canvas).")
+def platform_approve(issuer: str, client_id: str | None) -> None:
+    """Approve a pending Dynamic Registration, so the platform can launch the tool and frame its pages."""
+    with _session() as (_app, session):
+        row = registrations.resolve_platform(session, issuer, client_id)
+        if registrations.approve_platform(session, row, operator()):
+            click.echo(
+                f"Approved {row.issuer} (client ID {row.client_id}). Grant toolkits with `swott subscription grant`."
+            )
+        else:
+            click.echo(f"{row.issuer} (client ID {row.client_id}) is already active.")
 
 
 @platform.command("list")
@@ -92,7 +194,10 @@ def platform_list() -> None:
             click.echo("No platforms registered.")
         for row in rows:
             deployments = ", ".join(d.deployment_id for d in row.deployments) or "none"
-            click.echo(f"{row.issuer}  client_id={row.client_id}  deployments={deployments}  ({row.registered_by})")
+            status = "PENDING approval (swott platform approve)" if row.status == registrations.PENDING else row.status
+            click.echo(
+                f"{row.issuer}  client_id={row.client_id}  deployments={deployments}  ({row.registered_by})  {status}"
+            )
 
 
 @platform.command("remove")
@@ -211,6 +316,7 @@ def subscription_grant(
             deployment_id=deployment,
             starts_on=starts.date() if starts else None,  # type: ignore[attr-defined]
             ends_on=until.date() if until else None,  # type: ignore[attr-defined]
+            granted_by=operator(),
         )
         for s in created:
             click.echo(_describe(s))
@@ -231,18 +337,19 @@ def subscription_revoke(
             raise click.UsageError("give either --toolkit ID (repeatable) or --all")
         ids: list[str | None] = [None] if all_toolkits else list(toolkit)
         row = registrations.resolve_platform(session, issuer, client_id)
-        count = subscriptions.revoke(session, row, ids, deployment_id=deployment)
+        count = subscriptions.revoke(session, row, ids, deployment_id=deployment, revoked_by=operator())
         click.echo(f"Revoked {count} subscription(s).")
 
 
 @subscription.command("list")
 @click.argument("issuer", required=False)
 @click.option("--client-id", default=None)
-def subscription_list(issuer: str | None, client_id: str | None) -> None:
-    """List subscriptions (of one platform, or all)."""
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked subscriptions (who and when).")
+def subscription_list(issuer: str | None, client_id: str | None, include_revoked: bool) -> None:
+    """List subscriptions (of one platform, or all), with who granted them."""
     with _session() as (_app, session):
         row = registrations.resolve_platform(session, issuer, client_id) if issuer else None
-        rows = subscriptions.list_subscriptions(session, row)
+        rows = subscriptions.list_subscriptions(session, row, include_revoked=include_revoked)
         if not rows:
             click.echo("No subscriptions.")
         for s in rows:
@@ -253,11 +360,15 @@ def _describe(s: object) -> str:
     from lti_tool.models import Subscription
 
     assert isinstance(s, Subscription)
-    state = "active" if s.active_on(date.today()) else "inactive"
+    if s.revoked_at is not None:
+        state = f"revoked {s.revoked_at:%Y-%m-%d %H:%M} by {s.revoked_by or 'unknown'}"
+    else:
+        state = "active" if s.active_on(date.today()) else "inactive"
+    granted = f"  granted {s.created_at:%Y-%m-%d} by {s.granted_by}" if s.granted_by else ""
     return (
         f"{s.platform.issuer} ({s.platform.client_id})  toolkit={s.toolkit_id or 'ALL'}  "
         f"deployment={s.deployment.deployment_id if s.deployment else 'all'}  "
-        f"{s.starts_on} to {s.ends_on or 'open-ended'}  [{state}]"
+        f"{s.starts_on} to {s.ends_on or 'open-ended'}  [{state}]{granted}"
     )
 
 
@@ -267,12 +378,14 @@ def admin() -> None:
 
 
 @admin.command("link")
-def admin_link() -> None:
+@click.option("--as", "name", default=None, help="Your name, recorded with changes made on the page (default: login).")
+def admin_link(name: str | None) -> None:
     """Print a link to the operator page, valid for one hour."""
     from lti_tool.views.admin import admin_link as make_link
 
+    who = name.strip() if name and name.strip() else operator().removesuffix(" (cli)")
     with _session() as (app, _db), app.test_request_context():
-        click.echo(make_link())
+        click.echo(make_link(who))
 
 
 COMMANDS: list[click.Command] = [platform, keys, subscription, admin]

@@ -76,6 +76,11 @@ class Platform(Base):
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     registered_by: Mapped[str] = mapped_column(String(32), default="manual")  # manual | dynamic
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # active | pending. A Dynamic Registration without an operator's invite waits as "pending": it can
+    # launch nothing and frame nothing until an operator approves it (issue 9, defect 1).
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    approved_by: Mapped[str] = mapped_column(String(255), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     deployments: Mapped[list[Deployment]] = relationship(
         back_populates="platform", cascade="all, delete-orphan", order_by="Deployment.id"
@@ -112,12 +117,36 @@ class Subscription(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who granted it (the operator's name, and how: "sam (cli)", "sam (operator page)"); kept, with who
+    # revoked it and when, after revocation, so the record answers "who changed this council's access".
+    granted_by: Mapped[str] = mapped_column(String(255), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_by: Mapped[str] = mapped_column(String(255), default="")
 
     platform: Mapped[Platform] = relationship(back_populates="subscriptions")
     deployment: Mapped[Deployment | None] = relationship()
 
     def active_on(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+        return self.revoked_at is None and self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class RegistrationInvite(Base):
+    """A one-time, expiring Dynamic Registration URL made by an operator (`swott platform invite`).
+
+    Only a hash of the token is stored: the URL itself is shown once, to the operator who made it. A
+    registration through it is active at once; the invite then records which platform used it.
+    """
+
+    __tablename__ = "registration_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(255), default="")
+    created_by: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="SET NULL"), default=None)
 
 
 class ToolKey(Base):
@@ -235,6 +264,7 @@ __all__ = [
     "LaunchState",
     "LtiUser",
     "Platform",
+    "RegistrationInvite",
     "ResourceLink",
     "Subscription",
     "ToolKey",
@@ -261,8 +291,12 @@ class Attempt(Base):
     # Question id -> the option ids last chosen; and how many times each question was answered.
     answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     answer_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    # Thinking prompt id -> the learner's private note (personal data: never logged).
+    # Thinking prompt id -> the learner's private note (personal data: never logged), and each note's
+    # version: a save naming an older version is refused, so two tabs never overwrite each other's text.
     notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    note_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Grows on every notes save: the compare-and-set that makes saves of two prompts at once both land.
+    notes_revision: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default="in_progress")  # in_progress | completed
     score_percent: Mapped[float | None] = mapped_column(default=None)
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)

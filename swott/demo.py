@@ -4,7 +4,8 @@ Steps, in the order an LMS administrator would take them:
 1. migrate the tool's database (`swott db upgrade`);
 2. serve the tool (development mode) and the sandbox platform, each with Werkzeug in a thread;
 3. register the sandbox with the tool through LTI Dynamic Registration 1.0 — the same
-   `/lti/register` Moodle and Canvas use;
+   `/lti/register` Moodle and Canvas use, through a one-time invite URL (as `swott platform invite`
+   makes) so the sandbox is active without an operator's approval;
 4. grant the sandbox a subscription to every toolkit (a new platform has none, issue #3 item 8);
 5. add the first toolkit's L1 and L2 to the sandbox course, with the custom parameters and line
    items the tool's own deep linking returns, so "Launch as learner" works at once.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import click
 import requests
@@ -83,12 +85,26 @@ def _tool_app(base_url: str, overrides: dict[str, Any]) -> Flask:
     return app
 
 
-def _register(demo_platform: Platform, tool_url: str) -> str:
-    """Run Dynamic Registration as the platform's "Register a tool" page would; the new client_id."""
+def _invite_url(app: Flask) -> str:
+    """A one-time registration URL, as an operator makes with `swott platform invite`: no approval step."""
+    from lti_tool.services import registrations
+
+    with app.app_context(), app.extensions["swott.db"].session() as session:
+        _invite, token = registrations.create_invite(session, label="swott demo", created_by="swott demo")
+    return registrations.ToolUrls(app.extensions["swott.settings"].base_url).invite_url(token)
+
+
+def _register(demo_platform: Platform, tool_app: Flask) -> str:
+    """Run Dynamic Registration as the platform's "Register a tool" page and its administrator would
+    (open the tool's approval page, press Register) through an operator's invite; the new client_id."""
     known = {tool.client_id for tool in demo_platform.tools}
-    start = demo_platform.start_registration(tool_url + "/lti/register")
+    start = demo_platform.start_registration(_invite_url(tool_app))
     try:
-        response = requests.get(start, timeout=30)
+        page = requests.get(start, timeout=30)
+        if page.status_code != 200:
+            raise DemoError(f"the tool's registration page failed (HTTP {page.status_code})")
+        form = dict(parse_qsl(urlsplit(start).query))
+        response = requests.post(start.split("?", 1)[0], data=form, timeout=30)
     except requests.RequestException as error:
         raise DemoError(f"the tool did not answer its registration URL ({type(error).__name__})") from None
     added = [tool.client_id for tool in demo_platform.tools if tool.client_id not in known]
@@ -167,7 +183,7 @@ def start_demo(
     platform_server.start()
     try:
         sandbox: Platform = platform_server.platform
-        client_id = _register(sandbox, tool.url)
+        client_id = _register(sandbox, tool.app)
         _grant_all(tool.app, sandbox.issuer, client_id)
         if seed:
             _seed_course(tool.app, sandbox, client_id, tool.url + "/lti/launch")

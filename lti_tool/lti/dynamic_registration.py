@@ -1,9 +1,12 @@
 """LTI Dynamic Registration 1.0 (Moodle 4.x, Canvas): the tool side of §3.
 
 The platform opens our registration URL with `openid_configuration` (its OpenID configuration URL) and
-`registration_token`. We fetch the configuration with the token (§3.4), check the issuer matches the
-configuration URL (§3.5.1), POST our client registration to its `registration_endpoint` (§3.5.2, §3.6),
-store the client id and deployment it gives us, and the page posts `org.imsglobal.lti.close` to the
+`registration_token`. We fetch the configuration with the token (§3.4) through the outbound guard,
+check the issuer matches the configuration URL (§3.5.1) and show the LMS administrator what the
+platform will receive (`preview`; §3.3 lets the tool show its own pages before registering). When they
+confirm, we POST our client registration to its `registration_endpoint` (§3.5.2, §3.6), store the
+client id and deployment it gives us — active when the URL was an operator's invite, else pending an
+operator's approval (`services.registrations`) — and the page posts `org.imsglobal.lti.close` to the
 platform (§3.7). Canvas's developer-key JSON (`/lti/canvas.json`) is the manual equivalent for Canvas.
 """
 
@@ -15,17 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from sqlalchemy.orm import Session
 
-from lti_tool.lti import claims
-from lti_tool.models import Platform
+from lti_tool.lti import claims, outbound
+from lti_tool.lti.outbound import OutboundPolicy
+from lti_tool.models import Platform, RegistrationInvite
 from lti_tool.services import registrations
 from lti_tool.services.registrations import RegistrationError, ToolUrls
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 10.0
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_NAME = "SWOTT Connect"
@@ -37,6 +39,36 @@ CLAIMS = ["iss", "sub", "name", "given_name", "family_name", "email"]
 class RegistrationResult:
     platform: Platform
     deployment_id: str
+
+
+@dataclass(frozen=True)
+class RegistrationPreview:
+    """What the LMS administrator confirms: who is registering, and what their platform will receive."""
+
+    issuer: str
+    product: str
+    metadata: dict[str, Any]
+
+    @property
+    def scopes(self) -> list[str]:
+        return str(self.metadata.get("scope", "")).split()
+
+
+def preview(
+    openid_configuration: str, registration_token: str, urls: ToolUrls, production: bool
+) -> RegistrationPreview:
+    """Fetch and check the platform's configuration, and build (without sending) our registration."""
+    config = fetch_configuration(openid_configuration, registration_token, production)
+    return RegistrationPreview(
+        issuer=config["issuer"], product=_product(config), metadata=client_metadata(urls, wanted_scopes(config))
+    )
+
+
+def _product(config: Mapping[str, Any]) -> str:
+    platform_config = config.get(PLATFORM_CONFIGURATION)
+    if isinstance(platform_config, Mapping):
+        return str(platform_config.get("product_family_code", ""))[:255]
+    return ""
 
 
 def client_metadata(urls: ToolUrls, scopes: list[str]) -> dict[str, Any]:
@@ -79,16 +111,31 @@ def wanted_scopes(platform_config: Mapping[str, Any]) -> list[str]:
     return wanted
 
 
-def _json(response: requests.Response, what: str) -> dict[str, Any]:
-    if response.status_code >= 400:
-        raise RegistrationError(f"the platform refused the {what} (HTTP {response.status_code})")
-    try:
-        data = response.json()
-    except ValueError:
-        raise RegistrationError(f"the platform's {what} answer is not JSON") from None
+def _json(answer: tuple[int, Any], what: str) -> dict[str, Any]:
+    status, data = answer
+    if status >= 400:
+        raise RegistrationError(f"the platform refused the {what} (HTTP {status})")
+    if data is None:
+        raise RegistrationError(f"the platform's {what} answer is not JSON")
     if not isinstance(data, dict):
         raise RegistrationError(f"the platform's {what} answer is not a JSON object")
     return data
+
+
+def _fetch(
+    method: str, url: str, policy: OutboundPolicy, where: str, what: str, token: str, body: Any = None
+) -> dict[str, Any]:
+    """One request through the outbound guard; its refusals become a `RegistrationError` (plain words).
+
+    `where` names the address for the guard's messages, `what` the request for the platform's answer.
+    """
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        return _json(outbound.fetch_json(method, url, policy, what=where, headers=headers, json=body), what)
+    except outbound.OutboundRefused as error:
+        raise RegistrationError(error.message) from None
 
 
 CANVAS_CLOUD_ISSUERS = (
@@ -113,15 +160,10 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
 
 
 def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any]:
+    """The platform's OpenID configuration (DR 1.0 §3.4), fetched through the outbound guard."""
     url = registrations.check_platform_url(url, production, "openid_configuration URL")
-    headers = {"Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    try:
-        response = requests.get(url, headers=headers, timeout=TIMEOUT)
-    except requests.RequestException as error:
-        raise RegistrationError(f"the platform's configuration could not be fetched ({type(error).__name__})") from None
-    config = _json(response, "configuration request")
+    policy = OutboundPolicy.for_environment(production)
+    config = _fetch("GET", url, policy, "platform's configuration URL", "configuration request", token)
     issuer = config.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise RegistrationError("the platform's configuration has no issuer")
@@ -138,19 +180,43 @@ def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any
 
 
 def register(
-    session: Session, openid_configuration: str, registration_token: str, urls: ToolUrls, production: bool
+    session: Session,
+    openid_configuration: str,
+    registration_token: str,
+    urls: ToolUrls,
+    production: bool,
+    invite: RegistrationInvite | None = None,
 ) -> RegistrationResult:
-    """Run the whole registration; commits the new platform and deployment."""
+    """Run the whole registration; commits the platform and deployment (pending unless `invite`).
+
+    The invite is claimed before the platform is asked (so one link registers one platform even when
+    two registrations race) and given back if the registration does not complete.
+    """
     config = fetch_configuration(openid_configuration, registration_token, production)
     metadata = client_metadata(urls, wanted_scopes(config))
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if registration_token:
-        headers["Authorization"] = f"Bearer {registration_token}"
+    if invite is not None:
+        registrations.claim_invite(session, invite)
     try:
-        response = requests.post(config["registration_endpoint"], json=metadata, headers=headers, timeout=TIMEOUT)
-    except requests.RequestException as error:
-        raise RegistrationError(f"the registration could not be sent ({type(error).__name__})") from None
-    answer = _json(response, "registration")
+        result = _register(session, config, metadata, registration_token, production, invite)
+    except Exception:
+        if invite is not None:
+            registrations.release_invite(session, invite)
+        raise
+    log.info("dynamic registration complete: platform=%s status=%s", result.platform.id, result.platform.status)
+    return result
+
+
+def _register(
+    session: Session,
+    config: Mapping[str, Any],
+    metadata: dict[str, Any],
+    registration_token: str,
+    production: bool,
+    invite: RegistrationInvite | None,
+) -> RegistrationResult:
+    policy = OutboundPolicy.for_environment(production)
+    endpoint = config["registration_endpoint"]
+    answer = _fetch("POST", endpoint, policy, "registration endpoint", "registration", registration_token, metadata)
     client_id = answer.get("client_id")
     if not isinstance(client_id, str) or not client_id:
         raise RegistrationError("the platform's registration answer has no client_id")
@@ -158,10 +224,6 @@ def register(
     deployment_id = ""
     if isinstance(tool_config, Mapping) and tool_config.get("deployment_id"):
         deployment_id = str(tool_config["deployment_id"])
-    platform_config = config.get(PLATFORM_CONFIGURATION)
-    name = ""
-    if isinstance(platform_config, Mapping):
-        name = str(platform_config.get("product_family_code", ""))[:255]
     platform = registrations.add_platform(
         session,
         issuer=config["issuer"],
@@ -170,11 +232,18 @@ def register(
         auth_token_url=config["token_endpoint"],
         key_set_url=config["jwks_uri"],
         deployment_ids=[deployment_id] if deployment_id else [],
-        name=name or urlsplit(config["issuer"]).netloc,
+        name=_product(config) or urlsplit(config["issuer"]).netloc,
         production=production,
         registered_by="dynamic",
+        pending=invite is None,
+        approved_by=f"invite {invite.label or invite.id} (made by {invite.created_by or 'an operator'})"
+        if invite is not None
+        else "",
+        commit=False,
     )
-    log.info("dynamic registration complete: platform=%s", platform.id)
+    if invite is not None:
+        invite.platform_id = platform.id
+    session.commit()
     return RegistrationResult(platform=platform, deployment_id=deployment_id)
 
 

@@ -37,6 +37,9 @@ from lti_tool.services import registrations
 log = logging.getLogger(__name__)
 
 ACCEPTED_ALGORITHM = "RS256"
+PLATFORM_NOT_APPROVED = (
+    "Your learning platform's registration with SWOTT Connect is waiting for approval by the SWOTT team."
+)
 
 
 class LaunchRejected(UserFacingError):
@@ -131,6 +134,8 @@ class LaunchValidator:
             raise LaunchRejected("unknown_platform", status=401)
         if platform.id != record.platform_id:
             raise LaunchRejected("state_platform_mismatch")
+        if not registrations.may_launch(platform):
+            raise LaunchRejected("platform_not_approved", PLATFORM_NOT_APPROVED, status=403)
 
         try:
             jwk = self.keys.key_for(self.session, platform, kid)

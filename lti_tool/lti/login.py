@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
-from lti_tool.lti.launch import LaunchRejected
+from lti_tool.lti.launch import PLATFORM_NOT_APPROVED, LaunchRejected
 from lti_tool.lti.state_store import StateRecord, StateStore
 from lti_tool.services import registrations
 
@@ -63,6 +63,8 @@ def begin_login(
             "Your learning platform is not registered with SWOTT Connect.",
             status=401,
         )
+    if not registrations.may_launch(platform):
+        raise LaunchRejected("platform_not_approved", PLATFORM_NOT_APPROVED, status=403)
     if registrations.origin(login["target_link_uri"]) != registrations.origin(base_url):
         raise LaunchRejected("login_foreign_target")
 

@@ -13,28 +13,29 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lti_tool.lti import outbound
+from lti_tool.lti.outbound import GuardedSession, OutboundPolicy
 from lti_tool.models import Platform, utcnow
 
 log = logging.getLogger(__name__)
-
-FETCH_TIMEOUT = 5.0
 
 
 class KeySetUnavailable(Exception):
     """The platform's key set URL did not answer with a JWK Set."""
 
 
-def fetch_key_set(url: str, http: requests.Session | None = None) -> dict[str, Any]:
+def fetch_key_set(url: str, policy: OutboundPolicy, http: GuardedSession | None = None) -> dict[str, Any]:
+    """The platform's JWK Set, fetched through the outbound guard (public https addresses, size and time
+    limits, no redirects); `KeySetUnavailable` says why in a reason code, never the network's words."""
     try:
-        response = (http or requests).get(url, timeout=FETCH_TIMEOUT, headers={"Accept": "application/json"})
-        response.raise_for_status()
-        data = response.json()
-    except (requests.RequestException, ValueError) as error:
-        raise KeySetUnavailable(type(error).__name__) from None
+        status, data = outbound.fetch_json("GET", url, policy, what="platform's keyset URL", session=http)
+    except outbound.OutboundRefused as error:
+        raise KeySetUnavailable(error.reason) from None
+    if status >= 400:
+        raise KeySetUnavailable(f"http_{status}")
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
         raise KeySetUnavailable("not a JWK Set")
     return data
@@ -52,11 +53,14 @@ class PlatformKeyCache:
         self,
         min_refresh: timedelta = timedelta(seconds=60),
         max_age: timedelta = timedelta(days=1),
-        http: requests.Session | None = None,
+        http: GuardedSession | None = None,
+        policy: OutboundPolicy | None = None,
     ) -> None:
         self.min_refresh = min_refresh
         self.max_age = max_age
         self.http = http
+        # Production's rules unless told otherwise: the caller passes the development policy explicitly.
+        self.policy = policy or OutboundPolicy.production()
 
     def _stale(self, fetched_at: datetime | None, now: datetime) -> bool:
         return fetched_at is None or now - fetched_at >= self.max_age
@@ -74,7 +78,7 @@ class PlatformKeyCache:
             log.info("platform key refresh skipped (rate limit): platform=%s", platform.id)
             return cached
         try:
-            key_set = fetch_key_set(platform.key_set_url, self.http)
+            key_set = fetch_key_set(platform.key_set_url, self.policy, self.http)
         except KeySetUnavailable:
             if cached is None:
                 raise

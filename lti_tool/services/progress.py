@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.models import Attempt, Reflection, ResourceLink, utcnow
 from lti_tool.services import outbox
-from toolkits.model import CompletionPart, PageKind, Question, QuestionType, Toolkit
+from toolkits.model import CompletionPart, Question, QuestionType, Toolkit
 
 REFLECTION_STEP = "reflection"
 QUEUED_SCORES = "swott.queued_score_ids"
@@ -255,19 +255,6 @@ def last_answer(attempt: Attempt, toolkit: Toolkit, question_id: str) -> AnswerO
         return None
     chosen = frozenset(attempt.answers[question_id])
     return AnswerOutcome(question, chosen, question.is_correct(chosen), toolkit.l1.retries)
-
-
-def save_notes(attempt: Attempt, toolkit: Toolkit, page_id: str, notes: dict[str, str]) -> None:
-    """Keep the learner's thinking notes for a page's prompts (unknown prompt ids are ignored)."""
-    page = toolkit.l1.page(page_id)
-    if page is None or page.kind is not PageKind.THINKING:
-        raise NotFound("There is no thinking page with that name.", reason="unknown_page")
-    known = {p.id for p in page.prompts}
-    updated = dict(attempt.notes)
-    for prompt_id, text in notes.items():
-        if prompt_id in known:
-            updated[prompt_id] = text
-    attempt.notes = updated
 
 
 def reflection_was_submitted(

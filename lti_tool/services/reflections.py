@@ -68,7 +68,12 @@ def clean_values(
     for field in form_fields(toolkit, template):
         text = values.get(field.id, "")
         if len(text) > MAX_FIELD_CHARS:
-            raise BadRequest(f"“{field.label}” is too long to save.", reason="reflection_too_long")
+            raise BadRequest(
+                f"“{field.label}” is {len(text):,} characters long. A box can be at most {MAX_FIELD_CHARS:,} "
+                "characters.",
+                reason="reflection_too_long",
+                advice="Shorten it and it will be saved.",
+            )
         cleaned[field.id] = text.replace("\r\n", "\n")
     return cleaned
 

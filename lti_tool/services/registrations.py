@@ -2,22 +2,37 @@
 
 Keyed by (issuer, client_id) because Canvas uses https://canvas.instructure.com as the issuer of every
 cloud instance (LTI Core 1.3 §5.1.2 only promises the issuer identifies the platform *vendor* there).
+Registering the same issuer and client again updates that registration (URLs, name, new deployments).
 Production accepts only HTTPS platform URLs; development also accepts plain HTTP on loopback, for the
 sandbox platform and tests.
+
+Who may register (issue 9, defect 1): anyone can open `/lti/register`, so a Dynamic Registration is
+*pending* — it launches nothing and frames nothing (`may_launch`, `framing_platforms`) — until an
+operator approves it (`swott platform approve`, or the operator page). An operator who expects a
+council can instead make a one-time, expiring invite URL (`swott platform invite`): a registration
+through it is active at once. `swott platform add` is run by an operator, so it is active too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from lti_tool.models import Deployment, Platform
+from lti_tool.lti import outbound
+from lti_tool.models import Deployment, Platform, RegistrationInvite, utcnow
+
+ACTIVE = "active"
+PENDING = "pending"
+INVITE_DAYS = 7
 
 
 class RegistrationError(ValueError):
@@ -37,14 +52,17 @@ def check_platform_url(url: str, production: bool, what: str = "URL") -> str:
     """Refuse a platform URL we would not talk to: HTTPS, or HTTP on loopback outside production."""
     parts = urlsplit(url.strip())
     if not parts.netloc or not parts.hostname:
-        raise RegistrationError(f"the {what} {url!r} is not a full address (https://...)")
-    if parts.scheme == "https":
-        return url.strip()
-    if parts.scheme == "http" and not production and is_loopback(parts.hostname):
-        return url.strip()
+        raise RegistrationError(f"the {what} is not a full address (https://...)")
+    if parts.scheme == "https" or (parts.scheme == "http" and not production and is_loopback(parts.hostname)):
+        # The outbound guard's own rules too (no credentials in the URL, no private IP literal), so a
+        # registration never stores an address every later request would refuse.
+        try:
+            return outbound.check_url(url, outbound.OutboundPolicy.for_environment(production), what)
+        except outbound.OutboundRefused as error:
+            raise RegistrationError(error.message) from None
     if production:
-        raise RegistrationError(f"the {what} {url!r} must use https:// in production")
-    raise RegistrationError(f"the {what} {url!r} must use https:// (plain http is allowed only on 127.0.0.1)")
+        raise RegistrationError(f"the {what} must use https:// in production")
+    raise RegistrationError(f"the {what} must use https:// (plain http is allowed only on 127.0.0.1)")
 
 
 def origin(url: str) -> str:
@@ -69,6 +87,31 @@ def list_platforms(session: Session) -> list[Platform]:
     return list(session.scalars(query))
 
 
+def may_launch(platform: Platform) -> bool:
+    """The one launch check on a registration: only an approved (active) platform may launch or log in."""
+    return platform.status == ACTIVE
+
+
+def framing_platforms(session: Session) -> list[Platform]:
+    """The platforms whose pages may frame ours (CSP frame-ancestors): the active ones only."""
+    return [p for p in list_platforms(session) if may_launch(p)]
+
+
+def pending_platforms(session: Session) -> list[Platform]:
+    return [p for p in list_platforms(session) if p.status == PENDING]
+
+
+def approve_platform(session: Session, platform: Platform, by: str) -> bool:
+    """Make a pending registration active, recording who and when. Commits; False if it already was."""
+    if platform.status == ACTIVE:
+        return False
+    platform.status = ACTIVE
+    platform.approved_by = by[:255]
+    platform.approved_at = utcnow()
+    session.commit()
+    return True
+
+
 def add_platform(
     session: Session,
     *,
@@ -81,11 +124,23 @@ def add_platform(
     name: str = "",
     production: bool = False,
     registered_by: str = "manual",
+    pending: bool = False,
+    approved_by: str = "",
+    commit: bool = True,
 ) -> Platform:
-    """Create or update a registration and add its deployments (existing ones are kept). Commits."""
+    """Create or update a registration and add its deployments (existing ones are kept). Commits.
+
+    An operator's registration (the default; `approved_by` says who, or which invite) is active. With
+    `pending` (a Dynamic Registration nobody invited) a new registration waits for approval and an
+    existing one keeps its status: registering again never approves a platform, nor suspends one.
+    """
     if not client_id.strip():
         raise RegistrationError("the client ID is empty")
     issuer = check_platform_url(issuer, production, "issuer")
+    # Moodle's issuer is its wwwroot without a trailing slash, and so is every launch's `iss`: a pasted
+    # "https://moodle.council.example/" would otherwise be a second registration no launch ever matches.
+    if urlsplit(issuer).path in ("", "/"):
+        issuer = issuer.rstrip("/")
     urls = {
         "auth_login_url": check_platform_url(auth_login_url, production, "authentication (OIDC) URL"),
         "auth_token_url": check_platform_url(auth_token_url, production, "access token URL"),
@@ -93,7 +148,9 @@ def add_platform(
     }
     platform = find_platform(session, issuer, client_id.strip())
     if platform is None:
-        platform = Platform(issuer=issuer, client_id=client_id.strip(), registered_by=registered_by, **urls)
+        platform = Platform(
+            issuer=issuer, client_id=client_id.strip(), registered_by=registered_by, status=PENDING, **urls
+        )
         session.add(platform)
     else:
         for attribute, value in urls.items():
@@ -109,8 +166,84 @@ def add_platform(
         deployment_id = deployment_id.strip()
         if deployment_id and find_deployment(platform, deployment_id) is None:
             platform.deployments.append(Deployment(deployment_id=deployment_id))
-    session.commit()
+    if not pending and platform.status != ACTIVE:
+        platform.status = ACTIVE
+        platform.approved_by = approved_by[:255]
+        platform.approved_at = utcnow()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return platform
+
+
+# --- Invites: one-time, expiring Dynamic Registration URLs ----------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_invite(
+    session: Session, *, label: str = "", created_by: str = "", valid_for: timedelta = timedelta(days=INVITE_DAYS)
+) -> tuple[RegistrationInvite, str]:
+    """A new invite and its secret token (shown once; only its hash is kept). Commits."""
+    if valid_for <= timedelta(0):
+        raise RegistrationError("an invite must be valid for some time (for example --days 7)")
+    token = secrets.token_urlsafe(24)
+    invite = RegistrationInvite(
+        token_hash=_token_hash(token),
+        label=label.strip()[:255],
+        created_by=created_by[:255],
+        expires_at=utcnow() + valid_for,
+    )
+    session.add(invite)
+    session.commit()
+    return invite, token
+
+
+INVITE_UNUSABLE = (
+    "This registration link has expired or has already been used. Ask the SWOTT Connect team for a new one, "
+    "or register with the plain registration URL (the team then approves it)"
+)
+
+
+def usable_invite(session: Session, token: str, now: datetime | None = None) -> RegistrationInvite:
+    """The unused, unexpired invite with this token, or a `RegistrationError` saying what to do."""
+    invite = session.scalar(select(RegistrationInvite).where(RegistrationInvite.token_hash == _token_hash(token)))
+    if invite is None or invite.used_at is not None or invite.expires_at <= (now or utcnow()):
+        raise RegistrationError(INVITE_UNUSABLE)
+    return invite
+
+
+def claim_invite(session: Session, invite: RegistrationInvite) -> None:
+    """Mark the invite used, atomically: of two registrations racing with one link, one wins. Commits."""
+    claimed = session.execute(
+        update(RegistrationInvite)
+        .where(RegistrationInvite.id == invite.id, RegistrationInvite.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise RegistrationError(INVITE_UNUSABLE)
+    session.refresh(invite)
+
+
+def release_invite(session: Session, invite: RegistrationInvite) -> None:
+    """Give a claimed invite back when the registration it was claimed for did not complete. Commits."""
+    session.rollback()
+    session.execute(
+        update(RegistrationInvite)
+        .where(RegistrationInvite.id == invite.id, RegistrationInvite.platform_id.is_(None))
+        .values(used_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def list_invites(session: Session) -> list[RegistrationInvite]:
+    return list(session.scalars(select(RegistrationInvite).order_by(RegistrationInvite.id.desc())))
 
 
 BRAND_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -183,6 +316,10 @@ class ToolUrls:
     @property
     def registration_url(self) -> str:
         return self._url("/lti/register")
+
+    def invite_url(self, token: str) -> str:
+        """A one-time registration URL. In the path, not the query: the LMS adds its own query parameters."""
+        return self._url("/lti/register/" + token)
 
     @property
     def canvas_config_url(self) -> str:

@@ -2,6 +2,10 @@
 
 Toolkits are sold by subscription. A platform that has just registered has none until an operator
 grants them. A subscription with no toolkit covers every toolkit, including ones published later.
+
+Every grant records who made it (and when: `created_at`); a revocation is recorded on the row (who and
+when) instead of deleting it, so the operator page and `swott subscription list --all` can answer "who
+gave or took this council's access, and when".
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import Deployment, Platform, Subscription
+from lti_tool.models import Deployment, Platform, Subscription, utcnow
 from lti_tool.services.registrations import RegistrationError, find_deployment
 
 
@@ -24,17 +28,22 @@ def grant(
     deployment_id: str | None = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
+    granted_by: str = "",
 ) -> list[Subscription]:
     """Add subscriptions (`None` in `toolkit_ids` means all toolkits). Commits."""
     deployment = _deployment(platform, deployment_id)
+    starts_on = starts_on or date.today()
+    if ends_on is not None and ends_on < starts_on:
+        raise RegistrationError("the last day of a subscription cannot be before its first day")
     created = []
     for toolkit_id in toolkit_ids:
         subscription = Subscription(
             platform=platform,
             deployment=deployment,
             toolkit_id=toolkit_id,
-            starts_on=starts_on or date.today(),
+            starts_on=starts_on,
             ends_on=ends_on,
+            granted_by=granted_by[:255],
         )
         session.add(subscription)
         created.append(subscription)
@@ -43,18 +52,41 @@ def grant(
 
 
 def revoke(
-    session: Session, platform: Platform, toolkit_ids: Iterable[str | None], *, deployment_id: str | None = None
+    session: Session,
+    platform: Platform,
+    toolkit_ids: Iterable[str | None],
+    *,
+    deployment_id: str | None = None,
+    revoked_by: str = "",
 ) -> int:
-    """Delete the matching subscriptions (`None` = the all-toolkits ones). Commits; returns how many."""
+    """Revoke the matching subscriptions (`None` = the all-toolkits ones). Commits; returns how many."""
     deployment = _deployment(platform, deployment_id)
     wanted = set(toolkit_ids)
-    removed = 0
+    revoked = 0
     for subscription in list(platform.subscriptions):
-        if subscription.toolkit_id in wanted and subscription.deployment_id == (deployment.id if deployment else None):
-            session.delete(subscription)
-            removed += 1
+        if (
+            subscription.revoked_at is None
+            and subscription.toolkit_id in wanted
+            and subscription.deployment_id == (deployment.id if deployment else None)
+        ):
+            _mark_revoked(subscription, revoked_by)
+            revoked += 1
     session.commit()
-    return removed
+    return revoked
+
+
+def revoke_subscription(session: Session, subscription: Subscription, revoked_by: str) -> bool:
+    """Revoke one subscription (the operator page's button). Commits; False if it already was."""
+    if subscription.revoked_at is not None:
+        return False
+    _mark_revoked(subscription, revoked_by)
+    session.commit()
+    return True
+
+
+def _mark_revoked(subscription: Subscription, revoked_by: str) -> None:
+    subscription.revoked_at = utcnow()
+    subscription.revoked_by = revoked_by[:255]
 
 
 def _deployment(platform: Platform, deployment_id: str | None) -> Deployment | None:
@@ -70,7 +102,7 @@ def active_subscriptions(
     session: Session, platform_id: int, deployment: Deployment | None, today: date | None = None
 ) -> list[Subscription]:
     today = today or date.today()
-    query = select(Subscription).where(Subscription.platform_id == platform_id)
+    query = select(Subscription).where(Subscription.platform_id == platform_id, Subscription.revoked_at.is_(None))
     rows = session.scalars(query)
     return [
         s
@@ -102,8 +134,12 @@ def subscribed_toolkit_ids(
     return [t for t in catalogue_ids if everything or t in named]
 
 
-def list_subscriptions(session: Session, platform: Platform | None = None) -> list[Subscription]:
+def list_subscriptions(
+    session: Session, platform: Platform | None = None, *, include_revoked: bool = False
+) -> list[Subscription]:
     query = select(Subscription).order_by(Subscription.platform_id, Subscription.id)
     if platform is not None:
         query = query.where(Subscription.platform_id == platform.id)
+    if not include_revoked:
+        query = query.where(Subscription.revoked_at.is_(None))
     return list(session.scalars(query))

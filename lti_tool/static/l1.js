@@ -4,13 +4,19 @@
  * `data-autosave` is saved a couple of seconds after typing stops, and on `pagehide` with
  * navigator.sendBeacon (the last chance when a tab is closed or the LMS navigates away).
  * The reflection carries a version number: a 409 answer means another tab saved first, so we stop
- * autosaving and say so, and never overwrite. No framework, no build step.
+ * autosaving and say so, and never overwrite. Thinking notes (`data-autosave="notes"`) carry one
+ * version per prompt and send only the boxes typed in, so two tabs typing in different prompts both
+ * keep their text; a conflict or a refusal concerns only the boxes it names.
+ * Any other 4xx answer (a box over its limit, 413) is final for that text: we say why in the
+ * server's words and try again only once the learner edits it. Network failures and 5xx are retried
+ * a few times, then we say so plainly. No framework, no build step.
  */
 (function () {
   "use strict";
 
   var DELAY_MS = 2000;
   var RETRY_MS = 10000;
+  var MAX_RETRIES = 5;
 
   function timeNow() {
     var d = new Date();
@@ -27,6 +33,11 @@
     var waitingSubmitter = null;
     // Not `form.action`: the reflection's buttons are named "action" and would shadow it.
     var target = form.getAttribute("action") || window.location.href;
+    var perPrompt = form.getAttribute("data-autosave") === "notes";
+    var dirtyPrompts = {};    // notes: prompts typed in since their last save
+    var sendingPrompts = {};  // notes: prompts in the save under way
+    var blocked = {};         // prompt id (or "*" for the whole form) -> refused until edited
+    var failures = 0;
 
     function say(text, problem) {
       if (!status) { return; }
@@ -34,12 +45,52 @@
       status.classList.toggle("problem", !!problem);
     }
 
-    function payload() {
+    function promptOf(element) {
+      return element && element.getAttribute ? element.getAttribute("data-prompt") : null;
+    }
+
+    function payload(prompts) {
       var data = new FormData(form);
       data.delete("action");
       data.delete("go");
       data.set("autosave", "1");
+      if (perPrompt) {
+        // Only the boxes typed in: a box left alone must never undo what another tab saved in it.
+        Array.prototype.forEach.call(form.querySelectorAll("textarea[data-prompt]"), function (box) {
+          var id = promptOf(box);
+          if (!prompts[id]) {
+            data.delete("note-" + id);
+            data.delete("version-" + id);
+          }
+        });
+      }
       return data;
+    }
+
+    function fieldProblem(id, text) {
+      var box = document.getElementById("note-" + id);
+      var error = document.getElementById("note-" + id + "-error");
+      if (!box || !error) { return; }
+      if (text) {
+        error.textContent = text;
+        error.hidden = false;
+        box.setAttribute("aria-invalid", "true");
+        box.setAttribute("aria-describedby", error.id);
+      } else {
+        error.textContent = "";
+        error.hidden = true;
+        box.removeAttribute("aria-invalid");
+        box.removeAttribute("aria-describedby");
+      }
+    }
+
+    function refusedText(result) {
+      var body = result.body || {};
+      if (body.message) { return body.message + (body.advice ? " " + body.advice : ""); }
+      if (result.status === 413) {
+        return "This is too long to save. Shorten it and it will be saved.";
+      }
+      return "This could not be saved as it is. Change it and it will be saved again.";
     }
 
     var retriedToken = false;
@@ -60,9 +111,18 @@
     }
 
     function showConflict(body) {
-      stopped = true;
+      if (perPrompt) {
+        // Only the boxes another tab changed stop saving; the others carry on.
+        ((body && body.fields) || []).forEach(function (id) {
+          blocked[id] = "conflict";
+          fieldProblem(id, (body && body.message) || "Changed in another tab: not saved here.");
+        });
+        if (form.parentNode.querySelector(".notes-conflict")) { return; }
+      } else {
+        stopped = true;
+      }
       var box = document.createElement("div");
-      box.className = "notice notice-error";
+      box.className = "notice notice-error" + (perPrompt ? " notes-conflict" : "");
       box.setAttribute("role", "alert");
       var heading = document.createElement("h2");
       heading.textContent = "Not saved: changed in another tab";
@@ -117,15 +177,24 @@
       }
     }
 
+    function anythingToSend() {
+      if (!perPrompt) { return dirty && !blocked["*"]; }
+      return Object.keys(dirtyPrompts).some(function (id) { return !blocked[id]; });
+    }
+
     function save() {
-      if (stopped || !dirty) { return; }
+      if (stopped || !anythingToSend()) { return; }
       if (inFlight) { schedule(); return; }
       dirty = false;
+      sendingPrompts = {};
+      Object.keys(dirtyPrompts).forEach(function (id) {
+        if (!blocked[id]) { sendingPrompts[id] = true; delete dirtyPrompts[id]; }
+      });
       inFlight = true;
       say("Saving…");
       window.fetch(target, {
         method: "POST",
-        body: payload(),
+        body: payload(sendingPrompts),
         credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
@@ -137,7 +206,7 @@
           // The form's CSRF token has expired (the page was open a long time): fetch a fresh one and
           // save again, so no time limit ever costs the learner their text (WCAG 2.2.1).
           retriedToken = true;
-          dirty = true;
+          markUnsent();
           return refreshToken().then(function () { inFlight = false; save(); });
         }
         if (result.status === 401 || result.status === 403) {
@@ -150,8 +219,27 @@
         retriedToken = false;
         if (result.status === 409) {
           showConflict(result.body);
+        } else if (result.status >= 400 && result.status < 500) {
+          // Final for this text: trying again would get the same answer. Say why; wait for an edit.
+          var fields = perPrompt ? ((result.body && result.body.fields) || Object.keys(sendingPrompts)) : ["*"];
+          var text = refusedText(result);
+          fields.forEach(function (id) {
+            blocked[id] = "refused";
+            if (perPrompt) { fieldProblem(id, text); }
+          });
+          failures = 0;
+          say("Not saved: " + text, true);
         } else if (result.body && result.body.saved) {
+          failures = 0;
           if (versionInput && result.body.version) { versionInput.value = String(result.body.version); }
+          var versions = result.body.versions || {};
+          Object.keys(versions).forEach(function (id) {
+            // Only boxes this save carried: another box's newer version belongs with text we do not have.
+            if (!sendingPrompts[id]) { return; }
+            var input = form.querySelector("input[name='version-" + id + "']");
+            if (input) { input.value = String(versions[id]); }
+          });
+          Object.keys(sendingPrompts).forEach(function (id) { fieldProblem(id, ""); });
           var state = form.querySelector(".reflection-state");
           if (state) { state.textContent = "Draft"; }
           say("Saved at " + timeNow() + ".");
@@ -159,18 +247,39 @@
         } else {
           throw new Error("not saved");
         }
+        sendingPrompts = {};
         finished();
       }).catch(function () {
-        dirty = true;
-        say("Not saved yet: we will try again in a few seconds. Check your connection.", true);
-        schedule(RETRY_MS);
+        markUnsent();
+        failures += 1;
+        if (failures > MAX_RETRIES) {
+          say("Not saved: we could not reach SWOTT Connect. Your text is still here: press the save button " +
+              "to try again, or copy it somewhere safe.", true);
+        } else {
+          say("Not saved yet: we will try again in a few seconds.", true);
+          schedule(RETRY_MS * failures);
+        }
         finished();
       });
     }
 
-    form.addEventListener("input", function () {
-      if (stopped) { return; }
+    function markUnsent() {
       dirty = true;
+      Object.keys(sendingPrompts).forEach(function (id) { dirtyPrompts[id] = true; });
+      sendingPrompts = {};
+    }
+
+    form.addEventListener("input", function (event) {
+      if (stopped) { return; }
+      var id = promptOf(event.target);
+      if (perPrompt && id) {
+        if (blocked[id] === "conflict") { return; }
+        dirtyPrompts[id] = true;
+        if (blocked[id]) { delete blocked[id]; fieldProblem(id, ""); }
+      }
+      delete blocked["*"];
+      dirty = true;
+      failures = 0;
       say("Unsaved changes.");
       schedule();
     });
@@ -187,13 +296,15 @@
     });
 
     window.addEventListener("pagehide", function () {
-      if (stopped || !dirty || !navigator.sendBeacon) { return; }
-      if (navigator.sendBeacon(target, payload())) { dirty = false; }
+      if (stopped || !anythingToSend() || !navigator.sendBeacon) { return; }
+      var prompts = {};
+      Object.keys(dirtyPrompts).forEach(function (id) { if (!blocked[id]) { prompts[id] = true; } });
+      if (navigator.sendBeacon(target, payload(prompts))) { dirty = false; dirtyPrompts = {}; }
     });
 
     window.addEventListener("pageshow", function (event) {
       // Back from the page cache: the version we hold may be older than what a beacon saved.
-      if (event.persisted && versionInput) { window.location.reload(); }
+      if (event.persisted && (versionInput || perPrompt)) { window.location.reload(); }
     });
   }
 

@@ -1,52 +1,150 @@
-"""The operator's page: the values to paste into Moodle and Canvas, and the registered platforms.
+"""The operator's page: the values to paste into Moodle and Canvas, the registered platforms, and the
+changes an operator makes most (approve a pending registration, grant and revoke subscriptions).
 
 Protection: there is no operator login in SWOTT Connect, and a static admin password in an environment
 variable is one more secret to leak. Instead `swott admin link` (run by someone who already has a
 shell on the server, i.e. who could run every `swott platform` command anyway) prints a link signed
-with SWOTT_SECRET_KEY that works for one hour. The page only reads; every change stays in the CLI.
+with SWOTT_SECRET_KEY that works for one hour and names the operator (`--as`, default their login), so
+changes made here are recorded with who made them ("sam (operator page)") and when. Every change is a
+POST that carries the signed link *and* the app's CSRF token (`lti_tool.csrf`): a page elsewhere cannot
+make the operator's browser change anything.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool import web
-from lti_tool.errors import Forbidden
+from lti_tool.errors import BadRequest, Forbidden, NotFound
+from lti_tool.models import Platform, Subscription, utcnow
 from lti_tool.services import registrations, subscriptions
-from lti_tool.services.registrations import ToolUrls
+from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.views.registration_forms import (
+    ALL_TOOLKITS,
+    ApprovePlatformForm,
+    GrantSubscriptionForm,
+    RevokeSubscriptionForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 LINK_MAX_AGE = 3600
+DONE = {
+    "approved": "The platform is approved: it can launch SWOTT Connect and show it in its pages.",
+    "granted": "The subscription is granted.",
+    "revoked": "The subscription is revoked.",
+}
 
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key or "", salt="swott-admin")
 
 
-def admin_link() -> str:
-    """A one-hour link to the admin page (call inside an app context)."""
+def admin_link(operator: str = "operator") -> str:
+    """A one-hour link to the admin page for `operator` (call inside an app context)."""
     base = web.settings().base_url.rstrip("/")
-    return base + url_for("admin.index", token=_serializer().dumps("operator"))
+    return base + url_for("admin.index", token=_serializer().dumps({"operator": operator[:100]}))
 
 
-@bp.get("/")
-def index() -> ResponseReturnValue:
+def _operator() -> str:
+    """The operator the signed link names, or a 403 page saying how to get a fresh link."""
     try:
-        _serializer().loads(request.args.get("token", ""), max_age=LINK_MAX_AGE)
+        payload: Any = _serializer().loads(request.args.get("token", ""), max_age=LINK_MAX_AGE)
     except BadSignature:
         raise Forbidden(
             "This page is for the SWOTT Connect operator.",
             reason="admin_link_invalid",
             advice="Run `swott admin link` on the server for a fresh link (links last one hour).",
         ) from None
+    if isinstance(payload, dict) and isinstance(payload.get("operator"), str):
+        return str(payload["operator"])
+    return "operator"  # links made before links named their operator
+
+
+def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionForm:
+    form = form or GrantSubscriptionForm(formdata=None)
     session = web.db_session()
-    return render_template(
+    platforms = registrations.list_platforms(session)
+    form.platform.choices = [(p.id, f"{p.name or p.issuer} ({p.issuer}, client {p.client_id})") for p in platforms]
+    catalogue = web.catalogue()
+    form.toolkit.choices = [(ALL_TOOLKITS, "All toolkits, including future ones")] + [
+        (t.id, t.title) for t in (catalogue.get(i) for i in catalogue.ids()) if t is not None
+    ]
+    return form
+
+
+def _page(status: int = 200, grant_form: GrantSubscriptionForm | None = None) -> ResponseReturnValue:
+    session = web.db_session()
+    html = render_template(
         "admin/index.html",
         urls=ToolUrls(web.settings().base_url),
         platforms=registrations.list_platforms(session),
-        subscriptions=subscriptions.list_subscriptions(session),
         left_out=web.catalogue().left_out(),
+        pending=registrations.pending_platforms(session),
+        invites=registrations.list_invites(session),
+        now=utcnow(),
+        subscriptions=subscriptions.list_subscriptions(session, include_revoked=True),
+        grant_form=_grant_form(grant_form),
+        approve_form=ApprovePlatformForm(formdata=None),
+        revoke_form=RevokeSubscriptionForm(formdata=None),
+        token=request.args.get("token", ""),
+        done=DONE.get(request.args.get("done", ""), ""),
     )
+    return html, status
+
+
+def _back(done: str) -> ResponseReturnValue:
+    return redirect(url_for("admin.index", token=request.args.get("token", ""), done=done), code=303)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    _operator()
+    return _page()
+
+
+@bp.post("/platforms/<int:platform_id>/approve")
+def approve(platform_id: int) -> ResponseReturnValue:
+    by = _operator() + " (operator page)"
+    session = web.db_session()
+    platform = session.get(Platform, platform_id)
+    if platform is None:
+        raise NotFound("That registration no longer exists.", reason="admin_platform_gone")
+    registrations.approve_platform(session, platform, by)
+    from lti_tool.views.lti import invalidate_frame_ancestors
+
+    invalidate_frame_ancestors(current_app)
+    return _back("approved")
+
+
+@bp.post("/subscriptions")
+def grant() -> ResponseReturnValue:
+    by = _operator() + " (operator page)"
+    form = _grant_form(GrantSubscriptionForm())
+    if not form.validate():
+        return _page(400, form)
+    session = web.db_session()
+    platform = session.get(Platform, form.platform.data)
+    if platform is None:
+        raise NotFound("That registration no longer exists.", reason="admin_platform_gone")
+    toolkit = None if form.toolkit.data == ALL_TOOLKITS else form.toolkit.data
+    try:
+        subscriptions.grant(session, platform, [toolkit], ends_on=form.until.data, granted_by=by)
+    except RegistrationError as error:
+        raise BadRequest(f"The subscription was not granted: {error}.", reason="admin_grant_refused") from None
+    return _back("granted")
+
+
+@bp.post("/subscriptions/<int:subscription_id>/revoke")
+def revoke(subscription_id: int) -> ResponseReturnValue:
+    by = _operator() + " (operator page)"
+    session = web.db_session()
+    subscription = session.get(Subscription, subscription_id)
+    if subscription is None:
+        raise NotFound("That subscription no longer exists.", reason="admin_subscription_gone")
+    subscriptions.revoke_subscription(session, subscription, by)
+    return _back("revoked")

@@ -19,15 +19,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from lti_tool import web
-from lti_tool.errors import Conflict, Forbidden, NotFound
+from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
 from lti_tool.services import dashboard, outbox, progress, reflections, roster
+from lti_tool.services import notes as thinking_notes
+from lti_tool.views.notes_forms import ThinkingNotesForm
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
@@ -192,6 +194,7 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         body=_render_body(player.toolkit, page.source, page.body),
         outcomes=outcomes,
         notes=player.attempt.notes,
+        note_versions=thinking_notes.versions(player.attempt),
         answer_url=launch_url_for("l1.answer", None, step=step),
         notes_url=launch_url_for("l1.notes", None, step=step),
         **_common(player, step),
@@ -218,17 +221,37 @@ def answer(step: str) -> ResponseReturnValue:
 
 @bp.post("/l1/page/<step>/notes")
 def notes(step: str) -> ResponseReturnValue:
-    """Save thinking notes; then go where the learner asked (next, previous, a contents entry)."""
+    """Save the thinking notes the learner changed; then go where they asked (next, previous, a contents
+    entry). Autosave (`autosave=1`) answers in JSON: saved with the new versions, 409 for a note changed
+    in another tab, 413 for a note over the limit (a final answer for that text: the script stops)."""
     player = _player()
     page = _page_of_kind(player.toolkit, step, PageKind.THINKING)
-    values = {p.id: request.form.get(f"note-{p.id}", "") for p in page.prompts}
-    if any(len(v) > reflections.MAX_FIELD_CHARS for v in values.values()):
-        abort(413)
-    progress.save_notes(player.attempt, player.toolkit, step, values)
+    form = ThinkingNotesForm.for_prompts([p.id for p in page.prompts])
+    autosave = bool(form.autosave.data)
+    if not form.validate():
+        if autosave:
+            return jsonify(saved=False, message="These notes could not be read: reload the page."), 400
+        raise BadRequest("These notes could not be read.", reason="notes_bad_form", advice="Reload the page.")
+    sent = form.sent()
+    changes = [thinking_notes.NoteChange(pid, text, version) for pid, (text, version) in sent.items()]
+    session = web.db_session()
+    try:
+        saved = thinking_notes.save_notes(session, player.attempt, player.toolkit, step, changes)
+    except (thinking_notes.NoteTooLong, thinking_notes.NoteConflict) as problem:
+        session.rollback()
+        fields = [problem.prompt_id] if isinstance(problem, thinking_notes.NoteTooLong) else problem.prompt_ids
+        if autosave:
+            body = {"saved": False, "fields": fields, "message": problem.message, "advice": problem.advice}
+            if isinstance(problem, thinking_notes.NoteConflict):
+                body["conflict"] = True
+            return jsonify(body), problem.status
+        typed = {pid: text for pid, (text, _version) in sent.items()}
+        return _content_page(player, step, problem.status, notes_problem=problem, problem_fields=fields, typed=typed)
     _commit_and_deliver()
-    if request.form.get("autosave"):
-        return jsonify(saved=True)
-    go = request.form.get("go", step)
+    if autosave:
+        # Only the boxes this save carried: a tab must not learn the version of a note whose text it lacks.
+        return jsonify(saved=True, versions={pid: saved[pid] for pid in sent if pid in saved})
+    go = form.go.data or step
     target = go if go in progress.steps(player.toolkit) else step
     return redirect(_step_url(target), code=303)
 
@@ -318,6 +341,12 @@ def save_reflection() -> ResponseReturnValue:
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
         return _reflection_page(player, 400, values=values, version=version, incomplete=incomplete)
+    except BadRequest as refused:
+        session.rollback()
+        if autosave:
+            # A box over its limit: the script shows these words and waits for an edit (no retries).
+            return jsonify(saved=False, message=refused.message, advice=refused.advice), refused.status
+        raise
     _commit_and_deliver()
     warnings = reflections.identifying_details(saved.fields)
     if autosave:

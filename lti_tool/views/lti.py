@@ -23,13 +23,14 @@ from lti_tool.errors import BadRequest, Forbidden, NotFound
 from lti_tool.lti import claims, deep_linking, dynamic_registration
 from lti_tool.lti.launch import LaunchRejected, LaunchValidator, ValidatedLaunch
 from lti_tool.lti.login import begin_login, storage_hash
+from lti_tool.lti.outbound import OutboundPolicy
 from lti_tool.lti.platform_keys import PlatformKeyCache
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, require_launch
 from lti_tool.lti.state_store import STATE_TTL, StateStore, state_store
 from lti_tool.models import Platform
 from lti_tool.services import keys, launches, registrations, subscriptions
-from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.services.registrations import ToolUrls
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger(__name__)
@@ -52,7 +53,10 @@ def _key_cache() -> PlatformKeyCache:
     cache: PlatformKeyCache | None = current_app.extensions.get(KEY_CACHE_EXTENSION)
     if cache is None:
         seconds = int(current_app.config.get(MIN_KEY_REFRESH_CONFIG, 60))
-        cache = current_app.extensions[KEY_CACHE_EXTENSION] = PlatformKeyCache(min_refresh=timedelta(seconds=seconds))
+        cache = current_app.extensions[KEY_CACHE_EXTENSION] = PlatformKeyCache(
+            min_refresh=timedelta(seconds=seconds),
+            policy=OutboundPolicy.for_environment(web.settings().production),
+        )
     return cache
 
 
@@ -241,36 +245,6 @@ def canvas_json() -> ResponseReturnValue:
     return jsonify(dynamic_registration.canvas_developer_key(tool_urls()))
 
 
-@bp.get("/register")
-def register() -> ResponseReturnValue:
-    config_url = request.args.get("openid_configuration", "")
-    # The platform shows this page in its own frame before it is registered: let that origin frame it,
-    # or the browser would hide the page and the close message below would never reach the platform.
-    g.frame_ancestors_extra = registrations.origin(config_url)
-    if not config_url:
-        raise BadRequest(
-            "This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page.",
-            reason="registration_missing_configuration",
-        )
-    try:
-        result = dynamic_registration.register(
-            web.db_session(),
-            config_url,
-            request.args.get("registration_token", ""),
-            tool_urls(),
-            web.settings().production,
-        )
-    except RegistrationError as error:
-        log.info("dynamic registration refused: %s", error)
-        raise BadRequest(
-            f"The registration did not complete: {error}.",
-            reason="registration_failed",
-            advice="Check the platform's address and try again, or register the tool manually.",
-        ) from None
-    invalidate_frame_ancestors(current_app)
-    return render_template("lti/registered.html", platform=result.platform, deployment_id=result.deployment_id)
-
-
 @bp.route("/deep-link", methods=["GET", "POST"])
 def deep_link() -> ResponseReturnValue:
     current = require_launch()
@@ -351,7 +325,7 @@ def _cached_origins(app: Flask) -> list[str]:
     cached: tuple[float, list[str]] | None = app.extensions.get("swott.frame_ancestors")
     now = time.monotonic()
     if cached is None or now - cached[0] > _ORIGINS_TTL:
-        origins = frame_ancestors(registrations.list_platforms(web.db_session()))
+        origins = frame_ancestors(registrations.framing_platforms(web.db_session()))
         cached = app.extensions["swott.frame_ancestors"] = (now, origins)
     return cached[1]
 

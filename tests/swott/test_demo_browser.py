@@ -41,6 +41,10 @@ def test_register_a_tool_page_finishes_on_the_tools_close_message(demo: Demo, pa
     page.goto(demo.platform_server.url + "/tools")
     page.fill("input[name=url]", demo.tool.url + "/lti/register")
     page.get_by_role("button", name="Register").first.click()
+    # The tool's approval page, inside the platform's frame: what the platform will receive, then Register.
+    frame = page.frame_locator("iframe#registration")
+    frame.get_by_text("What your platform will receive").wait_for(timeout=15000)
+    frame.get_by_role("button", name="Register SWOTT Connect").click()
 
     page.wait_for_url("**/tools?registered=1", timeout=15000)
     assert "The tool finished its registration." in page.content()

@@ -160,14 +160,14 @@ def test_dynamic_registration_completes_against_a_platform_registration_endpoint
     tool_server: tuple[str, Flask], lti_platform: FakePlatform
 ) -> None:
     url, app = tool_server
-    page = requests.get(
-        url + "/lti/register",
-        params={
-            "openid_configuration": lti_platform.base_url + "/.well-known/openid-configuration",
-            "registration_token": lti_platform.registration_token,
-        },
-        timeout=10,
-    )
+    params = {
+        "openid_configuration": lti_platform.base_url + "/.well-known/openid-configuration",
+        "registration_token": lti_platform.registration_token,
+    }
+    approval = requests.get(url + "/lti/register", params=params, timeout=10)
+    assert approval.status_code == 200 and "Register SWOTT Connect" in approval.text
+    assert lti_platform.registrations == []  # nothing sent until the administrator confirms
+    page = requests.post(url + "/lti/register", data=params, timeout=10)
     assert page.status_code == 200
     assert "org.imsglobal.lti.close" in page.text and "dyn-1" in page.text
     sent = lti_platform.registrations[-1]
@@ -186,6 +186,7 @@ def test_dynamic_registration_completes_against_a_platform_registration_endpoint
         session = web.db_session()
         platform = registrations.find_platform(session, lti_platform.issuer, "dynamic-client-7")
         assert platform is not None and platform.registered_by == "dynamic"
+        assert platform.status == "pending"  # nobody invited it: an operator approves it first
         assert [d.deployment_id for d in platform.deployments] == ["dyn-1"]
         assert platform.subscriptions == []  # nothing until an operator grants it
 
@@ -195,13 +196,13 @@ def test_dynamic_registration_refuses_a_wrong_token_and_a_foreign_issuer(
 ) -> None:
     url, app = tool_server
     config = lti_platform.base_url + "/.well-known/openid-configuration"
-    bad_token = requests.get(
-        url + "/lti/register", params={"openid_configuration": config, "registration_token": "wrong"}, timeout=10
+    bad_token = requests.post(
+        url + "/lti/register", data={"openid_configuration": config, "registration_token": "wrong"}, timeout=10
     )
     assert bad_token.status_code == 400 and "did not complete" in bad_token.text
-    foreign = requests.get(
+    foreign = requests.post(
         url + "/lti/register",
-        params={
+        data={
             "openid_configuration": config.replace("127.0.0.1", "localhost"),
             "registration_token": "reg-token-123",
         },

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from lti_tool import web
+from lti_tool.lti.outbound import OutboundPolicy
 from lti_tool.lti.platform_keys import KeySetUnavailable, PlatformKeyCache
 from lti_tool.services import registrations
 from tests.lti_tool.lti.lti_platform import FakePlatform, SigningKey
@@ -29,7 +30,7 @@ def _platform(app: Flask, key_set_url: str) -> int:
 
 def test_unknown_kid_fetches_once_per_interval(app: Flask, lti_platform: FakePlatform) -> None:
     platform_id = _platform(app, lti_platform.jwks_url)
-    cache = PlatformKeyCache(min_refresh=timedelta(hours=1))
+    cache = PlatformKeyCache(min_refresh=timedelta(hours=1), policy=OutboundPolicy.development())
     with app.app_context():
         session = web.db_session()
         platform = registrations.find_platform(session, "http://127.0.0.1:1", "c")
@@ -43,7 +44,7 @@ def test_unknown_kid_fetches_once_per_interval(app: Flask, lti_platform: FakePla
 def test_stale_cache_survives_a_platform_outage(app: Flask) -> None:
     key = SigningKey.generate()
     _platform(app, "http://127.0.0.1:9/jwks")  # nothing listens on port 9
-    cache = PlatformKeyCache(min_refresh=timedelta(0), max_age=timedelta(0))
+    cache = PlatformKeyCache(min_refresh=timedelta(0), max_age=timedelta(0), policy=OutboundPolicy.development())
     with app.app_context():
         session = web.db_session()
         platform = registrations.find_platform(session, "http://127.0.0.1:1", "c")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -40,12 +41,16 @@ def test_register_deep_link_and_launch_with_the_sandbox(sandbox: SandboxServer, 
     url, app = tool
     platform = sandbox.platform
 
-    registered = requests.get(platform.start_registration(url + "/lti/register"), timeout=10)
+    start = platform.start_registration(url + "/lti/register")
+    approval = requests.get(start, timeout=10)
+    assert approval.status_code == 200 and "What your platform will receive" in approval.text
+    registered = requests.post(url + "/lti/register", data=dict(parse_qsl(urlsplit(start).query)), timeout=10)
     assert registered.status_code == 200 and "org.imsglobal.lti.close" in registered.text
     with app.app_context():
         session = web.db_session()
         (row,) = registrations.platforms_for_issuer(session, sandbox.url)
-        assert row.registered_by == "dynamic" and row.deployments
+        assert row.registered_by == "dynamic" and row.deployments and row.status == "pending"
+        registrations.approve_platform(session, row, "test operator")
         subscriptions.grant(session, row, ["mini"])
 
     http = requests.Session()

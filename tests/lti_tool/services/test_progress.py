@@ -206,14 +206,6 @@ def test_percent_done_counts_pages_questions_and_reflection(
     assert progress.percent_done(attempt, toolkit, submitted=False) == 33
 
 
-def test_notes_keep_only_the_pages_own_prompts(session: Session, learner: Learner, toolkit: Toolkit) -> None:
-    attempt = progress.open_attempt(session, user_id=learner.user.id, link=learner.link, toolkit=toolkit)
-    progress.save_notes(attempt, toolkit, "03-thinking", {"think-one": "I know a bit", "elsewhere": "x"})
-    assert attempt.notes == {"think-one": "I know a bit"}
-    with pytest.raises(NotFound):
-        progress.save_notes(attempt, toolkit, "01-intro", {"think-one": "x"})
-
-
 def test_attempts_are_per_learner_and_link(session: Session, learner: Learner, toolkit: Toolkit) -> None:
     colleague = make_learner(session, link=learner.link)
     mine = progress.open_attempt(session, user_id=learner.user.id, link=learner.link, toolkit=toolkit)

@@ -151,7 +151,7 @@ def test_notes_autosave_answers_in_json(app: Flask, db: Session) -> None:
         browser.url("/l1/page/03-thinking/notes"),
         data={"note-think-one": "draft note", "autosave": "1", "csrf_token": token.group(1)},
     )
-    assert response.status_code == 200 and response.get_json() == {"saved": True}
+    assert response.status_code == 200 and response.get_json() == {"saved": True, "versions": {"think-one": 1}}
     _, page = browser.get("/l1/page/03-thinking")
     assert "draft note</textarea>" in page
 
