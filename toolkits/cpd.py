@@ -1,7 +1,11 @@
 """Reflective models and the Social Work England CPD record: the fields a reflection asks for.
 
 The headings of each model follow DOMAIN.md (Gibbs 1988; Kolb 1984; Schön 1983; Borton 1970 as used by
-Driscoll; Fook & Gardner 2007). The CPD record fields follow Social Work England's CPD guidance: a record
+Driscoll; Fook & Gardner 2007). Schön named reflection *in* and *on* action; reflection *for* action, the
+third heading of that model here, is Killion and Todnem's (1991, "A process for personal theory
+building", Educational Leadership 48(6)), so the model's title credits both.
+
+The CPD record fields follow Social Work England's CPD guidance: a record
 has a title, a date, a type, a description and why it is relevant, what was learnt, the impact on
 practice and on people who use services, and, for peer reflection, what was learnt from the discussion.
 """
@@ -44,7 +48,7 @@ REFLECTIVE_MODELS: dict[str, tuple[str, tuple[Field, ...]]] = {
         ),
     ),
     "schon": (
-        "Schön: reflection in and on action",
+        "Schön: reflection in and on action, with Killion and Todnem's reflection for action",
         (
             Field("in_action", "Reflection in action", "What did you adjust while it happened?"),
             Field("on_action", "Reflection on action", "Looking back, what do you understand now?"),

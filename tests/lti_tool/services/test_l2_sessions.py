@@ -77,7 +77,7 @@ def test_a_session_is_scheduled_with_its_participants_from_the_course(session: S
     assert l2_sessions.sessions_for(session, context_id=course.context.id, toolkit_id="participatory-practice") == [
         group
     ]
-    assert l2_sessions.ends_at(group, toolkit()) == group.starts_at + timedelta(minutes=75)
+    assert l2_sessions.ends_at(group, toolkit()) == group.starts_at + timedelta(minutes=100)
 
 
 def test_participants_must_be_learners_of_this_course(session: Session, course: Course) -> None:
@@ -127,9 +127,12 @@ def test_running_a_session_moves_through_the_agenda_with_a_timer(session: Sessio
     l2_sessions.go_to_agenda_item(session, group, kit, 4, now=t0 + timedelta(minutes=30))
     running = l2_sessions.timer(group, kit)
     assert running is not None
-    assert (running.title, running.remaining(t0 + timedelta(minutes=31))) == ("Applying theory and hypothesising", 1140)
+    assert (running.title, running.remaining(t0 + timedelta(minutes=31))) == (
+        "Applying theory and hypothesising: Stage 2",
+        840,
+    )
     # Over time is shown, not enforced: the facilitator decides when to move on.
-    assert running.remaining(t0 + timedelta(minutes=55)) == -300
+    assert running.remaining(t0 + timedelta(minutes=50)) == -300
     with pytest.raises(BadRequest):
         l2_sessions.go_to_agenda_item(session, group, kit, 99)
 
