@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -29,6 +39,7 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
 from lti_tool.services import dashboard, outbox, progress, reflections, roster
 from toolkits.cpd import CPD_TYPES
+from toolkits.evidence import page_sources_html
 from toolkits.model import Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
 
@@ -190,6 +201,7 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         "l1/page.html",
         page=page,
         body=_render_body(player.toolkit, page.source, page.body),
+        sources=Markup(page_sources_html(player.toolkit, page.body, _references_url(player.toolkit))),
         outcomes=outcomes,
         notes=player.attempt.notes,
         answer_url=launch_url_for("l1.answer", None, step=step),
@@ -198,6 +210,11 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         **extra,
     )
     return html, status
+
+
+def _references_url(toolkit: Toolkit) -> str:
+    """The toolkit's references on its public catalogue page (no launch needed, so a new window works)."""
+    return url_for("catalogue.toolkit", toolkit_id=toolkit.id, _anchor="references")
 
 
 @bp.post("/l1/page/<step>/answer")

@@ -9,11 +9,13 @@ so there is one renderer (Jinja) and every page also works without JavaScript (r
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -106,6 +108,18 @@ def _refresh_roster(launch: CurrentLaunch) -> str:
     return roster.NOTICES.get(status, "")
 
 
+def _asset_resolver(toolkit: Toolkit) -> Callable[[str], str]:
+    """L2 documents live in `l2/`: their `../assets/...` diagrams are served by the player's asset route."""
+
+    def resolve(href: str) -> str:
+        path = posixpath.normpath(posixpath.join("l2", href.partition("#")[0]))
+        if path.startswith("assets/"):
+            return url_for("l1.asset", toolkit_id=toolkit.id, path=path)
+        return href
+
+    return resolve
+
+
 def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
     return {
         "launch": launch,
@@ -113,7 +127,7 @@ def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
         "local": local,
         "render_inline": lambda text: Markup(render_inline(text)),
-        "render_markdown": lambda text: Markup(render_markdown(text)),
+        "render_markdown": lambda text: Markup(render_markdown(text, _asset_resolver(toolkit))),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
     }
 
