@@ -40,7 +40,7 @@ from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
 from lti_tool.services import dashboard, outbox, progress, reflections, roster
 from toolkits.cpd import CPD_TYPES
 from toolkits.evidence import page_sources_html
-from toolkits.model import Page, PageKind, Toolkit
+from toolkits.model import CompletionPart, Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
 
 bp = Blueprint("l1", __name__)
@@ -167,6 +167,7 @@ def _common(player: Player, step: str) -> dict[str, object]:
         "next_step": all_steps[index + 1] if index + 1 < len(all_steps) else "",
         "summary_url": launch_url_for("l1.summary"),
         "outstanding": progress.outstanding(player.attempt, player.toolkit, submitted),
+        "completion_rule": progress.completion_rule(player.toolkit),
         "score": progress.score(player.attempt, player.toolkit),
         "brand_colour": player.brand_colour,
         "step_url": _step_url,
@@ -203,6 +204,8 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         body=_render_body(player.toolkit, page.source, page.body),
         sources=Markup(page_sources_html(player.toolkit, page.body, _references_url(player.toolkit))),
         outcomes=outcomes,
+        options_for=lambda question: progress.ordered_options(player.attempt, question),
+        scoring_note=progress.scoring_note(player.toolkit),
         notes=player.attempt.notes,
         answer_url=launch_url_for("l1.answer", None, step=step),
         notes_url=launch_url_for("l1.notes", None, step=step),
@@ -284,6 +287,12 @@ def _reflection_page(
         version = stored.version if stored else 0
     template = player.toolkit.l1.reflection
     prompts = {p.id: p.text for page in player.toolkit.l1.pages for p in page.prompts}
+    # Said before the learner writes, not only when a submission is refused (issue 11).
+    checks_left = (
+        progress.unanswered_by_page(player.attempt, player.toolkit)
+        if CompletionPart.CHECKS in player.toolkit.l1.completion
+        else []
+    )
     html = render_template(
         "l1/reflection.html",
         template=template,
@@ -295,6 +304,7 @@ def _reflection_page(
         reflection=stored,
         version=version,
         warnings=reflections.identifying_details(values),
+        checks_left=[(title, count, _step_url(page_id)) for page_id, title, count in checks_left],
         thinking_notes=[(prompts[k], v) for k, v in player.attempt.notes.items() if k in prompts and v.strip()],
         **_common(player, progress.REFLECTION_STEP),
         **extra,
@@ -335,6 +345,9 @@ def save_reflection() -> ResponseReturnValue:
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
         return _reflection_page(player, 400, values=values, version=version, incomplete=incomplete)
+    except progress.ChecksOutstanding as outstanding:
+        session.rollback()
+        return _reflection_page(player, 400, values=values, version=version, checks_outstanding=outstanding)
     _commit_and_deliver()
     warnings = reflections.identifying_details(saved.fields)
     if autosave:
@@ -355,7 +368,14 @@ def summary() -> ResponseReturnValue:
     player = _player()
     session = web.db_session()
     stored = reflections.find_reflection(session, user_id=player.attempt.user_id, resource_link_id=player.link.id)
-    results = [(q, progress.last_answer(player.attempt, player.toolkit, q.id)) for q in player.toolkit.l1.questions]
+    results = [
+        (
+            q,
+            progress.last_answer(player.attempt, player.toolkit, q.id),
+            progress.counts_as_right(player.attempt, player.toolkit, q),
+        )
+        for q in player.toolkit.l1.questions
+    ]
     session.commit()
     step = progress.resume_step(player.attempt, player.toolkit)
     return render_template(
@@ -363,6 +383,7 @@ def summary() -> ResponseReturnValue:
         results=results,
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
+        scoring_note=progress.scoring_note(player.toolkit),
         **{**_common(player, step), "contents": _contents(player, "")},
     )
 

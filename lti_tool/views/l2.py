@@ -238,6 +238,8 @@ def _live_context(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, 
         "preset": l2_sessions.PRESETS[GroupFormat(group.format)],
         "role_labels": l2_sessions.ROLE_LABELS,
         "fragment_url": launch_url_for("l2.live_fragment", launch, session_id=group.id, view=view),
+        "reflection_open": view == "participant"
+        and l2_sessions.reflection_open(session, user_id=launch.user_id, context_id=group.context_id, toolkit=toolkit),
         **_common(launch, toolkit),
     }
 
@@ -385,8 +387,9 @@ def home() -> ResponseReturnValue:
     groups = l2_sessions.upcoming_for_learner(
         session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
     )
-    attended = l2_sessions.attended_closed_session(
-        session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
+    # "attended" here means the reflection is open: attending and the session at its reflections item.
+    attended = l2_sessions.reflection_open(
+        session, user_id=launch.user_id, context_id=launch.context_id, toolkit=toolkit
     )
     link = l2_sessions.l2_link(session, context_id=launch.context_id, toolkit_id=toolkit.id)
     reflection = (
@@ -457,11 +460,11 @@ def reflection() -> ResponseReturnValue:
     session = web.db_session()
     stored = reflections.find_reflection(session, user_id=launch.user_id, resource_link_id=link.id)
     if stored is None:
-        if not l2_sessions.attended_closed_session(
-            session, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
+        if not l2_sessions.reflection_open(
+            session, user_id=launch.user_id, context_id=link.context_id, toolkit=toolkit
         ):
             raise Forbidden(
-                "The L2 reflection opens once you have attended a group session and the facilitator has closed it.",
+                l2_sessions.REFLECTION_NOT_OPEN,
                 reason="l2_not_attended",
                 advice="If you were there, ask your facilitator to check the attendance list.",
             )
@@ -469,7 +472,10 @@ def reflection() -> ResponseReturnValue:
             session, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
         )
         return render_template("l2/keep.html", offered=offered, **_common(launch, toolkit))
-    return _reflection_page(launch, toolkit, stored.fields, stored.version, stored=stored)
+    kept = l2_sessions.kept_feedforward(
+        session, stored, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
+    )
+    return _reflection_page(launch, toolkit, stored.fields, stored.version, stored=stored, kept=kept)
 
 
 def _reflection_page(
