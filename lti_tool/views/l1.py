@@ -38,7 +38,7 @@ from lti_tool.errors import Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
 from lti_tool.services import dashboard, outbox, progress, reflections, roster
-from toolkits.cpd import CPD_TYPES
+from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.evidence import page_sources_html
 from toolkits.model import CompletionPart, Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
@@ -325,6 +325,9 @@ def save_reflection() -> ResponseReturnValue:
     except ValueError:
         version = -1
     action = request.form.get("action", "save")
+    if action == "carry" and not autosave:
+        # One form, not two: the stages already written fill the empty record boxes, to be edited.
+        values = carry_into_record(player.toolkit.l1.reflection.model, values)
     try:
         if action == "submit" and not autosave:
             saved = reflections.submit(
@@ -359,7 +362,8 @@ def save_reflection() -> ResponseReturnValue:
         )
     if saved.status == "submitted":
         return redirect(launch_url_for("l1.summary"), code=303)
-    return redirect(_step_url(progress.REFLECTION_STEP, saved="1"), code=303)
+    anchor = "#record" if action == "carry" else ""
+    return redirect(_step_url(progress.REFLECTION_STEP, saved="1") + anchor, code=303)
 
 
 @bp.get("/l1/summary")

@@ -25,7 +25,7 @@ from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession, ResourceLink, ScoreRecord
 from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
-from toolkits.cpd import CPD_TYPES
+from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline, render_markdown
 
@@ -515,6 +515,10 @@ def save_reflection() -> ResponseReturnValue:
     values = {f.id: request.form.get(f.id, "") for f in l2_sessions.reflection_form_fields(toolkit)}
     version = int(request.form.get("version", "0")) if request.form.get("version", "").isdigit() else -1
     queued = _Queued()
+    carry = request.form.get("action") == "carry"
+    if carry:
+        # One form, not two: the stages already written fill the empty record boxes, to be edited.
+        values = carry_into_record(toolkit.l2.reflection.model, values)
     try:
         if request.form.get("action") == "submit":
             l2_sessions.submit_reflection(
@@ -532,4 +536,4 @@ def save_reflection() -> ResponseReturnValue:
         session.rollback()
         return _reflection_page(launch, toolkit, values, version, 400, incomplete=incomplete)
     _commit(queued)
-    return redirect(launch_url_for("l2.reflection", launch, saved="1"), code=303)
+    return redirect(launch_url_for("l2.reflection", launch, saved="1") + ("#record" if carry else ""), code=303)

@@ -181,3 +181,19 @@ def test_a_draft_can_still_be_saved_while_checks_are_outstanding(mini_app: Flask
         {"action": "save", "version": "0", **REFLECTION},
     )
     assert status == 200 and "Your draft is saved" in saved
+
+
+def test_the_stages_carry_into_the_record_and_stay_editable(mini_app: Flask) -> None:
+    client, _user_id, launch_id = _mini_client(mini_app)
+    stages = {
+        k: REFLECTION[k] for k in ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan")
+    }
+    status, page = _send(
+        client, launch_id, "/l1/page/reflection", "/l1/page/reflection",
+        {"action": "carry", "version": "0", **stages, "cpd_impact": "Already mine."},
+    )  # fmt: skip
+    assert status == 200 and "Your draft is saved" in page
+    assert "Your Social Work England CPD record" in page
+    assert 'name="cpd_description" rows="5"' in page and ">A review meeting.</textarea>" in page
+    assert "Analysis: Lundy&#39;s audience element was weak.\n\nConclusion: Prepare the chair.</textarea>" in page
+    assert ">Already mine.</textarea>" in page  # the learner's own words are kept
