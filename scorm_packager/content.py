@@ -230,6 +230,7 @@ def player_data(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> dict[s
         "passMark": pass_mark,
         "completion": sorted(p.value for p in l1.completion),
         "retries": l1.retries,
+        "scoring": l1.scoring.value,
         "pages": [p.id for p in l1.pages] + [REFLECTION_PAGE, FINISH_PAGE],
         "contentPages": [p.id for p in l1.pages],
         "questions": [

@@ -103,7 +103,9 @@
   }
 
   function emptyState() {
-    return { visited: {}, answers: {}, reflectionSaved: false, texts: {} };
+    // first: was the first answer to each question right? rightOnce: ever answered right? They let
+    // `l1.scoring` (first | best | latest) count the right answer (docs/learning-design.md).
+    return { visited: {}, answers: {}, first: {}, rightOnce: {}, reflectionSaved: false, texts: {} };
   }
 
   function encodeState(data, state) {
@@ -117,7 +119,9 @@
       return token.length === 1 ? token : "(" + token + ")";
     }).join("");
     var flags = state.reflectionSaved ? "r" : "";
-    return "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags;
+    var first = data.questions.map(function (q) { return state.first[q.id] === true; });
+    var once = data.questions.map(function (q) { return Boolean(state.rightOnce[q.id]); });
+    return "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags + "|" + bitsToHex(first) + "|" + bitsToHex(once);
   }
 
   function decodeState(data, text) {
@@ -135,6 +139,16 @@
       if (chosen.length) state.answers[q.id] = chosen;
     });
     state.reflectionSaved = (parts[3] || "").indexOf("r") >= 0;
+    // State saved before first-answer scoring has no fifth part: its latest answers stand for the first.
+    var known = parts.length > 5;
+    var first = hexToBits(parts[4] || "", data.questions.length);
+    var once = hexToBits(parts[5] || "", data.questions.length);
+    data.questions.forEach(function (q, i) {
+      if (!state.answers[q.id]) return;
+      var latestRight = sameSet(state.answers[q.id], q.correct);
+      state.first[q.id] = known ? first[i] : latestRight;
+      if ((known && once[i]) || latestRight) state.rightOnce[q.id] = true;
+    });
     return state;
   }
 
@@ -145,13 +159,21 @@
     return a.every(function (x) { return b.indexOf(x) >= 0; });
   }
 
+  /** Whether a question counts as right in the score, by the toolkit's `l1.scoring`. */
+  function countsAsRight(data, state, q) {
+    var latest = state.answers[q.id];
+    if (!latest) return false;
+    var latestRight = sameSet(latest, q.correct);
+    if (data.scoring === "latest") return latestRight;
+    if (data.scoring === "best") return Boolean(state.rightOnce[q.id]) || latestRight;
+    return state.first[q.id] === undefined ? latestRight : state.first[q.id] === true;
+  }
+
   /** Completion, score and success from the state, by the toolkit's rules (toolkits/README.md). */
   function progress(data, state, passMark) {
     var pagesDone = data.contentPages.every(function (id) { return state.visited[id]; });
     var answered = data.questions.filter(function (q) { return state.answers[q.id]; });
-    var right = data.questions.filter(function (q) {
-      return state.answers[q.id] && sameSet(state.answers[q.id], q.correct);
-    });
+    var right = data.questions.filter(function (q) { return countsAsRight(data, state, q); });
     var checksDone = answered.length === data.questions.length;
     var parts = { pages: pagesDone, checks: checksDone, reflection: state.reflectionSaved };
     var completed = data.completion.every(function (p) { return parts[p]; });
@@ -741,6 +763,9 @@
       return;
     }
     this.state.answers[qid] = chosen;
+    var isRight = sameSet(chosen, question.correct);
+    if (this.state.first[qid] === undefined) this.state.first[qid] = isRight;
+    if (isRight) this.state.rightOnce[qid] = true;
     if (this.adapter.interaction) {
       this.adapter.interaction({ id: qid, chosen: chosen, correct: question.correct, right: sameSet(chosen, question.correct) });
     }
@@ -785,6 +810,15 @@
       self.keepText("r:" + f.id, value);
     });
     var errors = self.$("#reflection-errors");
+    var unanswered = self.data.questions.filter(function (q) { return !self.state.answers[q.id]; });
+    if (self.data.completion.indexOf("checks") >= 0 && unanswered.length) {
+      // Completion needs every check answered, so a reflection saved without them would say nothing.
+      errors.textContent = "You can save your reflection once you have answered every knowledge-check " +
+        "question: " + unanswered.length + " still unanswered. What you wrote is kept in this browser.";
+      self.$("#reflection-saved").textContent = "";
+      self.dirty = true;
+      return;
+    }
     if (missing.length) {
       errors.textContent = "Please fill in: " + missing.join("; ") + ".";
       self.$("#reflection-saved").textContent = "";
