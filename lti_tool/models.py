@@ -291,6 +291,12 @@ class Attempt(Base):
     # Question id -> the option ids last chosen; and how many times each question was answered.
     answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     answer_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Question id -> the option ids in the order this learner was shown them (shuffled per learner and
+    # question, kept for the attempt); the first answer to each question; the questions ever answered
+    # right. `l1.scoring` (first | best | latest) picks which counts (docs/learning-design.md).
+    option_orders: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    first_answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    right_once: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Thinking prompt id -> the learner's private note (personal data: never logged), and each note's
     # version: a save naming an older version is refused, so two tabs never overwrite each other's text.
     notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
@@ -325,6 +331,9 @@ class Reflection(Base):
     model: Mapped[str] = mapped_column(String(32))
     # Field id -> text (personal data: never logged).
     fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # L2: the ids of the feedforward items the learner kept, shown beside the peer box as prompts (ids,
+    # not text: the words stay in group_feedback, under its own erasure and retention rules).
+    kept_feedback_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | submitted
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkits import cpd
+from toolkits.evidence import REFERENCES_ID, references_html
 from toolkits.model import Document, GroupFormat, Page, PageKind, ReflectionTemplate, Toolkit
 from toolkits.render import render_inline, render_markdown
 
@@ -167,8 +168,13 @@ def _l1_section(page: Page, r: _Renderer) -> str:
     return (
         f'<section class="swott-page" id="page-{page.id}" data-kind="{page.kind.value}" '
         f'aria-labelledby="title-{page.id}">\n<h2 id="title-{page.id}" tabindex="-1">{escape(page.title)}</h2>\n'
-        f"{body}{extra}</section>\n"
+        f"{body}{extra}{_references_link()}</section>\n"
     )
+
+
+def _references_link() -> str:
+    """Every L1 page links to the unit's references (issue 11: evidence shown, not only in a catalogue)."""
+    return f'<p class="page-references"><a href="#{REFERENCES_ID}">References and review dates</a></p>\n'
 
 
 def _reflection_section(toolkit: Toolkit, r: _Renderer) -> str:
@@ -182,7 +188,7 @@ def _reflection_section(toolkit: Toolkit, r: _Renderer) -> str:
         f'<section class="swott-page" id="page-{REFLECTION_PAGE}" data-kind="reflection" '
         f'aria-labelledby="title-{REFLECTION_PAGE}">\n'
         f'<h2 id="title-{REFLECTION_PAGE}" tabindex="-1">{escape(template.title)}</h2>\n'
-        f"{r.markdown(template.guidance, template.source, 'index.html')}"
+        f"{r.markdown(template.guidance, template.source, 'index.html')}{_references_link()}"
         '<form id="reflection-form" novalidate>\n'
         f"<fieldset><legend>{escape(model_title)}</legend>\n{model_fields}</fieldset>\n"
         f"<fieldset><legend>Your Social Work England CPD record</legend>\n{record_fields}</fieldset>\n"
@@ -224,6 +230,7 @@ def player_data(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> dict[s
         "passMark": pass_mark,
         "completion": sorted(p.value for p in l1.completion),
         "retries": l1.retries,
+        "scoring": l1.scoring.value,
         "pages": [p.id for p in l1.pages] + [REFLECTION_PAGE, FINISH_PAGE],
         "contentPages": [p.id for p in l1.pages],
         "questions": [
@@ -265,11 +272,13 @@ def l1_player(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> bytes:
         f"{toc}</ol>\n"
         f'<p><a href="{SESSION_DIR}/index.html" target="_blank" rel="noopener">'
         "Group session pack (L2, opens in a new window)</a></p>\n"
-        f"<details><summary>Learning outcomes</summary><ul>{outcomes}</ul></details>\n</nav>\n"
+        f"<details><summary>Learning outcomes</summary><ul>{outcomes}</ul></details>\n"
+        f'<p><a href="#{REFERENCES_ID}">References</a></p>\n</nav>\n'
         f'<main id="main">\n{sections}{_reflection_section(toolkit, r)}{_finish_section(toolkit)}'
         '<div class="pager">\n<button type="button" id="prev-button">Previous page</button>\n'
         '<p id="page-position" aria-live="polite"></p>\n'
-        '<button type="button" id="next-button">Next page</button>\n</div>\n</main>\n</div>\n'
+        '<button type="button" id="next-button">Next page</button>\n</div>\n'
+        f"{references_html(toolkit)}</main>\n</div>\n"
         f'<script type="application/json" id="swott-data">{data}</script>\n'
         f'<script src="{RUNTIME_DIR}/sco.js"></script>\n</body>\n</html>\n'
     ).encode()
@@ -285,6 +294,7 @@ def _session_page(toolkit: Toolkit, title: str, body: str) -> bytes:
         '<li><a href="case-study.html">Case study</a></li>'
         '<li><a href="facilitator-guide.html">Facilitator guide</a></li>'
         '<li><a href="participant-sheet.html">Participant sheet</a></li>'
+        f'<li><a href="#{REFERENCES_ID}">References</a></li>'
         "</ul></nav>\n"
     )
     return (
@@ -292,7 +302,7 @@ def _session_page(toolkit: Toolkit, title: str, body: str) -> bytes:
         + '<body class="print-pack">\n<a class="skip-link" href="#main">Skip to the content</a>\n'
         f'<header class="masthead">\n<p class="kicker">SWOTT CPD toolkit · group session (L2)</p>\n'
         f'<p class="toolkit-title">{escape(toolkit.title)}</p>\n{nav}</header>\n'
-        f'<main id="main">\n<h1>{escape(title)}</h1>\n{body}'
+        f'<main id="main">\n<h1>{escape(title)}</h1>\n{body}{references_html(toolkit)}'
         '<p class="no-print hint">Print with your browser (Ctrl+P or Cmd+P): the page is laid out for A4.</p>\n'
         "</main>\n</body>\n</html>\n"
     ).encode()

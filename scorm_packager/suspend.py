@@ -80,7 +80,9 @@ def budget(toolkit: Toolkit) -> SuspendBudget:
     tokens = sum(_worst_token(len(q.options), q.type) for q in questions)
     flags = 1  # "r": the reflection was saved
     count = len(str(pages))
-    full = len("s1|") + math.ceil(pages / 4) + 1 + tokens + 1 + flags
-    ordered = len("s2|") + count + 1 + tokens + 1 + flags
-    outcomes = len("s3|") + count + 1 + 2 * math.ceil(len(questions) / 4) + 1 + 1 + flags
+    # "|<first hex>|<right-once hex>": every form ends with them (first-answer scoring).
+    scoring = 2 * (1 + math.ceil(len(questions) / 4))
+    full = len("s1|") + math.ceil(pages / 4) + 1 + tokens + 1 + flags + scoring
+    ordered = len("s2|") + count + 1 + tokens + 1 + flags + scoring
+    outcomes = len("s3|") + count + 1 + 2 * math.ceil(len(questions) / 4) + 1 + 1 + flags + scoring
     return SuspendBudget(full, ordered, outcomes)

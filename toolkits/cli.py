@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from toolkits.design import design_warnings
 from toolkits.loader import default_root, toolkit_dirs, validate_many
 
 ROOT_KEY = "swott.toolkits_root"
@@ -57,7 +58,12 @@ def validate(paths: tuple[Path, ...]) -> None:
     toolkits, problems = validate_many(folders)
     for problem in problems:
         click.echo(str(problem))
+    # Learning-design warnings (toolkits/design.py) do not fail validation: the toolkit still runs.
+    warnings = [w for t in toolkits for w in design_warnings(t)]
+    for warning in warnings:
+        click.echo(str(warning))
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         raise SystemExit(1)
-    click.echo(f"{len(toolkits)} toolkit(s) valid: {', '.join(t.id for t in toolkits)}")
+    noted = f" with {len(warnings)} warning(s)" if warnings else ""
+    click.echo(f"{len(toolkits)} toolkit(s) valid{noted}: {', '.join(t.id for t in toolkits)}")

@@ -1,7 +1,11 @@
 """Reflective models and the Social Work England CPD record: the fields a reflection asks for.
 
 The headings of each model follow docs/cpd-rules.md (Gibbs 1988; Kolb 1984; Schön 1983; Borton 1970 as used by
-Driscoll; Fook & Gardner 2007). The CPD record fields follow Social Work England's CPD guidance: a record
+Driscoll; Fook & Gardner 2007). Schön named reflection *in* and *on* action; reflection *for* action, the
+third heading of that model here, is Killion and Todnem's (1991, "A process for personal theory
+building", Educational Leadership 48(6)), so the model's title credits both.
+
+The CPD record fields follow Social Work England's CPD guidance: a record
 has a title, a date, a type, a description and why it is relevant, what was learnt, the impact on
 practice and on people who use services, and, for peer reflection, what was learnt from the discussion.
 """
@@ -44,7 +48,7 @@ REFLECTIVE_MODELS: dict[str, tuple[str, tuple[Field, ...]]] = {
         ),
     ),
     "schon": (
-        "Schön: reflection in and on action",
+        "Schön: reflection in and on action, with Killion and Todnem's reflection for action",
         (
             Field("in_action", "Reflection in action", "What did you adjust while it happened?"),
             Field("on_action", "Reflection on action", "Looking back, what do you understand now?"),
@@ -104,9 +108,53 @@ def cpd_record_fields(peer_reflection: bool) -> tuple[Field, ...]:
     return fields
 
 
+# One form, not two (issue 11): which of a model's stages already answer each record box. The form
+# offers to carry them across (only into empty boxes, then the learner edits), and the record box's
+# hint says so instead of asking the same question again.
+CARRY: dict[str, dict[str, tuple[str, ...]]] = {
+    "gibbs": {"cpd_description": ("description",), "cpd_learnt": ("analysis", "conclusion"),
+              "cpd_impact": ("action_plan",)},
+    "kolb": {"cpd_description": ("experience",), "cpd_learnt": ("observation", "conceptualisation"),
+             "cpd_impact": ("experimentation",)},
+    "schon": {"cpd_description": ("in_action",), "cpd_learnt": ("on_action",), "cpd_impact": ("for_action",)},
+    "driscoll": {"cpd_description": ("what",), "cpd_learnt": ("so_what",), "cpd_impact": ("now_what",)},
+    "fook": {"cpd_description": ("incident",), "cpd_learnt": ("assumptions", "power"),
+             "cpd_impact": ("differently",)},
+}  # fmt: skip
+
+
+def _carried_hint(model: str, field: Field) -> Field:
+    sources = CARRY.get(model, {}).get(field.id)
+    if not sources:
+        return field
+    labels = {f.id: f.label for f in REFLECTIVE_MODELS[model][1]}
+    named = " and ".join(f"“{labels[s]}”" for s in sources)
+    hint = f"{field.hint} Your {named} above can be carried into this box, then edited for the record."
+    return Field(field.id, field.label, hint, field.required)
+
+
 def reflection_fields(model: str, peer_reflection: bool) -> tuple[Field, ...]:
     """Every box of a reflection form: the model's headings, then the CPD record fields."""
-    return REFLECTIVE_MODELS[model][1] + cpd_record_fields(peer_reflection)
+    record = tuple(_carried_hint(model, f) for f in cpd_record_fields(peer_reflection))
+    return REFLECTIVE_MODELS[model][1] + record
+
+
+def carry_into_record(model: str, values: dict[str, str]) -> dict[str, str]:
+    """Fill each *empty* record box from the model's stages that answer it (the learner's words are
+    never overwritten); the learner then edits the record boxes into what Social Work England reads."""
+    labels = {f.id: f.label for f in REFLECTIVE_MODELS[model][1]}
+    carried = dict(values)
+    for record_id, sources in CARRY.get(model, {}).items():
+        if carried.get(record_id, "").strip():
+            continue
+        parts = [values.get(s, "").strip() for s in sources]
+        if len(sources) == 1:
+            text = parts[0]
+        else:
+            text = "\n\n".join(f"{labels[s]}: {t}" for s, t in zip(sources, parts, strict=True) if t)
+        if text:
+            carried[record_id] = text
+    return carried
 
 
 def cpd_year(day: date) -> tuple[date, date]:

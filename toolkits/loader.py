@@ -12,10 +12,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from toolkits import cpd, limits, render, yamlpos
+from toolkits import cpd, design, limits, render, yamlpos
 from toolkits.model import (
     AgendaItem,
     CompletionPart,
@@ -31,6 +32,7 @@ from toolkits.model import (
     Reference,
     ReflectionTemplate,
     RegulatorMapping,
+    ScoringMode,
     Stage,
     ThinkingPrompt,
     Toolkit,
@@ -295,10 +297,10 @@ def _show(value: Any) -> str:
 # -- the sections of a toolkit ----------------------------------------------------------------------
 
 TOOLKIT_KEYS = (
-    "id", "title", "theme", "version", "summary", "learning_outcomes", "standards", "references", "l1", "l2",
-    "regulators",
+    "id", "title", "theme", "version", "summary", "learning_outcomes", "standards", "references",
+    "last_reviewed", "review_date", "l1", "l2", "regulators",
 )  # fmt: skip
-L1_KEYS = ("minutes", "pass_mark", "retries", "completion", "pages", "reflection")
+L1_KEYS = ("minutes", "pass_mark", "retries", "scoring", "completion", "pages", "reflection")
 L2_KEYS = (
     "minutes", "format", "agenda", "case_study", "feedback_prompts", "feedforward_prompts",
     "facilitator_guide", "participant_sheet", "reflection",
@@ -315,13 +317,16 @@ def _references(c: _Checker, data: yamlpos.PosDict) -> tuple[Reference, ...] | N
         if not isinstance(item, yamlpos.PosDict):
             c.add(Y, line, "each reference needs `author`, `year` and `title`")
             continue
-        c.unknown_keys(Y, item, ("author", "year", "title", "publisher"))
+        c.unknown_keys(Y, item, ("id", "author", "year", "title", "publisher"))
         author = c.get(Y, item, "author", str, what=" from this reference")
         year = c.get_int_range(Y, item, "year", 1800, 2100)
         title = c.get(Y, item, "title", str, what=" from this reference")
         publisher = c.get(Y, item, "publisher", str, required=False) or ""
+        ref_id = c.get(Y, item, "id", str, required=False) or ""
+        if ref_id and not ID_PATTERN.match(ref_id):
+            c.add(Y, item.line_of("id"), f"reference id `{ref_id}` must use lower-case letters, digits and hyphens")
         if author and year and title:
-            refs.append(Reference(author, year, title, publisher))
+            refs.append(Reference(author, year, title, publisher, ref_id))
     return tuple(refs) if len(refs) == len(items) else None
 
 
@@ -351,12 +356,13 @@ def _question(c: _Checker, rel: str, item: Any, line: int) -> Question | None:
             if not isinstance(opt, yamlpos.PosDict):
                 c.add(rel, opt_line, "each option needs `text` and `feedback` (and `correct: true` if right)")
                 continue
-            c.unknown_keys(rel, opt, ("text", "correct", "feedback"))
+            c.unknown_keys(rel, opt, ("text", "correct", "feedback", "pin"))
             text = c.get(rel, opt, "text", str, what=" from this option")
             correct = c.get(rel, opt, "correct", bool, required=False) or False
             feedback = c.get(rel, opt, "feedback", str, what=" (every option needs feedback)")
+            pinned = c.get(rel, opt, "pin", bool, required=False) or False
             if text and feedback:
-                options.append(Option(chr(ord("a") + index), text, correct, feedback))
+                options.append(Option(chr(ord("a") + index), text, correct, feedback, pinned))
         where = item.line_of("options")
         right = sum(o.correct for o in options)
         if len(raw_options) < 2:
@@ -373,7 +379,7 @@ def _question(c: _Checker, rel: str, item: Any, line: int) -> Question | None:
     if qtype == "single" and sum(o.correct for o in options) != 1:
         return None
     assert qid is not None and qtype is not None and prompt is not None
-    return Question(qid, QuestionType(qtype), prompt, tuple(options))
+    return Question(qid, QuestionType(qtype), prompt, tuple(options), rel, item.line)
 
 
 def _page(c: _Checker, rel: str, line: int) -> Page | None:
@@ -463,6 +469,10 @@ def _l1(c: _Checker, data: yamlpos.PosDict) -> L1Module | None:
     minutes = c.get_int_range(Y, section, "minutes", *L1_MINUTES)
     pass_mark = c.get_int_range(Y, section, "pass_mark", 0, 100)
     retries = c.get(Y, section, "retries", bool, required=False)
+    scoring = c.get(Y, section, "scoring", str, required=False) or ScoringMode.FIRST.value
+    if scoring not in {m.value for m in ScoringMode}:
+        c.add(Y, section.line_of("scoring"), f"`scoring` must be first, best or latest, not {_show(scoring)}")
+        scoring = ScoringMode.FIRST.value
     completion_items = c.get(Y, section, "completion", yamlpos.PosList, required=False)
     completion = frozenset(CompletionPart)
     if completion_items is not None:
@@ -495,7 +505,7 @@ def _l1(c: _Checker, data: yamlpos.PosDict) -> L1Module | None:
     if minutes is None or pass_mark is None or not pages_ok or reflection is None:
         return None
     return L1Module(minutes, pass_mark, True if retries is None else retries, completion, tuple(pages),
-                    reflection)  # fmt: skip
+                    reflection, ScoringMode(scoring))  # fmt: skip
 
 
 def _document(c: _Checker, section: yamlpos.PosDict, key: str, kind: str, rel: str | None = None) -> Document | None:
@@ -532,11 +542,12 @@ def _l2(c: _Checker, data: yamlpos.PosDict) -> L2Session | None:
             if not isinstance(item, yamlpos.PosDict):
                 c.add(Y, line, "each agenda item needs `title` and `minutes`")
                 continue
-            c.unknown_keys(Y, item, ("title", "minutes"))
+            c.unknown_keys(Y, item, ("title", "minutes", "stages"))
             title = c.get(Y, item, "title", str, what=" from this agenda item")
             item_minutes = c.get_int_range(Y, item, "minutes", 1, None)
+            covered = _agenda_stages(c, item)
             if title and item_minutes:
-                agenda.append(AgendaItem(title, item_minutes))
+                agenda.append(AgendaItem(title, item_minutes, covered, item.line))
         total = sum(a.minutes for a in agenda)
         if len(agenda) == len(agenda_items) and minutes is not None and total != minutes:
             c.add(Y, agenda_items.line, f"the agenda's timings add up to {total} minutes, "
@@ -573,6 +584,42 @@ def _l2(c: _Checker, data: yamlpos.PosDict) -> L2Session | None:
         return None
     return L2Session(minutes, GroupFormat(fmt), tuple(agenda), introduction, tuple(stages), feedback,
                      feedforward, guide, sheet, reflection)  # fmt: skip
+
+
+def _agenda_stages(c: _Checker, item: yamlpos.PosDict) -> tuple[int, ...]:
+    """`stages: [2, 3]` on an agenda item: the case-study stages read and discussed in it (1-based)."""
+    items = c.get(Y, item, "stages", yamlpos.PosList, required=False)
+    if items is None:
+        return ()
+    numbers: list[int] = []
+    for value, line in zip(items, items.item_lines, strict=True):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            numbers.append(value)
+        else:
+            c.add(Y, line, f"each of an agenda item's `stages` is a stage number (1, 2, ...), not {_show(value)}")
+    return tuple(numbers)
+
+
+def _review_dates(c: _Checker, data: yamlpos.PosDict) -> tuple[date | None, date | None]:
+    """`last_reviewed` and `review_date`: when the content was checked, and when it is next due.
+
+    Learners see both, so a reader can judge how current the evidence is.
+    """
+    found: dict[str, date | None] = {}
+    for key in ("last_reviewed", "review_date"):
+        value = data.get(key)
+        if value is None:
+            c.add(Y, data.line, f"`{key}` is missing: give a date such as 2026-11-30")
+            found[key] = None
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            found[key] = value
+        else:
+            c.add(Y, data.line_of(key), f"`{key}` must be a date such as 2026-11-30, not {_show(value)}")
+            found[key] = None
+    last, due = found["last_reviewed"], found["review_date"]
+    if last and due and due <= last:
+        c.add(Y, data.line_of("review_date"), "`review_date` must come after `last_reviewed`")
+    return last, due
 
 
 def _stage(c: _Checker, item: Any, line: int) -> Stage | None:
@@ -691,6 +738,7 @@ def _toolkit(c: _Checker) -> Toolkit | None:
                 c.add(Y, line, f"`{value}` is not a Social Work England professional standard (1-6, 4.1-4.8)")
         standards = tuple(values)
     references = _references(c, data)
+    last_reviewed, review_date = _review_dates(c, data)
     l1 = _l1(c, data)
     l2 = _l2(c, data)
     regulators = validate_regulators(c, data)
@@ -700,8 +748,12 @@ def _toolkit(c: _Checker) -> Toolkit | None:
         return None
     assert tid and title and theme and version and summary and outcomes and standards is not None
     assert references is not None and l1 is not None and l2 is not None
-    return Toolkit(tid, title, theme, version, summary.strip(), outcomes, standards, references, l1, l2,
-                   str(c.root), regulators=regulators)  # fmt: skip
+    built = Toolkit(tid, title, theme, version, summary.strip(), outcomes, standards, references, l1, l2,
+                    str(c.root), regulators=regulators, last_reviewed=last_reviewed,
+                    review_date=review_date)  # fmt: skip
+    for rel, line, message in design.unknown_citations(built):
+        c.add(rel, line, message)
+    return None if c.problems else built
 
 
 def _check(path: Path) -> tuple[Toolkit | None, list[Problem]]:

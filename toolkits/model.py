@@ -7,6 +7,7 @@ folder after validating it, and `toolkits.render` turns their Markdown into safe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -31,6 +32,18 @@ class CompletionPart(StrEnum):
     REFLECTION = "reflection"
 
 
+class ScoringMode(StrEnum):
+    """Which answer to a question counts toward the L1 score (`l1.scoring`).
+
+    `first` (the default) makes the gradebook figure mean what the learner knew; retries stay for
+    learning. `best` counts a question right once any answer was right; `latest` the last answer.
+    """
+
+    FIRST = "first"
+    BEST = "best"
+    LATEST = "latest"
+
+
 class GroupFormat(StrEnum):
     """The L2 group formats (docs/cpd-rules.md, "L2 group formats")."""
 
@@ -45,6 +58,21 @@ class Reference:
     year: int
     title: str
     publisher: str = ""
+    # The anchor a page cites it by (`[Hart, 1992](#ref-hart-1992)`); derived when the author gives none.
+    id: str = ""
+
+    @property
+    def key(self) -> str:
+        """`hart-1992`: the author's id, else the first author's surname and the year."""
+        if self.id:
+            return self.id
+        surname = self.author.split(",", 1)[0]
+        slug = "-".join("".join(ch for ch in word.lower() if ch.isalnum()) for word in surname.split())
+        return f"{slug.strip('-') or 'ref'}-{self.year}"
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.key}"
 
     def citation(self) -> str:
         """Author (year) Title. Publisher. — the short form used on catalogue and guide pages."""
@@ -58,6 +86,8 @@ class Option:
     text: str
     correct: bool
     feedback: str
+    # A pinned option keeps its place when the player shuffles (e.g. "None of these" stays last).
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +96,9 @@ class Question:
     type: QuestionType
     prompt: str
     options: tuple[Option, ...]
+    # Where the question starts in its file (1-based), for the design warnings of `toolkits.design`.
+    source: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
 
     @property
     def correct_option_ids(self) -> frozenset[str]:
@@ -116,6 +149,7 @@ class L1Module:
     completion: frozenset[CompletionPart]
     pages: tuple[Page, ...]
     reflection: ReflectionTemplate
+    scoring: ScoringMode = ScoringMode.FIRST
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -129,6 +163,9 @@ class L1Module:
 class AgendaItem:
     title: str
     minutes: int
+    # The case-study stages (1-based numbers) read and discussed in this item, when the author says.
+    stages: tuple[int, ...] = ()
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -194,6 +231,9 @@ class Toolkit:
     l2: L2Session
     path: str = field(default="", compare=False)
     regulators: RegulatorMapping = field(default_factory=RegulatorMapping)
+    # When the content was last checked against its sources, and when it is next due for review.
+    last_reviewed: date | None = None
+    review_date: date | None = None
 
     @property
     def total_minutes(self) -> int:

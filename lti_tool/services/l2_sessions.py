@@ -17,12 +17,16 @@ Plain Python over SQLAlchemy (no Flask), so the rules are tested without a reque
   future practice) for a colleague or the group, optionally anonymously. Nothing is shown to anyone but
   the facilitator until the facilitator approves it (moderation); an anonymous item never shows its
   author, to the facilitator either.
-- **After the session.** Closing it records attendance as final and queues an `InProgress`/`Pending`
-  score on the L2 line item for each attendee. Each attendee then writes the L2 reflection — the same
-  `Reflection` rows and service as L1 (`services.reflections`) with the toolkit's L2 template, whose
-  peer-reflection box can start from the feedforward the learner keeps. Submitting it queues
-  `Completed`/`FullyGraded` with the full score through the same outbox as L1 (AGS 2.0 §3.4), in the
-  same transaction as the submission.
+- **The L2 reflection, in the session.** SWOTT gives the end of L2 to written reflections, so the
+  reflection opens for a learner marked as attending as soon as the facilitator reaches the agenda item
+  for written reflections (`reflection_item_index`), at any time after that, and after the session is
+  closed (docs/learning-design.md). It uses the same `Reflection` rows and service as L1
+  (`services.reflections`) with the toolkit's L2 template. The peer-reflection box starts empty; the
+  feedforward the learner kept is shown beside it as prompts (`kept_feedforward`), so the record holds
+  what the learner says they learnt. Submitting it queues `Completed`/`FullyGraded` with the full score
+  through the same outbox as L1 (AGS 2.0 §3.4), in the same transaction as the submission.
+- **Closing.** Closing records attendance as final and queues an `InProgress`/`Pending` score on the
+  L2 line item for each attendee who has not already submitted their reflection.
 """
 
 from __future__ import annotations
@@ -661,6 +665,44 @@ def reflection_form_fields(toolkit: Toolkit) -> tuple[Field, ...]:
     return reflections.form_fields(toolkit, toolkit.l2.reflection)
 
 
+def reflection_item_index(agenda: Sequence[AgendaItem]) -> int:
+    """The agenda item that opens the L2 reflection: the first whose title names written reflections
+    (SWOTT's "Actions and written reflections"), else the last item (a format without one)."""
+    for index, item in enumerate(agenda):
+        title = item.title.lower()
+        if "written reflection" in title or "writing reflection" in title:
+            return index
+    return len(agenda) - 1
+
+
+def reflection_open(session: Session, *, user_id: int, context_id: int, toolkit: Toolkit) -> bool:
+    """Whether the L2 reflection is open for this learner: marked as attending a session of this toolkit
+    in this course, and that session has reached its written-reflections item, or is closed."""
+    groups = session.scalars(
+        select(GroupSession)
+        .join(GroupParticipant, GroupParticipant.session_id == GroupSession.id)
+        .where(
+            GroupParticipant.user_id == user_id,
+            GroupParticipant.attended.is_(True),
+            GroupSession.context_id == context_id,
+            GroupSession.toolkit_id == toolkit.id,
+            GroupSession.status.in_((RUNNING, CLOSED)),
+        )
+    ).all()
+    for group in groups:
+        if group.status == CLOSED:
+            return True
+        if group.agenda_index >= reflection_item_index(agenda_for(toolkit, group.format)):
+            return True
+    return False
+
+
+REFLECTION_NOT_OPEN = (
+    "The L2 reflection opens once you are marked as attending and your facilitator reaches the session's "
+    "written reflections."
+)
+
+
 def attended_closed_session(session: Session, *, user_id: int, context_id: int, toolkit_id: str) -> bool:
     found = session.scalar(
         select(GroupParticipant.id)
@@ -677,53 +719,60 @@ def attended_closed_session(session: Session, *, user_id: int, context_id: int, 
     return found is not None
 
 
-def _require_attended(session: Session, user_id: int, link: ResourceLink) -> None:
+def _require_attended(session: Session, user_id: int, link: ResourceLink, toolkit: Toolkit) -> None:
     if link.part != "l2":
         raise BadRequest("This is not an L2 activity.", reason="not_l2")
-    if not attended_closed_session(session, user_id=user_id, context_id=link.context_id, toolkit_id=link.toolkit_id):
+    if not reflection_open(session, user_id=user_id, context_id=link.context_id, toolkit=toolkit):
         raise Forbidden(
-            "The L2 reflection opens once you have attended a group session and the facilitator has closed it.",
+            REFLECTION_NOT_OPEN,
             reason="l2_not_attended",
             advice="If you were there, ask your facilitator to check the attendance list.",
         )
 
 
-def peer_text_from(items: Sequence[GroupFeedback]) -> str:
-    """The peer-reflection box's starting text: the kept feedforward, one paragraph each."""
-    return "\n\n".join(f"Feedforward I was given: “{item.text}”" for item in items)
+def kept_feedforward(
+    session: Session, reflection: Reflection, *, user_id: int, context_id: int, toolkit_id: str
+) -> list[GroupFeedback]:
+    """The feedforward the learner kept, shown beside the peer box as prompts (still approved and
+    still addressed to them or their group: an item rejected or erased since is not shown)."""
+    kept = set(reflection.kept_feedback_ids or [])
+    if not kept:
+        return []
+    offered = feedforward_for(session, user_id=user_id, context_id=context_id, toolkit_id=toolkit_id)
+    return [item for item in offered if item.id in kept]
 
 
 def start_reflection(
     session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit, keep_ids: Iterable[int] = ()
 ) -> Reflection:
-    """Create the L2 reflection draft, its peer box starting from the feedforward the learner keeps.
+    """Create the L2 reflection draft and remember which feedforward the learner keeps as prompts.
 
-    Only once: a learner who already has a draft keeps it untouched (their words beat a template).
+    The peer box starts empty: colleagues' words are shown beside it, never put in the learner's record.
+    Only once: a learner who already has a draft keeps it untouched.
     """
-    _require_attended(session, user_id, link)
+    _require_attended(session, user_id, link, toolkit)
     existing = reflections.find_reflection(session, user_id=user_id, resource_link_id=link.id)
     if existing is not None:
         return existing
     offered = {
         i.id: i for i in feedforward_for(session, user_id=user_id, context_id=link.context_id, toolkit_id=toolkit.id)
     }
-    kept = [offered[i] for i in sorted(set(keep_ids)) if i in offered]
+    kept = [i for i in sorted(set(keep_ids)) if i in offered]
     template = toolkit.l2.reflection
-    values = {
-        "cpd_title": template.cpd_title,
-        "cpd_type": "Reflective group discussion",
-        "cpd_peer": peer_text_from(kept),
-    }
-    return reflections.save_draft(
+    values = {"cpd_title": template.cpd_title, "cpd_type": "Reflective group discussion", "cpd_peer": ""}
+    draft = reflections.save_draft(
         session, user_id=user_id, link=link, toolkit=toolkit, template=template, values=values, version=0
     )
+    draft.kept_feedback_ids = kept
+    session.flush()
+    return draft
 
 
 def save_reflection(
     session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit, values: dict[str, str], version: int
 ) -> Reflection:
     """Autosave the L2 draft (same optimistic concurrency as L1: a stale version is a `Conflict`)."""
-    _require_attended(session, user_id, link)
+    _require_attended(session, user_id, link, toolkit)
     return reflections.save_draft(
         session,
         user_id=user_id,
@@ -746,7 +795,7 @@ def submit_reflection(
     enqueue: EnqueueScore | None = None,
 ) -> Reflection:
     """Submit the L2 reflection and, in the same transaction, queue the L2 completion and full score."""
-    _require_attended(session, user_id, link)
+    _require_attended(session, user_id, link, toolkit)
     reflection = reflections.submit_reflection(
         session,
         user_id=user_id,

@@ -477,6 +477,9 @@ def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
                 "current_page": a.current_page,
                 "pages_viewed": a.pages_viewed,
                 "answers": a.answers,
+                # The order each question's options were shown in, and the answers that count by default.
+                "option_order_shown": a.option_orders,
+                "first_answers": a.first_answers,
                 "thinking_notes": a.notes,
                 "score_percent": a.score_percent,
                 "started_at": when(a.started_at),

@@ -6,8 +6,16 @@ The rules come from the toolkit (`toolkit.yaml`, `l1:`):
 - completion (`l1.completion`, default every part): every page viewed, every knowledge-check question
   answered, the reflection submitted;
 - score: the knowledge-check percentage, right questions over all questions, where a question is right
-  when exactly its correct options are chosen (`Question.is_correct`); with `l1.retries` a learner
-  may answer again and the latest answer counts; `l1.pass_mark` says whether that percentage passes.
+  when exactly its correct options are chosen (`Question.is_correct`). With `l1.retries` a learner
+  may answer again, for learning; `l1.scoring` says which answer counts: the first (the default, so a
+  wrong-then-right answer is not full marks), the best, or the latest (docs/learning-design.md);
+  `l1.pass_mark` says whether that percentage passes;
+- options: each learner sees each question's options in their own order, shuffled once for the
+  attempt (seeded by attempt and question, and stored in `Attempt.option_orders` when first shown or
+  answered), with pinned options in their authored place; feedback, the summary and the learner's
+  exported data all use that order;
+- the L1 reflection cannot be submitted while `checks` is in the completion rule and a question is
+  unanswered (`ChecksOutstanding`), so the gradebook figure always covers every question.
 
 Every change that moves the learner on writes a score record to the outbox *in the same transaction*
 (AGS 2.0 §3.4, Score publish service), so a committed step is never without its score:
@@ -22,6 +30,7 @@ Moodle blanks the grade when it receives any other gradingProgress.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,7 +40,7 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.models import Attempt, Reflection, ResourceLink, utcnow
 from lti_tool.services import outbox
-from toolkits.model import CompletionPart, Question, QuestionType, Toolkit
+from toolkits.model import CompletionPart, Option, Question, QuestionType, ScoringMode, Toolkit
 
 REFLECTION_STEP = "reflection"
 QUEUED_SCORES = "swott.queued_score_ids"
@@ -99,6 +108,22 @@ class AnswerOutcome:
     can_retry: bool
 
 
+class ChecksOutstanding(BadRequest):
+    """The L1 reflection was submitted with knowledge-check questions still unanswered."""
+
+    def __init__(self, pages: list[tuple[str, str, int]]) -> None:
+        count = sum(n for _, _, n in pages)
+        super().__init__(
+            f"You can submit your reflection once you have answered every knowledge-check question: "
+            f"{count} {'is' if count == 1 else 'are'} still unanswered.",
+            reason="checks_outstanding",
+            advice="What you wrote is still in the boxes: save it as a draft, answer the questions on the "
+            "pages listed, then submit.",
+        )
+        # (page id, page title, unanswered questions on it), in page order.
+        self.pages = pages
+
+
 def steps(toolkit: Toolkit) -> tuple[str, ...]:
     """The steps of L1 in order: each page, then the reflection."""
     return (*(p.id for p in toolkit.l1.pages), REFLECTION_STEP)
@@ -135,6 +160,9 @@ def open_attempt(
             answers={},
             answer_counts={},
             notes={},
+            option_orders={},
+            first_answers={},
+            right_once=[],
         )
         session.add(attempt)
         session.flush()
@@ -167,10 +195,112 @@ def reflection_submitted(session: Session, attempt: Attempt) -> bool:
     return status == "submitted"
 
 
+def counts_as_right(attempt: Attempt, toolkit: Toolkit, question: Question) -> bool:
+    """Whether `question` counts as right in the score, under the toolkit's `l1.scoring` mode."""
+    latest = attempt.answers.get(question.id)
+    if latest is None:
+        return False
+    mode = toolkit.l1.scoring
+    if mode is ScoringMode.LATEST:
+        return question.is_correct(set(latest))
+    if mode is ScoringMode.BEST:
+        return question.id in (attempt.right_once or []) or question.is_correct(set(latest))
+    first = (attempt.first_answers or {}).get(question.id, latest)
+    return question.is_correct(set(first))
+
+
 def score(attempt: Attempt, toolkit: Toolkit) -> Score:
     questions = toolkit.l1.questions
-    right = sum(1 for q in questions if q.id in attempt.answers and q.is_correct(set(attempt.answers[q.id])))
+    right = sum(1 for q in questions if counts_as_right(attempt, toolkit, q))
     return Score(right, len(questions))
+
+
+def scoring_note(toolkit: Toolkit) -> str:
+    """One sentence for the learner on which answer counts toward their score."""
+    if not toolkit.l1.retries:
+        return "You can answer each question once; that answer counts toward your score."
+    return {
+        ScoringMode.FIRST: "Your first answer to each question counts toward your score. You can try again "
+        "to learn from the feedback, but a later answer does not change the score.",
+        ScoringMode.BEST: "A question counts as right in your score once you have answered it right.",
+        ScoringMode.LATEST: "Your latest answer to each question counts toward your score.",
+    }[toolkit.l1.scoring]
+
+
+def completion_rule(toolkit: Toolkit) -> str:
+    """What completes this L1, in one sentence, as `l1.completion` states it."""
+    parts = toolkit.l1.completion
+    needs = [
+        text
+        for part, text in (
+            (CompletionPart.PAGES, "view every page"),
+            (CompletionPart.CHECKS, "answer every knowledge-check question"),
+            (CompletionPart.REFLECTION, "submit your reflection"),
+        )
+        if part in parts
+    ]
+    if not needs:
+        return "This module has no completion rule."
+    listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " and " + needs[-1]
+    return f"To complete this module, {listed}."
+
+
+def unanswered_by_page(attempt: Attempt, toolkit: Toolkit) -> list[tuple[str, str, int]]:
+    """(page id, title, unanswered questions) for each check page with a question left, in order."""
+    left: list[tuple[str, str, int]] = []
+    for page in toolkit.l1.pages:
+        missing = sum(1 for q in page.questions if q.id not in attempt.answers)
+        if missing:
+            left.append((page.id, page.title, missing))
+    return left
+
+
+def require_checks_answered(attempt: Attempt, toolkit: Toolkit) -> None:
+    """Refuse the L1 reflection while a question is unanswered, when the completion rule needs checks."""
+    if CompletionPart.CHECKS not in toolkit.l1.completion:
+        return
+    left = unanswered_by_page(attempt, toolkit)
+    if left:
+        raise ChecksOutstanding(left)
+
+
+def _shuffled(attempt: Attempt, question: Question) -> list[str]:
+    """A fresh order for this attempt and question: pinned options stay put, the rest are shuffled.
+
+    Seeded by the attempt and the question, so the order is the same on every device and request even
+    before it is stored, and differs between learners.
+    """
+    free = [o.id for o in question.options if not o.pinned]
+    random.Random(f"swott:{attempt.id}:{question.id}").shuffle(free)
+    order = iter(free)
+    return [o.id if o.pinned else next(order) for o in question.options]
+
+
+def option_order(attempt: Attempt, question: Question) -> list[str]:
+    """The option ids of `question` in the order this learner sees them (stored, else seeded)."""
+    stored = (attempt.option_orders or {}).get(question.id)
+    if stored and sorted(stored) == sorted(o.id for o in question.options):
+        return list(stored)
+    return _shuffled(attempt, question)
+
+
+def ordered_options(attempt: Attempt, question: Question) -> list[Option]:
+    """The question's options in this learner's order, for the page, the feedback and the summary."""
+    by_id = {o.id: o for o in question.options}
+    return [by_id[i] for i in option_order(attempt, question)]
+
+
+def record_option_orders(attempt: Attempt, questions: tuple[Question, ...]) -> None:
+    """Store the order shown for each question that has none yet (or whose options have changed)."""
+    orders = dict(attempt.option_orders or {})
+    changed = False
+    for question in questions:
+        order = option_order(attempt, question)
+        if orders.get(question.id) != order:
+            orders[question.id] = order
+            changed = True
+    if changed:
+        attempt.option_orders = orders
 
 
 def outstanding(attempt: Attempt, toolkit: Toolkit, submitted: bool) -> list[str]:
@@ -214,6 +344,9 @@ def view_step(
         raise NotFound("There is no such page in this module.", reason="unknown_page")
     first_ever = not attempt.pages_viewed
     attempt.current_page = step
+    page = toolkit.l1.page(step)
+    if page is not None and page.questions:
+        record_option_orders(attempt, page.questions)
     if step in attempt.pages_viewed:
         return
     attempt.pages_viewed = [*attempt.pages_viewed, step]
@@ -243,6 +376,11 @@ def answer_question(
             "You have already answered this question, and this module does not allow changing answers.",
             reason="no_retries",
         )
+    record_option_orders(attempt, (question,))
+    if question.id not in (attempt.first_answers or {}):
+        attempt.first_answers = {**(attempt.first_answers or {}), question.id: sorted(chosen)}
+    if question.is_correct(chosen) and question.id not in (attempt.right_once or []):
+        attempt.right_once = [*(attempt.right_once or []), question.id]
     attempt.answers = {**attempt.answers, question.id: sorted(chosen)}
     attempt.answer_counts = {**attempt.answer_counts, question.id: attempt.answer_counts.get(question.id, 0) + 1}
     _progress_changed(session, attempt, toolkit, started=not attempt.pages_viewed, enqueue=enqueue)

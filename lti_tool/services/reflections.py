@@ -131,7 +131,14 @@ def submit(
     version: int,
     enqueue: progress.EnqueueScore | None = None,
 ) -> Reflection:
-    """Submit the L1 reflection; then L1 progress moves on (completion and score, same transaction)."""
+    """Submit the L1 reflection; then L1 progress moves on (completion and score, same transaction).
+
+    With `checks` in the toolkit's completion rule, every question must be answered first
+    (`progress.ChecksOutstanding`): otherwise a learner who skipped the checks would complete L1 and
+    the gradebook figure would say nothing about what they know.
+    """
+    attempt = progress.open_attempt(session, user_id=user_id, link=link, toolkit=toolkit)
+    progress.require_checks_answered(attempt, toolkit)
     reflection = submit_reflection(
         session,
         user_id=user_id,
@@ -141,7 +148,6 @@ def submit(
         values=values,
         version=version,
     )
-    attempt = progress.open_attempt(session, user_id=user_id, link=link, toolkit=toolkit)
     progress.reflection_was_submitted(session, attempt, toolkit, enqueue=enqueue)
     return reflection
 

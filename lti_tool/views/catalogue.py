@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.errors import NotFound
+from toolkits.evidence import references_html
 from toolkits.render import render_markdown
 
 bp = Blueprint("catalogue", __name__)
@@ -22,4 +23,6 @@ def toolkit(toolkit_id: str) -> ResponseReturnValue:
     item = web.catalogue().get(toolkit_id)
     if item is None:
         raise NotFound("There is no toolkit with that name.", reason="unknown_toolkit")
-    return render_template("catalogue/toolkit.html", toolkit=item, summary=render_markdown(item.summary))
+    return render_template(
+        "catalogue/toolkit.html", toolkit=item, summary=render_markdown(item.summary), references=references_html(item)
+    )

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -30,8 +39,9 @@ from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
 from lti_tool.services import dashboard, outbox, progress, reflections, roster
 from lti_tool.services import notes as thinking_notes
 from lti_tool.views.notes_forms import ThinkingNotesForm
-from toolkits.cpd import CPD_TYPES
-from toolkits.model import Page, PageKind, Toolkit
+from toolkits.cpd import CPD_TYPES, carry_into_record
+from toolkits.evidence import page_sources_html
+from toolkits.model import CompletionPart, Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
 
 bp = Blueprint("l1", __name__)
@@ -158,6 +168,7 @@ def _common(player: Player, step: str) -> dict[str, object]:
         "next_step": all_steps[index + 1] if index + 1 < len(all_steps) else "",
         "summary_url": launch_url_for("l1.summary"),
         "outstanding": progress.outstanding(player.attempt, player.toolkit, submitted),
+        "completion_rule": progress.completion_rule(player.toolkit),
         "score": progress.score(player.attempt, player.toolkit),
         "brand_colour": player.brand_colour,
         "step_url": _step_url,
@@ -192,7 +203,10 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         "l1/page.html",
         page=page,
         body=_render_body(player.toolkit, page.source, page.body),
+        sources=Markup(page_sources_html(player.toolkit, page.body, _references_url(player.toolkit))),
         outcomes=outcomes,
+        options_for=lambda question: progress.ordered_options(player.attempt, question),
+        scoring_note=progress.scoring_note(player.toolkit),
         notes=player.attempt.notes,
         note_versions=thinking_notes.versions(player.attempt),
         answer_url=launch_url_for("l1.answer", None, step=step),
@@ -201,6 +215,11 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         **extra,
     )
     return html, status
+
+
+def _references_url(toolkit: Toolkit) -> str:
+    """The toolkit's references on its public catalogue page (no launch needed, so a new window works)."""
+    return url_for("catalogue.toolkit", toolkit_id=toolkit.id, _anchor="references")
 
 
 @bp.post("/l1/page/<step>/answer")
@@ -290,6 +309,12 @@ def _reflection_page(
         version = stored.version if stored else 0
     template = player.toolkit.l1.reflection
     prompts = {p.id: p.text for page in player.toolkit.l1.pages for p in page.prompts}
+    # Said before the learner writes, not only when a submission is refused (issue 11).
+    checks_left = (
+        progress.unanswered_by_page(player.attempt, player.toolkit)
+        if CompletionPart.CHECKS in player.toolkit.l1.completion
+        else []
+    )
     html = render_template(
         "l1/reflection.html",
         template=template,
@@ -301,6 +326,7 @@ def _reflection_page(
         reflection=stored,
         version=version,
         warnings=reflections.identifying_details(values),
+        checks_left=[(title, count, _step_url(page_id)) for page_id, title, count in checks_left],
         thinking_notes=[(prompts[k], v) for k, v in player.attempt.notes.items() if k in prompts and v.strip()],
         **_common(player, progress.REFLECTION_STEP),
         **extra,
@@ -321,6 +347,9 @@ def save_reflection() -> ResponseReturnValue:
     except ValueError:
         version = -1
     action = request.form.get("action", "save")
+    if action == "carry" and not autosave:
+        # One form, not two: the stages already written fill the empty record boxes, to be edited.
+        values = carry_into_record(player.toolkit.l1.reflection.model, values)
     try:
         if action == "submit" and not autosave:
             saved = reflections.submit(
@@ -341,6 +370,9 @@ def save_reflection() -> ResponseReturnValue:
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
         return _reflection_page(player, 400, values=values, version=version, incomplete=incomplete)
+    except progress.ChecksOutstanding as outstanding:
+        session.rollback()
+        return _reflection_page(player, 400, values=values, version=version, checks_outstanding=outstanding)
     except BadRequest as refused:
         session.rollback()
         if autosave:
@@ -358,7 +390,8 @@ def save_reflection() -> ResponseReturnValue:
         )
     if saved.status == "submitted":
         return redirect(launch_url_for("l1.summary"), code=303)
-    return redirect(_step_url(progress.REFLECTION_STEP, saved="1"), code=303)
+    anchor = "#record" if action == "carry" else ""
+    return redirect(_step_url(progress.REFLECTION_STEP, saved="1") + anchor, code=303)
 
 
 @bp.get("/l1/summary")
@@ -367,7 +400,14 @@ def summary() -> ResponseReturnValue:
     player = _player()
     session = web.db_session()
     stored = reflections.find_reflection(session, user_id=player.attempt.user_id, resource_link_id=player.link.id)
-    results = [(q, progress.last_answer(player.attempt, player.toolkit, q.id)) for q in player.toolkit.l1.questions]
+    results = [
+        (
+            q,
+            progress.last_answer(player.attempt, player.toolkit, q.id),
+            progress.counts_as_right(player.attempt, player.toolkit, q),
+        )
+        for q in player.toolkit.l1.questions
+    ]
     session.commit()
     step = progress.resume_step(player.attempt, player.toolkit)
     return render_template(
@@ -375,6 +415,7 @@ def summary() -> ResponseReturnValue:
         results=results,
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
+        scoring_note=progress.scoring_note(player.toolkit),
         **{**_common(player, step), "contents": _contents(player, "")},
     )
 

@@ -9,11 +9,13 @@ so there is one renderer (Jinja) and every page also works without JavaScript (r
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -23,7 +25,7 @@ from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession, ResourceLink, ScoreRecord
 from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
-from toolkits.cpd import CPD_TYPES
+from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline, render_markdown
 
@@ -106,6 +108,18 @@ def _refresh_roster(launch: CurrentLaunch) -> str:
     return roster.NOTICES.get(status, "")
 
 
+def _asset_resolver(toolkit: Toolkit) -> Callable[[str], str]:
+    """L2 documents live in `l2/`: their `../assets/...` diagrams are served by the player's asset route."""
+
+    def resolve(href: str) -> str:
+        path = posixpath.normpath(posixpath.join("l2", href.partition("#")[0]))
+        if path.startswith("assets/"):
+            return url_for("l1.asset", toolkit_id=toolkit.id, path=path)
+        return href
+
+    return resolve
+
+
 def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
     return {
         "launch": launch,
@@ -113,7 +127,7 @@ def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
         "local": local,
         "render_inline": lambda text: Markup(render_inline(text)),
-        "render_markdown": lambda text: Markup(render_markdown(text)),
+        "render_markdown": lambda text: Markup(render_markdown(text, _asset_resolver(toolkit))),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
     }
 
@@ -224,6 +238,8 @@ def _live_context(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, 
         "preset": l2_sessions.PRESETS[GroupFormat(group.format)],
         "role_labels": l2_sessions.ROLE_LABELS,
         "fragment_url": launch_url_for("l2.live_fragment", launch, session_id=group.id, view=view),
+        "reflection_open": view == "participant"
+        and l2_sessions.reflection_open(session, user_id=launch.user_id, context_id=group.context_id, toolkit=toolkit),
         **_common(launch, toolkit),
     }
 
@@ -371,8 +387,9 @@ def home() -> ResponseReturnValue:
     groups = l2_sessions.upcoming_for_learner(
         session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
     )
-    attended = l2_sessions.attended_closed_session(
-        session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
+    # "attended" here means the reflection is open: attending and the session at its reflections item.
+    attended = l2_sessions.reflection_open(
+        session, user_id=launch.user_id, context_id=launch.context_id, toolkit=toolkit
     )
     link = l2_sessions.l2_link(session, context_id=launch.context_id, toolkit_id=toolkit.id)
     reflection = (
@@ -443,11 +460,11 @@ def reflection() -> ResponseReturnValue:
     session = web.db_session()
     stored = reflections.find_reflection(session, user_id=launch.user_id, resource_link_id=link.id)
     if stored is None:
-        if not l2_sessions.attended_closed_session(
-            session, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
+        if not l2_sessions.reflection_open(
+            session, user_id=launch.user_id, context_id=link.context_id, toolkit=toolkit
         ):
             raise Forbidden(
-                "The L2 reflection opens once you have attended a group session and the facilitator has closed it.",
+                l2_sessions.REFLECTION_NOT_OPEN,
                 reason="l2_not_attended",
                 advice="If you were there, ask your facilitator to check the attendance list.",
             )
@@ -455,7 +472,10 @@ def reflection() -> ResponseReturnValue:
             session, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
         )
         return render_template("l2/keep.html", offered=offered, **_common(launch, toolkit))
-    return _reflection_page(launch, toolkit, stored.fields, stored.version, stored=stored)
+    kept = l2_sessions.kept_feedforward(
+        session, stored, user_id=launch.user_id, context_id=link.context_id, toolkit_id=toolkit.id
+    )
+    return _reflection_page(launch, toolkit, stored.fields, stored.version, stored=stored, kept=kept)
 
 
 def _reflection_page(
@@ -495,6 +515,10 @@ def save_reflection() -> ResponseReturnValue:
     values = {f.id: request.form.get(f.id, "") for f in l2_sessions.reflection_form_fields(toolkit)}
     version = int(request.form.get("version", "0")) if request.form.get("version", "").isdigit() else -1
     queued = _Queued()
+    carry = request.form.get("action") == "carry"
+    if carry:
+        # One form, not two: the stages already written fill the empty record boxes, to be edited.
+        values = carry_into_record(toolkit.l2.reflection.model, values)
     try:
         if request.form.get("action") == "submit":
             l2_sessions.submit_reflection(
@@ -512,4 +536,4 @@ def save_reflection() -> ResponseReturnValue:
         session.rollback()
         return _reflection_page(launch, toolkit, values, version, 400, incomplete=incomplete)
     _commit(queued)
-    return redirect(launch_url_for("l2.reflection", launch, saved="1"), code=303)
+    return redirect(launch_url_for("l2.reflection", launch, saved="1") + ("#record" if carry else ""), code=303)

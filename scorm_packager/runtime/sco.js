@@ -105,7 +105,9 @@
   }
 
   function emptyState() {
-    return { visited: {}, answers: {}, reflectionSaved: false, texts: {} };
+    // first: was the first answer to each question right? rightOnce: ever answered right? They let
+    // `l1.scoring` (first | best | latest) count the right answer (docs/learning-design.md).
+    return { visited: {}, answers: {}, first: {}, rightOnce: {}, reflectionSaved: false, texts: {} };
   }
 
   function encodeState(data, state) {
@@ -119,7 +121,9 @@
       return token.length === 1 ? token : "(" + token + ")";
     }).join("");
     var flags = state.reflectionSaved ? "r" : "";
-    return "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags;
+    var first = data.questions.map(function (q) { return state.first[q.id] === true; });
+    var once = data.questions.map(function (q) { return Boolean(state.rightOnce[q.id]); });
+    return "s1|" + bitsToHex(visited) + "|" + tokens + "|" + flags + "|" + bitsToHex(first) + "|" + bitsToHex(once);
   }
 
   // Shorter forms, for a state that would not fit the edition's limit (SCORM 1.2: 4096 characters):
@@ -142,16 +146,18 @@
     if (!limit || full.length <= limit) return full;
     var parts = full.split("|");
     var flags = parts[3];
+    // Every form keeps the first-answer and right-once bits (a few characters): the score stays exact.
+    var scoring = "|" + parts[4] + "|" + parts[5];
     var prefix = String(visitedPrefix(data, state));
-    var ordered = "s2|" + prefix + "|" + parts[2] + "|" + flags;
+    var ordered = "s2|" + prefix + "|" + parts[2] + "|" + flags + scoring;
     if (ordered.length <= limit) return ordered;
     var answered = data.questions.map(function (q) { return Boolean(state.answers[q.id]); });
     var right = data.questions.map(function (q) {
       return Boolean(state.answers[q.id]) && sameSet(state.answers[q.id], q.correct);
     });
-    var outcomes = "s3|" + prefix + "|" + bitsToHex(answered) + "." + bitsToHex(right) + "|" + flags;
+    var outcomes = "s3|" + prefix + "|" + bitsToHex(answered) + "." + bitsToHex(right) + "|" + flags + scoring;
     if (outcomes.length <= limit) return outcomes;
-    return "s3|" + prefix + "||" + flags;
+    return "s3|" + prefix + "||" + flags + scoring;
   }
 
   function decodeState(data, text) {
@@ -172,15 +178,25 @@
       var isRight = hexToBits(masks[1] || "", data.questions.length);
       // A wrong answer comes back as "answered, no option ticked": it still counts, and is shown as wrong.
       data.questions.forEach(function (q, i) { if (isAnswered[i]) state.answers[q.id] = isRight[i] ? q.correct.slice() : []; });
-      return state;
+    } else {
+      var tokens = (parts[2] || "").match(/\([0-9a-z]+\)|[0-9a-z-]/g) || [];
+      data.questions.forEach(function (q, i) {
+        var token = (tokens[i] || "-").replace(/[()]/g, "");
+        if (token === "-") return;
+        var mask = parseInt(token, 36);
+        var chosen = q.options.filter(function (opt, index) { return Math.floor(mask / Math.pow(2, index)) % 2 === 1; });
+        if (chosen.length) state.answers[q.id] = chosen;
+      });
     }
-    var tokens = (parts[2] || "").match(/\([0-9a-z]+\)|[0-9a-z-]/g) || [];
+    // State saved before first-answer scoring has no fifth part: its latest answers stand for the first.
+    var known = parts.length > 5;
+    var first = hexToBits(parts[4] || "", data.questions.length);
+    var once = hexToBits(parts[5] || "", data.questions.length);
     data.questions.forEach(function (q, i) {
-      var token = (tokens[i] || "-").replace(/[()]/g, "");
-      if (token === "-") return;
-      var mask = parseInt(token, 36);
-      var chosen = q.options.filter(function (opt, index) { return Math.floor(mask / Math.pow(2, index)) % 2 === 1; });
-      if (chosen.length) state.answers[q.id] = chosen;
+      if (!state.answers[q.id]) return;
+      var latestRight = sameSet(state.answers[q.id], q.correct);
+      state.first[q.id] = known ? first[i] : latestRight;
+      if ((known && once[i]) || latestRight) state.rightOnce[q.id] = true;
     });
     return state;
   }
@@ -192,13 +208,21 @@
     return a.every(function (x) { return b.indexOf(x) >= 0; });
   }
 
+  /** Whether a question counts as right in the score, by the toolkit's `l1.scoring`. */
+  function countsAsRight(data, state, q) {
+    var latest = state.answers[q.id];
+    if (!latest) return false;
+    var latestRight = sameSet(latest, q.correct);
+    if (data.scoring === "latest") return latestRight;
+    if (data.scoring === "best") return Boolean(state.rightOnce[q.id]) || latestRight;
+    return state.first[q.id] === undefined ? latestRight : state.first[q.id] === true;
+  }
+
   /** Completion, score and success from the state, by the toolkit's rules (toolkits/README.md). */
   function progress(data, state, passMark) {
     var pagesDone = data.contentPages.every(function (id) { return state.visited[id]; });
     var answered = data.questions.filter(function (q) { return state.answers[q.id]; });
-    var right = data.questions.filter(function (q) {
-      return state.answers[q.id] && sameSet(state.answers[q.id], q.correct);
-    });
+    var right = data.questions.filter(function (q) { return countsAsRight(data, state, q); });
     var checksDone = answered.length === data.questions.length;
     var parts = { pages: pagesDone, checks: checksDone, reflection: state.reflectionSaved };
     var completed = data.completion.every(function (p) { return parts[p]; });
@@ -792,6 +816,9 @@
       return;
     }
     this.state.answers[qid] = chosen;
+    var isRight = sameSet(chosen, question.correct);
+    if (this.state.first[qid] === undefined) this.state.first[qid] = isRight;
+    if (isRight) this.state.rightOnce[qid] = true;
     if (this.adapter.interaction) {
       this.adapter.interaction({ id: qid, chosen: chosen, correct: question.correct, right: sameSet(chosen, question.correct) });
     }
@@ -836,6 +863,15 @@
       self.keepText("r:" + f.id, value);
     });
     var errors = self.$("#reflection-errors");
+    var unanswered = self.data.questions.filter(function (q) { return !self.state.answers[q.id]; });
+    if (self.data.completion.indexOf("checks") >= 0 && unanswered.length) {
+      // Completion needs every check answered, so a reflection saved without them would say nothing.
+      errors.textContent = "You can save your reflection once you have answered every knowledge-check " +
+        "question: " + unanswered.length + " still unanswered. What you wrote is kept in this browser.";
+      self.$("#reflection-saved").textContent = "";
+      self.dirty = true;
+      return;
+    }
     if (missing.length) {
       errors.textContent = "Please fill in: " + missing.join("; ") + ".";
       self.$("#reflection-saved").textContent = "";

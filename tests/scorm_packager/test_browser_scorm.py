@@ -309,3 +309,23 @@ def test_review_mode_records_nothing(chromium: Any, lms_host: Any, fixture_toolk
     assert cmi["core"]["lesson_location"] == "01-welcome"
     assert cmi["core"]["score"]["raw"] == ""
     context.close()
+
+
+def test_the_reflection_waits_for_every_check_and_says_why(
+    chromium: Any, lms_host: Any, fixture_toolkit: Toolkit
+) -> None:
+    """Issue 11 in the package: a learner who skipped the checks cannot save the reflection, and is told why."""
+    url = lms_host.host("checksfirst12", build(fixture_toolkit, Format.SCORM12).zip_bytes()) + "index.html"
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(url)
+    page.locator("#swott-banner").wait_for()
+    page.get_by_role("link", name="Your CPD reflection").click()
+    for textarea in page.locator("#reflection-form textarea").all():
+        textarea.fill("An anonymous reflection.")
+    page.get_by_role("button", name="Save my reflection").click()
+    errors = page.locator("#reflection-errors").inner_text()
+    assert "once you have answered every knowledge-check question: 2 still unanswered" in errors
+    assert page.locator("#cpd-download").is_hidden()
+    assert page.get_by_role("link", name="References and review dates").first.get_attribute("href") == "#references"
+    context.close()

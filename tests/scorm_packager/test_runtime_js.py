@@ -190,3 +190,27 @@ def test_cmi5_launch_parameters() -> None:
     assert got[0]["registration"] == "r-1"
     assert got[0]["activityId"] == "https://au"
     assert got[1] is None
+
+
+def test_the_first_answer_counts_in_packages_too(fixture_toolkit: Toolkit) -> None:
+    """Issue 11 in the SCO: a wrong then right answer scores below full marks (default `scoring: first`)."""
+    data = player_data(fixture_toolkit, "1.2", pass_mark(fixture_toolkit))
+    assert data["scoring"] == "latest"  # the fixture's browser flows retry until right
+    data["scoring"] = "first"  # the default for every toolkit that does not say
+    got = run_js(
+        "const s = sco.emptyState();"
+        "s.answers['q-space'] = ['a']; s.first['q-space'] = false; s.rightOnce['q-space'] = true;"
+        "s.answers['q-all'] = ['a', 'b']; s.first['q-all'] = true; s.rightOnce['q-all'] = true;"
+        "const first = sco.progress(data, s, 50).score;"
+        "const latest = sco.progress(Object.assign({}, data, {scoring: 'latest'}), s, 50).score;"
+        "const best = sco.progress(Object.assign({}, data, {scoring: 'best'}), s, 50).score;"
+        "const back = sco.decodeState(data, sco.encodeState(data, s));"
+        "const legacy = sco.decodeState(data, sco.encodeState(data, s).split('|').slice(0, 4).join('|'));"
+        "return {first, latest, best, back: back.first, legacy: legacy.first,"
+        " legacyScore: sco.progress(data, legacy, 50).score};",
+        data=data,
+    )
+    assert (got["first"], got["latest"], got["best"]) == (50, 100, 100)
+    assert got["back"] == {"q-space": False, "q-all": True}
+    # State saved before this change has only the latest answers: they stand for the first.
+    assert got["legacy"] == {"q-space": True, "q-all": True} and got["legacyScore"] == 100

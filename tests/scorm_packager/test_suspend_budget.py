@@ -57,7 +57,7 @@ def _data(toolkit: Toolkit) -> dict[str, Any]:
 
 SIZES = [
     ("full form fits", 3, 4, 5, QuestionType.MULTIPLE, "s1|"),
-    ("many pages: visited kept as a count", 800, 5, 2, QuestionType.SINGLE, "s2|"),
+    ("many pages: visited kept as a count", 2500, 1, 2, QuestionType.SINGLE, "s2|"),
     ("many long answers: right or wrong kept", 90, 10, 12, QuestionType.MULTIPLE, "s3|"),
 ]
 

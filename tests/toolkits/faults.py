@@ -73,7 +73,7 @@ FAULTS: list[Fault] = [
                                              "      - text: That one\n        correct: true\n"),
           "l1/02-check.md", 8, "exactly one correct option, this one has 2"),
     Fault("option without feedback", replace("l1/02-check.md", "        feedback: Not C.\n", ""),
-          "l1/02-check.md", 24, "`feedback` is missing (every option needs feedback)"),
+          "l1/02-check.md", 21, "`feedback` is missing (every option needs feedback)"),
     Fault("agenda does not add up", replace("toolkit.yaml", "minutes: 40}", "minutes: 35}"),
           "toolkit.yaml", 25, "add up to 55 minutes, but `l2.minutes` says 60"),
     Fault("too few stages", replace("toolkit.yaml", ", l2/stage-3.md]", "]"), "toolkit.yaml", 30,

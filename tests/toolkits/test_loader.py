@@ -17,8 +17,8 @@ def test_minimal_fixture_is_valid_and_fully_loaded() -> None:
     assert [p.kind for p in toolkit.l1.pages] == [PageKind.PAGE, PageKind.CHECK, PageKind.THINKING]
     check = toolkit.l1.pages[1]
     assert [q.type for q in check.questions] == [QuestionType.SINGLE, QuestionType.MULTIPLE]
-    assert check.questions[1].correct_option_ids == {"a", "b"}
-    assert check.questions[1].is_correct({"a", "b"}) and not check.questions[1].is_correct({"a"})
+    assert check.questions[1].correct_option_ids == {"a", "c"}
+    assert check.questions[1].is_correct({"a", "c"}) and not check.questions[1].is_correct({"a"})
     assert toolkit.l1.reflection.model == "gibbs" and not toolkit.l1.reflection.peer_reflection
     assert toolkit.l2.format is GroupFormat.SWOTT_DEFAULT
     assert sum(a.minutes for a in toolkit.l2.agenda) == toolkit.l2.minutes == 60

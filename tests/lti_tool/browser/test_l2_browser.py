@@ -155,9 +155,9 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     fac.uncheck(f"label:text-is('{names['learner3']}') >> xpath=preceding-sibling::input")
     fac.click("text=Schedule the session")
     assert "2 invited" in fac.content()
-    # The L2 column is due when the session ends: 10:00 UK time (GMT in November) plus the 75-minute agenda.
+    # The L2 column is due when the session ends: 10:00 UK time (GMT in November) plus the 100-minute agenda.
     assert "L2 due date in your LMS gradebook now matches" in fac.content()
-    assert stack.platform.line_item(None, stack.l2_line_item).end_date_time.startswith("2030-11-15T11:15:00")
+    assert stack.platform.line_item(None, stack.l2_line_item).end_date_time.startswith("2030-11-15T11:40:00")
     assert_accessible(fac)
 
     # --- Two learners finish L1 ---------------------------------------------------------------------
@@ -231,9 +231,11 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
         page.goto(stack.tool_url(page, "/l2/reflection"))
         page.check(f"label:has-text('{kept}') >> xpath=preceding-sibling::input")
         page.click("text=Start writing")
-        assert kept in page.input_value("#field-cpd_peer")
+        # The peer box starts empty, with the kept feedforward beside it as a prompt (issue 11).
+        assert page.input_value("#field-cpd_peer") == ""
+        assert kept in page.locator(".kept-feedforward").inner_text()
         assert_accessible(page)
-        for field_id in ("what", "so_what", "now_what", "cpd_description", "cpd_learnt", "cpd_impact"):
+        for field_id in ("what", "so_what", "now_what", "cpd_description", "cpd_learnt", "cpd_impact", "cpd_peer"):
             page.fill(f"#field-{field_id}", f"{name} reflects: {field_id}.")
         page.fill("#field-cpd_date", date.today().isoformat())
         page.click("button[value=submit]")
@@ -283,4 +285,69 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
 
     for ctx in (facilitator_browser, *learner_browsers.values()):
+        ctx.close()
+
+
+def test_an_attended_learner_writes_the_l2_reflection_in_the_session_before_it_closes(
+    chromium: Any, stack: Stack
+) -> None:
+    """Issue 11: once the facilitator reaches the written-reflections item, an attended learner opens,
+    writes and submits the L2 reflection while the session is still running; the peer box starts empty."""
+    kit = toolkit()
+    facilitator_browser = chromium.new_context()
+    learner_browser = chromium.new_context()
+    fac = stack.launch(facilitator_browser, "facilitator", "l2")
+    fac.click("text=Set the L1 deadline and schedule L2 sessions")
+    fac.fill("#s-day", "2030-11-15")
+    fac.fill("#s-time", "10:00")
+    fac.fill("#s-place", "Civic Centre, room 4")
+    names = {name: stack.platform.user(name).name for name in ("learner1", "learner2", "learner3")}
+    for other in ("learner2", "learner3"):
+        fac.uncheck(f"label:text-is('{names[other]}') >> xpath=preceding-sibling::input")
+    fac.click("text=Schedule the session")
+    fac.click("text=Run this session")
+    fac.click("text=Start the session")
+
+    page = stack.launch(learner_browser, "learner1", "l2")
+    page.click("text=Your group session")
+    page.click("text=Follow the session")
+    # Before the reflections item the reflection is not open, even with attendance taken.
+    fac.check(f"label:text-is('{names['learner1']}') >> xpath=preceding-sibling::input")
+    fac.click("text=Save attendance")
+    assert page.locator("#l2-reflection-open").count() == 0
+    closed_early = page.request.get(stack.tool_url(page, "/l2/reflection"))
+    assert closed_early.status == 403 and "marked as attending" in closed_early.text()
+
+    agenda = [a.title for a in kit.l2.agenda]
+    reflections_item = agenda.index("Actions and written reflections")
+    for _ in range(reflections_item):
+        fac.click("button[value=next]")
+    assert "Actions and written reflections" in fac.locator("[aria-current=step]").inner_text()
+
+    # The learner's live page polls: the invitation to write appears without a reload.
+    page.locator("#l2-reflection-open").wait_for(timeout=POLL_WAIT_MS)
+    assert_accessible(page)
+    page.click("#l2-reflection-open a")
+    page.wait_for_load_state("load")
+    page.click("text=Start writing")
+    assert page.input_value("#field-cpd_peer") == ""
+    for field_id in ("what", "so_what", "now_what", "cpd_description", "cpd_learnt", "cpd_impact", "cpd_peer"):
+        page.fill(f"#field-{field_id}", f"Written in the session: {field_id}.")
+    page.fill("#field-cpd_date", date.today().isoformat())
+    assert_accessible(page)
+    page.click("button[value=submit]")
+    assert "Submitted" in page.content()
+
+    # Still running: the facilitator has not closed it, and the gradebook already has the full score.
+    fac.goto(fac.url)
+    assert "This session is closed" not in fac.content()
+    grade = stack.platform.grade(stack.l2_line_item, "learner1")
+    assert grade is not None
+    assert (grade.activity_progress, grade.grading_progress, grade.score_given) == ("Completed", "FullyGraded", 100.0)
+    # Closing afterwards leaves the grade as it is (no InProgress over a FullyGraded score).
+    fac.click("button[value=close]")
+    assert "This session is closed" in fac.content()
+    grade = stack.platform.grade(stack.l2_line_item, "learner1")
+    assert grade is not None and grade.grading_progress == "FullyGraded"
+    for ctx in (facilitator_browser, learner_browser):
         ctx.close()

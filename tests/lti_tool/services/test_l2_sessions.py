@@ -77,7 +77,7 @@ def test_a_session_is_scheduled_with_its_participants_from_the_course(session: S
     assert l2_sessions.sessions_for(session, context_id=course.context.id, toolkit_id="participatory-practice") == [
         group
     ]
-    assert l2_sessions.ends_at(group, toolkit()) == group.starts_at + timedelta(minutes=75)
+    assert l2_sessions.ends_at(group, toolkit()) == group.starts_at + timedelta(minutes=100)
 
 
 def test_participants_must_be_learners_of_this_course(session: Session, course: Course) -> None:
@@ -127,9 +127,12 @@ def test_running_a_session_moves_through_the_agenda_with_a_timer(session: Sessio
     l2_sessions.go_to_agenda_item(session, group, kit, 4, now=t0 + timedelta(minutes=30))
     running = l2_sessions.timer(group, kit)
     assert running is not None
-    assert (running.title, running.remaining(t0 + timedelta(minutes=31))) == ("Applying theory and hypothesising", 1140)
+    assert (running.title, running.remaining(t0 + timedelta(minutes=31))) == (
+        "Applying theory and hypothesising: Stage 2",
+        840,
+    )
     # Over time is shown, not enforced: the facilitator decides when to move on.
-    assert running.remaining(t0 + timedelta(minutes=55)) == -300
+    assert running.remaining(t0 + timedelta(minutes=50)) == -300
     with pytest.raises(BadRequest):
         l2_sessions.go_to_agenda_item(session, group, kit, 99)
 
@@ -271,7 +274,7 @@ def test_the_l2_reflection_opens_only_after_attending_a_closed_session(session: 
         l2_sessions.start_reflection(session, user_id=a.id, link=course.l1, toolkit=kit)
 
 
-def test_kept_feedforward_starts_the_peer_reflection_box(session: Session, course: Course) -> None:
+def test_the_peer_box_starts_empty_with_the_kept_feedforward_beside_it(session: Session, course: Course) -> None:
     kit = toolkit()
     a, b, c = course.learners
     group = _schedule(session, course)
@@ -300,7 +303,9 @@ def test_kept_feedforward_starts_the_peer_reflection_box(session: Session, cours
     draft = l2_sessions.start_reflection(
         session, user_id=a.id, link=course.l2, toolkit=kit, keep_ids=[kept.id, unapproved.id, for_someone_else.id]
     )
-    assert draft.fields["cpd_peer"] == "Feedforward I was given: “Ask Maya first”"
+    assert draft.fields["cpd_peer"] == ""  # the learner's own words, not colleagues'
+    beside = l2_sessions.kept_feedforward(session, draft, user_id=a.id, context_id=course.context.id, toolkit_id=kit.id)
+    assert [i.text for i in beside] == ["Ask Maya first"]  # only what was offered to a, and approved
     assert draft.fields["cpd_type"] == "Reflective group discussion"
     assert draft.model == kit.l2.reflection.model == "driscoll"
 
@@ -367,3 +372,38 @@ def test_a_learner_sees_their_upcoming_sessions(session: Session, course: Course
         session, user_id=a.id, context_id=course.context.id, toolkit_id="participatory-practice"
     )
     assert found == [sooner, later]
+
+
+def test_the_reflection_opens_in_the_session_at_the_written_reflections_item(session: Session, course: Course) -> None:
+    kit = toolkit()
+    a, b, _ = course.learners
+    group = _schedule(session, course)
+    l2_sessions.start(session, group, kit)
+    l2_sessions.set_attendance(session, group, a.id, True)
+    agenda = l2_sessions.agenda_for(kit, group.format)
+    item = l2_sessions.reflection_item_index(agenda)
+    assert agenda[item].title == "Actions and written reflections"
+
+    def is_open(user_id: int) -> bool:
+        return l2_sessions.reflection_open(session, user_id=user_id, context_id=course.context.id, toolkit=kit)
+
+    l2_sessions.go_to_agenda_item(session, group, kit, item - 1)
+    assert not is_open(a.id)
+    with pytest.raises(Forbidden):
+        l2_sessions.start_reflection(session, user_id=a.id, link=course.l2, toolkit=kit)
+    l2_sessions.go_to_agenda_item(session, group, kit, item)
+    assert is_open(a.id) and not is_open(b.id)  # b is not marked as attending
+    l2_sessions.set_attendance(session, group, b.id, True)  # attendance taken late still opens it
+    assert is_open(b.id)
+    outbox = RecordingOutbox()
+    draft = l2_sessions.start_reflection(session, user_id=a.id, link=course.l2, toolkit=kit)
+    done = l2_sessions.submit_reflection(
+        session, user_id=a.id, link=course.l2, toolkit=kit, values=l2_values("in the room"), version=draft.version,
+        enqueue=outbox,
+    )  # fmt: skip
+    assert done.status == "submitted" and group.status == l2_sessions.RUNNING
+    assert [(s["activity_progress"], s["score_given"]) for s in outbox.scores] == [("Completed", 100.0)]
+    # Closing later does not queue an in-progress score over a's full grade (Moodle would blank it).
+    closing = RecordingOutbox()
+    l2_sessions.close(session, group, kit, enqueue=closing)
+    assert [s["user_id"] for s in closing.scores] == [b.id]

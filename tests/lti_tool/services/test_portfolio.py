@@ -149,12 +149,13 @@ def test_json_and_paste_ready_text(session: Session) -> None:
     data = json.loads(portfolio.dumps(portfolio.portfolio_json(pieces, utcnow().date())))
     record = data["cpd_years"][0]["records"][0]
     assert record["peer_reflection"] is True
-    assert record["social_work_england_record"]["cpd_peer"]["text"].startswith("Feedforward I was given")
+    # The peer box starts empty (issue 11): what is recorded is the learner's own text.
+    assert record["social_work_england_record"]["cpd_peer"]["text"].startswith("Peer reflection: ")
     assert data["cpd_years"][0]["with_peer_reflection"] == 1
     text = portfolio.swe_form_text(pieces[0])
     assert text.startswith("Title:\n")
     assert "Type of CPD:\nReflective group discussion" in text
-    assert "Peer reflection: what you learnt from discussing it with a peer:\nFeedforward I was given" in text
+    assert "Peer reflection: what you learnt from discussing it with a peer:\nPeer reflection: " in text
     assert f"Date:\n{utcnow().date():%d/%m/%Y}" in text
 
 

@@ -40,6 +40,16 @@ def learner(session: Session) -> Learner:
     return make_learner(session)
 
 
+def _answer_every_check(session: Session, learner: Learner, toolkit: Toolkit) -> None:
+    """The L1 reflection is submitted only once every question has an answer (issue 11)."""
+    attempt = progress.open_attempt(session, user_id=learner.user.id, link=learner.link, toolkit=toolkit)
+    for question in toolkit.l1.questions:
+        chosen = set(
+            sorted(question.correct_option_ids)[:1] if question.type.value == "single" else question.correct_option_ids
+        )
+        progress.answer_question(session, attempt, toolkit, question.id, chosen, enqueue=RecordingOutbox())
+
+
 def _full(toolkit: Toolkit) -> dict[str, str]:
     return {f.id: f"My {f.label.lower()}" for f in reflections.form_fields(toolkit)} | {"cpd_date": "2026-11-20"}
 
@@ -108,6 +118,7 @@ def test_two_tabs_racing_on_the_same_version_one_wins_one_conflicts(
 
 def test_submission_needs_every_box_and_a_real_date(session: Session, learner: Learner, toolkit: Toolkit) -> None:
     values = _full(toolkit) | {"analysis": "   ", "cpd_date": "last Tuesday"}
+    _answer_every_check(session, learner, toolkit)
     with pytest.raises(reflections.ReflectionIncomplete) as incomplete:
         reflections.submit(
             session, user_id=learner.user.id, link=learner.link, toolkit=toolkit, values=values, version=0,
@@ -121,6 +132,7 @@ def test_submission_needs_every_box_and_a_real_date(session: Session, learner: L
 def test_submitting_makes_it_read_only_and_moves_l1_progress_on(
     session: Session, learner: Learner, toolkit: Toolkit
 ) -> None:
+    _answer_every_check(session, learner, toolkit)
     outbox = RecordingOutbox()
     submitted = reflections.submit(
         session, user_id=learner.user.id, link=learner.link, toolkit=toolkit, values=_full(toolkit), version=0,

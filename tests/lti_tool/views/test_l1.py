@@ -187,6 +187,8 @@ def test_reflection_draft_then_submit_completes_l1_with_the_score(app: Flask, db
 
 def test_submitting_with_empty_boxes_lists_them_and_keeps_the_text(app: Flask, db: Session) -> None:
     browser = _browser(app, _learner(db))
+    browser.post("/l1/page/02-check/answer", {"question": "q-one", "option": "a"})
+    browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": "c"})
     status, html = browser.post(
         "/l1/page/reflection",
         {"action": "submit", "version": "0", **_reflection_values(analysis="", cpd_date="soon")},

