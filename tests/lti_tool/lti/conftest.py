@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lti_tool import create_app, migrate, web
+from lti_tool.db import Base
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
 from lti_tool.services import registrations, subscriptions
 from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, fixture_toolkits, query, serve
@@ -97,13 +98,18 @@ def tool_server(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[tuple[st
 
 
 def row_counts(app: Flask) -> dict[str, int]:
-    """Rows a launch writes: none may appear when a launch is refused."""
+    """Rows in every table but `launch_state` (which the login writes): none may appear or go when a
+    launch is refused. `used_nonce`, `lti_user`, `context`, `resource_link` and `enrolment` are the ones
+    a launch writes."""
     with app.app_context():
         session = web.db_session()
-        return {
-            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (LtiUser, Context, Enrolment, ResourceLink, UsedNonce)
+        counts = {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+            if table.name != "launch_state"
         }
+        assert {m.__tablename__ for m in (LtiUser, Context, Enrolment, ResourceLink, UsedNonce)} <= set(counts)
+        return counts
 
 
 def begin_login(client: FlaskClient, platform: FakePlatform, **extra: str) -> tuple[str, str]:
