@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lti_tool import create_app, migrate, web
 from lti_tool.db import Base
@@ -126,3 +127,33 @@ def begin_login(client: FlaskClient, platform: FakePlatform, **extra: str) -> tu
     assert response.status_code == 302, response.get_data(as_text=True)
     auth = query(response.headers["Location"])
     return auth["state"], auth["nonce"]
+
+
+class StatementLog:
+    """The SQL statements an engine ran while counting (SQLAlchemy's `before_cursor_execute` event)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{i + 1}. {s.split(chr(10))[0][:160]}" for i, s in enumerate(self.statements))
+
+
+@contextmanager
+def count_statements(app: Flask) -> Iterator[StatementLog]:
+    """Count every statement `app`'s engine runs inside the block (PRAGMAs on connect excluded)."""
+    engine = app.extensions["swott.db"].engine
+    log = StatementLog()
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith("PRAGMA"):
+            log.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
