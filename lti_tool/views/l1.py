@@ -69,11 +69,32 @@ def _player() -> Player:
     toolkit = web.catalogue().get(link.toolkit_id)
     if toolkit is None:
         raise NotFound("This toolkit is no longer available.", reason="unknown_toolkit")
-    # Writes lock the attempt row so concurrent requests (two tabs) apply one after the other.
-    writing = request.method == "POST"
-    attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=writing)
+    if request.method == "POST":
+        # Writes lock the attempt row so concurrent requests (two tabs) apply one after the other.
+        attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=True)
+    else:
+        # A GET never writes (issue 9, defect 12): a learner who has not started sees an unsaved attempt.
+        attempt = progress.find_attempt(session, user_id=user.id, resource_link_id=link.id) or _unsaved_attempt(
+            user.id, link, toolkit
+        )
     platform = session.get(Platform, launch.platform_id)
     return Player(launch, link, toolkit, attempt, usable_brand_colour(platform.brand_colour if platform else ""))
+
+
+def _unsaved_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
+    """What a learner's attempt looks like before their first step; never added to the session."""
+    return Attempt(
+        user_id=user_id,
+        resource_link_id=link.id,
+        toolkit_id=toolkit.id,
+        current_page="",
+        pages_viewed=[],
+        answers={},
+        answer_counts={},
+        notes={},
+        status="in_progress",
+        graded=False,
+    )
 
 
 def has_started(launch: CurrentLaunch) -> bool:
@@ -108,6 +129,11 @@ def _commit_and_deliver() -> None:
 
 def _step_url(step: str, **values: object) -> str:
     return launch_url_for("l1.step", None, step=step, **values)
+
+
+def view_url(step: str, launch: CurrentLaunch | None = None) -> str:
+    """Where Next, Previous and Start post to: moving to `step` is recorded only by a POST."""
+    return launch_url_for("l1.view", launch, step=step)
 
 
 def _render_body(toolkit: Toolkit, source: str, body: str) -> str:
@@ -150,8 +176,10 @@ def _common(player: Player, step: str) -> dict[str, object]:
         "step": step,
         "contents": _contents(player, step),
         "position": progress.position(player.attempt, player.toolkit, step),
-        "previous_url": _step_url(all_steps[index - 1]) if index > 0 else "",
-        "next_url": _step_url(all_steps[index + 1]) if index + 1 < len(all_steps) else "",
+        "previous_url": view_url(all_steps[index - 1]) if index > 0 else "",
+        "next_url": view_url(all_steps[index + 1]) if index + 1 < len(all_steps) else "",
+        # Reached by a plain link (contents, a link in the text): l1.js records the view with a beacon.
+        "record_view_url": view_url(step) if step not in player.attempt.pages_viewed else "",
         "previous_step": all_steps[index - 1] if index > 0 else "",
         "next_step": all_steps[index + 1] if index + 1 < len(all_steps) else "",
         "summary_url": launch_url_for("l1.summary"),
@@ -168,18 +196,30 @@ def resume() -> ResponseReturnValue:
     """Land where the learner stopped, on any device (the resume point is in the database)."""
     player = _player()
     step = progress.resume_step(player.attempt, player.toolkit)
-    web.db_session().commit()
     return redirect(_step_url(step), code=303)
 
 
 @bp.get("/l1/page/<step>")
 def step(step: str) -> ResponseReturnValue:
+    """Show a step. Reads only: with `SameSite=None` cookies a cross-site GET must change nothing."""
     player = _player()
-    progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
-    _commit_and_deliver()
+    if step not in progress.steps(player.toolkit):
+        raise NotFound("There is no such page in this module.", reason="unknown_page")
     if step == progress.REFLECTION_STEP:
         return _reflection_page(player)
     return _content_page(player, step)
+
+
+@bp.post("/l1/page/<step>/view")
+def view(step: str) -> ResponseReturnValue:
+    """Move to `step` (Start, Next, Previous; or a beacon from l1.js after a plain link): record it as
+    viewed and the resume point, then show it (Post/Redirect/Get, so reload and Back stay harmless)."""
+    player = _player()
+    progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
+    _commit_and_deliver()
+    if request.form.get("beacon"):
+        return "", 204
+    return redirect(_step_url(step), code=303)
 
 
 def _content_page(player: Player, step: str, status: int = 200, **extra: object) -> ResponseReturnValue:
@@ -225,11 +265,14 @@ def notes(step: str) -> ResponseReturnValue:
     if any(len(v) > reflections.MAX_FIELD_CHARS for v in values.values()):
         abort(413)
     progress.save_notes(player.attempt, player.toolkit, step, values)
+    go = request.form.get("go", step)
+    target = go if go in progress.steps(player.toolkit) else step
+    if not request.form.get("autosave") and target != step:
+        # "Save and continue" / "Save and go back" move the learner on: the same POST records it.
+        progress.view_step(web.db_session(), player.attempt, player.toolkit, target)
     _commit_and_deliver()
     if request.form.get("autosave"):
         return jsonify(saved=True)
-    go = request.form.get("go", step)
-    target = go if go in progress.steps(player.toolkit) else step
     return redirect(_step_url(target), code=303)
 
 
@@ -346,7 +389,7 @@ def summary() -> ResponseReturnValue:
         results=results,
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
-        **{**_common(player, step), "contents": _contents(player, "")},
+        **{**_common(player, step), "contents": _contents(player, ""), "record_view_url": ""},
     )
 
 

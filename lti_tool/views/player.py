@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from lti_tool import web
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.services import progress
 from lti_tool.views import l1
 from toolkits.model import Toolkit
 
@@ -28,11 +29,11 @@ def launched_toolkit(launch: CurrentLaunch) -> Toolkit:
 def start() -> ResponseReturnValue:
     launch = require_launch()
     # A returning learner goes straight back to the page where they stopped in the L1 player.
-    resume_url = launch_url_for("l1.resume", launch)
     if l1.has_started(launch):
-        return redirect(resume_url, code=303)
+        return redirect(launch_url_for("l1.resume", launch), code=303)
+    toolkit = launched_toolkit(launch)
     return render_template(
-        "player/start.html", toolkit=launched_toolkit(launch), launch=launch, player_page_url=resume_url
+        "player/start.html", toolkit=toolkit, launch=launch, start_url=l1.view_url(progress.steps(toolkit)[0], launch)
     )
 
 
