@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from lti_tool.models import Deployment, Platform, RegistryVersion, Subscription
 from lti_tool.services.registrations import origin
@@ -76,6 +77,16 @@ def current_version(session: Session) -> int:
     return version
 
 
+def version_column() -> ScalarSelect[int]:
+    """The version as a scalar subquery, to ride along in a query a request makes anyway."""
+    return select(RegistryVersion.version).where(RegistryVersion.id == 1).scalar_subquery()
+
+
+def note_version(session: Session, value: int | None) -> None:
+    """Remember a version read through `version_column` for the rest of the session's transaction."""
+    session.info[_SESSION_VERSION] = -1 if value is None else int(value)
+
+
 def bump_version(session: Session) -> None:
     """Tell every process its cached registrations are stale (in the caller's transaction)."""
     session.connection().execute(
@@ -93,10 +104,10 @@ def _bump_on_change(session: Session, _context: Any, _instances: Any) -> None:
         bump_version(session)
 
 
-@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_version(session: Session) -> None:
-    # A new transaction may see a newer version: read it again.
+    # Kept across a commit (a request reads the version once, not once per transaction), but a
+    # rollback may have undone our own bump.
     session.info.pop(_SESSION_VERSION, None)
 
 
@@ -127,7 +138,11 @@ class Registry:
 
     def _load(self, session: Session, version: int) -> Snapshot:
         # Its own session: the objects are detached at once and never tied to the caller's transaction.
+        # The snapshot is labelled with the version *it* read, first: if the caller's transaction has
+        # bumped the version but not committed, the label stays older, so the next call reloads.
         with Session(bind=session.get_bind(), expire_on_commit=False) as own:
+            value = own.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1))
+            version = -1 if value is None else int(value)
             query = select(Platform).options(selectinload(Platform.deployments), selectinload(Platform.subscriptions))
             platforms = [p for p in own.scalars(query.order_by(Platform.id)) if usable(p)]
             own.expunge_all()

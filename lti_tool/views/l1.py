@@ -22,12 +22,13 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
+from sqlalchemy import select
 
 from lti_tool import web
 from lti_tool.errors import Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
-from lti_tool.services import dashboard, outbox, progress, reflections, roster
+from lti_tool.models import Attempt, Context, LtiUser, Reflection, ResourceLink
+from lti_tool.services import dashboard, outbox, progress, reflections, registry, roster
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import Page, PageKind, Toolkit
 from toolkits.render import render_inline, render_markdown
@@ -47,38 +48,60 @@ class Player:
     toolkit: Toolkit
     attempt: Attempt
     brand_colour: str
+    reflection_submitted: bool = False
 
 
 def _player() -> Player:
+    """The launch's link, course, learner, attempt and reflection status in ONE query (issue 15: a page
+    step is one read of the launch context plus one write per changed row).
+
+    The registry version rides along in the same query, so the frame-ancestors header needs no read of
+    its own. A POST locks the learner's row (`FOR UPDATE OF lti_user` on PostgreSQL) so two tabs'
+    writes apply one after the other; a GET never writes (issue 9, defect 12).
+    """
     launch = require_launch()
     if launch.resource_link_id is None or launch.part != "l1":
         raise NotFound("This activity is not an L1 module.", reason="not_l1", advice="Open L1 from your course.")
     session = web.db_session()
-    link = session.get(ResourceLink, launch.resource_link_id)
-    context = session.get(Context, link.context_id) if link is not None else None
-    user = session.get(LtiUser, launch.user_id)
+    writing = request.method == "POST"
+    reflection_status = (
+        select(Reflection.status)
+        .where(Reflection.user_id == launch.user_id, Reflection.resource_link_id == launch.resource_link_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column())
+        .join(Context, Context.id == ResourceLink.context_id)
+        .join(LtiUser, LtiUser.id == launch.user_id)
+        .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
+        .where(ResourceLink.id == launch.resource_link_id)
+    )
+    if writing:
+        query = query.with_for_update(of=LtiUser)
+    row = session.execute(query).first()
+    if row is not None:
+        registry.note_version(session, row[5])
     # Defence in depth: the launch is signed, but the rows must still all belong to one platform.
-    if (
-        link is None
-        or context is None
-        or user is None
-        or context.platform_id != launch.platform_id
-        or user.platform_id != launch.platform_id
-    ):
+    if row is None or row[1].platform_id != launch.platform_id or row[2].platform_id != launch.platform_id:
         raise Forbidden("This module does not belong to the course you launched.", reason="link_mismatch")
+    link, user, attempt = row[0], row[2], row[3]
     toolkit = web.catalogue().get(link.toolkit_id)
     if toolkit is None:
         raise NotFound("This toolkit is no longer available.", reason="unknown_toolkit")
-    if request.method == "POST":
-        # Writes lock the attempt row so concurrent requests (two tabs) apply one after the other.
+    if attempt is None and writing:
         attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=True)
-    else:
-        # A GET never writes (issue 9, defect 12): a learner who has not started sees an unsaved attempt.
-        attempt = progress.find_attempt(session, user_id=user.id, resource_link_id=link.id) or _unsaved_attempt(
-            user.id, link, toolkit
-        )
-    platform = session.get(Platform, launch.platform_id)
-    return Player(launch, link, toolkit, attempt, usable_brand_colour(platform.brand_colour if platform else ""))
+    elif attempt is None:
+        # Not started, and a GET: show an unsaved attempt rather than create one.
+        attempt = _unsaved_attempt(user.id, link, toolkit)
+    platform = registry.platform_by_id(session, launch.platform_id)
+    return Player(
+        launch,
+        link,
+        toolkit,
+        attempt,
+        usable_brand_colour(platform.brand_colour if platform else ""),
+        reflection_submitted=row[4] == "submitted",
+    )
 
 
 def _unsaved_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
@@ -169,7 +192,7 @@ def _contents(player: Player, current: str) -> list[dict[str, object]]:
 def _common(player: Player, step: str) -> dict[str, object]:
     all_steps = progress.steps(player.toolkit)
     index = all_steps.index(step)
-    submitted = progress.reflection_submitted(web.db_session(), player.attempt)
+    submitted = player.reflection_submitted
     return {
         "toolkit": player.toolkit,
         "attempt": player.attempt,
