@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lti_tool.models import LaunchState, UsedNonce, utcnow
+from lti_tool.services import registry
 
 STATE_TTL = timedelta(minutes=10)
 
@@ -101,8 +102,16 @@ class DatabaseStateStore:
         session.commit()
 
     def get(self, state: str) -> StateRecord | None:
-        row = self._session.execute(select(*_COLUMNS).where(LaunchState.state == state)).first()
-        if row is None or row.expires_at < utcnow():
+        # The registry version rides along (a scalar subquery of a one-row table), so the launch that
+        # follows needs no read of its own to know its cached registrations are current.
+        version = registry.version_column().label("registry_version")
+        row = self._session.execute(
+            select(*_COLUMNS, version).select_from(LaunchState).where(LaunchState.state == state)
+        ).first()
+        if row is None:
+            return None
+        registry.note_version(self._session, row.registry_version)
+        if row.expires_at < utcnow():
             return None
         return _record_from_row(row)
 

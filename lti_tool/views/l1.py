@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from sqlalchemy import select
@@ -51,7 +61,7 @@ class Player:
     reflection_submitted: bool = False
 
 
-def _player() -> Player:
+def _player(writing: bool | None = None) -> Player:
     """The launch's link, course, learner, attempt and reflection status in ONE query (issue 15: a page
     step is one read of the launch context plus one write per changed row).
 
@@ -63,7 +73,8 @@ def _player() -> Player:
     if launch.resource_link_id is None or launch.part != "l1":
         raise NotFound("This activity is not an L1 module.", reason="not_l1", advice="Open L1 from your course.")
     session = web.db_session()
-    writing = request.method == "POST"
+    if writing is None:
+        writing = request.method == "POST"
     reflection_status = (
         select(Reflection.status)
         .where(Reflection.user_id == launch.user_id, Reflection.resource_link_id == launch.resource_link_id)
@@ -220,6 +231,20 @@ def resume() -> ResponseReturnValue:
     player = _player()
     step = progress.resume_step(player.attempt, player.toolkit)
     return redirect(_step_url(step), code=303)
+
+
+def landing_page() -> ResponseReturnValue | None:
+    """The page a returning learner sees straight from the launch POST: where they stopped (issue 15:
+    no redirect chain). None for a learner who has not started, who gets the start page instead.
+
+    Reads only, like a GET: the launch POST itself records nothing about progress.
+    """
+    player = _player(writing=False)
+    if not player.attempt.pages_viewed:
+        return None
+    step = progress.resume_step(player.attempt, player.toolkit)
+    g.launch_page_url = _step_url(step)
+    return _reflection_page(player) if step == progress.REFLECTION_STEP else _content_page(player, step)
 
 
 @bp.get("/l1/page/<step>")

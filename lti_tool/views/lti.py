@@ -24,11 +24,19 @@ from lti_tool.lti.launch import LaunchRejected, LaunchValidator, ValidatedLaunch
 from lti_tool.lti.login import begin_login, storage_hash
 from lti_tool.lti.platform_keys import PlatformKeyCache
 from lti_tool.lti.roles import Role
-from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, require_launch
+from lti_tool.lti.session import (
+    CurrentLaunch,
+    launch_url_for,
+    new_launch_id,
+    remember,
+    require_launch,
+    use_for_request,
+)
 from lti_tool.lti.state_store import STATE_TTL, StateStore, state_store
 from lti_tool.models import Platform
-from lti_tool.services import keys, launches, registrations, registry, subscriptions
+from lti_tool.services import keys, launches, registrations, registry
 from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.views import facilitator, player
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger(__name__)
@@ -148,7 +156,7 @@ def launch() -> ResponseReturnValue:
     validator.consume_nonce(validated)
     recorded = launches.record_launch(web.db_session(), validated, toolkit_id, part)
     current = _current(validated, recorded, toolkit_id, part, cookieless)
-    response = _go(current, endpoint)
+    response = _answer(current, endpoint)
     response.delete_cookie(
         _state_cookie(state), path="/lti/", secure=_secure(), samesite="None" if _secure() else "Lax"
     )
@@ -221,10 +229,27 @@ def _current(
     )
 
 
-def _go(current: CurrentLaunch, endpoint: str) -> Response:
+def _answer(current: CurrentLaunch, endpoint: str) -> Response:
+    """Answer the launch POST with the page itself (issue 15: login + launch are the only two tool
+    requests; no redirect chain through /player/ and /l1/).
+
+    `g.launch_page_url` is the page's own address: `static/launch.js` puts it in the address bar
+    (`history.replaceState`), so a reload or a bookmark asks for the page, not the spent launch.
+    """
     if not current.cookieless:
         remember(current)
-    return redirect(launch_url_for(endpoint, current), code=302)
+    use_for_request(current)
+    g.launch_page_url = launch_url_for(endpoint, current)
+    page: ResponseReturnValue
+    if endpoint == "lti.deep_link":
+        page = _picker_page(current)
+    elif endpoint == "facilitator.home":
+        page = facilitator.home()
+    elif endpoint == "player.session":
+        page = player.session()
+    else:
+        page = player.landing(current)
+    return make_response(page)
 
 
 @bp.get("/jwks.json")
@@ -273,23 +298,10 @@ def register() -> ResponseReturnValue:
 @bp.route("/deep-link", methods=["GET", "POST"])
 def deep_link() -> ResponseReturnValue:
     current = require_launch()
-    if current.message_type != claims.DEEP_LINKING_REQUEST or not current.is_facilitator:
-        raise Forbidden("This page is for choosing toolkits from your course.", reason="deep_link_no_request")
-    session = web.db_session()
-    platform = session.get(Platform, current.platform_id)
-    if platform is None:
-        raise NotFound("Your platform's registration was removed.", reason="deep_link_platform_gone")
-    deployment = registrations.find_deployment(platform, current.deployment_id)
-    catalogue = web.catalogue()
-    allowed = subscriptions.subscribed_toolkit_ids(session, platform.id, deployment, catalogue.ids())
-    toolkits = [t for t in (catalogue.get(i) for i in allowed) if t is not None]
     if request.method == "GET":
-        return render_template(
-            "lti/deep_link.html",
-            toolkits=toolkits,
-            launch=current,
-            accept_multiple=current.deep_link.get("accept_multiple", True) not in (False, "false"),
-        )
+        return _picker_page(current)
+    platform, toolkits = _picker(current)
+    session = web.db_session()
     choices = _choices(request.form, {t.id: t for t in toolkits})
     if not choices:
         raise BadRequest("Choose at least one part of a toolkit.", reason="deep_link_nothing_chosen")
@@ -305,6 +317,29 @@ def deep_link() -> ResponseReturnValue:
         tool_url=tool_urls().tool_url,
     )
     return render_template("lti/deep_link_return.html", return_url=current.deep_link["deep_link_return_url"], jwt=token)
+
+
+def _picker(current: CurrentLaunch) -> tuple[Platform, list[Any]]:
+    """The facilitator's platform and the toolkits it may add today (from the cached registry)."""
+    if current.message_type != claims.DEEP_LINKING_REQUEST or not current.is_facilitator:
+        raise Forbidden("This page is for choosing toolkits from your course.", reason="deep_link_no_request")
+    platform = registry.platform_by_id(web.db_session(), current.platform_id)
+    if platform is None:
+        raise NotFound("Your platform's registration was removed.", reason="deep_link_platform_gone")
+    deployment = registrations.find_deployment(platform, current.deployment_id)
+    catalogue = web.catalogue()
+    toolkits = [t for t in catalogue if registry.is_subscribed(platform, deployment, t.id)]
+    return platform, toolkits
+
+
+def _picker_page(current: CurrentLaunch) -> str:
+    _platform, toolkits = _picker(current)
+    return render_template(
+        "lti/deep_link.html",
+        toolkits=toolkits,
+        launch=current,
+        accept_multiple=current.deep_link.get("accept_multiple", True) not in (False, "false"),
+    )
 
 
 def _choices(form: Any, toolkits: dict[str, Any]) -> list[deep_linking.Choice]:

@@ -62,7 +62,7 @@ def _launch(app: Flask, platform: FakePlatform, **claims: Any) -> Any:
 def test_sub_of_255_characters_launches_again_and_again(any_app: Flask, lti_platform: FakePlatform) -> None:
     sub = "s" * 255
     for _ in range(2):
-        assert _launch(any_app, lti_platform, sub=sub).status_code == 302
+        assert _launch(any_app, lti_platform, sub=sub).status_code == 200
     with any_app.app_context():
         assert web.db_session().scalars(select(LtiUser.sub)).all() == [sub]
 
@@ -95,7 +95,7 @@ def test_nul_and_controls_in_names_and_titles_are_cleaned(any_app: Flask, lti_pl
             LTI + "resource_link": {"id": "link-1", "title": "Week\x00 1\x7f"},
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert any_app.test_client().get("/").status_code == 200
     with any_app.app_context():
         session = web.db_session()

@@ -13,6 +13,7 @@ import requests
 
 from sandbox_platform import browser
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
+from tests.lti_tool.lti.lti_platform import page_url
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ROW = re.compile(r'<tr>\s*<th scope="row">([^<]*)</th>\s*<td>([^<]*)</td>', re.S)
@@ -26,7 +27,8 @@ class Person:
         self.http = requests.Session()
         response = browser.follow(self.http, stack.launch_url(user))
         assert response.status_code == 200, response.text
-        found = re.search(r"[?&]launch=([\w-]+)", response.url)
+        # The launch answers with the page itself, which names its own address (with the launch id).
+        found = re.search(r"[?&]launch=([\w-]+)", page_url(response))
         assert found is not None, response.url
         self.launch_id = found.group(1)
         self.page = response.text
