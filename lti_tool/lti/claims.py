@@ -32,7 +32,7 @@ AGS_SCOPES = (
 )
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
-# --- Cleaning claim values before they reach a query -------------------------------------------------
+# --- Cleaning claim values before they reach a query (facts and sources: docs/launch.md) -------------
 
 # OpenID Connect Core 1.0 §2 ("sub ... MUST NOT exceed 255 ASCII characters in length"), which LTI
 # Core 1.3 §5.3.6 adopts for the user identifier; our `lti_user.sub` column has the same limit.

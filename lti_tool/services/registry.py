@@ -12,7 +12,7 @@ The bump is automatic: a `before_flush` hook on every SQLAlchemy session sees ne
 key refresh counts too). Changes made outside the ORM (raw SQL, a database restore) are seen after
 `bump_version` or a restart.
 
-The snapshot holds detached ORM objects with their deployments and subscriptions loaded: read them,
+See docs/launch.md. The snapshot holds detached ORM objects with their deployments and subscriptions loaded: read them,
 never add them to a session or change them.
 """
 
