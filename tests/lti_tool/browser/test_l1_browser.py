@@ -357,3 +357,23 @@ def test_works_as_plain_forms_without_javascript(chromium: Any, stack: Stack) ->
     page.click("details.l1-contents > summary")
     assert page.locator("nav[aria-label=Contents] li.viewed").count() == 4
     context.close()
+
+
+def test_after_a_launch_the_address_bar_holds_the_page_and_reload_keeps_it(chromium: Any, stack: Stack) -> None:
+    """The launch POST answers with the page itself; launch.js swaps the spent /lti/launch address for
+    the page's own, so a reload shows the page again instead of an "already used" error."""
+    context = chromium.new_context()
+    page = launch(context, stack, "learner2")
+    page.wait_for_function("() => !location.pathname.startsWith('/lti/')")
+    assert "/player/" in page.url
+    page.reload()
+    assert page.locator("#start").count() == 1
+    start(page)
+    assert heading(page) == "Introduction"
+    # A returning learner's launch lands on the page where they stopped, and reloads to it.
+    again = launch(context, stack, "learner2")
+    again.wait_for_function("() => !location.pathname.startsWith('/lti/')")
+    assert "/l1/page/01-intro" in again.url and heading(again) == "Introduction"
+    again.reload()
+    assert heading(again) == "Introduction"
+    context.close()
