@@ -506,3 +506,21 @@ __all__ += [
     "ReflectionShare",
     "ToolkitSchedule",
 ]
+
+
+class RegistryVersion(Base):
+    """One row whose `version` grows whenever a registration, deployment, platform key set or
+    subscription changes (in the same transaction, `services.registry`).
+
+    Every process caches registrations and reads this one integer per request, so a platform added by
+    `swott platform add` or Dynamic Registration reaches every worker on its next request (issue 9,
+    defect 9; issue 15 item 2).
+    """
+
+    __tablename__ = "registry_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+__all__ += ["RegistryVersion"]

@@ -8,10 +8,15 @@ Steps, in order (a failure at any step refuses the launch with a reason code and
     (OpenID Connect Core §3.1.3.7 step 3-5; pylti1p3 reads only `aud[0]`);
  4. the signature verifies with the platform's key for that `kid` (refetched once on an unknown kid);
  5. `exp` is in the future and `iat` not in the future, each with `clock_leeway` seconds (§5.1.3 step 7-8);
- 6. the `nonce` is the one issued with the state, and is consumed so it can never be used again (step 9);
+ 6. the `nonce` is the one issued with the state (step 9);
  7. LTI claims: version 1.3.0, a message type we accept, a deployment registered for this client,
     `roles` present, `sub` present, `resource_link.id` for resource links (LTI Core 1.3 §5.3), then
-    pylti1p3's own message validators as a second net.
+    pylti1p3's own message validators as a second net; identifiers (`iss`, `aud`, `sub`, context and
+    resource link ids) at most 255 characters with no control character, checked before any query
+    uses them (`claims.clean_identifier`);
+ 8. the view then routes the launch (message type, role, toolkit, subscription) and only when that
+    succeeds calls `consume_nonce` (step 9: the nonce can never be used again) and writes rows, so a
+    refused launch writes nothing at all (issue 9, defect 3).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from lti_tool.lti.platform_keys import KeySetUnavailable, PlatformKeyCache
 from lti_tool.lti.roles import Role, swott_role
 from lti_tool.lti.state_store import StateRecord, StateStore
 from lti_tool.models import Deployment, Platform
-from lti_tool.services import registrations
+from lti_tool.services import registrations, registry
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +104,11 @@ def client_id_of(body: Mapping[str, Any]) -> str:
     audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
     if not audiences or not all(isinstance(a, str) and a for a in audiences):
         raise LaunchRejected("missing_aud")
+    if any(claims.clean_identifier(a) is None for a in audiences):
+        raise LaunchRejected("bad_aud")
     azp = body.get("azp")
+    if azp is not None and claims.clean_identifier(azp) is None:
+        raise LaunchRejected("bad_azp")
     if len(audiences) > 1 and not azp:
         raise LaunchRejected("azp_missing")
     if azp is not None and azp not in audiences:
@@ -125,11 +134,13 @@ class LaunchValidator:
         if not kid or not isinstance(kid, str):
             raise LaunchRejected("no_kid")
 
-        issuer = unverified.get("iss")
-        if not issuer or not isinstance(issuer, str):
+        if not unverified.get("iss"):
             raise LaunchRejected("missing_iss")
+        issuer = claims.clean_identifier(unverified.get("iss"))
+        if issuer is None:
+            raise LaunchRejected("bad_iss")
         client_id = client_id_of(unverified)
-        platform = registrations.find_platform(self.session, issuer, client_id)
+        platform = registry.find_platform(self.session, issuer, client_id)
         if platform is None:
             raise LaunchRejected("unknown_platform", status=401)
         if platform.id != record.platform_id:
@@ -152,12 +163,19 @@ class LaunchValidator:
         if body.get("nonce") != record.nonce:
             raise LaunchRejected("nonce_mismatch")
         deployment = self._check_claims(body, platform)
-        # Consumed last: a refused launch must not burn a nonce a valid launch could still use, and the
-        # state it came with is single-use anyway.
-        ttl = timedelta(seconds=max(int(body["exp"]) - int(body["iat"]), 0) + 2 * self.leeway)
-        if not self.store.consume_nonce(platform.id, str(body["nonce"]), ttl):
-            raise LaunchRejected("nonce_replayed")
         return ValidatedLaunch(platform=platform, deployment=deployment, body=body)
+
+    def consume_nonce(self, launch: ValidatedLaunch) -> None:
+        """Spend the launch's nonce (LTI Security 1.0 §5.1.3 step 9); refuse a nonce used before.
+
+        Called by the view after routing accepted the launch and before it writes any row: a launch
+        refused for any reason (a learner deep linking, an unknown toolkit, no subscription) leaves no
+        `used_nonce` row, and the state it came with is single-use anyway, so its token cannot return.
+        """
+        body = launch.body
+        ttl = timedelta(seconds=max(int(body["exp"]) - int(body["iat"]), 0) + 2 * self.leeway)
+        if not self.store.consume_nonce(launch.platform.id, str(body["nonce"]), ttl):
+            raise LaunchRejected("nonce_replayed")
 
     def _verified_body(self, id_token: str, jwk: Mapping[str, Any], issuer: str, client_id: str) -> dict[str, Any]:
         if jwk.get("kty") != "RSA" or jwk.get("alg", ACCEPTED_ALGORITHM) != ACCEPTED_ALGORITHM:
@@ -213,10 +231,26 @@ class LaunchValidator:
         if not body.get("sub") or not isinstance(body.get("sub"), str):
             # LTI Core 1.3 §5.3.6 allows anonymous launches without `sub`; a CPD record needs a person.
             raise LaunchRejected("missing_sub")
+        if claims.clean_identifier(body["sub"], claims.MAX_SUB) is None:
+            # OIDC Core §2 caps `sub` at 255 ASCII characters. Refused rather than cut: two people whose
+            # ids share the first 255 characters would otherwise become one person with one CPD record.
+            raise LaunchRejected(
+                "bad_sub",
+                "Your learning platform sent a user identifier that is longer than LTI allows (255 characters) "
+                "or contains control characters, so we cannot keep your record safely.",
+            )
+        context = body.get(claims.CONTEXT)
+        has_context_id = isinstance(context, Mapping) and context.get("id") is not None
+        if has_context_id and claims.clean_identifier(context["id"]) is None:  # type: ignore[index]
+            # LTI Core 1.3 §5.4.1: the context id must not exceed 255 ASCII characters.
+            raise LaunchRejected("bad_context_id")
         if message_type == claims.RESOURCE_LINK_REQUEST:
             link = body.get(claims.RESOURCE_LINK)
             if not isinstance(link, Mapping) or not link.get("id"):
                 raise LaunchRejected("missing_resource_link_id")
+            # LTI Core 1.3 §5.3.5: the resource link id must not exceed 255 ASCII characters.
+            if claims.clean_identifier(link["id"]) is None:
+                raise LaunchRejected("bad_resource_link_id")
         target = body.get(claims.TARGET_LINK_URI)
         if not target or not isinstance(target, str):
             raise LaunchRejected("missing_target_link_uri")

@@ -16,10 +16,12 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
+from lti_tool.lti import claims
 from lti_tool.lti.launch import PLATFORM_NOT_APPROVED, LaunchRejected
 from lti_tool.lti.state_store import StateRecord, StateStore
-from lti_tool.services import registrations
+from lti_tool.services import registrations, registry
 
+MAX_PARAMETER = 2048
 LOGIN_PARAMETERS = (
     "iss",
     "login_hint",
@@ -47,15 +49,19 @@ def begin_login(
     session: Session, store: StateStore, params: Mapping[str, str], redirect_uri: str, base_url: str
 ) -> LoginRedirect:
     login = {k: str(params[k]) for k in LOGIN_PARAMETERS if params.get(k)}
+    # Echoed to the platform exactly, so never altered: a value too long or with control characters
+    # (NUL breaks PostgreSQL text) is refused before it reaches the state store.
+    if any(claims.clean_identifier(v, MAX_PARAMETER) is None for v in login.values()):
+        raise LaunchRejected("login_bad_parameter")
     issuer = login.get("iss", "")
     if not issuer or not login.get("login_hint") or not login.get("target_link_uri"):
         raise LaunchRejected("login_missing_parameter")
     client_id = login.get("client_id")
     if client_id:
-        platform = registrations.find_platform(session, issuer, client_id)
+        platform = registry.find_platform(session, issuer, client_id)
     else:
         # Moodle (before 4.x) omits client_id; that only works when the issuer has one registration.
-        candidates = registrations.platforms_for_issuer(session, issuer)
+        candidates = registry.platforms_for_issuer(session, issuer)
         platform = candidates[0] if len(candidates) == 1 else None
     if platform is None:
         raise LaunchRejected(

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask import current_app, request, session, url_for
+from flask import current_app, g, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool.errors import Unauthorised
@@ -83,9 +83,21 @@ def launch_token(launch: CurrentLaunch) -> str:
     return _serializer().dumps(launch.to_dict())
 
 
+REQUEST_LAUNCH = "swott_launch"
+
+
+def use_for_request(launch: CurrentLaunch) -> None:
+    """Make `launch` this request's launch: the launch POST answers with the first page itself (issue
+    15: two tool requests per launch), and that page's links and forms must carry the new launch."""
+    setattr(g, REQUEST_LAUNCH, launch)
+
+
 def current_launch() -> CurrentLaunch | None:
-    """The launch this request belongs to: from `lt` (cookieless), else the session by `launch` id,
-    else the most recent launch in the session."""
+    """The launch this request belongs to: the one the launch POST just made, else from `lt`
+    (cookieless), else the session by `launch` id, else the most recent launch in the session."""
+    made: CurrentLaunch | None = g.get(REQUEST_LAUNCH)
+    if made is not None:
+        return made
     token = request.values.get("lt") or (request.view_args or {}).get("lt")
     if token:
         try:

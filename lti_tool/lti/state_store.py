@@ -10,15 +10,17 @@ live in the database (embedded default) or Redis (`SWOTT_REDIS_URL`), never in p
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lti_tool.models import LaunchState, UsedNonce, utcnow
+from lti_tool.services import registry
 
 STATE_TTL = timedelta(minutes=10)
 
@@ -44,15 +46,20 @@ class StateStore(Protocol):
     def get(self, state: str) -> StateRecord | None: ...
 
     def take(self, state: str) -> StateRecord | None:
-        """Return and delete the record in one step: only one request can take a state."""
+        """Return and delete the record in one step: only one request can take a state (the database
+        store does it in the caller's transaction, committed with the launch)."""
         ...
 
     def consume_nonce(self, platform_id: int, nonce: str, ttl: timedelta) -> bool:
-        """Mark the nonce used; False if it was used before."""
+        """Mark the nonce used; False if it was used before (the database store: in the caller's
+        transaction, like `take`)."""
         ...
 
 
-def _record_from_row(row: LaunchState) -> StateRecord:
+_COLUMNS = (LaunchState.state, LaunchState.nonce, LaunchState.platform_id, LaunchState.data, LaunchState.expires_at)
+
+
+def _record_from_row(row: Any) -> StateRecord:
     data = dict(row.data or {})
     return StateRecord(
         state=row.state,
@@ -65,64 +72,67 @@ def _record_from_row(row: LaunchState) -> StateRecord:
 
 
 class DatabaseStateStore:
-    """State in `launch_state`, nonces in `used_nonce`; each call commits in its own session."""
+    """State in `launch_state`, nonces in `used_nonce`, each call one statement in the caller's session.
+
+    `put` commits (the login has nothing else to write). `take` and `consume_nonce` do not: they are
+    committed by the launch together with its rows, or rolled back with a refused launch, which so
+    writes nothing (issue 9, defect 3). Two workers racing for one state or nonce still cannot both
+    win: the second DELETE finds no row, and the second INSERT meets the primary key and does nothing
+    (PostgreSQL makes it wait for the first transaction to end before deciding).
+    """
+
+    # Expired rows are deleted on one login in this many, so a login is usually one INSERT.
+    HOUSEKEEPING_EVERY = 64
 
     def __init__(self, session: Session) -> None:
-        self._bind = session.get_bind()
-
-    def _session(self) -> Session:
-        return Session(bind=self._bind, expire_on_commit=False)
+        self._session = session
 
     def put(self, record: StateRecord, ttl: timedelta = STATE_TTL) -> None:
         now = utcnow()
         data = {"login": record.login, "storage_target": record.storage_target, "storage_hash": record.storage_hash}
-        with self._session() as session:
-            # Housekeeping on the write path: expired states and nonces go, so the tables stay small.
+        session = self._session
+        if secrets.randbelow(self.HOUSEKEEPING_EVERY) == 0:
             session.execute(delete(LaunchState).where(LaunchState.expires_at < now))
             session.execute(delete(UsedNonce).where(UsedNonce.expires_at < now))
-            session.add(
-                LaunchState(
-                    state=record.state,
-                    nonce=record.nonce,
-                    platform_id=record.platform_id,
-                    data=data,
-                    expires_at=now + ttl,
-                )
+        session.execute(
+            insert(LaunchState).values(
+                state=record.state, nonce=record.nonce, platform_id=record.platform_id, data=data, expires_at=now + ttl
             )
-            session.commit()
+        )
+        session.commit()
 
     def get(self, state: str) -> StateRecord | None:
-        with self._session() as session:
-            row = session.get(LaunchState, state)
-            if row is None or row.expires_at < utcnow():
-                return None
-            return _record_from_row(row)
+        # The registry version rides along (a scalar subquery of a one-row table), so the launch that
+        # follows needs no read of its own to know its cached registrations are current.
+        version = registry.version_column().label("registry_version")
+        row = self._session.execute(
+            select(*_COLUMNS, version).select_from(LaunchState).where(LaunchState.state == state)
+        ).first()
+        if row is None:
+            return None
+        registry.note_version(self._session, row.registry_version)
+        if row.expires_at < utcnow():
+            return None
+        return _record_from_row(row)
 
     def take(self, state: str) -> StateRecord | None:
-        with self._session() as session:
-            row = session.get(LaunchState, state)
-            if row is None:
-                return None
-            record = _record_from_row(row)
-            expired = row.expires_at < utcnow()
-            # The DELETE's row count decides the race between two workers taking the same state.
-            deleted = session.execute(delete(LaunchState).where(LaunchState.state == state)).rowcount  # type: ignore[attr-defined]
-            session.commit()
-            return record if deleted == 1 and not expired else None
+        # The DELETE decides the race between two workers taking the same state.
+        row = self._session.execute(delete(LaunchState).where(LaunchState.state == state).returning(*_COLUMNS)).first()
+        if row is None or row.expires_at < utcnow():
+            return None
+        return _record_from_row(row)
 
     def consume_nonce(self, platform_id: int, nonce: str, ttl: timedelta) -> bool:
-        with self._session() as session:
-            if session.scalar(
-                select(UsedNonce.nonce).where(UsedNonce.platform_id == platform_id, UsedNonce.nonce == nonce)
-            ):
-                return False
-            session.add(UsedNonce(platform_id=platform_id, nonce=nonce, expires_at=utcnow() + ttl))
-            try:
-                session.commit()
-            except IntegrityError:  # another worker consumed it between our SELECT and INSERT
-                session.rollback()
-                return False
-            return True
+        dialect = self._session.get_bind().dialect.name
+        insert_nonce = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        result = self._session.execute(
+            insert_nonce(UsedNonce)
+            .values(platform_id=platform_id, nonce=nonce, expires_at=utcnow() + ttl)
+            .on_conflict_do_nothing(index_elements=["nonce", "platform_id"])
+            .returning(UsedNonce.nonce)
+        )
+        # RETURNING, not rowcount: the drivers do not agree on the row count of DO NOTHING.
+        return result.first() is not None
 
 
 class RedisStateStore:

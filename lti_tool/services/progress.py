@@ -267,11 +267,12 @@ def require_checks_answered(attempt: Attempt, toolkit: Toolkit) -> None:
 def _shuffled(attempt: Attempt, question: Question) -> list[str]:
     """A fresh order for this attempt and question: pinned options stay put, the rest are shuffled.
 
-    Seeded by the attempt and the question, so the order is the same on every device and request even
-    before it is stored, and differs between learners.
+    Seeded by the learner, the placement and the question (not the attempt's id: a GET shows a page
+    from an unsaved attempt, which has none yet), so the order is the same on every device and request
+    even before it is stored, and differs between learners.
     """
     free = [o.id for o in question.options if not o.pinned]
-    random.Random(f"swott:{attempt.id}:{question.id}").shuffle(free)
+    random.Random(f"swott:{attempt.user_id}:{attempt.resource_link_id}:{question.id}").shuffle(free)
     order = iter(free)
     return [o.id if o.pinned else next(order) for o in question.options]
 

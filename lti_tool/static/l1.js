@@ -3,6 +3,7 @@
  * Progressive enhancement only: every form works without this script. With it, a form marked
  * `data-autosave` is saved a couple of seconds after typing stops, and on `pagehide` with
  * navigator.sendBeacon (the last chance when a tab is closed or the LMS navigates away).
+ * Pages reached by a plain link record their view with a beacon (progress changes only by POST).
  * The reflection carries a version number: a 409 answer means another tab saved first, so we stop
  * autosaving and say so, and never overwrite. Thinking notes (`data-autosave="notes"`) carry one
  * version per prompt and send only the boxes typed in, so two tabs typing in different prompts both
@@ -308,9 +309,22 @@
     });
   }
 
+  // A page reached by a plain link (the contents list, a link in the text) is not yet recorded as
+  // viewed: progress changes only by POST, so tell the server with a beacon. Next and Previous are
+  // forms and record the view themselves, with or without this script.
+  function recordView() {
+    var player = document.querySelector("[data-record-view]");
+    if (!player || !navigator.sendBeacon) { return; }
+    var data = new FormData();
+    data.set("csrf_token", player.getAttribute("data-csrf") || "");
+    data.set("beacon", "1");
+    navigator.sendBeacon(player.getAttribute("data-record-view"), data);
+  }
+
   function start() {
     var forms = document.querySelectorAll("form[data-autosave]");
     Array.prototype.forEach.call(forms, initAutosave);
+    recordView();
   }
 
   if (document.readyState === "loading") {

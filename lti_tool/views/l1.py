@@ -22,6 +22,7 @@ from pathlib import Path
 from flask import (
     Blueprint,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -31,12 +32,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
+from sqlalchemy import select
 
 from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import Attempt, Context, LtiUser, Platform, ResourceLink
-from lti_tool.services import dashboard, outbox, progress, reflections, roster
+from lti_tool.models import Attempt, Context, LtiUser, Reflection, ResourceLink
+from lti_tool.services import dashboard, outbox, progress, reflections, registry, roster
 from lti_tool.services import notes as thinking_notes
 from lti_tool.views.notes_forms import ThinkingNotesForm
 from toolkits.cpd import CPD_TYPES, carry_into_record
@@ -59,33 +61,77 @@ class Player:
     toolkit: Toolkit
     attempt: Attempt
     brand_colour: str
+    reflection_submitted: bool = False
 
 
-def _player() -> Player:
+def _player(writing: bool | None = None) -> Player:
+    """The launch's link, course, learner, attempt and reflection status in ONE query (issue 15: a page
+    step is one read of the launch context plus one write per changed row).
+
+    The registry version rides along in the same query, so the frame-ancestors header needs no read of
+    its own. A POST locks the learner's row (`FOR UPDATE OF lti_user` on PostgreSQL) so two tabs'
+    writes apply one after the other; a GET never writes (issue 9, defect 12).
+    """
     launch = require_launch()
     if launch.resource_link_id is None or launch.part != "l1":
         raise NotFound("This activity is not an L1 module.", reason="not_l1", advice="Open L1 from your course.")
     session = web.db_session()
-    link = session.get(ResourceLink, launch.resource_link_id)
-    context = session.get(Context, link.context_id) if link is not None else None
-    user = session.get(LtiUser, launch.user_id)
+    if writing is None:
+        writing = request.method == "POST"
+    reflection_status = (
+        select(Reflection.status)
+        .where(Reflection.user_id == launch.user_id, Reflection.resource_link_id == launch.resource_link_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column())
+        .join(Context, Context.id == ResourceLink.context_id)
+        .join(LtiUser, LtiUser.id == launch.user_id)
+        .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
+        .where(ResourceLink.id == launch.resource_link_id)
+    )
+    if writing:
+        query = query.with_for_update(of=LtiUser)
+    row = session.execute(query).first()
+    if row is not None:
+        registry.note_version(session, row[5])
     # Defence in depth: the launch is signed, but the rows must still all belong to one platform.
-    if (
-        link is None
-        or context is None
-        or user is None
-        or context.platform_id != launch.platform_id
-        or user.platform_id != launch.platform_id
-    ):
+    if row is None or row[1].platform_id != launch.platform_id or row[2].platform_id != launch.platform_id:
         raise Forbidden("This module does not belong to the course you launched.", reason="link_mismatch")
+    link, user, attempt = row[0], row[2], row[3]
     toolkit = web.catalogue().get(link.toolkit_id)
     if toolkit is None:
         raise NotFound("This toolkit is no longer available.", reason="unknown_toolkit")
-    # Writes lock the attempt row so concurrent requests (two tabs) apply one after the other.
-    writing = request.method == "POST"
-    attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=writing)
-    platform = session.get(Platform, launch.platform_id)
-    return Player(launch, link, toolkit, attempt, usable_brand_colour(platform.brand_colour if platform else ""))
+    if attempt is None and writing:
+        attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=True)
+    elif attempt is None:
+        # Not started, and a GET: show an unsaved attempt rather than create one.
+        attempt = _unsaved_attempt(user.id, link, toolkit)
+    platform = registry.platform_by_id(session, launch.platform_id)
+    return Player(
+        launch,
+        link,
+        toolkit,
+        attempt,
+        usable_brand_colour(platform.brand_colour if platform else ""),
+        reflection_submitted=row[4] == "submitted",
+    )
+
+
+def _unsaved_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
+    """What a learner's attempt looks like before their first step; never added to the session."""
+    return Attempt(
+        user_id=user_id,
+        resource_link_id=link.id,
+        toolkit_id=toolkit.id,
+        current_page="",
+        pages_viewed=[],
+        answers={},
+        answer_counts={},
+        notes={},
+        status="in_progress",
+        graded=False,
+    )
 
 
 def has_started(launch: CurrentLaunch) -> bool:
@@ -122,6 +168,11 @@ def _step_url(step: str, **values: object) -> str:
     return launch_url_for("l1.step", None, step=step, **values)
 
 
+def view_url(step: str, launch: CurrentLaunch | None = None) -> str:
+    """Where Next, Previous and Start post to: moving to `step` is recorded only by a POST."""
+    return launch_url_for("l1.view", launch, step=step)
+
+
 def _render_body(toolkit: Toolkit, source: str, body: str) -> str:
     """Render page Markdown; links to other L1 pages go to the player, files to the asset route."""
     base = posixpath.dirname(source)
@@ -155,15 +206,17 @@ def _contents(player: Player, current: str) -> list[dict[str, object]]:
 def _common(player: Player, step: str) -> dict[str, object]:
     all_steps = progress.steps(player.toolkit)
     index = all_steps.index(step)
-    submitted = progress.reflection_submitted(web.db_session(), player.attempt)
+    submitted = player.reflection_submitted
     return {
         "toolkit": player.toolkit,
         "attempt": player.attempt,
         "step": step,
         "contents": _contents(player, step),
         "position": progress.position(player.attempt, player.toolkit, step),
-        "previous_url": _step_url(all_steps[index - 1]) if index > 0 else "",
-        "next_url": _step_url(all_steps[index + 1]) if index + 1 < len(all_steps) else "",
+        "previous_url": view_url(all_steps[index - 1]) if index > 0 else "",
+        "next_url": view_url(all_steps[index + 1]) if index + 1 < len(all_steps) else "",
+        # Reached by a plain link (contents, a link in the text): l1.js records the view with a beacon.
+        "record_view_url": view_url(step) if step not in player.attempt.pages_viewed else "",
         "previous_step": all_steps[index - 1] if index > 0 else "",
         "next_step": all_steps[index + 1] if index + 1 < len(all_steps) else "",
         "summary_url": launch_url_for("l1.summary"),
@@ -181,18 +234,44 @@ def resume() -> ResponseReturnValue:
     """Land where the learner stopped, on any device (the resume point is in the database)."""
     player = _player()
     step = progress.resume_step(player.attempt, player.toolkit)
-    web.db_session().commit()
     return redirect(_step_url(step), code=303)
+
+
+def landing_page() -> ResponseReturnValue | None:
+    """The page a returning learner sees straight from the launch POST: where they stopped (issue 15:
+    no redirect chain). None for a learner who has not started, who gets the start page instead.
+
+    Reads only, like a GET: the launch POST itself records nothing about progress.
+    """
+    player = _player(writing=False)
+    if not player.attempt.pages_viewed:
+        return None
+    step = progress.resume_step(player.attempt, player.toolkit)
+    g.launch_page_url = _step_url(step)
+    return _reflection_page(player) if step == progress.REFLECTION_STEP else _content_page(player, step)
 
 
 @bp.get("/l1/page/<step>")
 def step(step: str) -> ResponseReturnValue:
+    """Show a step. Reads only: with `SameSite=None` cookies a cross-site GET must change nothing."""
     player = _player()
-    progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
-    _commit_and_deliver()
+    if step not in progress.steps(player.toolkit):
+        raise NotFound("There is no such page in this module.", reason="unknown_page")
     if step == progress.REFLECTION_STEP:
         return _reflection_page(player)
     return _content_page(player, step)
+
+
+@bp.post("/l1/page/<step>/view")
+def view(step: str) -> ResponseReturnValue:
+    """Move to `step` (Start, Next, Previous; or a beacon from l1.js after a plain link): record it as
+    viewed and the resume point, then show it (Post/Redirect/Get, so reload and Back stay harmless)."""
+    player = _player()
+    progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
+    _commit_and_deliver()
+    if request.form.get("beacon"):
+        return "", 204
+    return redirect(_step_url(step), code=303)
 
 
 def _content_page(player: Player, step: str, status: int = 200, **extra: object) -> ResponseReturnValue:
@@ -266,12 +345,15 @@ def notes(step: str) -> ResponseReturnValue:
             return jsonify(body), problem.status
         typed = {pid: text for pid, (text, _version) in sent.items()}
         return _content_page(player, step, problem.status, notes_problem=problem, problem_fields=fields, typed=typed)
+    go = form.go.data or step
+    target = go if go in progress.steps(player.toolkit) else step
+    if not autosave and target != step:
+        # "Save and continue" / "Save and go back" move the learner on: the same POST records it.
+        progress.view_step(session, player.attempt, player.toolkit, target)
     _commit_and_deliver()
     if autosave:
         # Only the boxes this save carried: a tab must not learn the version of a note whose text it lacks.
         return jsonify(saved=True, versions={pid: saved[pid] for pid in sent if pid in saved})
-    go = form.go.data or step
-    target = go if go in progress.steps(player.toolkit) else step
     return redirect(_step_url(target), code=303)
 
 
@@ -416,7 +498,7 @@ def summary() -> ResponseReturnValue:
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
         scoring_note=progress.scoring_note(player.toolkit),
-        **{**_common(player, step), "contents": _contents(player, "")},
+        **{**_common(player, step), "contents": _contents(player, ""), "record_view_url": ""},
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,11 +25,19 @@ from lti_tool.lti.login import begin_login, storage_hash
 from lti_tool.lti.outbound import OutboundPolicy
 from lti_tool.lti.platform_keys import PlatformKeyCache
 from lti_tool.lti.roles import Role
-from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, require_launch
+from lti_tool.lti.session import (
+    CurrentLaunch,
+    launch_url_for,
+    new_launch_id,
+    remember,
+    require_launch,
+    use_for_request,
+)
 from lti_tool.lti.state_store import STATE_TTL, StateStore, state_store
 from lti_tool.models import Platform
-from lti_tool.services import keys, launches, registrations, subscriptions
+from lti_tool.services import keys, launches, registrations, registry
 from lti_tool.services.registrations import ToolUrls
+from lti_tool.views import facilitator, player
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger(__name__)
@@ -137,9 +144,6 @@ def launch() -> ResponseReturnValue:
         else:
             return render_template("lti/new_window.html", login_url=tool_urls().login_url, login=record.login), 401
 
-    record = store.take(state)
-    if record is None:
-        raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
     validator = LaunchValidator(
         web.db_session(),
         store,
@@ -148,16 +152,23 @@ def launch() -> ResponseReturnValue:
         tool_origin=registrations.origin(web.settings().base_url),
     )
     validated = validator.validate(id_token, record)
-    response = _route(validated, cookieless)
+    toolkit_id, part, endpoint = _destination(validated)
+    # Every check passed: only now are the state taken and the nonce spent, and the launch recorded,
+    # all in one transaction (the database store), so a refused launch writes nothing (issue 9, defect 3).
+    if store.take(state) is None:
+        raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
+    validator.consume_nonce(validated)
+    recorded = launches.record_launch(web.db_session(), validated, toolkit_id, part)
+    current = _current(validated, recorded, toolkit_id, part, cookieless)
+    response = _answer(current, endpoint)
     response.delete_cookie(
         _state_cookie(state), path="/lti/", secure=_secure(), samesite="None" if _secure() else "Lax"
     )
     return response
 
 
-def _route(validated: ValidatedLaunch, cookieless: bool) -> Response:
-    """Record the launch and send the user where it points: picker, player or facilitator page."""
-    session = web.db_session()
+def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
+    """Where the launch goes (toolkit id, part, endpoint), or the refusal; reads, never writes."""
     role = validated.role
     if validated.message_type == claims.DEEP_LINKING_REQUEST:
         if role is not Role.FACILITATOR:
@@ -166,9 +177,7 @@ def _route(validated: ValidatedLaunch, cookieless: bool) -> Response:
                 "Only course facilitators can add SWOTT toolkits to a course.",
                 status=403,
             )
-        recorded = launches.record_launch(session, validated)
-        current = _current(validated, recorded, "", "", cookieless)
-        return _go(current, "lti.deep_link")
+        return "", "", "lti.deep_link"
 
     custom = validated.custom
     toolkit_id = str(custom.get("toolkit_id", "")).strip()
@@ -180,13 +189,11 @@ def _route(validated: ValidatedLaunch, cookieless: bool) -> Response:
             "This link does not say which SWOTT toolkit to open, or names one we do not have.",
             status=404,
         )
-    if not subscriptions.is_subscribed(session, validated.platform.id, validated.deployment, toolkit.id):
+    if not registry.is_subscribed(validated.platform, validated.deployment, toolkit.id):
         raise _not_subscribed(role)
-    recorded = launches.record_launch(session, validated, toolkit.id, part)
-    current = _current(validated, recorded, toolkit.id, part, cookieless)
     if role is Role.FACILITATOR:
-        return _go(current, "facilitator.home")
-    return _go(current, "player.start" if part == "l1" else "player.session")
+        return toolkit.id, part, "facilitator.home"
+    return toolkit.id, part, "player.start" if part == "l1" else "player.session"
 
 
 def _not_subscribed(role: Role) -> LaunchRejected:
@@ -226,10 +233,27 @@ def _current(
     )
 
 
-def _go(current: CurrentLaunch, endpoint: str) -> Response:
+def _answer(current: CurrentLaunch, endpoint: str) -> Response:
+    """Answer the launch POST with the page itself (issue 15: login + launch are the only two tool
+    requests; no redirect chain through /player/ and /l1/).
+
+    `g.launch_page_url` is the page's own address: `static/launch.js` puts it in the address bar
+    (`history.replaceState`), so a reload or a bookmark asks for the page, not the spent launch.
+    """
     if not current.cookieless:
         remember(current)
-    return redirect(launch_url_for(endpoint, current), code=302)
+    use_for_request(current)
+    g.launch_page_url = launch_url_for(endpoint, current)
+    page: ResponseReturnValue
+    if endpoint == "lti.deep_link":
+        page = _picker_page(current)
+    elif endpoint == "facilitator.home":
+        page = facilitator.home()
+    elif endpoint == "player.session":
+        page = player.session()
+    else:
+        page = player.landing(current)
+    return make_response(page)
 
 
 @bp.get("/jwks.json")
@@ -248,23 +272,10 @@ def canvas_json() -> ResponseReturnValue:
 @bp.route("/deep-link", methods=["GET", "POST"])
 def deep_link() -> ResponseReturnValue:
     current = require_launch()
-    if current.message_type != claims.DEEP_LINKING_REQUEST or not current.is_facilitator:
-        raise Forbidden("This page is for choosing toolkits from your course.", reason="deep_link_no_request")
-    session = web.db_session()
-    platform = session.get(Platform, current.platform_id)
-    if platform is None:
-        raise NotFound("Your platform's registration was removed.", reason="deep_link_platform_gone")
-    deployment = registrations.find_deployment(platform, current.deployment_id)
-    catalogue = web.catalogue()
-    allowed = subscriptions.subscribed_toolkit_ids(session, platform.id, deployment, catalogue.ids())
-    toolkits = [t for t in (catalogue.get(i) for i in allowed) if t is not None]
     if request.method == "GET":
-        return render_template(
-            "lti/deep_link.html",
-            toolkits=toolkits,
-            launch=current,
-            accept_multiple=current.deep_link.get("accept_multiple", True) not in (False, "false"),
-        )
+        return _picker_page(current)
+    platform, toolkits = _picker(current)
+    session = web.db_session()
     choices = _choices(request.form, {t.id: t for t in toolkits})
     if not choices:
         raise BadRequest("Choose at least one part of a toolkit.", reason="deep_link_nothing_chosen")
@@ -280,6 +291,29 @@ def deep_link() -> ResponseReturnValue:
         tool_url=tool_urls().tool_url,
     )
     return render_template("lti/deep_link_return.html", return_url=current.deep_link["deep_link_return_url"], jwt=token)
+
+
+def _picker(current: CurrentLaunch) -> tuple[Platform, list[Any]]:
+    """The facilitator's platform and the toolkits it may add today (from the cached registry)."""
+    if current.message_type != claims.DEEP_LINKING_REQUEST or not current.is_facilitator:
+        raise Forbidden("This page is for choosing toolkits from your course.", reason="deep_link_no_request")
+    platform = registry.platform_by_id(web.db_session(), current.platform_id)
+    if platform is None:
+        raise NotFound("Your platform's registration was removed.", reason="deep_link_platform_gone")
+    deployment = registrations.find_deployment(platform, current.deployment_id)
+    catalogue = web.catalogue()
+    toolkits = [t for t in catalogue if registry.is_subscribed(platform, deployment, t.id)]
+    return platform, toolkits
+
+
+def _picker_page(current: CurrentLaunch) -> str:
+    _platform, toolkits = _picker(current)
+    return render_template(
+        "lti/deep_link.html",
+        toolkits=toolkits,
+        launch=current,
+        accept_multiple=current.deep_link.get("accept_multiple", True) not in (False, "false"),
+    )
 
 
 def _choices(form: Any, toolkits: dict[str, Any]) -> list[deep_linking.Choice]:
@@ -301,46 +335,27 @@ def _choices(form: Any, toolkits: dict[str, Any]) -> list[deep_linking.Choice]:
 
 # --- Content-Security-Policy: frame-ancestors limited to registered platforms -------------------------
 
-_ORIGINS_TTL = 30.0
-
 
 def frame_ancestors(platforms: list[Platform]) -> list[str]:
-    """Origins allowed to frame us: each platform's issuer and login origins.
-
-    Canvas cloud's issuer (canvas.instructure.com) is not the council's Canvas host, which is a
-    subdomain of instructure.com, so Canvas registrations allow that wildcard.
-    """
-    origins: set[str] = set()
-    for platform in platforms:
-        for url in (platform.issuer, platform.auth_login_url):
-            value = registrations.origin(url)
-            if value:
-                origins.add(value)
-        if registrations.origin(platform.issuer) == "https://canvas.instructure.com":
-            origins.add("https://*.instructure.com")
-    return sorted(origins)
-
-
-def _cached_origins(app: Flask) -> list[str]:
-    cached: tuple[float, list[str]] | None = app.extensions.get("swott.frame_ancestors")
-    now = time.monotonic()
-    if cached is None or now - cached[0] > _ORIGINS_TTL:
-        origins = frame_ancestors(registrations.framing_platforms(web.db_session()))
-        cached = app.extensions["swott.frame_ancestors"] = (now, origins)
-    return cached[1]
+    """Origins allowed to frame us: each platform's issuer and login origins (see `registry`)."""
+    return list(registry.frame_ancestor_origins(platforms))
 
 
 def invalidate_frame_ancestors(app: Flask) -> None:
-    app.extensions.pop("swott.frame_ancestors", None)
+    """Kept for callers: every registration change now bumps `registry_version` in its own
+    transaction, so every process (this one included) sees it on its next request."""
 
 
 @bp.after_app_request
 def _frame_ancestors(response: Response) -> Response:
     if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
         try:
-            origins = _cached_origins(current_app)
+            # One primary-key read per request (the registry version); the origins come from the
+            # process's snapshot, rebuilt only when a registration changed in any process.
+            origins = list(registry.frame_ancestors(web.db_session()))
         except Exception:  # the database is down: refuse all framing rather than fail the response
             log.warning("frame-ancestors: platforms unavailable; framing refused")
+            web.db_session().rollback()
             origins = []
         extra = g.get("frame_ancestors_extra", "")
         if extra and extra not in origins:

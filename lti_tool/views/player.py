@@ -5,12 +5,13 @@ Deliberately small: the full L1 player and L2 session pages extend these (see is
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, g, redirect, render_template
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.services import progress
 from lti_tool.views import l1
 from toolkits.model import Toolkit
 
@@ -24,16 +25,30 @@ def launched_toolkit(launch: CurrentLaunch) -> Toolkit:
     return toolkit
 
 
+def landing(launch: CurrentLaunch) -> ResponseReturnValue:
+    """What an L1 launch answers with (the launch POST renders it, no redirect): a returning learner's
+    page where they stopped, or the start page for a learner who has not started."""
+    page = l1.landing_page()
+    if page is not None:
+        return page
+    g.launch_page_url = launch_url_for("player.start", launch)
+    return _start_page(launch)
+
+
+def _start_page(launch: CurrentLaunch) -> ResponseReturnValue:
+    toolkit = launched_toolkit(launch)
+    return render_template(
+        "player/start.html", toolkit=toolkit, launch=launch, start_url=l1.view_url(progress.steps(toolkit)[0], launch)
+    )
+
+
 @bp.get("/")
 def start() -> ResponseReturnValue:
     launch = require_launch()
     # A returning learner goes straight back to the page where they stopped in the L1 player.
-    resume_url = launch_url_for("l1.resume", launch)
     if l1.has_started(launch):
-        return redirect(resume_url, code=303)
-    return render_template(
-        "player/start.html", toolkit=launched_toolkit(launch), launch=launch, player_page_url=resume_url
-    )
+        return redirect(launch_url_for("l1.resume", launch), code=303)
+    return _start_page(launch)
 
 
 @bp.get("/session")

@@ -81,7 +81,7 @@ def test_learner_does_half_then_resumes_in_a_new_browser_and_completes_with_grad
     start(page)
     assert heading(page) == "Introduction"
     assert page.locator(".progress-text").inner_text() == "Page 1 of 4 — about 60 minutes left"
-    page.click("a[rel=next]")
+    page.click("button[data-step-nav=next]")
     assert heading(page) == "Check"
     page.check("#q-q-one-a")
     page.click("#q-q-one button[type=submit]")
@@ -91,7 +91,7 @@ def test_learner_does_half_then_resumes_in_a_new_browser_and_completes_with_grad
     page.click("#q-q-two button[type=submit]")
     assert "Not quite." in page.locator("#feedback-q-two").inner_text()
     assert page.locator("#fb-q-two-c").inner_text().endswith("Not C.")
-    page.click("a[rel=next]")
+    page.click("button[data-step-nav=next]")
     page.fill("#note-think-one", "Something about ladders")
     wait_saved(page)
     page.click("button[name=go][value=reflection]")
@@ -233,7 +233,7 @@ def test_keyboard_only_completion_at_320px_with_axe_on_every_page(chromium: Any,
     press_and_wait(page, "Enter")
     assert heading(page) == "Introduction"
     _check_page(page)
-    _tab_to(page, "a[rel=next]")
+    _tab_to(page, "button[data-step-nav=next]")
     press_and_wait(page, "Enter")
     assert heading(page) == "Check"
     _check_page(page)
@@ -250,7 +250,7 @@ def test_keyboard_only_completion_at_320px_with_axe_on_every_page(chromium: Any,
     _tab_to(page, "#q-q-two button[type=submit]")
     press_and_wait(page, "Enter")
     assert page.locator("#feedback-q-two").inner_text().startswith("You got this one right.")
-    _tab_to(page, "a[rel=next]")
+    _tab_to(page, "button[data-step-nav=next]")
     press_and_wait(page, "Enter")
     assert heading(page) == "Thinking"
     _check_page(page)
@@ -297,7 +297,7 @@ def test_usable_at_200_percent_zoom(chromium: Any, stack: Stack) -> None:
     start(page)
     for _ in range(3):
         assert_no_horizontal_scroll(page)
-        page.click("a[rel=next], button[name=go][value=reflection]")
+        page.click("button[data-step-nav=next], button[name=go][value=reflection]")
         page.wait_for_load_state("load")
     assert heading(page) == "Reflection"
     assert_no_horizontal_scroll(page)
@@ -324,7 +324,7 @@ def test_every_page_of_the_shipped_toolkits_passes_axe_at_320px(chromium: Any, t
                 checks.first.locator("button[type=submit]").click()
                 page.wait_for_load_state("load")
                 _check_page(page)
-            following = page.locator("a[rel=next], button[name=go][value]:text-is('Save and continue')")
+            following = page.locator("button[data-step-nav=next], button[name=go][value]:text-is('Save and continue')")
             if not following.count():
                 break
             following.first.click()
@@ -338,15 +338,16 @@ def test_works_as_plain_forms_without_javascript(chromium: Any, stack: Stack) ->
     page = context.new_page()
     page.goto(stack.launch_url("learner3"))
     # Without script the platform's auto-posting form waits for a click (its noscript fallback).
-    while "/lti/" not in page.url and page.locator("form button, form input[type=submit]").count():
+    # (The tool's own pages are forms too now, so stop as soon as the tool answers.)
+    while not page.url.startswith(stack.tool.url) and page.locator("form button, form input[type=submit]").count():
         page.locator("form button, form input[type=submit]").first.click()
         page.wait_for_load_state("load")
     start(page)
-    page.click("a[rel=next]")
+    page.click("button[data-step-nav=next]")
     page.check("#q-q-one-a")
     page.click("#q-q-one button[type=submit]")
     assert page.locator("#feedback-q-one").inner_text().startswith("You got this one right.")
-    page.click("a[rel=next]")
+    page.click("button[data-step-nav=next]")
     page.fill("#note-think-one", "Saved by the form itself")
     page.click("button[name=go][value=reflection]")
     assert heading(page) == "Reflection"
@@ -354,4 +355,27 @@ def test_works_as_plain_forms_without_javascript(chromium: Any, stack: Stack) ->
     page.click("button[name=action][value=save]")
     assert "Your draft is saved" in page.inner_text("main")
     assert (stack.reflection("learner3") or {}).get("feelings") == "Drafted without script"
+    # Start, Next and "Save and continue" were form posts: every page was recorded without script.
+    page.click("details.l1-contents > summary")
+    assert page.locator("nav[aria-label=Contents] li.viewed").count() == 4
+    context.close()
+
+
+def test_after_a_launch_the_address_bar_holds_the_page_and_reload_keeps_it(chromium: Any, stack: Stack) -> None:
+    """The launch POST answers with the page itself; launch.js swaps the spent /lti/launch address for
+    the page's own, so a reload shows the page again instead of an "already used" error."""
+    context = chromium.new_context()
+    page = launch(context, stack, "learner2")
+    page.wait_for_function("() => !location.pathname.startsWith('/lti/')")
+    assert "/player/" in page.url
+    page.reload()
+    assert page.locator("#start").count() == 1
+    start(page)
+    assert heading(page) == "Introduction"
+    # A returning learner's launch lands on the page where they stopped, and reloads to it.
+    again = launch(context, stack, "learner2")
+    again.wait_for_function("() => !location.pathname.startsWith('/lti/')")
+    assert "/l1/page/01-intro" in again.url and heading(again) == "Introduction"
+    again.reload()
+    assert heading(again) == "Introduction"
     context.close()

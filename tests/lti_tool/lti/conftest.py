@@ -5,15 +5,17 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lti_tool import create_app, migrate, web
+from lti_tool.db import Base
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
 from lti_tool.services import registrations, subscriptions
 from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, fixture_toolkits, query, serve
@@ -97,13 +99,18 @@ def tool_server(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[tuple[st
 
 
 def row_counts(app: Flask) -> dict[str, int]:
-    """Rows a launch writes: none may appear when a launch is refused."""
+    """Rows in every table but `launch_state` (which the login writes): none may appear or go when a
+    launch is refused. `used_nonce`, `lti_user`, `context`, `resource_link` and `enrolment` are the ones
+    a launch writes."""
     with app.app_context():
         session = web.db_session()
-        return {
-            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (LtiUser, Context, Enrolment, ResourceLink, UsedNonce)
+        counts = {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+            if table.name != "launch_state"
         }
+        assert {m.__tablename__ for m in (LtiUser, Context, Enrolment, ResourceLink, UsedNonce)} <= set(counts)
+        return counts
 
 
 def begin_login(client: FlaskClient, platform: FakePlatform, **extra: str) -> tuple[str, str]:
@@ -120,3 +127,33 @@ def begin_login(client: FlaskClient, platform: FakePlatform, **extra: str) -> tu
     assert response.status_code == 302, response.get_data(as_text=True)
     auth = query(response.headers["Location"])
     return auth["state"], auth["nonce"]
+
+
+class StatementLog:
+    """The SQL statements an engine ran while counting (SQLAlchemy's `before_cursor_execute` event)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{i + 1}. {s.split(chr(10))[0][:160]}" for i, s in enumerate(self.statements))
+
+
+@contextmanager
+def count_statements(app: Flask) -> Iterator[StatementLog]:
+    """Count every statement `app`'s engine runs inside the block (PRAGMAs on connect excluded)."""
+    engine = app.extensions["swott.db"].engine
+    log = StatementLog()
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith("PRAGMA"):
+            log.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

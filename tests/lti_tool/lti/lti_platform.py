@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -361,3 +362,15 @@ def launch(
 
 def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+_PAGE_URL = re.compile(r'<meta name="swott-page-url" content="([^"]+)">')
+
+
+def page_url(response: Any) -> str:
+    """The address of the page a launch answered with (the launch POST renders the page itself; the
+    page names its own address for the address bar)."""
+    text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    found = _PAGE_URL.search(text)
+    assert found is not None, "a launch answers with a page that names its own address"
+    return html.unescape(found.group(1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,7 +160,7 @@ def test_replayed_id_token_is_refused(lti_app: Flask, lti_client: FlaskClient, l
     state, nonce = begin_login(lti_client, lti_platform)
     token = lti_platform.sign(_body(lti_platform, nonce))
     first = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
-    assert first.status_code == 302
+    assert first.status_code == 200
     after_first = row_counts(lti_app)
     replay = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
     assert replay.status_code == 400
@@ -176,7 +177,7 @@ def test_nonce_is_single_use_even_with_a_fresh_state(
 
     state, nonce = begin_login(lti_client, lti_platform)
     token = lti_platform.sign(_body(lti_platform, nonce))
-    assert lti_client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 302
+    assert lti_client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 200
     before = row_counts(lti_app)
     # An attacker who could plant a state carrying the same nonce still gets nowhere.
     with lti_app.app_context():
@@ -233,8 +234,72 @@ def test_unsubscribed_toolkit_gets_a_403_that_says_who_to_contact(
     )
     assert response.status_code == 403
     assert "contact the SWOTT team" in response.get_data(as_text=True)
-    # The token itself was valid, so its nonce is spent; nothing about the person or course is kept.
-    after = row_counts(lti_app)
-    assert {k: v for k, v in after.items() if k != "used_nonce"} == {
-        k: v for k, v in before.items() if k != "used_nonce"
-    }
+    # Refused after routing: not even the nonce is spent, so the table counts are all unchanged.
+    assert row_counts(lti_app) == before
+
+
+# Launches that pass every token check but are refused by routing (issue 9, defect 3): before the fix
+# each left a `used_nonce` row, because the nonce was consumed before these checks.
+ROUTING_CASES: dict[str, tuple[dict[str, Any], int, str]] = {
+    "deep linking by a learner": (
+        {
+            "lti_message_type": "LtiDeepLinkingRequest",
+            "lti_resource_link": _DROP,
+            "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
+                "deep_link_return_url": "http://127.0.0.1:9/return",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe"],
+            },
+        },
+        403,
+        "deep_linking_not_facilitator",
+    ),
+    "unknown toolkit": ({"lti_custom": {"toolkit_id": "no-such-toolkit", "part": "l1"}}, 404, "unknown_toolkit"),
+    "unknown part": ({"lti_custom": {"toolkit_id": "mini", "part": "l9"}}, 404, "unknown_toolkit"),
+    "no toolkit named": ({"lti_custom": _DROP}, 404, "unknown_toolkit"),
+}
+
+
+@pytest.mark.parametrize("case", list(ROUTING_CASES), ids=list(ROUTING_CASES))
+def test_launch_refused_by_routing_writes_nothing_not_even_the_nonce(
+    case: str, shared_app: Flask, shared_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    changes, status, reason = ROUTING_CASES[case]
+    client = shared_app.test_client()
+    before = row_counts(shared_app)
+    state, nonce = begin_login(client, shared_platform)
+    caplog.set_level("INFO")
+    token = shared_platform.sign(_body(shared_platform, nonce, **changes))
+    response = client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert response.status_code == status
+    assert f"reason={reason} " in caplog.text
+    assert row_counts(shared_app) == before
+
+
+def test_platform_without_subscription_writes_nothing(
+    tmp_path: Path, lti_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A platform registered but never granted a subscription: a 403, and every table as it was."""
+    from lti_tool import web
+    from lti_tool.services import subscriptions
+    from lti_tool.services.registrations import find_platform
+
+    app = build_app(tmp_path, lti_platform)
+    try:
+        with app.app_context():
+            session = web.db_session()
+            platform = find_platform(session, lti_platform.issuer, lti_platform.client_id)
+            assert platform is not None
+            assert subscriptions.revoke(session, platform, [None]) == 1
+        client = app.test_client()
+        before = row_counts(app)
+        state, nonce = begin_login(client, lti_platform)
+        caplog.set_level("INFO")
+        response = client.post(
+            "/lti/launch", data={"id_token": lti_platform.sign(_body(lti_platform, nonce)), "state": state}
+        )
+        assert response.status_code == 403
+        assert "reason=not_subscribed " in caplog.text
+        assert row_counts(app) == before
+    finally:
+        app.extensions["swott.db"].dispose()

@@ -62,6 +62,7 @@ def test_two_learners_see_their_own_option_order_and_it_is_in_their_exported_rec
     seen: list[dict[str, list[str]]] = [{}, {}]
     for index, client in enumerate(clients):
         for page in check_pages:
+            _post(client, f"/l1/page/{page.id}/view", f"/l1/page/{page.id}", {})  # "Next" onto the page
             first = client.get(f"/l1/page/{page.id}").get_data(as_text=True)
             again = client.get(f"/l1/page/{page.id}").get_data(as_text=True)
             assert _orders(first) == _orders(again), "the order is stable for the learner's attempt"
@@ -119,10 +120,16 @@ def _send(client: FlaskClient, launch_id: str, path: str, form_page: str, data: 
     return response.status_code, response.get_data(as_text=True)
 
 
+def _view(client: FlaskClient, launch_id: str, step: str) -> None:
+    """Record a page as seen the way the player does: a POST (a GET never changes progress)."""
+    status, _ = _send(client, launch_id, f"/l1/page/{step}/view", f"/l1/page/{step}", {})
+    assert status == 200
+
+
 def test_wrong_then_right_scores_below_full_marks(mini_app: Flask) -> None:
     client, user_id, launch_id = _mini_client(mini_app)
     for step in ("01-intro", "02-check", "03-thinking"):
-        _get(client, launch_id, f"/l1/page/{step}")
+        _view(client, launch_id, step)
     check = "/l1/page/02-check"
     page = _get(client, launch_id, check)
     assert "Your first answer to each question counts toward your score" in page
@@ -148,7 +155,7 @@ def test_wrong_then_right_scores_below_full_marks(mini_app: Flask) -> None:
 def test_skipping_every_check_blocks_the_reflection_with_a_reason(mini_app: Flask) -> None:
     client, user_id, launch_id = _mini_client(mini_app)
     for step in ("01-intro", "02-check", "03-thinking"):
-        _get(client, launch_id, f"/l1/page/{step}")
+        _view(client, launch_id, step)
     form = _get(client, launch_id, "/l1/page/reflection")
     # Said before the learner writes: what is left, with a link to each page.
     assert "Before you can submit" in form and "2 questions left" in form

@@ -57,9 +57,13 @@ class Browser:
         response = self.client.get(self.url(path), follow_redirects=True)
         return response.status_code, response.get_data(as_text=True)
 
+    def view(self, step: str) -> tuple[int, str]:
+        """Move to a step as Next, Previous and Start do: a POST (a GET never records progress)."""
+        return self.post(f"/l1/page/{step}/view", {})
+
     def post(self, path: str, data: dict[str, object]) -> tuple[int, str]:
         # The token comes from the page the form is on, as in a browser.
-        form_page = path.removesuffix("/answer").removesuffix("/notes")
+        form_page = path.removesuffix("/answer").removesuffix("/notes").removesuffix("/view")
         _, page = self.get(form_page)
         token = CSRF.search(page)
         assert token is not None, "every player page carries a CSRF token"
@@ -100,7 +104,11 @@ def _reflection_values(**overrides: str) -> dict[str, str]:
 
 def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, db: Session) -> None:
     learner = _learner(db)
-    status, html = _browser(app, learner).get("/l1/")
+    browser = _browser(app, learner)
+    status, html = browser.get("/l1/")
+    assert status == 200 and '<h1 id="page-title">Introduction</h1>' in html
+    assert _scores(db, learner) == []  # looking is not progress
+    status, html = browser.view("01-intro")  # Start (a POST)
     assert status == 200
     assert '<h1 id="page-title">Introduction</h1>' in html
     assert "Page 1 of 4 — about 60 minutes left" in html
@@ -111,8 +119,8 @@ def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, d
 def test_resume_returns_to_the_page_where_the_learner_stopped_on_another_device(app: Flask, db: Session) -> None:
     learner = _learner(db)
     laptop = _browser(app, learner)
-    laptop.get("/l1/page/01-intro")
-    laptop.get("/l1/page/03-thinking")
+    laptop.view("01-intro")
+    laptop.view("03-thinking")
     phone = _browser(app, learner)  # a new client: nothing in common with the laptop but the database
     status, html = phone.get("/l1/")
     assert status == 200 and '<h1 id="page-title">Thinking</h1>' in html
@@ -166,9 +174,10 @@ def test_reflection_draft_then_submit_completes_l1_with_the_score(app: Flask, db
     learner = _learner(db)
     browser = _browser(app, learner)
     for step in ("01-intro", "02-check", "03-thinking"):
-        browser.get(f"/l1/page/{step}")
+        browser.view(step)
     browser.post("/l1/page/02-check/answer", {"question": "q-one", "option": "a"})
     browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": "c"})
+    browser.view("reflection")
     status, html = browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Unsure"})
     assert status == 200 and "Your draft is saved" in html and "Unsure</textarea>" in html
     status, html = browser.post("/l1/page/reflection", {"action": "submit", "version": "1", **_reflection_values()})
@@ -302,3 +311,46 @@ def test_internal_links_and_images_go_through_the_player(app: Flask, db: Session
 def test_the_accessibility_statement_is_public(client: FlaskClient) -> None:
     html = client.get("/accessibility").get_data(as_text=True)
     assert "WCAG" in html and "2.2" in html and "Accessibility Regulations 2018" in html
+
+
+def _all_rows(db: Session) -> dict[str, list[tuple[object, ...]]]:
+    from lti_tool.db import Base
+
+    db.expire_all()
+    return {t.name: [tuple(r) for r in db.execute(select(t)).all()] for t in Base.metadata.sorted_tables}
+
+
+def test_a_cross_site_get_changes_nothing(app: Flask, db: Session) -> None:
+    """Issue 9, defect 12: with `SameSite=None` a page on another site can make the learner's browser GET
+    any player URL with their cookie. No GET may record a view, a resume point or a score."""
+    learner = _learner(db)
+    browser = _browser(app, learner)
+    browser.view("01-intro")
+    before = _all_rows(db)
+    for path in ("/l1/", "/l1/page/02-check", "/l1/page/03-thinking", "/l1/page/reflection", "/l1/summary"):
+        response = browser.client.get(browser.url(path), headers={"Sec-Fetch-Site": "cross-site"})
+        assert response.status_code in (200, 303)
+    # Even the old shape of the attack, a GET of the view URL, does nothing (the route is POST only).
+    assert browser.client.get(browser.url("/l1/page/02-check/view")).status_code == 405
+    # And a cross-site POST has no CSRF token.
+    assert browser.client.post(browser.url("/l1/page/02-check/view"), data={"beacon": "1"}).status_code == 403
+    assert _all_rows(db) == before
+
+
+def test_a_page_reached_by_a_link_records_its_view_with_a_beacon(app: Flask, db: Session) -> None:
+    """Contents links are plain GETs; the page asks l1.js to post a beacon (with its CSRF token)."""
+    learner = _learner(db)
+    browser = _browser(app, learner)
+    browser.view("01-intro")
+    _, html = browser.get("/l1/page/03-thinking")
+    found = re.search(r'data-record-view="([^"]+)" data-csrf="([^"]+)"', html)
+    assert found is not None
+    response = browser.client.post(
+        found.group(1).replace("&amp;", "&"), data={"beacon": "1", "csrf_token": found.group(2)}
+    )
+    assert response.status_code == 204
+    db.expire_all()
+    attempt = db.scalars(select(Attempt)).one()
+    assert attempt.pages_viewed == ["01-intro", "03-thinking"] and attempt.current_page == "03-thinking"
+    _, html = browser.get("/l1/page/03-thinking")
+    assert "data-record-view" not in html  # viewed: no second beacon

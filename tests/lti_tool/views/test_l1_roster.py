@@ -13,6 +13,7 @@ import requests
 
 from sandbox_platform import browser
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
+from tests.lti_tool.lti.lti_platform import page_url
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ROW = re.compile(r'<tr>\s*<th scope="row">([^<]*)</th>\s*<td>([^<]*)</td>', re.S)
@@ -26,7 +27,8 @@ class Person:
         self.http = requests.Session()
         response = browser.follow(self.http, stack.launch_url(user))
         assert response.status_code == 200, response.text
-        found = re.search(r"[?&]launch=([\w-]+)", response.url)
+        # The launch answers with the page itself, which names its own address (with the launch id).
+        found = re.search(r"[?&]launch=([\w-]+)", page_url(response))
         assert found is not None, response.url
         self.launch_id = found.group(1)
         self.page = response.text
@@ -36,8 +38,12 @@ class Person:
         assert response.status_code == 200, response.text
         return response.text
 
+    def view(self, step: str) -> str:
+        """Move to a step as Next does: a POST (a GET never records progress)."""
+        return self.post(f"/l1/page/{step}/view", {})
+
     def post(self, path: str, data: dict[str, str | list[str]]) -> str:
-        token = CSRF.search(self.get(path.removesuffix("/answer")))
+        token = CSRF.search(self.get(path.removesuffix("/answer").removesuffix("/view")))
         assert token is not None
         response = self.http.post(
             f"{self.stack.tool.url}{path}",
@@ -55,7 +61,7 @@ def _roster(page: str) -> dict[str, str]:
 
 def _complete(person: Person, *, right: bool) -> None:
     for step in ("01-intro", "02-check", "03-thinking"):
-        person.get(f"/l1/page/{step}")
+        person.view(step)
     person.post("/l1/page/02-check/answer", {"question": "q-one", "option": "a" if right else "b"})
     person.post("/l1/page/02-check/answer", {"question": "q-two", "option": ["a", "b"]})
     boxes = ["description", "feelings", "evaluation", "analysis", "conclusion", "action_plan",
@@ -69,7 +75,7 @@ def test_every_member_is_listed_with_their_l1_status(stack: Stack) -> None:
     platform = stack.platform
     sam = Person(stack, "learner1")
     for step in ("01-intro", "02-check"):
-        sam.get(f"/l1/page/{step}")
+        sam.view(step)
     _complete(Person(stack, "learner2"), right=False)
     # learner3 never opens the activity: only the roster (NRPS) knows them.
     facilitator = Person(stack, "facilitator")
@@ -84,7 +90,7 @@ def test_every_member_is_listed_with_their_l1_status(stack: Stack) -> None:
 
 
 def test_without_the_platforms_roster_the_table_lists_who_has_launched_and_says_so(stack: Stack) -> None:
-    Person(stack, "learner1").get("/l1/page/01-intro")
+    Person(stack, "learner1").view("01-intro")
     stack.platform.fail_services(status=503, count=20, services=("nrps",))
     facilitator = Person(stack, "facilitator")
     assert "could not get the course list from your LMS" in facilitator.page

@@ -1,0 +1,143 @@
+"""SQL statements per request (issue 15, items 1-2): counted with SQLAlchemy's `before_cursor_execute`.
+
+Budgets: login one write (the state) plus the registry version read; a whole launch at most 8
+statements, the page it answers with included (with Redis holding the state and nonce, 6); a page
+step at most 4 — one read of the launch context, one write per changed row, and the score enqueue
+counted as one statement. The outbox's
+enqueue is another component's (it reads the learner's last score before inserting); its real count is
+printed in the assertion message so the figure is visible when it changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lti_tool import migrate
+from lti_tool.services import outbox
+from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app, count_statements
+from tests.lti_tool.lti.lti_platform import FakePlatform
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LAUNCH_BUDGET = 8
+PAGE_STEP_BUDGET = 4
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def budget_app(
+    request: pytest.FixtureRequest, tmp_path: Path, lti_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    overrides: dict[str, Any] = {}
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        migrate.upgrade(url)
+        overrides["database_url"] = url
+    # Delivery is leaving the learner's request (the outbox's own change); keep it out of the count.
+    monkeypatch.setattr(outbox, "deliver_after_commit", lambda *_args, **_kwargs: None)
+    app = build_app(tmp_path, lti_platform, **overrides)
+    yield app
+    app.extensions["swott.db"].dispose()
+
+
+def _launch(client: FlaskClient, platform: FakePlatform, sub: str = "user-1") -> Any:
+    state, nonce = begin_login(client, platform, login_hint=sub)
+    body = platform.claims(nonce, sub=sub, target_link_uri=TOOL_URL + "/lti/launch")
+    response = client.post("/lti/launch", data={"id_token": platform.sign(body), "state": state})
+    # The first launch fetched the platform's key set, a registry change: let the snapshot reload now.
+    client.get("/")
+    return response
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+
+
+def test_login_writes_the_state_in_one_statement(budget_app: Flask, lti_platform: FakePlatform) -> None:
+    client = budget_app.test_client()
+    _launch(client, lti_platform)  # warm: registry snapshot and platform keys cached
+    for _ in range(5):  # housekeeping runs on about one login in 64; count several to be fair
+        with count_statements(budget_app) as log:
+            begin_login(client, lti_platform)
+        inserts = [s for s in log.statements if s.lstrip().upper().startswith("INSERT INTO LAUNCH_STATE")]
+        assert len(inserts) == 1, str(log)
+        assert len(log) <= 2 or len(log) == 4, str(log)  # version + insert (+ the occasional housekeeping)
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first launch", "returning learner"])
+def test_a_whole_launch_is_at_most_8_statements(budget_app: Flask, lti_platform: FakePlatform, first: bool) -> None:
+    client = budget_app.test_client()
+    _launch(client, lti_platform, sub="warm-up")  # platform keys fetched once, registry cached
+    if not first:
+        _launch(client, lti_platform)
+    state, nonce = begin_login(client, lti_platform)
+    body = lti_platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch")
+    token = lti_platform.sign(body)
+    with count_statements(budget_app) as log:
+        response = client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert response.status_code == 200
+    assert len(log) <= LAUNCH_BUDGET, f"{len(log)} statements:\n{log}"
+    assert len(_writes(log.statements)) == 6, str(log)  # state, nonce, user, context, link, enrolment
+
+
+@pytest.mark.redis
+def test_with_redis_a_launch_is_6_statements(
+    tmp_path: Path, lti_platform: FakePlatform, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = build_app(tmp_path, lti_platform, redis_url=redis_url)
+    try:
+        client = app.test_client()
+        _launch(client, lti_platform, sub="warm-up")
+        state, nonce = begin_login(client, lti_platform)
+        token = lti_platform.sign(lti_platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch"))
+        with count_statements(app) as log:
+            assert client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 200
+        # The registry version, one upsert per row, and the page's one read of the launch context.
+        assert len(log) == 6, str(log)
+    finally:
+        app.extensions["swott.db"].dispose()
+
+
+def _post_view(client: FlaskClient, page: str, step: str) -> Any:
+    token = CSRF.search(page)
+    assert token is not None
+    launch = re.search(r"launch=([\w-]+)", page)
+    assert launch is not None
+    return client.post(
+        f"/l1/page/{step}/view?launch={launch.group(1)}", data={"csrf_token": token.group(1)}, follow_redirects=False
+    )
+
+
+def test_a_page_step_is_at_most_4_statements(budget_app: Flask, lti_platform: FakePlatform) -> None:
+    client = budget_app.test_client()
+    launched = _launch(client, lti_platform)
+    first = _post_view(client, launched.get_data(as_text=True), "01-intro")
+    assert first.status_code == 303
+    page_one = client.get(first.headers["Location"]).get_data(as_text=True)
+
+    # Next: a page never viewed, so a new score is queued.
+    with count_statements(budget_app) as log:
+        step = _post_view(client, page_one, "02-check")
+    assert step.status_code == 303
+    enqueue = [s for s in log.statements if "score_record" in s]
+    own = len(log) - len(enqueue)
+    assert own + min(len(enqueue), 1) <= PAGE_STEP_BUDGET, (
+        f"{len(log)} statements, {len(enqueue)} of them the outbox's enqueue:\n{log}"
+    )
+
+    # Showing the page it redirects to: one read.
+    with count_statements(budget_app) as log:
+        shown = client.get(step.headers["Location"])
+    assert shown.status_code == 200 and "Check" in shown.get_data(as_text=True)
+    assert len(log) == 1, str(log)
+
+    # Previous: a page already viewed only moves the resume point.
+    with count_statements(budget_app) as log:
+        back = _post_view(client, shown.get_data(as_text=True), "01-intro")
+    assert back.status_code == 303
+    assert len(log) <= 2, str(log)  # the context read and the attempt's update
