@@ -16,6 +16,7 @@ from typing import Any
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
 PREFIX = "SWOTT_"
 MIN_SECRET_LENGTH = 32
+PASSBACK_MODES = ("background", "worker")
 
 
 class ConfigurationError(Exception):
@@ -35,6 +36,9 @@ class Settings:
     key_grace_days: int = 2
     # Days after its last change that a reflection is deleted (UK GDPR storage limitation); 0 keeps them.
     reflection_retention_days: int = 730
+    # Who sends AGS scores: "background" (a thread in each web process, the embedded default) or
+    # "worker" (only `swott worker`, for production). Never the learner's request (issue 15).
+    passback: str = "background"
 
     @property
     def production(self) -> bool:
@@ -77,6 +81,8 @@ def check_settings(settings: Settings) -> None:
     """Refuse configurations that would be unsafe or cannot work, with a sentence saying what to do."""
     if settings.env not in ("development", "production"):
         raise ConfigurationError(f"SWOTT_ENV must be 'development' or 'production', not {settings.env!r}")
+    if settings.passback not in PASSBACK_MODES:
+        raise ConfigurationError(f"SWOTT_PASSBACK must be 'background' or 'worker', not {settings.passback!r}")
     if settings.production:
         if len(settings.secret_key) < MIN_SECRET_LENGTH or "generate-with" in settings.secret_key:
             raise ConfigurationError(

@@ -63,8 +63,7 @@ def run(
             sleep = interval if report.delivered else min(sleep * 2, max_interval)
             stop.wait(sleep)
     finally:
-        service.tokens.close()
-        service.http.close()
+        service.close()
     return delivered
 
 

@@ -20,9 +20,8 @@ Guarantees
   outcome only if it still holds the lease. Several workers never send the same record at once.
 - **Idempotent on the platform.** If a process dies after the platform accepted a score but before the
   outcome was written, the lease expires and the score is sent again with the *same* timestamp: Moodle
-  answers 409 and the spec tells other platforms to ignore it, so the gradebook changes once. A 409 is
-  therefore recorded as delivered (the platform holds this score or a newer one). So the *HTTP post*
-  is at least once; its *effect* in the gradebook is exactly once. An old score a facilitator retries
+  answers 409 and the spec tells other platforms to ignore it, so the gradebook changes once; the
+  duplicate answer is reconciled by reading the result back (below). An old score a facilitator retries
   after newer ones were delivered keeps its old timestamp and cannot overwrite the newer grade.
 - **Retries with backoff.** Timeouts, connection errors, 429 and 5xx schedule the next try after
   30 s, 1 min, 2 min … up to an hour (or the platform's Retry-After), for as long as it takes: a record
@@ -31,10 +30,21 @@ Guarantees
   Other 4xx answers mark the record failed with the reason; failed records do not block later ones,
   and a facilitator can `retry` them.
 
-Timing: `deliver_after_commit` sends the request's records straight after its commit (best effort, short
-timeouts); `swott worker` (`lti_tool.worker`) runs `deliver_pending` in a loop for everything else, and
-prunes delivered progress-only records after 90 days. Facilitators see `undelivered` scores of their
-course and `retry` them (`views/passback.py`).
+- **Posted only when the gradebook would change.** `enqueue_score` queues nothing when the score has
+  the same activityProgress, gradingProgress and scoreGiven as the last one sent or waiting.
+- **One accepted post per score, whatever fails.** A read timeout or a killed sender leaves the record
+  *in doubt* (its claim token stays set); the next try reads the learner's result back (AGS 2.0 §3.3,
+  `result.readonly`) and posts again, with the same timestamp, only if the gradebook does not show
+  it. A platform's "already have this score" answer (Moodle 409, Open edX `400 {"timestamp": [...]}`,
+  any 4xx naming the timestamp) is checked the same way and counted as delivered when it matches, so
+  facilitators see no false "not delivered". See docs/passback.md.
+
+Timing: nothing is sent inside a learner's or facilitator's request. `enqueue_score` remembers the ids
+in the session, and an `after_commit` hook hands them to `session.info[AFTER_COMMIT]`: in the web app,
+the post-response background delivery (`lti_tool.background`, when `SWOTT_PASSBACK=background`, the
+embedded default). `swott worker` (`lti_tool.worker`) runs `deliver_pending` in a loop for everything
+(production), and prunes delivered progress-only records after 90 days. Facilitators see
+`undelivered` scores of their course and `retry` them (`views/passback.py`).
 """
 
 from __future__ import annotations
@@ -46,22 +56,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, event, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from lti_tool.db import Database
+from lti_tool.lti.service_client import DEFAULT_TIMEOUT, PlatformEndpoint
 from lti_tool.models import Context, LtiUser, Platform, ResourceLink, ScoreRecord, utcnow
-from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint
+from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import (
     ACTIVITY_PROGRESS,
     AGS_SCOPES,
     GRADING_PROGRESS,
     SCOPE_LINEITEM,
+    SCOPE_RESULT_READONLY,
     SCOPE_SCORE,
     AgsError,
     GradeService,
+    Result,
     Score,
-    ScoreConflict,
+    ScoreAlreadyRecorded,
 )
 
 log = logging.getLogger(__name__)
@@ -76,8 +89,10 @@ BACKOFF_CAP = timedelta(hours=1)
 # Longer than a token request plus a score post at their timeouts, so a lease never expires mid-send.
 LEASE = timedelta(minutes=2)
 BATCH = 50
-INLINE_TIMEOUT: tuple[float, float] = (2.0, 5.0)
 RETENTION = timedelta(days=90)
+# `session.info` keys: the records this transaction queued, and what to call with their ids after commit.
+_QUEUED = "swott.outbox.queued"
+AFTER_COMMIT = "swott.outbox.after_commit"
 
 
 @dataclass
@@ -136,13 +151,23 @@ def enqueue_score(
     activity_progress: str,
     grading_progress: str,
     comment: str = "",
-) -> ScoreRecord:
+) -> ScoreRecord | None:
     """Queue a score in the caller's transaction (it commits or rolls back with the progress change).
+
+    Returns None, queuing nothing, when the score would not change what the gradebook shows: the
+    learner's last score on this link that was sent or is waiting to be sent has the same
+    activityProgress, gradingProgress, scoreGiven and scoreMaximum (a learner paging through L1 used
+    to post an identical InProgress/Pending score on every page). A failed score does not count: the
+    platform never got it.
 
     The timestamp is now at whole seconds, or one second after the learner's previous score on this
     link when that is later (two steps in one second must still reach Moodle in order).
     Raises ValueError for values AGS does not allow, and for a score that is not FullyGraded after a
     FullyGraded one: Moodle would blank the learner's grade.
+
+    After the transaction commits, the ids queued in it are handed to `session.info[AFTER_COMMIT]`
+    when the session has one (the web app's background delivery, `lti_tool.background`); otherwise
+    `swott worker` finds them.
     """
     if activity_progress not in ACTIVITY_PROGRESS:
         raise ValueError(f"unknown activityProgress {activity_progress!r}")
@@ -153,6 +178,11 @@ def enqueue_score(
     if score_given is not None and score_given < 0:
         raise ValueError("score_given must not be negative")
     pair = (ScoreRecord.user_id == user_id, ScoreRecord.resource_link_id == resource_link_id)
+    last = session.scalars(
+        select(ScoreRecord).where(*pair, ScoreRecord.status != FAILED).order_by(ScoreRecord.id.desc()).limit(1)
+    ).first()
+    if last is not None and _gradebook_view(last) == (activity_progress, grading_progress, score_given, score_maximum):
+        return None
     if grading_progress != FULLY_GRADED:
         graded = session.scalar(
             select(ScoreRecord.id).where(*pair, ScoreRecord.grading_progress == FULLY_GRADED).limit(1)
@@ -181,8 +211,36 @@ def enqueue_score(
         created_at=now,
     )
     session.add(record)
-    session.flush()  # the id is known at once, for deliver_after_commit
+    session.flush()  # the id is known at once, for delivery after commit
+    session.info.setdefault(_QUEUED, []).append(record.id)
     return record
+
+
+def _gradebook_view(record: ScoreRecord) -> tuple[str, str, float | None, float]:
+    """What a score makes the gradebook show (AGS 2.0 §3.4): the comment and timestamp do not count."""
+    return (record.activity_progress, record.grading_progress, record.score_given, record.score_maximum)
+
+
+@event.listens_for(Session, "after_commit")
+def _hand_over_after_commit(session: Session) -> None:
+    """The transaction that queued scores has committed: hand their ids to the session's delivery.
+
+    Runs for every session, so every caller of `enqueue_score` (L1, L2, anything later) gets delivery
+    after commit without collecting ids itself. No SQL may run here; the callback only wakes a thread.
+    """
+    ids: list[int] = session.info.pop(_QUEUED, [])
+    deliver = session.info.get(AFTER_COMMIT)
+    if ids and deliver is not None:
+        try:
+            deliver(ids)
+        except Exception:  # the scores are committed: the worker or the next pass sends them
+            log.exception("passback: could not hand %d committed score(s) to background delivery", len(ids))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    """Scores queued in a transaction that rolled back were never written: nothing to deliver."""
+    session.info.pop(_QUEUED, None)
 
 
 def default_grade_service(
@@ -220,19 +278,32 @@ def deliver_pending(
             if not claimed:
                 break
             unavailable: dict[int, AgsError] = {}
-            for record_id, token in claimed:
-                _deliver_one(database, service, record_id, token, clock, unavailable, recovered, report)
+            for claim in claimed:
+                _deliver_one(database, service, claim, clock, unavailable, recovered, report)
     finally:
         if own_service:
-            service.tokens.close()
-            service.http.close()
+            service.close()
     if report.attempted:
         log.info("passback: %s", report.summary())
     return report
 
 
-def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, batch: int) -> list[tuple[int, str]]:
-    """Lease the due heads (earliest pending record per learner and link) to this process."""
+@dataclass(frozen=True)
+class _Claim:
+    record_id: int
+    token: str
+    # A POST of this record may have reached the platform without our hearing the answer: the process
+    # sending it died (its lease expired with the claim still set) or the platform did not answer in time.
+    in_doubt: bool
+
+
+def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, batch: int) -> list[_Claim]:
+    """Lease the due heads (earliest pending record per learner and link) to this process.
+
+    `claim_token` stays set while a send's outcome is unknown: the outcome update clears it, except
+    after a read timeout. So a record claimed while its previous token is still there is *in doubt*:
+    its earlier POST may have landed, and `_deliver_one` reads the result back before posting again.
+    """
     earlier = aliased(ScoreRecord)
     earlier_pending = exists().where(
         earlier.user_id == ScoreRecord.user_id,
@@ -265,7 +336,9 @@ def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, 
             # Rows another worker is claiming right now are skipped, not waited for.
             query = query.with_for_update(skip_locked=True, of=ScoreRecord)
         ids = list(session.scalars(query))
-        claimed: list[tuple[int, str]] = []
+        rows = session.execute(select(ScoreRecord.id, ScoreRecord.claim_token).where(ScoreRecord.id.in_(ids)))
+        previous = {record_id: claim for record_id, claim in rows}
+        claimed: list[_Claim] = []
         for record_id in ids:
             token = str(uuid.uuid4())
             # Compare-and-set: on SQLite this is what stops two processes taking the same record.
@@ -275,8 +348,10 @@ def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, 
                 .values(claimed_until=now + LEASE, claim_token=token)
             )
             if result.rowcount == 1:
-                claimed.append((record_id, token))
-                _keep_timestamps_increasing(session, record_id)
+                in_doubt = bool(previous.get(record_id))
+                claimed.append(_Claim(record_id, token, in_doubt))
+                if not in_doubt:  # a re-send keeps the timestamp it may already have reached the platform with
+                    _keep_timestamps_increasing(session, record_id)
         session.commit()
         return claimed
 
@@ -402,19 +477,22 @@ def _backoff(attempts: int, retry_after: float | None) -> timedelta:
 def _deliver_one(
     database: Database,
     service: GradeService,
-    record_id: int,
-    token: str,
+    claim: _Claim,
     now: datetime,
     unavailable: dict[int, AgsError],
     recovered: set[int],
     report: DeliveryReport,
 ) -> None:
+    record_id, token = claim.record_id, claim.token
     with database.session() as session:
         record = session.get(ScoreRecord, record_id)
         if record is None:
             return
         job = _load_job(session, record)
         attempts = record.attempts + 1
+        shown = _gradebook_view(record)
+        candidates = [shown, *_superseding(session, record)]
+        repeat = _repeats_the_last_delivered(session, record)
     outcome: dict[str, Any]
     if isinstance(job, str):
         outcome = {"status": FAILED, "last_error": job}
@@ -422,20 +500,20 @@ def _deliver_one(
         # This platform was just down for an earlier record: do not hammer it, try again later.
         error = unavailable[job.platform.platform_id]
         outcome = _retry_outcome(attempts, error, now)
+    elif repeat and not claim.in_doubt:
+        # Two requests queued the same score at once: the gradebook already shows it.
+        outcome = _delivered(None, "the platform already had this score (the same as the one before)")
     else:
         try:
-            service.submit_score(job.platform, _line_item(database, service, job), job.score, job.scopes)
-        except ScoreConflict:
-            outcome = {
-                "status": DELIVERED,
-                "delivered_at": utcnow(),
-                "response_status": 409,
-                "last_error": "the platform already holds this score or a newer one (409)",
-            }
+            outcome = _send(database, service, job, claim.in_doubt, candidates)
         except AgsError as error:
             if error.retryable:
                 unavailable[job.platform.platform_id] = error
                 outcome = _retry_outcome(attempts, error, now)
+                if error.sent:
+                    # No answer in time: the platform may still apply it. Keep the claim token, so the next
+                    # try reads the result back before posting again (and re-sends the same timestamp).
+                    outcome["claim_token"] = token
             else:
                 outcome = {"status": FAILED, "last_error": str(error)[:500], "response_status": error.status}
         except Exception as error:
@@ -443,13 +521,11 @@ def _deliver_one(
             log.exception("passback: record %s could not be sent", record_id)
             unexpected = AgsError(f"internal error ({type(error).__name__})", status=None, retryable=True)
             outcome = _retry_outcome(attempts, unexpected, now)
-        else:
-            outcome = {"status": DELIVERED, "delivered_at": utcnow(), "response_status": 200, "last_error": ""}
     with database.session() as session:
         result: Any = session.execute(
             update(ScoreRecord)
             .where(ScoreRecord.id == record_id, ScoreRecord.claim_token == token, ScoreRecord.status == PENDING)
-            .values(attempts=attempts, claimed_until=None, claim_token="", **outcome)
+            .values(**{"attempts": attempts, "claimed_until": None, "claim_token": "", **outcome})
         )
         session.commit()
     if result.rowcount != 1:
@@ -461,6 +537,111 @@ def _deliver_one(
         _platform_is_back(database, job.platform.platform_id, now)
     if outcome["status"] == FAILED:
         log.warning("passback: record %s failed: %s", record_id, outcome["last_error"])
+
+
+_Shown = tuple[str, str, float | None, float]
+
+
+def _send(
+    database: Database, service: GradeService, job: _Job, in_doubt: bool, candidates: list[_Shown]
+) -> dict[str, Any]:
+    """Post the score, or find that the platform already has it; the outcome to record.
+
+    In doubt (an earlier POST may have landed), a graded score is first read back: if the gradebook
+    shows it, it is not posted again. A progress-only score cannot be told apart in the results (no
+    grade either way), so it is re-sent with the *same* timestamp, which the platform refuses as a
+    duplicate if it has it. A "duplicate" answer (Moodle 409, Open edX 400 naming the timestamp) is
+    reconciled by reading the result back (AGS 2.0 §3.3) when the launch offered `result.readonly`.
+    """
+    lineitem = _line_item(database, service, job)
+    can_read = SCOPE_RESULT_READONLY in job.scopes
+    graded = job.score.grading_progress == FULLY_GRADED and job.score.score_given is not None
+    if in_doubt and can_read and graded:
+        readable, current = _read_back(service, job, lineitem)
+        if readable and _shows(current, candidates[0]):
+            return _delivered(None, "the platform had this score from an earlier try (read back)")
+    try:
+        service.submit_score(job.platform, lineitem, job.score, job.scopes)
+    except ScoreAlreadyRecorded as duplicate:
+        readable, current = _read_back(service, job, lineitem) if can_read else (False, None)
+        if not readable:
+            # AGS 2.0 §3.4: the platform keeps the score with the latest timestamp; this one or a newer
+            # one is there. Without the result service we cannot look, so we trust the answer.
+            return _delivered(duplicate.status, f"the platform already had this score (HTTP {duplicate.status})")
+        if any(_shows(current, candidate) for candidate in candidates):
+            return _delivered(
+                duplicate.status, f"the platform already had this score (HTTP {duplicate.status}; read back)"
+            )
+        return {
+            "status": FAILED,
+            "response_status": duplicate.status,
+            "last_error": f"the platform refused this score as already recorded (HTTP {duplicate.status}) "
+            "but its gradebook shows another grade",
+        }
+    return _delivered(200, "")
+
+
+def _read_back(service: GradeService, job: _Job, lineitem: str) -> tuple[bool, Result | None]:
+    """(True, the learner's result), or (False, None) when the platform will not let us read it.
+
+    An outage while reading (retryable) is raised: the record waits and tries again.
+    """
+    try:
+        return True, service.read_result(job.platform, lineitem, job.score.user_id, job.scopes)
+    except AgsError as error:
+        if error.retryable:
+            raise
+        log.info("passback: result read-back refused by platform %s (HTTP %s)", job.platform.platform_id, error.status)
+        return False, None
+
+
+def _delivered(status: int | None, note: str) -> dict[str, Any]:
+    return {"status": DELIVERED, "delivered_at": utcnow(), "response_status": status, "last_error": note}
+
+
+def _shows(result: Result | None, shown: _Shown) -> bool:
+    """Whether the platform's result is what this score makes the gradebook show.
+
+    A progress-only score shows no grade (Moodle blanks scoreGiven unless FullyGraded); a graded one
+    shows its score, compared as a fraction because the platform may scale it to the line item.
+    """
+    _activity, grading, given, maximum = shown
+    if grading != FULLY_GRADED or given is None:
+        return result is None or result.result_score is None
+    if result is None or result.result_score is None:
+        return False
+    result_maximum = result.result_maximum or maximum
+    return abs(result.result_score / result_maximum - given / maximum) < 1e-6
+
+
+def _superseding(session: Session, record: ScoreRecord) -> list[_Shown]:
+    """Later scores of the learner on this link the platform has (a retried old score loses to them)."""
+    rows = session.scalars(
+        select(ScoreRecord).where(
+            ScoreRecord.user_id == record.user_id,
+            ScoreRecord.resource_link_id == record.resource_link_id,
+            ScoreRecord.status == DELIVERED,
+            ScoreRecord.timestamp > record.timestamp,
+        )
+    )
+    return [_gradebook_view(row) for row in rows]
+
+
+def _repeats_the_last_delivered(session: Session, record: ScoreRecord) -> bool:
+    previous = session.scalars(
+        select(ScoreRecord)
+        .where(
+            ScoreRecord.user_id == record.user_id,
+            ScoreRecord.resource_link_id == record.resource_link_id,
+            ScoreRecord.id < record.id,
+            ScoreRecord.status != FAILED,
+        )
+        .order_by(ScoreRecord.id.desc())
+        .limit(1)
+    ).first()
+    return (
+        previous is not None and previous.status == DELIVERED and _gradebook_view(previous) == _gradebook_view(record)
+    )
 
 
 def _platform_is_back(database: Database, platform_id: int, now: datetime) -> None:
@@ -503,9 +684,10 @@ class _HasExtensions(Protocol):
 
 
 def deliver_after_commit(app_or_database: _HasExtensions | Database, ids: Sequence[int]) -> DeliveryReport | None:
-    """Send the records a request just committed (best effort, short timeouts): the worker does the rest.
+    """Send the records a transaction just committed, with the learners' earlier waiting ones first.
 
-    Never raises: a learner's page must not fail because the LMS is down.
+    The body of the web app's post-response delivery (`lti_tool.background`), never run inside a
+    learner's or facilitator's request. Never raises: `swott worker` or the next pass retries.
     """
     if not ids:
         return None
@@ -514,15 +696,14 @@ def deliver_after_commit(app_or_database: _HasExtensions | Database, ids: Sequen
     else:
         database = app_or_database.extensions["swott.db"]
         redis_url = app_or_database.extensions["swott.settings"].redis_url
-    service = default_grade_service(database, redis_url, timeout=INLINE_TIMEOUT)
+    service = default_grade_service(database, redis_url)
     try:
         return deliver_pending(database, only_ids=list(ids), grades=service)
     except Exception:
-        log.exception("passback after commit failed; swott worker will deliver the scores")
+        log.exception("passback after commit failed; it is retried later")
         return None
     finally:
-        service.tokens.close()
-        service.http.close()
+        service.close()
 
 
 def prune_delivered(session: Session, *, older_than: timedelta = RETENTION, now: datetime | None = None) -> int:
@@ -562,6 +743,7 @@ def retry(session: Session, record_id: int, *, context_id: int | None = None) ->
         record.status = PENDING
         record.next_attempt_at = utcnow()
         record.attempts = 0
+        session.info.setdefault(_QUEUED, []).append(record.id)  # sent after the caller's commit
     return record
 
 

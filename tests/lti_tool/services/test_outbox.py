@@ -30,6 +30,7 @@ class Step(NamedTuple):
 
 STARTED = Step("Started", "NotReady")
 IN_PROGRESS = Step("InProgress", "Pending")
+SUBMITTED = Step("Submitted", "PendingManual")
 
 
 def completed(score: float) -> Step:
@@ -47,6 +48,7 @@ def enqueue(database: Database, course: Course, step: Step, learner: int = 0) ->
             **step._asdict(),
         )
         session.commit()
+        assert record is not None, "the score changes nothing in the gradebook, so it was not queued"
         return record.id
 
 
@@ -72,8 +74,8 @@ def test_score_commits_and_rolls_back_with_the_progress_change(database: Databas
 
 def test_timestamps_strictly_increase_at_one_second_resolution(database: Database, ags: AgsPlatform) -> None:
     course = seed_course(database, ags)
-    for _ in range(3):  # three steps within the same second
-        enqueue(database, course, IN_PROGRESS)
+    for step in (STARTED, IN_PROGRESS, SUBMITTED):  # three steps within the same second
+        enqueue(database, course, step)
     stamps = [r.timestamp for r in records(database)]
     assert all(stamp.microsecond == 0 for stamp in stamps)
     assert [b - a for a, b in itertools.pairwise(stamps)] == [timedelta(seconds=1)] * 2
@@ -86,6 +88,40 @@ def test_nothing_but_fully_graded_after_a_grade(database: Database, ags: AgsPlat
         enqueue(database, course, IN_PROGRESS)
     enqueue(database, course, completed(90))  # a better score later is fine
     enqueue(database, course, IN_PROGRESS, learner=1)  # another learner is not affected
+
+
+def test_a_score_that_changes_nothing_in_the_gradebook_is_not_queued(database: Database, ags: AgsPlatform) -> None:
+    """Issue 9 defect 8: one L1 run used to post the same InProgress/Pending score on every page view."""
+    course = seed_course(database, ags)
+    enqueue(database, course, STARTED)
+    first = enqueue(database, course, IN_PROGRESS)
+    for _page in range(5):
+        with database.session() as session:
+            again = outbox.enqueue_score(
+                session,
+                resource_link_id=course.link_id,
+                user_id=course.learners[0],
+                score_maximum=100.0,
+                **IN_PROGRESS._asdict(),
+            )
+            session.commit()
+        assert again is None
+    assert outbox.deliver_pending(database).delivered == [first - 1, first]
+    # Still nothing new once delivered; a change (a grade) is queued and posted.
+    with database.session() as session:
+        assert outbox.enqueue_score(
+            session, resource_link_id=course.link_id, user_id=course.learners[0], score_maximum=100.0,
+            **IN_PROGRESS._asdict(),
+        ) is None  # fmt: skip
+    enqueue(database, course, completed(80))
+    enqueue(database, course, IN_PROGRESS, learner=1)  # another learner's first InProgress is a change
+    assert len(outbox.deliver_pending(database).delivered) == 2
+    assert ags.score_posts == 4
+    assert received(ags, course.subs[0]) == [
+        ("Started", "NotReady", None),
+        ("InProgress", "Pending", None),
+        ("Completed", "FullyGraded", 80.0),
+    ]
 
 
 def test_learner_journey_is_delivered_in_order(database: Database, ags: AgsPlatform) -> None:
@@ -124,7 +160,7 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
         ags.fail_with = None
         ags.stop()  # now the platform refuses connections
         let_time_pass(database)
-        later = [enqueue(database, course, IN_PROGRESS), enqueue(database, course, completed(90))]
+        later = [enqueue(database, course, SUBMITTED), enqueue(database, course, completed(90))]
         # The inline send takes the learner's due first score along (order first): connection refused.
         report = outbox.deliver_after_commit(app, later)
         assert report is not None and report.retrying == first[:1] and not report.delivered
@@ -140,7 +176,7 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
         assert received(ags, course.subs[0]) == [
             ("Started", "NotReady", None),
             ("InProgress", "Pending", None),
-            ("InProgress", "Pending", None),
+            ("Submitted", "PendingManual", None),
             ("Completed", "FullyGraded", 90.0),
         ]
         assert ags.score_posts == 4  # exactly once each: no duplicate and no 409
@@ -221,6 +257,9 @@ def test_a_score_the_platform_already_has_counts_as_delivered(database: Database
     assert len(ags.scores) == 1  # the platform's gradebook changed once (the repeat got 409)
     [record] = records(database)
     assert record.response_status == 409
+    # The 409 was checked against the gradebook (AGS result service) before it counted as delivered.
+    assert ags.result_reads == 1
+    assert "read back" in record.last_error
 
 
 def test_refused_score_fails_with_a_reason_and_a_facilitator_can_retry_it(database: Database, ags: AgsPlatform) -> None:
@@ -293,7 +332,7 @@ def test_two_workers_on_postgres_never_send_a_score_twice(postgres_url: str) -> 
         course = seed_course(database, ags, learners=4)
         for step in range(6):
             for learner in range(4):
-                enqueue(database, course, IN_PROGRESS if step < 5 else completed(step * 10), learner=learner)
+                enqueue(database, course, completed(step * 10 + 5), learner=learner)
         barrier = threading.Barrier(2)
         reports: list[outbox.DeliveryReport] = []
 
@@ -356,6 +395,7 @@ def test_a_retried_old_score_does_not_overwrite_a_newer_grade(database: Database
         session.commit()
     assert outbox.deliver_pending(database).delivered == [old]  # the platform answered 409: it has newer
     assert ags.grades[(1, course.subs[0])]["score"] == 90.0
+    assert ags.result_reads == 1  # and its gradebook shows the newer score, so nothing is "not delivered"
 
 
 @pytest.mark.postgres
@@ -371,7 +411,7 @@ def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_
         assert report is not None and report.retrying == first[:1]
         ags.fail_with = None
         ags.stop()
-        enqueue(database, course, IN_PROGRESS)
+        enqueue(database, course, SUBMITTED)
         enqueue(database, course, completed(90))
         let_time_pass(database)
         assert outbox.deliver_pending(database).retrying == first[:1]
@@ -384,7 +424,7 @@ def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_
         assert received(ags, course.subs[0]) == [
             ("Started", "NotReady", None),
             ("InProgress", "Pending", None),
-            ("InProgress", "Pending", None),
+            ("Submitted", "PendingManual", None),
             ("Completed", "FullyGraded", 90.0),
         ]
         assert ags.score_posts == 4

@@ -34,6 +34,7 @@ def _enqueue_started(database: Database, course: Course, learner: int = 0) -> in
             grading_progress="NotReady",
         )
         session.commit()
+        assert record is not None
         return record.id
 
 
