@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(tm
     app = make_app(tmp_path, passback="worker")
     database: Database = app.extensions["swott.db"]
     ags = start_platform(database, delay=2.0)
-    process: subprocess.Popen[str] | None = None
+    process: subprocess.Popen[bytes] | None = None
     try:
         course = seed_course(database, ags)
         record_id = graded(database, course, 90)
