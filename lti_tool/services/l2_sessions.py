@@ -28,7 +28,7 @@ Plain Python over SQLAlchemy (no Flask), so the rules are tested without a reque
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lti_tool.db import Database
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.service_client import PlatformEndpoint
 from lti_tool.models import (
@@ -854,3 +855,27 @@ def push_due_date(
             log.info("line item end date not updated: HTTP %s", error.status)
             failed += 1
     return DueDateUpdate(updated, int(every or 0) - len(targets), failed)
+
+
+def due_date_task(
+    database: Database,
+    redis_url: str,
+    *,
+    context_id: int,
+    toolkit_id: str,
+    part: str,
+    deadline: datetime | None,
+) -> Callable[[], DueDateUpdate]:
+    """`push_due_date` as a background task (`lti_tool.background`): its own session and grade service."""
+
+    def push() -> DueDateUpdate:
+        grades = outbox.default_grade_service(database, redis_url)
+        try:
+            with database.session() as session:
+                return push_due_date(
+                    session, grades, context_id=context_id, toolkit_id=toolkit_id, part=part, deadline=deadline
+                )
+        finally:
+            grades.close()
+
+    return push

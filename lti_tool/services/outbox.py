@@ -157,8 +157,8 @@ def enqueue_score(
     Returns None, queuing nothing, when the score would not change what the gradebook shows: the
     learner's last score on this link that was sent or is waiting to be sent has the same
     activityProgress, gradingProgress, scoreGiven and scoreMaximum (a learner paging through L1 used
-    to post an identical InProgress/Pending score on every page). A failed score does not count: the
-    platform never got it.
+    to post an identical InProgress/Pending score on every page). That includes a failed last score:
+    the facilitator's retry sends it, and piling up copies of it would only lengthen their list.
 
     The timestamp is now at whole seconds, or one second after the learner's previous score on this
     link when that is later (two steps in one second must still reach Moodle in order).
@@ -178,9 +178,7 @@ def enqueue_score(
     if score_given is not None and score_given < 0:
         raise ValueError("score_given must not be negative")
     pair = (ScoreRecord.user_id == user_id, ScoreRecord.resource_link_id == resource_link_id)
-    last = session.scalars(
-        select(ScoreRecord).where(*pair, ScoreRecord.status != FAILED).order_by(ScoreRecord.id.desc()).limit(1)
-    ).first()
+    last = session.scalars(select(ScoreRecord).where(*pair).order_by(ScoreRecord.id.desc()).limit(1)).first()
     if last is not None and _gradebook_view(last) == (activity_progress, grading_progress, score_given, score_maximum):
         return None
     if grading_progress != FULLY_GRADED:

@@ -213,21 +213,22 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
     }
     enrolments = {e.user_id: e for e in session.scalars(select(Enrolment).where(Enrolment.context_id == context.id))}
     new_users = new_enrolments = deactivated = 0
-    listed: set[int] = set()
+    # New people first, in one flush (a council-wide course lists thousands: one round trip, not one each).
     for member in members:
-        user = users.get(member.user_id)
-        if user is None:
-            # last_launch_at is required: for someone known only from the roster it is when we first saw them.
+        if member.user_id not in users:
             user = LtiUser(platform_id=context.platform_id, sub=member.user_id)
             session.add(user)
             users[member.user_id] = user
             new_users += 1
+    session.flush()
+    listed: set[int] = set()
+    for member in members:
+        user = users[member.user_id]
         full_name = member.name or " ".join(p for p in (member.given_name, member.family_name) if p)
-        if full_name:
+        if full_name and user.name != full_name[:255]:
             user.name = full_name[:255]
-        if member.email:
-            user.email = member.email[:255]
-        session.flush()
+        if member.email and user.email != member.email:
+            user.email = member.email
         listed.add(user.id)
         enrolment = enrolments.get(user.id)
         if enrolment is None:
@@ -235,11 +236,12 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
             session.add(enrolment)
             enrolments[user.id] = enrolment
             new_enrolments += 1
-        else:
+        elif enrolment.role != member.role.value:
             enrolment.role = member.role.value
         if enrolment.active and not member.active:
             deactivated += 1
-        enrolment.active = member.active
+        if enrolment.active != member.active:
+            enrolment.active = member.active
     for user_id, enrolment in enrolments.items():
         if user_id not in listed and enrolment.active:
             enrolment.active = False

@@ -21,7 +21,7 @@ from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession, ResourceLink
-from lti_tool.services import dashboard, l2_sessions, outbox, portfolio, reflections, roster
+from lti_tool.services import dashboard, l2_sessions, portfolio, reflections, roster
 from toolkits.cpd import CPD_TYPES
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline, render_markdown
@@ -148,21 +148,16 @@ def _push_due_date(launch: CurrentLaunch, toolkit: Toolkit, part: str, deadline:
     session = web.db_session()
     if not l2_sessions.due_date_links(session, context_id=launch.context_id, toolkit_id=toolkit.id, part=part):
         return "not_offered"
-    database, redis_url = web.database(), web.settings().redis_url
-    context_id = launch.context_id
-
-    def push() -> None:
-        grades = outbox.default_grade_service(database, redis_url)
-        try:
-            with database.session() as own:
-                l2_sessions.push_due_date(
-                    own, grades, context_id=context_id, toolkit_id=toolkit.id, part=part, deadline=deadline
-                )
-        finally:
-            grades.close()
-
-    # The key names the line items, so a newer deadline queued meanwhile replaces nothing it should not.
-    web.background().submit(f"due-date:{context_id}:{toolkit.id}:{part}:{deadline}", push)
+    task = l2_sessions.due_date_task(
+        web.database(),
+        web.settings().redis_url,
+        context_id=launch.context_id,
+        toolkit_id=toolkit.id,
+        part=part,
+        deadline=deadline,
+    )
+    # The key names the line items and the date, so each change is sent once and in order.
+    web.background().submit(f"due-date:{launch.context_id}:{toolkit.id}:{part}:{deadline}", task)
     return "queued"
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lti_tool.db import Database
 from lti_tool.models import Context, Enrolment, LtiUser, Platform
@@ -170,8 +170,24 @@ def test_facilitator_pages_ask_for_the_roster_in_the_background_at_most_every_fe
         background.stop()
 
 
-def test_roster_entries_are_cleaned_and_length_checked_before_storage(database: Database) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_database(request: pytest.FixtureRequest, database: Database) -> Iterator[Database]:
+    """The SQLite database, or a migrated PostgreSQL schema (which refuses NUL in text)."""
+    if request.param == "sqlite":
+        yield database
+        return
+    from lti_tool import migrate
+
+    url: str = request.getfixturevalue("postgres_url")
+    migrate.upgrade(url)
+    postgres = Database(url)
+    yield postgres
+    postgres.dispose()
+
+
+def test_roster_entries_are_cleaned_and_length_checked_before_storage(any_database: Database) -> None:
     """Issue 9 defect 4: one NUL in an NRPS name broke the facilitator pages on PostgreSQL."""
+    database = any_database
     hostile = [
         {"user_id": "u-nul", "name": "Alex\x00 Morgan\x07", "email": "a\x00lex@council.example", "roles": ["Learner"]},
         {"user_id": "u-long", "name": "N" * 5000, "email": "e" * 300 + "@council.example", "roles": ["Learner"]},
@@ -195,3 +211,32 @@ def test_roster_entries_are_cleaned_and_length_checked_before_storage(database: 
         assert users["u-odd"].name == ""
         odd = session.scalars(select(Enrolment).where(Enrolment.user_id == users["u-odd"].id)).one()
         assert odd.active  # an unknown status counts as Active (NRPS 2.0 §2.3)
+
+
+def test_the_first_sync_of_ten_thousand_members_happens_off_the_page_view(database: Database) -> None:
+    """Issue 15: the first sync of 10,000 members took 11 s inside the facilitator's request."""
+    import time
+
+    from lti_tool.background import Background
+    from lti_tool.services.roster import RosterStatus, ensure_recent
+
+    members = [{"user_id": f"u-{n}", "name": f"Person {n}", "roles": ["Learner"]} for n in range(10_000)]
+    ags = start_platform(database, members=members, page_size=1000)
+    background = Background(database, deliver_scores=False)
+    try:
+        course = seed_course(database, ags, learners=0)
+        started = time.perf_counter()
+        state = ensure_recent(database, course.context_id, background)
+        page_view = time.perf_counter() - started
+        assert state.status is RosterStatus.REFRESHING
+        assert page_view < 0.5  # the page view only read the database and queued the sync
+        assert background.wait_idle(120)
+        with database.session() as session:
+            enrolled = session.scalar(
+                select(func.count()).select_from(Enrolment).where(Enrolment.context_id == course.context_id)
+            )
+        assert enrolled == 10_000
+        assert ensure_recent(database, course.context_id, background).status is RosterStatus.FRESH
+    finally:
+        background.stop()
+        ags.stop()
