@@ -9,7 +9,7 @@ per process, started on first use and stopped again after a while with nothing t
 
 - **passback** (when `SWOTT_PASSBACK=background`, the embedded default with no `swott worker`): the
   outbox's `after_commit` hook (`services.outbox`) hands committed score ids over, the thread wakes
-  and runs `outbox.deliver_pending`, and keeps passing while scores wait to be retried. With
+  and runs `delivery.deliver_pending`, and keeps passing while scores wait to be retried. With
   `SWOTT_PASSBACK=worker` (production) only `swott worker` delivers. Both can run at once safely:
   records are leased (see `services.outbox`).
 - **tasks**: one-off jobs by key (a roster refresh per course, a due-date update), each queued once
@@ -30,7 +30,7 @@ from sqlalchemy import exists, select
 
 from lti_tool.db import Database
 from lti_tool.models import ScoreRecord, utcnow
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class Background:
                 self._passback.start()
 
     def _pass_loop(self) -> None:
-        service = outbox.default_grade_service(self.database, self.redis_url)
+        service = delivery.default_grade_service(self.database, self.redis_url)
         sleep = self.interval
         idle = 0.0
         try:
@@ -94,11 +94,11 @@ class Background:
                 try:
                     # Woken by a commit: those scores first (with the learners' earlier waiting ones), so
                     # they reach the gradebook at once; between wake-ups, everything due (retries).
-                    report = outbox.deliver_pending(self.database, grades=service, only_ids=woken or None)
+                    report = delivery.deliver_pending(self.database, grades=service, only_ids=woken or None)
                     waiting = report.attempted > 0 or self._anything_pending()
                 except Exception:
                     log.exception("background passback pass failed; trying again later")
-                    report, waiting = outbox.DeliveryReport(), True
+                    report, waiting = delivery.DeliveryReport(), True
                 with self._lock:
                     self._passing = False
                     self._lock.notify_all()

@@ -53,7 +53,7 @@ from lti_tool.models import (
     ToolkitSchedule,
     utcnow,
 )
-from lti_tool.services import outbox, reflections
+from lti_tool.services import delivery, outbox, reflections
 from lti_tool.services.grades import SCOPE_LINEITEM, AgsError, GradeService
 from lti_tool.services.progress import EnqueueScore
 from toolkits.cpd import Field
@@ -869,7 +869,7 @@ def due_date_task(
     """`push_due_date` as a background task (`lti_tool.background`): its own session and grade service."""
 
     def push() -> DueDateUpdate:
-        grades = outbox.default_grade_service(database, redis_url)
+        grades = delivery.default_grade_service(database, redis_url)
         try:
             with database.session() as session:
                 return push_due_date(

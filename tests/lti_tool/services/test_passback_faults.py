@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from lti_tool.db import Database
 from lti_tool.models import ScoreRecord
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
 from tests.conftest import make_app
@@ -97,14 +97,14 @@ def test_a_graded_score_that_timed_out_but_landed_is_read_back_not_posted_again(
     record_id = graded(database, course, 80)
     service = impatient_service(database)
     try:
-        report = outbox.deliver_pending(database, grades=service)
+        report = delivery.deliver_pending(database, grades=service)
     finally:
         service.close()
     assert report.retrying == [record_id]  # no answer in time: not delivered, not failed
     wait_for(lambda: len(slow.scores) == 1)  # the slow platform applied it after the sender gave up
     slow.delay = 0.0
     let_time_pass(database)
-    assert outbox.deliver_pending(database).delivered == [record_id]
+    assert delivery.deliver_pending(database).delivered == [record_id]
     assert slow.posts_started == 1  # the gradebook showed it: nothing posted a second time
     assert slow.result_reads == 1
     assert "read back" in records(database)[0].last_error
@@ -118,14 +118,14 @@ def test_a_progress_score_that_timed_out_is_re_sent_with_its_timestamp_and_appli
     record_id = queue(database, course, "Started", "NotReady", None)
     service = impatient_service(database)
     try:
-        assert outbox.deliver_pending(database, grades=service).retrying == [record_id]
+        assert delivery.deliver_pending(database, grades=service).retrying == [record_id]
     finally:
         service.close()
     wait_for(lambda: len(slow.scores) == 1)
     slow.delay = 0.0
     let_time_pass(database)
     # No grade to read back: re-sent with the same timestamp, refused as a duplicate (409), reconciled.
-    assert outbox.deliver_pending(database).delivered == [record_id]
+    assert delivery.deliver_pending(database).delivered == [record_id]
     assert slow.posts_started == 2 and len(slow.scores) == 1
     assert records(database)[0].response_status == 409
     assert_exactly_once(database, slow, course)
@@ -155,10 +155,10 @@ def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(tm
         assert leased.status == "pending" and leased.claim_token  # it never heard the answer
         wait_for(lambda: len(ags.scores) == 1)  # the platform applied it all the same
         # A second sender before the lease expires leaves the record alone.
-        assert outbox.deliver_pending(database).attempted == 0
+        assert delivery.deliver_pending(database).attempted == 0
         let_time_pass(database)  # the lease expires
         ags.delay = 0.0
-        assert outbox.deliver_pending(database).delivered == [record_id]
+        assert delivery.deliver_pending(database).delivered == [record_id]
         assert ags.posts_started == 1 and ags.result_reads == 1
         assert ags.grades[(1, course.subs[0])]["score"] == 90.0
         assert_exactly_once(database, ags, course)
@@ -175,11 +175,11 @@ def test_503s_delay_a_score_but_it_is_applied_once(database: Database, ags: AgsP
     ids = [graded(database, course, 70), queue(database, course, "Started", "NotReady", None, learner=1)]
     ags.fail_scores_with = 503
     for _ in range(3):
-        report = outbox.deliver_pending(database)
+        report = delivery.deliver_pending(database)
         assert report.delivered == [] and report.failed == []
         let_time_pass(database)
     ags.fail_scores_with = None
-    assert sorted(outbox.deliver_pending(database).delivered) == ids
+    assert sorted(delivery.deliver_pending(database).delivered) == ids
     assert_exactly_once(database, ags, course)
 
 
@@ -190,13 +190,13 @@ def test_a_platform_that_already_has_the_score_is_not_a_failure(database: Databa
     try:
         course = seed_course(database, ags)
         record_id = graded(database, course, 60)
-        outbox.deliver_pending(database)
+        delivery.deliver_pending(database)
         with database.session() as session:  # the outcome was lost (a database restart mid-write)
             record = session.get(ScoreRecord, record_id)
             assert record is not None
             record.status, record.delivered_at = "pending", None
             session.commit()
-        assert outbox.deliver_pending(database).delivered == [record_id]
+        assert delivery.deliver_pending(database).delivered == [record_id]
         [record] = records(database)
         assert record.response_status == (409 if answer == "moodle" else 400)
         assert "already had this score" in record.last_error and "read back" in record.last_error
@@ -217,11 +217,11 @@ def test_an_edx_refusal_of_an_old_retried_score_counts_when_the_newer_grade_is_s
             record.status = "failed"  # failed for a reason since fixed
             session.commit()
         graded(database, course, 90)
-        outbox.deliver_pending(database)
+        delivery.deliver_pending(database)
         with database.session() as session:
             outbox.retry(session, old, context_id=course.context_id)
             session.commit()
-        assert outbox.deliver_pending(database).delivered == [old]  # 400 "only a later point in time"
+        assert delivery.deliver_pending(database).delivered == [old]  # 400 "only a later point in time"
         assert ags.grades[(1, course.subs[0])]["score"] == 90.0
         with database.session() as session:
             assert outbox.undelivered(session, course.context_id) == []
@@ -235,14 +235,14 @@ def test_a_duplicate_answer_with_another_grade_in_the_gradebook_is_a_real_failur
     """Reconciling is a check, not a rubber stamp: a gradebook showing another grade is reported."""
     course = seed_course(database, ags)
     record_id = graded(database, course, 60)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     ags.grades[(1, course.subs[0])]["score"] = 10.0  # someone changed the grade in the LMS meanwhile
     with database.session() as session:
         record = session.get(ScoreRecord, record_id)
         assert record is not None
         record.status = "pending"
         session.commit()
-    assert outbox.deliver_pending(database).failed == [record_id]
+    assert delivery.deliver_pending(database).failed == [record_id]
     assert "shows another grade" in records(database)[0].last_error
 
 
@@ -251,13 +251,13 @@ def test_without_the_result_service_a_duplicate_answer_still_counts_as_delivered
 ) -> None:
     course = seed_course(database, ags, scopes=NO_RESULT_SCOPES)
     record_id = graded(database, course, 60)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     with database.session() as session:
         record = session.get(ScoreRecord, record_id)
         assert record is not None
         record.status = "pending"
         session.commit()
-    assert outbox.deliver_pending(database).delivered == [record_id]
+    assert delivery.deliver_pending(database).delivered == [record_id]
     assert ags.result_reads == 0
     assert_exactly_once(database, ags, course)
 
@@ -276,12 +276,12 @@ def test_a_token_refused_because_the_platform_could_not_reach_our_jwks_is_retrie
     try:
         course = seed_course(database, ags)
         record_id = graded(database, course, 75)
-        report = outbox.deliver_pending(database)
+        report = delivery.deliver_pending(database)
         assert report.retrying == [record_id] and report.failed == []
         assert "invalid_client" in records(database)[0].last_error
         reachable["jwks"] = True
         let_time_pass(database)
-        assert outbox.deliver_pending(database).delivered == [record_id]
+        assert delivery.deliver_pending(database).delivered == [record_id]
         assert_exactly_once(database, ags, course)
     finally:
         ags.stop()
@@ -291,7 +291,7 @@ def test_records_left_in_doubt_are_only_those_without_an_answer(database: Databa
     course = seed_course(database, ags)
     graded(database, course, 50)
     ags.fail_scores_with = 503
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     with database.session() as session:
         claim = session.scalar(select(ScoreRecord.claim_token))
     assert claim == ""  # a 503 is an answer: the score did not land, nothing to read back

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from lti_tool.db import Database
 from lti_tool.models import Context, LtiUser, Platform, ResourceLink
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
 from lti_tool.services.roster import RosterService
 from sandbox_platform import browser
@@ -73,7 +73,7 @@ def test_platform_down_then_back_gets_every_score_once_in_order(demo: Demo, monk
         _enqueue(database, user_id, link_id, "Started", "NotReady", None),
         _enqueue(database, user_id, link_id, "InProgress", "Pending", None),
     ]
-    report = outbox.deliver_after_commit(demo.tool_app, first)
+    report = delivery.deliver_after_commit(demo.tool_app, first)
     assert report is not None and report.retrying == first[:1] and not report.delivered
     platform.clear_faults()
     demo.platform_server.stop()  # connection refused from here on
@@ -82,7 +82,7 @@ def test_platform_down_then_back_gets_every_score_once_in_order(demo: Demo, monk
         _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 85.0),
     ]
     let_time_pass(database)
-    assert outbox.deliver_pending(database).retrying == first[:1]
+    assert delivery.deliver_pending(database).retrying == first[:1]
     assert platform.scores == []
 
     demo.platform_server.start()
@@ -116,7 +116,7 @@ def test_a_hundred_scores_make_one_token_request(demo: Demo) -> None:
     before = len(demo.platform.token_requests)
     for score in range(1, 101):  # a hundred changes of grade (an identical score would not be queued)
         _enqueue(database, user_id, link_id, "Completed", "FullyGraded", float(score))
-    assert len(outbox.deliver_pending(database).delivered) == 100
+    assert len(delivery.deliver_pending(database).delivered) == 100
     assert len(demo.platform.token_requests) - before == 1
     assert {s.status for s in demo.platform.scores} == {200}
     grade = demo.platform.grade(line_item, "learner1")

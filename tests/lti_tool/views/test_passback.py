@@ -14,7 +14,7 @@ from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import LtiUser
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 from tests.conftest import make_app
 from tests.lti_tool.services.ags_platform import AgsPlatform
 from tests.lti_tool.services.passback_support import Course, seed_course, start_platform
@@ -89,7 +89,7 @@ def test_facilitator_sees_waiting_scores_and_retries_them(app: Flask, ags: AgsPl
     course = seed_course(database, ags)
     ags.fail_with = 503
     first, second = _queue_started(database, course, 0), _queue_started(database, course, 1)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     ags.fail_with = None
 
     client = _signed_in(app, course, role=Role.FACILITATOR)
@@ -124,7 +124,7 @@ def test_a_score_of_another_course_cannot_be_retried(app: Flask, ags: AgsPlatfor
     other = seed_course(database, ags, issuer="https://other-council.example.org")
     ags.fail_with = 503
     ours, theirs = _queue_started(database, course, 0), _queue_started(database, other, 0)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     client = _signed_in(app, course, role=Role.FACILITATOR)
     page = client.get("/passback/?launch=launch-1").get_data(as_text=True)
     assert {int(record) for _url, record in RETRY.findall(page)} == {ours}  # the other platform's is not listed
@@ -140,7 +140,7 @@ def test_the_facilitator_page_links_to_waiting_scores(app: Flask, ags: AgsPlatfo
     ags.fail_with = 503
     _queue_started(database, course, 0)
     _queue_started(database, course, 1)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
 
     client = _signed_in(app, course, role=Role.FACILITATOR)
     page = client.get("/facilitator/?launch=launch-1").get_data(as_text=True)
