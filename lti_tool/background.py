@@ -97,8 +97,10 @@ class Background:
                     report = delivery.deliver_pending(self.database, grades=service, only_ids=woken or None)
                     waiting = report.attempted > 0 or self._anything_pending()
                 except Exception:
+                    # The database is down or gone: back off, and stop after a while; the next commit
+                    # (or `swott worker`) picks the waiting scores up again.
                     log.exception("background passback pass failed; trying again later")
-                    report, waiting = delivery.DeliveryReport(), True
+                    report, waiting = delivery.DeliveryReport(), False
                 with self._lock:
                     self._passing = False
                     self._lock.notify_all()
