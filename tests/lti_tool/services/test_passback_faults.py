@@ -131,9 +131,15 @@ def test_a_progress_score_that_timed_out_is_re_sent_with_its_timestamp_and_appli
     assert_exactly_once(database, slow, course)
 
 
-def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
     """The issue's worst case: slow LMS, the sender dies mid-post, its lease expires, another sends."""
-    app = make_app(tmp_path, passback="worker")
+    overrides: dict[str, Any] = {"passback": "worker"}
+    if backend == "postgresql":
+        overrides["database_url"] = request.getfixturevalue("postgres_url")
+    app = make_app(tmp_path, **overrides)
     database: Database = app.extensions["swott.db"]
     ags = start_platform(database, delay=2.0)
     process: subprocess.Popen[bytes] | None = None
