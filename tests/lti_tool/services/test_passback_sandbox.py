@@ -134,3 +134,29 @@ def test_roster_lists_the_course_from_the_launch_memberships_url(demo: Demo) -> 
     assert {m.user_id for m in members} == {u.sub for u in demo.platform.users.values()}
     assert sum(m.is_learner for m in members) == len(demo.platform.learners)
     assert [m.user_id for m in members if m.is_facilitator] == [demo.platform.facilitator.sub]
+
+
+def test_a_re_sent_score_is_reconciled_through_the_sandbox_result_service(demo: Demo) -> None:
+    """The sandbox answers a repeated timestamp with 409 (Moodle) and scales results to the line item."""
+    from lti_tool.models import ScoreRecord
+    from lti_tool.services.grades import SCOPE_RESULT_READONLY
+
+    user_id, link_id, _sub, line_item = _launched_learner(demo)
+    database: Database = demo.tool_app.extensions["swott.db"]
+    with database.session() as session:
+        link = session.get(ResourceLink, link_id)
+        assert link is not None and SCOPE_RESULT_READONLY in link.ags_scopes
+    record_id = _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 72.0)
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    with database.session() as session:  # the outcome was lost before it was written
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None
+        record.status = "pending"
+        session.commit()
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    assert [s.status for s in demo.platform.scores] == [200, 409]  # applied once, the repeat refused
+    with database.session() as session:
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None and "read back" in record.last_error
+    grade = demo.platform.grade(line_item, "learner1")
+    assert grade is not None and grade.score_given == 72.0
