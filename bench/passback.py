@@ -30,7 +30,7 @@ from werkzeug.serving import WSGIRequestHandler  # noqa: E402
 
 from lti_tool.db import Database  # noqa: E402
 from lti_tool.models import LtiUser, ResourceLink, ScoreRecord  # noqa: E402
-from lti_tool.services import outbox  # noqa: E402
+from lti_tool.services import delivery, outbox  # noqa: E402
 from lti_tool.services.access_tokens import AccessTokens  # noqa: E402
 from lti_tool.services.grades import GradeService  # noqa: E402
 from sandbox_platform import browser  # noqa: E402
@@ -62,14 +62,15 @@ def main(argv: list[str] | None = None) -> int:
                 subs = {learner.sub for learner in platform.learners}
                 learners = list(session.scalars(select(LtiUser.id).where(LtiUser.sub.in_(subs))))
                 for n in range(args.scores):
+                    # Each score a change of grade: an identical one would not be queued at all.
                     outbox.enqueue_score(
                         session,
                         resource_link_id=link_id,
                         user_id=learners[n % len(learners)],
-                        score_given=None,
-                        score_maximum=100.0,
-                        activity_progress="InProgress",
-                        grading_progress="Pending",
+                        score_given=float(n // len(learners)),
+                        score_maximum=float(args.scores),
+                        activity_progress="Completed",
+                        grading_progress="FullyGraded",
                     )
                 session.commit()
 
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             tokens_before = len(platform.token_requests)
             grades = GradeService(AccessTokens(database, http=http), http=http)
             started = time.perf_counter()
-            report = outbox.deliver_pending(database, grades=grades)
+            report = delivery.deliver_pending(database, grades=grades)
             elapsed = time.perf_counter() - started
 
             with database.session() as session:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from lti_tool import errors, headers, web
+from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
 from toolkits import Catalogue
@@ -43,7 +44,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(settings.log_level)
 
     app.extensions["swott.settings"] = settings
-    app.extensions["swott.db"] = Database(database_url(settings, instance))
+    database = Database(database_url(settings, instance))
+    app.extensions["swott.db"] = database
+    # Post-response work (scores, roster refreshes, due dates): never inside a request (issue 15).
+    app.extensions["swott.background"] = Background(
+        database, redis_url=settings.redis_url, deliver_scores=settings.passback == "background"
+    )
     catalogue = Catalogue(settings.toolkits_root)
     for folder, problems in catalogue.left_out().items():
         # Folder names and counts only: the problems quote content, which stays on the operator page.

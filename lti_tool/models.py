@@ -368,7 +368,9 @@ class ScoreRecord(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending | delivered | failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # A lease taken by the process sending the record, so no other process sends it meanwhile.
+    # A lease taken by the process sending the record, so no other process sends it meanwhile. The claim
+    # token stays set while a send's outcome is unknown (read timeout, killed sender): the record is then
+    # "in doubt" and the next try reads the result back first (`services.delivery`, docs/passback.md).
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     claim_token: Mapped[str] = mapped_column(String(36), default="")
     # Why the last try did not deliver (never personal data or tokens), and the platform's HTTP status.

@@ -17,6 +17,7 @@ from typing import Any
 
 PREFIX = "SWOTT_"
 MIN_SECRET_LENGTH = 32
+PASSBACK_MODES = ("background", "worker")
 
 
 def _setting(default: Any, meaning: str, when_empty: str = "") -> Any:
@@ -55,6 +56,11 @@ class Settings:
     # UK GDPR storage limitation (Art. 5(1)(e)); two CPD years by default.
     reflection_retention_days: int = _setting(
         730, "days after their last change that reflections are deleted (0 keeps them)"
+    )    # Who sends AGS scores: "background" (a thread in each web process, the embedded default) or
+    # "worker" (only `swott worker`, for production). Never the learner's request (issue 15).
+    passback: str = _setting(
+        "background",
+        "who sends grades to the LMS: `background` (a thread in the web process) or `worker` (only `swott worker`)",
     )
 
     @property
@@ -110,6 +116,8 @@ def check_settings(settings: Settings) -> None:
     """Refuse configurations that would be unsafe or cannot work, with a sentence saying what to do."""
     if settings.env not in ("development", "production"):
         raise ConfigurationError(f"SWOTT_ENV must be 'development' or 'production', not {settings.env!r}")
+    if settings.passback not in PASSBACK_MODES:
+        raise ConfigurationError(f"SWOTT_PASSBACK must be 'background' or 'worker', not {settings.passback!r}")
     if settings.production:
         if len(settings.secret_key) < MIN_SECRET_LENGTH or "generate-with" in settings.secret_key:
             raise ConfigurationError(

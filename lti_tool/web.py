@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from lti_tool.background import Background
 from lti_tool.db import Database
+from lti_tool.services import outbox
 from lti_tool.settings import Settings
 from toolkits import Catalogue
 
@@ -19,8 +21,16 @@ def db_session() -> Session:
     """The request's session: created on first use, rolled back and closed at teardown."""
     if "db_session" not in g:
         g.db_session = database().sessions()
+        # Scores the request queues are handed to the background delivery once its commit succeeds.
+        g.db_session.info[outbox.AFTER_COMMIT] = background().scores_committed
     session: Session = g.db_session
     return session
+
+
+def background() -> Background:
+    """The app's post-response work: score delivery, roster refreshes, due dates (`lti_tool.background`)."""
+    value: Background = current_app.extensions["swott.background"]
+    return value
 
 
 def close_db_session(_error: BaseException | None = None) -> None:

@@ -1,4 +1,4 @@
-"""`swott worker`: delivers the passback outbox in a loop (see `lti_tool.services.outbox`).
+"""`swott worker`: delivers the passback outbox in a loop (`lti_tool.services.outbox`, `.delivery`).
 
 Run one or more next to the web processes. Each pass sends every due score; between passes it sleeps,
 longer while there is nothing to do (up to `--max-interval`), and wakes at once on SIGTERM or SIGINT to
@@ -18,7 +18,8 @@ from types import FrameType
 import click
 
 from lti_tool.db import Database
-from lti_tool.services.outbox import DeliveryReport, default_grade_service, deliver_pending, prune_delivered
+from lti_tool.services.delivery import DeliveryReport, default_grade_service, deliver_pending
+from lti_tool.services.outbox import prune_delivered
 from lti_tool.services.portfolio import purge_expired
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,7 @@ def run(
             sleep = interval if report.delivered else min(sleep * 2, max_interval)
             stop.wait(sleep)
     finally:
-        service.tokens.close()
-        service.http.close()
+        service.close()
     return delivered
 
 

@@ -18,56 +18,39 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import jwt
 import requests
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 from sqlalchemy import delete, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from lti_tool.db import Database
-from lti_tool.models import AccessToken, Platform, utcnow
+from lti_tool.lti.service_client import (
+    DEFAULT_TIMEOUT,
+    PlatformEndpoint,
+    ServiceError,
+    http_session,
+    request_token,
+)
+from lti_tool.models import AccessToken, utcnow
 from lti_tool.services.keys import SIGNING_ALGORITHM, signing_key
 
 log = logging.getLogger(__name__)
 
-CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = timedelta(minutes=5)
 # Stop using a token this long before the platform says it expires, so a request never carries a token
 # that expires on the way (at most half the lifetime, for platforms that issue very short tokens).
 EXPIRY_MARGIN = timedelta(seconds=60)
-DEFAULT_LIFETIME = timedelta(hours=1)  # RFC 6749 §5.1 makes expires_in optional
 LOCK_WAIT_SECONDS = 15.0
-DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
 
-
-@dataclass(frozen=True)
-class PlatformEndpoint:
-    """What the tool needs to ask one platform for tokens (no secrets: the key is the tool's own)."""
-
-    platform_id: int
-    client_id: str
-    token_url: str
-
-    @classmethod
-    def of(cls, platform: Platform) -> PlatformEndpoint:
-        return cls(platform_id=platform.id, client_id=platform.client_id, token_url=platform.auth_token_url)
-
-
-class TokenError(Exception):
-    """The platform gave no token. `retryable` is True for outages (timeouts, 5xx, 429)."""
-
-    def __init__(self, message: str, *, status: int | None, retryable: bool) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retryable = retryable
+# The one error class of the LTI services (`lti.service_client`); the old name stays for readers.
+TokenError = ServiceError
 
 
 @dataclass(frozen=True)
@@ -186,19 +169,17 @@ class _RedisCache:
 
     @contextmanager
     def fetching(self, platform_id: int, key: str) -> Iterator[None]:
-        lock = self._name(platform_id, key) + ":lock"
-        mine = uuid.uuid4().hex
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        # Wait for whoever holds the lock; if they take too long, fetch anyway rather than stall passback.
-        while not self.client.set(lock, mine, nx=True, px=int(LOCK_WAIT_SECONDS * 1000)):
-            if time.monotonic() > deadline or self.get(platform_id, key) is not None:
-                break
-            time.sleep(0.05)
+        # redis-py's Lock releases atomically (a Lua compare-and-delete), so a lock that expired and was
+        # taken by another process is never released by us. If the holder takes too long, fetch anyway
+        # rather than stall passback.
+        lock = self.client.lock(self._name(platform_id, key) + ":lock", timeout=LOCK_WAIT_SECONDS)
+        acquired = lock.acquire(blocking=True, blocking_timeout=LOCK_WAIT_SECONDS)
         try:
             yield
         finally:
-            if self.client.get(lock) == mine.encode():
-                self.client.delete(lock)
+            if acquired:
+                with suppress(LockError):  # it expired meanwhile: nothing of ours to release
+                    lock.release()
 
     def close(self) -> None:
         self.client.close()
@@ -218,7 +199,7 @@ class AccessTokens:
     ) -> None:
         self.database = database
         self.cache: _DatabaseCache | _RedisCache = _RedisCache(redis_url) if redis_url else _DatabaseCache(database)
-        self.http = http or requests.Session()
+        self.http = http or http_session()
         self.timeout = timeout
         self.clock = clock
 
@@ -255,53 +236,15 @@ class AccessTokens:
         self.http.close()
 
     def _request(self, platform: PlatformEndpoint, scopes: str, now: datetime) -> CachedToken:
-        form = {
-            "grant_type": "client_credentials",
-            "client_assertion_type": CLIENT_ASSERTION_TYPE,
-            "client_assertion": client_assertion(self.database, platform, now),
-            "scope": scopes,
-        }
-        try:
-            response = self.http.post(
-                platform.token_url, data=form, headers={"Accept": "application/json"}, timeout=self.timeout
-            )
-        except requests.RequestException as error:
-            raise TokenError(
-                f"token endpoint not reachable ({type(error).__name__})", status=None, retryable=True
-            ) from None
-        if response.status_code != 200:
-            raise TokenError(
-                f"token request refused: HTTP {response.status_code} {_oauth_error(response)}".rstrip(),
-                status=response.status_code,
-                retryable=response.status_code in (408, 425, 429) or response.status_code >= 500,
-            )
-        try:
-            body = response.json()
-            token = body["access_token"]
-            if not isinstance(token, str) or not token:
-                raise ValueError
-        except (ValueError, KeyError, TypeError):
-            raise TokenError("token endpoint answered without an access_token", status=200, retryable=False) from None
-        lifetime = _lifetime(body.get("expires_in"))
-        margin = min(EXPIRY_MARGIN, lifetime / 2)
+        assertion = client_assertion(self.database, platform, now)
+        issued = request_token(self.http, platform, scopes, assertion, timeout=self.timeout)
+        margin = min(EXPIRY_MARGIN, issued.lifetime / 2)
         log.info(
-            "access token issued by platform %s (lifetime %ss)", platform.platform_id, int(lifetime.total_seconds())
+            "access token issued by platform %s (lifetime %ss)",
+            platform.platform_id,
+            int(issued.lifetime.total_seconds()),
         )
-        return CachedToken(token, now + lifetime - margin)
+        return CachedToken(issued.token, now + issued.lifetime - margin)
 
 
-def _lifetime(expires_in: Any) -> timedelta:
-    try:
-        seconds = float(expires_in)
-    except (TypeError, ValueError):
-        return DEFAULT_LIFETIME
-    return timedelta(seconds=seconds) if seconds > 0 else DEFAULT_LIFETIME
-
-
-def _oauth_error(response: requests.Response) -> str:
-    """The RFC 6749 §5.2 error code only: the description may echo request data."""
-    try:
-        error = response.json().get("error", "")
-    except (ValueError, AttributeError):
-        return ""
-    return str(error)[:64] if isinstance(error, str) else ""
+__all__ = ["DEFAULT_TIMEOUT", "AccessTokens", "PlatformEndpoint", "TokenError", "client_assertion", "scope_key"]

@@ -14,12 +14,17 @@ Moodle quirks this module respects (see mod/lti/service/gradebookservices in Moo
 - any `gradingProgress` but FullyGraded blanks the stored grade, so once graded the outbox only ever
   queues FullyGraded scores (checked in `outbox.enqueue_score`).
 
-Errors are `AgsError`, with `retryable` saying whether trying again later can help.
+- Results (AGS 2.0 §3.3): `GET {lineitem}/results?user_id=…` (scope `result.readonly`) reads back what
+  the gradebook holds, so a platform's "I already have this score" answer can be checked
+  (`outbox` reconciles with it).
+
+Every request goes through the one LTI service client (`lti.service_client`): token, bearer, 401 retry
+and the retry rule live there. Errors are that client's `ServiceError` (`AgsError` here), with
+`retryable` saying whether trying again later can help.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,13 +34,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint, TokenError
+from lti_tool.lti.service_client import (
+    DEFAULT_TIMEOUT,
+    LtiServiceClient,
+    PlatformEndpoint,
+    ServiceError,
+    TokenProvider,
+)
 
 log = logging.getLogger(__name__)
 
 SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEM_CONTAINER_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+RESULT_CONTAINER_MEDIA_TYPE = "application/vnd.ims.lis.v2.resultcontainer+json"
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
@@ -50,18 +62,34 @@ GRADING_PROGRESS = frozenset({"FullyGraded", "Pending", "PendingManual", "Failed
 MAX_PAGES = 50
 
 
-class AgsError(Exception):
-    """A grade service call that did not succeed. The message never holds tokens or personal data."""
-
-    def __init__(self, message: str, *, status: int | None, retryable: bool, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retryable = retryable
-        self.retry_after = retry_after
+AgsError = ServiceError  # the one error class of the LTI services, under the name this module used
 
 
-class ScoreConflict(AgsError):
-    """409: the platform already holds a score with this timestamp or a newer one (Moodle)."""
+class ScoreAlreadyRecorded(ServiceError):
+    """The platform says it already holds a score with this timestamp (or a newer one).
+
+    Moodle answers 409 (its `timemodified` is not older than our timestamp); Open edX answers
+    `400 {"timestamp": ["Score already exists for the provided timestamp"]}`; other platforms name the
+    timestamp in some other 4xx. Not a failure in itself: the outbox reads the result back to check.
+    """
+
+
+ScoreConflict = ScoreAlreadyRecorded
+
+
+def names_the_timestamp(error: ServiceError) -> bool:
+    """A 4xx about the timestamp: Moodle's 409, Open edX's 400, or another platform's wording."""
+    if error.status == 409:
+        return True
+    return error.status is not None and 400 <= error.status < 500 and "timestamp" in error.body.lower()
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the gradebook holds for one learner on a line item (AGS 2.0 §3.3)."""
+
+    result_score: float | None
+    result_maximum: float | None
 
 
 @dataclass(frozen=True)
@@ -111,8 +139,21 @@ def iso_timestamp(moment: datetime) -> str:
 
 def scores_url(lineitem_url: str) -> str:
     """`{lineitem}/scores`, inserted before the query string (Moodle: `…/lineitem?type_id=3`)."""
+    return _service_url(lineitem_url, "scores")
+
+
+def results_url(lineitem_url: str) -> str:
+    """`{lineitem}/results`, inserted before the query string like `scores_url`."""
+    return _service_url(lineitem_url, "results")
+
+
+def _service_url(lineitem_url: str, name: str) -> str:
     parts = urlsplit(lineitem_url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + name))
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def with_query(url: str, **params: str) -> str:
@@ -128,55 +169,64 @@ def same_origin(a: str, b: str) -> bool:
     return (pa.scheme, pa.netloc) == (pb.scheme, pb.netloc)
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
-
-
-def _retryable_status(status: int) -> bool:
-    return status in (408, 425, 429) or status >= 500
-
-
 class GradeService:
     """AGS calls for one platform at a time, authenticated with shared, reused access tokens."""
 
     def __init__(
         self,
-        tokens: AccessTokens,
+        tokens: TokenProvider,
         *,
         http: requests.Session | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     ) -> None:
         self.tokens = tokens
-        self.http = http or requests.Session()
+        self.client = LtiServiceClient(tokens, http=http, timeout=timeout)
+        self.http = self.client.http
         self.timeout = timeout
 
     def submit_score(
         self, platform: PlatformEndpoint, lineitem_url: str, score: Score, scopes: Sequence[str] = (SCOPE_SCORE,)
     ) -> None:
-        """Publish one score (AGS 2.0 §3.4). Raises `ScoreConflict` on 409, `AgsError` otherwise."""
+        """Publish one score (AGS 2.0 §3.4). Raises `ScoreAlreadyRecorded` when the platform says it has
+        this timestamp already, `AgsError` otherwise."""
+        try:
+            self._call(
+                platform,
+                scopes,
+                "POST",
+                scores_url(lineitem_url),
+                what="score",
+                json_body=score.to_json(),
+                content_type=SCORE_MEDIA_TYPE,
+            )
+        except ServiceError as error:
+            if type(error) is ServiceError and names_the_timestamp(error):
+                raise ScoreAlreadyRecorded(str(error), status=error.status, retryable=False, body=error.body) from None
+            raise
+
+    def read_result(
+        self, platform: PlatformEndpoint, lineitem_url: str, user_id: str, scopes: Sequence[str]
+    ) -> Result | None:
+        """The learner's result on the line item (AGS 2.0 §3.3), or None when the platform lists none."""
         response = self._call(
             platform,
             scopes,
-            "POST",
-            scores_url(lineitem_url),
-            json_body=score.to_json(),
-            content_type=SCORE_MEDIA_TYPE,
+            "GET",
+            with_query(results_url(lineitem_url), user_id=user_id),
+            what="result read",
+            accept=RESULT_CONTAINER_MEDIA_TYPE,
         )
-        if response.status_code in (200, 201, 202, 204):
-            return
-        message = f"score refused: HTTP {response.status_code}"
-        if response.status_code == 409:
-            raise ScoreConflict(message, status=409, retryable=False)
-        raise AgsError(
-            message,
-            status=response.status_code,
-            retryable=_retryable_status(response.status_code),
-            retry_after=_retry_after(response),
-        )
+        try:
+            items = response.json()
+        except ValueError:
+            raise AgsError("the result container is not JSON", status=response.status_code, retryable=False) from None
+        if not isinstance(items, list):
+            raise AgsError("the result container is not a JSON array", status=response.status_code, retryable=False)
+        # Some platforms ignore the user_id filter: pick the learner's result ourselves.
+        for item in items:
+            if isinstance(item, dict) and item.get("userId") == user_id:
+                return Result(_number(item.get("resultScore")), _number(item.get("resultMaximum")))
+        return None
 
     def find_line_item(
         self, platform: PlatformEndpoint, lineitems_url: str, resource_link_id: str, scopes: Sequence[str]
@@ -186,8 +236,9 @@ class GradeService:
         for _page in range(MAX_PAGES):
             if url is None:
                 break
-            response = self._call(platform, scopes, "GET", url, accept=LINEITEM_CONTAINER_MEDIA_TYPE)
-            self._raise_unless_ok(response, "line item search")
+            response = self._call(
+                platform, scopes, "GET", url, what="line item search", accept=LINEITEM_CONTAINER_MEDIA_TYPE
+            )
             items = response.json()
             if not isinstance(items, list):
                 raise AgsError("line item container is not a JSON array", status=response.status_code, retryable=False)
@@ -226,11 +277,11 @@ class GradeService:
             scopes,
             "POST",
             lineitems_url,
+            what="line item creation",
             json_body=body,
             content_type=LINEITEM_MEDIA_TYPE,
             accept=LINEITEM_MEDIA_TYPE,
         )
-        self._raise_unless_ok(response, "line item creation")
         created = response.json()
         if not isinstance(created, dict) or not created.get("id"):
             raise AgsError(
@@ -274,8 +325,7 @@ class GradeService:
         scopes: Sequence[str] = (SCOPE_LINEITEM,),
     ) -> dict[str, Any]:
         """Set (or, with None, clear) the line item's `endDateTime` (§3.2.7): read it, change it, PUT it."""
-        response = self._call(platform, scopes, "GET", lineitem_url, accept=LINEITEM_MEDIA_TYPE)
-        self._raise_unless_ok(response, "line item read")
+        response = self._call(platform, scopes, "GET", lineitem_url, what="line item read", accept=LINEITEM_MEDIA_TYPE)
         item = response.json()
         if not isinstance(item, dict):
             raise AgsError("line item is not a JSON object", status=response.status_code, retryable=False)
@@ -288,23 +338,13 @@ class GradeService:
             scopes,
             "PUT",
             lineitem_url,
+            what="line item update",
             json_body=item,
             content_type=LINEITEM_MEDIA_TYPE,
             accept=LINEITEM_MEDIA_TYPE,
         )
-        self._raise_unless_ok(response, "line item update")
         updated = response.json() if response.content else item
         return updated if isinstance(updated, dict) else item
-
-    def _raise_unless_ok(self, response: requests.Response, what: str) -> None:
-        if 200 <= response.status_code < 300:
-            return
-        raise AgsError(
-            f"{what} refused: HTTP {response.status_code}",
-            status=response.status_code,
-            retryable=_retryable_status(response.status_code),
-            retry_after=_retry_after(response),
-        )
 
     def _call(
         self,
@@ -313,39 +353,23 @@ class GradeService:
         method: str,
         url: str,
         *,
+        what: str,
         json_body: dict[str, Any] | None = None,
         content_type: str = "",
         accept: str = "",
     ) -> requests.Response:
-        """One authenticated request; a 401 drops the cached token and tries once more with a new one."""
-        for attempt in (1, 2):
-            try:
-                token = self.tokens.token(platform, scopes)
-            except TokenError as error:
-                raise AgsError(str(error), status=error.status, retryable=error.retryable) from None
-            headers = {"Authorization": f"Bearer {token}"}
-            if content_type:
-                headers["Content-Type"] = content_type
-            if accept:
-                headers["Accept"] = accept
-            try:
-                response = self.http.request(
-                    method,
-                    url,
-                    headers=headers,
-                    data=None if json_body is None else _json_bytes(json_body),
-                    timeout=self.timeout,
-                )
-            except requests.RequestException as error:
-                raise AgsError(
-                    f"platform not reachable ({type(error).__name__})", status=None, retryable=True
-                ) from None
-            if response.status_code == 401 and attempt == 1:
-                self.tokens.forget(platform, scopes, token)
-                continue
-            return response
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self.client.request(
+            platform,
+            scopes,
+            method,
+            url,
+            what=what,
+            json_body=json_body,
+            content_type=content_type,
+            accept=accept,
+        )
 
-
-def _json_bytes(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+    def close(self) -> None:
+        """Close the HTTP session and the token cache's connections."""
+        self.client.close()
+        self.tokens.close()

@@ -31,18 +31,19 @@ Plain Python over SQLAlchemy (no Flask), so the rules are tested without a reque
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lti_tool.db import Database
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
+from lti_tool.lti.service_client import PlatformEndpoint
 from lti_tool.models import (
     Context,
     Enrolment,
@@ -56,7 +57,8 @@ from lti_tool.models import (
     ToolkitSchedule,
     utcnow,
 )
-from lti_tool.services import reflections
+from lti_tool.services import delivery, outbox, reflections
+from lti_tool.services.grades import SCOPE_LINEITEM, AgsError, GradeService
 from lti_tool.services.progress import EnqueueScore
 from toolkits.cpd import Field
 from toolkits.model import AgendaItem, GroupFormat, Toolkit
@@ -448,7 +450,7 @@ def close(
     attendees = [p.user_id for p in participants(session, group) if p.attended]
     link = l2_link(session, context_id=group.context_id, toolkit_id=toolkit.id)
     if link is not None:
-        send = enqueue or _outbox_enqueue()
+        send = enqueue or outbox.enqueue_score
         submitted = _submitted_users(session, link.id, attendees)
         for user_id in attendees:
             if user_id in submitted:
@@ -806,7 +808,7 @@ def submit_reflection(
         version=version,
     )
     # L2's score is attendance plus the peer reflection: full marks, queued in the same transaction.
-    send = enqueue or _outbox_enqueue()
+    send = enqueue or outbox.enqueue_score
     send(
         session,
         resource_link_id=link.id,
@@ -818,13 +820,6 @@ def submit_reflection(
         comment="Attended the L2 group session and submitted the peer reflection.",
     )
     return reflection
-
-
-def _outbox_enqueue() -> EnqueueScore:
-    # Imported late: the outbox belongs to the grades work and imports the HTTP side.
-    module = importlib.import_module("lti_tool.services.outbox")
-    send: EnqueueScore = module.enqueue_score
-    return send
 
 
 def upcoming_for_learner(session: Session, *, user_id: int, context_id: int, toolkit_id: str) -> list[GroupSession]:
@@ -866,36 +861,70 @@ def l2_due(session: Session, *, context_id: int, toolkit: Toolkit) -> datetime |
     return max((ends_at(g, toolkit) for g in groups), default=None)
 
 
-def push_due_date(
-    session: Session, grades: Any, *, context_id: int, toolkit_id: str, part: str, deadline: datetime | None
-) -> DueDateUpdate:
-    """Set the `part` line items' `endDateTime` to `deadline` where the platform lets us (AGS 2.0 §3.2.7).
+def due_date_links(
+    session: Session, *, context_id: int, toolkit_id: str, part: str
+) -> list[tuple[ResourceLink, Platform]]:
+    """The `part` links of the course whose line item the platform lets us change (AGS 2.0 §3.2.7).
 
-    L1: the facilitator's L1 deadline. L2: the end of the latest scheduled session (`l2_due`).
-
-    `grades` is the grade service (`services.grades.GradeService`), the one module that speaks AGS.
-    A link is skipped when the platform gave no line item URL or no `lineitem` scope (Moodle gives
-    the scope only when the tool asked for it at registration). Failures are counted, never raised:
-    the deadline is saved here either way, and the dashboard uses ours.
+    A link is left out when the platform gave no line item URL or no `lineitem` scope (Moodle gives
+    the scope only when the tool asked for it at registration).
     """
-    from lti_tool.services.access_tokens import PlatformEndpoint
-    from lti_tool.services.grades import SCOPE_LINEITEM
-
     links = session.execute(
         select(ResourceLink, Platform)
         .join(Context, Context.id == ResourceLink.context_id)
         .join(Platform, Platform.id == Context.platform_id)
         .where(ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id, ResourceLink.part == part)
     ).all()
-    updated = skipped = failed = 0
-    for link, platform in links:
-        if not link.lineitem_url or SCOPE_LINEITEM not in (link.ags_scopes or []):
-            skipped += 1
-            continue
+    return [
+        (link, platform) for link, platform in links if link.lineitem_url and SCOPE_LINEITEM in (link.ags_scopes or [])
+    ]
+
+
+def push_due_date(
+    session: Session, grades: GradeService, *, context_id: int, toolkit_id: str, part: str, deadline: datetime | None
+) -> DueDateUpdate:
+    """Set the `part` line items' `endDateTime` to `deadline` where the platform lets us (AGS 2.0 §3.2.7).
+
+    L1: the facilitator's L1 deadline. L2: the end of the latest scheduled session (`l2_due`).
+    Runs in the background (`lti_tool.background`), never in the facilitator's request. Failures are
+    counted, never raised: the deadline is saved here either way, and the dashboard uses ours.
+    """
+    every = session.scalar(
+        select(func.count(ResourceLink.id)).where(
+            ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id, ResourceLink.part == part
+        )
+    )
+    targets = due_date_links(session, context_id=context_id, toolkit_id=toolkit_id, part=part)
+    updated = failed = 0
+    for link, platform in targets:
         try:
             grades.update_line_item_end_date(PlatformEndpoint.of(platform), link.lineitem_url, deadline)
             updated += 1
-        except Exception as error:  # an LMS refusing a due date must not lose the deadline we saved
-            log.info("line item end date not updated: %s", type(error).__name__)
+        except AgsError as error:  # an LMS refusing a due date must not lose the deadline we saved
+            log.info("line item end date not updated: HTTP %s", error.status)
             failed += 1
-    return DueDateUpdate(updated, skipped, failed)
+    return DueDateUpdate(updated, int(every or 0) - len(targets), failed)
+
+
+def due_date_task(
+    database: Database,
+    redis_url: str,
+    *,
+    context_id: int,
+    toolkit_id: str,
+    part: str,
+    deadline: datetime | None,
+) -> Callable[[], DueDateUpdate]:
+    """`push_due_date` as a background task (`lti_tool.background`): its own session and grade service."""
+
+    def push() -> DueDateUpdate:
+        grades = delivery.default_grade_service(database, redis_url)
+        try:
+            with database.session() as session:
+                return push_due_date(
+                    session, grades, context_id=context_id, toolkit_id=toolkit_id, part=part, deadline=deadline
+                )
+        finally:
+            grades.close()
+
+    return push

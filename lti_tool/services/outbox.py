@@ -20,9 +20,8 @@ Guarantees
   outcome only if it still holds the lease. Several workers never send the same record at once.
 - **Idempotent on the platform.** If a process dies after the platform accepted a score but before the
   outcome was written, the lease expires and the score is sent again with the *same* timestamp: Moodle
-  answers 409 and the spec tells other platforms to ignore it, so the gradebook changes once. A 409 is
-  therefore recorded as delivered (the platform holds this score or a newer one). So the *HTTP post*
-  is at least once; its *effect* in the gradebook is exactly once. An old score a facilitator retries
+  answers 409 and the spec tells other platforms to ignore it, so the gradebook changes once; the
+  duplicate answer is reconciled by reading the result back (below). An old score a facilitator retries
   after newer ones were delivered keeps its old timestamp and cannot overwrite the newer grade.
 - **Retries with backoff.** Timeouts, connection errors, 429 and 5xx schedule the next try after
   30 s, 1 min, 2 min … up to an hour (or the platform's Retry-After), for as long as it takes: a record
@@ -31,38 +30,35 @@ Guarantees
   Other 4xx answers mark the record failed with the reason; failed records do not block later ones,
   and a facilitator can `retry` them.
 
-Timing: `deliver_after_commit` sends the request's records straight after its commit (best effort, short
-timeouts); `swott worker` (`lti_tool.worker`) runs `deliver_pending` in a loop for everything else, and
-prunes delivered progress-only records after 90 days. Facilitators see `undelivered` scores of their
-course and `retry` them (`views/passback.py`).
+- **Posted only when the gradebook would change.** `enqueue_score` queues nothing when the score has
+  the same activityProgress, gradingProgress and scoreGiven as the last one sent or waiting.
+- **One accepted post per score, whatever fails.** A read timeout or a killed sender leaves the record
+  *in doubt* (its claim token stays set); the next try reads the learner's result back (AGS 2.0 §3.3,
+  `result.readonly`) and posts again, with the same timestamp, only if the gradebook does not show
+  it. A platform's "already have this score" answer (Moodle 409, Open edX `400 {"timestamp": [...]}`,
+  any 4xx naming the timestamp) is checked the same way and counted as delivered when it matches, so
+  facilitators see no false "not delivered". See docs/passback.md.
+
+Timing: nothing is sent inside a learner's or facilitator's request. `enqueue_score` remembers the ids
+in the session, and an `after_commit` hook hands them to `session.info[AFTER_COMMIT]`: in the web app,
+the post-response background delivery (`lti_tool.background`, when `SWOTT_PASSBACK=background`, the
+embedded default). `swott worker` (`lti_tool.worker`) runs `delivery.deliver_pending` in a loop for everything
+(production), and prunes delivered progress-only records after 90 days. Facilitators see
+`undelivered` scores of their course and `retry` them (`views/passback.py`).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, delete, event, func, select
+from sqlalchemy.orm import Session
 
-from lti_tool.db import Database
-from lti_tool.models import Context, LtiUser, Platform, ResourceLink, ScoreRecord, utcnow
-from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint
-from lti_tool.services.grades import (
-    ACTIVITY_PROGRESS,
-    AGS_SCOPES,
-    GRADING_PROGRESS,
-    SCOPE_LINEITEM,
-    SCOPE_SCORE,
-    AgsError,
-    GradeService,
-    Score,
-    ScoreConflict,
-)
+from lti_tool.models import LtiUser, ResourceLink, ScoreRecord, utcnow
+from lti_tool.services.grades import ACTIVITY_PROGRESS, GRADING_PROGRESS
 
 log = logging.getLogger(__name__)
 
@@ -71,29 +67,10 @@ DELIVERED = "delivered"
 FAILED = "failed"
 
 FULLY_GRADED = "FullyGraded"
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(hours=1)
-# Longer than a token request plus a score post at their timeouts, so a lease never expires mid-send.
-LEASE = timedelta(minutes=2)
-BATCH = 50
-INLINE_TIMEOUT: tuple[float, float] = (2.0, 5.0)
 RETENTION = timedelta(days=90)
-
-
-@dataclass
-class DeliveryReport:
-    """What one `deliver_pending` call did (ids only: no personal data)."""
-
-    delivered: list[int] = field(default_factory=list)
-    retrying: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-
-    @property
-    def attempted(self) -> int:
-        return len(self.delivered) + len(self.retrying) + len(self.failed)
-
-    def summary(self) -> str:
-        return f"{len(self.delivered)} delivered, {len(self.retrying)} waiting to retry, {len(self.failed)} failed"
+# `session.info` keys: the records this transaction queued, and what to call with their ids after commit.
+_QUEUED = "swott.outbox.queued"
+AFTER_COMMIT = "swott.outbox.after_commit"
 
 
 @dataclass(frozen=True)
@@ -116,11 +93,11 @@ class UndeliveredScore:
     created_at: datetime
 
 
-def _whole_second(moment: datetime) -> datetime:
+def whole_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _aware(moment: datetime | str) -> datetime:
+def aware(moment: datetime | str) -> datetime:
     """An aggregate's datetime in UTC (SQLite returns MAX() of a datetime column naive, or as text)."""
     value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -136,13 +113,23 @@ def enqueue_score(
     activity_progress: str,
     grading_progress: str,
     comment: str = "",
-) -> ScoreRecord:
+) -> ScoreRecord | None:
     """Queue a score in the caller's transaction (it commits or rolls back with the progress change).
+
+    Returns None, queuing nothing, when the score would not change what the gradebook shows: the
+    learner's last score on this link that was sent or is waiting to be sent has the same
+    activityProgress, gradingProgress, scoreGiven and scoreMaximum (a learner paging through L1 used
+    to post an identical InProgress/Pending score on every page). That includes a failed last score:
+    the facilitator's retry sends it, and piling up copies of it would only lengthen their list.
 
     The timestamp is now at whole seconds, or one second after the learner's previous score on this
     link when that is later (two steps in one second must still reach Moodle in order).
     Raises ValueError for values AGS does not allow, and for a score that is not FullyGraded after a
     FullyGraded one: Moodle would blank the learner's grade.
+
+    After the transaction commits, the ids queued in it are handed to `session.info[AFTER_COMMIT]`
+    when the session has one (the web app's background delivery, `lti_tool.background`); otherwise
+    `swott worker` finds them.
     """
     if activity_progress not in ACTIVITY_PROGRESS:
         raise ValueError(f"unknown activityProgress {activity_progress!r}")
@@ -153,6 +140,9 @@ def enqueue_score(
     if score_given is not None and score_given < 0:
         raise ValueError("score_given must not be negative")
     pair = (ScoreRecord.user_id == user_id, ScoreRecord.resource_link_id == resource_link_id)
+    last = session.scalars(select(ScoreRecord).where(*pair).order_by(ScoreRecord.id.desc()).limit(1)).first()
+    if last is not None and gradebook_view(last) == (activity_progress, grading_progress, score_given, score_maximum):
+        return None
     if grading_progress != FULLY_GRADED:
         graded = session.scalar(
             select(ScoreRecord.id).where(*pair, ScoreRecord.grading_progress == FULLY_GRADED).limit(1)
@@ -160,10 +150,10 @@ def enqueue_score(
         if graded is not None:
             raise ValueError("a FullyGraded score was already queued: later scores must be FullyGraded (Moodle)")
     now = utcnow()
-    timestamp = _whole_second(now)
+    timestamp = whole_second(now)
     latest = session.scalar(select(func.max(ScoreRecord.timestamp)).where(*pair))
     if latest is not None:
-        timestamp = max(timestamp, _whole_second(_aware(latest)) + timedelta(seconds=1))
+        timestamp = max(timestamp, whole_second(aware(latest)) + timedelta(seconds=1))
     record = ScoreRecord(
         user_id=user_id,
         resource_link_id=resource_link_id,
@@ -181,348 +171,36 @@ def enqueue_score(
         created_at=now,
     )
     session.add(record)
-    session.flush()  # the id is known at once, for deliver_after_commit
+    session.flush()  # the id is known at once, for delivery after commit
+    session.info.setdefault(_QUEUED, []).append(record.id)
     return record
 
 
-def default_grade_service(
-    database: Database, redis_url: str = "", timeout: tuple[float, float] = DEFAULT_TIMEOUT
-) -> GradeService:
-    """A grade service over the shared token cache (Redis when configured, else the database)."""
-    return GradeService(AccessTokens(database, redis_url=redis_url, timeout=timeout), timeout=timeout)
+def gradebook_view(record: ScoreRecord) -> tuple[str, str, float | None, float]:
+    """What a score makes the gradebook show (AGS 2.0 §3.4): the comment and timestamp do not count."""
+    return (record.activity_progress, record.grading_progress, record.score_given, record.score_maximum)
 
 
-def deliver_pending(
-    database: Database,
-    *,
-    only_ids: list[int] | None = None,
-    now: datetime | None = None,
-    grades: GradeService | None = None,
-    batch: int = BATCH,
-) -> DeliveryReport:
-    """Send every due record, head by head, until nothing due is left.
+@event.listens_for(Session, "after_commit")
+def _hand_over_after_commit(session: Session) -> None:
+    """The transaction that queued scores has committed: hand their ids to the session's delivery.
 
-    With `only_ids`, only those records are sent, with any earlier due records of the same learner and
-    link ahead of them (order first); a record waiting behind a retry stays for the worker.
-
-    `now` decides what is due (tests pass a later time instead of sleeping through a backoff).
-    Without `grades`, a grade service with the database token cache is made for this call. `batch`
-    is how many heads one pass leases at a time: smaller shares the work between workers sooner.
+    Runs for every session, so every caller of `enqueue_score` (L1, L2, anything later) gets delivery
+    after commit without collecting ids itself. No SQL may run here; the callback only wakes a thread.
     """
-    own_service = grades is None
-    service = grades or default_grade_service(database)
-    report = DeliveryReport()
-    recovered: set[int] = set()
-    try:
-        while True:
-            clock = now or utcnow()
-            claimed = _claim_heads(database, clock, only_ids, batch)
-            if not claimed:
-                break
-            unavailable: dict[int, AgsError] = {}
-            for record_id, token in claimed:
-                _deliver_one(database, service, record_id, token, clock, unavailable, recovered, report)
-    finally:
-        if own_service:
-            service.tokens.close()
-            service.http.close()
-    if report.attempted:
-        log.info("passback: %s", report.summary())
-    return report
-
-
-def _claim_heads(database: Database, now: datetime, only_ids: list[int] | None, batch: int) -> list[tuple[int, str]]:
-    """Lease the due heads (earliest pending record per learner and link) to this process."""
-    earlier = aliased(ScoreRecord)
-    earlier_pending = exists().where(
-        earlier.user_id == ScoreRecord.user_id,
-        earlier.resource_link_id == ScoreRecord.resource_link_id,
-        earlier.status == PENDING,
-        earlier.id < ScoreRecord.id,
-    )
-    lease_free = or_(ScoreRecord.claimed_until.is_(None), ScoreRecord.claimed_until <= now)
-    query = (
-        select(ScoreRecord.id)
-        .where(ScoreRecord.status == PENDING, ScoreRecord.next_attempt_at <= now, lease_free, ~earlier_pending)
-        .order_by(ScoreRecord.id)
-        .limit(batch)
-    )
-    if only_ids is not None:
-        if not only_ids:
-            return []
-        # The named records, and the learner's earlier undelivered ones on the same link (due, they go first).
-        named = aliased(ScoreRecord)
-        query = query.where(
-            exists().where(
-                named.id.in_(only_ids),
-                named.user_id == ScoreRecord.user_id,
-                named.resource_link_id == ScoreRecord.resource_link_id,
-                named.id >= ScoreRecord.id,
-            )
-        )
-    with database.session() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            # Rows another worker is claiming right now are skipped, not waited for.
-            query = query.with_for_update(skip_locked=True, of=ScoreRecord)
-        ids = list(session.scalars(query))
-        claimed: list[tuple[int, str]] = []
-        for record_id in ids:
-            token = str(uuid.uuid4())
-            # Compare-and-set: on SQLite this is what stops two processes taking the same record.
-            result: Any = session.execute(
-                update(ScoreRecord)
-                .where(ScoreRecord.id == record_id, ScoreRecord.status == PENDING, lease_free)
-                .values(claimed_until=now + LEASE, claim_token=token)
-            )
-            if result.rowcount == 1:
-                claimed.append((record_id, token))
-                _keep_timestamps_increasing(session, record_id)
-        session.commit()
-        return claimed
-
-
-def _keep_timestamps_increasing(session: Session, record_id: int) -> None:
-    """Move a record's timestamp after those of the learner's earlier scores already delivered.
-
-    Two requests of the same learner committing at the same moment can queue equal timestamps, and
-    Moodle would refuse the second with 409. Only scores queued *earlier* (smaller id) count: a score a
-    facilitator retries after newer ones were delivered keeps its old timestamp, so the platform keeps
-    the newer grade. Done while the lease is taken, so a re-send after a crash reuses the same value.
-    """
-    record = session.get(ScoreRecord, record_id)
-    if record is None:
-        return
-    earlier = aliased(ScoreRecord)
-    latest = session.scalar(
-        select(func.max(earlier.timestamp)).where(
-            earlier.user_id == record.user_id,
-            earlier.resource_link_id == record.resource_link_id,
-            earlier.status == DELIVERED,
-            earlier.id < record.id,
-        )
-    )
-    if latest is not None:
-        latest = _aware(latest)
-        if latest >= record.timestamp:
-            record.timestamp = _whole_second(latest) + timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class _Job:
-    platform: PlatformEndpoint
-    lineitem_url: str
-    lineitems_url: str
-    link_id: str
-    link_label: str
-    resource_id: str
-    tag: str
-    scopes: tuple[str, ...]
-    score: Score
-    resource_link_pk: int
-
-
-def _load_job(session: Session, record: ScoreRecord) -> _Job | str:
-    """Everything needed to send the record, or the reason it cannot be sent."""
-    row = session.execute(
-        select(ResourceLink, Context, Platform, LtiUser)
-        .join(Context, ResourceLink.context_id == Context.id)
-        .join(Platform, Context.platform_id == Platform.id)
-        .join(LtiUser, LtiUser.id == record.user_id)
-        .where(ResourceLink.id == record.resource_link_id)
-    ).one_or_none()
-    if row is None:
-        return "the learner or the resource link no longer exists"
-    link, context, platform, user = row
-    if user.platform_id != platform.id:
-        return "the learner belongs to another platform than the resource link"
-    scopes = tuple(sorted(set(link.ags_scopes or ()) & AGS_SCOPES))
-    if SCOPE_SCORE not in scopes:
-        return "the platform did not offer grade passback (no AGS score scope in the launch)"
-    if not link.lineitem_url and not context.lineitems_url:
-        return "the platform gave no line item and no line items URL for this link"
-    if not link.lineitem_url and SCOPE_LINEITEM not in scopes:
-        return "the platform gave no line item and does not let the tool create one (lineitem scope)"
-    score = Score(
-        user_id=user.sub,
-        score_given=record.score_given,
-        score_maximum=record.score_maximum,
-        activity_progress=record.activity_progress,
-        grading_progress=record.grading_progress,
-        timestamp=record.timestamp,
-        comment=record.comment,
-    )
-    return _Job(
-        platform=PlatformEndpoint.of(platform),
-        lineitem_url=link.lineitem_url,
-        lineitems_url=context.lineitems_url,
-        link_id=link.link_id,
-        link_label=link.title,
-        resource_id=f"{link.toolkit_id}:{link.part}",
-        tag=link.part,
-        scopes=scopes,
-        score=score,
-        resource_link_pk=link.id,
-    )
-
-
-def _line_item(database: Database, service: GradeService, job: _Job) -> str:
-    """The launch's line item, else the one found or created for the link (saved for next time)."""
-    if job.lineitem_url:
-        return job.lineitem_url
-    with database.session() as session:
-        query = select(ResourceLink).where(ResourceLink.id == job.resource_link_pk)
-        if session.get_bind().dialect.name == "postgresql":
-            # One process at a time looks for or creates a link's line item, so there is never two.
-            query = query.with_for_update()
-        link = session.scalars(query).one()
-        if link.lineitem_url:
-            return link.lineitem_url
-        url = service.find_or_create_line_item(
-            job.platform,
-            job.lineitems_url,
-            resource_link_id=job.link_id,
-            label=job.link_label,
-            score_maximum=job.score.score_maximum,
-            resource_id=job.resource_id,
-            tag=job.tag,
-            scopes=job.scopes,
-        )
-        link.lineitem_url = url
-        session.commit()
-        return url
-
-
-def _backoff(attempts: int, retry_after: float | None) -> timedelta:
-    delay: timedelta = min(BACKOFF_BASE * 2 ** min(max(0, attempts - 1), 16), BACKOFF_CAP)
-    if retry_after is not None:
-        delay = max(delay, min(timedelta(seconds=retry_after), BACKOFF_CAP))
-    return delay
-
-
-def _deliver_one(
-    database: Database,
-    service: GradeService,
-    record_id: int,
-    token: str,
-    now: datetime,
-    unavailable: dict[int, AgsError],
-    recovered: set[int],
-    report: DeliveryReport,
-) -> None:
-    with database.session() as session:
-        record = session.get(ScoreRecord, record_id)
-        if record is None:
-            return
-        job = _load_job(session, record)
-        attempts = record.attempts + 1
-    outcome: dict[str, Any]
-    if isinstance(job, str):
-        outcome = {"status": FAILED, "last_error": job}
-    elif job.platform.platform_id in unavailable:
-        # This platform was just down for an earlier record: do not hammer it, try again later.
-        error = unavailable[job.platform.platform_id]
-        outcome = _retry_outcome(attempts, error, now)
-    else:
+    ids: list[int] = session.info.pop(_QUEUED, [])
+    deliver = session.info.get(AFTER_COMMIT)
+    if ids and deliver is not None:
         try:
-            service.submit_score(job.platform, _line_item(database, service, job), job.score, job.scopes)
-        except ScoreConflict:
-            outcome = {
-                "status": DELIVERED,
-                "delivered_at": utcnow(),
-                "response_status": 409,
-                "last_error": "the platform already holds this score or a newer one (409)",
-            }
-        except AgsError as error:
-            if error.retryable:
-                unavailable[job.platform.platform_id] = error
-                outcome = _retry_outcome(attempts, error, now)
-            else:
-                outcome = {"status": FAILED, "last_error": str(error)[:500], "response_status": error.status}
-        except Exception as error:
-            # A bug or a broken dependency must not stall the other records: retry this one later.
-            log.exception("passback: record %s could not be sent", record_id)
-            unexpected = AgsError(f"internal error ({type(error).__name__})", status=None, retryable=True)
-            outcome = _retry_outcome(attempts, unexpected, now)
-        else:
-            outcome = {"status": DELIVERED, "delivered_at": utcnow(), "response_status": 200, "last_error": ""}
-    with database.session() as session:
-        result: Any = session.execute(
-            update(ScoreRecord)
-            .where(ScoreRecord.id == record_id, ScoreRecord.claim_token == token, ScoreRecord.status == PENDING)
-            .values(attempts=attempts, claimed_until=None, claim_token="", **outcome)
-        )
-        session.commit()
-    if result.rowcount != 1:
-        log.warning("passback: record %s changed hands while it was being sent", record_id)
-        return
-    {DELIVERED: report.delivered, FAILED: report.failed, PENDING: report.retrying}[outcome["status"]].append(record_id)
-    if outcome["status"] == DELIVERED and not isinstance(job, str) and job.platform.platform_id not in recovered:
-        recovered.add(job.platform.platform_id)
-        _platform_is_back(database, job.platform.platform_id, now)
-    if outcome["status"] == FAILED:
-        log.warning("passback: record %s failed: %s", record_id, outcome["last_error"])
+            deliver(ids)
+        except Exception:  # the scores are committed: the worker or the next pass sends them
+            log.exception("passback: could not hand %d committed score(s) to background delivery", len(ids))
 
 
-def _platform_is_back(database: Database, platform_id: int, now: datetime) -> None:
-    """The platform accepted a score: bring its other waiting records forward instead of letting them sit
-    out their backoff (up to an hour), so the gradebook catches up as soon as the LMS is back."""
-    links = (
-        select(ResourceLink.id)
-        .join(Context, ResourceLink.context_id == Context.id)
-        .where(Context.platform_id == platform_id)
-    )
-    with database.session() as session:
-        result: Any = session.execute(
-            update(ScoreRecord)
-            .where(
-                ScoreRecord.status == PENDING,
-                ScoreRecord.attempts > 0,
-                ScoreRecord.next_attempt_at > now,
-                ScoreRecord.resource_link_id.in_(links),
-            )
-            .values(next_attempt_at=now)
-        )
-        session.commit()
-    if result.rowcount:
-        log.info(
-            "passback: platform %s answers again; %d waiting score(s) brought forward", platform_id, result.rowcount
-        )
-
-
-def _retry_outcome(attempts: int, error: AgsError, now: datetime) -> dict[str, Any]:
-    return {
-        "status": PENDING,
-        "next_attempt_at": now + _backoff(attempts, error.retry_after),
-        "last_error": str(error)[:500],
-        "response_status": error.status,
-    }
-
-
-class _HasExtensions(Protocol):
-    extensions: dict[str, Any]
-
-
-def deliver_after_commit(app_or_database: _HasExtensions | Database, ids: Sequence[int]) -> DeliveryReport | None:
-    """Send the records a request just committed (best effort, short timeouts): the worker does the rest.
-
-    Never raises: a learner's page must not fail because the LMS is down.
-    """
-    if not ids:
-        return None
-    if isinstance(app_or_database, Database):
-        database, redis_url = app_or_database, ""
-    else:
-        database = app_or_database.extensions["swott.db"]
-        redis_url = app_or_database.extensions["swott.settings"].redis_url
-    service = default_grade_service(database, redis_url, timeout=INLINE_TIMEOUT)
-    try:
-        return deliver_pending(database, only_ids=list(ids), grades=service)
-    except Exception:
-        log.exception("passback after commit failed; swott worker will deliver the scores")
-        return None
-    finally:
-        service.tokens.close()
-        service.http.close()
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    """Scores queued in a transaction that rolled back were never written: nothing to deliver."""
+    session.info.pop(_QUEUED, None)
 
 
 def prune_delivered(session: Session, *, older_than: timedelta = RETENTION, now: datetime | None = None) -> int:
@@ -562,6 +240,7 @@ def retry(session: Session, record_id: int, *, context_id: int | None = None) ->
         record.status = PENDING
         record.next_attempt_at = utcnow()
         record.attempts = 0
+        session.info.setdefault(_QUEUED, []).append(record.id)  # sent after the caller's commit
     return record
 
 

@@ -18,7 +18,8 @@ The rules come from the toolkit (`toolkit.yaml`, `l1:`):
   unanswered (`ChecksOutstanding`), so the gradebook figure always covers every question.
 
 Every change that moves the learner on writes a score record to the outbox *in the same transaction*
-(AGS 2.0 §3.4, Score publish service), so a committed step is never without its score:
+(AGS 2.0 §3.4, Score publish service), so a committed step is never without its score; the outbox
+skips a score that would not change the gradebook and delivers the rest after commit, off the request:
 - the first page viewed: `Started` / `NotReady`;
 - later progress while working: `InProgress` / `Pending`, with no `scoreGiven`;
 - completion, and any later change of score: `Completed` / `FullyGraded` with `scoreGiven` and
@@ -43,7 +44,6 @@ from lti_tool.services import outbox
 from toolkits.model import CompletionPart, Option, Question, QuestionType, ScoringMode, Toolkit
 
 REFLECTION_STEP = "reflection"
-QUEUED_SCORES = "swott.queued_score_ids"
 SCORE_MAXIMUM = 100.0
 
 STARTED = ("Started", "NotReady")
@@ -449,12 +449,4 @@ def _enqueue(
         grading_progress=progress[1],
         comment=comment,
     )
-    record_id = getattr(record, "id", None)
-    if record_id is not None:
-        session.info.setdefault(QUEUED_SCORES, []).append(record_id)
-
-
-def take_queued_score_ids(session: Session) -> list[int]:
-    """The outbox records queued in this session since the last call, for `deliver_after_commit`."""
-    ids: list[int] = session.info.pop(QUEUED_SCORES, [])
-    return ids
+    del record  # None when the gradebook would not change; delivery after commit is the outbox's

@@ -13,11 +13,13 @@ repr leaves them out).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import requests
 from sqlalchemy import select
@@ -25,8 +27,15 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.lti.roles import Role, swott_role
+from lti_tool.lti.service_client import (
+    DEFAULT_TIMEOUT,
+    LtiServiceClient,
+    PlatformEndpoint,
+    ServiceError,
+    TokenProvider,
+)
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, utcnow
-from lti_tool.services.access_tokens import DEFAULT_TIMEOUT, AccessTokens, PlatformEndpoint, TokenError
+from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import same_origin
 
 log = logging.getLogger(__name__)
@@ -70,33 +79,51 @@ class Member:
         return self.name or " ".join(p for p in (self.given_name, self.family_name) if p) or self.user_id
 
 
-class RosterError(Exception):
-    """The platform did not give the member list. `retryable` says if trying later can help."""
+RosterError = ServiceError  # the one error class of the LTI services (`lti.service_client`)
 
-    def __init__(self, message: str, *, status: int | None, retryable: bool) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retryable = retryable
+
+# Column sizes of `lti_user` (sub, name, email); NRPS gives no limits, so a platform can send anything.
+MAX_FIELD = 255
+MAX_ROLES = 50
+STATUSES = frozenset({"Active", "Inactive", "Deleted"})
+
+
+def clean_text(value: object, limit: int = MAX_FIELD) -> str:
+    """A roster string safe to store and show: no NUL or other control characters, no lone
+    surrogates, at most `limit` characters (PostgreSQL refuses NUL in text; issue 9 defect 4).
+
+    A local stand-in until `lti.claims.clean_text` (the launch side's cleaner) is merged; then this
+    should call that one.
+    """
+    if not isinstance(value, str):
+        return ""
+    kept = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in value
+        if not (unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r")
+    )
+    return " ".join(kept.split())[:limit]
 
 
 def _member(raw: dict[str, Any]) -> Member | None:
+    """One NRPS member, cleaned; None for an entry we cannot use (no usable `user_id`)."""
     user_id = raw.get("user_id")
-    if not isinstance(user_id, str) or not user_id:
+    # The user_id must match the `sub` of this person's launches exactly, so it is never altered:
+    # one that is too long or carries control characters is left out rather than stored changed.
+    if not isinstance(user_id, str) or not user_id or len(user_id) > MAX_FIELD or clean_text(user_id) != user_id:
         return None
     roles = raw.get("roles")
-
-    def text(name: str) -> str:
-        value = raw.get(name)
-        return value if isinstance(value, str) else ""
-
+    role_list = [r for r in roles if isinstance(r, str) and len(r) <= 1024] if isinstance(roles, list) else []
+    status = raw.get("status")
+    email = clean_text(raw.get("email"), MAX_FIELD + 1)
     return Member(
         user_id=user_id,
-        roles=tuple(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else (),
-        status=text("status") or "Active",  # §2.3: absent status means Active
-        name=text("name"),
-        given_name=text("given_name"),
-        family_name=text("family_name"),
-        email=text("email"),
+        roles=tuple(role_list[:MAX_ROLES]),
+        status=status if status in STATUSES else "Active",  # §2.3: absent status means Active
+        name=clean_text(raw.get("name")),
+        given_name=clean_text(raw.get("given_name")),
+        family_name=clean_text(raw.get("family_name")),
+        email=email if len(email) <= MAX_FIELD else "",  # a cut-off address would be wrong, not shorter
     )
 
 
@@ -105,15 +132,13 @@ class RosterService:
 
     def __init__(
         self,
-        tokens: AccessTokens,
+        tokens: TokenProvider,
         *,
         http: requests.Session | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         max_pages: int = MAX_PAGES,
     ) -> None:
-        self.tokens = tokens
-        self.http = http or requests.Session()
-        self.timeout = timeout
+        self.client = LtiServiceClient(tokens, http=http, timeout=timeout)
         self.max_pages = max_pages
 
     def members(
@@ -147,38 +172,16 @@ class RosterService:
         return list(members.values())
 
     def _page(self, platform: PlatformEndpoint, url: str, scopes: Sequence[str]) -> tuple[dict[str, Any], str | None]:
-        for attempt in (1, 2):
-            try:
-                token = self.tokens.token(platform, scopes)
-            except TokenError as error:
-                raise RosterError(str(error), status=error.status, retryable=error.retryable) from None
-            try:
-                response = self.http.get(
-                    url,
-                    headers={"Authorization": f"Bearer {token}", "Accept": MEMBERSHIP_MEDIA_TYPE},
-                    timeout=self.timeout,
-                )
-            except requests.RequestException as error:
-                raise RosterError(
-                    f"platform not reachable ({type(error).__name__})", status=None, retryable=True
-                ) from None
-            if response.status_code == 401 and attempt == 1:
-                self.tokens.forget(platform, scopes, token)
-                continue
-            if response.status_code != 200:
-                raise RosterError(
-                    f"roster request refused: HTTP {response.status_code}",
-                    status=response.status_code,
-                    retryable=response.status_code in (408, 429) or response.status_code >= 500,
-                )
-            try:
-                body = response.json()
-            except ValueError:
-                raise RosterError("the roster is not JSON", status=200, retryable=False) from None
-            if not isinstance(body, dict):
-                raise RosterError("the roster is not a membership container", status=200, retryable=False)
-            return body, response.links.get("next", {}).get("url")
-        raise AssertionError("unreachable")  # pragma: no cover
+        response = self.client.request(
+            platform, scopes, "GET", url, what="roster request", accept=MEMBERSHIP_MEDIA_TYPE
+        )
+        try:
+            body = response.json()
+        except ValueError:
+            raise RosterError("the roster is not JSON", status=response.status_code, retryable=False) from None
+        if not isinstance(body, dict):
+            raise RosterError("the roster is not a membership container", status=response.status_code, retryable=False)
+        return body, response.links.get("next", {}).get("url")
 
 
 @dataclass(frozen=True)
@@ -210,21 +213,22 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
     }
     enrolments = {e.user_id: e for e in session.scalars(select(Enrolment).where(Enrolment.context_id == context.id))}
     new_users = new_enrolments = deactivated = 0
-    listed: set[int] = set()
+    # New people first, in one flush (a council-wide course lists thousands: one round trip, not one each).
     for member in members:
-        user = users.get(member.user_id)
-        if user is None:
-            # last_launch_at is required: for someone known only from the roster it is when we first saw them.
+        if member.user_id not in users:
             user = LtiUser(platform_id=context.platform_id, sub=member.user_id)
             session.add(user)
             users[member.user_id] = user
             new_users += 1
+    session.flush()
+    listed: set[int] = set()
+    for member in members:
+        user = users[member.user_id]
         full_name = member.name or " ".join(p for p in (member.given_name, member.family_name) if p)
-        if full_name:
+        if full_name and user.name != full_name[:255]:
             user.name = full_name[:255]
-        if member.email:
-            user.email = member.email[:255]
-        session.flush()
+        if member.email and user.email != member.email:
+            user.email = member.email
         listed.add(user.id)
         enrolment = enrolments.get(user.id)
         if enrolment is None:
@@ -232,11 +236,12 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
             session.add(enrolment)
             enrolments[user.id] = enrolment
             new_enrolments += 1
-        else:
+        elif enrolment.role != member.role.value:
             enrolment.role = member.role.value
         if enrolment.active and not member.active:
             deactivated += 1
-        enrolment.active = member.active
+        if enrolment.active != member.active:
+            enrolment.active = member.active
     for user_id, enrolment in enrolments.items():
         if user_id not in listed and enrolment.active:
             enrolment.active = False
@@ -246,15 +251,16 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
 
 
 ROSTER_MAX_AGE = timedelta(minutes=5)
+UK_TIME = ZoneInfo("Europe/London")  # councils read times in UK time; the database keeps UTC
 
 
 class RosterStatus(StrEnum):
     """What a facilitator page can say about the course list it shows."""
 
     FRESH = "fresh"  # fetched within ROSTER_MAX_AGE: not asked again
-    REFRESHED = "refreshed"
+    REFRESHING = "refreshing"  # a refresh is on its way in the background; the page shows the last list
     NOT_OFFERED = "not_offered"  # the launch carried no NRPS claim
-    UNAVAILABLE = "unavailable"  # the platform did not answer or refused
+    UNAVAILABLE = "unavailable"  # the last refresh failed: the platform did not answer or refused
 
 
 NOTICES = {
@@ -263,35 +269,70 @@ NOTICES = {
     RosterStatus.UNAVAILABLE: "We could not get the course list from your LMS just now, so only the people who "
     "have opened the activity appear. Reload the page to try again.",
 }
+FIRST_SYNC_NOTICE = (
+    "We are fetching the course list from your LMS, so only the people who have opened the activity appear "
+    "for now. Reload the page in a moment to see everyone."
+)
+
+
+class Scheduler(Protocol):
+    """Runs a task off the request (`lti_tool.background.Background`), once per key at a time."""
+
+    def submit(self, key: str, task: Callable[[], object]) -> bool: ...
+
+    def failed_at(self, key: str) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class RosterState:
+    status: RosterStatus
+    synced_at: datetime | None  # when the list shown last came from the platform (None: never)
+
+    @property
+    def notice(self) -> str:
+        if self.status is RosterStatus.REFRESHING and self.synced_at is None:
+            return FIRST_SYNC_NOTICE
+        return NOTICES.get(self.status, "")
+
+    @property
+    def synced_text(self) -> str:
+        """'Course list from your LMS, last updated at …' for the facilitator pages (UK time)."""
+        if self.synced_at is None:
+            return ""
+        when = self.synced_at.astimezone(UK_TIME).strftime("%H:%M on %A %-d %B %Y")
+        return f"Course list from your LMS, last updated at {when} (UK time)."
 
 
 def ensure_recent(
     database: Database,
     context_id: int,
+    scheduler: Scheduler,
     *,
     redis_url: str = "",
     max_age: timedelta = ROSTER_MAX_AGE,
     now: datetime | None = None,
-) -> RosterStatus:
-    """Refresh the course list unless it came from the platform within `max_age`.
+) -> RosterState:
+    """Have the course list refreshed in the background unless it came from the platform within `max_age`.
 
-    Facilitator pages call this on every view; a council-wide course has thousands of members over many
-    NRPS pages (NRPS 2.0 §2.4), so asking once every few minutes keeps the pages fast. A failed refresh
-    does not count, so a reload tries again.
+    Facilitator pages call this on every view. It only reads the database: the NRPS requests (a
+    council-wide course has thousands of members over many pages, NRPS 2.0 §2.4; a first sync of
+    10,000 took 11 s) run in `scheduler`, never in the page's request (issue 15). The page shows the
+    list it has, with when it was last synced; a failed refresh says so, and the next view asks again.
     """
     now = now or utcnow()
     with database.session() as session:
         context = session.get(Context, context_id)
         if context is None or not context.memberships_url:
-            return RosterStatus.NOT_OFFERED
-        if context.roster_synced_at is not None and now - context.roster_synced_at < max_age:
-            return RosterStatus.FRESH
-    try:
-        refresh_roster(database, context_id, redis_url=redis_url, now=now)
-    except RosterError as error:
-        log.info("roster refresh failed for context %s: retryable=%s", context_id, error.retryable)
-        return RosterStatus.UNAVAILABLE
-    return RosterStatus.REFRESHED
+            return RosterState(RosterStatus.NOT_OFFERED, None)
+        synced_at = context.roster_synced_at
+    if synced_at is not None and now - synced_at < max_age:
+        return RosterState(RosterStatus.FRESH, synced_at)
+    key = f"roster:{context_id}"
+    failed = scheduler.failed_at(key)
+    scheduler.submit(key, lambda: refresh_roster(database, context_id, redis_url=redis_url))
+    if failed is not None and (synced_at is None or failed > synced_at):
+        return RosterState(RosterStatus.UNAVAILABLE, synced_at)
+    return RosterState(RosterStatus.REFRESHING, synced_at)
 
 
 def refresh_roster(

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -38,7 +37,7 @@ from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Attempt, Context, LtiUser, Reflection, ResourceLink
-from lti_tool.services import dashboard, outbox, progress, reflections, registry, roster
+from lti_tool.services import dashboard, progress, reflections, registry, roster
 from lti_tool.services import notes as thinking_notes
 from lti_tool.views.notes_forms import ThinkingNotesForm
 from toolkits.cpd import CPD_TYPES, carry_into_record
@@ -153,15 +152,12 @@ def usable_brand_colour(colour: str) -> str:
 
 
 def _commit_and_deliver() -> None:
-    """Commit the progress and its queued scores together, then try to send the scores at once.
+    """Commit the progress and its queued scores together.
 
-    Delivery after commit is best effort; `swott worker` retries whatever is left (the outbox).
+    The scores are sent after the commit by the outbox's after-commit hook, outside this request
+    (`lti_tool.background` or `swott worker`): a page step never waits for the LMS.
     """
-    session = web.db_session()
-    session.commit()
-    ids = progress.take_queued_score_ids(session)
-    if ids:
-        outbox.deliver_after_commit(current_app, ids)
+    web.db_session().commit()
 
 
 def _step_url(step: str, **values: object) -> str:
@@ -524,15 +520,19 @@ def accessibility() -> ResponseReturnValue:
 def roster_table(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, object]:
     """Template values for `l1/_roster.html` on the facilitator page: every course member and their L1.
 
-    The members come from the platform over NRPS 2.0 (`services.roster`), so people who have never
-    opened the activity are listed as "not started"; if the platform offers no roster, or does not
-    answer, the table falls back to the people who have launched, and says so. Status, percentage and
-    score come from `services.progress` through the dashboard's rows (reflection text is never read).
+        The members come from the platform over NRPS 2.0 (`services.roster`), so people who have never
+        opened the activity are listed as "not started"; if the platform offers no roster, or does not
+        answer, the table falls back to the people who have launched, and says so. The list is refreshed in
+    the background (never in this request) and the page says when it last came from the LMS. Status, percentage and
+        score come from `services.progress` through the dashboard's rows (reflection text is never read).
     """
-    status = roster.ensure_recent(web.database(), launch.context_id, redis_url=web.settings().redis_url)
-    notice = roster.NOTICES.get(status, "")
-    session = web.db_session()
-    # End the request's read transaction so the rows the roster refresh just committed are visible.
-    session.commit()
-    board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)
-    return {"roster_rows": board.rows, "roster_notice": notice, "l1_status": dashboard.L1Status}
+    state = roster.ensure_recent(
+        web.database(), launch.context_id, web.background(), redis_url=web.settings().redis_url
+    )
+    board = dashboard.build(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
+    return {
+        "roster_rows": board.rows,
+        "roster_notice": state.notice,
+        "roster_synced": state.synced_text,
+        "l1_status": dashboard.L1Status,
+    }

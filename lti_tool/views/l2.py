@@ -15,16 +15,15 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import GroupSession, ResourceLink, ScoreRecord
-from lti_tool.services import dashboard, l2_sessions, portfolio, reflections
+from lti_tool.models import GroupSession, ResourceLink
+from lti_tool.services import dashboard, l2_sessions, portfolio, reflections, roster
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline, render_markdown
@@ -63,26 +62,9 @@ def _group(launch: CurrentLaunch, session_id: int) -> GroupSession:
     return group
 
 
-class _Queued:
-    """Wraps the outbox's `enqueue_score` to remember the records queued, for delivery after commit."""
-
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-
-    def __call__(self, session: Session, **score: Any) -> ScoreRecord:
-        from lti_tool.services import outbox
-
-        record = outbox.enqueue_score(session, **score)
-        self.ids.append(record.id)
-        return record
-
-
-def _commit(queued: _Queued | None = None) -> None:
+def _commit() -> None:
+    """Commit; scores queued in the transaction are sent after it by the outbox's after-commit hook."""
     web.db_session().commit()
-    if queued is not None and queued.ids:
-        from lti_tool.services import outbox
-
-        outbox.deliver_after_commit(current_app, queued.ids)
 
 
 def local(moment: datetime | None) -> str:
@@ -97,15 +79,14 @@ def _parse_local(day: str, clock: str, what: str) -> datetime:
     return parsed.replace(tzinfo=LOCAL).astimezone(UTC)
 
 
-def _refresh_roster(launch: CurrentLaunch) -> str:
-    """Bring the course list up to date over NRPS 2.0 (`services.roster`), so learners who have never
-    opened the activity can be invited and show as "not started"; a sentence when it could not be."""
-    from lti_tool.services import roster
-
-    status = roster.ensure_recent(web.database(), launch.context_id, redis_url=web.settings().redis_url)
-    # End the read transaction so the enrolments the refresh committed are visible to this request.
-    web.db_session().commit()
-    return roster.NOTICES.get(status, "")
+def _refresh_roster(launch: CurrentLaunch) -> dict[str, str]:
+    """Have the course list brought up to date over NRPS 2.0 in the background (`services.roster`), so
+    learners who have never opened the activity can be invited and show as "not started"; the notice
+    and the "last updated" line for the page."""
+    state = roster.ensure_recent(
+        web.database(), launch.context_id, web.background(), redis_url=web.settings().redis_url
+    )
+    return {"roster_notice": state.notice, "roster_synced": state.synced_text}
 
 
 def _asset_resolver(toolkit: Toolkit) -> Callable[[str], str]:
@@ -138,7 +119,7 @@ def _common(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
 @bp.get("/plan")
 def plan() -> ResponseReturnValue:
     launch, toolkit = _facilitator()
-    roster_notice = _refresh_roster(launch)
+    roster_state = _refresh_roster(launch)
     session = web.db_session()
     deadline = l2_sessions.l1_deadline(session, context_id=launch.context_id, toolkit_id=toolkit.id)
     groups = l2_sessions.sessions_for(session, context_id=launch.context_id, toolkit_id=toolkit.id)
@@ -153,7 +134,7 @@ def plan() -> ResponseReturnValue:
         formats=list(GroupFormat),
         due_date=request.args.get("due_date", ""),
         l2_due_date=request.args.get("l2_due_date", ""),
-        roster_notice=roster_notice,
+        **roster_state,
         **_common(launch, toolkit),
     )
 
@@ -174,26 +155,24 @@ def set_deadline() -> ResponseReturnValue:
 
 
 def _push_due_date(launch: CurrentLaunch, toolkit: Toolkit, part: str, deadline: datetime | None) -> str:
-    """Best effort, after the deadline is safely saved: tell the LMS gradebook the due date too."""
-    from lti_tool.services import outbox
+    """After the deadline is safely saved, have the background tell the LMS gradebook the due date too.
 
-    settings = web.settings()
-    grades = outbox.default_grade_service(web.database(), settings.redis_url, timeout=outbox.INLINE_TIMEOUT)
-    try:
-        result = l2_sessions.push_due_date(
-            web.db_session(),
-            grades,
-            context_id=launch.context_id,
-            toolkit_id=toolkit.id,
-            part=part,
-            deadline=deadline,
-        )
-    finally:
-        grades.tokens.close()
-        grades.http.close()
-    if result.failed:
-        return "failed"
-    return "updated" if result.updated else "not_offered"
+    Never inside this request (issue 15): "queued" when a line item will be updated, else "not_offered".
+    """
+    session = web.db_session()
+    if not l2_sessions.due_date_links(session, context_id=launch.context_id, toolkit_id=toolkit.id, part=part):
+        return "not_offered"
+    task = l2_sessions.due_date_task(
+        web.database(),
+        web.settings().redis_url,
+        context_id=launch.context_id,
+        toolkit_id=toolkit.id,
+        part=part,
+        deadline=deadline,
+    )
+    # The key names the line items and the date, so each change is sent once and in order.
+    web.background().submit(f"due-date:{launch.context_id}:{toolkit.id}:{part}:{deadline}", task)
+    return "queued"
 
 
 @bp.post("/sessions")
@@ -271,7 +250,6 @@ def control(session_id: int) -> ResponseReturnValue:
     group = _group(launch, session_id)
     session = web.db_session()
     action = request.form.get("action", "")
-    queued: _Queued | None = None
     if action == "start":
         l2_sessions.start(session, group, toolkit)
     elif action in ("next", "previous", "agenda"):
@@ -297,11 +275,10 @@ def control(session_id: int) -> ResponseReturnValue:
     elif action in ("approve", "reject"):
         l2_sessions.moderate(session, group, _int("feedback_id"), approve=action == "approve")
     elif action == "close":
-        queued = _Queued()
-        l2_sessions.close(session, group, toolkit, enqueue=queued)
+        l2_sessions.close(session, group, toolkit)
     else:
         raise BadRequest("That is not something this page can do.", reason="bad_action")
-    _commit(queued)
+    _commit()
     return redirect(launch_url_for("l2.run", launch, session_id=group.id), code=303)
 
 
@@ -345,7 +322,7 @@ def _require_participant_or_facilitator(launch: CurrentLaunch, group: GroupSessi
 @bp.get("/dashboard")
 def dashboard_page() -> ResponseReturnValue:
     launch, toolkit = _facilitator()
-    roster_notice = _refresh_roster(launch)
+    roster_state = _refresh_roster(launch)
     session = web.db_session()
     board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)
     wanted = dashboard.parse_filter(request.args.get("filter"))
@@ -358,7 +335,7 @@ def dashboard_page() -> ResponseReturnValue:
         filter_labels=dashboard.FILTER_LABELS,
         l1_labels=dashboard.L1_LABELS,
         shared=portfolio.shared_in_course(session, context_id=launch.context_id, toolkit_id=toolkit.id),
-        roster_notice=roster_notice,
+        **roster_state,
         **_common(launch, toolkit),
     )
 
@@ -514,7 +491,6 @@ def save_reflection() -> ResponseReturnValue:
     session = web.db_session()
     values = {f.id: request.form.get(f.id, "") for f in l2_sessions.reflection_form_fields(toolkit)}
     version = int(request.form.get("version", "0")) if request.form.get("version", "").isdigit() else -1
-    queued = _Queued()
     carry = request.form.get("action") == "carry"
     if carry:
         # One form, not two: the stages already written fill the empty record boxes, to be edited.
@@ -522,9 +498,8 @@ def save_reflection() -> ResponseReturnValue:
     try:
         if request.form.get("action") == "submit":
             l2_sessions.submit_reflection(
-                session, user_id=launch.user_id, link=link, toolkit=toolkit, values=values, version=version,
-                enqueue=queued,
-            )  # fmt: skip
+                session, user_id=launch.user_id, link=link, toolkit=toolkit, values=values, version=version
+            )
         else:
             l2_sessions.save_reflection(
                 session, user_id=launch.user_id, link=link, toolkit=toolkit, values=values, version=version
@@ -535,5 +510,5 @@ def save_reflection() -> ResponseReturnValue:
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
         return _reflection_page(launch, toolkit, values, version, 400, incomplete=incomplete)
-    _commit(queued)
+    _commit()
     return redirect(launch_url_for("l2.reflection", launch, saved="1") + ("#record" if carry else ""), code=303)

@@ -2,11 +2,13 @@
 
 Thin over `services.outbox`: the list is `outbox.undelivered` for the launch's course only, and a retry
 names the course too, so a guessed record id from another course or platform is simply not found.
+A retry only puts the score back at the front of the queue: it is sent after the commit, off the
+facilitator's request (`lti_tool.background` or `swott worker`).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
@@ -17,10 +19,10 @@ from lti_tool.services import outbox
 bp = Blueprint("passback", __name__, url_prefix="/passback")
 
 MESSAGES = {
-    "sent": "Sent: your LMS has the score now.",
-    "queued": "Queued: we will keep trying until your LMS accepts it.",
-    "all_sent": "Sent: your LMS has all the scores now.",
-    "all_queued": "Queued: we will keep trying until your LMS accepts them.",
+    "queued": "Sending now: reload this page in a moment to see whether your LMS accepted it. "
+    "We keep trying until it does.",
+    "all_queued": "Sending now: reload this page in a moment to see whether your LMS accepted them. "
+    "We keep trying until it does.",
 }
 
 
@@ -53,10 +55,8 @@ def retry(record_id: int) -> ResponseReturnValue:
         outbox.retry(session, record_id, context_id=launch.context_id)
     except LookupError:
         raise NotFound("There is no such score in this course.", reason="unknown_score") from None
-    session.commit()
-    report = outbox.deliver_after_commit(current_app, [record_id])
-    done = "sent" if report is not None and record_id in report.delivered else "queued"
-    return redirect(launch_url_for("passback.undelivered", launch, done=done), code=303)
+    session.commit()  # the outbox's after-commit hook sends it, off this request
+    return redirect(launch_url_for("passback.undelivered", launch, done="queued"), code=303)
 
 
 @bp.post("/retry-all")
@@ -66,7 +66,5 @@ def retry_all() -> ResponseReturnValue:
     ids = [score.record_id for score in outbox.undelivered(session, launch.context_id)]
     for record_id in ids:
         outbox.retry(session, record_id, context_id=launch.context_id)
-    session.commit()
-    report = outbox.deliver_after_commit(current_app, ids)
-    done = "all_sent" if report is not None and set(ids) <= set(report.delivered) else "all_queued"
-    return redirect(launch_url_for("passback.undelivered", launch, done=done), code=303)
+    session.commit()  # the outbox's after-commit hook sends them, off this request
+    return redirect(launch_url_for("passback.undelivered", launch, done="all_queued"), code=303)

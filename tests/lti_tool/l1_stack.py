@@ -51,7 +51,12 @@ class Stack:
         """The sandbox course page's launch link for this placement and person."""
         return f"{self.sandbox.url}/launch?user={user}&placement={self.placement_id}"
 
+    def settle(self) -> None:
+        """Wait for the tool's background work (scores are sent after the request, never in it)."""
+        assert self.app.extensions["swott.background"].wait_idle()
+
     def accepted_scores(self, user: str) -> list[dict[str, Any]]:
+        self.settle()
         sub = self.platform.user(user).sub
         return [s.body for s in self.platform.scores if s.status in (200, 201, 204) and s.body["userId"] == sub]
 

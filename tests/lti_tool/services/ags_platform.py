@@ -4,8 +4,12 @@ It does what the tool relies on, with Moodle's semantics: a token endpoint that 
 signed client assertion against the tool's JWKS and counts requests; line items at Moodle-style URLs
 (`…/lineitems/7/lineitem?type_id=7`); scores that must carry a valid bearer token and the score media
 type, refused with 409 unless the timestamp is newer (one-second resolution), with the grade blanked
-by anything but FullyGraded; NRPS pages joined by `Link: rel="next"`. Failure injection: answer every
-request with a status (503), or stop the server (connection refused) and start it again on the same port.
+by anything but FullyGraded; the result service (`…/lineitem/results?user_id=…`, AGS 2.0 §3.3); NRPS
+pages joined by `Link: rel="next"`. `duplicate_answer="edx"` answers a repeated timestamp the way Open
+edX's LTI consumer does (`400 {"timestamp": ["Score already exists for the provided timestamp"]}`).
+Failure injection: answer every request with a status (503), make score posts slow (`delay`, applied
+after the wait, as a slow LMS still applies a request whose sender gave up), or stop the server
+(connection refused) and start it again on the same port.
 """
 
 from __future__ import annotations
@@ -48,9 +52,13 @@ class AgsPlatform:
     page_size: int = 2
     fail_with: int | None = None
     delay: float = 0.0  # seconds each score post takes, so concurrent senders overlap
+    duplicate_answer: str = "moodle"  # "moodle": 409; "edx": 400 naming the timestamp
+    fail_scores_with: int | None = None  # only score posts answer this status (the rest work)
     port: int = 0
     token_requests: int = 0
     score_posts: int = 0
+    posts_started: int = 0  # score posts received, counted before the `delay`
+    result_reads: int = 0
     requests: int = 0
     scores: list[ReceivedScore] = field(default_factory=list)
     lineitems: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -119,8 +127,11 @@ class AgsPlatform:
     # -- HTTP ----------------------------------------------------------------------------------------
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        if self.delay and request.path.endswith("/scores"):
-            time.sleep(self.delay)
+        if request.path.endswith("/scores"):
+            with self._lock:
+                self.posts_started += 1
+            if self.delay:
+                time.sleep(self.delay)
         with self._lock:
             self.requests += 1
             response = self._route(request)
@@ -149,6 +160,8 @@ class AgsPlatform:
                 return Response("no such line item", status=404)
             if len(parts) == 4 and parts[3] == "scores" and request.method == "POST":
                 return self._score(request, scopes, number)
+            if len(parts) == 4 and parts[3] == "results" and request.method == "GET":
+                return self._results(request, scopes, number)
             if len(parts) == 3:
                 return self._lineitem(request, scopes, number)
         return Response("not found", status=404)
@@ -222,15 +235,52 @@ class AgsPlatform:
         for required in ("userId", "timestamp", "activityProgress", "gradingProgress", "scoreMaximum"):
             if required not in body:
                 return Response(f"missing {required}", status=400)
+        if self.fail_scores_with is not None:
+            return Response("unavailable", status=self.fail_scores_with, headers={"Retry-After": "1"})
         stamp = int(datetime.fromisoformat(body["timestamp"]).timestamp())
         key = (number, body["userId"])
         previous = self.grades.get(key)
         if previous is not None and stamp <= previous["stamp"]:
+            if self.duplicate_answer == "edx":
+                # Open edX (lti_consumer's score serializer): a repeated timestamp, or an older one.
+                message = (
+                    "Score already exists for the provided timestamp"
+                    if stamp == previous["stamp"]
+                    else "Score timestamp can only be updated to a later point in time"
+                )
+                return _json({"timestamp": [message]}, 400)
             return Response("Refusing score with an earlier timestamp", status=409)
         graded = body["gradingProgress"] == "FullyGraded"
         self.grades[key] = {"stamp": stamp, "score": body.get("scoreGiven") if graded else None, "body": body}
         self.scores.append(ReceivedScore(number, body["userId"], body))
         return Response(status=200)
+
+    def _results(self, request: Request, scopes: set[str], number: int) -> Response:
+        """AGS 2.0 §3.3: the current result of each learner (or of `user_id`) on the line item."""
+        self.result_reads += 1
+        if not any(s.endswith("/scope/result.readonly") for s in scopes):
+            return Response("scope", status=403)
+        wanted = request.args.get("user_id")
+        results = []
+        for (lineitem, user_id), grade in self.grades.items():
+            if lineitem != number or (wanted is not None and user_id != wanted):
+                continue
+            result: dict[str, Any] = {
+                "id": f"{self.lineitem_url(number)}/results/{user_id}",
+                "scoreOf": self.lineitem_url(number),
+                "userId": user_id,
+                "resultMaximum": grade["body"]["scoreMaximum"],
+            }
+            if grade["score"] is not None:
+                result["resultScore"] = grade["score"]
+            results.append(result)
+        response = _json(results)
+        response.headers["Content-Type"] = "application/vnd.ims.lis.v2.resultcontainer+json"
+        return response
+
+    def accepted(self, user_id: str) -> list[dict[str, Any]]:
+        """The score posts of `user_id` the platform applied (each counts once in the gradebook)."""
+        return self.scores_for(user_id)
 
     def _memberships(self, request: Request, scopes: set[str]) -> Response:
         if not any(s.endswith("contextmembership.readonly") for s in scopes):

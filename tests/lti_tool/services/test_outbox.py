@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lti_tool import migrate
 from lti_tool.db import Database
 from lti_tool.models import ResourceLink, ScoreRecord, utcnow
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
 from tests.conftest import make_app
@@ -30,6 +30,7 @@ class Step(NamedTuple):
 
 STARTED = Step("Started", "NotReady")
 IN_PROGRESS = Step("InProgress", "Pending")
+SUBMITTED = Step("Submitted", "PendingManual")
 
 
 def completed(score: float) -> Step:
@@ -47,6 +48,7 @@ def enqueue(database: Database, course: Course, step: Step, learner: int = 0) ->
             **step._asdict(),
         )
         session.commit()
+        assert record is not None, "the score changes nothing in the gradebook, so it was not queued"
         return record.id
 
 
@@ -72,8 +74,8 @@ def test_score_commits_and_rolls_back_with_the_progress_change(database: Databas
 
 def test_timestamps_strictly_increase_at_one_second_resolution(database: Database, ags: AgsPlatform) -> None:
     course = seed_course(database, ags)
-    for _ in range(3):  # three steps within the same second
-        enqueue(database, course, IN_PROGRESS)
+    for step in (STARTED, IN_PROGRESS, SUBMITTED):  # three steps within the same second
+        enqueue(database, course, step)
     stamps = [r.timestamp for r in records(database)]
     assert all(stamp.microsecond == 0 for stamp in stamps)
     assert [b - a for a, b in itertools.pairwise(stamps)] == [timedelta(seconds=1)] * 2
@@ -88,11 +90,45 @@ def test_nothing_but_fully_graded_after_a_grade(database: Database, ags: AgsPlat
     enqueue(database, course, IN_PROGRESS, learner=1)  # another learner is not affected
 
 
+def test_a_score_that_changes_nothing_in_the_gradebook_is_not_queued(database: Database, ags: AgsPlatform) -> None:
+    """Issue 9 defect 8: one L1 run used to post the same InProgress/Pending score on every page view."""
+    course = seed_course(database, ags)
+    enqueue(database, course, STARTED)
+    first = enqueue(database, course, IN_PROGRESS)
+    for _page in range(5):
+        with database.session() as session:
+            again = outbox.enqueue_score(
+                session,
+                resource_link_id=course.link_id,
+                user_id=course.learners[0],
+                score_maximum=100.0,
+                **IN_PROGRESS._asdict(),
+            )
+            session.commit()
+        assert again is None
+    assert delivery.deliver_pending(database).delivered == [first - 1, first]
+    # Still nothing new once delivered; a change (a grade) is queued and posted.
+    with database.session() as session:
+        assert outbox.enqueue_score(
+            session, resource_link_id=course.link_id, user_id=course.learners[0], score_maximum=100.0,
+            **IN_PROGRESS._asdict(),
+        ) is None  # fmt: skip
+    enqueue(database, course, completed(80))
+    enqueue(database, course, IN_PROGRESS, learner=1)  # another learner's first InProgress is a change
+    assert len(delivery.deliver_pending(database).delivered) == 2
+    assert ags.score_posts == 4
+    assert received(ags, course.subs[0]) == [
+        ("Started", "NotReady", None),
+        ("InProgress", "Pending", None),
+        ("Completed", "FullyGraded", 80.0),
+    ]
+
+
 def test_learner_journey_is_delivered_in_order(database: Database, ags: AgsPlatform) -> None:
     course = seed_course(database, ags)
     ids = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
     ids.append(enqueue(database, course, completed(80)))
-    report = outbox.deliver_after_commit(database, ids)
+    report = delivery.deliver_after_commit(database, ids)
     assert report is not None and report.delivered == ids
     assert received(ags, course.subs[0]) == [
         ("Started", "NotReady", None),
@@ -101,7 +137,7 @@ def test_learner_journey_is_delivered_in_order(database: Database, ags: AgsPlatf
     ]
     assert ags.grades[(1, course.subs[0])]["score"] == 80.0
     assert {r.status for r in records(database)} == {"delivered"}
-    assert outbox.deliver_pending(database).attempted == 0  # nothing is sent twice
+    assert delivery.deliver_pending(database).attempted == 0  # nothing is sent twice
 
 
 def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_once_in_order(
@@ -119,14 +155,14 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
         course = seed_course(database, ags)
         ags.fail_with = 503
         first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
-        report = outbox.deliver_after_commit(app, first)
+        report = delivery.deliver_after_commit(app, first)
         assert report is not None and report.delivered == [] and report.retrying == first[:1]
         ags.fail_with = None
         ags.stop()  # now the platform refuses connections
         let_time_pass(database)
-        later = [enqueue(database, course, IN_PROGRESS), enqueue(database, course, completed(90))]
+        later = [enqueue(database, course, SUBMITTED), enqueue(database, course, completed(90))]
         # The inline send takes the learner's due first score along (order first): connection refused.
-        report = outbox.deliver_after_commit(app, later)
+        report = delivery.deliver_after_commit(app, later)
         assert report is not None and report.retrying == first[:1] and not report.delivered
         assert ags.scores == [] and ags.requests == 1  # one token request got 503; the refused one never arrived
 
@@ -140,7 +176,7 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
         assert received(ags, course.subs[0]) == [
             ("Started", "NotReady", None),
             ("InProgress", "Pending", None),
-            ("InProgress", "Pending", None),
+            ("Submitted", "PendingManual", None),
             ("Completed", "FullyGraded", 90.0),
         ]
         assert ags.score_posts == 4  # exactly once each: no duplicate and no 409
@@ -163,7 +199,7 @@ def test_restarting_the_app_between_completion_and_delivery_loses_nothing(tmp_pa
         del first_app
 
         second_app = make_app(tmp_path)
-        report = outbox.deliver_pending(second_app.extensions["swott.db"])
+        report = delivery.deliver_pending(second_app.extensions["swott.db"])
         assert len(report.delivered) == 4
         assert received(ags, course.subs[0])[-1] == ("Completed", "FullyGraded", 70.0)
         assert received(ags, course.subs[1]) == [("Started", "NotReady", None)]
@@ -177,7 +213,7 @@ def test_later_scores_wait_behind_a_retry_while_other_learners_go_ahead(database
     ags.fail_with = 503
     stuck = enqueue(database, course, STARTED)
     tried_at = utcnow()
-    assert outbox.deliver_pending(database, now=tried_at).retrying == [stuck]
+    assert delivery.deliver_pending(database, now=tried_at).retrying == [stuck]
     with database.session() as session:
         waiting = session.get(ScoreRecord, stuck)
         assert waiting is not None and waiting.attempts == 1
@@ -186,17 +222,17 @@ def test_later_scores_wait_behind_a_retry_while_other_learners_go_ahead(database
     ags.fail_with = None
     behind = enqueue(database, course, IN_PROGRESS)
     # The request that queued `behind` sends it after commit: it must not overtake the waiting score.
-    report = outbox.deliver_after_commit(database, [behind])
+    report = delivery.deliver_after_commit(database, [behind])
     assert report is not None and report.attempted == 0 and ags.scores == []
     other = enqueue(database, course, STARTED, learner=1)
-    report = outbox.deliver_pending(database)
+    report = delivery.deliver_pending(database)
     # Another learner's score goes first; it shows the platform is back, so learner 0's follow in order.
     assert report.delivered == [other, stuck, behind]
     assert received(ags, course.subs[0]) == [("Started", "NotReady", None), ("InProgress", "Pending", None)]
 
 
 def test_backoff_grows_and_is_capped() -> None:
-    delays = [outbox._backoff(n, None) for n in (1, 2, 3, 8, 50)]
+    delays = [delivery._backoff(n, None) for n in (1, 2, 3, 8, 50)]
     assert delays == [
         timedelta(seconds=30),
         timedelta(minutes=1),
@@ -204,23 +240,26 @@ def test_backoff_grows_and_is_capped() -> None:
         timedelta(hours=1),
         timedelta(hours=1),
     ]
-    assert outbox._backoff(1, retry_after=300) == timedelta(minutes=5)  # the platform's Retry-After wins
+    assert delivery._backoff(1, retry_after=300) == timedelta(minutes=5)  # the platform's Retry-After wins
 
 
 def test_a_score_the_platform_already_has_counts_as_delivered(database: Database, ags: AgsPlatform) -> None:
     course = seed_course(database, ags)
     record_id = enqueue(database, course, completed(60))
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     with database.session() as session:  # the process died before it could write "delivered"
         record = session.get(ScoreRecord, record_id)
         assert record is not None
         record.status, record.delivered_at = "pending", None
         session.commit()
-    report = outbox.deliver_pending(database)
+    report = delivery.deliver_pending(database)
     assert report.delivered == [record_id]
     assert len(ags.scores) == 1  # the platform's gradebook changed once (the repeat got 409)
     [record] = records(database)
     assert record.response_status == 409
+    # The 409 was checked against the gradebook (AGS result service) before it counted as delivered.
+    assert ags.result_reads == 1
+    assert "read back" in record.last_error
 
 
 def test_refused_score_fails_with_a_reason_and_a_facilitator_can_retry_it(database: Database, ags: AgsPlatform) -> None:
@@ -232,7 +271,7 @@ def test_refused_score_fails_with_a_reason_and_a_facilitator_can_retry_it(databa
         session.commit()
     refused = enqueue(database, course, STARTED)
     after = enqueue(database, course, IN_PROGRESS)
-    report = outbox.deliver_pending(database)
+    report = delivery.deliver_pending(database)
     assert report.failed == [refused, after]  # a failure does not hold later scores back forever
     with database.session() as session:
         [first, _second] = outbox.undelivered(session, course.context_id)
@@ -247,7 +286,7 @@ def test_refused_score_fails_with_a_reason_and_a_facilitator_can_retry_it(databa
         outbox.retry(session, refused, context_id=course.context_id)
         outbox.retry(session, after, context_id=course.context_id)
         session.commit()
-    assert outbox.deliver_pending(database).delivered == [refused, after]
+    assert delivery.deliver_pending(database).delivered == [refused, after]
     with database.session() as session:
         assert outbox.undelivered(session, course.context_id) == []
 
@@ -256,7 +295,7 @@ def test_line_item_is_created_once_when_the_launch_had_none(database: Database, 
     course = seed_course(database, ags, with_lineitem=False)
     enqueue(database, course, STARTED, learner=0)
     enqueue(database, course, STARTED, learner=1)
-    assert len(outbox.deliver_pending(database).delivered) == 2
+    assert len(delivery.deliver_pending(database).delivered) == 2
     assert len(ags.lineitems) == 1
     assert ags.lineitems[1]["resourceLinkId"] == "rl-42"
     assert ags.lineitems[1]["resourceId"] == "participatory-practice:l1"
@@ -268,7 +307,7 @@ def test_line_item_is_created_once_when_the_launch_had_none(database: Database, 
 def test_no_grade_service_in_the_launch_fails_with_a_reason(database: Database, ags: AgsPlatform) -> None:
     course = seed_course(database, ags, scopes=[])
     enqueue(database, course, STARTED)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     [record] = records(database)
     assert record.status == "failed"
     assert "no AGS score scope" in record.last_error
@@ -280,7 +319,7 @@ def test_one_token_for_many_scores(database: Database, ags: AgsPlatform) -> None
     for learner in range(5):
         for values in (STARTED, IN_PROGRESS, completed(50 + learner)):
             enqueue(database, course, values, learner=learner)
-    assert len(outbox.deliver_pending(database).delivered) == 15
+    assert len(delivery.deliver_pending(database).delivered) == 15
     assert ags.token_requests == 1
 
 
@@ -293,16 +332,16 @@ def test_two_workers_on_postgres_never_send_a_score_twice(postgres_url: str) -> 
         course = seed_course(database, ags, learners=4)
         for step in range(6):
             for learner in range(4):
-                enqueue(database, course, IN_PROGRESS if step < 5 else completed(step * 10), learner=learner)
+                enqueue(database, course, completed(step * 10 + 5), learner=learner)
         barrier = threading.Barrier(2)
-        reports: list[outbox.DeliveryReport] = []
+        reports: list[delivery.DeliveryReport] = []
 
         def worker() -> None:
             own = Database(postgres_url)
             service = GradeService(AccessTokens(own))
             try:
                 barrier.wait()
-                reports.append(outbox.deliver_pending(own, grades=service, batch=1))
+                reports.append(delivery.deliver_pending(own, grades=service, batch=1))
             finally:
                 own.dispose()
 
@@ -336,7 +375,7 @@ def test_two_scores_queued_in_the_same_second_by_concurrent_requests_both_arrive
         assert a is not None and b is not None
         b.timestamp = a.timestamp
         session.commit()
-    assert outbox.deliver_pending(database).delivered == [first, second]
+    assert delivery.deliver_pending(database).delivered == [first, second]
     assert ags.score_posts == 2  # no 409: the second was moved one second on before sending
     assert ags.grades[(1, course.subs[0])]["score"] == 95.0
 
@@ -350,12 +389,13 @@ def test_a_retried_old_score_does_not_overwrite_a_newer_grade(database: Database
         record.status, record.last_error = "failed", "score refused: HTTP 400"  # failed for a reason since fixed
         session.commit()
     enqueue(database, course, completed(90))
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     with database.session() as session:
         outbox.retry(session, old, context_id=course.context_id)
         session.commit()
-    assert outbox.deliver_pending(database).delivered == [old]  # the platform answered 409: it has newer
+    assert delivery.deliver_pending(database).delivered == [old]  # the platform answered 409: it has newer
     assert ags.grades[(1, course.subs[0])]["score"] == 90.0
+    assert ags.result_reads == 1  # and its gradebook shows the newer score, so nothing is "not delivered"
 
 
 @pytest.mark.postgres
@@ -367,24 +407,24 @@ def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_
         course = seed_course(database, ags)
         ags.fail_with = 503
         first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
-        report = outbox.deliver_after_commit(app, first)
+        report = delivery.deliver_after_commit(app, first)
         assert report is not None and report.retrying == first[:1]
         ags.fail_with = None
         ags.stop()
-        enqueue(database, course, IN_PROGRESS)
+        enqueue(database, course, SUBMITTED)
         enqueue(database, course, completed(90))
         let_time_pass(database)
-        assert outbox.deliver_pending(database).retrying == first[:1]
+        assert delivery.deliver_pending(database).retrying == first[:1]
         database.dispose()  # the app goes away with everything undelivered
 
         restarted = make_app(tmp_path, database_url=postgres_url).extensions["swott.db"]
         ags.start()
         let_time_pass(restarted)
-        assert len(outbox.deliver_pending(restarted).delivered) == 4
+        assert len(delivery.deliver_pending(restarted).delivered) == 4
         assert received(ags, course.subs[0]) == [
             ("Started", "NotReady", None),
             ("InProgress", "Pending", None),
-            ("InProgress", "Pending", None),
+            ("Submitted", "PendingManual", None),
             ("Completed", "FullyGraded", 90.0),
         ]
         assert ags.score_posts == 4
@@ -400,10 +440,10 @@ def test_old_delivered_progress_scores_are_pruned_but_grades_and_undelivered_kep
     course = seed_course(database, ags)
     for step in (STARTED, IN_PROGRESS, completed(70)):
         enqueue(database, course, step)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     ags.fail_with = 503
     enqueue(database, course, STARTED, learner=1)
-    outbox.deliver_pending(database)
+    delivery.deliver_pending(database)
     with database.session() as session:
         assert outbox.prune_delivered(session) == 0  # nothing is old yet
         removed = outbox.prune_delivered(session, now=utcnow() + outbox.RETENTION + timedelta(days=1))
@@ -420,7 +460,7 @@ def test_token_cache_down_means_retry_later_not_a_lost_score(database: Database,
     record_id = enqueue(database, course, STARTED)
     nowhere = GradeService(AccessTokens(database, redis_url="redis://127.0.0.1:9/0"))  # nothing listens there
     try:
-        report = outbox.deliver_pending(database, grades=nowhere)
+        report = delivery.deliver_pending(database, grades=nowhere)
     finally:
         nowhere.tokens.close()
         nowhere.http.close()
@@ -428,7 +468,7 @@ def test_token_cache_down_means_retry_later_not_a_lost_score(database: Database,
     [record] = records(database)
     assert record.status == "pending" and record.last_error.startswith("token cache unavailable")
     assert ags.requests == 0
-    assert outbox.deliver_pending(database, now=utcnow() + timedelta(minutes=1)).delivered == [record_id]
+    assert delivery.deliver_pending(database, now=utcnow() + timedelta(minutes=1)).delivered == [record_id]
 
 
 def test_when_the_platform_answers_again_waiting_scores_do_not_sit_out_their_backoff(
@@ -437,10 +477,10 @@ def test_when_the_platform_answers_again_waiting_scores_do_not_sit_out_their_bac
     course = seed_course(database, ags, learners=3)
     ags.fail_with = 503
     waiting = [enqueue(database, course, STARTED, learner=0), enqueue(database, course, STARTED, learner=1)]
-    assert outbox.deliver_pending(database).retrying == waiting
+    assert delivery.deliver_pending(database).retrying == waiting
     ags.fail_with = None
     fresh = enqueue(database, course, STARTED, learner=2)  # someone works on: their score is due at once
-    report = outbox.deliver_pending(database)  # no time has passed
+    report = delivery.deliver_pending(database)  # no time has passed
     assert report.delivered == [fresh, *waiting]
     assert len(ags.scores) == 3
 
@@ -452,6 +492,6 @@ def test_sending_after_commit_takes_the_learners_earlier_unsent_scores_along(
     earlier = enqueue(database, course, STARTED)  # its request died before sending it
     unrelated = enqueue(database, course, STARTED, learner=1)
     latest = enqueue(database, course, IN_PROGRESS)
-    report = outbox.deliver_after_commit(database, [latest])
+    report = delivery.deliver_after_commit(database, [latest])
     assert report is not None and report.delivered == [earlier, latest]
     assert [r.status for r in records(database) if r.id == unrelated] == ["pending"]  # left for the worker

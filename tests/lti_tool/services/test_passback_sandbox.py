@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from lti_tool.db import Database
 from lti_tool.models import Context, LtiUser, Platform, ResourceLink
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
 from lti_tool.services.roster import RosterService
 from sandbox_platform import browser
@@ -59,6 +59,7 @@ def _enqueue(database: Database, user_id: int, link_id: int, activity: str, grad
             grading_progress=grading,
         )
         session.commit()
+        assert record is not None
         return record.id
 
 
@@ -72,16 +73,16 @@ def test_platform_down_then_back_gets_every_score_once_in_order(demo: Demo, monk
         _enqueue(database, user_id, link_id, "Started", "NotReady", None),
         _enqueue(database, user_id, link_id, "InProgress", "Pending", None),
     ]
-    report = outbox.deliver_after_commit(demo.tool_app, first)
+    report = delivery.deliver_after_commit(demo.tool_app, first)
     assert report is not None and report.retrying == first[:1] and not report.delivered
     platform.clear_faults()
     demo.platform_server.stop()  # connection refused from here on
     later = [
-        _enqueue(database, user_id, link_id, "InProgress", "Pending", None),
+        _enqueue(database, user_id, link_id, "Submitted", "PendingManual", None),
         _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 85.0),
     ]
     let_time_pass(database)
-    assert outbox.deliver_pending(database).retrying == first[:1]
+    assert delivery.deliver_pending(database).retrying == first[:1]
     assert platform.scores == []
 
     demo.platform_server.start()
@@ -96,7 +97,7 @@ def test_platform_down_then_back_gets_every_score_once_in_order(demo: Demo, monk
     assert received == [
         ("Started", "NotReady", 200),
         ("InProgress", "Pending", 200),
-        ("InProgress", "Pending", 200),
+        ("Submitted", "PendingManual", 200),
         ("Completed", "FullyGraded", 200),
     ]
     assert all(s.body["userId"] == sub and s.body["scoreMaximum"] == 100.0 for s in platform.scores)
@@ -113,10 +114,9 @@ def test_a_hundred_scores_make_one_token_request(demo: Demo) -> None:
     user_id, link_id, _sub, line_item = _launched_learner(demo)
     database: Database = demo.tool_app.extensions["swott.db"]
     before = len(demo.platform.token_requests)
-    for _ in range(99):
-        _enqueue(database, user_id, link_id, "InProgress", "Pending", None)
-    _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 100.0)
-    assert len(outbox.deliver_pending(database).delivered) == 100
+    for score in range(1, 101):  # a hundred changes of grade (an identical score would not be queued)
+        _enqueue(database, user_id, link_id, "Completed", "FullyGraded", float(score))
+    assert len(delivery.deliver_pending(database).delivered) == 100
     assert len(demo.platform.token_requests) - before == 1
     assert {s.status for s in demo.platform.scores} == {200}
     grade = demo.platform.grade(line_item, "learner1")
@@ -134,3 +134,29 @@ def test_roster_lists_the_course_from_the_launch_memberships_url(demo: Demo) -> 
     assert {m.user_id for m in members} == {u.sub for u in demo.platform.users.values()}
     assert sum(m.is_learner for m in members) == len(demo.platform.learners)
     assert [m.user_id for m in members if m.is_facilitator] == [demo.platform.facilitator.sub]
+
+
+def test_a_re_sent_score_is_reconciled_through_the_sandbox_result_service(demo: Demo) -> None:
+    """The sandbox answers a repeated timestamp with 409 (Moodle) and scales results to the line item."""
+    from lti_tool.models import ScoreRecord
+    from lti_tool.services.grades import SCOPE_RESULT_READONLY
+
+    user_id, link_id, _sub, line_item = _launched_learner(demo)
+    database: Database = demo.tool_app.extensions["swott.db"]
+    with database.session() as session:
+        link = session.get(ResourceLink, link_id)
+        assert link is not None and SCOPE_RESULT_READONLY in link.ags_scopes
+    record_id = _enqueue(database, user_id, link_id, "Completed", "FullyGraded", 72.0)
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    with database.session() as session:  # the outcome was lost before it was written
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None
+        record.status = "pending"
+        session.commit()
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    assert [s.status for s in demo.platform.scores] == [200, 409]  # applied once, the repeat refused
+    with database.session() as session:
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None and "read back" in record.last_error
+    grade = demo.platform.grade(line_item, "learner1")
+    assert grade is not None and grade.score_given == 72.0

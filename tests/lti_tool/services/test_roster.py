@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lti_tool.db import Database
 from lti_tool.models import Context, Enrolment, LtiUser, Platform
@@ -121,29 +121,122 @@ def test_refresh_roster_enrols_everyone_so_the_facilitator_sees_who_has_not_star
     assert (again.new_users, again.new_enrolments, again.deactivated) == (0, 0, 0)
 
 
-def test_facilitator_pages_ask_for_the_roster_at_most_every_few_minutes(database: Database, ags: AgsPlatform) -> None:
+def test_facilitator_pages_ask_for_the_roster_in_the_background_at_most_every_few_minutes(
+    database: Database, ags: AgsPlatform
+) -> None:
     from datetime import timedelta
 
+    from lti_tool.background import Background
     from lti_tool.models import Context, utcnow
-    from lti_tool.services.roster import ROSTER_MAX_AGE, RosterStatus, ensure_recent
+    from lti_tool.services.roster import FIRST_SYNC_NOTICE, NOTICES, ROSTER_MAX_AGE, RosterStatus, ensure_recent
 
     course = seed_course(database, ags)
-    start = utcnow()
-    assert ensure_recent(database, course.context_id, now=start) is RosterStatus.REFRESHED
-    asked = ags.requests
-    # A page view a minute later uses the list it has: no request to the platform at all.
-    assert ensure_recent(database, course.context_id, now=start + timedelta(minutes=1)) is RosterStatus.FRESH
-    assert ags.requests == asked
-    # The platform is down when the list is due again: the page says so, and the next view tries again.
-    later = start + ROSTER_MAX_AGE + timedelta(seconds=1)
-    ags.fail_with = 503
-    assert ensure_recent(database, course.context_id, now=later) is RosterStatus.UNAVAILABLE
-    ags.fail_with = None
-    assert ensure_recent(database, course.context_id, now=later) is RosterStatus.REFRESHED
-    # A course whose launch carried no NRPS claim has no roster to ask for.
+    background = Background(database, deliver_scores=False)
+    try:
+        start = utcnow()
+        # The page view itself asks the platform nothing: the refresh is handed to the background.
+        first = ensure_recent(database, course.context_id, background, now=start)
+        assert (first.status, first.synced_at, first.notice) == (RosterStatus.REFRESHING, None, FIRST_SYNC_NOTICE)
+        assert background.wait_idle()
+        asked = ags.requests
+        assert asked > 0
+        # A page view a minute later uses the list it has: no request to the platform at all.
+        fresh = ensure_recent(database, course.context_id, background, now=start + timedelta(minutes=1))
+        assert fresh.status is RosterStatus.FRESH and fresh.notice == ""
+        assert fresh.synced_at is not None and "last updated at" in fresh.synced_text
+        assert background.wait_idle() and ags.requests == asked
+        # The platform is down when the list is due again: the page keeps the last list; once the refresh
+        # has failed the next view says so, and tries again.
+        later = start + ROSTER_MAX_AGE + timedelta(seconds=1)
+        ags.fail_with = 503
+        assert ensure_recent(database, course.context_id, background, now=later).status is RosterStatus.REFRESHING
+        assert background.wait_idle()
+        down = ensure_recent(database, course.context_id, background, now=later)
+        assert down.status is RosterStatus.UNAVAILABLE and down.notice == NOTICES[RosterStatus.UNAVAILABLE]
+        assert background.wait_idle()
+        ags.fail_with = None
+        assert ensure_recent(database, course.context_id, background, now=later).status is RosterStatus.UNAVAILABLE
+        assert background.wait_idle()  # that view's retry worked
+        back = ensure_recent(database, course.context_id, background)
+        assert back.status is RosterStatus.FRESH
+        # A course whose launch carried no NRPS claim has no roster to ask for.
+        with database.session() as session:
+            context = session.get(Context, course.context_id)
+            assert context is not None
+            context.memberships_url = ""
+            session.commit()
+        assert ensure_recent(database, course.context_id, background).status is RosterStatus.NOT_OFFERED
+    finally:
+        background.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_database(request: pytest.FixtureRequest, database: Database) -> Iterator[Database]:
+    """The SQLite database, or a migrated PostgreSQL schema (which refuses NUL in text)."""
+    if request.param == "sqlite":
+        yield database
+        return
+    from lti_tool import migrate
+
+    url: str = request.getfixturevalue("postgres_url")
+    migrate.upgrade(url)
+    postgres = Database(url)
+    yield postgres
+    postgres.dispose()
+
+
+def test_roster_entries_are_cleaned_and_length_checked_before_storage(any_database: Database) -> None:
+    """Issue 9 defect 4: one NUL in an NRPS name broke the facilitator pages on PostgreSQL."""
+    database = any_database
+    hostile = [
+        {"user_id": "u-nul", "name": "Alex\x00 Morgan\x07", "email": "a\x00lex@council.example", "roles": ["Learner"]},
+        {"user_id": "u-long", "name": "N" * 5000, "email": "e" * 300 + "@council.example", "roles": ["Learner"]},
+        {"user_id": "x" * 256, "name": "Too long an id", "roles": ["Learner"]},
+        {"user_id": "bad\x00id", "name": "NUL in the id", "roles": ["Learner"]},
+        {"user_id": "u-odd", "name": 42, "roles": "Learner", "status": "Banished"},
+    ]
+    ags = start_platform(database, members=hostile, page_size=10)
+    try:
+        course = seed_course(database, ags)
+        result = refresh_roster(database, course.context_id)
+    finally:
+        ags.stop()
+    assert result.members == 3  # the unusable ids are left out, not stored changed
     with database.session() as session:
-        context = session.get(Context, course.context_id)
-        assert context is not None
-        context.memberships_url = ""
-        session.commit()
-    assert ensure_recent(database, course.context_id) is RosterStatus.NOT_OFFERED
+        users = {
+            u.sub: u for u in session.scalars(select(LtiUser).where(LtiUser.sub.in_(["u-nul", "u-long", "u-odd"])))
+        }
+        assert users["u-nul"].name == "Alex Morgan" and users["u-nul"].email == "alex@council.example"
+        assert len(users["u-long"].name) == 255 and users["u-long"].email == ""  # a cut-off address is wrong
+        assert users["u-odd"].name == ""
+        odd = session.scalars(select(Enrolment).where(Enrolment.user_id == users["u-odd"].id)).one()
+        assert odd.active  # an unknown status counts as Active (NRPS 2.0 §2.3)
+
+
+def test_the_first_sync_of_ten_thousand_members_happens_off_the_page_view(database: Database) -> None:
+    """Issue 15: the first sync of 10,000 members took 11 s inside the facilitator's request."""
+    import time
+
+    from lti_tool.background import Background
+    from lti_tool.services.roster import RosterStatus, ensure_recent
+
+    members = [{"user_id": f"u-{n}", "name": f"Person {n}", "roles": ["Learner"]} for n in range(10_000)]
+    ags = start_platform(database, members=members, page_size=1000)
+    background = Background(database, deliver_scores=False)
+    try:
+        course = seed_course(database, ags, learners=0)
+        started = time.perf_counter()
+        state = ensure_recent(database, course.context_id, background)
+        page_view = time.perf_counter() - started
+        assert state.status is RosterStatus.REFRESHING
+        assert page_view < 0.5  # the page view only read the database and queued the sync
+        assert background.wait_idle(120)
+        with database.session() as session:
+            enrolled = session.scalar(
+                select(func.count()).select_from(Enrolment).where(Enrolment.context_id == course.context_id)
+            )
+        assert enrolled == 10_000
+        assert ensure_recent(database, course.context_id, background).status is RosterStatus.FRESH
+    finally:
+        background.stop()
+        ags.stop()

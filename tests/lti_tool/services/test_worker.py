@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from lti_tool.db import Database
-from lti_tool.services import outbox
+from lti_tool.services import delivery, outbox
 from lti_tool.worker import run
 from swott.cli import main
 from tests.conftest import make_app
@@ -34,6 +34,7 @@ def _enqueue_started(database: Database, course: Course, learner: int = 0) -> in
             grading_progress="NotReady",
         )
         session.commit()
+        assert record is not None
         return record.id
 
 
@@ -56,7 +57,7 @@ def test_worker_loop_delivers_scores_queued_while_it_runs_and_stops_when_asked(t
         stop = threading.Event()
         delivered = threading.Event()
 
-        def on_pass(report: outbox.DeliveryReport) -> None:
+        def on_pass(report: delivery.DeliveryReport) -> None:
             if report.delivered:
                 delivered.set()
 

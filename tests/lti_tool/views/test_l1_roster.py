@@ -32,6 +32,15 @@ class Person:
         assert found is not None, response.url
         self.launch_id = found.group(1)
         self.page = response.text
+        self.url = response.url
+
+    def reload(self) -> str:
+        """Load the page again, once the background work the last view asked for is done."""
+        assert self.stack.app.extensions["swott.background"].wait_idle()
+        response = self.http.get(self.url, timeout=10)
+        assert response.status_code == 200, response.text
+        self.page = response.text
+        return self.page
 
     def get(self, path: str) -> str:
         response = self.http.get(f"{self.stack.tool.url}{path}", params={"launch": self.launch_id}, timeout=10)
@@ -80,7 +89,12 @@ def test_every_member_is_listed_with_their_l1_status(stack: Stack) -> None:
     # learner3 never opens the activity: only the roster (NRPS) knows them.
     facilitator = Person(stack, "facilitator")
     assert "You are the <strong>facilitator</strong>" in facilitator.page
-    roster = _roster(facilitator.page)
+    # The first sync runs in the background, never in the facilitator's request: the page says so...
+    assert "We are fetching the course list from your LMS" in facilitator.page
+    assert platform.user("learner3").name not in _roster(facilitator.page)
+    # ... and a moment later the whole course is listed, with when it came from the LMS.
+    roster = _roster(facilitator.reload())
+    assert "Course list from your LMS, last updated at" in facilitator.page
     assert roster == {
         platform.user("learner1").name: "In progress, 33% done",  # 2 of 3 pages, 0 of 2 questions, no reflection
         platform.user("learner2").name: "Completed, score 50% (passed)",
@@ -93,5 +107,7 @@ def test_without_the_platforms_roster_the_table_lists_who_has_launched_and_says_
     Person(stack, "learner1").view("01-intro")
     stack.platform.fail_services(status=503, count=20, services=("nrps",))
     facilitator = Person(stack, "facilitator")
+    facilitator.reload()  # the background refresh has failed by now
     assert "could not get the course list from your LMS" in facilitator.page
+    assert "last updated" not in facilitator.page
     assert _roster(facilitator.page) == {stack.platform.user("learner1").name: "In progress, 16% done"}
