@@ -2,7 +2,8 @@
 
 Steps, in the order an LMS administrator would take them:
 1. migrate the tool's database (`swott db upgrade`);
-2. serve the tool (development mode) and the sandbox platform, each with Werkzeug in a thread;
+2. serve the tool (development mode) with waitress, the embedded default's server (`lti_tool.serving`),
+   and the sandbox platform with Werkzeug, each in a thread;
 3. register the sandbox with the tool through LTI Dynamic Registration 1.0 — the same
    `/lti/register` Moodle and Canvas use;
 4. grant the sandbox a subscription to every toolkit (a new platform has none, issue #3 item 8);
@@ -22,6 +23,7 @@ import click
 import requests
 from flask import Flask
 
+from lti_tool.serving import ToolServer
 from sandbox_platform import Platform, SandboxServer
 
 
@@ -31,7 +33,7 @@ class DemoError(click.ClickException):
 
 @dataclass
 class Demo:
-    tool: SandboxServer
+    tool: ToolServer
     platform_server: SandboxServer
     client_id: str
     worker: threading.Thread | None = None
@@ -148,20 +150,21 @@ def start_demo(
     """
     overrides = dict(tool_settings or {})
 
-    def listen(**kwargs: Any) -> SandboxServer:
-        try:
-            return SandboxServer(host=host, **kwargs)
-        except OSError as error:
-            raise DemoError(
-                f"cannot listen on {host}:{kwargs['port']}: {error.strerror} (choose another with --tool-port or "
-                "--platform-port)"
-            ) from None
+    def refused(port: int, error: OSError) -> DemoError:
+        return DemoError(
+            f"cannot listen on {host}:{port}: {error.strerror} (choose another with --tool-port or --platform-port)"
+        )
 
-    tool = listen(port=tool_port, app_factory=lambda url: _tool_app(url, overrides))
     try:
-        platform_server = listen(port=platform_port)
-    except DemoError:
+        tool = ToolServer(lambda url: _tool_app(url, overrides), host=host, port=tool_port)
+    except OSError as error:
+        raise refused(tool_port, error) from None
+    try:
+        platform_server = SandboxServer(host=host, port=platform_port)
+    except BaseException as error:
         tool.stop()
+        if isinstance(error, OSError):
+            raise refused(platform_port, error) from None
         raise
     tool.start()
     platform_server.start()
@@ -190,9 +193,15 @@ def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> N
     """Try SWOTT Connect with no LMS: the tool plus a sandbox LTI 1.3 platform, registered and subscribed."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise DemoError("the demo serves on loopback only (the sandbox platform is not for a network)")
-    running = start_demo(
-        host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course, worker=True
-    )
+    click.echo("Starting the tool and the sandbox platform...")
+    try:
+        running = start_demo(
+            host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course, worker=True
+        )
+    except KeyboardInterrupt:
+        # Ctrl+C before the banner: start_demo has already stopped whatever it started.
+        click.echo("Stopped before the demo was ready.")
+        return
     platform_url = running.platform_server.url
     click.echo(f"SWOTT Connect (the tool):  {running.tool.url}/")
     click.echo(f"Sandbox LMS (the platform): {platform_url}/  — registered by Dynamic Registration, all toolkits")
