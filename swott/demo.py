@@ -85,7 +85,7 @@ def _tool_app(base_url: str, overrides: dict[str, Any]) -> Flask:
     return app
 
 
-def _register(demo_platform: Platform, tool_url: str) -> str:
+def register(demo_platform: Platform, tool_url: str) -> str:
     """Run Dynamic Registration as the platform's "Register a tool" page would; the new client_id."""
     known = {tool.client_id for tool in demo_platform.tools}
     start = demo_platform.start_registration(tool_url + "/lti/register")
@@ -99,7 +99,7 @@ def _register(demo_platform: Platform, tool_url: str) -> str:
     return added[-1]
 
 
-def _grant_all(app: Flask, issuer: str, client_id: str) -> None:
+def grant_all(app: Flask, issuer: str, client_id: str) -> None:
     from lti_tool.services import registrations, subscriptions
 
     with app.app_context(), app.extensions["swott.db"].session() as session:
@@ -109,7 +109,7 @@ def _grant_all(app: Flask, issuer: str, client_id: str) -> None:
         subscriptions.grant(session, registered, [None])
 
 
-def _seed_course(app: Flask, demo_platform: Platform, client_id: str, tool_url: str) -> None:
+def seed_course(app: Flask, demo_platform: Platform, client_id: str, tool_url: str) -> None:
     """Add one toolkit's L1 and L2, built by the tool's deep linking code, as placements."""
     from lti_tool.lti import deep_linking
 
@@ -170,10 +170,10 @@ def start_demo(
     platform_server.start()
     try:
         sandbox: Platform = platform_server.platform
-        client_id = _register(sandbox, tool.url)
-        _grant_all(tool.app, sandbox.issuer, client_id)
+        client_id = register(sandbox, tool.url)
+        grant_all(tool.app, sandbox.issuer, client_id)
         if seed:
-            _seed_course(tool.app, sandbox, client_id, tool.url + "/lti/launch")
+            seed_course(tool.app, sandbox, client_id, tool.url + "/lti/launch")
     except BaseException:
         platform_server.stop()
         tool.stop()
@@ -218,4 +218,4 @@ def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> N
         running.stop()
 
 
-__all__ = ["Demo", "DemoError", "demo", "start_demo"]
+__all__ = ["Demo", "DemoError", "demo", "grant_all", "register", "seed_course", "start_demo"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from lti_tool.db import Database
 from lti_tool.models import Reflection, utcnow
 from lti_tool.services import dashboard, l2_sessions, portfolio, progress
-from tests.lti_tool.l1_factories import RecordingOutbox
+from tests.lti_tool.l1_factories import RecordingOutbox, make_link
 from tests.lti_tool.l2_factories import (
     BACKENDS,
     add_learners,
@@ -230,3 +231,21 @@ def test_pages_split_the_filtered_learners(session: Session) -> None:
 @pytest.mark.parametrize(("value", "number"), [(None, 1), ("", 1), ("2", 2), ("-1", 1), ("x", 1), ("9" * 12, 1)])
 def test_page_numbers_from_the_query_string(value: str | None, number: int) -> None:
     assert dashboard.parse_page(value) == number
+
+
+def test_with_two_l1_placements_the_more_advanced_attempt_counts(session: Session) -> None:
+    """A course may place one toolkit's L1 twice: a finished attempt beats an unfinished one, and
+    between two unfinished ones the one with more pages viewed counts."""
+    course = make_course(session, learners=2)
+    second = make_link(session, course.context, toolkit_id=toolkit().id, part="l1")
+    finisher, reader = course.learners
+    start_l1(session, course, finisher, pages=5)
+    finish_l1(session, replace(course, l1=second), finisher, score=90.0)
+    start_l1(session, course, reader, pages=2)
+    start_l1(session, replace(course, l1=second), reader, pages=6)
+    rows = _by_id(dashboard.build(session, context_id=course.context.id, toolkit=toolkit()))
+
+    assert (rows[finisher.id].l1_status, rows[finisher.id].l1_score) == ("completed", 90.0)
+    assert rows[reader.id].l1_status == "in_progress"
+    expected = progress.percent_done(start_l1(session, course, course.facilitator, pages=6), toolkit(), False)
+    assert rows[reader.id].l1_percent == expected
