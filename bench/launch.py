@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
 
             for _ in range(args.runs):
                 figures = [
-                    _measure(bare, args.launches * 3, bare_request(bare_url)),
+                    _measure(bare, args.launches * 10, bare_request(bare_url)),
                     _measure(pylti, args.launches, pylti1p3_launch(platform, pylti_url, pylti_placement)),
                 ]
                 rounds: dict[str, list[tuple[float, int]]] = {"first": [], "again": [], "step": [], "answer": []}

@@ -99,11 +99,10 @@ class Learner:
                 if page.status_code != 200:
                     errors[f"page step HTTP {page.status_code}"] += 1
                     return False
-        except requests.Timeout:
-            errors["timeout"] += 1
-            return False
-        except requests.ConnectionError:
-            errors["connection error"] += 1
+        except (requests.Timeout, requests.ConnectionError) as error:
+            kind = "timeout" if isinstance(error, requests.Timeout) else "connection error"
+            url = error.request.url if error.request is not None else ""
+            errors[f"{kind} at the {'tool' if (url or '').startswith(self.tool_url) else 'platform'}"] += 1
             return False
         finally:
             session.close()
