@@ -1,111 +1,315 @@
-"""Benchmark: full LTI launches per second (login + platform auth + launch + first page), over real HTTP.
+"""Benchmark: an LTI launch to the first L1 page, a page step and an answer, against two floors.
 
-The tool and a bare Flask endpoint are served the same way in the same run (Werkzeug, threaded, on
-127.0.0.1), with SQLite launch state as in the embedded default; the ratio of the two rates is the
-cost of one launch in "bare requests", so it means the same on a fast or slow machine. The platform is
-the test platform (its own keys and OIDC endpoint, tests/lti_tool/lti/lti_platform.py).
+Three servers, each its own gunicorn process with one sync worker, started the same way in the same
+run: a bare Flask endpoint (bench/bare_app.py), a minimal pylti1p3 tool written the way pylti1p3's
+README shows (bench/pylti1p3_tool.py), and SWOTT Connect (`lti_tool:create_app()`) with the shipped
+toolkits. The platform is the project's sandbox platform (in this process). Every client opens a
+new TCP connection for every request (`Connection: close`), floors included.
 
-    .venv/bin/python bench/launch.py [--seconds 2]
+Measured per operation, summing only the times of the *tool's* responses (not the platform's):
+- SWOTT launch: a learner's first launch, from `/lti/login` to the first L1 content page, and a
+  returning learner's launch; with how many tool requests each takes;
+- SWOTT page step: GET the next L1 page (a page not seen before: progress and score change);
+- SWOTT answer: POST a knowledge-check answer (and the page it redirects to);
+- pylti1p3 launch: login + launch (its page names the message type);
+- bare: one GET.
+Each run's median per operation; over `--runs` runs the min/median/max of those medians; and the ratio
+of each median to the bare endpoint's median, for wall time and for the server's CPU time.
+
+    .venv/bin/python bench/launch.py [--runs 3] [--launches 20] [--backend sqlite|postgres]
+
+`--backend postgres` runs the tool on PostgreSQL + Redis (SWOTT_BENCH_POSTGRES_URL, SWOTT_BENCH_REDIS_URL;
+default the local servers); the default is the embedded SQLite.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import contextlib
+import re
+import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
-from flask import Flask
+import support
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from lti_tool import create_app, migrate  # noqa: E402
-from lti_tool.services import registrations, subscriptions  # noqa: E402
-from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, fixture_toolkits, launch, serve  # noqa: E402
-
-
-def _rate(step: Callable[[], None], seconds: float) -> tuple[float, int]:
-    step()  # warm up (first key fetch, template compilation)
-    count = 0
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        step()
-        count += 1
-    return count / (time.perf_counter() - start), count
+NEXT = re.compile(r'href="([^"]+)" rel="next"')
+OPTION = re.compile(r'name="option" value="([^"]+)"')
+CONTINUE = re.compile(r'name="go" value="([^"]+)">Save and continue')
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=1.5, help="seconds per measurement")
-    args = parser.parse_args()
-    logging.disable(logging.INFO)
+def _posts_to(form: support.browser.Form, path: str) -> bool:
+    return form.method == "post" and (path + "?" in form.action or form.action.endswith(path))
 
-    bare = Flask("bare")
-    bare.add_url_rule("/ping", "ping", lambda: "ok")
-    platform = FakePlatform()
-    tool = Dispatcher()
-    # The small test toolkits: loading the shipped ones would only add start-up time, not launch cost.
-    toolkits_dir, toolkit_id = str(fixture_toolkits()), "mini"
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        serve(platform.wsgi) as platform_url,
-        serve(tool) as tool_url,
-        serve(bare) as bare_url,
-    ):
-        platform.base_url = platform_url
-        platform.scenarios["learner"] = {
-            "https://purl.imsglobal.org/spec/lti/claim/custom": {"toolkit_id": toolkit_id, "part": "l1"}
-        }
-        database = f"sqlite:///{tmp}/bench.sqlite3"
-        migrate.upgrade(database)
-        app = create_app(
-            {
-                "database_url": database,
-                "base_url": tool_url,
-                "secret_key": "bench-" + "b" * 40,
-                "toolkits_dir": toolkits_dir,
-                "log_level": "WARNING",
-            }
-        )
-        tool.app = app
-        with app.app_context():
-            from lti_tool import web
 
-            row = registrations.add_platform(
-                web.db_session(),
-                issuer=platform.issuer,
-                client_id=platform.client_id,
-                auth_login_url=platform.auth_url,
-                auth_token_url=platform.token_url,
-                key_set_url=platform.jwks_url,
-                deployment_ids=[platform.deployment_id],
+def advance(session: requests.Session, page: requests.Response) -> requests.Response:
+    """The next L1 page as a learner gets there: the Next link, or "Save and continue" on a thinking page."""
+    found = NEXT.search(page.text)
+    if found is not None:
+        return session.get(requests.compat.urljoin(page.url, found.group(1).replace("&amp;", "&")), timeout=30)
+    go = CONTINUE.search(page.text)
+    form = next(
+        (f for f in support.browser.forms(page.text) if "/notes?" in f.action or f.action.endswith("/notes")), None
+    )
+    if go is None or form is None:
+        raise SystemExit(f"no next page from {page.url}")
+    url = requests.compat.urljoin(page.url, form.action.replace("&amp;", "&"))
+    return session.post(url, data={**form.fields, "go": go.group(1)}, timeout=30)
+
+
+@dataclass
+class Operation:
+    """One measured operation: per-run medians of its wall time (s), tool requests and server CPU (s)."""
+
+    label: str
+    runs: list[float] = field(default_factory=list)
+    requests: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+def _measure(server: support.Server, count: int, one: Callable[[], tuple[float, int]]) -> tuple[float, int, float]:
+    """Run `one` `count` times: median wall time, median tool requests, CPU per operation."""
+    times, counts = [], []
+    cpu_before = server.cpu_seconds()
+    for _ in range(count):
+        seconds, requests_made = one()
+        times.append(seconds)
+        counts.append(requests_made)
+    cpu = (server.cpu_seconds() - cpu_before) / count
+    return statistics.median(times), int(statistics.median(counts)), cpu
+
+
+class SwottJourney:
+    """A learner launching SWOTT Connect from the sandbox course and working through L1."""
+
+    def __init__(self, platform: support.Platform, tool_url: str) -> None:
+        self.platform = platform
+        self.tool_url = tool_url
+        self.l1 = next(p for p in platform.placements if p.custom.get("part") == "l1")
+        self.learners = iter(support.add_learners(platform, 100_000))
+        self.current: tuple[str, requests.Session, requests.Response] | None = None
+        self.server: support.Server | None = None
+        self.answer_cpu = 0.0  # server CPU of the last answer alone (not the untimed steps to reach it)
+
+    def _launch(self, key: str) -> tuple[float, int, requests.Session, requests.Response]:
+        timed = support.Timed(self.tool_url)
+        session = support.client(timed)
+        page = support.follow(session, self.platform.launch_url(user=key, placement=self.l1))
+        if "/l1/page/" not in page.url:
+            start = support.link(page.text, "/l1/")
+            if start is None:
+                raise SystemExit(f"the launch ended on {page.url} with no way into L1 (HTTP {page.status_code})")
+            page = session.get(requests.compat.urljoin(page.url, start), timeout=30)
+        if page.status_code != 200 or "/l1/page/" not in page.url:
+            raise SystemExit(f"the launch did not reach an L1 page: HTTP {page.status_code} at {page.url}")
+        return timed.seconds, timed.count, session, page
+
+    def first_launch(self) -> tuple[float, int]:
+        key = next(self.learners)
+        seconds, count, session, page = self._launch(key)
+        self.current = (key, session, page)
+        return seconds, count
+
+    def returning_launch(self) -> tuple[float, int]:
+        assert self.current is not None
+        seconds, count, session, page = self._launch(self.current[0])
+        self.current = (self.current[0], session, page)
+        return seconds, count
+
+    def page_step(self) -> tuple[float, int]:
+        assert self.current is not None
+        key, session, page = self.current
+        timed = support.Timed(self.tool_url)
+        session.hooks["response"] = [timed.hook]
+        page = advance(session, page)
+        if page.status_code != 200:
+            raise SystemExit(f"page step: HTTP {page.status_code} at {page.url}")
+        self.current = (key, session, page)
+        return timed.seconds, timed.count
+
+    def answer(self) -> tuple[float, int]:
+        """Step (untimed) to the next page with a knowledge check, then answer it (timed)."""
+        assert self.current is not None
+        key, session, page = self.current
+        session.hooks["response"] = []
+        for _ in range(40):
+            form = next(
+                (f for f in support.browser.forms(page.text) if "/answer?" in f.action or f.action.endswith("/answer")),
+                None,
             )
-            subscriptions.grant(web.db_session(), row, [None])
+            option = OPTION.search(page.text)
+            if form is not None and option is not None:
+                break
+            page = advance(session, page)
+        else:
+            raise SystemExit("no knowledge check found in the L1 module")
+        timed = support.Timed(self.tool_url)
+        session.hooks["response"] = [timed.hook]
+        cpu_before = self.server.cpu_seconds() if self.server is not None else 0.0
+        answered = session.post(
+            requests.compat.urljoin(page.url, form.action.replace("&amp;", "&")),
+            data={**form.fields, "option": option.group(1)},
+            timeout=30,
+        )
+        if self.server is not None:
+            self.answer_cpu = self.server.cpu_seconds() - cpu_before
+        if answered.status_code != 200:
+            raise SystemExit(f"answer: HTTP {answered.status_code} at {answered.url}")
+        self.current = (key, session, answered)
+        return timed.seconds, timed.count
 
-        users = iter(range(10**9))
 
-        def one_launch() -> None:
-            page = launch(requests.Session(), tool_url, platform, "learner", login_hint=f"u{next(users)}")
-            if page.status_code != 200:
-                raise SystemExit(f"launch failed with HTTP {page.status_code}")
+def pylti1p3_launch(platform: support.Platform, tool_url: str, placement: Any) -> Callable[[], tuple[float, int]]:
+    def one() -> tuple[float, int]:
+        timed = support.Timed(tool_url)
+        page = support.follow(support.client(timed), platform.launch_url(user="learner1", placement=placement))
+        if page.status_code != 200 or "Launched: LtiResourceLinkRequest" not in page.text:
+            raise SystemExit(f"the pylti1p3 tool's launch failed: HTTP {page.status_code}\n{page.text[:300]}")
+        return timed.seconds, timed.count
 
-        http = requests.Session()
+    return one
 
-        def one_bare() -> None:
-            http.get(bare_url + "/ping", timeout=5).raise_for_status()
 
-        launches, n_launches = _rate(one_launch, args.seconds)
-        pings, n_pings = _rate(one_bare, args.seconds)
-        app.extensions["swott.db"].dispose()
-    print(f"full launches (login + auth + launch + first page): {launches:8.1f} /s  ({n_launches} launches)")
-    print(f"bare Flask endpoint:                                  {pings:8.1f} /s  ({n_pings} requests)")
-    print(f"ratio: one launch costs {pings / launches:.1f} bare requests")
+def bare_request(url: str) -> Callable[[], tuple[float, int]]:
+    def one() -> tuple[float, int]:
+        response = support.client().get(url + "/ping", timeout=10)
+        response.raise_for_status()
+        return response.elapsed.total_seconds(), 1
+
+    return one
+
+
+@contextlib.contextmanager
+def _database(backend: str) -> Iterator[tuple[str, str]]:
+    """The tool's database URL and Redis URL for `backend`."""
+    if backend == "postgres":
+        support.flush_redis()
+        with support.postgres_schema() as url:
+            yield url, support.REDIS_URL
+        support.flush_redis()
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}", ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--launches", type=int, default=20, help="operations of each kind per run")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    args = parser.parse_args(argv)
+    support.quiet()
+    from lti_tool import migrate
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    with tempfile.TemporaryDirectory() as folder, _database(args.backend) as (database_url, redis_url):
+        key_file = Path(folder) / "pylti1p3.pem"
+        key_file.write_bytes(pem)
+        migrate.upgrade(database_url)
+        server = support.sandbox()
+        platform = server.platform
+        ports = support.free_port(), support.free_port(), support.free_port()
+        bare_url, pylti_url, tool_url = (f"http://127.0.0.1:{p}" for p in ports)
+        pylti_tool = platform.register_tool(
+            initiate_login_uri=pylti_url + "/login",
+            redirect_uris=[pylti_url + "/launch"],
+            jwks_uri=pylti_url + "/jwks",
+            target_link_uri=pylti_url + "/launch",
+            name="pylti1p3 minimal tool",
+        )
+        pylti_placement = platform.add_placement(title="pylti1p3", client_id=pylti_tool.client_id)
+        pylti_env = {
+            "PYLTI_ISSUER": platform.issuer,
+            "PYLTI_CLIENT_ID": pylti_tool.client_id,
+            "PYLTI_DEPLOYMENT_ID": pylti_tool.deployment_id,
+            "PYLTI_PRIVATE_KEY_FILE": str(key_file),
+            "PYTHONPATH": str(Path(__file__).parent),
+        }
+        bench_dir = {"PYTHONPATH": str(Path(__file__).parent)}
+        with (
+            support.gunicorn("bare_app:create_app()", port=ports[0], env=bench_dir, ready="/ping") as bare,
+            support.gunicorn("pylti1p3_tool:create_app()", port=ports[1], env=pylti_env, ready="/ping") as pylti,
+            support.gunicorn(
+                "lti_tool:create_app()",
+                port=ports[2],
+                env=support.tool_env(database_url, tool_url, redis_url),
+                ready="/healthz",
+            ) as tool,
+        ):
+            support.connect_tool(platform, tool_url, database_url)
+            journey = SwottJourney(platform, tool_url)
+            journey.server = tool
+            operations = [
+                Operation("bare Flask GET"),
+                Operation("pylti1p3: login + launch"),
+                Operation("SWOTT: first launch to L1 page"),
+                Operation("SWOTT: returning launch to L1 page"),
+                Operation("SWOTT: page step (new page)"),
+                Operation("SWOTT: answer a question"),
+            ]
+            # Warm up every server (imports, templates, the first key fetches) before measuring.
+            bare_request(bare_url)()
+            pylti1p3_launch(platform, pylti_url, pylti_placement)()
+            journey.first_launch(), journey.page_step(), journey.answer()
+
+            for _ in range(args.runs):
+                figures = [
+                    _measure(bare, args.launches * 10, bare_request(bare_url)),
+                    _measure(pylti, args.launches, pylti1p3_launch(platform, pylti_url, pylti_placement)),
+                ]
+                rounds: dict[str, list[tuple[float, int]]] = {"first": [], "again": [], "step": [], "answer": []}
+                cpu: dict[str, float] = dict.fromkeys(rounds, 0.0)
+                for _ in range(args.launches):
+                    for name, step in (
+                        ("first", journey.first_launch),
+                        ("again", journey.returning_launch),
+                        ("step", journey.page_step),
+                        ("answer", journey.answer),
+                    ):
+                        before = tool.cpu_seconds()
+                        rounds[name].append(step())
+                        cpu[name] += journey.answer_cpu if name == "answer" else tool.cpu_seconds() - before
+                for name in rounds:
+                    figures.append(
+                        (
+                            statistics.median(s for s, _ in rounds[name]),
+                            int(statistics.median(c for _, c in rounds[name])),
+                            cpu[name] / args.launches,
+                        )
+                    )
+                for operation, (seconds, count, cpu_each) in zip(operations, figures, strict=True):
+                    operation.runs.append(seconds)
+                    operation.requests.append(count)
+                    operation.cpu.append(cpu_each)
+        server.stop()
+
+    floor, floor_cpu = operations[0].median(), statistics.median(operations[0].cpu)
+    print(f"Launch benchmark: {args.runs} runs x {args.launches} of each, backend {args.backend}, new connection per")
+    print("request, gunicorn 1 sync worker per server, sandbox platform; times are the tool's responses only.")
+    print(f"{'operation':38} {'tool reqs':>9} {'min':>10} {'median':>10} {'max':>10} {'x bare':>7} {'CPU x bare':>10}")
+    for op in operations:
+        low, mid, high = support.spread(op.runs)
+        cpu_ratio = statistics.median(op.cpu) / floor_cpu if floor_cpu > 0 else float("nan")
+        reqs = statistics.median(op.requests)
+        print(
+            f"{op.label:38} {reqs:9.0f} {support.ms(low)} {support.ms(mid)} {support.ms(high)}"
+            f" {mid / floor:6.1f}x {cpu_ratio:9.1f}x"
+        )
+    swott, reference = operations[2].median(), operations[1].median()
+    print(f"SWOTT first launch vs pylti1p3 login + launch: {swott / reference:.2f}x")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,11 +1,17 @@
-"""The tool's commands: `swott serve`, `swott db upgrade` (more are added by the LTI issues)."""
+"""The tool's commands: `swott serve` and `swott db upgrade`.
+
+The operator commands live in `cli_lti`, `cli_portfolio` and `worker`; `swott.cli` imports each module
+only when its command runs, so none of them is gathered here.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
 
-from lti_tool import create_app, migrate
+from lti_tool import create_app, migrate, serving
 from lti_tool.settings import ConfigurationError, database_url
 
 
@@ -17,8 +23,6 @@ def _app() -> Flask:
 
 
 def app_database_url(app: Flask) -> str:
-    from pathlib import Path
-
     return database_url(app.extensions["swott.settings"], Path(app.instance_path))
 
 
@@ -38,39 +42,16 @@ def upgrade() -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the tool with Werkzeug (for a laptop; production uses gunicorn)."""
+@click.option("--threads", default=serving.THREADS, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the tool with waitress, a production-grade threaded server (the embedded default).
+
+    For one machine (SQLite or PostgreSQL); several processes behind a proxy use gunicorn instead.
+    """
     app = _app()
     migrate.upgrade(app_database_url(app))
     click.echo(f"SWOTT Connect on http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    serving.serve_forever(app, host, port, threads)
 
 
 COMMANDS: list[click.Command] = [db, serve]
-
-
-def _lti_commands() -> list[click.Command]:
-    from lti_tool.cli_lti import COMMANDS as lti_commands
-
-    return lti_commands
-
-
-COMMANDS += _lti_commands()
-
-
-def _worker_commands() -> list[click.Command]:
-    from lti_tool.worker import worker
-
-    return [worker]
-
-
-COMMANDS += _worker_commands()
-
-
-def _portfolio_commands() -> list[click.Command]:
-    from lti_tool.cli_portfolio import COMMANDS as portfolio_commands
-
-    return portfolio_commands
-
-
-COMMANDS += _portfolio_commands()

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from lti_tool import web
+from lti_tool.cli import _app
 from lti_tool.services import keys as key_service
 from lti_tool.services import registrations, subscriptions
 from lti_tool.services.registrations import RegistrationError, ToolUrls
@@ -24,8 +25,6 @@ from lti_tool.services.registrations import RegistrationError, ToolUrls
 
 @contextmanager
 def _session() -> Iterator[tuple[Flask, Session]]:
-    from lti_tool.cli import _app
-
     app = _app()
     try:
         with app.app_context():

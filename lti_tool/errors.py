@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from sqlalchemy import exc as sql_errors
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,32 @@ HTTP_MESSAGES = {
 }
 
 
+BUSY_RETRY_AFTER = 5
+"""Seconds a "busy" page asks the browser (and the learner) to wait before trying again."""
+
+
+def _is_busy(error: Exception) -> bool:
+    """Whether the database refused for load, not for a fault: the pool is exhausted (every connection
+    in use for longer than its timeout) or SQLite's single writer lock stayed taken past its busy timeout."""
+    if isinstance(error, sql_errors.TimeoutError):
+        return True
+    return isinstance(error, sql_errors.OperationalError) and "database is locked" in str(error.orig)
+
+
 def register_error_handlers(app: Flask) -> None:
+    def _busy(error: Exception) -> tuple[str, int, dict[str, str]]:
+        # Too many learners at once for this server (issue #15 item 6): a calm page that says to try
+        # again, 503 with Retry-After (RFC 9110 §10.2.3) so a proxy or script backs off, no traceback.
+        log.warning("request refused: reason=busy error=%s", type(error).__name__)
+        html = render_template(
+            "error.html",
+            title="SWOTT Connect is busy",
+            message="Many people are using SWOTT Connect right now. Please try again in a few seconds.",
+            advice="Your work up to your last save is safe.",
+            status=503,
+        )
+        return html, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}
+
     @app.errorhandler(UserFacingError)
     def _user_facing(error: UserFacingError) -> tuple[str, int]:
         log.info("request refused: reason=%s status=%s", error.reason, error.status)
@@ -81,6 +107,11 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = HTTP_MESSAGES.get(status, error.description or "Something went wrong.")
         return render_template("error.html", title=error.name, message=message, advice="", status=status), status
+
+    @app.errorhandler(sql_errors.TimeoutError)
+    @app.errorhandler(sql_errors.OperationalError)
+    def _database(error: Exception) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+        return _busy(error) if _is_busy(error) else _unexpected(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:

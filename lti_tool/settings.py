@@ -56,7 +56,7 @@ class Settings:
     # UK GDPR storage limitation (Art. 5(1)(e)); two CPD years by default.
     reflection_retention_days: int = _setting(
         730, "days after their last change that reflections are deleted (0 keeps them)"
-    )    # Who sends AGS scores: "background" (a thread in each web process, the embedded default) or
+    )  # Who sends AGS scores: "background" (a thread in each web process, the embedded default) or
     # "worker" (only `swott worker`, for production). Never the learner's request (issue 15).
     passback: str = _setting(
         "background",

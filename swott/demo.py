@@ -2,7 +2,8 @@
 
 Steps, in the order an LMS administrator would take them:
 1. migrate the tool's database (`swott db upgrade`);
-2. serve the tool (development mode) and the sandbox platform, each with Werkzeug in a thread;
+2. serve the tool (development mode) with waitress, the embedded default's server (`lti_tool.serving`),
+   and the sandbox platform with Werkzeug, each in a thread;
 3. register the sandbox with the tool through LTI Dynamic Registration 1.0 — the same
    `/lti/register` Moodle and Canvas use, through a one-time invite URL (as `swott platform invite`
    makes) so the sandbox is active without an operator's approval;
@@ -24,6 +25,7 @@ import click
 import requests
 from flask import Flask
 
+from lti_tool.serving import ToolServer
 from sandbox_platform import Platform, SandboxServer
 
 
@@ -33,7 +35,7 @@ class DemoError(click.ClickException):
 
 @dataclass
 class Demo:
-    tool: SandboxServer
+    tool: ToolServer
     platform_server: SandboxServer
     client_id: str
     worker: threading.Thread | None = None
@@ -94,7 +96,7 @@ def _invite_url(app: Flask) -> str:
     return registrations.ToolUrls(app.extensions["swott.settings"].base_url).invite_url(token)
 
 
-def _register(demo_platform: Platform, tool_app: Flask) -> str:
+def register(demo_platform: Platform, tool_app: Flask) -> str:
     """Run Dynamic Registration as the platform's "Register a tool" page and its administrator would
     (open the tool's approval page, press Register) through an operator's invite; the new client_id."""
     known = {tool.client_id for tool in demo_platform.tools}
@@ -113,7 +115,7 @@ def _register(demo_platform: Platform, tool_app: Flask) -> str:
     return added[-1]
 
 
-def _grant_all(app: Flask, issuer: str, client_id: str) -> None:
+def grant_all(app: Flask, issuer: str, client_id: str) -> None:
     from lti_tool.services import registrations, subscriptions
 
     with app.app_context(), app.extensions["swott.db"].session() as session:
@@ -123,7 +125,7 @@ def _grant_all(app: Flask, issuer: str, client_id: str) -> None:
         subscriptions.grant(session, registered, [None])
 
 
-def _seed_course(app: Flask, demo_platform: Platform, client_id: str, tool_url: str) -> None:
+def seed_course(app: Flask, demo_platform: Platform, client_id: str, tool_url: str) -> None:
     """Add one toolkit's L1 and L2, built by the tool's deep linking code, as placements."""
     from lti_tool.lti import deep_linking
 
@@ -164,29 +166,30 @@ def start_demo(
     """
     overrides = dict(tool_settings or {})
 
-    def listen(**kwargs: Any) -> SandboxServer:
-        try:
-            return SandboxServer(host=host, **kwargs)
-        except OSError as error:
-            raise DemoError(
-                f"cannot listen on {host}:{kwargs['port']}: {error.strerror} (choose another with --tool-port or "
-                "--platform-port)"
-            ) from None
+    def refused(port: int, error: OSError) -> DemoError:
+        return DemoError(
+            f"cannot listen on {host}:{port}: {error.strerror} (choose another with --tool-port or --platform-port)"
+        )
 
-    tool = listen(port=tool_port, app_factory=lambda url: _tool_app(url, overrides))
     try:
-        platform_server = listen(port=platform_port)
-    except DemoError:
+        tool = ToolServer(lambda url: _tool_app(url, overrides), host=host, port=tool_port)
+    except OSError as error:
+        raise refused(tool_port, error) from None
+    try:
+        platform_server = SandboxServer(host=host, port=platform_port)
+    except BaseException as error:
         tool.stop()
+        if isinstance(error, OSError):
+            raise refused(platform_port, error) from None
         raise
     tool.start()
     platform_server.start()
     try:
         sandbox: Platform = platform_server.platform
-        client_id = _register(sandbox, tool.app)
-        _grant_all(tool.app, sandbox.issuer, client_id)
+        client_id = register(sandbox, tool.app)
+        grant_all(tool.app, sandbox.issuer, client_id)
         if seed:
-            _seed_course(tool.app, sandbox, client_id, tool.url + "/lti/launch")
+            seed_course(tool.app, sandbox, client_id, tool.url + "/lti/launch")
     except BaseException:
         platform_server.stop()
         tool.stop()
@@ -206,9 +209,15 @@ def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> N
     """Try SWOTT Connect with no LMS: the tool plus a sandbox LTI 1.3 platform, registered and subscribed."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise DemoError("the demo serves on loopback only (the sandbox platform is not for a network)")
-    running = start_demo(
-        host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course, worker=True
-    )
+    click.echo("Starting the tool and the sandbox platform...")
+    try:
+        running = start_demo(
+            host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course, worker=True
+        )
+    except KeyboardInterrupt:
+        # Ctrl+C before the banner: start_demo has already stopped whatever it started.
+        click.echo("Stopped before the demo was ready.")
+        return
     platform_url = running.platform_server.url
     click.echo(f"SWOTT Connect (the tool):  {running.tool.url}/")
     click.echo(f"Sandbox LMS (the platform): {platform_url}/  — registered by Dynamic Registration, all toolkits")
@@ -225,4 +234,4 @@ def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> N
         running.stop()
 
 
-__all__ = ["Demo", "DemoError", "demo", "start_demo"]
+__all__ = ["Demo", "DemoError", "demo", "grant_all", "register", "seed_course", "start_demo"]

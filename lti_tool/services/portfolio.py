@@ -396,20 +396,6 @@ def _in_group_together(session: Session, a: int, b: int, context_id: int, toolki
     return found is not None
 
 
-def shared_in_course(session: Session, *, context_id: int, toolkit_id: str) -> dict[int, list[int]]:
-    """User id → ids of the reflections they shared in this course's toolkit (for the facilitator)."""
-    rows = session.execute(
-        select(Reflection.user_id, Reflection.id)
-        .join(ReflectionShare, ReflectionShare.reflection_id == Reflection.id)
-        .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
-        .where(ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id)
-    )
-    shared: dict[int, list[int]] = {}
-    for user_id, reflection_id in rows:
-        shared.setdefault(user_id, []).append(reflection_id)
-    return shared
-
-
 # --- Rights: access and erasure -------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession, ResourceLink
-from lti_tool.services import dashboard, l2_sessions, portfolio, reflections, roster
+from lti_tool.services import dashboard, l2_sessions, reflections, roster
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline, render_markdown
@@ -326,15 +326,17 @@ def dashboard_page() -> ResponseReturnValue:
     session = web.db_session()
     board = dashboard.build(session, context_id=launch.context_id, toolkit=toolkit)
     wanted = dashboard.parse_filter(request.args.get("filter"))
+    page = board.page(wanted, dashboard.parse_page(request.args.get("page")))
     return render_template(
         "l2/dashboard.html",
         board=board,
-        rows=board.filtered(wanted),
+        page=page,
+        rows=page.rows,
         wanted=wanted,
         filters=list(dashboard.Filter),
         filter_labels=dashboard.FILTER_LABELS,
         l1_labels=dashboard.L1_LABELS,
-        shared=portfolio.shared_in_course(session, context_id=launch.context_id, toolkit_id=toolkit.id),
+        shared=board.shared,
         **roster_state,
         **_common(launch, toolkit),
     )

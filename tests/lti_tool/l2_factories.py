@@ -15,12 +15,24 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
-from lti_tool.models import Attempt, Context, GroupSession, LtiUser, Platform, Reflection, ResourceLink, utcnow
+from lti_tool.models import (
+    Attempt,
+    Context,
+    Enrolment,
+    GroupParticipant,
+    GroupSession,
+    LtiUser,
+    Platform,
+    Reflection,
+    ResourceLink,
+    utcnow,
+)
 from lti_tool.services import l2_sessions, reflections
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
@@ -115,6 +127,65 @@ def start_l1(session: Session, course: Course, user: LtiUser, *, pages: int = 3)
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def add_learners(session: Session, course: Course, count: int) -> None:
+    """`count` learners in bulk: a third done (with reflections), a third working, a third invited to L2."""
+    kit = toolkit()
+    now = utcnow()
+    session.execute(
+        insert(LtiUser),
+        [{"platform_id": course.platform.id, "sub": f"bulk-{i}", "name": f"Learner {i:04d}"} for i in range(count)],
+    )
+    ids = list(session.scalars(select(LtiUser.id).where(LtiUser.sub.like("bulk-%")).order_by(LtiUser.id)))
+    session.execute(
+        insert(Enrolment), [{"user_id": uid, "context_id": course.context.id, "role": "learner"} for uid in ids]
+    )
+    pages = [p.id for p in kit.l1.pages]
+    session.execute(
+        insert(Attempt),
+        [
+            {
+                "user_id": uid,
+                "resource_link_id": course.l1.id,
+                "toolkit_id": kit.id,
+                "current_page": pages[2],
+                "pages_viewed": pages if i % 3 == 0 else pages[:3],
+                "answers": {},
+                "answer_counts": {},
+                "notes": {},
+                "status": "completed" if i % 3 == 0 else "in_progress",
+                "score_percent": 80.0 if i % 3 == 0 else None,
+                "completed_at": now - timedelta(days=2) if i % 3 == 0 else None,
+            }
+            for i, uid in enumerate(ids)
+            if i % 3 != 2
+        ],
+    )
+    session.execute(
+        insert(Reflection),
+        [
+            {
+                "user_id": uid,
+                "resource_link_id": course.l1.id,
+                "toolkit_id": kit.id,
+                "model": "gibbs",
+                "fields": {"description": "private"},
+                "status": "submitted",
+                "version": 2,
+            }
+            for i, uid in enumerate(ids)
+            if i % 3 == 0
+        ],
+    )
+    group = l2_sessions.schedule_session(
+        session, context_id=course.context.id, toolkit=kit, starts_at=now, place="Town hall"
+    )
+    session.execute(
+        insert(GroupParticipant),
+        [{"session_id": group.id, "user_id": uid, "attended": i % 2 == 0} for i, uid in enumerate(ids) if i % 3 == 1],
+    )
+    session.flush()
 
 
 def l2_values(text: str = "", draft: dict[str, str] | None = None) -> dict[str, str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,40 +82,91 @@ def _free_port() -> int:
     return port
 
 
-@pytest.mark.slow
-def test_swott_demo_command_serves_both_and_prints_where_to_go(tmp_path: Path) -> None:
-    tool_port, platform_port = _free_port(), _free_port()
-    env = {**os.environ, "SWOTT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "swott"),
-            "demo",
-            "--tool-port",
-            str(tool_port),
-            "--platform-port",
-            str(platform_port),
-        ],
-        env=env,
+def _default_signals() -> None:
+    """In the child, before exec: Ctrl+C's default action even when this suite runs as a background job.
+
+    A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across exec,
+    so without this the demo would never see the test's SIGINT (and be left running).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start_swott(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """`swott ARGS` in its own process group (so it can be killed with every thread and child)."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "swott"), *args],
+        env={**env, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        process_group=0,
+        preexec_fn=_default_signals,
     )
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, seconds: float) -> str:
+    """The child's output up to and including the first line with `marker` (or all of it, if it ends)."""
+    assert process.stdout is not None
+    seen: list[str] = []
+    timer = threading.Timer(seconds, lambda: os.killpg(process.pid, signal.SIGKILL))
+    timer.start()
     try:
-        deadline = time.monotonic() + 60
-        home = None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                home = requests.get(f"http://127.0.0.1:{platform_port}/", timeout=2)
-                if "Launch as learner" in home.text:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        assert home is not None and "Launch as learner" in home.text
+        for line in process.stdout:
+            seen.append(line)
+            if marker in line:
+                break
     finally:
+        timer.cancel()
+    return "".join(seen)
+
+
+@pytest.mark.slow
+def test_swott_demo_command_serves_both_and_prints_where_to_go(tmp_path: Path) -> None:
+    tool_port, platform_port = _free_port(), _free_port()
+    env = {**os.environ, "SWOTT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    args = ["demo", "--tool-port", str(tool_port), "--platform-port", str(platform_port)]
+    process = _start_swott(args, env)
+    try:
+        # Wait for the banner, not just the platform: Ctrl+C during start-up is another test below.
+        banner = _read_until(process, "Everything the sandbox platform knows", 90)
+        assert f"Open http://127.0.0.1:{platform_port}/ and click Launch as learner" in banner
+        home = requests.get(f"http://127.0.0.1:{platform_port}/", timeout=5)
+        assert "Launch as learner" in home.text
+        assert requests.get(f"http://127.0.0.1:{tool_port}/healthz", timeout=5).status_code == 200
+
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    assert f"Open http://127.0.0.1:{platform_port}/ and click Launch as learner" in output
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        _kill_group(process)
+    assert "Stopping." in rest
+    assert "Traceback" not in banner + rest
     assert process.returncode == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_demo_starts_stops_it_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "SWOTT_DATABASE_URL": f"sqlite:///{tmp_path / 'early.db'}"}
+    process = _start_swott(["demo", "--tool-port", str(_free_port()), "--platform-port", str(_free_port())], env)
+    try:
+        started = _read_until(process, "Starting the tool", 60)
+        process.send_signal(signal.SIGINT)  # while it migrates, registers and seeds, before the banner
+        output, _ = process.communicate(timeout=60)
+    finally:
+        _kill_group(process)
+    assert "Starting the tool" in started
+    assert "Traceback" not in output
+    assert "Open http" not in output or "Stopping." in output
+    assert process.returncode == 0
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """Leave nothing behind, whatever the test did: kill the child's whole process group."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def test_the_demo_worker_delivers_scores_to_the_sandbox_gradebook(tmp_path: Path) -> None:

@@ -5,21 +5,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
-from lti_tool.models import Attempt, Enrolment, GroupParticipant, LtiUser, Reflection, utcnow
-from lti_tool.services import dashboard, l2_sessions, portfolio
-from tests.lti_tool.l1_factories import RecordingOutbox
+from lti_tool.models import Reflection, utcnow
+from lti_tool.services import dashboard, l2_sessions, portfolio, progress
+from tests.lti_tool.l1_factories import RecordingOutbox, make_link
 from tests.lti_tool.l2_factories import (
     BACKENDS,
-    Course,
+    add_learners,
     database_for,
     finish_l1,
     l2_values,
@@ -170,68 +171,9 @@ def test_shared_reflections_are_flagged(session: Session) -> None:
     assert row.l1_reflection_shared is True
 
 
-def _thousand_learners(session: Session, course: Course) -> None:
-    """1,000 learners: a third done (with reflections), a third working, a third invited to L2."""
-    kit = toolkit()
-    now = utcnow()
-    session.execute(
-        insert(LtiUser),
-        [{"platform_id": course.platform.id, "sub": f"bulk-{i}", "name": f"Learner {i:04d}"} for i in range(1000)],
-    )
-    ids = list(session.scalars(select(LtiUser.id).where(LtiUser.sub.like("bulk-%")).order_by(LtiUser.id)))
-    session.execute(
-        insert(Enrolment), [{"user_id": uid, "context_id": course.context.id, "role": "learner"} for uid in ids]
-    )
-    pages = [p.id for p in kit.l1.pages]
-    session.execute(
-        insert(Attempt),
-        [
-            {
-                "user_id": uid,
-                "resource_link_id": course.l1.id,
-                "toolkit_id": kit.id,
-                "current_page": pages[2],
-                "pages_viewed": pages if i % 3 == 0 else pages[:3],
-                "answers": {},
-                "answer_counts": {},
-                "notes": {},
-                "status": "completed" if i % 3 == 0 else "in_progress",
-                "score_percent": 80.0 if i % 3 == 0 else None,
-                "completed_at": now - timedelta(days=2) if i % 3 == 0 else None,
-            }
-            for i, uid in enumerate(ids)
-            if i % 3 != 2
-        ],
-    )
-    session.execute(
-        insert(Reflection),
-        [
-            {
-                "user_id": uid,
-                "resource_link_id": course.l1.id,
-                "toolkit_id": kit.id,
-                "model": "gibbs",
-                "fields": {"description": "private"},
-                "status": "submitted",
-                "version": 2,
-            }
-            for i, uid in enumerate(ids)
-            if i % 3 == 0
-        ],
-    )
-    group = l2_sessions.schedule_session(
-        session, context_id=course.context.id, toolkit=kit, starts_at=now, place="Town hall"
-    )
-    session.execute(
-        insert(GroupParticipant),
-        [{"session_id": group.id, "user_id": uid, "attended": i % 2 == 0} for i, uid in enumerate(ids) if i % 3 == 1],
-    )
-    session.flush()
-
-
 def test_a_thousand_learners_take_a_bounded_number_of_queries(session: Session, db: Database) -> None:
     course = make_course(session, learners=0)
-    _thousand_learners(session, course)
+    add_learners(session, course, 1000)
     l2_sessions.set_l1_deadline(
         session, context_id=course.context.id, toolkit_id=toolkit().id, deadline=utcnow() - timedelta(days=1)
     )
@@ -255,3 +197,55 @@ def test_a_thousand_learners_take_a_bounded_number_of_queries(session: Session, 
     assert sum(1 for r in board.rows if r.l1_reflection) == 334
     assert sum(1 for r in board.rows if r.invited_to_l2) == 333
     assert 0 < len(statements) <= MAX_QUERIES, statements
+
+
+def test_progress_percent_is_the_rule_the_l1_player_uses(session: Session) -> None:
+    """The dashboard's bulk percent agrees with `progress.percent_done` for every amount of work."""
+    course = make_course(session, learners=len(toolkit().l1.pages))
+    attempts = {u.id: start_l1(session, course, u, pages=n + 1) for n, u in enumerate(course.learners)}
+    board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+
+    for row in board.rows:
+        assert row.l1_percent == progress.percent_done(attempts[row.user_id], toolkit(), False)
+    assert len({row.l1_percent for row in board.rows}) > 3
+
+
+def test_pages_split_the_filtered_learners(session: Session) -> None:
+    course = make_course(session, learners=0)
+    add_learners(session, course, 250)
+    board = dashboard.build(session, context_id=course.context.id, toolkit=toolkit())
+
+    first, last = board.page(dashboard.Filter.ALL, 1, size=100), board.page(dashboard.Filter.ALL, 3, size=100)
+    assert (first.number, first.pages, first.total, len(first.rows)) == (1, 3, 250, 100)
+    assert (last.number, len(last.rows)) == (3, 50)
+    assert board.page(dashboard.Filter.ALL, 99, size=100).number == 3
+    assert board.page(dashboard.Filter.ALL, 0, size=100).number == 1
+    everyone = [r.user_id for n in (1, 2, 3) for r in board.page(dashboard.Filter.ALL, n, size=100).rows]
+    assert everyone == [r.user_id for r in board.rows]
+    done = board.page(dashboard.Filter.COMPLETED, 1, size=100)
+    assert done.total == board.counts[dashboard.Filter.COMPLETED] == 84
+    assert all(r.l1_status is dashboard.L1Status.COMPLETED for r in done.rows)
+    assert board.page(dashboard.Filter.FINISHED, 1).rows == [] and board.page(dashboard.Filter.FINISHED, 1).pages == 1
+
+
+@pytest.mark.parametrize(("value", "number"), [(None, 1), ("", 1), ("2", 2), ("-1", 1), ("x", 1), ("9" * 12, 1)])
+def test_page_numbers_from_the_query_string(value: str | None, number: int) -> None:
+    assert dashboard.parse_page(value) == number
+
+
+def test_with_two_l1_placements_the_more_advanced_attempt_counts(session: Session) -> None:
+    """A course may place one toolkit's L1 twice: a finished attempt beats an unfinished one, and
+    between two unfinished ones the one with more pages viewed counts."""
+    course = make_course(session, learners=2)
+    second = make_link(session, course.context, toolkit_id=toolkit().id, part="l1")
+    finisher, reader = course.learners
+    start_l1(session, course, finisher, pages=5)
+    finish_l1(session, replace(course, l1=second), finisher, score=90.0)
+    start_l1(session, course, reader, pages=2)
+    start_l1(session, replace(course, l1=second), reader, pages=6)
+    rows = _by_id(dashboard.build(session, context_id=course.context.id, toolkit=toolkit()))
+
+    assert (rows[finisher.id].l1_status, rows[finisher.id].l1_score) == ("completed", 90.0)
+    assert rows[reader.id].l1_status == "in_progress"
+    expected = progress.percent_done(start_l1(session, course, course.facilitator, pages=6), toolkit(), False)
+    assert rows[reader.id].l1_percent == expected

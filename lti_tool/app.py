@@ -1,0 +1,98 @@
+"""SWOTT Connect's LTI 1.3 Advantage tool: a Flask app that runs SWOTT toolkits inside LMSs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from lti_tool import errors, headers, web
+from lti_tool.background import Background
+from lti_tool.db import Database
+from lti_tool.settings import check_settings, database_url, development_secret, load_settings
+from toolkits import Catalogue
+from toolkits.cpd import STANDARD_TITLES
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the Flask application.
+
+    `test_config` overrides settings by name (e.g. ``{"database_url": ...}``) without touching the
+    environment, so tests can build several apps side by side.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    settings = load_settings()
+    if test_config:
+        settings = settings.with_overrides(test_config)
+    check_settings(settings)
+    instance = Path(app.instance_path)
+
+    app.config.update(
+        SECRET_KEY=settings.secret_key or development_secret(instance),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        # LTI launches arrive as cross-site form posts inside an iframe: the cookie must be SameSite=None,
+        # which browsers accept only with Secure (so over HTTPS). On plain-HTTP development, Lax.
+        SESSION_COOKIE_SAMESITE="None" if settings.base_url.startswith("https://") else "Lax",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        PREFERRED_URL_SCHEME="https" if settings.base_url.startswith("https://") else "http",
+    )
+    _configure_logging(settings.log_level)
+
+    app.extensions["swott.settings"] = settings
+    database = Database(database_url(settings, instance))
+    app.extensions["swott.db"] = database
+    # Post-response work (scores, roster refreshes, due dates): never inside a request (issue 15).
+    app.extensions["swott.background"] = Background(
+        database, redis_url=settings.redis_url, deliver_scores=settings.passback == "background"
+    )
+    catalogue = Catalogue(settings.toolkits_root)
+    for folder, problems in catalogue.left_out().items():
+        # Folder names and counts only: the problems quote content, which stays on the operator page.
+        log.warning("toolkit folder %s left out of the catalogue (%d problem(s)): run `swott toolkit validate`",
+                    folder, len(problems))  # fmt: skip
+    if not len(catalogue):
+        log.warning("no valid toolkit in %s: check SWOTT_TOOLKITS_DIR", catalogue.root)
+    app.extensions["swott.catalogue"] = catalogue
+    app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
+    app.teardown_appcontext(web.close_db_session)
+    errors.register_error_handlers(app)
+    headers.init_app(app, settings.production)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lti_tool import csrf
+    from lti_tool.views import admin, catalogue, facilitator, health, lti, player
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(catalogue.bp)
+    csrf.init_app(app)
+    for module in (lti, player, facilitator, admin):
+        app.register_blueprint(module.bp)
+    from lti_tool.views import l1
+
+    app.register_blueprint(l1.bp)
+    from lti_tool.views import l2, portfolio
+
+    app.register_blueprint(l2.bp)
+    app.register_blueprint(portfolio.bp)
+    from lti_tool.views import passback
+
+    app.register_blueprint(passback.bp)
+    from lti_tool.views import registration
+
+    app.register_blueprint(registration.bp)
+
+
+def _configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    else:
+        root.setLevel(level)
