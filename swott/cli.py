@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from toolkits.cli import toolkit
+from toolkits.cli import programme, toolkit
 
 
 @click.group()
@@ -19,6 +19,7 @@ def main() -> None:
 
 
 main.add_command(toolkit)
+main.add_command(programme)
 
 
 def _add_face_commands() -> None:
