@@ -586,6 +586,20 @@ def _cross_checks(c: _Checker, activities: list[Activity]) -> None:
             c.add(activity.line, f"duplicate activity id `{activity.id}` (first used on line {seen[activity.id]})")
         else:
             seen[activity.id] = activity.line
+    # A learner has one L1 attempt and one L2 reflection per toolkit in a course, so each appears once.
+    parts: dict[tuple[str, str], Activity] = {}
+    for activity in activities:
+        part = (
+            "L1"
+            if activity.kind is ActivityKind.TOOLKIT_L1
+            else "L2"
+            if activity.session is SessionType.TOOLKIT_L2
+            else ""
+        )
+        if part and activity.toolkit:
+            first = parts.setdefault((activity.toolkit, part), activity)
+            if first is not activity:
+                c.add(activity.line, f"the {part} of `{activity.toolkit}` is already in the programme (`{first.id}`)")
     due = {a.toolkit: a for a in activities if a.kind is ActivityKind.TOOLKIT_L1 and a.deadline_offset is not None}
     for activity in activities:
         l1 = due.get(activity.toolkit) if activity.session is SessionType.TOOLKIT_L2 else None
@@ -673,7 +687,8 @@ def _programme(c: _Checker, path: Path) -> Programme | None:
 
 def _display(path: Path) -> str:
     try:
-        return path.absolute().relative_to(Path.cwd().resolve()).as_posix()
+        # Not resolved: a symbolic link is reported under its own name, not its target's.
+        return path.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 

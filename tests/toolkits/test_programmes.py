@@ -194,6 +194,9 @@ RULES = [
     Rule("week without title", "  - title: Week two\n", "  - focus: Week two\n", "focus: Week two",
          "`title` is missing from week 2"),
     Rule("no weeks", "weeks:\n", "weeks: []\nold_weeks:\n", "weeks: []", "1 to 52 weeks"),
+    Rule("a toolkit's L1 twice", "  - id: workshop\n",
+         "  - id: again\n    kind: toolkit-l1\n    toolkit: participatory-practice\n    week: 1\n    due_days: 6\n"
+         "  - id: workshop\n", "- id: again", "the L1 of `participatory-practice` is already in the programme (`l1`)"),
     Rule("bad YAML", "title: A minimal test programme", "title: [unclosed", "version: 1.0.0", "not valid YAML"),
 ]  # fmt: skip
 
