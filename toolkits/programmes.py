@@ -407,6 +407,7 @@ def _toolkit(c: _Checker, item: yamlpos.PosDict, *, required: bool) -> tuple[boo
 
 
 def _activity(c: _Checker, item: yamlpos.PosDict, weeks: int | None) -> Activity | None:
+    """One activity: the keys its kind needs or refuses, its defaults, then when it happens."""
     c.unknown_keys(item, ACTIVITY_KEYS)
     aid = c.get(item, "id", str, what=" from this activity")
     if aid is not None and not ID_PATTERN.match(aid):
