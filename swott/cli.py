@@ -38,6 +38,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "Build SCORM 1.2 / 2004 / cmi5 packages or a static site of toolkits, or check package zips.",
     ),
     "platform": LazyCommand("lti_tool.cli_lti:platform", "Register LTI platforms (LMSs) by hand."),
+    "programme": LazyCommand("toolkits.cli:programme", "List and validate programme templates (toolkits/programmes/)."),
     "reflections": LazyCommand("lti_tool.cli_portfolio:reflections", "CPD reflections: retention."),
     "serve": LazyCommand(
         "lti_tool.cli:serve", "Serve the tool with waitress, a production-grade threaded server (the embedded default)."
