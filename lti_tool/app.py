@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from lti_tool import errors, headers, web
 from lti_tool.background import Background
@@ -59,11 +60,35 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         log.warning("no valid toolkit in %s: check SWOTT_TOOLKITS_DIR", catalogue.root)
     app.extensions["swott.catalogue"] = catalogue
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
+    _configure_templates(app)
     app.teardown_appcontext(web.close_db_session)
     errors.register_error_handlers(app)
     headers.init_app(app, settings.production)
     _register_blueprints(app)
     return app
+
+
+def _configure_templates(app: Flask) -> None:
+    """Let templates use GOV.UK Frontend's Jinja macros and the WTForms widgets built on them.
+
+    `govuk_frontend_jinja/...` and `govuk_frontend_wtf/...` resolve to those packages' templates (their
+    macros import each other by those prefixes); everything else to lti_tool/templates. docs/frontend.md.
+    """
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    assert app.jinja_loader is not None
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)  # the `wtforms_errors(form)` global: a form's errors as error-summary parameters
 
 
 def _register_blueprints(app: Flask) -> None:
