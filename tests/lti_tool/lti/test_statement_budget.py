@@ -20,7 +20,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool import migrate
-from lti_tool.services import outbox
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app, count_statements
 from tests.lti_tool.lti.lti_platform import FakePlatform
 
@@ -38,8 +37,9 @@ def budget_app(
         url = request.getfixturevalue("postgres_url")
         migrate.upgrade(url)
         overrides["database_url"] = url
-    # Delivery is leaving the learner's request (the outbox's own change); keep it out of the count.
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda *_args, **_kwargs: None)
+    # Scores leave the request for `swott worker` (or a background thread): with the worker mode no
+    # other thread's statements can mix into the count.
+    overrides["passback"] = "worker"
     app = build_app(tmp_path, lti_platform, **overrides)
     yield app
     app.extensions["swott.db"].dispose()

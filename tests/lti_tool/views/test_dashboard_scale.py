@@ -70,6 +70,9 @@ def _counted(council: Council, url: str) -> tuple[str, list[str]]:
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
+    # A running process has its registry snapshot (registrations, keys, subscriptions) already loaded:
+    # load it first, so the count is the page's own work (services/registry.py).
+    council.facilitator.get("/")
     engine = council.app.extensions["swott.db"].engine
     event.listen(engine, "before_cursor_execute", count)
     try:
