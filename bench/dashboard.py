@@ -6,11 +6,14 @@ size (1,000 and 10,000 learners by default) the benchmark:
 
 1. launches as the course's facilitator (Dynamic Registration, a subscription and the first shipped
    toolkit's L1 and L2 placements set up as `swott demo` does);
-2. adds the learners to the platform's course and opens the dashboard: the tool's **first NRPS sync**
-   of every member happens in that request today (issue #15 item 3 moves it out);
+2. adds the learners to the platform's course and opens the dashboard: the page answers at once and
+   queues the tool's **first NRPS sync** of every member on a background thread of the web process
+   (issue #15 item 3); the benchmark times the page, then the sync until it has landed in the database,
+   then checks that the dashboard shows every learner;
 3. gives the learners progress in the database (a third finished L1 with a reflection, a third part
    way, a third not started; a third invited to an L2 session, half of them there);
-4. opens the dashboard when the roster is due for a **refresh** (NRPS again, every member known);
+4. opens the dashboard when the roster is due for a **refresh** (NRPS again, every member known, in
+   the background again): the page and the refresh until it has landed;
 5. opens the dashboard and the CSV `--runs` times with a fresh roster: min/median/max.
 
 Times are the tool's responses as the facilitator's client sees them (a new connection each).
@@ -110,6 +113,17 @@ def give_progress(database: Database, context_id: int, learner_subs: str) -> Non
         session.commit()
 
 
+def synced_after(database: Database, context_id: int, started: float, limit: float = 300) -> float:
+    """Seconds from `started` (perf_counter) until the background roster sync has recorded the course list
+    (`roster_synced_at` set again; `roster_due` cleared it), polled every 10 ms."""
+    while time.perf_counter() - started < limit:
+        with database.session() as session:
+            if session.scalars(select(Context.roster_synced_at).where(Context.id == context_id)).one() is not None:
+                return time.perf_counter() - started
+        time.sleep(0.01)
+    raise SystemExit(f"the background roster sync did not finish within {limit:.0f} s")
+
+
 def roster_due(database: Database, context_id: int) -> None:
     """Make the next facilitator page refresh the course list (as 5 minutes after the last one)."""
     with database.session() as session:
@@ -149,13 +163,16 @@ def one_size(learners: int, runs: int, backend: str) -> float:
                 l1 = next(p for p in platform.placements if p.custom.get("part") == "l1")
                 facilitator = support.client()
                 landing = support.follow(facilitator, platform.launch_url(user="facilitator", placement=l1))
-                launch_id = parse_qs(urlsplit(landing.url).query).get("launch", [""])[0]
+                launch_id = parse_qs(urlsplit(support.address(landing)).query).get("launch", [""])[0]
                 if landing.status_code != 200 or not launch_id:
                     raise SystemExit(f"the facilitator's launch failed: HTTP {landing.status_code} at {landing.url}")
                 with database.session() as session:
                     context_id = session.scalars(
                         select(Context.id).where(Context.context_id == platform.course.id)
                     ).one()
+                # The launch page queued a sync of the course as it is (three members); let it land first,
+                # so it cannot finish after `roster_due` below and pass for the sync being measured.
+                synced_after(database, context_id, time.perf_counter())
                 page_url = f"{tool_url}/l2/dashboard?launch={launch_id}"
                 csv_url = f"{tool_url}/l2/dashboard.csv?launch={launch_id}"
 
@@ -167,7 +184,10 @@ def one_size(learners: int, runs: int, backend: str) -> float:
 
                 support.add_learners(platform, learners)
                 roster_due(database, context_id)
-                first_sync, page = timed_get(page_url)
+                started = time.perf_counter()
+                first_page, _ = timed_get(page_url)
+                first_sync = synced_after(database, context_id, started)
+                _, page = timed_get(page_url)
                 if f"Everyone ({len(platform.learners)})" not in page.text:
                     found = page.text.split("Everyone (")[-1][:8]
                     raise SystemExit(f"the first roster sync did not bring every learner onto the dashboard: {found}")
@@ -175,7 +195,9 @@ def one_size(learners: int, runs: int, backend: str) -> float:
                 give_progress(database, context_id, "bench-")
                 built = time.perf_counter() - started
                 roster_due(database, context_id)
-                refresh, _ = timed_get(page_url)
+                started = time.perf_counter()
+                refresh_page, _ = timed_get(page_url)
+                refresh = synced_after(database, context_id, started)
                 timed_get(page_url)  # warm-up (templates of this page compiled)
                 pages = [timed_get(page_url)[0] for _ in range(runs)]
                 csvs = [timed_get(csv_url) for _ in range(runs)]
@@ -186,8 +208,14 @@ def one_size(learners: int, runs: int, backend: str) -> float:
     print(
         f"{learners:,} learners ({backend}; their progress written in {built:.1f} s; NRPS pages of {NRPS_PAGE_SIZE}):"
     )
-    print(f"  dashboard, first NRPS sync of {learners:,} members in the request: {support.ms(first_sync)}")
-    print(f"  dashboard, roster refresh (NRPS) in the request:               {support.ms(refresh)}")
+    print(
+        f"  dashboard queueing the first NRPS sync of {learners:,} members: {support.ms(first_page)}; "
+        f"the sync in the background, done after {support.ms(first_sync)}"
+    )
+    print(
+        f"  dashboard queueing a roster refresh (NRPS):              {support.ms(refresh_page)}; "
+        f"the refresh in the background, done after {support.ms(refresh)}"
+    )
     low, mid, high = support.spread(pages)
     print(
         f"  dashboard page (fresh roster), {runs} runs: min {support.ms(low)}  median {support.ms(mid)}  "

@@ -7,9 +7,12 @@ toolkits. The platform is the project's sandbox platform (in this process). Ever
 new TCP connection for every request (`Connection: close`), floors included.
 
 Measured per operation, summing only the times of the *tool's* responses (not the platform's):
-- SWOTT launch: a learner's first launch, from `/lti/login` to the first L1 content page, and a
-  returning learner's launch; with how many tool requests each takes;
-- SWOTT page step: GET the next L1 page (a page not seen before: progress and score change);
+- SWOTT launch: a learner's first launch, from `/lti/login` through the launch POST (which answers
+  with the start page) and Start (a POST to /l1/page/<first>/view, redirected to that page), and a
+  returning learner's launch (login + the launch POST answering with the L1 page they were on: two
+  tool requests); with how many tool requests each takes;
+- SWOTT page step: Next, a POST to /l1/page/<next>/view (a page not seen before: progress and score
+  change), and the page it redirects to (a GET never changes progress);
 - SWOTT answer: POST a knowledge-check answer (and the page it redirects to);
 - pylti1p3 launch: login + launch (its page names the message type);
 - bare: one GET.
@@ -40,28 +43,25 @@ import support
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-NEXT = re.compile(r'href="([^"]+)" rel="next"')
 OPTION = re.compile(r'name="option" value="([^"]+)"')
 CONTINUE = re.compile(r'name="go" value="([^"]+)">Save and continue')
-
-
-def _posts_to(form: support.browser.Form, path: str) -> bool:
-    return form.method == "post" and (path + "?" in form.action or form.action.endswith(path))
+NEXT_FORM = re.compile(r'<form class="step-next" method="post" action="([^"]+)">')
 
 
 def advance(session: requests.Session, page: requests.Response) -> requests.Response:
-    """The next L1 page as a learner gets there: the Next link, or "Save and continue" on a thinking page."""
-    found = NEXT.search(page.text)
-    if found is not None:
-        return session.get(requests.compat.urljoin(page.url, found.group(1).replace("&amp;", "&")), timeout=30)
+    """The next L1 page as a learner gets there: the Next form (a POST to /l1/page/<next>/view, which
+    records the step and redirects to the page; a GET never moves progress), or "Save and continue" on a
+    thinking page."""
+    forms = support.browser.forms(page.text)
     go = CONTINUE.search(page.text)
-    form = next(
-        (f for f in support.browser.forms(page.text) if "/notes?" in f.action or f.action.endswith("/notes")), None
-    )
-    if go is None or form is None:
-        raise SystemExit(f"no next page from {page.url}")
-    url = requests.compat.urljoin(page.url, form.action.replace("&amp;", "&"))
-    return session.post(url, data={**form.fields, "go": go.group(1)}, timeout=30)
+    notes = next((f for f in forms if "/notes?" in f.action or f.action.endswith("/notes")), None)
+    if go is not None and notes is not None:
+        return support.post_form(session, page, notes, go=go.group(1))
+    found = NEXT_FORM.search(page.text)
+    form = next((f for f in forms if found is not None and f.action == found.group(1)), None)
+    if form is None:
+        raise SystemExit(f"no next page from {support.address(page)}")
+    return support.post_form(session, page, form)
 
 
 @dataclass
@@ -104,14 +104,9 @@ class SwottJourney:
     def _launch(self, key: str) -> tuple[float, int, requests.Session, requests.Response]:
         timed = support.Timed(self.tool_url)
         session = support.client(timed)
-        page = support.follow(session, self.platform.launch_url(user=key, placement=self.l1))
-        if "/l1/page/" not in page.url:
-            start = support.link(page.text, "/l1/")
-            if start is None:
-                raise SystemExit(f"the launch ended on {page.url} with no way into L1 (HTTP {page.status_code})")
-            page = session.get(requests.compat.urljoin(page.url, start), timeout=30)
-        if page.status_code != 200 or "/l1/page/" not in page.url:
-            raise SystemExit(f"the launch did not reach an L1 page: HTTP {page.status_code} at {page.url}")
+        page, _started = support.launch_to_l1(session, self.platform.launch_url(user=key, placement=self.l1))
+        if page.status_code != 200 or "/l1/page/" not in support.address(page):
+            raise SystemExit(f"the launch did not reach an L1 page: HTTP {page.status_code} at {support.address(page)}")
         return timed.seconds, timed.count, session, page
 
     def first_launch(self) -> tuple[float, int]:
@@ -133,7 +128,7 @@ class SwottJourney:
         session.hooks["response"] = [timed.hook]
         page = advance(session, page)
         if page.status_code != 200:
-            raise SystemExit(f"page step: HTTP {page.status_code} at {page.url}")
+            raise SystemExit(f"page step: HTTP {page.status_code} at {support.address(page)}")
         self.current = (key, session, page)
         return timed.seconds, timed.count
 
@@ -156,11 +151,7 @@ class SwottJourney:
         timed = support.Timed(self.tool_url)
         session.hooks["response"] = [timed.hook]
         cpu_before = self.server.cpu_seconds() if self.server is not None else 0.0
-        answered = session.post(
-            requests.compat.urljoin(page.url, form.action.replace("&amp;", "&")),
-            data={**form.fields, "option": option.group(1)},
-            timeout=30,
-        )
+        answered = support.post_form(session, page, form, option=option.group(1))
         if self.server is not None:
             self.answer_cpu = self.server.cpu_seconds() - cpu_before
         if answered.status_code != 200:

@@ -73,11 +73,10 @@ class Learner:
         self.tool_url = tool_url
 
     def launch(self, session: requests.Session) -> requests.Response:
-        page = support.follow(session, self.platform.launch_url(user=self.key, placement=self.placement))
-        if "/l1/page/" not in page.url:
-            start = support.link(page.text, "/l1/")
-            if start is not None:
-                page = session.get(requests.compat.urljoin(page.url, start), timeout=TIMEOUT)
+        """Login and the launch POST (which answers with the page); Start for a first-time learner."""
+        page, _started = support.launch_to_l1(
+            session, self.platform.launch_url(user=self.key, placement=self.placement)
+        )
         return page
 
     def journey(self, timed: support.Timed, errors: Counter[str], steps: int, think: float, until: float) -> bool:
@@ -85,7 +84,7 @@ class Learner:
         session = support.client(timed)
         try:
             page = self.launch(session)
-            if page.status_code != 200 or "/l1/page/" not in page.url:
+            if page.status_code != 200 or "/l1/page/" not in support.address(page):
                 errors[f"launch ended on HTTP {page.status_code}"] += 1
                 return False
             for _ in range(steps):

@@ -12,9 +12,11 @@ Nothing here imports `tests/`: a benchmark runs from a clean clone with `.venv/b
 from __future__ import annotations
 
 import contextlib
+import html as html_lib
 import logging
 import math
 import os
+import re
 import signal
 import socket
 import statistics
@@ -27,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
@@ -283,16 +286,42 @@ def follow(session: requests.Session, url: str) -> requests.Response:
     return browser.follow(session, url)
 
 
-def link(html: str, marker: str) -> str | None:
-    """The first `href` in `html` that contains `marker` (HTML-unescaped)."""
-    import html as html_lib
-    import re
+_PAGE_URL = re.compile(r'<meta name="swott-page-url" content="([^"]+)">')
 
-    for found in re.finditer(r'href="([^"]+)"', html):
-        href = html_lib.unescape(found.group(1))
-        if marker in href:
-            return href
-    return None
+
+def address(response: requests.Response) -> str:
+    """The address of the page `response` shows. The launch POST answers with the page itself (at
+    /lti/launch) and names the page's own address in `<meta name="swott-page-url">`, which the tool's
+    launch.js puts in the address bar; every other page is at the URL it was fetched from."""
+    found = _PAGE_URL.search(response.text) if "html" in response.headers.get("Content-Type", "") else None
+    if found is None:
+        return response.url
+    return urljoin(response.url, html_lib.unescape(found.group(1)))
+
+
+def post_form(
+    session: requests.Session, page: requests.Response, form: browser.Form, **extra: str
+) -> requests.Response:
+    """Submit `form` of `page` as a browser does (its fields, the CSRF token among them, plus `extra`)."""
+    url = urljoin(address(page), html_lib.unescape(form.action))
+    return session.post(url, data={**form.fields, **extra}, timeout=30)
+
+
+def start_form(page: requests.Response) -> browser.Form | None:
+    """The start page's Start form (a POST to /l1/page/<first step>/view), if `page` is the start page."""
+    return next((f for f in browser.forms(page.text) if f.method == "post" and "/view" in f.action), None)
+
+
+def launch_to_l1(session: requests.Session, launch_url: str) -> tuple[requests.Response, bool]:
+    """A learner's launch from the course to an L1 page: login, the launch POST (answering with the page
+    they were on, or the start page), and for a first-time learner the Start form. The page, and whether
+    the learner had to press Start."""
+    page = follow(session, launch_url)
+    if page.status_code == 200 and "/l1/page/" not in address(page):
+        start = start_form(page)
+        if start is not None:
+            return post_form(session, page, start), True
+    return page, False
 
 
 # --- Figures -------------------------------------------------------------------------------------------

@@ -45,9 +45,20 @@ def services(redis_url: str) -> dict[str, str]:
 def test_launch_bench_compares_swott_with_bare_flask_and_pylti1p3() -> None:
     out = _bench("launch.py", "--runs", "1", "--launches", "1")
 
-    for label in ("bare Flask GET", "pylti1p3: login + launch", "SWOTT: first launch to L1 page", "SWOTT: page step"):
+    for label in ("bare Flask GET", "pylti1p3: login + launch", "SWOTT: page step", "SWOTT: answer a question"):
         assert label in out
     assert "x bare" in out and "SWOTT first launch vs pylti1p3" in out
+    # The launch POST answers with the page: login + launch for a returning learner; a first-time learner
+    # also presses Start (a POST, redirected to the first page); Next is a POST and the page it redirects to.
+    assert _tool_requests(out, "SWOTT: returning launch to L1 page") == 2
+    assert _tool_requests(out, "SWOTT: first launch to L1 page") == 4
+    assert _tool_requests(out, "SWOTT: page step (new page)") == 2
+
+
+def _tool_requests(out: str, label: str) -> int:
+    """The "tool reqs" column of `label`'s row in the launch bench's table."""
+    row = next(line for line in out.splitlines() if line.startswith(label))
+    return int(row[len(label) :].split()[0])
 
 
 @pytest.mark.postgres
