@@ -319,6 +319,8 @@ def test_a_cross_site_get_changes_nothing(app: Flask, db: Session) -> None:
     learner = _learner(db)
     browser = _browser(app, learner)
     browser.view("01-intro")
+    # The view's score is sent by the background thread: let it finish, so only GETs could change rows.
+    assert app.extensions["swott.background"].wait_idle()
     before = _all_rows(db)
     for path in ("/l1/", "/l1/page/02-check", "/l1/page/03-thinking", "/l1/page/reflection", "/l1/summary"):
         response = browser.client.get(browser.url(path), headers={"Sec-Fetch-Site": "cross-site"})

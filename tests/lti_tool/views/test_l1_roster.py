@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urljoin
 
 import requests
 
@@ -32,7 +33,8 @@ class Person:
         assert found is not None, response.url
         self.launch_id = found.group(1)
         self.page = response.text
-        self.url = response.url
+        # Reload the page the launch answered with (its own address), not the launch POST.
+        self.url = urljoin(response.url, page_url(response))
 
     def reload(self) -> str:
         """Load the page again, once the background work the last view asked for is done."""
