@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 128 * 1024  # the toolkit loader's limit for one text file
 MAX_WEEKS = 52
 DAYS_PER_WEEK = 7
 MIN_SERIES = 2
-# Minutes of one occurrence, per kind. A group session is at least an hour (DOMAIN.md: L2; issue 16:
+# Minutes of one occurrence, per kind. A group session is at least an hour (docs/programmes.md; issue 16:
 # each action learning set meeting); the upper bounds catch a typo (600 for 60), not a policy.
 MINUTES = {
     "group-session": (L2_MIN_MINUTES, 480),
