@@ -151,7 +151,7 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     fac.fill("#deadline-day", "2030-12-01")
     fac.fill("#deadline-time", "17:00")
     fac.click("text=Save the deadline")
-    assert "Sunday 1 December 2030, 17:00" in fac.content()
+    fac.get_by_text("Sunday 1 December 2030, 17:00").first.wait_for()  # the post, then its page
     assert "The due date in your LMS gradebook is being updated" in fac.content()
     # The sandbox gradebook's L1 column got the due date through AGS, after the facilitator's request.
     stack.settle()
@@ -163,7 +163,7 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     names = {name: stack.platform.user(name).name for name in learner_browsers}
     fac.uncheck(f"label:text-is('{names['learner3']}') >> xpath=preceding-sibling::input")
     fac.click("text=Schedule the session")
-    assert "2 invited" in fac.content()
+    fac.get_by_text("2 invited").first.wait_for()  # the post, then its page
     # The L2 column is due when the session ends: 10:00 UK time (GMT in November) plus the 100-minute agenda.
     assert "L2 due date in your LMS gradebook is being updated to match the end of the latest session" in (
         fac.content()
@@ -211,7 +211,7 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     one.select_option("#fb-recipient", label=names["learner2"])
     one.fill("#fb-text", "Next conference, ask Maya where she wants to sit.")
     one.click("text=Send to the facilitator")
-    assert "Sent." in one.content()
+    one.get_by_text("Sent.").first.wait_for()  # the post, then its page
     two.check("#kind-feedforward")
     two.select_option("#fb-recipient", label=names["learner1"])
     two.fill("#fb-text", "Try a drawing with Theo before the review.")
