@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
-from tests.lti_tool.browser.test_l1_browser import AXE, assert_accessible, assert_no_horizontal_scroll
+from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
 from tests.lti_tool.test_frontend import PAGE, _Hours
 
 pytestmark = [

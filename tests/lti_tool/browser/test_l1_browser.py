@@ -16,32 +16,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
 from tests.lti_tool.l1_stack import Stack, running_stack, stack_fixture  # noqa: F401 - the `stack` fixture
-
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 pytestmark = pytest.mark.skipif(
     not AXE.exists(), reason=f"axe-core is not installed at {AXE}: run `npm ci` in the repository root"
 )
-
-
-def assert_accessible(page: Any) -> None:
-    """axe-core from the npm package, injected into the page: no WCAG 2.x A/AA violation."""
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
-        }""",
-        AXE_TAGS,
-    )
-    assert violations == [], f"axe-core on {page.url}: {violations}"
-
-
-def assert_no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
 
 
 def heading(page: Any) -> str:

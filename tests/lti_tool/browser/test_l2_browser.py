@@ -26,29 +26,13 @@ from flask import Flask
 
 from sandbox_platform import SandboxServer
 from tests.conftest import make_app
+from tests.lti_tool.browser.support import assert_accessible
 from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
 from tests.lti_tool.l2_factories import toolkit
 from toolkits.model import PageKind
 
 TOOLKIT = "participatory-practice"
 POLL_WAIT_MS = 10_000
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def assert_accessible(page: Any) -> None:
-    """axe-core from the npm package, injected into the page: no WCAG 2.x A/AA violation."""
-    if not AXE.exists():
-        return  # the L1 browser tests skip loudly without it; this flow is still worth running
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
-        }""",
-        AXE_TAGS,
-    )
-    assert violations == [], f"axe-core on {page.url}: {violations}"
 
 
 @dataclass

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from lti_tool import web
 from lti_tool.models import Attempt, LtiUser
 from lti_tool.services.notes import MAX_NOTE_CHARS
-from tests.lti_tool.browser.test_l1_browser import assert_accessible, contents, launch, start, wait_saved
+from tests.lti_tool.browser.support import assert_accessible
+from tests.lti_tool.browser.test_l1_browser import contents, launch, start, wait_saved
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
 
 

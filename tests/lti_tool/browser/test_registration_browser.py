@@ -101,7 +101,7 @@ def test_a_pending_registration_cannot_frame_a_learner_page(
 
 def test_the_approval_and_operator_pages_pass_axe(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
     from lti_tool.views.admin import admin_link
-    from tests.lti_tool.browser.test_l1_browser import assert_accessible
+    from tests.lti_tool.browser.support import assert_accessible
 
     params = {
         "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",

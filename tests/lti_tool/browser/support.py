@@ -1,0 +1,85 @@
+"""One place for what every browser test of the tool needs: axe-core, reflow checks and the LMS frame.
+
+Issue 10's bar is "launched from the sandbox LMS inside its iframe", so `open_in_lms_frame` opens the
+sandbox course's play page (the tool in `iframe.tool`, with lti.frameResize handled as Canvas does) and
+hands back the tool's Playwright `Frame`. `assert_accessible` and `assert_no_horizontal_scroll` take a
+page or a frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = (320, 1280)
+
+needs_axe = pytest.mark.skipif(
+    not AXE.exists(), reason=f"axe-core is not installed at {AXE}: run `npm ci` in the repository root"
+)
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core from the npm package, injected into the page or frame: no WCAG 2.x A/AA violation."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` in the repository root")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+        }""",
+        AXE_TAGS,
+    )
+    assert violations == [], f"axe-core on {page.url}: {violations}"
+
+
+def assert_no_horizontal_scroll(page: Any) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def open_in_lms_frame(page: Any, platform_url: str, placement_id: str, user: str, *, timeout: int = 15000) -> Any:
+    """Open the sandbox course's play page for this placement and person; return the tool's frame.
+
+    The frame's address changes after launch (launch.js names the page), so the frame is taken from
+    its iframe element each time rather than kept by URL.
+    """
+    page.goto(f"{platform_url}/play?placement={placement_id}&user={user}")
+    element = page.wait_for_selector("iframe.tool", timeout=timeout)
+    frame = element.content_frame()
+    assert frame is not None
+    frame.wait_for_load_state("load")
+    frame.locator("h1").first.wait_for(timeout=timeout)
+    return frame
+
+
+def tool_frame(page: Any) -> Any:
+    """The tool's frame as it is now (after a submit the frame holds a new document)."""
+    frame = page.query_selector("iframe.tool").content_frame()
+    assert frame is not None
+    return frame
+
+
+def frame_fits_content(page: Any, *, tolerance: int = 50) -> tuple[int, int]:
+    """(iframe height, tool document height) once the tool has asked the LMS to resize; they agree ± tolerance."""
+    page.wait_for_function(
+        """(tol) => {
+            const f = document.querySelector('iframe.tool');
+            if (!f || !f.contentDocument) return false;
+            const content = f.contentDocument.documentElement.scrollHeight;
+            return Math.abs(f.getBoundingClientRect().height - content) <= tol;
+        }""",
+        arg=tolerance,
+        timeout=10000,
+    )
+    result: tuple[int, int] = page.evaluate(
+        """() => {
+            const f = document.querySelector('iframe.tool');
+            return [Math.round(f.getBoundingClientRect().height), f.contentDocument.documentElement.scrollHeight];
+        }"""
+    )
+    return result
