@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from lti_tool import errors, headers, web
+from lti_tool import dates, errors, headers, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
@@ -60,6 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         log.warning("no valid toolkit in %s: check SWOTT_TOOLKITS_DIR", catalogue.root)
     app.extensions["swott.catalogue"] = catalogue
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
+    app.jinja_env.filters.update(
+        date=dates.format_date, datetime=dates.format_datetime, time=dates.format_time, day=dates.format_day
+    )
     _configure_templates(app)
     app.teardown_appcontext(web.close_db_session)
     errors.register_error_handlers(app)
