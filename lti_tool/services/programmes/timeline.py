@@ -38,7 +38,7 @@ class WeekItems:
     items: tuple[Item, ...]
 
 
-def _week_of(event: ProgrammeEvent, programme: Programme | None, run: ProgrammeRun) -> int:
+def week_of(event: ProgrammeEvent, programme: Programme | None, run: ProgrammeRun) -> int:
     activity = programme.activity(event.activity_id) if programme else None
     if activity is not None and event.occurrence < len(activity.occurrences):
         return activity.occurrences[event.occurrence].week
@@ -67,7 +67,7 @@ def build(
         open_ = event.kind in REFLECTIVE_KINDS and cell.status == ProgressStatus.DONE.value
         item = Item(event, cell.status, cohort.STATUS_LABELS[cell.status], is_next, open_,
                     reflection.status if reflection else "")  # fmt: skip
-        weeks.setdefault(_week_of(event, programme, run), []).append(item)
+        weeks.setdefault(week_of(event, programme, run), []).append(item)
     titles = {w.number: (w.title, w.focus) for w in programme.weeks} if programme else {}
     return [
         WeekItems(n, titles.get(n, (f"Week {n}", ""))[0], titles.get(n, ("", ""))[1], tuple(weeks[n]))

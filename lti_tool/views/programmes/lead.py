@@ -11,8 +11,8 @@ from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.dates import to_uk
 from lti_tool.lti.session import launch_url_for, require_launch
-from lti_tool.models import EventStatus, ProgrammeRun
-from lti_tool.services.programmes import cohort, gradebook, meetings, runs, templates
+from lti_tool.models import EventStatus, ProgrammeEvent, ProgrammeRun
+from lti_tool.services.programmes import cohort, gradebook, meetings, runs, templates, timeline
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
 from lti_tool.views.programmes.forms import (
@@ -75,8 +75,13 @@ def _run_page(run: ProgrammeRun, start_form: StartDateForm | None = None, status
     programme = programme_of(run)
     view = cohort.build_many(session, [run], now(), {run.id: templates.toolkit_of(programme)})[0]
     form = start_form or StartDateForm(data={"starts_on": run.starts_on})
+    by_week: dict[int, list[ProgrammeEvent]] = {}
+    for event in found:
+        by_week.setdefault(timeline.week_of(event, programme, run), []).append(event)
+    titles = {w.number: w.title for w in programme.weeks} if programme else {}
     return render_template(
-        "programmes/run.html", run=run, programme=programme, events=found,
+        "programmes/run.html", run=run, programme=programme, events=found, weeks=sorted(by_week.items()),
+        week_titles=titles,
         warnings=runs.holiday_warnings(run, found), view=view, start_form=form, url=url(launch),
         moved=request.args.get("moved", ""), started=request.args.get("started", ""),
         saved=request.args.get("saved", ""),
