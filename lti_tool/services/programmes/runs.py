@@ -130,7 +130,7 @@ def create_run(
                     fixed=occurrence.fixed_date is not None,
                     required=activity.required,
                     status=EventStatus.SCHEDULED.value,
-                    uid=f"{uuid.uuid4()}@swott-connect",
+                    uid=str(uuid.uuid4()).upper(),  # RFC 7986 §5.3: a random UUID, nothing about host or user
                 )
             )
     session.add_all(ProgrammeParticipant(run_id=run.id, user_id=uid) for uid in wanted)
