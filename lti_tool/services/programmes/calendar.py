@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) files for programme dates: one per session, and a per-learner subscription feed.
 
-- Each event keeps one UID for life (RFC 5545 §3.8.4.7; a random UUID, as RFC 7986 §5.3 recommends) and a SEQUENCE that grows with every change
+- Each event keeps one UID for life (RFC 5545 §3.8.4.7; a random UUID, as RFC 7986 §5.3 recommends)
+  and a SEQUENCE that grows with every change
   (§3.8.7.4), with DTSTAMP (§3.8.7.2) the time of writing: a calendar that fetches the feed again
   replaces its copy of a moved session rather than adding a second one.
 - A cancelled session stays in the feed with STATUS:CANCELLED (§3.8.1.11), so calendars drop it.
