@@ -15,8 +15,9 @@ from lti_tool.db import Database
 from lti_tool.errors import BadRequest, Forbidden
 from lti_tool.models import Attempt, EventStatus, ProgrammeEvent, ProgressStatus, SetRole, utcnow
 from lti_tool.services.programmes import calendar, cohort, gradebook, holidays, meetings, runs, templates, timeline
+from lti_tool.services.programmes import cpd as programme_cpd
 from tests.lti_tool.l1_factories import RecordingOutbox, make_link, make_user
-from tests.lti_tool.programme_factories import START, Cohort, make_cohort, template
+from tests.lti_tool.programme_factories import START, Cohort, catalogue, make_cohort, template
 
 
 @pytest.fixture
@@ -164,6 +165,11 @@ def test_a_set_meeting_three_times_gives_three_peer_reflections(session: Session
         meetings.save_reflection(session, member.participant, meeting, activity, values, submit=True)
     written = meetings.submitted_reflections(session, member.user.id)
     assert len(written) == 3 and all(r.peer for r, _e in written)
+    portfolio = programme_cpd.pieces(session, user_id=member.user.id, catalogue=catalogue())
+    assert len(portfolio) == 3 and all(p.peer and p.part == "programme" for p in portfolio)
+    assert {p.value("cpd_peer") for p in portfolio} == {f"Meeting {n}: Peer reflection" for n in (1, 2, 3)}
+    other = runs.members(session, c.the_run)[1]
+    assert programme_cpd.pieces(session, user_id=other.user.id, catalogue=catalogue()) == []
     assert "cpd_peer" in written[0][0].fields
     presenters = [meetings.rotate_roles(ids, i, presenters=1) for i in range(3)]
     assert len({next(p for p, r in roles.items() if r == SetRole.PRESENTER.value) for roles in presenters}) == 3
@@ -247,3 +253,33 @@ def test_a_learner_sees_only_runs_they_are_in(session: Session) -> None:
     assert runs.runs_of_learner(session, user_id=b.learners[0].id, context_id=a.context.id) == [b.the_run]
     stranger = make_user(session, a.platform, a.context)
     assert runs.runs_of_learner(session, user_id=stranger.id, context_id=a.context.id) == []
+
+
+def test_a_programme_run_to_its_end_is_completed_in_the_gradebook(session: Session) -> None:
+    c = make_cohort(session, learners=2)
+    keen, absent = c.learners
+    members = {m.user.id: m.participant for m in runs.members(session, c.the_run)}
+    runs.set_pairings(session, c.the_run, {p.id: (c.coaches[0].id, c.coaches[1].id, 12) for p in members.values()})
+    for toolkit_id in template().toolkit_ids:
+        link = make_link(session, c.context, toolkit_id=toolkit_id, part="l1")
+        session.add(Attempt(user_id=keen.id, resource_link_id=link.id, toolkit_id=toolkit_id, status="completed"))
+    for e in runs.events(session, c.the_run):
+        if e.kind == "one-to-one":
+            activity = template().activity(e.activity_id)
+            meeting = meetings.meeting_for(session, members[keen.id], e, activity)
+            supporter = meeting.supporter_id
+            assert supporter is not None
+            meetings.mark_held(session, meeting, e, by_user_id=supporter, is_lead=False)
+        elif e.kind in ("group-session", "discovery-day"):
+            cohort.record_attendance(session, e, [p.id for p in members.values()], {members[keen.id].id})
+    end = runs.end_of(runs.events(session, c.the_run))
+    assert end is not None
+    view = _view(session, c, end + timedelta(days=1))  # the clock at the end of the programme
+    rows = {r.user_id: r for r in view.rows}
+    assert rows[keen.id].complete and not rows[keen.id].behind
+    assert rows[absent.id].done_required == 0 and rows[absent.id].behind
+    outbox = RecordingOutbox()
+    gradebook.queue_scores(session, view, enqueue=outbox)
+    scores = {s["user_id"]: s for s in outbox.scores}
+    assert scores[keen.id]["score_given"] == 100 and scores[keen.id]["activity_progress"] == "Completed"
+    assert scores[absent.id]["score_given"] == 0 and scores[absent.id]["activity_progress"] == "InProgress"
