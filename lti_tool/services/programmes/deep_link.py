@@ -14,6 +14,8 @@ from lti_tool.lti import adapter
 from toolkits.programmes import Programme
 
 PART = "programme"
+# `resource_link.part` is String(2) ("l1" | "l2"): a programme placement is stored as "pg".
+LINK_PART = "pg"
 SCORE_MAXIMUM = 100
 
 
@@ -32,8 +34,18 @@ def content_item(programme: Programme, tool_url: str) -> adapter.ContentItem:
     )
 
 
+def is_programme_launch(part: str) -> bool:
+    """Whether a launch's part (as the launch recorded it) is a programme placement."""
+    return part in (PART, LINK_PART)
+
+
 def chosen_programme(custom: Mapping[str, Any], available: Mapping[str, Programme]) -> Programme | None:
     """The programme a launch's custom parameters name, if any (for the launch's routing)."""
     if str(custom.get("part", "")).strip().lower() != PART:
         return None
     return available.get(str(custom.get("programme_id", "")).strip())
+
+
+def launch_endpoint(is_facilitator: bool) -> str:
+    """Where a programme placement's launch opens: the lead's list of runs, or the participant's own."""
+    return "programmes.index" if is_facilitator else "programmes.mine"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeReflection, ProgrammeRun, ProgressStatus
 from lti_tool.services.programmes import cohort, runs
 from lti_tool.services.programmes.templates import toolkit_of
-from toolkits.programmes import ActivityKind, Programme
+from toolkits.programmes import ActivityKind, Programme, SessionType
 
 # The kinds whose every occurrence can yield its own CPD reflection (docs/programmes.md).
 REFLECTIVE_KINDS = (ActivityKind.GROUP_SESSION.value, ActivityKind.ONE_TO_ONE.value, ActivityKind.DISCOVERY_DAY.value)
@@ -45,6 +45,15 @@ def week_of(event: ProgrammeEvent, programme: Programme | None, run: ProgrammeRu
     return max(1, (event.starts_at.date() - run.starts_on).days // 7 + 1)
 
 
+def reflective(programme: Programme | None, event: ProgrammeEvent) -> bool:
+    """Whether this occurrence yields its own programme reflection: the template asks for one, and it is
+    not a toolkit's L2 session (whose reflection is the toolkit's own L2 reflection, in the L2 pages)."""
+    activity = programme.activity(event.activity_id) if programme else None
+    if activity is None or not activity.reflection or activity.session is SessionType.TOOLKIT_L2:
+        return False
+    return event.kind in REFLECTIVE_KINDS
+
+
 def reflections_of(session: Session, participant: ProgrammeParticipant) -> dict[int, ProgrammeReflection]:
     query = select(ProgrammeReflection).where(ProgrammeReflection.participant_id == participant.id)
     return {r.event_id: r for r in session.scalars(query)}
@@ -64,7 +73,7 @@ def build(
         is_next = not next_found and cell.status == ProgressStatus.NOT_STARTED.value
         next_found = next_found or is_next
         reflection = written.get(event.id)
-        open_ = event.kind in REFLECTIVE_KINDS and cell.status == ProgressStatus.DONE.value
+        open_ = reflective(programme, event) and cell.status == ProgressStatus.DONE.value
         item = Item(event, cell.status, cohort.STATUS_LABELS[cell.status], is_next, open_,
                     reflection.status if reflection else "")  # fmt: skip
         weeks.setdefault(week_of(event, programme, run), []).append(item)

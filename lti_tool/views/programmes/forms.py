@@ -181,6 +181,9 @@ class PairingsForm(SwottForm):
         }
 
 
+SHORT_FIELDS = ("cpd_title", "cpd_date", "cpd_type")
+
+
 class ReflectionForm(SwottForm):
     """A reflection on one occurrence: one box per field of the reflective model and CPD record."""
 
@@ -196,6 +199,11 @@ class ReflectionForm(SwottForm):
             )
             for f in fields
         }
+        # One-line boxes where a paragraph would be odd: the record's title and date.
+        for f in fields:
+            if f.id in SHORT_FIELDS:
+                extra[f.id] = StringField(f.label, description=f.hint, widget=GovTextInput(),
+                                          validators=[Optional(), Length(max=255)])  # fmt: skip
         form: ReflectionForm = type("OccurrenceReflectionForm", (cls,), extra)()
         form.field_ids = [f.id for f in fields]
         return form

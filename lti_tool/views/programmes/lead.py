@@ -53,7 +53,7 @@ def index() -> ResponseReturnValue:
     if form.validate_on_submit():
         programme = templates.get(web.catalogue(), form.template.data)
         assert programme is not None  # the radio offers only available templates
-        own_link = launch.resource_link_id if launch.part == programme_links.PART else None
+        own_link = launch.resource_link_id if programme_links.is_programme_launch(launch.part) else None
         run = runs.create_run(
             session, context_id=launch.context_id, programme=programme, cohort_name=form.cohort_name.data or "",
             starts_on=_day(form.starts_on.data), participant_ids=form.participants.data or [], nation=form.nation.data,

@@ -13,7 +13,7 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeParticipant, ProgrammeRun
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
-from lti_tool.views.programmes.forms import ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
+from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
 from toolkits.programmes import ActivityKind
 
 ICS = "text/calendar; charset=utf-8"
@@ -79,14 +79,15 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
             session.rollback()
             incomplete = error.missing
             for fid in incomplete:
-                form[fid].errors = [f"Write your {form[fid].label.text.lower()}"]
+                label = form[fid].label.text
+                form[fid].errors = [f"Write your {label[:1].lower()}{label[1:]}"]
         else:
             commit()
             return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id, saved=event.id), code=303)
     status = 400 if (form.errors or incomplete) else 200
     return render_template(
         "programmes/reflection.html", run=run, event=event, activity=activity, form=form, stored=stored,
-        url=url(launch), peer=bool(activity and activity.peer_reflection),
+        url=url(launch), peer=bool(activity and activity.peer_reflection), short_fields=SHORT_FIELDS,
     ), status  # fmt: skip
 
 
@@ -198,5 +199,8 @@ def supporting(run_id: int) -> ResponseReturnValue:
         commit()
         return redirect(launch_url_for("programmes.supporting", launch, run_id=run.id), code=303)
     names = {m.participant.id: m.user.name for m in runs.members(session, run)}
+    # The development plans of the participants this person coaches (issue 16: "that their coach sees").
+    coached = [m.participant for m in runs.members(session, run) if m.participant.coach_id == launch.user_id]
+    plans = {p.id: meetings.goals(session, p) for p in coached}
     return render_template("programmes/supporting.html", run=run, found=found, names=names, form=form,
-                           url=url(launch), one_to_one=ActivityKind.ONE_TO_ONE.value)  # fmt: skip
+                           url=url(launch), one_to_one=ActivityKind.ONE_TO_ONE.value, plans=plans)  # fmt: skip

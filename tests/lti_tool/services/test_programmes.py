@@ -192,7 +192,9 @@ def test_timeline_shows_what_is_next_and_what_is_done(session: Session) -> None:
     weeks = timeline.build(session, c.the_run, member.participant, template(), launch.starts_at)
     assert [w.number for w in weeks][:2] == [1, 2] and weeks[0].title
     items = [i for w in weeks for i in w.items]
-    assert items[0].event.activity_id == "launch-workshop" and items[0].status == "done" and items[0].reflection_open
+    # The launch workshop asks for no reflection (`reflection: false` in the template).
+    assert items[0].event.activity_id == "launch-workshop" and items[0].status == "done"
+    assert not items[0].reflection_open and not any(i.reflection_open for i in items[1:])
     assert sum(i.is_next for i in items) == 1
 
 
