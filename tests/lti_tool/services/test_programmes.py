@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -16,8 +17,18 @@ from lti_tool.errors import BadRequest, Forbidden
 from lti_tool.models import Attempt, EventStatus, ProgrammeEvent, ProgressStatus, SetRole, utcnow
 from lti_tool.services.programmes import calendar, cohort, gradebook, holidays, meetings, runs, templates, timeline
 from lti_tool.services.programmes import cpd as programme_cpd
-from tests.lti_tool.l1_factories import RecordingOutbox, make_link, make_user
+from tests.lti_tool.l1_factories import RecordingOutbox, make_link, make_user, migrated_database
+from tests.lti_tool.l2_factories import BACKENDS
 from tests.lti_tool.programme_factories import START, Cohort, catalogue, make_cohort, template
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Every programme service test on SQLite and on PostgreSQL (where enum values must be plain text)."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
+    db = migrated_database(tmp_path, url)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture
