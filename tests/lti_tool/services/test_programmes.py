@@ -296,3 +296,7 @@ def test_a_programme_run_to_its_end_is_completed_in_the_gradebook(session: Sessi
     scores = {s["user_id"]: s for s in outbox.scores}
     assert scores[keen.id]["score_given"] == 100 and scores[keen.id]["activity_progress"] == "Completed"
     assert scores[absent.id]["score_given"] == 0 and scores[absent.id]["activity_progress"] == "InProgress"
+    # The completion appears as one summary record in the keen participant's portfolio, not the other's.
+    (summary,) = programme_cpd.completion_summaries(session, user_id=keen.id, catalogue=catalogue(), now=end)
+    assert summary.title == f"Completed: {template().title}" and summary.part == "programme-summary"
+    assert programme_cpd.completion_summaries(session, user_id=absent.id, catalogue=catalogue(), now=end) == []
