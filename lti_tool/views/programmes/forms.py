@@ -225,11 +225,13 @@ class MeetingForm(SwottForm):
 class GoalForm(SwottForm):
     text = TextAreaField("A goal for this programme", widget=GovTextArea(),
                          validators=[InputRequired("Write the goal"), Length(max=2000)])  # fmt: skip
+    add_goal = SubmitField("Add the goal", widget=GovSubmitInput())
 
 
 class ReviewForm(SwottForm):
     review = TextAreaField("How far did you get?", widget=GovTextArea(),
                            validators=[InputRequired("Write your review"), Length(max=5000)])  # fmt: skip
+    save_review = SubmitField("Save the review", widget=GovSubmitInput())
 
 
 class ConfirmForm(SwottForm):

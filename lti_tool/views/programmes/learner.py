@@ -126,12 +126,12 @@ def plan(run_id: int) -> ResponseReturnValue:
     session = web.db_session()
     form = GoalForm(prefix="goal")
     review = ReviewForm(prefix="review")
-    if request.method == "POST" and "goal-text" in request.form and form.validate_on_submit():
+    if form.add_goal.data and form.validate_on_submit():
         meetings.add_goal(session, participant, form.text.data or "")
         commit()
         return redirect(launch_url_for("programmes.plan", launch, run_id=run.id), code=303)
     goal_id = request.args.get("goal", type=int)
-    if request.method == "POST" and goal_id is not None and review.validate_on_submit():
+    if review.save_review.data and goal_id is not None and review.validate_on_submit():
         meetings.review_goal(session, participant, goal_id, review.review.data or "")
         commit()
         return redirect(launch_url_for("programmes.plan", launch, run_id=run.id), code=303)

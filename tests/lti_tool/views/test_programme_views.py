@@ -214,8 +214,29 @@ def test_a_coach_sees_only_shared_notes_of_their_own_participants(world: World) 
     _post(learner, url, {"notes": "A private worry", "actions": "Plan the visit", "shared": "y"})
     assert "A private worry" in _text(coach_client.get(f"/programmes/{run.id}/supporting"))
     # The development plan: set by the participant, seen by their coach only.
-    goal = _post(learner, f"/programmes/{run.id}/plan", {"goal-text": "Lead a family group conference"})
+    goal = _post(
+        learner, f"/programmes/{run.id}/plan", {"goal-text": "Lead a family group conference", "goal-add_goal": "1"}
+    )
     assert goal.status_code == 303
     assert "Lead a family group conference" in _text(coach_client.get(f"/programmes/{run.id}/supporting"))
     elsewhere = _text(world.client(other_coach, world.a, role="facilitator").get(f"/programmes/{run.id}/supporting"))
     assert "A private worry" not in elsewhere and "Lead a family group conference" not in elsewhere
+
+
+def test_goals_are_set_then_reviewed_and_a_blank_goal_comes_back_with_an_error(world: World) -> None:
+    run_id = world.a.the_run.id
+    learner = world.client(world.a.learners[0], world.a)
+    url = f"/programmes/{run_id}/plan"
+    blank = _post(learner, url, {"goal-text": "", "goal-add_goal": "1"})
+    assert blank.status_code == 400 and "Write the goal" in _text(blank)
+    _post(learner, url, {"goal-text": "Use genograms in every assessment", "goal-add_goal": "1"})
+    _post(learner, url, {"goal-text": "Run a family meeting", "goal-add_goal": "1"})
+    page = _text(learner.get(url))
+    assert page.count('name="review-save_review"') == 2 and 'id="review-save-1"' in page
+    goal_id = int(page.split("/plan?goal=")[1].split("&")[0].split('"')[0])
+    done = _post(learner, f"{url}?goal={goal_id}", {"review-review": "Done on four cases", "review-save_review": "1"},
+                 form_page=url)  # fmt: skip
+    assert done.status_code == 303
+    assert "Done on four cases" in _text(learner.get(url))
+    # Another participant's plan is theirs alone.
+    assert "Use genograms" not in _text(world.client(world.a.learners[1], world.a).get(url))
