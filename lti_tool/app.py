@@ -116,6 +116,9 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import registration
 
     app.register_blueprint(registration.bp)
+    from lti_tool.views import programmes
+
+    app.register_blueprint(programmes.bp)
 
 
 def _configure_logging(level: str) -> None:

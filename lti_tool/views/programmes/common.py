@@ -1,0 +1,38 @@
+"""The programmes blueprint and what its lead and participant pages share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint
+
+from lti_tool import web
+from lti_tool.lti.session import CurrentLaunch, launch_url_for
+from lti_tool.models import ProgrammeRun, utcnow
+from lti_tool.services.programmes import runs, templates
+from toolkits.programmes import Programme
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+
+def now() -> datetime:
+    """The clock the pages read (tests replace it to run a programme to its end)."""
+    return utcnow()
+
+
+def programme_of(run: ProgrammeRun) -> Programme | None:
+    return templates.get(web.catalogue(), run.template_id)
+
+
+def the_run(launch: CurrentLaunch, run_id: int) -> ProgrammeRun:
+    return runs.get_run(web.db_session(), run_id, context_id=launch.context_id)
+
+
+def url(launch: CurrentLaunch) -> Any:
+    return lambda endpoint, **values: launch_url_for(endpoint, launch, **values)
+
+
+def commit() -> None:
+    """Commit; programme scores queued in the transaction are sent after it by the outbox's hook."""
+    web.db_session().commit()

@@ -1,0 +1,238 @@
+"""WTForms classes for the programme pages: validators here, never in the views (docs/frontend.md)."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from lti_tool.forms import SwottForm
+from lti_tool.services.programmes.holidays import NATIONS
+from toolkits.cpd import Field
+
+DATE_FORMAT = "%d %m %Y"  # GOV.UK date input: day, month and year boxes, joined by WTForms with spaces
+TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+NATION_CHOICES = list(NATIONS.items())
+
+
+class GovDateField(DateField):
+    """A DateField for the GOV.UK date input (day, month, year boxes).
+
+    govuk-frontend-wtf's widget unpacks exactly three raw values; a post that left the date out (or sent
+    other than three boxes) would break it, so the raw data is padded to three boxes, kept as typed.
+    """
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = [*self.raw_data[:3], "", "", ""][:3]
+            if not any(self.raw_data):
+                self.data = None
+
+
+def gov_date(label: str, message: str) -> GovDateField:
+    return GovDateField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=[InputRequired(message)])
+
+
+class StartRunForm(SwottForm):
+    """Start a programme for a cohort: template, name, start date, nation, participants."""
+
+    template = RadioField("Programme", widget=GovRadioInput(), validators=[InputRequired("Choose a programme")])
+    cohort_name = StringField(
+        "Cohort name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a name for the cohort"),
+            Length(max=255, message="Use at most 255 characters"),
+        ],
+    )
+    starts_on = gov_date("Start date", "Enter the start date, for example 1 3 2027")
+    nation = RadioField(
+        "Bank holidays of",
+        widget=GovRadioInput(),
+        default=NATION_CHOICES[0][0],
+        validators=[InputRequired("Choose where the cohort works")],
+    )
+    participants = SelectMultipleField(
+        "Participants", coerce=int, widget=GovCheckboxesInput(), validators=[DataRequired("Choose the participants")]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices are set after construction: WTForms 3.3 deprecates tuples passed to the constructor.
+        self.nation.choices = NATION_CHOICES
+
+
+class StartDateForm(SwottForm):
+    starts_on = gov_date("New start date", "Enter the new start date")
+
+
+def _parse_time(text: str) -> time:
+    match = TIME_PATTERN.match(text.strip())
+    if match is None:
+        raise ValidationError("Enter a time on the 24-hour clock, for example 14:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+class EventForm(SwottForm):
+    """Change one date of the programme: day, UK start time, place, video link; or cancel it."""
+
+    day = gov_date("Date", "Enter the date")
+    start_time = StringField(
+        "Start time (UK)", widget=GovTextInput(), validators=[InputRequired("Enter the start time")]
+    )
+    place = StringField("Place", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    video_link = StringField(
+        "Video link",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=1024),
+            Regexp(r"^https?://\S+$", message="Enter a web address starting with https://"),
+        ],
+    )
+    save = SubmitField("Save this date", widget=GovSubmitInput())
+    cancel_event = SubmitField("Cancel this date", widget=GovSubmitInput())
+
+    def validate_start_time(self, field: StringField) -> None:
+        _parse_time(field.data or "")
+
+    @property
+    def at(self) -> time:
+        return _parse_time(self.start_time.data or "")
+
+
+class AttendanceForm(SwottForm):
+    """The register of one session, and each participant's role at a set meeting (`for_members`)."""
+
+    present = SelectMultipleField("Who attended", coerce=int, widget=GovCheckboxesInput(), validators=[Optional()])
+    role_ids: list[int]
+
+    @classmethod
+    def for_members(
+        cls, member_ids: list[int], with_roles: bool, role_choices: list[tuple[str, str]]
+    ) -> AttendanceForm:
+        fields: dict[str, Any] = {}
+        if with_roles:
+            for pid in member_ids:
+                fields[f"role-{pid}"] = SelectField("Role", widget=GovSelect(), validators=[Optional()])
+        form: AttendanceForm = type("MembersAttendanceForm", (cls,), fields)()
+        form.role_ids = member_ids if with_roles else []
+        for pid in form.role_ids:
+            form[f"role-{pid}"].choices = [("", "No role"), *role_choices]
+        return form
+
+    def roles(self) -> dict[int, str]:
+        return {pid: self[f"role-{pid}"].data or "" for pid in self.role_ids}
+
+
+class PairingsForm(SwottForm):
+    """Coach, mentor and protected hours per participant (`for_members`)."""
+
+    member_ids: list[int]
+
+    @classmethod
+    def for_members(cls, member_ids: list[int], people: list[tuple[int, str]]) -> PairingsForm:
+        choices = [(0, "Nobody yet"), *people]
+        fields: dict[str, Any] = {}
+        for pid in member_ids:
+            fields[f"coach-{pid}"] = SelectField("Coach", coerce=int, widget=GovSelect())
+            fields[f"mentor-{pid}"] = SelectField("Mentor", coerce=int, widget=GovSelect())
+            fields[f"hours-{pid}"] = IntegerField(
+                "Protected hours a week",
+                widget=GovTextInput(),
+                validators=[InputRequired("Enter the hours, 0 if none"),
+                            NumberRange(0, 40, "Enter between 0 and 40 hours")],
+            )  # fmt: skip
+        form: PairingsForm = type("MembersPairingsForm", (cls,), fields)()
+        form.member_ids = member_ids
+        for pid in member_ids:
+            form[f"coach-{pid}"].choices = choices
+            form[f"mentor-{pid}"].choices = choices
+        return form
+
+    def pairings(self) -> dict[int, tuple[int | None, int | None, int]]:
+        return {
+            pid: (self[f"coach-{pid}"].data or None, self[f"mentor-{pid}"].data or None, int(self[f"hours-{pid}"].data))
+            for pid in self.member_ids
+        }
+
+
+SHORT_FIELDS = ("cpd_title", "cpd_date", "cpd_type")
+
+
+class ReflectionForm(SwottForm):
+    """A reflection on one occurrence: one box per field of the reflective model and CPD record."""
+
+    save = SubmitField("Save as draft", widget=GovSubmitInput())
+    submit = SubmitField("Submit to my CPD portfolio", widget=GovSubmitInput())
+    field_ids: list[str]
+
+    @classmethod
+    def for_fields(cls, fields: tuple[Field, ...]) -> ReflectionForm:
+        extra: dict[str, Any] = {
+            f.id: TextAreaField(
+                f.label, description=f.hint, widget=GovTextArea(), validators=[Optional(), Length(max=20_000)]
+            )
+            for f in fields
+        }
+        # One-line boxes where a paragraph would be odd: the record's title and date.
+        for f in fields:
+            if f.id in SHORT_FIELDS:
+                extra[f.id] = StringField(f.label, description=f.hint, widget=GovTextInput(),
+                                          validators=[Optional(), Length(max=255)])  # fmt: skip
+        form: ReflectionForm = type("OccurrenceReflectionForm", (cls,), extra)()
+        form.field_ids = [f.id for f in fields]
+        return form
+
+    def values(self) -> dict[str, str]:
+        return {fid: self[fid].data or "" for fid in self.field_ids}
+
+
+class MeetingForm(SwottForm):
+    """The participant's own record of a one-to-one."""
+
+    notes = TextAreaField("Your notes", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)],
+                          description="Private to you unless you share them with your coach or mentor.")  # fmt: skip
+    actions = TextAreaField("Actions agreed", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)],
+                            description="These carry into your next one-to-one.")  # fmt: skip
+    shared = BooleanField("Share my notes with my coach or mentor", widget=GovCheckboxInput())
+
+
+class GoalForm(SwottForm):
+    text = TextAreaField("A goal for this programme", widget=GovTextArea(),
+                         validators=[InputRequired("Write the goal"), Length(max=2000)])  # fmt: skip
+    add_goal = SubmitField("Add the goal", widget=GovSubmitInput())
+
+
+class ReviewForm(SwottForm):
+    review = TextAreaField("How far did you get?", widget=GovTextArea(),
+                           validators=[InputRequired("Write your review"), Length(max=5000)])  # fmt: skip
+    save_review = SubmitField("Save the review", widget=GovSubmitInput())
+
+
+class ConfirmForm(SwottForm):
+    """A button with nothing to fill in (reset the calendar address, send scores, record a meeting)."""

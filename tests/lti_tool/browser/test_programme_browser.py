@@ -1,0 +1,176 @@
+"""Programme pages in a real browser, inside the sandbox LMS's iframe, over real HTTP.
+
+A lead launched from the course starts the ten-week programme for the course's learners, moves a date
+onto a bank holiday and sees it pointed out, takes a register and reads the cohort view; a learner sees
+their timeline. Every page passes axe-core (WCAG 2.2 AA) at 320 and 1280 pixels wide without sideways
+scrolling. Screenshots go to /tmp/shots/programmes/ for people to look at (never into the repository).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+
+from sandbox_platform import SandboxServer
+from tests.conftest import make_app
+from tests.lti_tool.browser.support import (
+    WIDTHS,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    open_in_lms_frame,
+    tool_frame,
+)
+from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
+
+SHOTS = Path("/tmp/shots/programmes")
+
+
+@dataclass
+class Stack:
+    sandbox: SandboxServer
+    tool: SandboxServer
+    app: Flask
+    placement: str
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    sandbox = SandboxServer().start()
+    dispatcher = Dispatcher()
+    tool = SandboxServer(dispatcher).start()
+    app = make_app(tmp_path, base_url=tool.url)
+    dispatcher.app = app
+    register_with_each_other(sandbox, tool, app)
+    placement = sandbox.platform.add_placement(
+        title="Participatory practice: L1", custom={"toolkit_id": "participatory-practice", "part": "l1"}
+    )
+    yield Stack(sandbox, tool, app, placement.id)
+    tool.stop()
+    sandbox.stop()
+    app.extensions["swott.db"].dispose()
+
+
+def _go(page: Any, path: str, wait_text: str) -> Any:
+    """Open a tool page in the LMS frame, keeping the frame's launch; wait for its text."""
+    frame = tool_frame(page)
+    launch = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
+    assert launch, f"no launch id in {frame.url}"
+    frame.evaluate("(url) => { window.location.href = url; }", f"{path}{'&' if '?' in path else '?'}launch={launch}")
+    page.wait_for_timeout(200)
+    frame = tool_frame(page)
+    frame.get_by_text(wait_text).first.wait_for()
+    return frame
+
+
+def _check_widths(page: Any, name: str) -> None:
+    """axe-core and reflow at each width, with a screenshot of the LMS page holding the tool."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        frame = tool_frame(page)
+        assert_accessible(frame)
+        assert_no_horizontal_scroll(frame)
+
+
+def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack: Stack) -> None:
+    learners = ("learner1", "learner2", "learner3")
+    for name in learners:  # each learner opens the course once, so the tool knows them
+        context = chromium.new_context()
+        open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, name)
+        context.close()
+
+    lead = chromium.new_context().new_page()
+    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
+    frame = _go(lead, "/programmes/", "Start a programme for a cohort")
+    _check_widths(lead, "index")
+    lead.set_viewport_size({"width": 1280, "height": 900})
+    frame = tool_frame(lead)
+    # A wrong form comes back as the same page with an error summary, the name kept.
+    frame.get_by_label("Ten weeks", exact=False).first.check()
+    frame.fill("#cohort_name", "Cohort A")
+    frame.get_by_role("button", name="Start the programme").click()
+    frame = tool_frame(lead)
+    frame.get_by_text("There is a problem").first.wait_for()
+    assert frame.input_value("#cohort_name") == "Cohort A"
+    _check_widths(lead, "index-error")
+    lead.set_viewport_size({"width": 1280, "height": 900})
+    frame = tool_frame(lead)
+    frame.fill("#starts_on-day", "1")
+    frame.fill("#starts_on-month", "3")
+    frame.fill("#starts_on-year", "2027")
+    for checkbox in frame.locator("input[name=participants]").all():
+        checkbox.check()
+    frame.get_by_role("button", name="Start the programme").click()
+    frame = tool_frame(lead)
+    frame.get_by_text("Programme started").first.wait_for()
+    assert "Monday 1 March 2027" in frame.content()
+    _check_widths(lead, "run")
+
+    # Move the assessment workshop onto Easter Monday: the timeline points it out.
+    lead.set_viewport_size({"width": 1280, "height": 900})
+    frame = tool_frame(lead)
+    frame.get_by_role("link", name="Workshop: assessment in practice", exact=False).first.click()
+    frame = tool_frame(lead)
+    frame.get_by_text("Date, time and place").first.wait_for()
+    _check_widths(lead, "event")
+    frame = tool_frame(lead)
+    frame.fill("#day-day", "29")
+    frame.fill("#day-month", "3")
+    frame.fill("#day-year", "2027")
+    frame.fill("#place", "Civic Centre, room 4")
+    frame.get_by_role("button", name="Save this date").click()
+    frame = tool_frame(lead)
+    frame.get_by_text("Bank holiday: Easter Monday").first.wait_for()
+
+    # Register for the discovery day: two of three attended.
+    frame.get_by_role("link", name="Discovery day", exact=False).first.click()
+    frame = tool_frame(lead)
+    frame.get_by_text("Who attended?").first.wait_for()
+    boxes = frame.locator("input[name=present]").all()
+    boxes[0].check()
+    boxes[1].check()
+    frame.get_by_role("button", name="Save the register").click()
+    frame = tool_frame(lead)
+    frame.get_by_text("Register saved").first.wait_for()
+    assert frame.get_by_text("Done").count() >= 2
+    _check_widths(lead, "cohort")
+    frame = _go(lead, "/programmes/1/pairings", "Coaches, mentors and protected time")
+    _check_widths(lead, "pairings")
+    frame = _go(lead, "/programmes/1/supporting", "Your one-to-ones")
+    _check_widths(lead, "supporting")
+
+    learner = chromium.new_context().new_page()
+    open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
+    frame = _go(learner, "/programmes/1/timeline", "Your programme: Cohort A")
+    assert "Week 10" in frame.content()
+    _check_widths(learner, "timeline")
+    # Sam attended the discovery day: its reflection is open; an empty submit comes back with errors.
+    frame.get_by_role("link", name="Discovery day", exact=False).first.click()
+    frame = tool_frame(learner)
+    frame.get_by_text("Reflection: Discovery day").first.wait_for()
+    _check_widths(learner, "reflection")
+    frame = tool_frame(learner)
+    frame.get_by_role("button", name="Submit to my CPD portfolio").click()
+    frame = tool_frame(learner)
+    frame.get_by_text("There is a problem").first.wait_for()
+    _check_widths(learner, "reflection-error")
+    frame = _go(learner, "/programmes/1/timeline", "Your programme: Cohort A")
+    frame.get_by_role("link", name="Mentoring conversation").first.click()
+    frame = tool_frame(learner)
+    frame.get_by_text("Actions agreed").first.wait_for()
+    _check_widths(learner, "meeting")
+    frame = _go(learner, "/programmes/1/calendar", "Add your programme to your calendar")
+    frame.get_by_role("button", name="Get my calendar address").click()
+    frame = tool_frame(learner)
+    frame.get_by_text("Copy it now").first.wait_for()
+    _check_widths(learner, "calendar")
+    frame = _go(learner, "/programmes/1/plan", "Your development plan")
+    _check_widths(learner, "plan")
