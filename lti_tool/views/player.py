@@ -9,10 +9,12 @@ from flask import Blueprint, g, redirect, render_template
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
+from lti_tool.access import launch_required
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.services import progress
 from lti_tool.views import l1
+from lti_tool.views.l1_player import learner_dates
 from toolkits.model import Toolkit
 
 bp = Blueprint("player", __name__, url_prefix="/player")
@@ -38,11 +40,18 @@ def landing(launch: CurrentLaunch) -> ResponseReturnValue:
 def _start_page(launch: CurrentLaunch) -> ResponseReturnValue:
     toolkit = launched_toolkit(launch)
     return render_template(
-        "player/start.html", toolkit=toolkit, launch=launch, start_url=l1.view_url(progress.steps(toolkit)[0], launch)
+        "player/start.html",
+        toolkit=toolkit,
+        launch=launch,
+        start_url=l1.view_url(progress.steps(toolkit)[0], launch),
+        steps=[progress.step_title(toolkit, step) for step in progress.steps(toolkit)],
+        dates=learner_dates(launch),
+        l2_url=launch_url_for("l2.home", launch),
     )
 
 
 @bp.get("/")
+@launch_required
 def start() -> ResponseReturnValue:
     launch = require_launch()
     # A returning learner goes straight back to the page where they stopped in the L1 player.
@@ -52,6 +61,7 @@ def start() -> ResponseReturnValue:
 
 
 @bp.get("/session")
+@launch_required
 def session() -> ResponseReturnValue:
     launch = require_launch()
     return render_template("player/session.html", toolkit=launched_toolkit(launch), launch=launch)
