@@ -96,6 +96,8 @@ class ReflectionForm(SwottForm):
     """
 
     version = IntegerField(default=0, validators=[Optional()])
+    # The date as one ISO value, as scripts and older pages post it; the three boxes win when filled.
+    cpd_date = StringField()
     autosave = HiddenField()
     action = StringField(default="save")
     field_ids: list[str]
@@ -136,7 +138,8 @@ class ReflectionForm(SwottForm):
         values: dict[str, str] = {}
         for field_id in self.field_ids:
             if field_id == DATE_FIELD:
-                values[field_id] = join_date(*(self[f"{DATE_FIELD}-{p}"].data or "" for p in DATE_PARTS))
+                parts = [self[f"{DATE_FIELD}-{p}"].data or "" for p in DATE_PARTS]
+                values[field_id] = join_date(*parts) if any(parts) else (self.cpd_date.data or "").strip()
             else:
                 values[field_id] = self[field_id].data or ""
         return values
@@ -155,7 +158,7 @@ class ReflectionForm(SwottForm):
     def refill(self, values: dict[str, str]) -> None:
         """Show `values` in the boxes (what the learner typed, or the record carried into)."""
         for name, value in _with_date_parts(values).items():
-            if name in self._fields and name not in ("version", "autosave", "action"):
+            if name in self._fields and name not in ("version", "autosave", "action", DATE_FIELD):
                 self[name].data = value
 
 

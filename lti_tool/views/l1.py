@@ -72,20 +72,21 @@ def resume() -> ResponseReturnValue:
     return redirect(step_url(step, back="1") if player.attempt.pages_viewed else step_url(step), code=303)
 
 
-def landing_page() -> ResponseReturnValue | None:
+def landing_page() -> tuple[ResponseReturnValue | None, Player]:
     """The page a returning learner sees straight from the launch POST: where they stopped (issue 15:
-    no redirect chain). None for a learner who has not started, who gets the start page instead.
+    no redirect chain), with the player it was made from. None for a learner who has not started, who
+    gets the start page instead (its dates from the same player: no second query).
 
     Reads only, like a GET: the launch POST itself records nothing about progress.
     """
     player = load_player(writing=False)
     if not player.attempt.pages_viewed:
-        return None
+        return None, player
     step = progress.resume_step(player.attempt, player.toolkit)
     g.launch_page_url = step_url(step)
     if step == progress.REFLECTION_STEP:
-        return l1_reflection.reflection_page(player, welcome_back=True)
-    return _content_page(player, step, welcome_back=True)
+        return l1_reflection.reflection_page(player, welcome_back=True), player
+    return _content_page(player, step, welcome_back=True), player
 
 
 @bp.get("/l1/page/<step>")
