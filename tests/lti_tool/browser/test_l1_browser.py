@@ -185,9 +185,18 @@ def _tab_to(page: Any, selector: str, limit: int = 120) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            # GOV.UK radios and checkboxes draw their focus ring on the label's box (the input itself is
+            # transparent): a yellow ring as a box-shadow round the label's ::before.
             outline = page.evaluate(
-                "() => { const s = getComputedStyle(document.activeElement);"
-                " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+                """() => {
+                    const el = document.activeElement;
+                    if (el.matches('.govuk-radios__input, .govuk-checkboxes__input')) {
+                        const box = getComputedStyle(el.nextElementSibling, '::before');
+                        return box.boxShadow !== 'none';
+                    }
+                    const s = getComputedStyle(el);
+                    return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+                }"""
             )
             assert outline, f"{selector} has no visible focus indicator"
             return
