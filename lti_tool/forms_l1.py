@@ -150,8 +150,7 @@ class ReflectionForm(SwottForm):
             if field_id == DATE_FIELD:
                 self[f"{DATE_FIELD}-day"].errors = ["Enter the date of this CPD"]
             elif field_id in self.field_ids:
-                label = self[field_id].label.text
-                self[field_id].errors = [f"Enter your {label[:1].lower()}{label[1:]}"]
+                self[field_id].errors = [f"Write something in “{self[field_id].label.text}” before you submit"]
         if invalid_date:
             self[f"{DATE_FIELD}-day"].errors = ["The date must be a real date, for example 27 3 2027"]
 
