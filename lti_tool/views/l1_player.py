@@ -59,7 +59,8 @@ class Player:
     attempt: Attempt
     brand_colour: str
     reflection_submitted: bool = False
-    dates: LearnerDates = LearnerDates()
+    # None when the player was loaded to write: read on demand, by a refused form shown again.
+    dates: LearnerDates | None = None
 
 
 def _dates_columns(user_id: int) -> tuple[ScalarSelect[datetime | None], ScalarSelect[int]]:
@@ -177,7 +178,7 @@ def load_player(writing: bool | None = None) -> Player:
         attempt,
         usable_brand_colour(platform.brand_colour if platform else ""),
         reflection_submitted=row[4] == "submitted",
-        dates=_learner_dates(row[6], None if writing else row[7]),
+        dates=None if writing else _learner_dates(row[6], row[7]),
     )
 
 
@@ -279,7 +280,7 @@ def common(player: Player, step: str) -> dict[str, object]:
         "completion_rule": progress.completion_rule(player.toolkit),
         "score": progress.score(player.attempt, player.toolkit),
         "brand_colour": player.brand_colour,
-        "dates": player.dates,
+        "dates": player.dates if player.dates is not None else learner_dates(player.launch),
         "l2_url": launch_url_for("l2.home"),
         "step_url": step_url,
         "render_inline": lambda text: Markup(render_inline(text)),

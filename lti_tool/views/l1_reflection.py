@@ -74,10 +74,18 @@ def reflection_page(
         checks_left=[(title, count, step_url(page_id)) for page_id, title, count in checks_left],
         thinking_notes=[(prompts[k], v) for k, v in player.attempt.notes.items() if k in prompts and v.strip()],
         just_saved=bool(request.args.get("saved")),
+        record_date=_real_date(values.get("cpd_date", "")),
         **common(player, progress.REFLECTION_STEP),
         **extra,
     )
     return html, status
+
+
+def _real_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def save_reflection() -> ResponseReturnValue:

@@ -34,7 +34,7 @@ def landing(launch: CurrentLaunch) -> ResponseReturnValue:
     if page is not None:
         return page
     g.launch_page_url = launch_url_for("player.start", launch)
-    return _start_page(launch, player.dates)
+    return _start_page(launch, player.dates or learner_dates(launch))
 
 
 def _start_page(launch: CurrentLaunch, dates: LearnerDates) -> ResponseReturnValue:
