@@ -170,8 +170,11 @@ def test_l1_in_the_lms_frame_fits_shows_results_and_passes_axe(chromium: Any, st
     frame.fill("#field-cpd_date-day", "20")
     frame.fill("#field-cpd_date-month", "11")
     # The long reflection form's button is far down the LMS page; the summary is much shorter.
+    reflection_height, _ = _fits(page, frame)
     frame.locator("button[name=action][value=submit]").click()
     frame = _after_submit(page, "You have completed L1", "#result-title")  # the banner's heading
+    summary_height, _ = _fits(page, frame)
+    assert summary_height < reflection_height - 500, "the frame shrinks to the shorter page"
     assert "minutes left" not in frame.inner_text("main")
     _check(page, frame, "09-summary", width)
 
