@@ -4,7 +4,8 @@
 On every L1 page: axe-core (WCAG 2.0-2.2 A/AA) finds nothing and nothing scrolls sideways. After every
 submit the LMS frame is as tall as the tool's page (± 50 px, shrinking as well as growing) and the
 result's heading is at the top of what the learner sees. The learner's L1 deadline and L2 session are on
-their pages; coming back says where they left off; after completion no "minutes left" remains.
+their pages; coming back says where they left off; after completion no "minutes left" remains; and a
+keyboard alone completes L1 from the LMS page into the frame.
 Screenshots of each page go to /tmp/shots/l1-pages/ (never the repository) for a person to look at.
 """
 
@@ -30,6 +31,7 @@ from tests.lti_tool.browser.support import (
     open_in_lms_frame,
     tool_frame,
 )
+from tests.lti_tool.browser.test_l1_browser import _choose_radio, _tab_to, press_and_wait
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
 
 pytestmark = [
@@ -220,4 +222,61 @@ def test_a_returning_learner_part_way_through_is_told_where_they_left_off(chromi
     frame.locator("h1").first.wait_for()
     frame.get_by_text("Question 1 of 2").first.wait_for()
     assert frame.locator(".welcome-back").count() == 0
+    context.close()
+
+
+class KeyboardInFrame:
+    """The LMS page's keyboard, the tool frame's document: what `_tab_to` and friends need of a page."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.keyboard = page.keyboard
+
+    @property
+    def url(self) -> str:
+        url: str = tool_frame(self.page).url
+        return url
+
+    def evaluate(self, script: str, arg: Any = None) -> Any:
+        return tool_frame(self.page).evaluate(script, arg)
+
+    def expect_navigation(self) -> Any:
+        return tool_frame(self.page).expect_navigation()
+
+
+def test_keyboard_only_completion_inside_the_lms_frame_at_320px(chromium: Any, stack: Stack) -> None:
+    """Tab, arrows, Space and Enter alone, from the LMS page into the tool's frame and through L1."""
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner3")
+    keys = KeyboardInFrame(page)
+    _tab_to(keys, "#start")
+    press_and_wait(keys, "Enter")
+    _tab_to(keys, "button[data-step-nav=next]")
+    press_and_wait(keys, "Enter")
+    _choose_radio(keys, "#q-q-one", "#q-q-one-a")
+    page.keyboard.press("Space")
+    _tab_to(keys, "#q-q-one button[type=submit]")
+    press_and_wait(keys, "Enter")
+    _tab_to(keys, "#q-q-two-a")
+    page.keyboard.press("Space")
+    _tab_to(keys, "#q-q-two-b")
+    page.keyboard.press("Space")
+    _tab_to(keys, "#q-q-two button[type=submit]")
+    press_and_wait(keys, "Enter")
+    assert tool_frame(page).inner_text("#feedback-q-two").startswith("You got this one right.")
+    _tab_to(keys, "button[data-step-nav=next]")
+    press_and_wait(keys, "Enter")
+    _tab_to(keys, "button[name=go][value=reflection]")
+    press_and_wait(keys, "Enter")
+    for box in ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan",
+                "cpd_description", "cpd_learnt", "cpd_impact"):  # fmt: skip
+        _tab_to(keys, f"#field-{box}")
+        page.keyboard.type(f"My {box.replace('_', ' ')}")
+    _tab_to(keys, "button[name=action][value=submit]")
+    press_and_wait(keys, "Enter")
+    frame = tool_frame(page)
+    frame.get_by_text("You have completed L1").first.wait_for()
+    assert "2 of 2" in frame.inner_text("main")
+    _in_view(page, frame, "#result-title")
     context.close()
