@@ -28,6 +28,7 @@ from tests.lti_tool.browser.support import (
     AXE,
     assert_accessible,
     assert_no_horizontal_scroll,
+    frame_fits_content,
     open_in_lms_frame,
     tool_frame,
 )
@@ -63,25 +64,6 @@ def _plan_dates(stack: Stack, user: str) -> None:
         session.commit()
 
 
-def _fits(page: Any, frame: Any, tolerance: int = 50) -> tuple[int, int]:
-    """(LMS iframe height, tool page height) once they agree within `tolerance` px.
-
-    The tool's page height is where its footer ends: the document's own scrollHeight is never less than
-    the frame, so it could not show a frame left taller than its page.
-    """
-    measured = (0, 0)
-    for _ in range(100):
-        frame_height = page.evaluate("Math.round(document.querySelector('iframe.tool').getBoundingClientRect().height)")
-        content = frame.evaluate(
-            "Math.ceil(document.querySelector('footer').getBoundingClientRect().bottom + window.scrollY)"
-        )
-        measured = (frame_height, content)
-        if abs(frame_height - content) <= tolerance:
-            return measured
-        time.sleep(0.1)
-    raise AssertionError(f"the LMS frame is {measured[0]} px tall for a {measured[1]} px page")
-
-
 def _in_view(page: Any, frame: Any, selector: str) -> None:
     """The element's top is in the top half of the LMS window the learner is looking at."""
     where = (0, 0)
@@ -107,7 +89,7 @@ def _after_submit(page: Any, text: str, result: str) -> Any:
     frame = tool_frame(page)
     frame.get_by_text(text).first.wait_for()
     frame = tool_frame(page)
-    _fits(page, frame)
+    frame_fits_content(page)
     _in_view(page, frame, result)
     return frame
 
@@ -117,7 +99,7 @@ def test_l1_in_the_lms_frame_fits_shows_results_and_passes_axe(chromium: Any, st
     context = chromium.new_context(viewport={"width": width, "height": 700})
     page = context.new_page()
     frame = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner1")
-    _fits(page, frame)
+    frame_fits_content(page)
     _check(page, frame, "01-start", width)
     _plan_dates(stack, "learner1")
 
@@ -172,10 +154,10 @@ def test_l1_in_the_lms_frame_fits_shows_results_and_passes_axe(chromium: Any, st
     frame.fill("#field-cpd_date-day", "20")
     frame.fill("#field-cpd_date-month", "11")
     # The long reflection form's button is far down the LMS page; the summary is much shorter.
-    reflection_height, _ = _fits(page, frame)
+    reflection_height, _ = frame_fits_content(page)
     frame.locator("button[name=action][value=submit]").click()
     frame = _after_submit(page, "You have completed L1", "#result-title")  # the banner's heading
-    summary_height, _ = _fits(page, frame)
+    summary_height, _ = frame_fits_content(page)
     assert summary_height < reflection_height - 500, "the frame shrinks to the shorter page"
     assert "minutes left" not in frame.inner_text("main")
     _check(page, frame, "09-summary", width)
@@ -183,7 +165,7 @@ def test_l1_in_the_lms_frame_fits_shows_results_and_passes_axe(chromium: Any, st
     frame.locator("#read-reflection").click()
     frame = tool_frame(page)
     frame.get_by_text("This is your record of learning").first.wait_for()
-    _fits(page, tool_frame(page))
+    frame_fits_content(page)
     assert "minutes left" not in frame.inner_text("main")
     _check(page, tool_frame(page), "10-reflection-submitted", width)
 
@@ -192,13 +174,13 @@ def test_l1_in_the_lms_frame_fits_shows_results_and_passes_axe(chromium: Any, st
     frame.get_by_text("Welcome back").first.wait_for()
     assert re.search(r"You left off at Reflection", frame.inner_text("main"))
     assert "minutes left" not in frame.inner_text("main")
-    _fits(page, frame)
+    frame_fits_content(page)
     _check(page, frame, "11-welcome-back", width)
 
     frame.goto(stack.tool.url + "/accessibility")
     frame = tool_frame(page)
     frame.get_by_text("Accessibility statement for SWOTT Connect").first.wait_for()
-    _fits(page, frame)
+    frame_fits_content(page)
     _check(page, frame, "12-accessibility", width)
     context.close()
 
