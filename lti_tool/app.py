@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from lti_tool import dates, errors, headers, web
+from lti_tool import branding, dates, errors, headers, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         date=dates.format_date, datetime=dates.format_datetime, time=dates.format_time, day=dates.format_day
     )
     _configure_templates(app)
+    branding.init_app(app)  # the council's colour and the portfolio link on every page (issue 10)
     app.teardown_appcontext(web.close_db_session)
     errors.register_error_handlers(app)
     headers.init_app(app, settings.production)

@@ -72,6 +72,10 @@
       var box = document.getElementById("note-" + id);
       var error = document.getElementById("note-" + id + "-error");
       if (!box || !error) { return; }
+      // GOV.UK Frontend's error state: the red bar on the form group and the red border on the box.
+      var group = box.closest(".govuk-form-group");
+      if (group) { group.classList.toggle("govuk-form-group--error", !!text); }
+      box.classList.toggle("govuk-textarea--error", !!text);
       if (text) {
         error.textContent = text;
         error.hidden = false;
@@ -122,22 +126,39 @@
       } else {
         stopped = true;
       }
+      // GOV.UK Frontend's notification banner, as the page itself shows a conflict without script.
       var box = document.createElement("div");
-      box.className = "notice notice-error" + (perPrompt ? " notes-conflict" : "");
+      box.className = "govuk-notification-banner" + (perPrompt ? " notes-conflict" : "");
       box.setAttribute("role", "alert");
-      var heading = document.createElement("h2");
+      box.setAttribute("aria-labelledby", "conflict-live-title");
+      var header = document.createElement("div");
+      header.className = "govuk-notification-banner__header";
+      var title = document.createElement("h2");
+      title.className = "govuk-notification-banner__title";
+      title.id = "conflict-live-title";
+      title.textContent = "Not saved";
+      header.appendChild(title);
+      var content = document.createElement("div");
+      content.className = "govuk-notification-banner__content";
+      var heading = document.createElement("p");
+      heading.className = "govuk-notification-banner__heading";
       heading.textContent = "Not saved: changed in another tab";
       var message = document.createElement("p");
+      message.className = "govuk-body";
       message.textContent = (body && body.message) || "This was changed in another tab or window.";
       var advice = document.createElement("p");
+      advice.className = "govuk-body";
       advice.textContent = ((body && body.advice) || "") + " ";
       var reload = document.createElement("a");
-      reload.href = window.location.href.split("#")[0].replace(/([?&])saved=1&?/, "$1");
+      reload.className = "govuk-notification-banner__link";
+      reload.href = window.location.href.split("#")[0].replace(/([?&])(saved|back)=1&?/, "$1");
       reload.textContent = "Load the latest version";
       advice.appendChild(reload);
-      box.appendChild(heading);
-      box.appendChild(message);
-      box.appendChild(advice);
+      content.appendChild(heading);
+      content.appendChild(message);
+      content.appendChild(advice);
+      box.appendChild(header);
+      box.appendChild(content);
       form.parentNode.insertBefore(box, form);
       say("Not saved: this was changed in another tab.", true);
     }
@@ -148,15 +169,19 @@
       while (region.firstChild) { region.removeChild(region.firstChild); }
       if (!warnings.length) { return; }
       var box = document.createElement("div");
-      box.className = "notice notice-warn";
+      box.className = "govuk-inset-text swott-warning";
       var heading = document.createElement("h2");
+      heading.className = "govuk-heading-s";
       heading.textContent = "Check that nobody can be identified";
       var intro = document.createElement("p");
+      intro.className = "govuk-body";
       intro.textContent = "Reflections must not identify people who use services. You can still save; please check:";
       var list = document.createElement("ul");
+      list.className = "govuk-list govuk-list--bullet";
       warnings.forEach(function (w) {
         var item = document.createElement("li");
         var link = document.createElement("a");
+        link.className = "govuk-link";
         link.href = "#field-" + w.field;
         link.textContent = w.message;
         item.appendChild(link);

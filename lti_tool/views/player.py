@@ -9,10 +9,12 @@ from flask import Blueprint, g, redirect, render_template
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
+from lti_tool.access import launch_required
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.services import progress
 from lti_tool.views import l1
+from lti_tool.views.l1_player import LearnerDates, learner_dates
 from toolkits.model import Toolkit
 
 bp = Blueprint("player", __name__, url_prefix="/player")
@@ -28,30 +30,38 @@ def launched_toolkit(launch: CurrentLaunch) -> Toolkit:
 def landing(launch: CurrentLaunch) -> ResponseReturnValue:
     """What an L1 launch answers with (the launch POST renders it, no redirect): a returning learner's
     page where they stopped, or the start page for a learner who has not started."""
-    page = l1.landing_page()
+    page, player = l1.landing_page()
     if page is not None:
         return page
     g.launch_page_url = launch_url_for("player.start", launch)
-    return _start_page(launch)
+    return _start_page(launch, player.dates or learner_dates(launch))
 
 
-def _start_page(launch: CurrentLaunch) -> ResponseReturnValue:
+def _start_page(launch: CurrentLaunch, dates: LearnerDates) -> ResponseReturnValue:
     toolkit = launched_toolkit(launch)
     return render_template(
-        "player/start.html", toolkit=toolkit, launch=launch, start_url=l1.view_url(progress.steps(toolkit)[0], launch)
+        "player/start.html",
+        toolkit=toolkit,
+        launch=launch,
+        start_url=l1.view_url(progress.steps(toolkit)[0], launch),
+        steps=[progress.step_title(toolkit, step) for step in progress.steps(toolkit)],
+        dates=dates,
+        l2_url=launch_url_for("l2.home", launch),
     )
 
 
 @bp.get("/")
+@launch_required
 def start() -> ResponseReturnValue:
     launch = require_launch()
     # A returning learner goes straight back to the page where they stopped in the L1 player.
     if l1.has_started(launch):
         return redirect(launch_url_for("l1.resume", launch), code=303)
-    return _start_page(launch)
+    return _start_page(launch, learner_dates(launch))
 
 
 @bp.get("/session")
+@launch_required
 def session() -> ResponseReturnValue:
     launch = require_launch()
     return render_template("player/session.html", toolkit=launched_toolkit(launch), launch=launch)

@@ -8,6 +8,7 @@ page or a frame.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,22 +65,20 @@ def tool_frame(page: Any) -> Any:
     return frame
 
 
-def frame_fits_content(page: Any, *, tolerance: int = 50) -> tuple[int, int]:
-    """(iframe height, tool document height) once the tool has asked the LMS to resize; they agree ± tolerance."""
-    page.wait_for_function(
-        """(tol) => {
-            const f = document.querySelector('iframe.tool');
-            if (!f || !f.contentDocument) return false;
-            const content = f.contentDocument.documentElement.scrollHeight;
-            return Math.abs(f.getBoundingClientRect().height - content) <= tol;
-        }""",
-        arg=tolerance,
-        timeout=10000,
-    )
-    result: tuple[int, int] = page.evaluate(
-        """() => {
-            const f = document.querySelector('iframe.tool');
-            return [Math.round(f.getBoundingClientRect().height), f.contentDocument.documentElement.scrollHeight];
-        }"""
-    )
-    return result
+def frame_fits_content(page: Any, *, tolerance: int = 50, timeout: float = 10.0) -> tuple[int, int]:
+    """(iframe height, tool page height) once the tool has asked the LMS to resize; they agree ± tolerance.
+
+    The tool is on another origin than the LMS page, so its document is read through Playwright's frame
+    (`iframe.contentDocument` is null across origins). Its height is where its body ends, not its
+    scrollHeight, which inside a frame is never less than the frame and so would hide a frame left too tall.
+    """
+    measured = (0, 0)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame_height = page.evaluate("Math.round(document.querySelector('iframe.tool').getBoundingClientRect().height)")
+        content = tool_frame(page).evaluate("Math.ceil(document.body.getBoundingClientRect().bottom + window.scrollY)")
+        measured = (frame_height, content)
+        if abs(frame_height - content) <= tolerance:
+            return measured
+        time.sleep(0.1)
+    raise AssertionError(f"the LMS frame is {measured[0]} px tall for a {measured[1]} px page")

@@ -43,9 +43,9 @@ def start(page: Any) -> None:
 
 
 def contents(page: Any, title: str) -> None:
-    """Open the contents (a disclosure) and follow the entry with this title."""
-    if not page.locator("details.l1-contents").evaluate("d => d.open"):
-        page.click("details.l1-contents > summary")
+    """Open the contents (a GOV.UK details holding a task list) and follow the entry with this title."""
+    if not page.locator("details.swott-contents").evaluate("d => d.open"):
+        page.click("details.swott-contents > summary")
     page.click(f"nav[aria-label=Contents] a:text-is('{title}')")
     page.wait_for_load_state("load")
 
@@ -76,7 +76,7 @@ def test_learner_does_half_then_resumes_in_a_new_browser_and_completes_with_grad
     wait_saved(page)
     page.click("button[name=go][value=reflection]")
     assert heading(page) == "Reflection"
-    assert "Something about ladders" in (page.locator(".your-notes").text_content() or "")
+    assert "Something about ladders" in (page.locator(".swott-notes").text_content() or "")
     page.fill("#field-description", "A review meeting where the child's views were read out.")
     page.fill("#field-feelings", "Hopeful")
     wait_saved(page)
@@ -185,9 +185,18 @@ def _tab_to(page: Any, selector: str, limit: int = 120) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            # GOV.UK radios and checkboxes draw their focus ring on the label's box (the input itself is
+            # transparent): a yellow ring as a box-shadow round the label's ::before.
             outline = page.evaluate(
-                "() => { const s = getComputedStyle(document.activeElement);"
-                " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+                """() => {
+                    const el = document.activeElement;
+                    if (el.matches('.govuk-radios__input, .govuk-checkboxes__input')) {
+                        const box = getComputedStyle(el.nextElementSibling, '::before');
+                        return box.boxShadow !== 'none';
+                    }
+                    const s = getComputedStyle(el);
+                    return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+                }"""
             )
             assert outline, f"{selector} has no visible focus indicator"
             return
@@ -272,7 +281,7 @@ def test_keyboard_only_completion_at_320px_with_axe_on_every_page(chromium: Any,
     assert heading(page) == "Your progress and results"
     assert "2 of 2" in page.inner_text("main")
     _check_page(page)
-    _tab_to(page, "article a[href*='/l1/page/reflection']")
+    _tab_to(page, "#read-reflection")
     press_and_wait(page, "Enter")
     assert "Submitted" in page.inner_text("main")
     _check_page(page)  # the submitted, read-only reflection
@@ -311,7 +320,7 @@ def test_every_page_of_the_shipped_toolkits_passes_axe_at_320px(chromium: Any, t
         while True:
             _check_page(page)
             visited += 1
-            checks = page.locator("form.question")
+            checks = page.locator("form.swott-question")
             if checks.count():
                 # Answer the first question with its first option, to check the feedback state too.
                 checks.first.locator("input[name=option]").first.check()
@@ -350,8 +359,9 @@ def test_works_as_plain_forms_without_javascript(chromium: Any, stack: Stack) ->
     assert "Your draft is saved" in page.inner_text("main")
     assert (stack.reflection("learner3") or {}).get("feelings") == "Drafted without script"
     # Start, Next and "Save and continue" were form posts: every page was recorded without script.
-    page.click("details.l1-contents > summary")
-    assert page.locator("nav[aria-label=Contents] li.viewed").count() == 4
+    page.click("details.swott-contents > summary")
+    items = page.locator("nav[aria-label=Contents] .govuk-task-list__item")
+    assert items.count() == 4 and items.filter(has_text="Not viewed yet").count() == 0
     context.close()
 
 

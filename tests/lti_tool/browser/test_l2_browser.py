@@ -111,7 +111,8 @@ def finish_l1(stack: Stack, page: Any) -> None:
     page.goto(stack.tool_url(page, "/l1/page/reflection"))
     for field_id in ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan"):
         page.fill(f"#field-{field_id}", f"My {field_id.replace('_', ' ')} after the L1 module.")
-    page.fill("#field-cpd_date", date.today().isoformat())
+    # The L1 reflection's date is a GOV.UK day / month / year input that starts as today.
+    assert page.input_value("#field-cpd_date-year") == str(date.today().year)
     for field_id in ("cpd_description", "cpd_learnt", "cpd_impact"):
         page.fill(f"#field-{field_id}", f"Written for {field_id}.")
     page.click("button[name=action][value=submit]")

@@ -19,7 +19,7 @@ from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, launch_for, make_learn
 from tests.lti_tool.l1_factories import sign_in as sign_in_l1
 from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
 
-OPTION = re.compile(r'<input type="(?:radio|checkbox)" name="option" value="([a-z])"\s+id="q-([a-z0-9-]+)-[a-z]"')
+OPTION = re.compile(r'id="q-([a-z0-9-]+)-([a-z])" name="option" type="(?:radio|checkbox)"')
 REFLECTION = {
     "description": "A review meeting.",
     "feelings": "Anxious at first.",
@@ -39,7 +39,7 @@ REFLECTION = {
 def _orders(page: str) -> dict[str, list[str]]:
     """Question id -> the option ids in the order the page shows them."""
     seen: dict[str, list[str]] = {}
-    for option, question in OPTION.findall(page):
+    for question, option in OPTION.findall(page):
         seen.setdefault(question, []).append(option)
     return seen
 

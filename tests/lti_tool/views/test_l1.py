@@ -22,6 +22,14 @@ from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, Learner, launch_for, make_learner, sign_in
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+H1 = re.compile(r"<h1[^>]*>\s*(.*?)\s*</h1>", re.S)
+
+
+def heading(html: str) -> str:
+    """The page's h1, as a screen reader announces it first."""
+    found = H1.search(html)
+    assert found is not None, "every page has an h1"
+    return found.group(1)
 
 
 @pytest.fixture
@@ -93,7 +101,9 @@ def _reflection_values(**overrides: str) -> dict[str, str]:
         "conclusion": "Prepare the chair.",
         "action_plan": "Brief chairs before meetings.",
         "cpd_title": "Mini toolkit (L1)",
-        "cpd_date": "2026-11-20",
+        "cpd_date-day": "20",  # GOV.UK's date input: day, month, year
+        "cpd_date-month": "11",
+        "cpd_date-year": "2026",
         "cpd_type": "Course or training",
         "cpd_description": "Online module.",
         "cpd_learnt": "Two models.",
@@ -106,13 +116,15 @@ def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, d
     learner = _learner(db)
     browser = _browser(app, learner)
     status, html = browser.get("/l1/")
-    assert status == 200 and '<h1 id="page-title">Introduction</h1>' in html
+    assert status == 200 and heading(html) == "Introduction"
     assert _scores(db, learner) == []  # looking is not progress
     status, html = browser.view("01-intro")  # Start (a POST)
     assert status == 200
-    assert '<h1 id="page-title">Introduction</h1>' in html
+    assert heading(html) == "Introduction"
     assert "Page 1 of 4 — about 60 minutes left" in html
-    assert 'aria-current="page">Introduction</a>' in html
+    # The contents are a GOV.UK task list: this page is marked, the others are not viewed yet.
+    assert re.search(r'Introduction\s*</a>.*?<strong class="govuk-tag govuk-tag--blue">\s*This page', html, re.S)
+    assert "Not viewed yet" in html
     assert _scores(db, learner) == [("Started", "NotReady", None)]
 
 
@@ -123,7 +135,7 @@ def test_resume_returns_to_the_page_where_the_learner_stopped_on_another_device(
     laptop.view("03-thinking")
     phone = _browser(app, learner)  # a new client: nothing in common with the laptop but the database
     status, html = phone.get("/l1/")
-    assert status == 200 and '<h1 id="page-title">Thinking</h1>' in html
+    assert status == 200 and heading(html) == "Thinking"
 
 
 def test_a_check_shows_feedback_for_each_chosen_option_and_keeps_the_answer(app: Flask, db: Session) -> None:
@@ -133,7 +145,8 @@ def test_a_check_shows_feedback_for_each_chosen_option_and_keeps_the_answer(app:
     assert status == 200
     assert "Yes, A." in html and "Not C." in html and "Yes, B." not in html
     assert "Not quite." in html and "You can change your answer" in html
-    assert re.search(r'value="a"\s+id="q-q-two-a" checked', html)
+    assert re.search(r'id="q-q-two-a"[^>]*\bchecked', html)  # the answer is kept
+    assert not re.search(r'id="q-q-two-b"[^>]*\bchecked', html)
     status, html = browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": ["a", "b"]})
     assert "You got this one right." in html
 
@@ -193,12 +206,22 @@ def test_submitting_with_empty_boxes_lists_them_and_keeps_the_text(app: Flask, d
     browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": "c"})
     status, html = browser.post(
         "/l1/page/reflection",
-        {"action": "submit", "version": "0", **_reflection_values(analysis="", cpd_date="soon")},
+        {
+            "action": "submit",
+            "version": "0",
+            **_reflection_values(analysis="", **{"cpd_date-day": "31", "cpd_date-month": "2"}),
+        },
     )
-    assert status == 400
-    assert "There is a problem" in html and '<a href="#field-analysis">Analysis</a>' in html
-    assert "Date: give a real date" in html and "A review meeting.</textarea>" in html
-    assert 'aria-describedby="hint-analysis error-analysis" aria-invalid="true"' in html
+    # The same page: the error summary links to each box, the box says why, and every word typed is kept.
+    assert status == 400 and heading(html) == "Reflection"
+    assert "There is a problem" in html
+    assert '<a href="#field-analysis">Write something in “Analysis” before you submit</a>' in html
+    assert '<a href="#field-cpd_date-day">The date must be a real date, for example 27 3 2027</a>' in html
+    inline = r'<p id="field-analysis-error" class="govuk-error-message">\s*<span[^>]*>Error:</span> Write something'
+    assert re.search(inline, html)
+    assert 'aria-describedby="field-analysis-hint field-analysis-error"' in html
+    assert "A review meeting.</textarea>" in html
+    assert 'name="cpd_date-day" type="text" value="31"' in html and 'value="2026"' in html
 
 
 def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, db: Session) -> None:

@@ -17,7 +17,11 @@ from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `st
 from tests.lti_tool.lti.lti_platform import page_url
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-ROW = re.compile(r'<tr>\s*<th scope="row">([^<]*)</th>\s*<td>([^<]*)</td>', re.S)
+ROW = re.compile(
+    r'<tr class="govuk-table__row">\s*<th scope="row" class="govuk-table__header">([^<]*)</th>\s*'
+    r'<td class="govuk-table__cell">([^<]*)</td>',
+    re.S,
+)
 
 
 class Person:
