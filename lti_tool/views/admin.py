@@ -115,9 +115,6 @@ def approve(platform_id: int) -> ResponseReturnValue:
     if platform is None:
         raise NotFound("That registration no longer exists.", reason="admin_platform_gone")
     registrations.approve_platform(session, platform, by)
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(current_app)
     return _back("approved")
 
 

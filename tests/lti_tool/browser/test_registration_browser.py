@@ -91,9 +91,6 @@ def test_a_pending_registration_cannot_frame_a_learner_page(
         session = web.db_session()
         (row,) = registrations.platforms_for_issuer(session, attacker.platform.issuer)
         registrations.approve_platform(session, row, "test operator")
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(stack.app)
     evil.reload()
     assert _framed_heading(evil) == "Introduction"
     context.close()

@@ -112,7 +112,7 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
     offered = {v for f in forms(picker.text) for n, v, t in f["fields"] if n == "item"}
     assert offered == {"mini:l1", "mini:l2"}
 
-    returned = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due:mini": "2027-01-31"})
+    returned = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due-mini": ["31", "1", "2027"]})
     assert returned.status_code == 200 and "deep-link-return" in returned.text
     final = submit(http, returned)
     assert final.text == "<p>content added</p>"

@@ -112,9 +112,6 @@ def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_no
         assert platform is not None
         assert registrations.may_launch(platform) is False
         assert registrations.approve_platform(session, platform, "sam (test)")
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(lti_app)
     assert attacker.base_url in _csp(lti_client)
     state, _nonce = begin_login(lti_client, attacker, client_id=DYNAMIC_CLIENT)
     assert state
