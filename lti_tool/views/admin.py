@@ -19,10 +19,10 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool import web
-from lti_tool.errors import BadRequest, Forbidden, NotFound
+from lti_tool.errors import Forbidden, NotFound
+from lti_tool.lti.platforms import RegistrationError, ToolUrls
 from lti_tool.models import Platform, Subscription, utcnow
 from lti_tool.services import registrations, subscriptions
-from lti_tool.services.registrations import RegistrationError, ToolUrls
 from lti_tool.views.registration_forms import (
     ALL_TOOLKITS,
     ApprovePlatformForm,
@@ -77,7 +77,7 @@ def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionF
     return form
 
 
-def _page(status: int = 200, grant_form: GrantSubscriptionForm | None = None) -> ResponseReturnValue:
+def _page(operator: str, status: int = 200, grant_form: GrantSubscriptionForm | None = None) -> ResponseReturnValue:
     session = web.db_session()
     html = render_template(
         "admin/index.html",
@@ -91,6 +91,7 @@ def _page(status: int = 200, grant_form: GrantSubscriptionForm | None = None) ->
         grant_form=_grant_form(grant_form),
         approve_form=ApprovePlatformForm(formdata=None),
         revoke_form=RevokeSubscriptionForm(formdata=None),
+        operator=operator + " (operator page)",
         token=request.args.get("token", ""),
         done=DONE.get(request.args.get("done", ""), ""),
     )
@@ -103,8 +104,7 @@ def _back(done: str) -> ResponseReturnValue:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    _operator()
-    return _page()
+    return _page(_operator())
 
 
 @bp.post("/platforms/<int:platform_id>/approve")
@@ -120,10 +120,11 @@ def approve(platform_id: int) -> ResponseReturnValue:
 
 @bp.post("/subscriptions")
 def grant() -> ResponseReturnValue:
-    by = _operator() + " (operator page)"
+    operator = _operator()
+    by = operator + " (operator page)"
     form = _grant_form(GrantSubscriptionForm())
     if not form.validate():
-        return _page(400, form)
+        return _page(operator, 400, form)
     session = web.db_session()
     platform = session.get(Platform, form.platform.data)
     if platform is None:
@@ -132,7 +133,10 @@ def grant() -> ResponseReturnValue:
     try:
         subscriptions.grant(session, platform, [toolkit], ends_on=form.until.data, granted_by=by)
     except RegistrationError as error:
-        raise BadRequest(f"The subscription was not granted: {error}.", reason="admin_grant_refused") from None
+        # The same page, the refusal beside the field, everything chosen kept (issue 10 point 2).
+        session.rollback()
+        form.toolkit.errors = [f"The subscription was not granted: {error}"]
+        return _page(operator, 400, form)
     return _back("granted")
 
 

@@ -19,14 +19,13 @@ from typing import Any
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Field, SelectMultipleField
+from wtforms import Field, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.forms import SwottForm
+from lti_tool.forms import DayMonthYearField, SwottForm, optional_day_not_past
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
@@ -85,33 +84,6 @@ def _toolkit_choice(toolkit: Toolkit, part: str, due: date | None) -> deep_linki
 OFFERS: tuple[OfferSource, ...] = (toolkit_offers,)
 
 
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month, year boxes) whose raw value is always those three or None.
-
-    govuk-frontend-wtf's widget unpacks exactly three values; a form posted without the boxes (or with
-    a tampered number of them) would otherwise break the page instead of showing an error.
-    """
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if len(valuelist) != 3:
-            self.raw_data = None
-            valuelist = []
-        super().process_formdata(valuelist)
-
-
-def _due_date(form: Any, field: Field) -> None:
-    """Optional; when any of day, month and year is typed, all three must make a real date, not past."""
-    field.errors = []  # WTForms' own "Not a valid date value" gives way to the messages below
-    typed = [part.strip() for part in (field.raw_data or []) if part and part.strip()]
-    if not typed:
-        field.data = None
-        return
-    if field.data is None or len(typed) < 3:
-        raise ValidationError("Enter the due date as a day, month and year, for example 31 3 2027")
-    if field.data < date.today():
-        raise ValidationError("The due date must be today or in the future")
-
-
 class DeepLinkForm(SwottForm):
     """The picker: the ticked offers (`item`), and one optional due date per toolkit's L1."""
 
@@ -150,9 +122,7 @@ def picker_form(offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -
     fields = {
         name: DayMonthYearField(
             "Due date (optional)",
-            format="%d %m %Y",
-            widget=GovDateInput(),
-            validators=[_due_date],
+            validators=[optional_day_not_past("the due date")],
             description="The LMS shows it to learners as the L1 deadline. For example, 31 3 2027",
         )
         for name in due_names

@@ -332,9 +332,13 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
     subscriptions_before = _count(lti_app, Subscription)
     bad = lti_client.post(
         f"/admin/subscriptions?token={token}",
-        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": "2001-01-01"},
+        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": ["1", "1", "2001"]},
     )
-    assert bad.status_code == 400 and "The last day cannot be in the past." in bad.get_data(as_text=True)
+    text = bad.get_data(as_text=True)
+    # The same page, with the error summary, the inline message and what was typed kept.
+    assert bad.status_code == 400 and "There is a problem" in text and "Grant a subscription" in text
+    assert text.count("The last day must be today or in the future") == 2
+    assert re.search(r'id="until-year" name="until" type="text" value="2001"', text)
     tampered = lti_client.post(
         f"/admin/subscriptions?token={token}",
         data={"csrf_token": _csrf(page), "platform": "999", "toolkit": "mini"},
@@ -344,7 +348,7 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
 
     granted = lti_client.post(
         f"/admin/subscriptions?token={token}",
-        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": "2099-12-31"},
+        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": ["31", "12", "2099"]},
     )
     assert granted.status_code == 303
     with lti_app.app_context():
