@@ -348,7 +348,12 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
 
     granted = lti_client.post(
         f"/admin/subscriptions?token={token}",
-        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": ["31", "12", "2099"]},
+        data={
+            "csrf_token": _csrf(page),
+            "platform": str(approved.id),
+            "toolkit": "mini",
+            "until": ["31", "12", "2099"],
+        },
     )
     assert granted.status_code == 303
     with lti_app.app_context():
