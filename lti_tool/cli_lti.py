@@ -66,11 +66,14 @@ it never makes a second one. A platform added here is active at once (you are th
 no toolkits until you run `swott subscription grant`.
 
 \b
-Where the values are:
-  Moodle 4.x: Site administration > Plugins > Activity modules > External tool > Manage tools,
-    then the tool's "View configuration details" (list icon).
-  Canvas: Admin > Developer Keys (the key's Details column) and
+Where the values are (sources: docs/registering.md):
+  Moodle 4.x: Site administration > Plugins > Activity modules > External tool > Manage tools;
+    on the tool's card, "View configuration details" opens "Tool configuration details"
+    (Platform ID, Client ID, Deployment ID, Public keyset URL, Access token URL,
+    Authentication request URL).
+  Canvas: Admin > Developer Keys (the key's number in the Details column is the Client ID);
     Admin > Settings > Apps > View App Configurations > the app's gear > Deployment Id.
+    Canvas cloud's issuer and URLs are the same for every council (Instructure's own list).
 """
 
 
@@ -78,42 +81,50 @@ Where the values are:
 @click.option(
     "--issuer",
     required=True,
-    help="The platform's issuer. Moodle: 'Platform ID' (its site address, e.g. https://moodle.council.example). "
-    "Canvas cloud: https://canvas.instructure.com (beta/test: canvas.beta/canvas.test.instructure.com); "
-    "self-hosted Canvas: its own address.",
+    help="The platform's issuer (the `iss` of its launches). Moodle: 'Platform ID' in the tool configuration "
+    "details (the site's address, e.g. https://moodle.council.example). Canvas cloud: "
+    "https://canvas.instructure.com for every council (beta: https://canvas.beta.instructure.com, test: "
+    "https://canvas.test.instructure.com); self-hosted Canvas: the issuer its administrator set.",
 )
 @click.option(
     "--client-id",
     required=True,
-    help="Moodle: 'Client ID' in the tool's configuration details. Canvas: the developer key's number in the "
-    "Details column of Admin > Developer Keys (e.g. 10000000000042).",
+    help="Which registration of the platform this is. Moodle: 'Client ID' in the tool configuration details. "
+    "Canvas: the developer key's number in the Details column of Admin > Developer Keys (e.g. 10000000000042).",
 )
 @click.option(
     "--auth-login-url",
     required=True,
-    help="Where logins are sent (OIDC authentication request). Moodle: 'Authentication request URL' "
-    "(SITE/mod/lti/auth.php). Canvas cloud: https://sso.canvaslms.com/api/lti/authorize_redirect.",
+    help="Where the tool sends each login (the OIDC authentication request). Moodle: 'Authentication request "
+    "URL' (SITE/mod/lti/auth.php). Canvas cloud: https://sso.canvaslms.com/api/lti/authorize_redirect "
+    "(beta/test: sso.beta / sso.test.canvaslms.com).",
 )
 @click.option(
     "--auth-token-url",
     required=True,
-    help="Where the tool asks for grade and roster access tokens. Moodle: 'Access token URL' "
+    help="Where the tool asks for access tokens for grades and class lists. Moodle: 'Access token URL' "
     "(SITE/mod/lti/token.php). Canvas cloud: https://sso.canvaslms.com/login/oauth2/token.",
 )
 @click.option(
     "--key-set-url",
     required=True,
-    help="The platform's public keys (JWKS). Moodle: 'Public keyset URL' (SITE/mod/lti/certs.php). "
-    "Canvas cloud: https://sso.canvaslms.com/api/lti/security/jwks.",
+    help="The platform's public keys (JWKS), which check its launches. Moodle: 'Public keyset URL' "
+    "(SITE/mod/lti/certs.php). Canvas cloud: https://sso.canvaslms.com/api/lti/security/jwks.",
 )
 @click.option(
     "--deployment",
     "deployments",
     multiple=True,
-    help="Deployment ID (repeatable). Moodle: 'Deployment ID' in the configuration details (a number). "
-    "Canvas: the app's gear > Deployment Id under Admin > Settings > Apps (e.g. 12:8865aa05...).",
+    help="Deployment ID (repeatable; a launch from a deployment not listed is refused). Moodle: 'Deployment ID' "
+    "in the tool configuration details (a number). Canvas: Admin > Settings > Apps > View App Configurations > "
+    "the app's gear > Deployment Id (e.g. 12:8865aa05...).",
 )
-@click.option("--name", default="", help="A name for operators, e.g. the council (shown in `swott platform list`).")
+@click.option(
+    "--name",
+    default="",
+    help="Your own label for operators, e.g. the council's name (shown on the operator page and in "
+    "`swott platform list`). Not from the LMS; when empty the issuer is shown.",
+)
 def platform_add(
     issuer: str,
     client_id: str,
