@@ -16,7 +16,7 @@ import click
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from lti_tool import web
+from lti_tool import admin_links, web
 from lti_tool.cli import _app
 from lti_tool.services import keys as key_service
 from lti_tool.services import registrations, subscriptions
@@ -391,11 +391,9 @@ def admin() -> None:
 @click.option("--as", "name", default=None, help="Your name, recorded with changes made on the page (default: login).")
 def admin_link(name: str | None) -> None:
     """Print a link to the operator page, valid for one hour."""
-    from lti_tool.views.admin import admin_link as make_link
-
     who = name.strip() if name and name.strip() else operator().removesuffix(" (cli)")
-    with _session() as (app, _db), app.test_request_context():
-        click.echo(make_link(who))
+    with _session() as (app, _db):
+        click.echo(admin_links.admin_link(app.secret_key or "", web.settings().base_url, who))
 
 
 COMMANDS: list[click.Command] = [platform, keys, subscription, admin]

@@ -12,13 +12,10 @@ make the operator's browser change anything.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from lti_tool import web
+from lti_tool import admin_links, web
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.platforms import RegistrationError, ToolUrls
 from lti_tool.models import Platform, Subscription, utcnow
@@ -32,7 +29,6 @@ from lti_tool.views.registration_forms import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-LINK_MAX_AGE = 3600
 DONE = {
     "approved": "The platform is approved: it can launch SWOTT Connect and show it in its pages.",
     "granted": "The subscription is granted.",
@@ -40,29 +36,21 @@ DONE = {
 }
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key or "", salt="swott-admin")
-
-
 def admin_link(operator: str = "operator") -> str:
-    """A one-hour link to the admin page for `operator` (call inside an app context)."""
-    base = web.settings().base_url.rstrip("/")
-    return base + url_for("admin.index", token=_serializer().dumps({"operator": operator[:100]}))
+    """This app's operator-page link for `operator` (inside an app context; `admin_links.admin_link`)."""
+    return admin_links.admin_link(current_app.secret_key or "", web.settings().base_url, operator)
 
 
 def _operator() -> str:
     """The operator the signed link names, or a 403 page saying how to get a fresh link."""
-    try:
-        payload: Any = _serializer().loads(request.args.get("token", ""), max_age=LINK_MAX_AGE)
-    except BadSignature:
+    operator = admin_links.operator_from(current_app.secret_key or "", request.args.get("token", ""))
+    if operator is None:
         raise Forbidden(
             "This page is for the SWOTT Connect operator.",
             reason="admin_link_invalid",
             advice="Run `swott admin link` on the server for a fresh link (links last one hour).",
-        ) from None
-    if isinstance(payload, dict) and isinstance(payload.get("operator"), str):
-        return str(payload["operator"])
-    return "operator"  # links made before links named their operator
+        )
+    return operator
 
 
 def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionForm:

@@ -196,7 +196,12 @@ def test_an_invite_is_given_back_when_the_registration_fails(
 def test_registering_the_same_issuer_and_client_again_updates_it(
     lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
 ) -> None:
+    first = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
+    assert "Already registered" not in first
     register_dynamically(lti_client, attacker)
+    # The approval page tells the LMS administrator before they register a second time.
+    second = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
+    assert "Already registered" in second and "registering updates that registration" in second
     register_dynamically(lti_client, attacker)
     with lti_app.app_context():
         rows = registrations.platforms_for_issuer(web.db_session(), attacker.issuer)
