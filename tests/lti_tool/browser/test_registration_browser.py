@@ -23,6 +23,7 @@ from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
     assert_no_horizontal_scroll,
+    open_in_lms_frame,
     tool_frame,
 )
 from tests.lti_tool.browser.test_l1_browser import launch, start
@@ -208,4 +209,34 @@ def test_the_deep_link_picker_inside_the_lms_frame(chromium: Any, stack: Stack) 
     added = stack.platform.placements[before:]
     assert [p.custom for p in added] == [{"toolkit_id": "mini", "part": "l1"}]
     assert added[0].due is not None and added[0].due.date().isoformat() == "2099-03-31"
+    context.close()
+
+
+def test_the_catalogue_start_passback_and_error_pages(chromium: Any, stack: Stack) -> None:
+    """The other pages on GOV.UK Frontend here: public catalogue, a learner's start page, a facilitator's
+    passback page (inside the LMS frame), and an error page."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(stack.tool.url + "/")
+    assert page.locator("h1").inner_text() == "SWOTT toolkits"
+    _checked_at_each_width(page, page, "catalogue")
+    page.get_by_role("link", name="A minimal test toolkit").click()
+    page.get_by_text("Learning outcomes").first.wait_for()
+    _checked_at_each_width(page, page, "catalogue-toolkit")
+
+    learner = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner1")
+    assert learner.get_by_role("button", name="Start").count() == 1
+    _checked_at_each_width(page, learner, "player-start")
+
+    facilitator = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "facilitator")
+    launch_id = re.search(r"[?&]launch=([^&]+)", facilitator.url)
+    assert launch_id, facilitator.url
+    facilitator.goto(f"{stack.tool.url}/passback/?launch={launch_id.group(1)}")
+    facilitator.get_by_text("Grades not yet in your LMS").first.wait_for()
+    assert "Every score has reached your LMS." in facilitator.inner_text("main")
+    _checked_at_each_width(page, facilitator, "passback")
+
+    page.goto(stack.tool.url + "/toolkits/no-such-toolkit")
+    assert "There is no toolkit with that name." in page.inner_text("main")
+    _checked_at_each_width(page, page, "error")
     context.close()
