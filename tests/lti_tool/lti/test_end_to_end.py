@@ -149,6 +149,21 @@ def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
     assert forged.status_code == 403
 
 
+def test_a_picker_error_comes_back_on_the_same_page_with_the_choices_kept(
+    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+) -> None:
+    """Canvas's assignment selection takes one item (`accept_multiple` false); a past due date is refused."""
+    url, http, _picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
+    lti_platform.scenarios["dl"][DL + "deep_linking_settings"]["accept_multiple"] = False
+    picker = launch(http, url, lti_platform, "dl")
+    assert "Your course takes one item here." in picker.text
+    refused = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due-mini": ["1", "1", "2001"]})
+    assert refused.status_code == 400 and "There is a problem" in refused.text
+    assert "choose only one" in refused.text and "The due date must be today or in the future" in refused.text
+    assert refused.text.count("checked") >= 2 and 'value="2001"' in refused.text
+    assert lti_platform.deep_link_returns == []
+
+
 def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
     url, _app = tool_server
     lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform)
