@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from lti_tool import admin_links, web
 from lti_tool.cli import _app
+from lti_tool.lti.platforms import RegistrationError, ToolUrls
+from lti_tool.models import Subscription
 from lti_tool.services import keys as key_service
-from lti_tool.services import registrations, subscriptions
-from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.services import platform_defaults, registrations, subscriptions
 
 
 @contextmanager
@@ -241,8 +242,6 @@ def platform_brand(issuer: str, colour: str, client_id: str | None) -> None:
 @click.option("--client-id", default=None, help="Needed when the issuer has several registrations (Canvas).")
 def platform_set(issuer: str, regulator: str | None, language: str | None, client_id: str | None) -> None:
     """Set a platform's default regulator and language (learners may choose their own)."""
-    from lti_tool.services import platform_defaults
-
     with _session() as (_app, session):
         row = registrations.resolve_platform(session, issuer, client_id)
         platform_defaults.set_defaults(session, row, regulator=regulator, language=language)
@@ -366,10 +365,7 @@ def subscription_list(issuer: str | None, client_id: str | None, include_revoked
             click.echo(_describe(s))
 
 
-def _describe(s: object) -> str:
-    from lti_tool.models import Subscription
-
-    assert isinstance(s, Subscription)
+def _describe(s: Subscription) -> str:
     if s.revoked_at is not None:
         state = f"revoked {s.revoked_at:%Y-%m-%d %H:%M} by {s.revoked_by or 'unknown'}"
     else:
