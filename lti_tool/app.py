@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from lti_tool import branding, dates, errors, headers, web
+from lti_tool import branding, dates, errors, framing, headers, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(web.close_db_session)
     errors.register_error_handlers(app)
     headers.init_app(app, settings.production)
+    framing.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -114,9 +115,6 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import passback
 
     app.register_blueprint(passback.bp)
-    from lti_tool.views import registration
-
-    app.register_blueprint(registration.bp)
     from lti_tool.views import programmes
 
     app.register_blueprint(programmes.bp)

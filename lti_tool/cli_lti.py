@@ -16,11 +16,12 @@ import click
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from lti_tool import web
+from lti_tool import admin_links, web
 from lti_tool.cli import _app
+from lti_tool.lti.platforms import RegistrationError, ToolUrls
+from lti_tool.models import Subscription
 from lti_tool.services import keys as key_service
-from lti_tool.services import registrations, subscriptions
-from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.services import platform_defaults, registrations, subscriptions
 
 
 @contextmanager
@@ -66,11 +67,14 @@ it never makes a second one. A platform added here is active at once (you are th
 no toolkits until you run `swott subscription grant`.
 
 \b
-Where the values are:
-  Moodle 4.x: Site administration > Plugins > Activity modules > External tool > Manage tools,
-    then the tool's "View configuration details" (list icon).
-  Canvas: Admin > Developer Keys (the key's Details column) and
+Where the values are (sources: docs/registering.md):
+  Moodle 4.x: Site administration > Plugins > Activity modules > External tool > Manage tools;
+    on the tool's card, "View configuration details" opens "Tool configuration details"
+    (Platform ID, Client ID, Deployment ID, Public keyset URL, Access token URL,
+    Authentication request URL).
+  Canvas: Admin > Developer Keys (the key's number in the Details column is the Client ID);
     Admin > Settings > Apps > View App Configurations > the app's gear > Deployment Id.
+    Canvas cloud's issuer and URLs are the same for every council (Instructure's own list).
 """
 
 
@@ -78,42 +82,50 @@ Where the values are:
 @click.option(
     "--issuer",
     required=True,
-    help="The platform's issuer. Moodle: 'Platform ID' (its site address, e.g. https://moodle.council.example). "
-    "Canvas cloud: https://canvas.instructure.com (beta/test: canvas.beta/canvas.test.instructure.com); "
-    "self-hosted Canvas: its own address.",
+    help="The platform's issuer (the `iss` of its launches). Moodle: 'Platform ID' in the tool configuration "
+    "details (the site's address, e.g. https://moodle.council.example). Canvas cloud: "
+    "https://canvas.instructure.com for every council (beta: https://canvas.beta.instructure.com, test: "
+    "https://canvas.test.instructure.com); self-hosted Canvas: the issuer its administrator set.",
 )
 @click.option(
     "--client-id",
     required=True,
-    help="Moodle: 'Client ID' in the tool's configuration details. Canvas: the developer key's number in the "
-    "Details column of Admin > Developer Keys (e.g. 10000000000042).",
+    help="Which registration of the platform this is. Moodle: 'Client ID' in the tool configuration details. "
+    "Canvas: the developer key's number in the Details column of Admin > Developer Keys (e.g. 10000000000042).",
 )
 @click.option(
     "--auth-login-url",
     required=True,
-    help="Where logins are sent (OIDC authentication request). Moodle: 'Authentication request URL' "
-    "(SITE/mod/lti/auth.php). Canvas cloud: https://sso.canvaslms.com/api/lti/authorize_redirect.",
+    help="Where the tool sends each login (the OIDC authentication request). Moodle: 'Authentication request "
+    "URL' (SITE/mod/lti/auth.php). Canvas cloud: https://sso.canvaslms.com/api/lti/authorize_redirect "
+    "(beta/test: sso.beta / sso.test.canvaslms.com).",
 )
 @click.option(
     "--auth-token-url",
     required=True,
-    help="Where the tool asks for grade and roster access tokens. Moodle: 'Access token URL' "
+    help="Where the tool asks for access tokens for grades and class lists. Moodle: 'Access token URL' "
     "(SITE/mod/lti/token.php). Canvas cloud: https://sso.canvaslms.com/login/oauth2/token.",
 )
 @click.option(
     "--key-set-url",
     required=True,
-    help="The platform's public keys (JWKS). Moodle: 'Public keyset URL' (SITE/mod/lti/certs.php). "
-    "Canvas cloud: https://sso.canvaslms.com/api/lti/security/jwks.",
+    help="The platform's public keys (JWKS), which check its launches. Moodle: 'Public keyset URL' "
+    "(SITE/mod/lti/certs.php). Canvas cloud: https://sso.canvaslms.com/api/lti/security/jwks.",
 )
 @click.option(
     "--deployment",
     "deployments",
     multiple=True,
-    help="Deployment ID (repeatable). Moodle: 'Deployment ID' in the configuration details (a number). "
-    "Canvas: the app's gear > Deployment Id under Admin > Settings > Apps (e.g. 12:8865aa05...).",
+    help="Deployment ID (repeatable; a launch from a deployment not listed is refused). Moodle: 'Deployment ID' "
+    "in the tool configuration details (a number). Canvas: Admin > Settings > Apps > View App Configurations > "
+    "the app's gear > Deployment Id (e.g. 12:8865aa05...).",
 )
-@click.option("--name", default="", help="A name for operators, e.g. the council (shown in `swott platform list`).")
+@click.option(
+    "--name",
+    default="",
+    help="Your own label for operators, e.g. the council's name (shown on the operator page and in "
+    "`swott platform list`). Not from the LMS; when empty the issuer is shown.",
+)
 def platform_add(
     issuer: str,
     client_id: str,
@@ -230,8 +242,6 @@ def platform_brand(issuer: str, colour: str, client_id: str | None) -> None:
 @click.option("--client-id", default=None, help="Needed when the issuer has several registrations (Canvas).")
 def platform_set(issuer: str, regulator: str | None, language: str | None, client_id: str | None) -> None:
     """Set a platform's default regulator and language (learners may choose their own)."""
-    from lti_tool.services import platform_defaults
-
     with _session() as (_app, session):
         row = registrations.resolve_platform(session, issuer, client_id)
         platform_defaults.set_defaults(session, row, regulator=regulator, language=language)
@@ -355,10 +365,7 @@ def subscription_list(issuer: str | None, client_id: str | None, include_revoked
             click.echo(_describe(s))
 
 
-def _describe(s: object) -> str:
-    from lti_tool.models import Subscription
-
-    assert isinstance(s, Subscription)
+def _describe(s: Subscription) -> str:
     if s.revoked_at is not None:
         state = f"revoked {s.revoked_at:%Y-%m-%d %H:%M} by {s.revoked_by or 'unknown'}"
     else:
@@ -380,11 +387,9 @@ def admin() -> None:
 @click.option("--as", "name", default=None, help="Your name, recorded with changes made on the page (default: login).")
 def admin_link(name: str | None) -> None:
     """Print a link to the operator page, valid for one hour."""
-    from lti_tool.views.admin import admin_link as make_link
-
     who = name.strip() if name and name.strip() else operator().removesuffix(" (cli)")
-    with _session() as (app, _db), app.test_request_context():
-        click.echo(make_link(who))
+    with _session() as (app, _db):
+        click.echo(admin_links.admin_link(app.secret_key or "", web.settings().base_url, who))
 
 
 COMMANDS: list[click.Command] = [platform, keys, subscription, admin]

@@ -12,7 +12,14 @@ errors feed the error summary (`templates/_forms.html`). docs/frontend.md has a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField, Field
+from wtforms.validators import ValidationError
 
 
 class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
@@ -20,3 +27,40 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
 
     class Meta:
         csrf = False
+
+
+class DayMonthYearField(DateField):
+    """A GOV.UK date input (day, month and year boxes, `GovDateInput`) whose raw value is those three
+    or None: govuk-frontend-wtf's widget unpacks exactly three, so a form posted without the boxes (or
+    with a tampered number of them) gets an error message rather than breaking the page."""
+
+    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%d %m %Y")
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if len(valuelist) != 3:
+            self.raw_data = None
+            valuelist = []
+        super().process_formdata(valuelist)
+
+
+def optional_day_not_past(what: str) -> Callable[[Any, Field], None]:
+    """A validator for an optional `DayMonthYearField`: empty, or a real day that is not in the past.
+
+    `what` names the date in the messages ("the due date"), as the GOV.UK date input pattern asks.
+    """
+
+    def check(form: Any, field: Field) -> None:
+        field.errors = []  # WTForms' own "Not a valid date value" gives way to the messages below
+        typed = [part.strip() for part in (field.raw_data or []) if part and part.strip()]
+        if not typed:
+            field.data = None
+            return
+        if field.data is None or len(typed) < 3:
+            raise ValidationError(f"Enter {what} as a day, month and year, for example 31 3 2027")
+        if field.data < date.today():
+            raise ValidationError(f"{what[0].upper()}{what[1:]} must be today or in the future")
+
+    return check

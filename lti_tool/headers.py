@@ -1,4 +1,4 @@
-"""Security headers on every response (issue 9 defect 12), beside the CSP `views/lti.py` computes.
+"""Security headers on every response (issue 9 defect 12), beside the CSP frame-ancestors of `framing.py`.
 
 - `Strict-Transport-Security` in production only: the tool is served over HTTPS there (settings refuse
   anything else), and a browser told HSTS on a development `http://127.0.0.1` would refuse that host

@@ -1,8 +1,13 @@
-"""Deep Linking 2.0: turn a facilitator's choice of toolkits and parts into a signed response (§4.5).
+"""Deep Linking 2.0: turn a facilitator's choice of items into a signed response (§4.5).
 
-Each choice becomes an `ltiResourceLink` whose custom parameters name the toolkit and part, so the
-launch that follows knows what to open, with a line item (AGS 2.0 §3.2 "declarative" creation) so the
-platform's gradebook has a column for it, and for L1 an optional due date (`submission.endDateTime`).
+Each item becomes an `ltiResourceLink` whose custom parameters say what to open, so the launch that
+follows knows, with a line item (AGS 2.0 §3.2 "declarative" creation) so the platform's gradebook has a
+column for it. Today's items are a toolkit's parts (`Choice`: L1, with an optional due date as
+`submission.endDateTime`, or L2); any other kind of item (a programme, say) is a class with a
+`content_item(tool_url)` method (`LinkItem`), offered by the picker (`views.lti.deep_linking.OFFERS`).
+
+The response is signed with the tool's current key, passed in (`ToolKey`), so this module needs no
+domain import.
 """
 
 from __future__ import annotations
@@ -10,24 +15,34 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
-from sqlalchemy.orm import Session
 
 from lti_tool.lti import adapter
-from lti_tool.services import keys
+from lti_tool.models import ToolKey
 from toolkits.model import Toolkit
 
 PARTS = {"l1": "L1 self-study", "l2": "L2 group session"}
 SCORE_MAXIMUM = 100
 
 
+class LinkItem(Protocol):
+    """Anything a facilitator can add to a course: it says which content item it becomes."""
+
+    def content_item(self, tool_url: str) -> adapter.ContentItem: ...
+
+
 @dataclass(frozen=True)
 class Choice:
+    """A toolkit's part (a key of `PARTS`), launched with custom `toolkit_id` and `part`."""
+
     toolkit: Toolkit
     part: str  # l1 | l2
     due: date | None = None
+
+    def content_item(self, tool_url: str) -> adapter.ContentItem:
+        return content_item(self, tool_url)
 
 
 def content_item(choice: Choice, tool_url: str) -> adapter.ContentItem:
@@ -51,22 +66,25 @@ def content_item(choice: Choice, tool_url: str) -> adapter.ContentItem:
 
 
 def response_jwt(
-    session: Session,
+    key: ToolKey,
     *,
     client_id: str,
     issuer: str,
     deployment_id: str,
     settings: Mapping[str, Any],
-    choices: Sequence[Choice],
+    choices: Sequence[LinkItem],
     tool_url: str,
 ) -> str:
-    """The signed `LtiDeepLinkingResponse` to form-post as `JWT` to `deep_link_return_url`."""
+    """The signed `LtiDeepLinkingResponse` to form-post as `JWT` to `deep_link_return_url`.
+
+    Signed with `key` (the tool's current signing key) and the algorithm its public JWK names.
+    """
     claims = adapter.deep_linking_response_claims(
         client_id=client_id,
         issuer=issuer,
         deployment_id=deployment_id,
         settings=settings,
-        items=[content_item(c, tool_url) for c in choices],
+        items=[c.content_item(tool_url) for c in choices],
     )
-    key = keys.signing_key(session)
-    return jwt.encode(claims, key.private_pem, algorithm=keys.SIGNING_ALGORITHM, headers={"kid": key.kid})
+    algorithm = str(key.public_jwk.get("alg", "RS256"))
+    return jwt.encode(claims, key.private_pem, algorithm=algorithm, headers={"kid": key.kid})

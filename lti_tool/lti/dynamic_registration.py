@@ -4,10 +4,11 @@ The platform opens our registration URL with `openid_configuration` (its OpenID 
 `registration_token`. We fetch the configuration with the token (§3.4) through the outbound guard,
 check the issuer matches the configuration URL (§3.5.1) and show the LMS administrator what the
 platform will receive (`preview`; §3.3 lets the tool show its own pages before registering). When they
-confirm, we POST our client registration to its `registration_endpoint` (§3.5.2, §3.6), store the
-client id and deployment it gives us — active when the URL was an operator's invite, else pending an
-operator's approval (`services.registrations`) — and the page posts `org.imsglobal.lti.close` to the
-platform (§3.7). Canvas's developer-key JSON (`/lti/canvas.json`) is the manual equivalent for Canvas.
+confirm, we POST our client registration to its `registration_endpoint` (§3.5.2, §3.6) and hand back
+the client id and deployment it gives us (`PlatformRegistration`). Storing it — active when the URL was
+an operator's invite, else pending an operator's approval — is the domain's
+(`services.dynamic_registrations`); the page then posts `org.imsglobal.lti.close` to the platform
+(§3.7). Canvas's developer-key JSON (`/lti/canvas.json`) is the manual equivalent for Canvas.
 """
 
 from __future__ import annotations
@@ -18,13 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.orm import Session
-
 from lti_tool.lti import claims, outbound
 from lti_tool.lti.outbound import OutboundPolicy
-from lti_tool.models import Platform, RegistrationInvite
-from lti_tool.services import registrations
-from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.lti.platforms import RegistrationError, ToolUrls, check_platform_url, origin
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +33,16 @@ CLAIMS = ["iss", "sub", "name", "given_name", "family_name", "email"]
 
 
 @dataclass(frozen=True)
-class RegistrationResult:
-    platform: Platform
+class PlatformRegistration:
+    """What a completed registration tells us about the platform: the values a registration stores."""
+
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
     deployment_id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
     serves the configuration from the council's own `*.instructure.com` host, so for those issuers an
     HTTPS configuration URL on an instructure.com subdomain is accepted.
     """
-    if registrations.origin(issuer) == registrations.origin(configuration_url):
+    if origin(issuer) == origin(configuration_url):
         return True
     parts = urlsplit(configuration_url)
     host = parts.hostname or ""
@@ -161,7 +165,7 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
 
 def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any]:
     """The platform's OpenID configuration (DR 1.0 §3.4), fetched through the outbound guard."""
-    url = registrations.check_platform_url(url, production, "openid_configuration URL")
+    url = check_platform_url(url, production, "openid_configuration URL")
     policy = OutboundPolicy.for_environment(production)
     config = _fetch("GET", url, policy, "platform's configuration URL", "configuration request", token)
     issuer = config.get("issuer")
@@ -175,45 +179,14 @@ def fetch_configuration(url: str, token: str, production: bool) -> dict[str, Any
         value = config.get(field)
         if not isinstance(value, str) or not value:
             raise RegistrationError(f"the platform's configuration has no {field}")
-        registrations.check_platform_url(value, production, field)
+        check_platform_url(value, production, field)
     return config
 
 
-def register(
-    session: Session,
-    openid_configuration: str,
-    registration_token: str,
-    urls: ToolUrls,
-    production: bool,
-    invite: RegistrationInvite | None = None,
-) -> RegistrationResult:
-    """Run the whole registration; commits the platform and deployment (pending unless `invite`).
-
-    The invite is claimed before the platform is asked (so one link registers one platform even when
-    two registrations race) and given back if the registration does not complete.
-    """
-    config = fetch_configuration(openid_configuration, registration_token, production)
-    metadata = client_metadata(urls, wanted_scopes(config))
-    if invite is not None:
-        registrations.claim_invite(session, invite)
-    try:
-        result = _register(session, config, metadata, registration_token, production, invite)
-    except Exception:
-        if invite is not None:
-            registrations.release_invite(session, invite)
-        raise
-    log.info("dynamic registration complete: platform=%s status=%s", result.platform.id, result.platform.status)
-    return result
-
-
-def _register(
-    session: Session,
-    config: Mapping[str, Any],
-    metadata: dict[str, Any],
-    registration_token: str,
-    production: bool,
-    invite: RegistrationInvite | None,
-) -> RegistrationResult:
+def send_registration(
+    config: Mapping[str, Any], metadata: dict[str, Any], registration_token: str, production: bool
+) -> PlatformRegistration:
+    """POST our client registration (§3.5.2) and read the platform's answer (§3.6.2): nothing stored."""
     policy = OutboundPolicy.for_environment(production)
     endpoint = config["registration_endpoint"]
     answer = _fetch("POST", endpoint, policy, "registration endpoint", "registration", registration_token, metadata)
@@ -224,27 +197,15 @@ def _register(
     deployment_id = ""
     if isinstance(tool_config, Mapping) and tool_config.get("deployment_id"):
         deployment_id = str(tool_config["deployment_id"])
-    platform = registrations.add_platform(
-        session,
+    return PlatformRegistration(
         issuer=config["issuer"],
         client_id=client_id,
         auth_login_url=config["authorization_endpoint"],
         auth_token_url=config["token_endpoint"],
         key_set_url=config["jwks_uri"],
-        deployment_ids=[deployment_id] if deployment_id else [],
+        deployment_id=deployment_id,
         name=_product(config) or urlsplit(config["issuer"]).netloc,
-        production=production,
-        registered_by="dynamic",
-        pending=invite is None,
-        approved_by=f"invite {invite.label or invite.id} (made by {invite.created_by or 'an operator'})"
-        if invite is not None
-        else "",
-        commit=False,
     )
-    if invite is not None:
-        invite.platform_id = platform.id
-    session.commit()
-    return RegistrationResult(platform=platform, deployment_id=deployment_id)
 
 
 def canvas_developer_key(urls: ToolUrls) -> dict[str, Any]:

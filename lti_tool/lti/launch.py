@@ -34,10 +34,10 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import UserFacingError
 from lti_tool.lti import adapter, claims
 from lti_tool.lti.platform_keys import KeySetUnavailable, PlatformKeyCache
+from lti_tool.lti.platforms import PlatformDirectory, find_deployment, origin
 from lti_tool.lti.roles import Role, swott_role
 from lti_tool.lti.state_store import StateRecord, StateStore
 from lti_tool.models import Deployment, Platform
-from lti_tool.services import registrations, registry
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,16 @@ def client_id_of(body: Mapping[str, Any]) -> str:
 
 class LaunchValidator:
     def __init__(
-        self, session: Session, store: StateStore, keys: PlatformKeyCache, leeway: int = 60, tool_origin: str = ""
+        self,
+        session: Session,
+        platforms: PlatformDirectory,
+        store: StateStore,
+        keys: PlatformKeyCache,
+        leeway: int = 60,
+        tool_origin: str = "",
     ) -> None:
         self.session = session
+        self.platforms = platforms
         self.store = store
         self.keys = keys
         self.leeway = leeway
@@ -140,12 +147,12 @@ class LaunchValidator:
         if issuer is None:
             raise LaunchRejected("bad_iss")
         client_id = client_id_of(unverified)
-        platform = registry.find_platform(self.session, issuer, client_id)
+        platform = self.platforms.find_platform(issuer, client_id)
         if platform is None:
             raise LaunchRejected("unknown_platform", status=401)
         if platform.id != record.platform_id:
             raise LaunchRejected("state_platform_mismatch")
-        if not registrations.may_launch(platform):
+        if not self.platforms.may_launch(platform):
             raise LaunchRejected("platform_not_approved", PLATFORM_NOT_APPROVED, status=403)
 
         try:
@@ -219,7 +226,7 @@ class LaunchValidator:
         deployment_id = body.get(claims.DEPLOYMENT_ID)
         if not deployment_id or not isinstance(deployment_id, str):
             raise LaunchRejected("missing_deployment_id")
-        deployment = registrations.find_deployment(platform, deployment_id)
+        deployment = find_deployment(platform, deployment_id)
         if deployment is None:
             raise LaunchRejected(
                 "unknown_deployment",
@@ -254,7 +261,7 @@ class LaunchValidator:
         target = body.get(claims.TARGET_LINK_URI)
         if not target or not isinstance(target, str):
             raise LaunchRejected("missing_target_link_uri")
-        if self.tool_origin and registrations.origin(target) != self.tool_origin:
+        if self.tool_origin and origin(target) != self.tool_origin:
             # LTI Core 1.3 §5.3.3: the launch must be meant for this tool, not replayed from another one.
             raise LaunchRejected("foreign_target_link_uri")
         try:

@@ -14,12 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy.orm import Session
-
 from lti_tool.lti import claims
 from lti_tool.lti.launch import PLATFORM_NOT_APPROVED, LaunchRejected
+from lti_tool.lti.platforms import PlatformDirectory, origin
 from lti_tool.lti.state_store import StateRecord, StateStore
-from lti_tool.services import registrations, registry
 
 MAX_PARAMETER = 2048
 LOGIN_PARAMETERS = (
@@ -46,7 +44,7 @@ class LoginRedirect:
 
 
 def begin_login(
-    session: Session, store: StateStore, params: Mapping[str, str], redirect_uri: str, base_url: str
+    platforms: PlatformDirectory, store: StateStore, params: Mapping[str, str], redirect_uri: str, base_url: str
 ) -> LoginRedirect:
     login = {k: str(params[k]) for k in LOGIN_PARAMETERS if params.get(k)}
     # Echoed to the platform exactly, so never altered: a value too long or with control characters
@@ -58,10 +56,10 @@ def begin_login(
         raise LaunchRejected("login_missing_parameter")
     client_id = login.get("client_id")
     if client_id:
-        platform = registry.find_platform(session, issuer, client_id)
+        platform = platforms.find_platform(issuer, client_id)
     else:
         # Moodle (before 4.x) omits client_id; that only works when the issuer has one registration.
-        candidates = registry.platforms_for_issuer(session, issuer)
+        candidates = platforms.platforms_for_issuer(issuer)
         platform = candidates[0] if len(candidates) == 1 else None
     if platform is None:
         raise LaunchRejected(
@@ -69,9 +67,9 @@ def begin_login(
             "Your learning platform is not registered with SWOTT Connect.",
             status=401,
         )
-    if not registrations.may_launch(platform):
+    if not platforms.may_launch(platform):
         raise LaunchRejected("platform_not_approved", PLATFORM_NOT_APPROVED, status=403)
-    if registrations.origin(login["target_link_uri"]) != registrations.origin(base_url):
+    if origin(login["target_link_uri"]) != origin(base_url):
         raise LaunchRejected("login_foreign_target")
 
     state = secrets.token_urlsafe(32)

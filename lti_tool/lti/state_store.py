@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -18,9 +19,9 @@ from typing import Any, Protocol
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from lti_tool.models import LaunchState, UsedNonce, utcnow
-from lti_tool.services import registry
 
 STATE_TTL = timedelta(minutes=10)
 
@@ -56,6 +57,19 @@ class StateStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class RideAlong:
+    """A scalar another part of the app wants read in the same statement as the launch state.
+
+    The launch reads its state first; a cache that needs one cheap value per request (the registry
+    version, `services.platform_directory.registry_ride_along`) rides along and is told the value, so
+    the launch makes one statement fewer. Passed in, so this module needs no domain import.
+    """
+
+    column: Callable[[], ScalarSelect[Any]]
+    note: Callable[[Session, Any], None]
+
+
 _COLUMNS = (LaunchState.state, LaunchState.nonce, LaunchState.platform_id, LaunchState.data, LaunchState.expires_at)
 
 
@@ -84,8 +98,9 @@ class DatabaseStateStore:
     # Expired rows are deleted on one login in this many, so a login is usually one INSERT.
     HOUSEKEEPING_EVERY = 64
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, ride_along: RideAlong | None = None) -> None:
         self._session = session
+        self._ride_along = ride_along
 
     def put(self, record: StateRecord, ttl: timedelta = STATE_TTL) -> None:
         now = utcnow()
@@ -102,15 +117,16 @@ class DatabaseStateStore:
         session.commit()
 
     def get(self, state: str) -> StateRecord | None:
-        # The registry version rides along (a scalar subquery of a one-row table), so the launch that
-        # follows needs no read of its own to know its cached registrations are current.
-        version = registry.version_column().label("registry_version")
+        # A ride-along value (a scalar subquery, e.g. of the one-row registry version table) comes in the
+        # same statement, so the launch that follows needs no read of its own for it.
+        extra = [self._ride_along.column().label("ride_along")] if self._ride_along else []
         row = self._session.execute(
-            select(*_COLUMNS, version).select_from(LaunchState).where(LaunchState.state == state)
+            select(*_COLUMNS, *extra).select_from(LaunchState).where(LaunchState.state == state)
         ).first()
         if row is None:
             return None
-        registry.note_version(self._session, row.registry_version)
+        if self._ride_along is not None:
+            self._ride_along.note(self._session, row.ride_along)
         if row.expires_at < utcnow():
             return None
         return _record_from_row(row)
@@ -139,7 +155,7 @@ class RedisStateStore:
     """State and nonces as expiring Redis keys (SET NX for nonces, GETDEL for states)."""
 
     def __init__(self, url: str, prefix: str = "swott:lti:") -> None:
-        import redis
+        import redis  # here, not at the top: the embedded default (no Redis) never loads the client
 
         self._redis = redis.Redis.from_url(url)
         self._prefix = prefix
@@ -163,11 +179,11 @@ class RedisStateStore:
         return bool(self._redis.set(key, "1", nx=True, ex=max(ttl, timedelta(seconds=1))))
 
 
-def state_store(session: Session, redis_url: str = "") -> StateStore:
-    """Redis when configured (production), else the database (embedded default)."""
+def state_store(session: Session, redis_url: str = "", ride_along: RideAlong | None = None) -> StateStore:
+    """Redis when configured (production), else the database (embedded default, with `ride_along`)."""
     if redis_url:
         return _redis_store(redis_url)
-    return DatabaseStateStore(session)
+    return DatabaseStateStore(session, ride_along)
 
 
 _REDIS_STORES: dict[str, RedisStateStore] = {}

@@ -16,58 +16,28 @@ through it is active at once. `swott platform add` is run by an operator, so it 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from lti_tool.lti import outbound
+# The URL rules and the tool's own addresses belong to the LTI layer (lti/ never imports services/);
+# re-exported here for the callers that already use them from this module.
+from lti_tool.lti.platforms import RegistrationError as RegistrationError
+from lti_tool.lti.platforms import ToolUrls as ToolUrls
+from lti_tool.lti.platforms import check_platform_url as check_platform_url
+from lti_tool.lti.platforms import find_deployment as find_deployment
+from lti_tool.lti.platforms import is_loopback as is_loopback
+from lti_tool.lti.platforms import origin as origin
 from lti_tool.models import Deployment, Platform, RegistrationInvite, utcnow
 
 ACTIVE = "active"
 PENDING = "pending"
 INVITE_DAYS = 7
-
-
-class RegistrationError(ValueError):
-    """A registration that cannot be accepted; the message says why in a sentence."""
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_platform_url(url: str, production: bool, what: str = "URL") -> str:
-    """Refuse a platform URL we would not talk to: HTTPS, or HTTP on loopback outside production."""
-    parts = urlsplit(url.strip())
-    if not parts.netloc or not parts.hostname:
-        raise RegistrationError(f"the {what} is not a full address (https://...)")
-    if parts.scheme == "https" or (parts.scheme == "http" and not production and is_loopback(parts.hostname)):
-        # The outbound guard's own rules too (no credentials in the URL, no private IP literal), so a
-        # registration never stores an address every later request would refuse.
-        try:
-            return outbound.check_url(url, outbound.OutboundPolicy.for_environment(production), what)
-        except outbound.OutboundRefused as error:
-            raise RegistrationError(error.message) from None
-    if production:
-        raise RegistrationError(f"the {what} must use https:// in production")
-    raise RegistrationError(f"the {what} must use https:// (plain http is allowed only on 127.0.0.1)")
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def find_platform(session: Session, issuer: str, client_id: str) -> Platform | None:
@@ -76,10 +46,6 @@ def find_platform(session: Session, issuer: str, client_id: str) -> Platform | N
 
 def platforms_for_issuer(session: Session, issuer: str) -> list[Platform]:
     return list(session.scalars(select(Platform).where(Platform.issuer == issuer).order_by(Platform.id)))
-
-
-def find_deployment(platform: Platform, deployment_id: str) -> Deployment | None:
-    return next((d for d in platform.deployments if d.deployment_id == deployment_id), None)
 
 
 def list_platforms(session: Session) -> list[Platform]:
@@ -286,69 +252,3 @@ def resolve_platform(session: Session, issuer: str, client_id: str | None) -> Pl
     if len(platforms) > 1:
         raise RegistrationError(f"{issuer} has {len(platforms)} registrations: say which with --client-id")
     return platforms[0]
-
-
-@dataclass(frozen=True)
-class ToolUrls:
-    """The values an LMS administrator pastes into Moodle or Canvas (ARCHITECTURE.md, public interfaces)."""
-
-    base_url: str
-
-    def _url(self, path: str) -> str:
-        return self.base_url.rstrip("/") + path
-
-    @property
-    def tool_url(self) -> str:
-        return self._url("/lti/launch")
-
-    @property
-    def login_url(self) -> str:
-        return self._url("/lti/login")
-
-    @property
-    def redirect_uris(self) -> list[str]:
-        return [self._url("/lti/launch")]
-
-    @property
-    def jwks_url(self) -> str:
-        return self._url("/lti/jwks.json")
-
-    @property
-    def registration_url(self) -> str:
-        return self._url("/lti/register")
-
-    def invite_url(self, token: str) -> str:
-        """A one-time registration URL. In the path, not the query: the LMS adds its own query parameters."""
-        return self._url("/lti/register/" + token)
-
-    @property
-    def canvas_config_url(self) -> str:
-        return self._url("/lti/canvas.json")
-
-    @property
-    def domain(self) -> str:
-        return urlsplit(self.base_url).netloc
-
-    def moodle_lines(self) -> list[tuple[str, str]]:
-        """Moodle: Site administration › Plugins › External tool › Manage tools › configure a tool manually."""
-        return [
-            ("Tool URL", self.tool_url),
-            ("LTI version", "LTI 1.3"),
-            ("Public key type", "Keyset URL"),
-            ("Public keyset", self.jwks_url),
-            ("Initiate login URL", self.login_url),
-            ("Redirection URI(s)", "\n".join(self.redirect_uris)),
-            ("Supports Deep Linking (Content-Item Message)", "yes"),
-            ("Dynamic registration: Tool URL", self.registration_url),
-        ]
-
-    def canvas_lines(self) -> list[tuple[str, str]]:
-        """Canvas: Admin › Developer Keys › + LTI Key › Method: Enter URL."""
-        return [
-            ("JSON URL (Method: Enter URL)", self.canvas_config_url),
-            ("Target Link URI", self.tool_url),
-            ("OpenID Connect Initiation Url", self.login_url),
-            ("Redirect URIs", "\n".join(self.redirect_uris)),
-            ("Public JWK URL", self.jwks_url),
-            ("Dynamic registration URL (Canvas 2024+)", self.registration_url),
-        ]

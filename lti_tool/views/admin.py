@@ -12,17 +12,14 @@ make the operator's browser change anything.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from lti_tool import web
-from lti_tool.errors import BadRequest, Forbidden, NotFound
+from lti_tool import admin_links, web
+from lti_tool.errors import Forbidden, NotFound
+from lti_tool.lti.platforms import RegistrationError, ToolUrls
 from lti_tool.models import Platform, Subscription, utcnow
 from lti_tool.services import registrations, subscriptions
-from lti_tool.services.registrations import RegistrationError, ToolUrls
 from lti_tool.views.registration_forms import (
     ALL_TOOLKITS,
     ApprovePlatformForm,
@@ -32,7 +29,6 @@ from lti_tool.views.registration_forms import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-LINK_MAX_AGE = 3600
 DONE = {
     "approved": "The platform is approved: it can launch SWOTT Connect and show it in its pages.",
     "granted": "The subscription is granted.",
@@ -40,29 +36,21 @@ DONE = {
 }
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key or "", salt="swott-admin")
-
-
 def admin_link(operator: str = "operator") -> str:
-    """A one-hour link to the admin page for `operator` (call inside an app context)."""
-    base = web.settings().base_url.rstrip("/")
-    return base + url_for("admin.index", token=_serializer().dumps({"operator": operator[:100]}))
+    """This app's operator-page link for `operator` (inside an app context; `admin_links.admin_link`)."""
+    return admin_links.admin_link(current_app.secret_key or "", web.settings().base_url, operator)
 
 
 def _operator() -> str:
     """The operator the signed link names, or a 403 page saying how to get a fresh link."""
-    try:
-        payload: Any = _serializer().loads(request.args.get("token", ""), max_age=LINK_MAX_AGE)
-    except BadSignature:
+    operator = admin_links.operator_from(current_app.secret_key or "", request.args.get("token", ""))
+    if operator is None:
         raise Forbidden(
             "This page is for the SWOTT Connect operator.",
             reason="admin_link_invalid",
             advice="Run `swott admin link` on the server for a fresh link (links last one hour).",
-        ) from None
-    if isinstance(payload, dict) and isinstance(payload.get("operator"), str):
-        return str(payload["operator"])
-    return "operator"  # links made before links named their operator
+        )
+    return operator
 
 
 def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionForm:
@@ -77,7 +65,7 @@ def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionF
     return form
 
 
-def _page(status: int = 200, grant_form: GrantSubscriptionForm | None = None) -> ResponseReturnValue:
+def _page(operator: str, status: int = 200, grant_form: GrantSubscriptionForm | None = None) -> ResponseReturnValue:
     session = web.db_session()
     html = render_template(
         "admin/index.html",
@@ -91,6 +79,7 @@ def _page(status: int = 200, grant_form: GrantSubscriptionForm | None = None) ->
         grant_form=_grant_form(grant_form),
         approve_form=ApprovePlatformForm(formdata=None),
         revoke_form=RevokeSubscriptionForm(formdata=None),
+        operator=operator + " (operator page)",
         token=request.args.get("token", ""),
         done=DONE.get(request.args.get("done", ""), ""),
     )
@@ -103,8 +92,7 @@ def _back(done: str) -> ResponseReturnValue:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    _operator()
-    return _page()
+    return _page(_operator())
 
 
 @bp.post("/platforms/<int:platform_id>/approve")
@@ -115,18 +103,16 @@ def approve(platform_id: int) -> ResponseReturnValue:
     if platform is None:
         raise NotFound("That registration no longer exists.", reason="admin_platform_gone")
     registrations.approve_platform(session, platform, by)
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(current_app)
     return _back("approved")
 
 
 @bp.post("/subscriptions")
 def grant() -> ResponseReturnValue:
-    by = _operator() + " (operator page)"
+    operator = _operator()
+    by = operator + " (operator page)"
     form = _grant_form(GrantSubscriptionForm())
     if not form.validate():
-        return _page(400, form)
+        return _page(operator, 400, form)
     session = web.db_session()
     platform = session.get(Platform, form.platform.data)
     if platform is None:
@@ -135,7 +121,10 @@ def grant() -> ResponseReturnValue:
     try:
         subscriptions.grant(session, platform, [toolkit], ends_on=form.until.data, granted_by=by)
     except RegistrationError as error:
-        raise BadRequest(f"The subscription was not granted: {error}.", reason="admin_grant_refused") from None
+        # The same page, the refusal beside the field, everything chosen kept (issue 10 point 2).
+        session.rollback()
+        form.toolkit.errors = [f"The subscription was not granted: {error}"]
+        return _page(operator, 400, form)
     return _back("granted")
 
 

@@ -12,8 +12,9 @@ from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
-from lti_tool.errors import Forbidden, NotFound
-from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.access import facilitator_required
+from lti_tool.errors import NotFound
+from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.services import outbox
 
 bp = Blueprint("passback", __name__, url_prefix="/passback")
@@ -26,16 +27,10 @@ MESSAGES = {
 }
 
 
-def _facilitator() -> CurrentLaunch:
-    launch = require_launch()
-    if not launch.is_facilitator:
-        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
-    return launch
-
-
 @bp.get("/")
+@facilitator_required
 def undelivered() -> ResponseReturnValue:
-    launch = _facilitator()
+    launch = require_launch()
     scores = outbox.undelivered(web.db_session(), launch.context_id)
     message = MESSAGES.get(request.args.get("done", ""), "")
     return render_template(
@@ -48,8 +43,9 @@ def undelivered() -> ResponseReturnValue:
 
 
 @bp.post("/<int:record_id>/retry")
+@facilitator_required
 def retry(record_id: int) -> ResponseReturnValue:
-    launch = _facilitator()
+    launch = require_launch()
     session = web.db_session()
     try:
         outbox.retry(session, record_id, context_id=launch.context_id)
@@ -60,8 +56,9 @@ def retry(record_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/retry-all")
+@facilitator_required
 def retry_all() -> ResponseReturnValue:
-    launch = _facilitator()
+    launch = require_launch()
     session = web.db_session()
     ids = [score.record_id for score in outbox.undelivered(session, launch.context_id)]
     for record_id in ids:

@@ -1,27 +1,25 @@
 """WTForms classes (Flask-WTF) for registration and the operator page: validators live here, not in views.
 
 CSRF: the app has one CSRF defence for every form (`lti_tool.csrf`, whose token also works in
-cookieless launches), so these forms switch Flask-WTF's own session-bound token off (`Meta.csrf`)
-rather than carry two tokens with the same field name; templates write `{{ csrf_input() }}`.
+cookieless launches), so these forms are `SwottForm`s with Flask-WTF's own token off; templates write
+`{{ csrf_input() }}`.
 """
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from lti_tool.forms import DayMonthYearField, SwottForm, optional_day_not_past
 
 MAX_URL = 2048
 
-
-class AppForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
-    """A Flask-WTF form checked by the app-wide CSRF token (see the module docstring)."""
-
-    class Meta:
-        csrf = False
+# Kept for the forms written before `SwottForm` (lti_tool/forms.py) existed: the same class.
+AppForm = SwottForm
 
 
-class RegistrationForm(AppForm):
+class RegistrationForm(SwottForm):
     """The LMS administrator's "Register" on the approval page: the values the platform gave us (DR §3.3)."""
 
     openid_configuration = HiddenField(
@@ -30,26 +28,26 @@ class RegistrationForm(AppForm):
     registration_token = HiddenField(validators=[Length(max=4096)])
 
 
-class ApprovePlatformForm(AppForm):
+class ApprovePlatformForm(SwottForm):
     """Approve one pending registration (its id is in the URL)."""
 
 
 ALL_TOOLKITS = "*"
 
 
-class GrantSubscriptionForm(AppForm):
+class GrantSubscriptionForm(SwottForm):
     """Give a platform toolkits (one, or all including future ones), from today until a last day."""
 
-    platform = SelectField("Platform", coerce=int, validators=[InputRequired("Choose a platform.")])
-    toolkit = SelectField("Toolkit", validators=[InputRequired("Choose a toolkit, or all toolkits.")])
-    until = DateField("Last day (leave empty for open-ended)", validators=[Optional()])
+    platform = SelectField("Platform", coerce=int, widget=GovSelect(), validators=[InputRequired("Choose a platform")])
+    toolkit = SelectField(
+        "Toolkit", widget=GovSelect(), validators=[InputRequired("Choose a toolkit, or all toolkits")]
+    )
+    until = DayMonthYearField(
+        "Last day (optional)",
+        validators=[optional_day_not_past("the last day")],
+        description="Leave empty for a subscription with no end. For example, 31 3 2027",
+    )
 
-    def validate_until(self, field: DateField) -> None:
-        from datetime import date
 
-        if field.data is not None and field.data < date.today():
-            raise ValidationError("The last day cannot be in the past.")
-
-
-class RevokeSubscriptionForm(AppForm):
+class RevokeSubscriptionForm(SwottForm):
     """Revoke one subscription (its id is in the URL)."""

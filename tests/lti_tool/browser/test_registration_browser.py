@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +18,19 @@ import requests
 
 from lti_tool import web
 from lti_tool.services import registrations
+from lti_tool.views.admin import admin_link
+from tests.lti_tool.browser.support import (
+    WIDTHS,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    open_in_lms_frame,
+    tool_frame,
+)
 from tests.lti_tool.browser.test_l1_browser import launch, start
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
 from tests.lti_tool.lti.lti_platform import FakePlatform, serve
+
+SHOTS = Path("/tmp/shots/lti-admin")
 
 
 class AttackerSite:
@@ -91,18 +102,27 @@ def test_a_pending_registration_cannot_frame_a_learner_page(
         session = web.db_session()
         (row,) = registrations.platforms_for_issuer(session, attacker.platform.issuer)
         registrations.approve_platform(session, row, "test operator")
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(stack.app)
     evil.reload()
     assert _framed_heading(evil) == "Introduction"
     context.close()
 
 
-def test_the_approval_and_operator_pages_pass_axe(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
-    from lti_tool.views.admin import admin_link
-    from tests.lti_tool.browser.support import assert_accessible
+def _shoot(page: Any, name: str) -> None:
+    """A full-page screenshot for a person to look at (never in the repository)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
+
+def _checked_at_each_width(page: Any, target: Any, name: str) -> None:
+    """axe-core finds nothing and nothing scrolls sideways, at 320 px and at 1280 px."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(target)
+        assert_no_horizontal_scroll(target)
+        _shoot(page, f"{name}-{width}")
+
+
+def test_the_approval_page_then_the_registered_page(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
     params = {
         "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",
         "registration_token": attacker.platform.registration_token,
@@ -111,24 +131,112 @@ def test_the_approval_and_operator_pages_pass_axe(chromium: Any, stack: Stack, a
     page = context.new_page()
     page.goto(stack.tool.url + "/lti/register?" + "&".join(f"{k}={v}" for k, v in params.items()))
     assert page.locator("h1").inner_text() == "Register SWOTT Connect with your platform"
-    assert_accessible(page)
+    # What the LMS will receive, before anything is sent.
+    main = page.inner_text("main")
+    assert stack.tool.url + "/lti/jwks.json" in main and "Send scores and completion to your gradebook" in main
+    _checked_at_each_width(page, page, "register-approval")
     page.get_by_role("button", name="Register SWOTT Connect").click()
-    page.wait_for_load_state("load")
-    assert page.locator("h1").inner_text() == "SWOTT Connect is registered"
-    assert_accessible(page)
+    page.get_by_text("SWOTT Connect is registered").first.wait_for()
+    assert "will check and approve the registration" in page.inner_text("main")
+    _checked_at_each_width(page, page, "register-done")
+    context.close()
 
+
+def test_the_operator_page_approves_grants_and_revokes(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
+    params = {
+        "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",
+        "registration_token": attacker.platform.registration_token,
+    }
+    assert requests.post(stack.tool.url + "/lti/register", data=params, timeout=10).status_code == 200
     with stack.app.app_context(), stack.app.test_request_context():
         link = admin_link("Sam Operator")
+    context = chromium.new_context()
+    page = context.new_page()
     page.goto(link)
     assert page.get_by_role("button", name=re.compile("^Approve")).count() == 1
-    assert_accessible(page)
+    _checked_at_each_width(page, page, "operator-pending")
     page.get_by_role("button", name=re.compile("^Approve")).click()
-    page.wait_for_load_state("load")
-    assert "The platform is approved" in page.inner_text("main")
-    page.select_option("#grant-toolkit", "mini")
+    page.get_by_text("The platform is approved").first.wait_for()
+
+    # A last day in the past: the same page, an error summary, the message by the field, the values kept.
+    with stack.app.app_context():
+        (row,) = registrations.platforms_for_issuer(web.db_session(), attacker.platform.issuer)
+        platform_id = str(row.id)
+    page.select_option("#platform", platform_id)
+    page.select_option("#toolkit", "mini")
+    page.fill("#until-day", "1")
+    page.fill("#until-month", "1")
+    page.fill("#until-year", "2001")
     page.get_by_role("button", name="Grant").click()
-    page.wait_for_load_state("load")
-    assert "The subscription is granted." in page.inner_text("main")
+    page.get_by_text("There is a problem").first.wait_for()
+    assert page.locator(".govuk-error-message", has_text="The last day must be today or in the future").count() == 1
+    assert page.input_value("#until-year") == "2001" and page.input_value("#toolkit") == "mini"
+    _checked_at_each_width(page, page, "operator-grant-error")
+
+    page.fill("#until-year", "2099")
+    page.get_by_role("button", name="Grant").click()
+    page.get_by_text("The subscription is granted.").first.wait_for()
     assert "by Sam Operator (operator page)" in page.inner_text("main")
-    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("^Revoke mini")).click()
+    page.get_by_text("The subscription is revoked.").first.wait_for()
+    assert page.get_by_role("button", name=re.compile("^Revoke mini")).count() == 0
+    _checked_at_each_width(page, page, "operator-after")
+    context.close()
+
+
+def test_the_deep_link_picker_inside_the_lms_frame(chromium: Any, stack: Stack) -> None:
+    (tool,) = stack.platform.tools
+    before = len(stack.platform.placements)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{stack.sandbox.url}/play?deep_link={tool.client_id}&user=facilitator")
+    frame = page.wait_for_selector("iframe.tool").content_frame()
+    frame.get_by_text("Add a SWOTT toolkit to your course").first.wait_for()
+    _checked_at_each_width(page, frame, "deep-link-picker")
+
+    frame.get_by_role("button", name="Add to course").click()
+    frame = tool_frame(page)
+    frame.get_by_text("There is a problem").first.wait_for()
+    assert frame.get_by_role("link", name="Choose at least one part of a toolkit to add to your course").count() == 1
+    _checked_at_each_width(page, frame, "deep-link-picker-error")
+
+    frame.get_by_label("L1 self-study").check()
+    frame.fill("#due-mini-day", "31")
+    frame.fill("#due-mini-month", "3")
+    frame.fill("#due-mini-year", "2099")
+    frame.get_by_role("button", name="Add to course").click()
+    page.wait_for_url("**/?added=1", timeout=15000)
+    added = stack.platform.placements[before:]
+    assert [p.custom for p in added] == [{"toolkit_id": "mini", "part": "l1"}]
+    assert added[0].due is not None and added[0].due.date().isoformat() == "2099-03-31"
+    context.close()
+
+
+def test_the_catalogue_start_passback_and_error_pages(chromium: Any, stack: Stack) -> None:
+    """The other pages on GOV.UK Frontend here: public catalogue, a learner's start page, a facilitator's
+    passback page (inside the LMS frame), and an error page."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(stack.tool.url + "/")
+    assert page.locator("h1").inner_text() == "SWOTT toolkits"
+    _checked_at_each_width(page, page, "catalogue")
+    page.get_by_role("link", name="A minimal test toolkit").click()
+    page.get_by_text("Learning outcomes").first.wait_for()
+    _checked_at_each_width(page, page, "catalogue-toolkit")
+
+    learner = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner1")
+    assert learner.get_by_role("button", name="Start").count() == 1
+    _checked_at_each_width(page, learner, "player-start")
+
+    facilitator = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "facilitator")
+    launch_id = re.search(r"[?&]launch=([^&]+)", facilitator.url)
+    assert launch_id, facilitator.url
+    facilitator.goto(f"{stack.tool.url}/passback/?launch={launch_id.group(1)}")
+    facilitator.get_by_text("Grades not yet in your LMS").first.wait_for()
+    assert "Every score has reached your LMS." in facilitator.inner_text("main")
+    _checked_at_each_width(page, facilitator, "passback")
+
+    page.goto(stack.tool.url + "/toolkits/no-such-toolkit")
+    assert "There is no toolkit with that name." in page.inner_text("main")
+    _checked_at_each_width(page, page, "error")
     context.close()

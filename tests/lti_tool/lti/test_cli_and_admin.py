@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from lti_tool.cli_lti import platform
 from lti_tool.services.registrations import RegistrationError, check_platform_url
 from swott.cli import main
 from tests.lti_tool.lti.conftest import TOOLKITS, build_app
@@ -174,3 +176,25 @@ def test_dynamic_registration_issuer_check(issuer: str, configuration_url: str, 
     from lti_tool.lti.dynamic_registration import issuer_matches
 
     assert issuer_matches(issuer, configuration_url) is ok
+
+
+def test_platform_add_help_says_where_every_value_is_in_moodle_and_canvas(cli: CliRunner) -> None:
+    """Issue 10 point 11: an operator reading `--help` finds each value without another page."""
+    command = platform.commands["add"]
+    lms_values = [p for p in command.params if isinstance(p, click.Option) and p.name not in ("help", "name")]
+    assert {p.name for p in lms_values} == {
+        "issuer",
+        "client_id",
+        "auth_login_url",
+        "auth_token_url",
+        "key_set_url",
+        "deployments",
+    }
+    for option in lms_values:
+        assert "Moodle:" in (option.help or "") and "Canvas" in (option.help or ""), option.name
+    name = next(p for p in command.params if p.name == "name")
+    assert isinstance(name, click.Option) and "Not from the LMS" in (name.help or "")
+    shown = cli.invoke(main, ["platform", "add", "--help"])
+    assert shown.exit_code == 0
+    assert "View configuration details" in shown.output and "Developer Keys" in shown.output
+    assert "it never makes a second one" in " ".join(shown.output.split())

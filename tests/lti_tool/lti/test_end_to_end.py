@@ -51,7 +51,7 @@ def test_learner_launch_reaches_the_l1_start_page(tool_server: tuple[str, Flask]
     assert page_url(page).startswith("/player/")
     assert "A minimal test toolkit" in page.text
     assert "Introduction" in page.text and "Thinking" in page.text  # the contents list
-    assert ">Start<" in page.text
+    assert 'id="start"' in page.text
     assert "frame-ancestors 'self' " + lti_platform.base_url in page.headers["Content-Security-Policy"]
     with app.app_context():
         session = web.db_session()
@@ -112,7 +112,7 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
     offered = {v for f in forms(picker.text) for n, v, t in f["fields"] if n == "item"}
     assert offered == {"mini:l1", "mini:l2"}
 
-    returned = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due:mini": "2027-01-31"})
+    returned = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due-mini": ["31", "1", "2027"]})
     assert returned.status_code == 200 and "deep-link-return" in returned.text
     final = submit(http, returned)
     assert final.text == "<p>content added</p>"
@@ -147,6 +147,21 @@ def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
     fields = {n: v for n, v, t in form["fields"] if n != "csrf_token"}
     forged = http.post(url + "/lti/deep-link", data={**fields, "item": "mini:l1"}, timeout=5)
     assert forged.status_code == 403
+
+
+def test_a_picker_error_comes_back_on_the_same_page_with_the_choices_kept(
+    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+) -> None:
+    """Canvas's assignment selection takes one item (`accept_multiple` false); a past due date is refused."""
+    url, http, _picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
+    lti_platform.scenarios["dl"][DL + "deep_linking_settings"]["accept_multiple"] = False
+    picker = launch(http, url, lti_platform, "dl")
+    assert "Your course takes one item here." in picker.text
+    refused = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due-mini": ["1", "1", "2001"]})
+    assert refused.status_code == 400 and "There is a problem" in refused.text
+    assert "choose only one" in refused.text and "The due date must be today or in the future" in refused.text
+    assert refused.text.count("checked") >= 2 and 'value="2001"' in refused.text
+    assert lti_platform.deep_link_returns == []
 
 
 def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:

@@ -112,9 +112,6 @@ def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_no
         assert platform is not None
         assert registrations.may_launch(platform) is False
         assert registrations.approve_platform(session, platform, "sam (test)")
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(lti_app)
     assert attacker.base_url in _csp(lti_client)
     state, _nonce = begin_login(lti_client, attacker, client_id=DYNAMIC_CLIENT)
     assert state
@@ -199,7 +196,12 @@ def test_an_invite_is_given_back_when_the_registration_fails(
 def test_registering_the_same_issuer_and_client_again_updates_it(
     lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
 ) -> None:
+    first = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
+    assert "Already registered" not in first
     register_dynamically(lti_client, attacker)
+    # The approval page tells the LMS administrator before they register a second time.
+    second = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
+    assert "Already registered" in second and "registering updates that registration" in second
     register_dynamically(lti_client, attacker)
     with lti_app.app_context():
         rows = registrations.platforms_for_issuer(web.db_session(), attacker.issuer)
@@ -335,9 +337,13 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
     subscriptions_before = _count(lti_app, Subscription)
     bad = lti_client.post(
         f"/admin/subscriptions?token={token}",
-        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": "2001-01-01"},
+        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": ["1", "1", "2001"]},
     )
-    assert bad.status_code == 400 and "The last day cannot be in the past." in bad.get_data(as_text=True)
+    text = bad.get_data(as_text=True)
+    # The same page, with the error summary, the inline message and what was typed kept.
+    assert bad.status_code == 400 and "There is a problem" in text and "Grant a subscription" in text
+    assert text.count("The last day must be today or in the future") == 2
+    assert re.search(r'id="until-year" name="until" type="text" value="2001"', text)
     tampered = lti_client.post(
         f"/admin/subscriptions?token={token}",
         data={"csrf_token": _csrf(page), "platform": "999", "toolkit": "mini"},
@@ -347,7 +353,12 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
 
     granted = lti_client.post(
         f"/admin/subscriptions?token={token}",
-        data={"csrf_token": _csrf(page), "platform": str(approved.id), "toolkit": "mini", "until": "2099-12-31"},
+        data={
+            "csrf_token": _csrf(page),
+            "platform": str(approved.id),
+            "toolkit": "mini",
+            "until": ["31", "12", "2099"],
+        },
     )
     assert granted.status_code == 303
     with lti_app.app_context():

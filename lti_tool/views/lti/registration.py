@@ -1,33 +1,30 @@
 """LTI Dynamic Registration 1.0, the tool's pages: `/lti/register` and an operator's one-time
-`/lti/register/<invite>` (ARCHITECTURE.md "Public interfaces"; the protocol is `lti.dynamic_registration`).
+`/lti/register/<invite>` (ARCHITECTURE.md "Public interfaces"; the protocol is `lti.dynamic_registration`,
+what a registration becomes is `services.dynamic_registrations`), and `/lti/canvas.json`, Canvas's
+manual equivalent.
 
 The platform opens the URL in its own frame with `openid_configuration` and `registration_token`
-(DR 1.0 §3.3). GET shows the LMS administrator what their platform will receive; their "Register" posts
-the same values back, and the registration happens then: active through an invite, otherwise pending
-until an operator approves it (`services.registrations`).
+(DR 1.0 §3.3). GET shows the LMS administrator what their platform will receive (the approval page);
+their "Register" posts the same values back, and the registration happens then: active through an
+invite, otherwise pending until an operator approves it.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from lti_tool import csrf, web
 from lti_tool.errors import BadRequest
 from lti_tool.lti import dynamic_registration
-from lti_tool.services import registrations
-from lti_tool.services.registrations import RegistrationError, ToolUrls
+from lti_tool.lti.platforms import RegistrationError, origin
+from lti_tool.services import dynamic_registrations, registrations
+from lti_tool.views.lti.common import bp, tool_urls
 from lti_tool.views.registration_forms import RegistrationForm
 
-bp = Blueprint("registration", __name__, url_prefix="/lti")
 log = logging.getLogger(__name__)
-
-
-def tool_urls() -> ToolUrls:
-    return ToolUrls(web.settings().base_url)
-
 
 SCOPE_NAMES = {
     "https://purl.imsglobal.org/spec/lti-ags/scope/score": "Send scores and completion to your gradebook",
@@ -53,7 +50,7 @@ def register(invite: str = "") -> ResponseReturnValue:
     config_url = form.openid_configuration.data or ""
     # The platform shows this page in its own frame before it is registered: let that origin frame it,
     # or the browser would hide the page and the close message below would never reach the platform.
-    g.frame_ancestors_extra = registrations.origin(config_url)
+    g.frame_ancestors_extra = origin(config_url)
     if not config_url:
         raise BadRequest(
             "This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page.",
@@ -63,25 +60,23 @@ def register(invite: str = "") -> ResponseReturnValue:
         raise BadRequest("The registration request is not complete.", reason="registration_bad_form")
     session = web.db_session()
     settings = web.settings()
+    token = form.registration_token.data or ""
     try:
         usable = registrations.usable_invite(session, invite) if invite else None
         if request.method == "GET":
-            preview = dynamic_registration.preview(
-                config_url, form.registration_token.data or "", tool_urls(), settings.production
-            )
+            preview = dynamic_registration.preview(config_url, token, tool_urls(), settings.production)
             return render_template(
                 "lti/register.html",
                 form=form,
                 preview=preview,
                 tool=preview.metadata[dynamic_registration.TOOL_CONFIGURATION],
                 scope_names=SCOPE_NAMES,
+                existing=registrations.platforms_for_issuer(session, preview.issuer),
                 invited=usable is not None,
                 invite_label=usable.label if usable else "",
                 action=request.path,
             )
-        result = dynamic_registration.register(
-            session, config_url, form.registration_token.data or "", tool_urls(), settings.production, usable
-        )
+        result = dynamic_registrations.register(session, config_url, token, tool_urls(), settings.production, usable)
     except RegistrationError as error:
         log.info("dynamic registration refused: %s", error)
         raise BadRequest(
@@ -89,9 +84,6 @@ def register(invite: str = "") -> ResponseReturnValue:
             reason="registration_failed",
             advice="Check the platform's address and try again, or register the tool manually.",
         ) from None
-    from lti_tool.views.lti import invalidate_frame_ancestors
-
-    invalidate_frame_ancestors(current_app)
     return render_template("lti/registered.html", platform=result.platform, deployment_id=result.deployment_id)
 
 
@@ -100,3 +92,8 @@ def _registration_args() -> dict[str, str]:
         "openid_configuration": request.args.get("openid_configuration", ""),
         "registration_token": request.args.get("registration_token", ""),
     }
+
+
+@bp.get("/canvas.json")
+def canvas_json() -> ResponseReturnValue:
+    return jsonify(dynamic_registration.canvas_developer_key(tool_urls()))
