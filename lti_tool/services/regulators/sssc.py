@@ -83,6 +83,7 @@ class ScottishSocialServicesCouncil(Regulator):
     name = "Scottish Social Services Council"
     nation = "Scotland"
     term = "CPL"
+    period_name = "declaration year"
     rules = (
         Rule(
             "declaration",

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from lti_tool.services.portfolio import PEER_FIELD, PEER_PIECES_NEEDED, PIECES_NEEDED, SWE_FORM_LABELS
 from lti_tool.services.regulators.base import (
     CpdRecord,
     Export,
@@ -37,6 +36,21 @@ from lti_tool.services.regulators.base import (
     Status,
 )
 from toolkits.cpd import Field, cpd_record_fields, cpd_year
+
+PIECES_NEEDED = 2
+PEER_PIECES_NEEDED = 1
+PEER_FIELD = "cpd_peer"
+
+# Labels as on Social Work England's online CPD form (RIP_FORM below; unverified: behind login).
+SWE_FORM_LABELS = {
+    "cpd_title": "Title",
+    "cpd_date": "Date",
+    "cpd_type": "Type of CPD",
+    "cpd_description": "Description and why it is relevant to your practice",
+    "cpd_learnt": "What you learnt",
+    "cpd_impact": "The positive impact on your practice and the people you work with",
+    PEER_FIELD: "Peer reflection: what you learnt from discussing it with a peer",
+}
 
 READ_ON = date(2026, 12, 1)
 WHAT_YOU_NEED = Source(
@@ -66,6 +80,7 @@ class SocialWorkEngland(Regulator):
     name = "Social Work England"
     nation = "England"
     term = "CPD"
+    period_name = "registration year"
     rules = (
         Rule("period", "The registration year runs 1 December to 30 November.", (GUIDANCE, WHAT_YOU_NEED)),
         Rule(

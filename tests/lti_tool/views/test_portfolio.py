@@ -1,4 +1,4 @@
-"""Portfolio pages: the counter, exports, sharing, privacy by URL, download all my data, erasure."""
+"""Portfolio pages: the counter, CPD done elsewhere, exports, sharing, privacy by URL, my data, erasure."""
 
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def _text_of(world: World, user_index: int) -> str:
 
 def test_the_portfolio_shows_the_counter_and_the_paste_ready_text(world: World) -> None:
     page = world.client("a").get("/portfolio/").get_data(as_text=True)
-    assert "1 of 2 pieces of CPD, 0 of 1 with peer reflection." in page
-    assert "Text for Social Work England" in page
+    assert "1 of 2 pieces, 0 of 1 with peer reflection." in page
+    assert "Text for your Social Work England record" in page
     assert "Type of CPD:" in page
     assert _text_of(world, 0) in page
     assert _text_of(world, 1) not in page
@@ -66,11 +66,17 @@ def test_pdf_and_json_exports_download(world: World) -> None:
     assert pdf.mimetype == "application/pdf"
     assert pdf.headers["Cache-Control"] == "no-store"
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
-    for label in ("Title", "Type of CPD", "Description and relevance", "What you learnt", "Impact on your practice"):
+    for label in (
+        "Title",
+        "Type of CPD",
+        "Description and why it is relevant",
+        "What you learnt",
+        "The positive impact",
+    ):
         assert label in text
     assert _text_of(world, 0) in text
     data = client.get("/portfolio/portfolio.json").get_json()
-    assert data["cpd_years"][0]["pieces"] == 1
+    assert data["period"]["records"] == 1
     mine = client.get("/portfolio/my-data.json")
     assert "attachment" in mine.headers["Content-Disposition"]
     assert json.loads(mine.data)["you"]["name"] == world.course.learners[0].name
@@ -121,6 +127,10 @@ def test_erasure_needs_confirmation_then_removes_the_text_from_every_export(worl
     token = csrf_from(client, "/portfolio/")
     refused = client.post("/portfolio/erase", data={"csrf_token": token, "confirm": "yes"})
     assert refused.status_code == 400
+    # The same page, with the error summary and what was typed kept.
+    refused_page = refused.get_data(as_text=True)
+    assert "There is a problem" in refused_page and "Your CPD portfolio" in refused_page
+    assert 'value="yes"' in refused_page
     assert _text_of(world, 0) in client.get("/portfolio/").get_data(as_text=True)
     done = client.post("/portfolio/erase", data={"csrf_token": token, "confirm": "erase"})
     assert done.status_code == 303
@@ -139,5 +149,15 @@ def test_erasure_needs_confirmation_then_removes_the_text_from_every_export(worl
 
 def test_every_portfolio_page_needs_a_launch(app: Flask) -> None:
     client = app.test_client()
-    for url in ("/portfolio/", "/portfolio/portfolio.pdf", "/portfolio/my-data.json", "/portfolio/reflections/1"):
+    for url in (
+        "/portfolio/",
+        "/portfolio/portfolio.pdf",
+        "/portfolio/portfolio.xlsx",
+        "/portfolio/my-data.json",
+        "/portfolio/reflections/1",
+        "/portfolio/records/add",
+        "/portfolio/records/1/edit",
+        "/portfolio/records/1/delete",
+        "/portfolio/settings",
+    ):
         assert client.get(url).status_code == 401, url
