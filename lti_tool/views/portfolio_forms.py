@@ -21,7 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-wtforms lags
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from lti_tool.forms import SwottForm
@@ -29,6 +29,7 @@ from lti_tool.models import utcnow
 from lti_tool.services import regulators
 from lti_tool.services.portfolio.external import ExternalEntry
 from lti_tool.services.portfolio.profile import ProfileChoice
+from lti_tool.services.regulators.base import hours_text
 from toolkits.cpd import CPD_TYPES, SSSC_SOCIAL_WORK_ELEMENTS
 
 ERASE_CONFIRMATION = "erase"
@@ -43,7 +44,11 @@ class GovDateField(DateField):
         self.name_in_message = name_in_message
 
     def process_formdata(self, valuelist: Sequence[str]) -> None:
-        if not valuelist:
+        if len(valuelist) != 3:
+            # Not the three boxes (a POST without them): nothing typed, and the widget, which unpacks
+            # exactly three values, redraws empty boxes.
+            self.raw_data = None
+            self.data = None
             return
         parts = [str(v).strip() for v in valuelist]
         self.data = None
@@ -117,7 +122,7 @@ class ExternalCpdForm(SwottForm):
     )
     hours = HoursField(
         "Time spent, in hours",
-        places=2,
+        places=None,
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter the time you spent, in hours, for example 1.5"),
@@ -182,7 +187,7 @@ class ExternalCpdForm(SwottForm):
         self.title.data = entry.title
         self.done_on.data = entry.done_on
         self.activity_type.data = entry.activity_type
-        self.hours.data = (Decimal(entry.minutes) / 60).quantize(Decimal("0.01")).normalize()
+        self.hours.data = Decimal(hours_text(entry.minutes / 60))  # "1.5", "3": as a person writes it
         self.description.data = entry.description
         self.learnt.data = entry.learnt
         self.impact.data = entry.impact

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from lti_tool.db import Database
 from lti_tool.models import LtiUser, Reflection
 from lti_tool.services import portfolio, regulators
-from lti_tool.services.regulators import Registrant, records
+from lti_tool.services.portfolio import records
+from lti_tool.services.regulators import Registrant
 from tests.lti_tool.l2_factories import BACKENDS, Course, catalogue, database_for, finish_l1, make_course, toolkit
 
 
