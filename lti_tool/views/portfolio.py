@@ -20,7 +20,7 @@ from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio import external, profile
 from lti_tool.services.regulators import Regulator
-from lti_tool.services.regulators.base import time_spent_text
+from lti_tool.services.regulators.base import hours_text, time_spent_text
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
 from lti_tool.views.l1 import usable_brand_colour
 from lti_tool.views.portfolio_forms import (
@@ -101,6 +101,7 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         form_text=portfolio.form_text,
         fields_of=portfolio.fields_of,
         time_spent=portfolio.time_spent,
+        hours_text=hours_text,
         time_spent_total=time_spent_text(view.total_hours) if view.total_hours else "None recorded yet",
         share_form=ShareForm(formdata=None),
         erase_form=erase_form or EraseForm(formdata=None),

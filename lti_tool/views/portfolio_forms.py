@@ -145,7 +145,7 @@ class ExternalCpdForm(SwottForm):
         validators=[InputRequired("Select yes if you reflected on it with a peer")],
     )
     peer_with = StringField(
-        "Who with (their role, not their name)",
+        "If yes, who with (their role, not their name)",
         widget=GovTextInput(),
         validators=[
             _peer_required("Enter who you reflected with, for example a colleague in my team"),
@@ -153,7 +153,7 @@ class ExternalCpdForm(SwottForm):
         ],
     )
     peer_reflection = TextAreaField(
-        "What you learnt from discussing it with them",
+        "If yes, what you learnt from discussing it with them",
         widget=GovTextArea(),
         validators=[_peer_required("Enter what you learnt from discussing it with a peer")],
     )
