@@ -11,6 +11,9 @@ Sources (read 1 December 2026; docs/regulators.md):
 - Social Work England news, "New CPD requirements for social workers who want to maintain professional
   registration" (2022) — two pieces a year, at least one with a peer reflection, recorded on
   the new online form.
+- Social Work England, "Peer reflection", https://www.socialworkengland.org.uk/cpd/peer-reflection/ —
+  at least 2 pieces with a peer reflection in at least one; who counts as a peer; the form's optional
+  question "Describe what you have learnt from discussing this CPD activity with a peer."
 - The online form's boxes are behind the registrant's login: their list comes from Research in
   Practice, "Record your CPD and apply to renew registration" (November 2023),
   https://www.researchinpractice.org.uk/all/news-views/2023/november/record-your-cpd-and-apply-to-renew-registration
@@ -68,6 +71,11 @@ NEWS_2022 = Source(
     "https://www.socialworkengland.org.uk/news/new-cpd-requirements-for-social-workers-who-want-to-maintain-professional-registration/",
     READ_ON,
 )
+PEER_PAGE = Source(
+    "Social Work England, Peer reflection",
+    "https://www.socialworkengland.org.uk/cpd/peer-reflection/",
+    READ_ON,
+)
 RIP_FORM = Source(
     "Research in Practice, Record your CPD and apply to renew registration (November 2023)",
     "https://www.researchinpractice.org.uk/all/news-views/2023/november/record-your-cpd-and-apply-to-renew-registration",
@@ -88,7 +96,13 @@ class SocialWorkEngland(Regulator):
             f"At least {PIECES_NEEDED} different pieces of CPD each registration year.",
             (WHAT_YOU_NEED, NEWS_2022),
         ),
-        Rule("peer", f"At least {PEER_PIECES_NEEDED} of them with a peer reflection.", (WHAT_YOU_NEED, NEWS_2022)),
+        Rule(
+            "peer",
+            f"At least {PEER_PIECES_NEEDED} of them with a peer reflection: what you learnt from discussing it "
+            "with a peer (another UK-registered social worker, your line manager or supervisor, or another "
+            "professional who knows your practice).",
+            (PEER_PAGE, WHAT_YOU_NEED, NEWS_2022),
+        ),
         Rule(
             "form",
             "Each record gives the type, a description and why it is relevant, the date, what was learnt, "
