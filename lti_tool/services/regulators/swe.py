@@ -128,7 +128,7 @@ class SocialWorkEngland(Regulator):
             Measure("with peer reflection", peer, PEER_PIECES_NEEDED),
         )
         met = all(m.met for m in measures)
-        summary = f"{len(inside)} of {PIECES_NEEDED} pieces, {peer} of {PEER_PIECES_NEEDED} with peer reflection"
+        summary = f"{len(inside)} of {PIECES_NEEDED} pieces of CPD, {peer} of {PEER_PIECES_NEEDED} with peer reflection"
         notes = (f"Record your CPD on your Social Work England account by 11.59pm on {period.end:%-d %B %Y}.",)
         return Status(
             self.code, period, summary + (" — requirement met." if met else "."), measures, notes, met, inside

@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from sqlalchemy import update
+
+from lti_tool import web
+from lti_tool.models import Platform
 from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
@@ -53,7 +57,7 @@ def test_add_cpd_done_elsewhere_with_an_error_then_fixed_inside_the_lms_frame(ch
     _go(frame, "/portfolio/")
     frame = tool_frame(page)
     frame.get_by_role("heading", name="Your CPD portfolio").wait_for()
-    assert "0 of 2 pieces, 0 of 1 with peer reflection." in frame.locator("#cpd-counter").inner_text()
+    assert "0 of 2 pieces of CPD, 0 of 1 with peer reflection." in frame.locator("#cpd-counter").inner_text()
     _check_at_each_width(page, "index-empty")
 
     frame.get_by_role("button", name="Add CPD done elsewhere").click()
@@ -98,7 +102,7 @@ def test_add_cpd_done_elsewhere_with_an_error_then_fixed_inside_the_lms_frame(ch
 
     frame = tool_frame(page)
     frame.get_by_text("CPD record added.").first.wait_for()
-    assert "1 of 2 pieces, 1 of 1 with peer reflection." in frame.locator("#cpd-counter").inner_text()
+    assert "1 of 2 pieces of CPD, 1 of 1 with peer reflection." in frame.locator("#cpd-counter").inner_text()
     assert frame.get_by_role("heading", name="Safeguarding adults refresher").is_visible()
     _check_at_each_width(page, "index-with-record")
 
@@ -112,4 +116,26 @@ def test_add_cpd_done_elsewhere_with_an_error_then_fixed_inside_the_lms_frame(ch
     frame = tool_frame(page)
     frame.get_by_role("heading", name="Your regulator and registration").wait_for()
     _check_at_each_width(page, "settings")
+    context.close()
+
+
+@needs_axe
+def test_a_scottish_platforms_learner_sees_the_sssc_portfolio_inside_the_lms_frame(chromium: Any, stack: Stack) -> None:
+    with stack.app.app_context():
+        session = web.db_session()
+        session.execute(update(Platform).values(default_regulator="sssc"))
+        session.commit()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    frame = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner2")
+    _go(frame, "/portfolio/")
+    frame = tool_frame(page)
+    frame.get_by_role("heading", name="This declaration year", exact=True).wait_for()
+    assert "0 of 8 core learning elements covered." in frame.locator("#cpd-counter").inner_text()
+    _check_at_each_width(page, "sssc-index")
+    _go(tool_frame(page), "/portfolio/records/add")
+    frame = tool_frame(page)
+    frame.get_by_text("Core learning elements it covers (optional)").wait_for()
+    assert frame.get_by_label("Title of the learning").is_visible()
+    _check_at_each_width(page, "sssc-add")
     context.close()

@@ -112,7 +112,7 @@ def test_the_cpd_year_runs_from_december_and_counts_pieces_and_peer_reflection(s
     view = _overview(session, learner)
     assert view.status.period.start.month == 12 and view.status.period.start.day == 1
     assert view.status.period.end == date(view.status.period.start.year + 1, 11, 30)
-    assert view.status.summary == "1 of 2 pieces, 0 of 1 with peer reflection."
+    assert view.status.summary == "1 of 2 pieces of CPD, 0 of 1 with peer reflection."
     _l2_done(session, course, [learner])
     assert _overview(session, learner).status.summary.endswith("requirement met.")
 
@@ -146,7 +146,7 @@ def test_cpd_done_elsewhere_counts_towards_the_social_work_england_year(session:
         ),
     )
     view = _overview(session, learner)
-    assert view.status.summary == "2 of 2 pieces, 1 of 1 with peer reflection — requirement met."
+    assert view.status.summary == "2 of 2 pieces of CPD, 1 of 1 with peer reflection — requirement met."
     mine = next(r for r in view.current if r.ref == f"external:{row.id}")
     assert portfolio.time_spent(mine) == "1 hour 30 minutes (as you entered it)"
     text = portfolio.form_text(view.regulator, mine)
@@ -170,7 +170,7 @@ def test_cpd_done_elsewhere_counts_towards_the_social_work_england_year(session:
         ),
     )
     assert row.peer_with == "" and row.peer_reflection == ""
-    assert _overview(session, learner).status.summary == "2 of 2 pieces, 0 of 1 with peer reflection."
+    assert _overview(session, learner).status.summary == "2 of 2 pieces of CPD, 0 of 1 with peer reflection."
     with pytest.raises(NotFound):
         portfolio.external.get(session, record_id=row.id, user_id=learner.id + 999)
 
@@ -215,7 +215,7 @@ def test_the_pdf_is_tagged_numbered_and_holds_the_social_work_england_fields(ses
         "Time spent",
     ):
         assert label in flat, label
-    assert "2 of 2 pieces, 1 of 1 with peer reflection" in flat
+    assert "2 of 2 pieces of CPD, 1 of 1 with peer reflection" in flat
     assert SECRET in flat
     assert "Reflective group discussion" in flat
     assert f"Page 1 of {len(reader.pages)}" in flat
@@ -258,7 +258,7 @@ def test_json_and_spreadsheet_read_back(session: Session) -> None:
     book = load_workbook(io.BytesIO(portfolio.portfolio_xlsx(view, learner_name=a.name)))
     assert book.sheetnames == ["Summary", "Records"]
     summary = [tuple(c for c in row if c is not None) for row in book["Summary"].iter_rows(values_only=True)]
-    assert ("Progress", "2 of 2 pieces, 1 of 1 with peer reflection — requirement met.") in summary
+    assert ("Progress", "2 of 2 pieces of CPD, 1 of 1 with peer reflection — requirement met.") in summary
     rows = list(book["Records"].iter_rows(values_only=True))
     header = rows[0]
     assert header[:3] == ("Title", "Date", "Type of CPD")

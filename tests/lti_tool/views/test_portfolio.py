@@ -56,7 +56,7 @@ def _text_of(world: World, user_index: int) -> str:
 
 def test_the_portfolio_shows_the_counter_and_the_paste_ready_text(world: World) -> None:
     page = world.client("a").get("/portfolio/").get_data(as_text=True)
-    assert "1 of 2 pieces, 0 of 1 with peer reflection." in page
+    assert "1 of 2 pieces of CPD, 0 of 1 with peer reflection." in page
     assert "Text for your Social Work England record" in page
     assert "Type of CPD:" in page
     assert _text_of(world, 0) in page
@@ -211,7 +211,7 @@ def test_adding_cpd_done_elsewhere_with_an_error_keeps_everything_typed(world: W
     assert "Safeguarding adults refresher" in portfolio_page
     assert "1 hour 30 minutes" in portfolio_page
     # With the toolkit reflection, the year now has 2 pieces, 1 with peer reflection.
-    assert "2 of 2 pieces, 1 of 1 with peer reflection — requirement met." in portfolio_page
+    assert "2 of 2 pieces of CPD, 1 of 1 with peer reflection — requirement met." in portfolio_page
     # Nobody else sees it.
     assert "Safeguarding adults refresher" not in world.client("b").get("/portfolio/").get_data(as_text=True)
 
@@ -234,7 +234,7 @@ def test_editing_and_deleting_a_record_of_cpd_done_elsewhere(world: World) -> No
     assert changed.status_code == 303
     page = client.get(changed.headers["Location"]).get_data(as_text=True)
     assert "Safeguarding refresher (day 2)" in page and "3 hours" in page
-    assert "2 of 2 pieces, 0 of 1 with peer reflection." in page
+    assert "2 of 2 pieces of CPD, 0 of 1 with peer reflection." in page
     # Someone else cannot open, change or delete it: "not found", as if it did not exist.
     other = world.client("b")
     assert other.get(edit_url).status_code == 404
@@ -284,7 +284,7 @@ def _platform_regulator(world: World, code: str) -> None:
 @pytest.mark.parametrize(
     ("code", "counter", "label", "export_text"),
     [
-        ("swe", "1 of 2 pieces, 0 of 1 with peer reflection.", "Type of CPD", "Social Work England CPD record"),
+        ("swe", "1 of 2 pieces of CPD, 0 of 1 with peer reflection.", "Type of CPD", "Social Work England CPD record"),
         ("sssc", "of 8 core learning elements covered", "Type of learning", "Employer verification"),
         ("scw", "Confirmation due at renewal", "Name of the training or learning", "Confirmation at renewal"),
         ("niscc", "of 90 hours in", "Learning activity", "Summary of your job role"),
