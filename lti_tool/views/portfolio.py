@@ -21,6 +21,7 @@ from lti_tool.services import portfolio
 from lti_tool.services.portfolio import external, profile
 from lti_tool.services.regulators import Regulator
 from lti_tool.services.regulators.base import hours_text, time_spent_text
+from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
 from lti_tool.views.l1 import usable_brand_colour
 from lti_tool.views.portfolio_forms import (
@@ -92,12 +93,20 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
     session = web.db_session()
     view = _overview(launch)
     shared = {p.reflection_id: p.shared for p in _pieces_of(launch.user_id)}
+    coverage: list[tuple[str, list[str]]] = []
+    if isinstance(view.regulator, ScottishSocialServicesCouncil):
+        titles = {e.id: e.title for e in view.regulator.elements}
+        coverage = [
+            (titles[element], [r.title for r in found])
+            for element, found in view.regulator.coverage(view.current).items()
+        ]
     return _page(
         launch,
         "portfolio/index.html",
         status,
         view=view,
         shared=shared,
+        coverage=coverage,
         form_text=portfolio.form_text,
         fields_of=portfolio.fields_of,
         time_spent=portfolio.time_spent,

@@ -299,6 +299,15 @@ def test_each_regulators_learner_sees_its_counter_fields_and_export(
     regulator = regulators.get(code)
     assert f"This {regulator.period_name}" in page
     assert counter in page
+    # What counts, figure by figure: SSSC elements covered and by what, NISCC hours.
+    expected_rows = {
+        "swe": ["Pieces of CPD", "With peer reflection"],
+        "sssc": ["Core learning elements covered", "Ethics, values and rights-based practice", "Not covered yet"],
+        "scw": [],
+        "niscc": ["Hours of PRTL"],
+    }[code]
+    for row in expected_rows:
+        assert row in page, row
     form = client.get("/portfolio/records/add").get_data(as_text=True)
     assert label in form
     assert ("Core learning elements it covers" in form) == (code == "sssc")

@@ -77,6 +77,10 @@ def test_sssc_counts_core_learning_elements_covered_in_the_declaration_year() ->
     assert "Annual declaration due 15 December 2026." in status.notes
     all_eight = [record("All", date(2026, 3, 3), elements=tuple(e.id for e in sssc.elements))]
     assert sssc.status(all_eight, TODAY, registrant).met is True
+    # Without a registration date the year is counted back from today: no made-up due date.
+    unanchored = sssc.status(a_year_of_records(), TODAY)
+    assert unanchored.period.approximate
+    assert "Add your registration date to see when your annual declaration is due." in unanchored.notes
 
 
 def test_sssc_works_for_any_list_of_elements() -> None:
