@@ -92,7 +92,9 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: int = 200) -> Response:
     session = web.db_session()
     view = _overview(launch)
-    shared = {p.reflection_id: p.shared for p in _pieces_of(launch.user_id)}
+    pieces = _pieces_of(launch.user_id)
+    shared = {p.reflection_id: p.shared for p in pieces}
+    origins = {f"reflection:{p.reflection_id}": f"{p.toolkit_title} ({p.part.upper()})" for p in pieces}
     coverage: list[tuple[str, list[str]]] = []
     if isinstance(view.regulator, ScottishSocialServicesCouncil):
         titles = {e.id: e.title for e in view.regulator.elements}
@@ -106,6 +108,7 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         status,
         view=view,
         shared=shared,
+        origins=origins,
         coverage=coverage,
         form_text=portfolio.form_text,
         fields_of=portfolio.fields_of,

@@ -12,7 +12,8 @@ profile (`lti_tool.services.regulators.get`) rather than knowing any regulator's
   is a rolling window ending on the day asked about, marked `approximate`.
 - A **record** (`CpdRecord`) is regulator-neutral: one piece of learning with its date, hours, peer
   reflection, SSSC core learning elements, and the text of its boxes by field id. Portfolio pieces
-  become records through `records.from_piece`.
+  become records through `lti_tool.services.portfolio.records.from_piece`; CPD done elsewhere through
+  `portfolio.external.to_record`.
 - A **status** is the counter for one period ("2 of 2 pieces, 1 with peer reflection").
 - An **export** is ordered sections of label/value items that PDF, spreadsheet and text exporters
   render without knowing the regulator.

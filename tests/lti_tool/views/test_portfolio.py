@@ -59,6 +59,8 @@ def test_the_portfolio_shows_the_counter_and_the_paste_ready_text(world: World) 
     assert "1 of 2 pieces of CPD, 0 of 1 with peer reflection." in page
     assert "Text for your Social Work England record" in page
     assert "Type of CPD:" in page
+    assert "(L1)" in page  # where the record came from: the toolkit and its part
+    assert "Time spent" in page and "(the toolkit&#39;s" in page  # the tool's own time, said as such
     assert _text_of(world, 0) in page
     assert _text_of(world, 1) not in page
 
