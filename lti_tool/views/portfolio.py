@@ -228,6 +228,15 @@ def export_xlsx() -> ResponseReturnValue:
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cpd-portfolio.xlsx")
 
 
+@bp.get("/portfolio.txt")
+@launch_required
+def export_text() -> ResponseReturnValue:
+    """The same export as plain text, box by box, to paste into the regulator's form."""
+    launch = require_launch()
+    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
+    return _download(export.text(), "text/plain", "cpd-portfolio.txt")
+
+
 @bp.get("/portfolio.json")
 @launch_required
 def export_json() -> ResponseReturnValue:

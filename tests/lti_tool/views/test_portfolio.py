@@ -158,6 +158,7 @@ def test_every_portfolio_page_needs_a_launch(app: Flask) -> None:
         "/portfolio/",
         "/portfolio/portfolio.pdf",
         "/portfolio/portfolio.xlsx",
+        "/portfolio/portfolio.txt",
         "/portfolio/my-data.json",
         "/portfolio/reflections/1",
         "/portfolio/records/add",
@@ -318,6 +319,9 @@ def test_each_regulators_learner_sees_its_counter_fields_and_export(
         for p in PdfReader(io.BytesIO(client.get("/portfolio/portfolio.pdf").data)).pages
     )
     assert export_text in pdf_text
+    text = client.get("/portfolio/portfolio.txt")
+    assert text.mimetype == "text/plain" and "attachment" in text.headers["Content-Disposition"]
+    assert export_text in text.get_data(as_text=True) and _text_of(world, 0) in text.get_data(as_text=True)
     summary = load_workbook(io.BytesIO(client.get("/portfolio/portfolio.xlsx").data))["Summary"]
     assert regulator.name in [row[1] for row in summary.iter_rows(values_only=True) if row[0] == "Regulator"]
 
