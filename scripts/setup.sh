@@ -22,6 +22,10 @@ fi
 if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   apt_packages+=("python3-venv")
 fi
+# WeasyPrint (the CPD portfolio's tagged PDF) loads Debian's Pango at run time.
+if command -v ldconfig >/dev/null && ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then
+  apt_packages+=("libpango-1.0-0" "libpangoft2-1.0-0")
+fi
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null || apt_packages+=("chromium")
   command -v npm >/dev/null || apt_packages+=("nodejs" "npm")

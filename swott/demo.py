@@ -209,8 +209,9 @@ def demo(host: str, tool_port: int, platform_port: int, empty_course: bool) -> N
     """Try SWOTT Connect with no LMS: the tool plus a sandbox LTI 1.3 platform, registered and subscribed."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise DemoError("the demo serves on loopback only (the sandbox platform is not for a network)")
-    click.echo("Starting the tool and the sandbox platform...")
     try:
+        # Inside the try: a Ctrl+C that lands while this line is still being written is "stopped" too.
+        click.echo("Starting the tool and the sandbox platform...")
         running = start_demo(
             host=host, tool_port=tool_port, platform_port=platform_port, seed=not empty_course, worker=True
         )

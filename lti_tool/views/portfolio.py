@@ -1,72 +1,252 @@
-"""The learner's CPD portfolio pages: records, exports, sharing, "download all my data" and erasure.
+"""The learner's CPD portfolio pages: records, CPD done elsewhere, exports, sharing, their data, erasure.
 
 Thin views over `services.portfolio`. Everything here is about the launched user only, except
 `read`, which applies the sharing rule (author; or, when shared, the course's facilitator and the
-author's L2 group) and answers "not found" to anyone else, so ids cannot be probed.
+author's L2 group) and answers "not found" to anyone else, so ids cannot be probed. The counter, the
+record fields and every export follow the learner's regulator (`services.portfolio.profile`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
-from lti_tool.errors import BadRequest
+from lti_tool.access import launch_required
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import LtiUser, ResourceLink, utcnow
+from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
+from lti_tool.services.portfolio import external, profile
+from lti_tool.services.regulators import Regulator
+from lti_tool.services.regulators.base import hours_text, time_spent_text
+from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
+from lti_tool.services.regulators.swe import SWE_FORM_LABELS
+from lti_tool.views.l1 import usable_brand_colour
+from lti_tool.views.portfolio_forms import (
+    DeleteExternalCpdForm,
+    EraseForm,
+    ExternalCpdForm,
+    ProfileForm,
+    ShareForm,
+)
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
-ERASE_CONFIRMATION = "erase"
+NOTICES = {
+    "erased": "Your reflections, notes and records have been erased. Your course still shows that you "
+    "completed the work.",
+    "shared": "Shared with your group and facilitator.",
+    "unshared": "No longer shared: only you can read it.",
+    "added": "CPD record added.",
+    "updated": "CPD record updated.",
+    "deleted": "CPD record deleted.",
+    "settings": "Your regulator and registration details are saved.",
+}
+# The form's boxes by the record field id each one fills, for the regulator's own labels.
+FORM_FIELD_IDS = {
+    "title": "cpd_title",
+    "done_on": "cpd_date",
+    "activity_type": "cpd_type",
+    "hours": "cpd_hours",
+    "description": "cpd_description",
+    "learnt": "cpd_learnt",
+    "impact": "cpd_impact",
+}
 
 
-def _pieces(launch: CurrentLaunch) -> list[portfolio.Piece]:
-    return portfolio.pieces(web.db_session(), user_id=launch.user_id, catalogue=web.catalogue())
+def _overview(launch: CurrentLaunch) -> portfolio.Overview:
+    session = web.db_session()
+    regulator, registrant = profile.regulator_for(session, user_id=launch.user_id)
+    records = portfolio.all_records(session, user_id=launch.user_id, catalogue=web.catalogue())
+    return portfolio.overview(regulator, records, utcnow().date(), registrant)
 
 
-def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _page(launch: CurrentLaunch, template: str, status: int = 200, **context: Any) -> Response:
+    session = web.db_session()
+    user = session.get(LtiUser, launch.user_id)
+    platform = session.get(Platform, user.platform_id) if user else None
+    response = Response(
+        render_template(
+            template,
+            launch=launch,
+            url=lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
+            brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
+            **context,
+        ),
+        status=status,
+    )
     # Personal data: never kept by a browser or proxy cache.
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.get("/")
-def index() -> ResponseReturnValue:
-    launch = require_launch()
-    pieces = _pieces(launch)
-    today = utcnow().date()
-    return render_template(
+def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: int = 200) -> Response:
+    session = web.db_session()
+    view = _overview(launch)
+    pieces = _pieces_of(launch.user_id)
+    shared = {p.reflection_id: p.shared for p in pieces}
+    origins = {f"reflection:{p.reflection_id}": f"{p.toolkit_title} ({p.part.upper()})" for p in pieces}
+    coverage: list[tuple[str, list[str]]] = []
+    if isinstance(view.regulator, ScottishSocialServicesCouncil):
+        titles = {e.id: e.title for e in view.regulator.elements}
+        coverage = [
+            (titles[element], [r.title for r in found])
+            for element, found in view.regulator.coverage(view.current).items()
+        ]
+    return _page(
+        launch,
         "portfolio/index.html",
-        launch=launch,
-        url=lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
-        years=portfolio.cpd_years(pieces, today),
-        current=portfolio.current_year(pieces, today),
-        swe_text=portfolio.swe_form_text,
-        has_reflections=portfolio.has_reflections(web.db_session(), user_id=launch.user_id),
+        status,
+        view=view,
+        shared=shared,
+        origins=origins,
+        coverage=coverage,
+        form_text=portfolio.form_text,
+        fields_of=portfolio.fields_of,
+        time_spent=portfolio.time_spent,
+        hours_text=hours_text,
+        time_spent_total=time_spent_text(view.total_hours) if view.total_hours else "None recorded yet",
+        share_form=ShareForm(formdata=None),
+        erase_form=erase_form or EraseForm(formdata=None),
+        has_reflections=portfolio.has_reflections(session, user_id=launch.user_id),
         retention_days=web.settings().reflection_retention_days,
-        notice=request.args.get("notice", ""),
+        notice=NOTICES.get(request.args.get("notice", ""), ""),
     )
 
 
+@bp.get("/")
+@launch_required
+def index() -> ResponseReturnValue:
+    return _index(require_launch())
+
+
+def _labels(regulator: Regulator) -> dict[str, str]:
+    """The form's labels in the regulator's words, where its record has that box."""
+    by_id = {f.id: f.label for f in regulator.record_fields(peer_reflection=True)}
+    return {name: by_id.get(field_id, SWE_FORM_LABELS.get(field_id, "")) for name, field_id in FORM_FIELD_IDS.items()}
+
+
+def _record_form_page(launch: CurrentLaunch, form: ExternalCpdForm, record_id: int | None) -> Response:
+    regulator, _ = profile.regulator_for(web.db_session(), user_id=launch.user_id)
+    return _page(
+        launch,
+        "portfolio/record_form.html",
+        400 if form.errors else 200,
+        form=form,
+        record_id=record_id,
+        regulator=regulator,
+        labels=_labels(regulator),
+    )
+
+
+@bp.route("/records/add", methods=["GET", "POST"])
+@launch_required
+def add_record() -> ResponseReturnValue:
+    launch = require_launch()
+    form = ExternalCpdForm()
+    if form.validate_on_submit():
+        session = web.db_session()
+        row = external.add(session, user_id=launch.user_id, entry=form.entry())
+        session.commit()
+        return redirect(launch_url_for("portfolio.index", launch, notice="added") + f"#external-{row.id}", code=303)
+    return _record_form_page(launch, form, None)
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@launch_required
+def edit_record(record_id: int) -> ResponseReturnValue:
+    launch = require_launch()
+    session = web.db_session()
+    row = external.get(session, record_id=record_id, user_id=launch.user_id)
+    form = ExternalCpdForm()
+    if request.method == "GET":
+        form.fill(external.as_entry(row))
+    elif form.validate_on_submit():
+        external.update(session, record_id=record_id, user_id=launch.user_id, entry=form.entry())
+        session.commit()
+        return redirect(launch_url_for("portfolio.index", launch, notice="updated") + f"#external-{row.id}", code=303)
+    return _record_form_page(launch, form, record_id)
+
+
+@bp.route("/records/<int:record_id>/delete", methods=["GET", "POST"])
+@launch_required
+def delete_record(record_id: int) -> ResponseReturnValue:
+    """GET asks to confirm (a warning button); POST deletes."""
+    launch = require_launch()
+    session = web.db_session()
+    row = external.get(session, record_id=record_id, user_id=launch.user_id)
+    form = DeleteExternalCpdForm()
+    if form.validate_on_submit():
+        external.remove(session, record_id=record_id, user_id=launch.user_id)
+        session.commit()
+        return redirect(launch_url_for("portfolio.index", launch, notice="deleted"), code=303)
+    return _page(launch, "portfolio/delete.html", form=form, row=row)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@launch_required
+def settings() -> ResponseReturnValue:
+    launch = require_launch()
+    session = web.db_session()
+    form = ProfileForm()
+    if request.method == "GET":
+        form.fill(profile.current_choice(session, user_id=launch.user_id))
+    elif form.validate_on_submit():
+        profile.save(session, user_id=launch.user_id, choice=form.choice())
+        session.commit()
+        return redirect(launch_url_for("portfolio.index", launch, notice="settings"), code=303)
+    return _page(launch, "portfolio/settings.html", 400 if form.errors else 200, form=form)
+
+
+def _learner_name(launch: CurrentLaunch) -> str:
+    user = web.db_session().get(LtiUser, launch.user_id)
+    return user.name if user else ""
+
+
 @bp.get("/portfolio.pdf")
+@launch_required
 def export_pdf() -> ResponseReturnValue:
     launch = require_launch()
-    user = web.db_session().get(LtiUser, launch.user_id)
-    pdf = portfolio.portfolio_pdf(_pieces(launch), utcnow().date(), learner_name=user.name if user else "")
-    return _download(pdf, "application/pdf", "cpd-portfolio.pdf")
+    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
+    return _download(portfolio.portfolio_pdf(export), "application/pdf", "cpd-portfolio.pdf")
+
+
+@bp.get("/portfolio.xlsx")
+@launch_required
+def export_xlsx() -> ResponseReturnValue:
+    launch = require_launch()
+    body = portfolio.portfolio_xlsx(_overview(launch), learner_name=_learner_name(launch))
+    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cpd-portfolio.xlsx")
+
+
+@bp.get("/portfolio.txt")
+@launch_required
+def export_text() -> ResponseReturnValue:
+    """The same export as plain text, box by box, to paste into the regulator's form."""
+    launch = require_launch()
+    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
+    return _download(export.text(), "text/plain", "cpd-portfolio.txt")
 
 
 @bp.get("/portfolio.json")
+@launch_required
 def export_json() -> ResponseReturnValue:
     launch = require_launch()
-    data = portfolio.portfolio_json(_pieces(launch), utcnow().date())
+    data = portfolio.portfolio_json(_overview(launch), learner_name=_learner_name(launch))
     return _download(portfolio.dumps(data), "application/json", "cpd-portfolio.json")
 
 
 @bp.get("/my-data.json")
+@launch_required
 def my_data() -> ResponseReturnValue:
     launch = require_launch()
     data = portfolio.all_my_data(web.db_session(), user_id=launch.user_id)
@@ -74,6 +254,7 @@ def my_data() -> ResponseReturnValue:
 
 
 @bp.get("/reflections/<int:reflection_id>")
+@launch_required
 def read(reflection_id: int) -> ResponseReturnValue:
     launch = require_launch()
     session = web.db_session()
@@ -87,20 +268,15 @@ def read(reflection_id: int) -> ResponseReturnValue:
     piece = next((p for p in _pieces_of(reflection.user_id) if p.reflection_id == reflection.id), None)
     author = session.get(LtiUser, reflection.user_id)
     link = session.get(ResourceLink, reflection.resource_link_id)
-    response = Response(
-        render_template(
-            "portfolio/reflection.html",
-            launch=launch,
-            url=lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
-            reflection=reflection,
-            piece=piece,
-            author=author,
-            own=reflection.user_id == launch.user_id,
-            part=link.part if link else "",
-        )
+    return _page(
+        launch,
+        "portfolio/reflection.html",
+        reflection=reflection,
+        piece=piece,
+        author=author,
+        own=reflection.user_id == launch.user_id,
+        part=link.part if link else "",
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _pieces_of(user_id: int) -> list[portfolio.Piece]:
@@ -108,10 +284,12 @@ def _pieces_of(user_id: int) -> list[portfolio.Piece]:
 
 
 @bp.post("/reflections/<int:reflection_id>/share")
+@launch_required
 def share(reflection_id: int) -> ResponseReturnValue:
     launch = require_launch()
     session = web.db_session()
-    if request.form.get("share") == "1":
+    form = ShareForm()
+    if form.validate_on_submit() and form.share.data == "1":
         portfolio.share(session, reflection_id=reflection_id, user_id=launch.user_id)
         notice = "shared"
     else:
@@ -122,14 +300,12 @@ def share(reflection_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/erase")
+@launch_required
 def erase() -> ResponseReturnValue:
     launch = require_launch()
-    if request.form.get("confirm", "").strip().lower() != ERASE_CONFIRMATION:
-        raise BadRequest(
-            "Your reflections were not erased.",
-            reason="erase_not_confirmed",
-            advice=f"To erase them, type “{ERASE_CONFIRMATION}” in the box and press the button again.",
-        )
+    form = EraseForm()
+    if not form.validate_on_submit():
+        return _index(launch, erase_form=form, status=400)
     session = web.db_session()
     portfolio.erase_reflections(session, user_id=launch.user_id)
     session.commit()

@@ -12,7 +12,8 @@ profile (`lti_tool.services.regulators.get`) rather than knowing any regulator's
   is a rolling window ending on the day asked about, marked `approximate`.
 - A **record** (`CpdRecord`) is regulator-neutral: one piece of learning with its date, hours, peer
   reflection, SSSC core learning elements, and the text of its boxes by field id. Portfolio pieces
-  become records through `records.from_piece`.
+  become records through `lti_tool.services.portfolio.records.from_piece`; CPD done elsewhere through
+  `portfolio.external.to_record`.
 - A **status** is the counter for one period ("2 of 2 pieces, 1 with peer reflection").
 - An **export** is ordered sections of label/value items that PDF, spreadsheet and text exporters
   render without knowing the regulator.
@@ -108,6 +109,8 @@ class CpdRecord:
     supervision_appraisal: bool = False  # NISCC: learning in professional supervision and appraisal
     values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     source: str = ""  # e.g. "participatory-practice/l1", or "" for learning recorded by hand
+    ref: str = ""  # where it came from in the portfolio: "reflection:12" or "external:5"
+    hours_source: str = ""  # how `hours` is known: entered | mapping | estimate | session
 
     def value(self, field_id: str) -> str:
         return self.values.get(field_id, "").strip()
@@ -218,6 +221,18 @@ def hours_text(hours: float) -> str:
     return f"{hours:.2f}".rstrip("0").rstrip(".")
 
 
+def time_spent_text(hours: float) -> str:
+    """1.5 → '1 hour 30 minutes'; 0.75 → '45 minutes'; 2 → '2 hours' (GOV.UK style: words, not 1h30)."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    parts = []
+    if whole:
+        parts.append(f"{whole} hour{'s' if whole != 1 else ''}")
+    if rest or not whole:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
 # --- the profile -------------------------------------------------------------------------------------
 
 
@@ -228,6 +243,7 @@ class Regulator(ABC):
     name: str
     nation: str
     term: str  # what the regulator calls CPD: "CPD", "CPL", "PRTL"
+    period_name: str = "registration period"  # what the period counted in is called on the page
     rules: tuple[Rule, ...]
 
     @property
@@ -287,5 +303,11 @@ class Regulator(ABC):
                 value = record.title
             if f.id == "cpd_type" and not value:
                 value = record.activity_type
+            if f.id == "sssc_elements" and not value:
+                value = ", ".join(sorted(record.elements))
+            if f.id == "cpd_hours" and not value and record.hours is not None:
+                value = hours_text(record.hours)
             items.append(ExportItem(f.label, value))
+        if record.hours is not None and not any(f.id == "cpd_hours" for f in fields):
+            items.append(ExportItem("Time spent", time_spent_text(record.hours)))
         return ExportSection(f"Record {number}: {record.title}", tuple(items))

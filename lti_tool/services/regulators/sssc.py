@@ -83,6 +83,7 @@ class ScottishSocialServicesCouncil(Regulator):
     name = "Scottish Social Services Council"
     nation = "Scotland"
     term = "CPL"
+    period_name = "declaration year"
     rules = (
         Rule(
             "declaration",
@@ -167,6 +168,8 @@ class ScottishSocialServicesCouncil(Regulator):
         summary = f"{covered} of {total} core learning elements covered"
         if first_year and period == first_year:
             notes.insert(0, f"Newly qualified: first-year CPL is asked for after {period.end:%-d %B %Y}.")
+        elif period.approximate:
+            notes.insert(0, "Add your registration date to see when your annual declaration is due.")
         else:
             notes.insert(0, f"Annual declaration due {period.end + timedelta(days=1):%-d %B %Y}.")
         return Status(

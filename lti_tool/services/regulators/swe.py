@@ -11,6 +11,9 @@ Sources (read 1 December 2026; docs/regulators.md):
 - Social Work England news, "New CPD requirements for social workers who want to maintain professional
   registration" (2022) — two pieces a year, at least one with a peer reflection, recorded on
   the new online form.
+- Social Work England, "Peer reflection", https://www.socialworkengland.org.uk/cpd/peer-reflection/ —
+  at least 2 pieces with a peer reflection in at least one; who counts as a peer; the form's optional
+  question "Describe what you have learnt from discussing this CPD activity with a peer."
 - The online form's boxes are behind the registrant's login: their list comes from Research in
   Practice, "Record your CPD and apply to renew registration" (November 2023),
   https://www.researchinpractice.org.uk/all/news-views/2023/november/record-your-cpd-and-apply-to-renew-registration
@@ -23,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from lti_tool.services.portfolio import PEER_FIELD, PEER_PIECES_NEEDED, PIECES_NEEDED, SWE_FORM_LABELS
 from lti_tool.services.regulators.base import (
     CpdRecord,
     Export,
@@ -37,6 +39,21 @@ from lti_tool.services.regulators.base import (
     Status,
 )
 from toolkits.cpd import Field, cpd_record_fields, cpd_year
+
+PIECES_NEEDED = 2
+PEER_PIECES_NEEDED = 1
+PEER_FIELD = "cpd_peer"
+
+# Labels as on Social Work England's online CPD form (RIP_FORM below; unverified: behind login).
+SWE_FORM_LABELS = {
+    "cpd_title": "Title",
+    "cpd_date": "Date",
+    "cpd_type": "Type of CPD",
+    "cpd_description": "Description and why it is relevant to your practice",
+    "cpd_learnt": "What you learnt",
+    "cpd_impact": "The positive impact on your practice and the people you work with",
+    PEER_FIELD: "Peer reflection: what you learnt from discussing it with a peer",
+}
 
 READ_ON = date(2026, 12, 1)
 WHAT_YOU_NEED = Source(
@@ -54,6 +71,11 @@ NEWS_2022 = Source(
     "https://www.socialworkengland.org.uk/news/new-cpd-requirements-for-social-workers-who-want-to-maintain-professional-registration/",
     READ_ON,
 )
+PEER_PAGE = Source(
+    "Social Work England, Peer reflection",
+    "https://www.socialworkengland.org.uk/cpd/peer-reflection/",
+    READ_ON,
+)
 RIP_FORM = Source(
     "Research in Practice, Record your CPD and apply to renew registration (November 2023)",
     "https://www.researchinpractice.org.uk/all/news-views/2023/november/record-your-cpd-and-apply-to-renew-registration",
@@ -66,6 +88,7 @@ class SocialWorkEngland(Regulator):
     name = "Social Work England"
     nation = "England"
     term = "CPD"
+    period_name = "registration year"
     rules = (
         Rule("period", "The registration year runs 1 December to 30 November.", (GUIDANCE, WHAT_YOU_NEED)),
         Rule(
@@ -73,7 +96,13 @@ class SocialWorkEngland(Regulator):
             f"At least {PIECES_NEEDED} different pieces of CPD each registration year.",
             (WHAT_YOU_NEED, NEWS_2022),
         ),
-        Rule("peer", f"At least {PEER_PIECES_NEEDED} of them with a peer reflection.", (WHAT_YOU_NEED, NEWS_2022)),
+        Rule(
+            "peer",
+            f"At least {PEER_PIECES_NEEDED} of them with a peer reflection: what you learnt from discussing it "
+            "with a peer (another UK-registered social worker, your line manager or supervisor, or another "
+            "professional who knows your practice).",
+            (PEER_PAGE, WHAT_YOU_NEED, NEWS_2022),
+        ),
         Rule(
             "form",
             "Each record gives the type, a description and why it is relevant, the date, what was learnt, "
@@ -99,7 +128,7 @@ class SocialWorkEngland(Regulator):
             Measure("with peer reflection", peer, PEER_PIECES_NEEDED),
         )
         met = all(m.met for m in measures)
-        summary = f"{len(inside)} of {PIECES_NEEDED} pieces, {peer} of {PEER_PIECES_NEEDED} with peer reflection"
+        summary = f"{len(inside)} of {PIECES_NEEDED} pieces of CPD, {peer} of {PEER_PIECES_NEEDED} with peer reflection"
         notes = (f"Record your CPD on your Social Work England account by 11.59pm on {period.end:%-d %B %Y}.",)
         return Status(
             self.code, period, summary + (" — requirement met." if met else "."), measures, notes, met, inside

@@ -27,18 +27,18 @@ def test_swe_counts_pieces_and_peer_reflection_in_the_december_year() -> None:
     swe = regulators.get("swe")
     status = swe.status(a_year_of_records(), TODAY)
     assert (status.period.start, status.period.end) == (date(2025, 12, 1), date(2026, 11, 30))
-    assert status.summary == "5 of 2 pieces, 1 of 1 with peer reflection — requirement met."
+    assert status.summary == "5 of 2 pieces of CPD, 1 of 1 with peer reflection — requirement met."
     assert status.met is True
     # The day after, a new year starts empty.
     fresh = swe.status(a_year_of_records(), date(2026, 12, 1))
-    assert fresh.summary == "0 of 2 pieces, 0 of 1 with peer reflection."
+    assert fresh.summary == "0 of 2 pieces of CPD, 0 of 1 with peer reflection."
     assert fresh.met is False
 
 
 def test_swe_without_peer_reflection_is_not_met() -> None:
     records = [record("A", date(2026, 1, 1)), record("B", date(2026, 2, 1))]
     status = regulators.get("swe").status(records, TODAY)
-    assert status.summary == "2 of 2 pieces, 0 of 1 with peer reflection."
+    assert status.summary == "2 of 2 pieces of CPD, 0 of 1 with peer reflection."
     assert status.met is False
 
 
@@ -77,6 +77,10 @@ def test_sssc_counts_core_learning_elements_covered_in_the_declaration_year() ->
     assert "Annual declaration due 15 December 2026." in status.notes
     all_eight = [record("All", date(2026, 3, 3), elements=tuple(e.id for e in sssc.elements))]
     assert sssc.status(all_eight, TODAY, registrant).met is True
+    # Without a registration date the year is counted back from today: no made-up due date.
+    unanchored = sssc.status(a_year_of_records(), TODAY)
+    assert unanchored.period.approximate
+    assert "Add your registration date to see when your annual declaration is due." in unanchored.notes
 
 
 def test_sssc_works_for_any_list_of_elements() -> None:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from lti_tool.db import Database
 from lti_tool.models import LtiUser, Reflection
 from lti_tool.services import portfolio, regulators
-from lti_tool.services.regulators import Registrant, records
+from lti_tool.services.portfolio import records
+from lti_tool.services.regulators import Registrant
 from tests.lti_tool.l2_factories import BACKENDS, Course, catalogue, database_for, finish_l1, make_course, toolkit
 
 
@@ -70,7 +71,7 @@ def test_a_year_of_portfolio_pieces_under_each_regulator(session: Session) -> No
     registrant = Registrant(registered_on=datetime(2025, 3, 1).date())
 
     swe = regulators.get("swe").status(found, today)
-    assert swe.summary == "4 of 2 pieces, 2 of 1 with peer reflection — requirement met."
+    assert swe.summary == "4 of 2 pieces of CPD, 2 of 1 with peer reflection — requirement met."
 
     sssc = regulators.get("sssc").status(found, today, registrant)
     # participatory-practice maps two elements; the learner added a third by hand.

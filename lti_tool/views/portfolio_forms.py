@@ -1,0 +1,259 @@
+"""WTForms classes (Flask-WTF) for the CPD portfolio: validators live here, never in the views.
+
+Messages follow the GOV.UK Design System's error message patterns ("Enter…", "Select…", "… must be
+a real date", "… must be today or in the past"), so the error summary and the inline message say what
+to do. CSRF is the app's one launch-bound token (`lti_tool.csrf`); templates write `{{ csrf_input() }}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-wtforms lags
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+
+from lti_tool.forms import SwottForm
+from lti_tool.models import utcnow
+from lti_tool.services import regulators
+from lti_tool.services.portfolio.external import ExternalEntry
+from lti_tool.services.portfolio.profile import ProfileChoice
+from lti_tool.services.regulators.base import hours_text
+from toolkits.cpd import CPD_TYPES, SSSC_SOCIAL_WORK_ELEMENTS
+
+ERASE_CONFIRMATION = "erase"
+MAX_HOURS = 200
+
+
+class GovDateField(DateField):
+    """A day / month / year date input with GOV.UK's messages for a missing part or an impossible date."""
+
+    def __init__(self, label: str, *, name_in_message: str, **kwargs: Any) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.name_in_message = name_in_message
+
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
+        if len(valuelist) != 3:
+            # Not the three boxes (a POST without them): nothing typed, and the widget, which unpacks
+            # exactly three values, redraws empty boxes.
+            self.raw_data = None
+            self.data = None
+            return
+        parts = [str(v).strip() for v in valuelist]
+        self.data = None
+        if not any(parts):
+            return  # left empty: InputRequired or Optional decides
+        missing = [name for name, value in zip(("day", "month", "year"), parts, strict=False) if not value]
+        if missing:
+            raise ValueError(f"{self.name_in_message} must include a {' and a '.join(missing)}")
+        try:
+            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
+        except ValueError:
+            raise ValueError(f"{self.name_in_message} must be a real date") from None
+        if self.data.year < 1950:
+            self.data = None
+            raise ValueError(f"{self.name_in_message} must be a real date")
+
+
+def _optional_date(form: SwottForm, field: GovDateField) -> None:
+    """Stop checking an optional date left wholly empty (WTForms' Optional looks at the day box only)."""
+    if not any(str(v).strip() for v in (field.raw_data or ())):
+        field.errors = []
+        raise StopValidation()
+
+
+class HoursField(DecimalField):
+    """Hours as a number ("1.5" or "1,5"), with a GOV.UK message when it is not one."""
+
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = Decimal(str(valuelist[0]).strip().replace(",", "."))
+        except InvalidOperation:
+            self.data = None
+            raise ValueError("Time spent must be a number of hours, for example 1.5") from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError("Time spent must be a number of hours, for example 1.5")
+
+
+def _not_in_future(form: SwottForm, field: GovDateField) -> None:
+    if field.data and field.data > utcnow().date():
+        raise ValidationError(f"{field.name_in_message} must be today or in the past")
+
+
+def _peer_required(message: str) -> Any:
+    def check(form: ExternalCpdForm, field: StringField) -> None:
+        if form.peer.data == "yes" and not (field.data or "").strip():
+            raise ValidationError(message)
+
+    return check
+
+
+class ExternalCpdForm(SwottForm):
+    """CPD done elsewhere: one record (issue 10 item 10). Labels come from the learner's regulator."""
+
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
+    )
+    done_on = GovDateField(
+        "Date", name_in_message="Date", validators=[InputRequired("Enter the date you did it"), _not_in_future]
+    )
+    activity_type = RadioField(
+        "Type of CPD",
+        choices=[SelectChoice(t, t) for t in CPD_TYPES],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the type of CPD")],
+    )
+    hours = HoursField(
+        "Time spent, in hours",
+        places=None,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the time you spent, in hours, for example 1.5"),
+            NumberRange(
+                min=Decimal("0.25"),
+                max=MAX_HOURS,
+                message=f"Time spent must be between 0.25 and {MAX_HOURS} hours",
+            ),
+        ],
+    )
+    description = TextAreaField("Description and why it is relevant to your practice", widget=GovTextArea())
+    learnt = TextAreaField("What you learnt", widget=GovTextArea(), validators=[InputRequired("Enter what you learnt")])
+    impact = TextAreaField(
+        "Impact on your practice", widget=GovTextArea(), validators=[InputRequired("Enter the impact on your practice")]
+    )
+    peer = RadioField(
+        "Did you reflect on it with a peer?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select yes if you reflected on it with a peer")],
+    )
+    peer_with = StringField(
+        "If yes, who with (their role, not their name)",
+        widget=GovTextInput(),
+        validators=[
+            _peer_required("Enter who you reflected with, for example a colleague in my team"),
+            Length(max=200, message="Who with must be 200 characters or fewer"),
+        ],
+    )
+    peer_reflection = TextAreaField(
+        "If yes, what you learnt from discussing it with them",
+        widget=GovTextArea(),
+        validators=[_peer_required("Enter what you learnt from discussing it with a peer")],
+    )
+    elements = SelectMultipleField(
+        "Core learning elements it covers",
+        choices=[SelectChoice(e.id, e.title) for e in SSSC_SOCIAL_WORK_ELEMENTS],
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+
+    def entry(self) -> ExternalEntry:
+        hours = self.hours.data or Decimal(0)
+        if self.done_on.data is None:  # validate_on_submit() was true: InputRequired saw a date
+            raise ValueError("entry() needs a validated form")
+        return ExternalEntry(
+            title=self.title.data or "",
+            done_on=self.done_on.data,
+            activity_type=self.activity_type.data or "",
+            minutes=int((hours * 60).to_integral_value()),
+            description=self.description.data or "",
+            learnt=self.learnt.data or "",
+            impact=self.impact.data or "",
+            peer=self.peer.data == "yes",
+            peer_with=self.peer_with.data or "",
+            peer_reflection=self.peer_reflection.data or "",
+            elements=tuple(self.elements.data or ()),
+        )
+
+    def fill(self, entry: ExternalEntry) -> None:
+        """Start the edit form with what is stored."""
+        self.title.data = entry.title
+        self.done_on.data = entry.done_on
+        self.activity_type.data = entry.activity_type
+        self.hours.data = Decimal(hours_text(entry.minutes / 60))  # "1.5", "3": as a person writes it
+        self.description.data = entry.description
+        self.learnt.data = entry.learnt
+        self.impact.data = entry.impact
+        self.peer.data = "yes" if entry.peer else "no"
+        self.peer_with.data = entry.peer_with
+        self.peer_reflection.data = entry.peer_reflection
+        self.elements.data = list(entry.elements)
+
+
+class DeleteExternalCpdForm(SwottForm):
+    """ "Yes, delete it" on the confirmation page (the record's id is in the URL)."""
+
+
+class ShareForm(SwottForm):
+    share = RadioField(
+        choices=[SelectChoice("1", "Share"), SelectChoice("0", "Stop sharing")], validators=[InputRequired()]
+    )
+
+
+def _must_say_erase(form: SwottForm, field: StringField) -> None:
+    if (field.data or "").strip().lower() != ERASE_CONFIRMATION:
+        raise ValidationError(f"Type “{ERASE_CONFIRMATION}” to erase your reflections")
+
+
+class EraseForm(SwottForm):
+    confirm = StringField(
+        f"To erase all your reflections, notes and records, type “{ERASE_CONFIRMATION}”",
+        widget=GovTextInput(),
+        validators=[_must_say_erase],
+    )
+
+
+class ProfileForm(SwottForm):
+    """The learner's regulator and registration details (issue 13): all but the regulator optional."""
+
+    regulator = RadioField(
+        "Who is your regulator?",
+        choices=[SelectChoice(r.code, f"{r.name} ({r.nation})") for r in regulators.REGULATORS.values()],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select your regulator")],
+    )
+    registered_on = GovDateField(
+        "When were you first registered?",
+        name_in_message="Registration date",
+        validators=[_optional_date, _not_in_future],
+    )
+    newly_qualified = BooleanField("I am a newly qualified social worker (SSSC)", widget=GovCheckboxInput())
+    part_time = BooleanField("I work under 35 hours a week (SSSC)", widget=GovCheckboxInput())
+    manager_since = GovDateField(
+        "When did you become a first-line manager? (NISCC)",
+        name_in_message="Manager date",
+        validators=[_optional_date, _not_in_future],
+    )
+
+    def choice(self) -> ProfileChoice:
+        return ProfileChoice(
+            regulator=self.regulator.data,
+            registered_on=self.registered_on.data,
+            newly_qualified=bool(self.newly_qualified.data),
+            part_time=bool(self.part_time.data),
+            manager_since=self.manager_since.data,
+        )
+
+    def fill(self, choice: ProfileChoice) -> None:
+        self.regulator.data = choice.regulator
+        self.registered_on.data = choice.registered_on
+        self.newly_qualified.data = choice.newly_qualified
+        self.part_time.data = choice.part_time
+        self.manager_since.data = choice.manager_since
