@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import GroupFeedback, GroupSession, ScoreRecord
-from lti_tool.services import l2_sessions
+from lti_tool.services import l2
 from tests.lti_tool.l2_factories import (
     Course,
     csrf_from,
@@ -187,7 +187,7 @@ def test_running_a_session_with_participants_following(world: World) -> None:
     assert '<aside class="kept-feedforward"' in form and "“Ask Maya what she wants”" in form
     assert 'name="cpd_peer" aria-describedby="hint-cpd_peer kept-cpd_peer"></textarea>' in form
     token = csrf_from(b, "/l2/reflection")
-    values = {f.id: f"My {f.label}" for f in l2_sessions.reflection_form_fields(toolkit())}
+    values = {f.id: f"My {f.label}" for f in l2.reflection_form_fields(toolkit())}
     values.update(cpd_date="2026-12-03", cpd_type="Reflective group discussion")
     incomplete = b.post("/l2/reflection", data={"csrf_token": token, "version": "1", "action": "submit", "what": ""})
     assert incomplete.status_code == 400
