@@ -35,7 +35,7 @@ from lti_tool.lti.session import (
 )
 from lti_tool.lti.state_store import STATE_TTL, StateStore, state_store
 from lti_tool.models import Platform
-from lti_tool.services import keys, launches, registrations, registry
+from lti_tool.services import keys, l2, launches, registrations, registry
 from lti_tool.services.registrations import ToolUrls
 from lti_tool.views import facilitator, player
 
@@ -281,6 +281,14 @@ def deep_link() -> ResponseReturnValue:
         raise BadRequest("Choose at least one part of a toolkit.", reason="deep_link_nothing_chosen")
     if current.deep_link.get("accept_multiple") in (False, "false"):
         choices = choices[:1]
+    # One L1 deadline (issue 10): the due date picked here is the plan page's deadline too.
+    for choice in choices:
+        if choice.part == "l1" and choice.due is not None:
+            l2.set_l1_deadline(
+                session, context_id=current.context_id, toolkit_id=choice.toolkit.id,
+                deadline=deep_linking.due_moment(choice.due),
+            )  # fmt: skip
+    session.commit()
     token = deep_linking.response_jwt(
         session,
         client_id=platform.client_id,

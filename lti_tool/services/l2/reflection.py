@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.dates import to_uk
 from lti_tool.errors import BadRequest, Forbidden
 from lti_tool.models import (
     GroupFeedback,
@@ -14,6 +16,7 @@ from lti_tool.models import (
     GroupSession,
     Reflection,
     ResourceLink,
+    utcnow,
 )
 from lti_tool.services import outbox, reflections
 from lti_tool.services.l2.feedback import feedforward_for
@@ -97,11 +100,18 @@ def kept_feedforward(
 
 
 def start_reflection(
-    session: Session, *, user_id: int, link: ResourceLink, toolkit: Toolkit, keep_ids: Iterable[int] = ()
+    session: Session,
+    *,
+    user_id: int,
+    link: ResourceLink,
+    toolkit: Toolkit,
+    keep_ids: Iterable[int] = (),
+    today: date | None = None,
 ) -> Reflection:
     """Create the L2 reflection draft and remember which feedforward the learner keeps as prompts.
 
     The peer box starts empty: colleagues' words are shown beside it, never put in the learner's record.
+    The CPD date starts as today in UK time (issue 10), for the learner to change if they write it later.
     Only once: a learner who already has a draft keeps it untouched.
     """
     _require_attended(session, user_id, link, toolkit)
@@ -113,7 +123,12 @@ def start_reflection(
     }
     kept = [i for i in sorted(set(keep_ids)) if i in offered]
     template = toolkit.l2.reflection
-    values = {"cpd_title": template.cpd_title, "cpd_type": "Reflective group discussion", "cpd_peer": ""}
+    values = {
+        "cpd_title": template.cpd_title,
+        "cpd_type": "Reflective group discussion",
+        "cpd_peer": "",
+        "cpd_date": (today or to_uk(utcnow()).date()).isoformat(),
+    }
     draft = reflections.save_draft(
         session, user_id=user_id, link=link, toolkit=toolkit, template=template, values=values, version=0
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, url_for
 from markupsafe import Markup
 
 from lti_tool import web
-from lti_tool.errors import BadRequest, Forbidden, NotFound
+from lti_tool.access import facilitator_launch
+from lti_tool.dates import to_uk
+from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
@@ -21,9 +22,6 @@ from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline, render_markdown
 
 bp = Blueprint("l2", __name__, url_prefix="/l2")
-
-# Councils in England schedule in UK time; the database keeps UTC.
-LOCAL = ZoneInfo("Europe/London")
 
 
 @bp.app_template_global("launch_url")
@@ -41,10 +39,9 @@ def launch_and_toolkit() -> tuple[CurrentLaunch, Toolkit]:
 
 
 def facilitator_and_toolkit() -> tuple[CurrentLaunch, Toolkit]:
-    launch, toolkit = launch_and_toolkit()
-    if not launch.is_facilitator:
-        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
-    return launch, toolkit
+    """For views under `@facilitator_required`: the launch (already checked) and its toolkit."""
+    facilitator_launch()
+    return launch_and_toolkit()
 
 
 def group_of(launch: CurrentLaunch, session_id: int) -> GroupSession:
@@ -59,16 +56,9 @@ def commit() -> None:
     web.db_session().commit()
 
 
-def local(moment: datetime | None) -> str:
-    return moment.astimezone(LOCAL).strftime("%A %-d %B %Y, %H:%M") if moment else ""
-
-
-def parse_local(day: str, clock: str, what: str) -> datetime:
-    try:
-        parsed = datetime.combine(date.fromisoformat(day.strip()), time.fromisoformat(clock.strip() or "17:00"))
-    except ValueError:
-        raise BadRequest(f"Give the {what} as a date and a time.", reason="bad_datetime") from None
-    return parsed.replace(tzinfo=LOCAL).astimezone(UTC)
+def uk_day(moment: datetime) -> date:
+    """The UK calendar day of a stored moment (lti_tool/dates.py), for "not the scheduled day" warnings."""
+    return to_uk(moment).date()
 
 
 def refresh_roster(launch: CurrentLaunch) -> dict[str, str]:
@@ -98,7 +88,6 @@ def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         "launch": launch,
         "toolkit": toolkit,
         "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
-        "local": local,
         "render_inline": lambda text: Markup(render_inline(text)),
         "render_markdown": lambda text: Markup(render_markdown(text, asset_resolver(toolkit))),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},

@@ -6,6 +6,7 @@ from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
+from lti_tool.access import facilitator_required
 from lti_tool.services import dashboard
 from lti_tool.views.l2.common import bp, facilitator_and_toolkit, page_context, refresh_roster
 
@@ -13,6 +14,7 @@ from lti_tool.views.l2.common import bp, facilitator_and_toolkit, page_context, 
 
 
 @bp.get("/dashboard")
+@facilitator_required
 def dashboard_page() -> ResponseReturnValue:
     launch, toolkit = facilitator_and_toolkit()
     roster_state = refresh_roster(launch)
@@ -36,6 +38,7 @@ def dashboard_page() -> ResponseReturnValue:
 
 
 @bp.get("/dashboard.csv")
+@facilitator_required
 def dashboard_csv() -> ResponseReturnValue:
     launch, toolkit = facilitator_and_toolkit()
     board = dashboard.build(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
