@@ -88,7 +88,9 @@ def _schedule(world: World, client: FlaskClient) -> GroupSession:
 
 def test_a_facilitator_sets_the_deadline_and_schedules_a_session(world: World) -> None:
     client = world.client("facilitator")
-    response = _post(client, "/l2/plan/deadline", "/l2/plan", {"deadline_day": ["1", "12", "2026"], "deadline_time": "5pm"})
+    response = _post(
+        client, "/l2/plan/deadline", "/l2/plan", {"deadline_day": ["1", "12", "2026"], "deadline_time": "5pm"}
+    )
     assert getattr(response, "status_code", 0) == 303
     group = _schedule(world, client)
     page = client.get("/l2/plan").get_data(as_text=True)
@@ -259,7 +261,9 @@ def test_bells_that_ring_roles_are_set_from_the_control_page(world: World) -> No
 
 def test_forms_need_their_csrf_token(world: World) -> None:
     facilitator = world.client("facilitator")
-    response = facilitator.post("/l2/sessions", data={"day": ["3", "12", "2030"], "start_time": "10am", "place": "Room"})
+    response = facilitator.post(
+        "/l2/sessions", data={"day": ["3", "12", "2030"], "start_time": "10am", "place": "Room"}
+    )
     assert response.status_code == 403
 
 
