@@ -38,6 +38,7 @@ from lti_tool.models import Platform
 from lti_tool.services import keys, l2, launches, registrations, registry
 from lti_tool.services.registrations import ToolUrls
 from lti_tool.views import facilitator, player
+from lti_tool.views.l2 import participant as l2_pages
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger(__name__)
@@ -193,7 +194,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         raise _not_subscribed(role)
     if role is Role.FACILITATOR:
         return toolkit.id, part, "facilitator.home"
-    return toolkit.id, part, "player.start" if part == "l1" else "player.session"
+    return toolkit.id, part, "player.start" if part == "l1" else "l2.home"
 
 
 def _not_subscribed(role: Role) -> LaunchRejected:
@@ -249,8 +250,8 @@ def _answer(current: CurrentLaunch, endpoint: str) -> Response:
         page = _picker_page(current)
     elif endpoint == "facilitator.home":
         page = facilitator.home()
-    elif endpoint == "player.session":
-        page = player.session()
+    elif endpoint == "l2.home":
+        page = l2_pages.home()  # the learner's L2 page: their session's date, place or link (issue 10)
     else:
         page = player.landing(current)
     return make_response(page)
