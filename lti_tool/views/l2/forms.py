@@ -114,7 +114,11 @@ class TimeOfDayField(StringField):
 
 
 class IntegerChoices(SelectMultipleField):
-    """Checkboxes whose values are ids; a value that is not offered is refused by WTForms' choice check."""
+    """Checkboxes whose values are ids; a value that is not offered is refused by WTForms' choice check.
+
+    Radios and checkboxes keep their name as their id: the GOV.UK macros give the first box that id
+    (`idPrefix`), which is where the error summary links.
+    """
 
     widget = GovCheckboxesInput()
 
@@ -139,7 +143,7 @@ def _video_link(form: Any, field: Field) -> None:
 
 
 class DeadlineForm(SwottForm):
-    deadline_day = UkDateField("Date", [InputRequired("Enter the date of the L1 deadline")], id="deadline-day")
+    deadline_day = UkDateField("Date", [InputRequired("Enter the date of the L1 deadline")])
     deadline_time = TimeOfDayField(
         "Time (UK)", [InputRequired("Enter the time of the L1 deadline")], id="deadline-time", default="5pm"
     )
@@ -161,12 +165,12 @@ class ConfirmForm(SwottForm):
 
 class ScheduleForm(SwottForm):
     title = StringField("Title (optional)", [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
-    day = UkDateField("Date", [InputRequired("Enter the date of the session")], id="s-day")
+    day = UkDateField("Date", [InputRequired("Enter the date of the session")])
     start_time = TimeOfDayField("Start time (UK)", [InputRequired("Enter the start time")], id="s-time", default="10am")
     place = StringField("Place", [Length(max=255)], widget=GovTextInput(), id="s-place")
     video_link = StringField("Video link", [Length(max=1000), _video_link], widget=GovTextInput(), id="s-video")
-    group_format = RadioField("Group format", widget=GovRadioInput(), id="s-format")
-    participants = IntegerChoices("Participants", id="s-participants")
+    group_format = RadioField("Group format", widget=GovRadioInput())
+    participants = IntegerChoices("Participants")
     confirmed = HiddenField(default="")
 
     def validate_place(self, field: Field) -> None:
@@ -194,11 +198,11 @@ class ControlForm(SwottForm):
 
 
 class AttendanceForm(SwottForm):
-    present = IntegerChoices("Who is here?", id="present")
+    present = IntegerChoices("Who is here?")
 
 
 class InviteForm(SwottForm):
-    participants = IntegerChoices("Participants", id="invite")
+    participants = IntegerChoices("Participants")
 
 
 def roles_form(people: list[tuple[int, str]], labels: dict[str, str]) -> type[SwottForm]:
@@ -223,7 +227,6 @@ class FeedbackForm(SwottForm):
             "feedforward": "Feedforward: an idea for what they could do next",
         },
         widget=GovRadioInput(),
-        id="kind",
     )
     recipient = SelectField("For", widget=GovSelect(), id="fb-recipient", default="")
     text = TextAreaField(
@@ -233,11 +236,11 @@ class FeedbackForm(SwottForm):
         id="fb-text",
     )
     prompt = SelectField("Prompt (optional)", widget=GovSelect(), id="fb-prompt", default="")
-    anonymous = BooleanField("Share it without my name", widget=GovCheckboxInput(), id="fb-anon")
+    anonymous = BooleanField("Share it without my name", widget=GovCheckboxInput())
 
 
 class KeepForm(SwottForm):
-    keep = IntegerChoices("Which feedforward do you want to keep?", id="keep")
+    keep = IntegerChoices("Which feedforward do you want to keep?")
 
 
 def reflection_form(field_ids: list[str]) -> type[SwottForm]:
