@@ -330,7 +330,12 @@ def test_a_scheduling_error_comes_back_on_the_same_page_with_every_field_kept(wo
 
 def test_a_session_in_the_past_is_scheduled_only_once_confirmed(world: World) -> None:
     facilitator = world.client("facilitator")
-    fields = {"day": ["2", "3", "2021"], "start_time": "10am", "place": "Room 2", "group_format": "swott-default"}
+    fields: dict[str, object] = {
+        "day": ["2", "3", "2021"],
+        "start_time": "10am",
+        "place": "Room 2",
+        "group_format": "swott-default",
+    }
     warned = _post(facilitator, "/l2/sessions", "/l2/plan", fields)
     page = warned.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "This session starts in the past: Tuesday 2 March 2021, 10am" in page
