@@ -412,7 +412,7 @@ class ToolkitSchedule(Base):
 
 
 class GroupSession(Base):
-    """One scheduled L2 group session and, while it runs, its live state (`services.l2_sessions`).
+    """One scheduled L2 group session and, while it runs, its live state (`services.l2`).
 
     `revision` grows on every change of live state, so a participant's page polls cheaply: it asks for
     the state only when the revision moved.

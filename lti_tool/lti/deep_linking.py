@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 import jwt
 
+from lti_tool.dates import UK_TIME
 from lti_tool.lti import adapter
 from lti_tool.models import ToolKey
 from toolkits.model import Toolkit
@@ -45,13 +46,19 @@ class Choice:
         return content_item(self, tool_url)
 
 
+def due_moment(day: date) -> datetime:
+    """The L1 due date picked in the picker as one moment: the end of that day in UK time (GMT or BST,
+    docs/dates.md), in UTC. The same moment goes to the LMS and becomes the plan page's L1 deadline."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UK_TIME).astimezone(UTC)
+
+
 def content_item(choice: Choice, tool_url: str) -> adapter.ContentItem:
     title = f"{choice.toolkit.title}: {PARTS[choice.part]}"
     minutes = choice.toolkit.l1.minutes if choice.part == "l1" else choice.toolkit.l2.minutes
     due = ""
     if choice.due is not None and choice.part == "l1":
-        # End of the chosen day, in UTC: platforms show it in the learner's own time zone.
-        due = datetime.combine(choice.due, time(23, 59, 59)).isoformat() + "Z"
+        # End of the chosen day in UK time, sent in UTC: platforms show it in the learner's own time zone.
+        due = due_moment(choice.due).strftime("%Y-%m-%dT%H:%M:%SZ")
     return adapter.ContentItem(
         title=title,
         url=tool_url,

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
-from lti_tool.errors import Forbidden
+from lti_tool.access import facilitator_required
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Context, LtiUser, ResourceLink
 from lti_tool.services import outbox
@@ -20,10 +20,9 @@ bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
 
 @bp.get("/")
+@facilitator_required
 def home() -> ResponseReturnValue:
     launch = require_launch()
-    if not launch.is_facilitator:
-        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
     session = web.db_session()
     toolkit = launched_toolkit(launch)
     return render_template(

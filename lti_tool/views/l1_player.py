@@ -29,7 +29,8 @@ from lti_tool.models import (
     ResourceLink,
     ToolkitSchedule,
 )
-from lti_tool.services import l2_sessions, progress, registry
+from lti_tool.services import l2 as l2_sessions
+from lti_tool.services import progress, registry
 from toolkits.model import Toolkit
 from toolkits.render import render_inline, render_markdown
 

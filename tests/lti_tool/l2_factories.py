@@ -33,7 +33,7 @@ from lti_tool.models import (
     ResourceLink,
     utcnow,
 )
-from lti_tool.services import l2_sessions, reflections
+from lti_tool.services import l2, reflections
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
 
@@ -178,9 +178,7 @@ def add_learners(session: Session, course: Course, count: int) -> None:
             if i % 3 == 0
         ],
     )
-    group = l2_sessions.schedule_session(
-        session, context_id=course.context.id, toolkit=kit, starts_at=now, place="Town hall"
-    )
+    group = l2.schedule_session(session, context_id=course.context.id, toolkit=kit, starts_at=now, place="Town hall")
     session.execute(
         insert(GroupParticipant),
         [{"session_id": group.id, "user_id": uid, "attended": i % 2 == 0} for i, uid in enumerate(ids) if i % 3 == 1],
@@ -190,7 +188,7 @@ def add_learners(session: Session, course: Course, count: int) -> None:
 
 def l2_values(text: str = "", draft: dict[str, str] | None = None) -> dict[str, str]:
     """A complete L2 reflection form (every required box), with `text` marking every box the draft left empty."""
-    values = {f.id: f"{f.label}: {text}" for f in l2_sessions.reflection_form_fields(toolkit())}
+    values = {f.id: f"{f.label}: {text}" for f in l2.reflection_form_fields(toolkit())}
     values["cpd_date"] = utcnow().date().isoformat()
     values.update({k: v for k, v in (draft or {}).items() if v})
     return values
@@ -201,7 +199,7 @@ def run_closed_session(
 ) -> GroupSession:
     """A session scheduled for everyone given, run, attended by all but the last `absent`, and closed."""
     kit = toolkit()
-    group = l2_sessions.schedule_session(
+    group = l2.schedule_session(
         session,
         context_id=course.context.id,
         toolkit=kit,
@@ -209,10 +207,10 @@ def run_closed_session(
         place="Team room 2",
         participant_ids=[u.id for u in attendees],
     )
-    l2_sessions.start(session, group, kit)
+    l2.start(session, group, kit)
     for user in attendees[: len(attendees) - absent]:
-        l2_sessions.set_attendance(session, group, user.id, True)
-    l2_sessions.close(session, group, kit, enqueue=outbox)
+        l2.set_attendance(session, group, user.id, True)
+    l2.close(session, group, kit, enqueue=outbox)
     return group
 
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import ProgrammeParticipant, ProgrammeRun
-from lti_tool.services.portfolio import PEER_FIELD, Piece
+from lti_tool.services.portfolio import Piece
 from lti_tool.services.programmes import cohort, meetings, templates
+from lti_tool.services.regulators.swe import PEER_FIELD
 from toolkits import Catalogue
 from toolkits.cpd import REFLECTIVE_MODELS, cpd_record_fields
 

@@ -30,7 +30,7 @@ from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Deployment, Platform
-from lti_tool.services import keys, registry
+from lti_tool.services import keys, l2, registry
 from lti_tool.views.lti.common import bp, tool_urls
 from toolkits.model import Toolkit
 
@@ -172,13 +172,23 @@ def deep_link() -> ResponseReturnValue:
     form = picker_form(offers, _accepts_multiple(current))
     if not form.validate_on_submit():
         return picker_page(current, form if form.is_submitted() else None)
+    session = web.db_session()
+    choices = form.chosen()
+    # One L1 deadline (issue 10): the due date picked here is the plan page's deadline too.
+    for choice in choices:
+        if isinstance(choice, deep_linking.Choice) and choice.part == "l1" and choice.due is not None:
+            l2.set_l1_deadline(
+                session, context_id=current.context_id, toolkit_id=choice.toolkit.id,
+                deadline=deep_linking.due_moment(choice.due),
+            )  # fmt: skip
+    session.commit()
     token = deep_linking.response_jwt(
-        keys.signing_key(web.db_session()),
+        keys.signing_key(session),
         client_id=platform.client_id,
         issuer=platform.issuer,
         deployment_id=current.deployment_id,
         settings=current.deep_link,
-        choices=form.chosen(),
+        choices=choices,
         tool_url=tool_urls().tool_url,
     )
     return render_template("lti/deep_link_return.html", return_url=current.deep_link["deep_link_return_url"], jwt=token)

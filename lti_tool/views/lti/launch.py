@@ -25,6 +25,7 @@ from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, use_for_request
 from lti_tool.services import launches, registry
 from lti_tool.views import facilitator, player
+from lti_tool.views.l2 import participant as l2_pages
 from lti_tool.views.lti.common import bp, key_cache, platforms, secure, state_cookie, store, tool_urls
 from lti_tool.views.lti.deep_linking import picker_page
 
@@ -122,7 +123,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         raise _not_subscribed(role)
     if role is Role.FACILITATOR:
         return toolkit.id, part, "facilitator.home"
-    return toolkit.id, part, "player.start" if part == "l1" else "player.session"
+    return toolkit.id, part, "player.start" if part == "l1" else "l2.home"
 
 
 def _not_subscribed(role: Role) -> LaunchRejected:
@@ -178,8 +179,8 @@ def _answer(current: CurrentLaunch, endpoint: str) -> Response:
         page = picker_page(current)
     elif endpoint == "facilitator.home":
         page = facilitator.home()
-    elif endpoint == "player.session":
-        page = player.session()
+    elif endpoint == "l2.home":
+        page = l2_pages.home()  # the learner's L2 page: their session's date, place or link (issue 10)
     else:
         page = player.landing(current)
     return make_response(page)

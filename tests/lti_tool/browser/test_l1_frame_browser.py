@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from lti_tool import web
 from lti_tool.models import Context, LtiUser
-from lti_tool.services import l2_sessions
+from lti_tool.services import l2 as l2_sessions
 from tests.lti_tool.browser.support import (
     AXE,
     assert_accessible,

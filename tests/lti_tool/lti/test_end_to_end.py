@@ -3,6 +3,7 @@ keys, and a client that follows the redirects and submits the auto-posting forms
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
@@ -11,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lti_tool import web
-from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink, Subscription
+from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink, Subscription, ToolkitSchedule
 from lti_tool.services import registrations, subscriptions
 from tests.lti_tool.lti.lti_platform import DL, INSTRUCTOR, LTI, FakePlatform, forms, launch, page_url, submit
 
@@ -80,8 +81,8 @@ def test_l2_link_opens_the_session_landing_page(tool_server: tuple[str, Flask], 
     url, _app = tool_server
     lti_platform.scenarios["l2"] = {LTI + "custom": {"toolkit_id": "mini", "part": "l2"}}
     page = launch(requests.Session(), url, lti_platform, "l2")
-    assert page_url(page).startswith("/player/session")
-    assert "L2 group session" in page.text
+    assert page_url(page).startswith("/l2/")
+    assert "L2 group session" in page.text and "Your group session" in page.text
 
 
 def _picker_subscribed_to_mini_only(
@@ -134,6 +135,12 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
     }
     assert items[0]["submission"] == {"endDateTime": "2027-01-31T23:59:59Z"}
     assert "submission" not in items[1]
+    # One L1 deadline (issue 10): the same moment is the plan page's deadline for the course.
+    with tool_server[1].extensions["swott.db"].session() as session:
+        deadlines = session.scalars(select(ToolkitSchedule.l1_deadline).where(ToolkitSchedule.toolkit_id == "mini"))
+        assert [d.replace(tzinfo=UTC) if d.tzinfo is None else d for d in deadlines] == [
+            datetime(2027, 1, 31, 23, 59, 59, tzinfo=UTC)
+        ]
 
 
 def test_deep_linking_refuses_a_toolkit_that_was_not_offered(

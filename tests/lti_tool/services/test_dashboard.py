@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.models import Reflection, utcnow
-from lti_tool.services import dashboard, l2_sessions, portfolio, progress
+from lti_tool.services import dashboard, portfolio, progress
+from lti_tool.services import l2 as l2_sessions
 from tests.lti_tool.l1_factories import RecordingOutbox, make_link
 from tests.lti_tool.l2_factories import (
     BACKENDS,

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from lti_tool.db import Database
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.models import Attempt, GroupFeedback, LtiUser, Reflection, ReflectionErasure, utcnow
-from lti_tool.services import dashboard, l2_sessions, portfolio, regulators
+from lti_tool.services import dashboard, portfolio, regulators
+from lti_tool.services import l2 as l2_sessions
 from lti_tool.services.portfolio.external import ExternalEntry
 from tests.lti_tool.l1_factories import RecordingOutbox
 from tests.lti_tool.l2_factories import (

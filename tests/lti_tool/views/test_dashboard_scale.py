@@ -22,7 +22,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from lti_tool.models import utcnow
-from lti_tool.services import dashboard, l2_sessions
+from lti_tool.services import dashboard
+from lti_tool.services import l2 as l2_sessions
 from tests.conftest import make_app
 from tests.lti_tool.l2_factories import (
     BACKENDS,

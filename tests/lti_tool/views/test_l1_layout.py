@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import Attempt
-from lti_tool.services import l2_sessions
+from lti_tool.services import l2 as l2_sessions
 from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, Learner, launch_for, make_learner, sign_in
 from tests.lti_tool.views.test_l1 import Browser, _browser

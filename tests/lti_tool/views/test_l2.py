@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
@@ -14,8 +16,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import GroupFeedback, GroupSession, ScoreRecord
-from lti_tool.services import l2_sessions
+from lti_tool.dates import to_uk
+from lti_tool.lti import deep_linking
+from lti_tool.models import GroupFeedback, GroupSession, ScoreRecord, utcnow
+from lti_tool.services import l2
 from tests.lti_tool.l2_factories import (
     Course,
     csrf_from,
@@ -72,11 +76,11 @@ def _schedule(world: World, client: FlaskClient) -> GroupSession:
         "/l2/sessions",
         "/l2/plan",
         {
-            "day": "2026-12-03",
-            "time": "10:00",
+            "day": ["3", "12", "2030"],
+            "start_time": "10am",
             "place": "Civic Centre, room 4",
             "video_link": "https://meet.example.org/l2",
-            "format": "swott-default",
+            "group_format": "swott-default",
             "participants": [str(u.id) for u in world.course.learners[:2]],
         },
     )
@@ -87,11 +91,13 @@ def _schedule(world: World, client: FlaskClient) -> GroupSession:
 
 def test_a_facilitator_sets_the_deadline_and_schedules_a_session(world: World) -> None:
     client = world.client("facilitator")
-    response = _post(client, "/l2/plan/deadline", "/l2/plan", {"day": "2026-12-01", "time": "17:00"})
+    response = _post(
+        client, "/l2/plan/deadline", "/l2/plan", {"deadline_day": ["1", "12", "2026"], "deadline_time": "5pm"}
+    )
     assert getattr(response, "status_code", 0) == 303
     group = _schedule(world, client)
     page = client.get("/l2/plan").get_data(as_text=True)
-    assert "Tuesday 1 December 2026, 17:00" in page
+    assert "1 December 2026, 5pm" in page
     assert "Civic Centre, room 4" in page
     assert "2 invited" in page
     # UK time in winter is UTC.
@@ -125,7 +131,7 @@ def test_running_a_session_with_participants_following(world: World) -> None:
     stages = toolkit().l2.stages
 
     assert "has not started yet" in a.get(f"/l2/sessions/{group.id}/live").get_data(as_text=True)
-    _post(facilitator, control, run_page, {"action": "start"})
+    _post(facilitator, control, run_page, {"action": "start", "confirmed": "yes"})
     _post(facilitator, control, run_page, {"action": "reveal"})
     live = a.get(f"/l2/sessions/{group.id}/live").get_data(as_text=True)
     assert stages[0].title in live
@@ -171,7 +177,7 @@ def test_running_a_session_with_participants_following(world: World) -> None:
     assert "Your recording was vivid" not in live_b
 
     _post(facilitator, control, run_page, {"action": "attendance", "present": [str(a_id), str(b_id)]})
-    _post(facilitator, control, run_page, {"action": "close"})
+    _post(facilitator, control, run_page, {"action": "close", "confirmed": "yes"})
     with world.session() as session:
         closed = session.get_one(GroupSession, group.id)
         assert closed.status == "closed"
@@ -184,10 +190,10 @@ def test_running_a_session_with_participants_following(world: World) -> None:
     _post(b, "/l2/reflection/start", "/l2/reflection", {"keep": [str(items["Ask Maya what she wants"])]})
     form = b.get("/l2/reflection").get_data(as_text=True)
     # The peer box starts empty; the kept feedforward is beside it as a prompt (issue 11).
-    assert '<aside class="kept-feedforward"' in form and "“Ask Maya what she wants”" in form
-    assert 'name="cpd_peer" aria-describedby="hint-cpd_peer kept-cpd_peer"></textarea>' in form
+    assert 'class="govuk-inset-text kept-feedforward"' in form and "“Ask Maya what she wants”" in form
+    assert re.search(r'<textarea[^>]*name="cpd_peer"[^>]*>\s*</textarea>', form)
     token = csrf_from(b, "/l2/reflection")
-    values = {f.id: f"My {f.label}" for f in l2_sessions.reflection_form_fields(toolkit())}
+    values = {f.id: f"My {f.label}" for f in l2.reflection_form_fields(toolkit())}
     values.update(cpd_date="2026-12-03", cpd_type="Reflective group discussion")
     incomplete = b.post("/l2/reflection", data={"csrf_token": token, "version": "1", "action": "submit", "what": ""})
     assert incomplete.status_code == 400
@@ -227,10 +233,10 @@ def test_bells_that_ring_roles_are_set_from_the_control_page(world: World) -> No
         "/l2/sessions",
         "/l2/plan",
         {
-            "day": "2026-12-03",
-            "time": "10:00",
+            "day": ["3", "12", "2030"],
+            "start_time": "10am",
             "place": "Room 1",
-            "format": "bells-that-ring",
+            "group_format": "bells-that-ring",
             "participants": [str(u.id) for u in world.course.learners],
         },
     )
@@ -243,7 +249,7 @@ def test_bells_that_ring_roles_are_set_from_the_control_page(world: World) -> No
         facilitator,
         f"/l2/sessions/{group.id}/control",
         run_page,
-        {"action": "roles", f"role-{a}": "presenter", f"role-{b}": "consultant", f"role-{c}": "action_planner"},
+        {"action": "roles", f"role_{a}": "presenter", f"role_{b}": "consultant", f"role_{c}": "action_planner"},
     )
     page = facilitator.get(run_page).get_data(as_text=True)
     assert f"Presenter: {world.course.learners[0].name}" in page
@@ -251,14 +257,16 @@ def test_bells_that_ring_roles_are_set_from_the_control_page(world: World) -> No
         facilitator,
         f"/l2/sessions/{group.id}/control",
         run_page,
-        {"action": "roles", f"role-{a}": "presenter", f"role-{b}": "presenter", f"role-{c}": "action_planner"},
+        {"action": "roles", f"role_{a}": "presenter", f"role_{b}": "presenter", f"role_{c}": "action_planner"},
     )
     assert getattr(bad, "status_code", 0) == 400
 
 
 def test_forms_need_their_csrf_token(world: World) -> None:
     facilitator = world.client("facilitator")
-    response = facilitator.post("/l2/sessions", data={"day": "2026-12-03", "time": "10:00", "place": "Room"})
+    response = facilitator.post(
+        "/l2/sessions", data={"day": ["3", "12", "2030"], "start_time": "10am", "place": "Room"}
+    )
     assert response.status_code == 403
 
 
@@ -284,3 +292,163 @@ def test_the_invitation_list_is_changed_from_the_control_page(world: World) -> N
         {"action": "participants", "participants": [str(stranger)]},
     )
     assert getattr(refused, "status_code", 0) == 400
+
+
+# --- Issue 10: forms on the same page, confirm steps, one deadline, autosave --------------------------
+
+
+def test_a_scheduling_error_comes_back_on_the_same_page_with_every_field_kept(world: World) -> None:
+    facilitator = world.client("facilitator")
+    a, b, _c = world.course.learners
+    response = _post(
+        facilitator,
+        "/l2/sessions",
+        "/l2/plan",
+        {
+            "title": "Team Blue catch-up",
+            "day": ["4", "12", "2030"],
+            "start_time": "2:30pm",
+            "place": "",
+            "video_link": "",
+            "group_format": "action-learning-set",
+            "participants": [str(a.id), str(b.id)],
+        },
+    )
+    page = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "govuk-error-summary" in page and page.count("Enter a place, a video link, or both") == 2
+    assert "<title>Error: " in page
+    assert 'value="Team Blue catch-up"' in page and 'value="2:30pm"' in page
+    assert re.search(r'id="day-day"[^>]*value="4"', page)
+    assert re.search(r'id="day-year"[^>]*value="2030"', page)
+    assert re.search(r'value="action-learning-set"\s+checked', page)
+    ticked = set(re.findall(r'name="participants"[^>]*value="(\d+)"[^>]*checked', page))
+    assert ticked == {str(a.id), str(b.id)}
+    with world.session() as session:
+        assert session.scalars(select(GroupSession)).first() is None
+
+
+def test_a_session_in_the_past_is_scheduled_only_once_confirmed(world: World) -> None:
+    facilitator = world.client("facilitator")
+    fields: dict[str, object] = {
+        "day": ["2", "3", "2021"],
+        "start_time": "10am",
+        "place": "Room 2",
+        "group_format": "swott-default",
+    }
+    warned = _post(facilitator, "/l2/sessions", "/l2/plan", fields)
+    page = warned.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "This session starts in the past: Tuesday 2 March 2021, 10am" in page
+    assert "Yes, schedule it in the past" in page and 'value="Room 2"' in page
+    with world.session() as session:
+        assert session.scalars(select(GroupSession)).first() is None
+    done = _post(facilitator, "/l2/sessions", "/l2/plan", {**fields, "confirmed": "yes"})
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    with world.session() as session:
+        assert session.scalars(select(GroupSession)).one().place == "Room 2"
+
+
+def test_a_deadline_error_keeps_the_page_and_removing_it_asks_first(world: World) -> None:
+    facilitator = world.client("facilitator")
+    bad = _post(
+        facilitator, "/l2/plan/deadline", "/l2/plan", {"deadline_day": ["31", "2", "2027"], "deadline_time": "5pm"}
+    )
+    assert bad.status_code == 400  # type: ignore[attr-defined]
+    assert "Enter a real date" in bad.get_data(as_text=True)  # type: ignore[attr-defined]
+    _post(
+        facilitator, "/l2/plan/deadline", "/l2/plan", {"deadline_day": ["15", "7", "2027"], "deadline_time": "4:30pm"}
+    )
+    plan = facilitator.get("/l2/plan").get_data(as_text=True)
+    assert "15 July 2027, 4:30pm" in plan and 'value="4:30pm"' in plan  # BST, written in UK time
+    asked = _post(facilitator, "/l2/plan/deadline/remove", "/l2/plan", {})
+    assert "Remove the L1 deadline?" in asked.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "govuk-button--warning" in asked.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "15 July 2027" in facilitator.get("/l2/plan").get_data(as_text=True)
+    _post(facilitator, "/l2/plan/deadline/remove", "/l2/plan", {"confirmed": "yes"})
+    assert "No deadline set." in facilitator.get("/l2/plan").get_data(as_text=True)
+
+
+def test_the_deep_linking_due_date_is_the_end_of_that_day_in_uk_time() -> None:
+    assert deep_linking.due_moment(date(2027, 1, 31)) == datetime(2027, 1, 31, 23, 59, 59, tzinfo=UTC)
+    assert deep_linking.due_moment(date(2027, 6, 30)) == datetime(2027, 6, 30, 22, 59, 59, tzinfo=UTC)
+
+
+def test_starting_on_another_day_and_closing_ask_first(world: World) -> None:
+    facilitator = world.client("facilitator")
+    group = _schedule(world, facilitator)  # 3 December 2030
+    run_page, control = f"/l2/sessions/{group.id}/run", f"/l2/sessions/{group.id}/control"
+    asked = _post(facilitator, control, run_page, {"action": "start"}).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Start the session today?" in asked
+    assert "scheduled for Tuesday 3 December 2030, 10am, not today" in asked
+    with world.session() as session:
+        assert session.get_one(GroupSession, group.id).status == "scheduled"
+    _post(facilitator, control, run_page, {"action": "start", "confirmed": "yes"})
+    asked = _post(facilitator, control, run_page, {"action": "close"}).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Close the session?" in asked and "govuk-button--warning" in asked
+    with world.session() as session:
+        assert session.get_one(GroupSession, group.id).status == "running"
+
+
+def test_learners_see_their_session_and_a_running_now_banner(world: World) -> None:
+    facilitator = world.client("facilitator")
+    group = _schedule(world, facilitator)
+    a = world.client("a")
+    home = a.get("/l2/").get_data(as_text=True)
+    assert "Tuesday 3 December 2030, 10am to 11:40am" in home and "Civic Centre, room 4" in home
+    assert "Join the video call" in home and "running now" not in home
+    run_page = f"/l2/sessions/{group.id}/run"
+    _post(facilitator, f"/l2/sessions/{group.id}/control", run_page, {"action": "start", "confirmed": "yes"})
+    home = a.get("/l2/").get_data(as_text=True)
+    assert "Your session is running now:" in home
+    assert re.search(rf'href="/l2/sessions/{group.id}/live[^"]*">join</a>', home)
+
+
+def test_a_feedback_error_keeps_the_live_page_and_the_text(world: World) -> None:
+    facilitator = world.client("facilitator")
+    group = _schedule(world, facilitator)
+    _post(
+        facilitator,
+        f"/l2/sessions/{group.id}/control",
+        f"/l2/sessions/{group.id}/run",
+        {"action": "start", "confirmed": "yes"},
+    )
+    a = world.client("a")
+    live = f"/l2/sessions/{group.id}/live"
+    refused = _post(a, f"/l2/sessions/{group.id}/feedback", live, {"kind": "feedback", "text": "x" * 2001})
+    page = refused.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert refused.status_code == 400 and "Keep it to a few sentences" in page  # type: ignore[attr-defined]
+    assert "x" * 2001 in page and "govuk-error-summary" in page
+
+
+def _attend_and_close(world: World) -> GroupSession:
+    facilitator = world.client("facilitator")
+    group = _schedule(world, facilitator)
+    run_page, control = f"/l2/sessions/{group.id}/run", f"/l2/sessions/{group.id}/control"
+    _post(facilitator, control, run_page, {"action": "start", "confirmed": "yes"})
+    _post(facilitator, control, run_page, {"action": "attendance", "present": [str(world.course.learners[0].id)]})
+    _post(facilitator, control, run_page, {"action": "close", "confirmed": "yes"})
+    return group
+
+
+def test_the_l2_reflection_autosaves_with_a_version_and_its_date_starts_as_today(world: World) -> None:
+    _attend_and_close(world)
+    a = world.client("a")
+    _post(a, "/l2/reflection/start", "/l2/reflection", {})
+    page = a.get("/l2/reflection").get_data(as_text=True)
+    today = to_uk(utcnow()).date()
+    assert 'data-autosave="reflection"' in page
+    assert re.search(rf'id="field-cpd_date-day"[^>]*value="{today.day}"', page)
+    assert re.search(rf'id="field-cpd_date-year"[^>]*value="{today.year}"', page)
+    token = csrf_from(a, "/l2/reflection")
+    saved = a.post("/l2/reflection", data={"csrf_token": token, "version": "1", "autosave": "1", "what": "Typed"})
+    assert saved.status_code == 200 and saved.get_json()["saved"] is True
+    version = saved.get_json()["version"]
+    # A second tab still on version 1 is refused, and the first tab's text stays.
+    stale = a.post("/l2/reflection", data={"csrf_token": token, "version": "1", "autosave": "1", "what": "Other"})
+    assert stale.status_code == 409 and stale.get_json()["conflict"] is True
+    assert "Typed" in a.get("/l2/reflection").get_data(as_text=True)
+    again = a.post(
+        "/l2/reflection",
+        data={"csrf_token": token, "version": str(version), "autosave": "1", "what": "Typed more"},
+    )
+    assert again.status_code == 200 and again.get_json()["version"] == version + 1

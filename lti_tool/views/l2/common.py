@@ -1,0 +1,94 @@
+"""What every L2 page shares: the blueprint, the launch and toolkit, the course's session, page context."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, url_for
+from markupsafe import Markup
+
+from lti_tool import web
+from lti_tool.access import facilitator_launch
+from lti_tool.dates import to_uk
+from lti_tool.errors import NotFound
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.models import GroupSession
+from lti_tool.services import l2 as l2_sessions
+from lti_tool.services import roster
+from toolkits.model import GroupFormat, Toolkit
+from toolkits.render import render_inline, render_markdown
+
+bp = Blueprint("l2", __name__, url_prefix="/l2")
+
+
+@bp.app_template_global("launch_url")
+def launch_url(endpoint: str, **values: Any) -> str:
+    """`launch_url_for` for templates: a link that keeps the current launch (cookie or `lt` token)."""
+    return launch_url_for(endpoint, **values)
+
+
+def launch_and_toolkit() -> tuple[CurrentLaunch, Toolkit]:
+    launch = require_launch()
+    toolkit = web.catalogue().get(launch.toolkit_id)
+    if toolkit is None:
+        raise NotFound("This toolkit is no longer available.", reason="toolkit_gone")
+    return launch, toolkit
+
+
+def facilitator_and_toolkit() -> tuple[CurrentLaunch, Toolkit]:
+    """For views under `@facilitator_required`: the launch (already checked) and its toolkit."""
+    facilitator_launch()
+    return launch_and_toolkit()
+
+
+def group_of(launch: CurrentLaunch, session_id: int) -> GroupSession:
+    group = l2_sessions.get_session(web.db_session(), session_id, context_id=launch.context_id)
+    if group.toolkit_id != launch.toolkit_id:
+        raise NotFound("There is no such group session in this course.", reason="unknown_group_session")
+    return group
+
+
+def commit() -> None:
+    """Commit; scores queued in the transaction are sent after it by the outbox's after-commit hook."""
+    web.db_session().commit()
+
+
+def uk_day(moment: datetime) -> date:
+    """The UK calendar day of a stored moment (lti_tool/dates.py), for "not the scheduled day" warnings."""
+    return to_uk(moment).date()
+
+
+def refresh_roster(launch: CurrentLaunch) -> dict[str, str]:
+    """Have the course list brought up to date over NRPS 2.0 in the background (`services.roster`), so
+    learners who have never opened the activity can be invited and show as "not started"; the notice
+    and the "last updated" line for the page."""
+    state = roster.ensure_recent(
+        web.database(), launch.context_id, web.background(), redis_url=web.settings().redis_url
+    )
+    return {"roster_notice": state.notice, "roster_synced": state.synced_text}
+
+
+def asset_resolver(toolkit: Toolkit) -> Callable[[str], str]:
+    """L2 documents live in `l2/`: their `../assets/...` diagrams are served by the player's asset route."""
+
+    def resolve(href: str) -> str:
+        path = posixpath.normpath(posixpath.join("l2", href.partition("#")[0]))
+        if path.startswith("assets/"):
+            return url_for("l1.asset", toolkit_id=toolkit.id, path=path)
+        return href
+
+    return resolve
+
+
+def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
+    return {
+        "launch": launch,
+        "toolkit": toolkit,
+        "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
+        "render_inline": lambda text: Markup(render_inline(text)),
+        "render_markdown": lambda text: Markup(render_markdown(text, asset_resolver(toolkit))),
+        "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
+    }

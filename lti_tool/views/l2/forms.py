@@ -1,0 +1,270 @@
+"""The L2 pages' forms: WTForms classes with their validators, rendered by govuk-frontend-wtf widgets.
+
+Dates are the GOV.UK date input (day, month, year: the Design System's "Dates" pattern); a time of day is
+one text box that takes "10am", "2:30pm" or "14:30". Both are read in UK time (lti_tool/dates.py), and
+every form comes back with what was typed when it has an error (issue 10).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from typing import Any
+from urllib.parse import urlsplit
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+
+from lti_tool.dates import UK_TIME
+from lti_tool.forms import SwottForm
+
+TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> time | None:
+    """'10am', '2:30pm', '14:30', '9.15', 'midday', 'midnight' → a time of day; None if it is not one."""
+    text = text.strip().lower()
+    if text in ("midday", "noon"):
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    found = TIME.match(text)
+    if not found:
+        return None
+    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def uk_moment(day: date, clock: time) -> datetime:
+    """A UK wall-clock date and time as the UTC moment the database keeps (GMT or BST as that day has)."""
+    return datetime.combine(day, clock, tzinfo=UK_TIME).astimezone(UTC)
+
+
+class UkDateField(DateField):
+    """The GOV.UK date input: three boxes named alike (day, month, year); one ISO value is taken too."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, validators: Any = None, *, message: str = "", **kwargs: Any) -> None:
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.message = message or "Enter a real date, for example 27 3 2027"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        parts = [v.strip() for v in valuelist]
+        if len(parts) == 1:
+            try:
+                self.data = date.fromisoformat(parts[0])
+            except ValueError:
+                self.data = None
+                self.raw_data = ["", "", ""]
+                raise ValueError(self.message) from None
+            self.raw_data = [str(self.data.day), str(self.data.month), str(self.data.year)]
+            return
+        if not any(parts):
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
+
+
+class TimeOfDayField(StringField):
+    """A time of day in one box ('10am', '2:30pm', '14:30'); `data` stays the text, `clock` the time."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.clock: time | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        self.clock = parse_time(self.data or "") if self.data else None
+        if self.data and self.clock is None:
+            raise ValidationError("Enter a time like 10am, 2:30pm or 14:30")
+
+
+class IntegerChoices(SelectMultipleField):
+    """Checkboxes whose values are ids; a value that is not offered is refused by WTForms' choice check.
+
+    Radios and checkboxes keep their name as their id: the GOV.UK macros give the first box that id
+    (`idPrefix`), which is where the error summary links.
+    """
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            super().pre_validate(form)
+        except ValueError:
+            raise ValidationError("Choose from the list") from None
+
+
+def _video_link(form: Any, field: Field) -> None:
+    link = (field.data or "").strip()
+    if link and (urlsplit(link).scheme not in ("https", "http") or not urlsplit(link).netloc):
+        raise ValidationError("Enter the video link as a web address starting with https://")
+
+
+# --- The plan page ------------------------------------------------------------------------------------
+
+
+class DeadlineForm(SwottForm):
+    deadline_day = UkDateField("Date", [InputRequired("Enter the date of the L1 deadline")])
+    deadline_time = TimeOfDayField(
+        "Time (UK)", [InputRequired("Enter the time of the L1 deadline")], id="deadline-time", default="5pm"
+    )
+
+    def moment(self) -> datetime:
+        assert self.deadline_day.data is not None and self.deadline_time.clock is not None
+        return uk_moment(self.deadline_day.data, self.deadline_time.clock)
+
+
+class ConfirmForm(SwottForm):
+    """A warning's second step: the same action again, with `confirmed` set."""
+
+    confirmed = HiddenField(default="")
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
+
+
+class ScheduleForm(SwottForm):
+    title = StringField("Title (optional)", [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
+    day = UkDateField("Date", [InputRequired("Enter the date of the session")])
+    start_time = TimeOfDayField("Start time (UK)", [InputRequired("Enter the start time")], id="s-time", default="10am")
+    place = StringField("Place", [Length(max=255)], widget=GovTextInput(), id="s-place")
+    video_link = StringField("Video link", [Length(max=1000), _video_link], widget=GovTextInput(), id="s-video")
+    group_format = RadioField("Group format", widget=GovRadioInput())
+    participants = IntegerChoices("Participants")
+    confirmed = HiddenField(default="")
+
+    def validate_place(self, field: Field) -> None:
+        if not (field.data or "").strip() and not (self.video_link.data or "").strip():
+            raise ValidationError("Enter a place, a video link, or both")
+
+    def moment(self) -> datetime:
+        assert self.day.data is not None and self.start_time.clock is not None
+        return uk_moment(self.day.data, self.start_time.clock)
+
+
+# --- Running a session --------------------------------------------------------------------------------
+
+ACTIONS = ("start", "next", "previous", "agenda", "reveal", "attendance", "roles", "participants", "approve",
+           "reject", "close")  # fmt: skip
+
+
+class ControlForm(SwottForm):
+    """Every control-page button posts `action`; the rest of its form depends on the action."""
+
+    action = StringField(validators=[AnyOf(ACTIONS, message="That is not something this page can do.")])
+    index = IntegerField(validators=[Optional()])
+    feedback_id = IntegerField(validators=[Optional()])
+    confirmed = HiddenField(default="")
+
+
+class AttendanceForm(SwottForm):
+    present = IntegerChoices("Who is here?")
+
+
+class InviteForm(SwottForm):
+    participants = IntegerChoices("Participants")
+
+
+def roles_form(people: list[tuple[int, str]], labels: dict[str, str]) -> type[SwottForm]:
+    """A form with one role select per participant (`role-<user id>`), built for this session's list."""
+    choices = dict(labels)
+    fields = {
+        f"role_{user_id}": SelectField(name, choices=choices, widget=GovSelect(), id=f"role-{user_id}")
+        for user_id, name in people
+    }
+    return type("RolesForm", (SwottForm,), fields)
+
+
+# --- Participants ---------------------------------------------------------------------------------------
+
+
+class FeedbackForm(SwottForm):
+    kind = RadioField(
+        "What are you writing?",
+        [InputRequired("Choose feedback or feedforward")],
+        choices={
+            "feedback": "Feedback: on what they do now",
+            "feedforward": "Feedforward: an idea for what they could do next",
+        },
+        widget=GovRadioInput(),
+    )
+    recipient = SelectField("For", widget=GovSelect(), id="fb-recipient", default="")
+    text = TextAreaField(
+        "Your words",
+        [InputRequired("Write something before sending it"), Length(max=2000, message="Keep it to a few sentences")],
+        widget=GovTextArea(),
+        id="fb-text",
+    )
+    prompt = SelectField("Prompt (optional)", widget=GovSelect(), id="fb-prompt", default="")
+    anonymous = BooleanField("Share it without my name", widget=GovCheckboxInput())
+
+
+class KeepForm(SwottForm):
+    keep = IntegerChoices("Which feedforward do you want to keep?")
+
+
+def reflection_form(field_ids: list[str]) -> type[SwottForm]:
+    """The reflection's boxes by id (one text value each; the date's three boxes join into one), plus
+    the version it was based on, the button pressed and `autosave` (set by static/l1.js)."""
+    fields: dict[str, Any] = {name: _JoinedText() for name in field_ids}
+    fields.update(
+        version=IntegerField(validators=[Optional()]),
+        action=StringField(default="save"),
+        autosave=StringField(default=""),
+    )
+    return type("ReflectionForm", (SwottForm,), fields)
+
+
+class _JoinedText(StringField):
+    """A box's text; the date input's day, month and year come in as three values of one name and are
+    kept as an ISO date when they make one, else as typed (the service then asks for a real date)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if len(valuelist) == 3:
+            parts = [v.strip() for v in valuelist]
+            try:
+                self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date().isoformat()
+            except ValueError:
+                self.data = " ".join(parts).strip()
+            return
+        self.data = valuelist[0] if valuelist else ""
