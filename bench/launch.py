@@ -19,7 +19,12 @@ Measured per operation, summing only the times of the *tool's* responses (not th
 Each run's median per operation; over `--runs` runs the min/median/max of those medians; and the ratio
 of each median to the bare endpoint's median, for wall time and for the server's CPU time.
 
-    .venv/bin/python bench/launch.py [--runs 3] [--launches 20] [--backend sqlite|postgres]
+    .venv/bin/python bench/launch.py [--runs 3] [--launches 20] [--backend sqlite|postgres] [--profile again]
+
+`--profile OPERATION` (first, again, step or answer) serves the tool through bench/profiled_app.py and,
+after the table, prints cProfile's statistics of that operation's tool requests alone (the other
+operations and the servers' start-up are not profiled; the profile's own overhead inflates the
+timed figures of that operation, so compare ratios from a run without it).
 
 `--backend postgres` runs the tool on PostgreSQL + Redis (SWOTT_BENCH_POSTGRES_URL, SWOTT_BENCH_REDIS_URL;
 default the local servers); the default is the embedded SQLite.
@@ -92,8 +97,9 @@ def _measure(server: support.Server, count: int, one: Callable[[], tuple[float, 
 class SwottJourney:
     """A learner launching SWOTT Connect from the sandbox course and working through L1."""
 
-    def __init__(self, platform: support.Platform, tool_url: str) -> None:
+    def __init__(self, platform: support.Platform, tool_url: str, profile: str = "") -> None:
         self.platform = platform
+        self.profile = profile  # the operation whose tool requests are profiled (bench/profiled_app.py)
         self.tool_url = tool_url
         self.l1 = next(p for p in platform.placements if p.custom.get("part") == "l1")
         self.learners = iter(support.add_learners(platform, 100_000))
@@ -101,9 +107,16 @@ class SwottJourney:
         self.server: support.Server | None = None
         self.answer_cpu = 0.0  # server CPU of the last answer alone (not the untimed steps to reach it)
 
-    def _launch(self, key: str) -> tuple[float, int, requests.Session, requests.Response]:
+    def _profiled(self, session: requests.Session, operation: str) -> None:
+        if self.profile == operation:
+            session.headers["X-Bench-Profile"] = "1"
+        else:
+            session.headers.pop("X-Bench-Profile", None)
+
+    def _launch(self, key: str, operation: str) -> tuple[float, int, requests.Session, requests.Response]:
         timed = support.Timed(self.tool_url)
         session = support.client(timed)
+        self._profiled(session, operation)
         page, _started = support.launch_to_l1(session, self.platform.launch_url(user=key, placement=self.l1))
         if page.status_code != 200 or "/l1/page/" not in support.address(page):
             raise SystemExit(f"the launch did not reach an L1 page: HTTP {page.status_code} at {support.address(page)}")
@@ -111,13 +124,13 @@ class SwottJourney:
 
     def first_launch(self) -> tuple[float, int]:
         key = next(self.learners)
-        seconds, count, session, page = self._launch(key)
+        seconds, count, session, page = self._launch(key, "first")
         self.current = (key, session, page)
         return seconds, count
 
     def returning_launch(self) -> tuple[float, int]:
         assert self.current is not None
-        seconds, count, session, page = self._launch(self.current[0])
+        seconds, count, session, page = self._launch(self.current[0], "again")
         self.current = (self.current[0], session, page)
         return seconds, count
 
@@ -126,6 +139,7 @@ class SwottJourney:
         key, session, page = self.current
         timed = support.Timed(self.tool_url)
         session.hooks["response"] = [timed.hook]
+        self._profiled(session, "step")
         page = advance(session, page)
         if page.status_code != 200:
             raise SystemExit(f"page step: HTTP {page.status_code} at {support.address(page)}")
@@ -137,6 +151,7 @@ class SwottJourney:
         assert self.current is not None
         key, session, page = self.current
         session.hooks["response"] = []
+        self._profiled(session, "")
         for _ in range(40):
             form = next(
                 (f for f in support.browser.forms(page.text) if "/answer?" in f.action or f.action.endswith("/answer")),
@@ -151,6 +166,7 @@ class SwottJourney:
         timed = support.Timed(self.tool_url)
         session.hooks["response"] = [timed.hook]
         cpu_before = self.server.cpu_seconds() if self.server is not None else 0.0
+        self._profiled(session, "answer")
         answered = support.post_form(session, page, form, option=option.group(1))
         if self.server is not None:
             self.answer_cpu = self.server.cpu_seconds() - cpu_before
@@ -198,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--launches", type=int, default=20, help="operations of each kind per run")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--profile", choices=("first", "again", "step", "answer"), default="", help="cProfile one")
     args = parser.parse_args(argv)
     support.quiet()
     from lti_tool import migrate
@@ -232,14 +249,14 @@ def main(argv: list[str] | None = None) -> int:
             support.gunicorn("bare_app:create_app()", port=ports[0], env=bench_dir, ready="/ping") as bare,
             support.gunicorn("pylti1p3_tool:create_app()", port=ports[1], env=pylti_env, ready="/ping") as pylti,
             support.gunicorn(
-                "lti_tool:create_app()",
+                "profiled_app:create_app()" if args.profile else "lti_tool:create_app()",
                 port=ports[2],
-                env=support.tool_env(database_url, tool_url, redis_url),
+                env={**support.tool_env(database_url, tool_url, redis_url), **bench_dir},
                 ready="/healthz",
             ) as tool,
         ):
             support.connect_tool(platform, tool_url, database_url)
-            journey = SwottJourney(platform, tool_url)
+            journey = SwottJourney(platform, tool_url, args.profile)
             journey.server = tool
             operations = [
                 Operation("bare Flask GET"),
@@ -253,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
             bare_request(bare_url)()
             pylti1p3_launch(platform, pylti_url, pylti_placement)()
             journey.first_launch(), journey.page_step(), journey.answer()
+            if args.profile:
+                requests.get(tool_url + "/__bench/profile", timeout=30)  # forget the warm-up's requests
 
             for _ in range(args.runs):
                 figures = [
@@ -283,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                     operation.runs.append(seconds)
                     operation.requests.append(count)
                     operation.cpu.append(cpu_each)
+            profile = requests.get(tool_url + "/__bench/profile", timeout=30).text if args.profile else ""
         server.stop()
 
     floor, floor_cpu = operations[0].median(), statistics.median(operations[0].cpu)
@@ -299,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     swott, reference = operations[2].median(), operations[1].median()
     print(f"SWOTT first launch vs pylti1p3 login + launch: {swott / reference:.2f}x")
+    if profile:
+        print(f"\ncProfile of the tool's requests for --profile {args.profile}:\n{profile}")
     return 0
 
 
