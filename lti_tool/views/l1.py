@@ -40,6 +40,7 @@ from lti_tool.models import Attempt, Context, LtiUser, Reflection, ResourceLink
 from lti_tool.services import dashboard, progress, reflections, registry, roster
 from lti_tool.services import notes as thinking_notes
 from lti_tool.views.notes_forms import ThinkingNotesForm
+from lti_tool.views.page_cache import page_html
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.evidence import page_sources_html
 from toolkits.model import CompletionPart, Page, PageKind, Toolkit
@@ -277,8 +278,16 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
     html = render_template(
         "l1/page.html",
         page=page,
-        body=_render_body(player.toolkit, page.source, page.body),
-        sources=Markup(page_sources_html(player.toolkit, page.body, _references_url(player.toolkit))),
+        # Rendered once per toolkit, page and process (issue 15): lti_tool/views/page_cache.py.
+        body=page_html(player.toolkit, step, "body", lambda: _render_body(player.toolkit, page.source, page.body)),
+        sources=Markup(
+            page_html(
+                player.toolkit,
+                step,
+                "sources",
+                lambda: page_sources_html(player.toolkit, page.body, _references_url(player.toolkit)),
+            )
+        ),
         outcomes=outcomes,
         options_for=lambda question: progress.ordered_options(player.attempt, question),
         scoring_note=progress.scoring_note(player.toolkit),
