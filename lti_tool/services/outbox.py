@@ -49,12 +49,13 @@ embedded default). `swott worker` (`lti_tool.worker`) runs `delivery.deliver_pen
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, select
+from sqlalchemy import Integer, and_, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session, aliased
 
 from lti_tool.models import LtiUser, ResourceLink, ScoreRecord, utcnow
@@ -178,19 +179,26 @@ def _history(
     One statement (issue 15: a page step is at most four): the last record, with the other two as
     scalar subqueries over an alias of the table. No record at all means no FullyGraded one either.
     """
-    other = aliased(ScoreRecord)
-    same_pair = (other.user_id == user_id, other.resource_link_id == resource_link_id)
-    graded = select(other.id).where(*same_pair, other.grading_progress == FULLY_GRADED).limit(1).scalar_subquery()
-    latest = select(func.max(other.timestamp)).where(*same_pair).scalar_subquery()
-    row = session.execute(
-        select(ScoreRecord, graded, latest)
-        .where(ScoreRecord.user_id == user_id, ScoreRecord.resource_link_id == resource_link_id)
-        .order_by(ScoreRecord.id.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_history_statement(), {"user_id": user_id, "link_id": resource_link_id}).first()
     if row is None:
         return None, False, None
     return row[0], row[1] is not None, row[2]
+
+
+@functools.cache
+def _history_statement() -> Any:
+    """`_history`'s query, built once per process (an alias and two subqueries are costly to build)."""
+    other = aliased(ScoreRecord, name="earlier")
+    user, link = bindparam("user_id", type_=Integer), bindparam("link_id", type_=Integer)
+    same_pair = (other.user_id == user, other.resource_link_id == link)
+    graded = select(other.id).where(*same_pair, other.grading_progress == FULLY_GRADED).limit(1).scalar_subquery()
+    latest = select(func.max(other.timestamp)).where(*same_pair).scalar_subquery()
+    return (
+        select(ScoreRecord, graded, latest)
+        .where(ScoreRecord.user_id == user, ScoreRecord.resource_link_id == link)
+        .order_by(ScoreRecord.id.desc())
+        .limit(1)
+    )
 
 
 def gradebook_view(record: ScoreRecord) -> tuple[str, str, float | None, float]:

@@ -40,11 +40,11 @@ from lti_tool.models import Attempt, Context, LtiUser, Reflection, ResourceLink
 from lti_tool.services import dashboard, progress, reflections, registry, roster
 from lti_tool.services import notes as thinking_notes
 from lti_tool.views.notes_forms import ThinkingNotesForm
-from lti_tool.views.page_cache import page_html
+from lti_tool.views.page_cache import inline_html, page_html
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.evidence import page_sources_html
 from toolkits.model import CompletionPart, Page, PageKind, Toolkit
-from toolkits.render import render_inline, render_markdown
+from toolkits.render import render_markdown
 
 bp = Blueprint("l1", __name__)
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def _common(player: Player, step: str) -> dict[str, object]:
         "score": progress.score(player.attempt, player.toolkit),
         "brand_colour": player.brand_colour,
         "step_url": _step_url,
-        "render_inline": lambda text: Markup(render_inline(text)),
+        "render_inline": inline_html,
     }
 
 

@@ -2,7 +2,8 @@
 
 Rendering a page's Markdown (parse, resolve links, sanitise) and finding the sources it cites was a
 fifth of a returning learner's launch and of every page shown; the result depends only on the toolkit,
-so it is rendered once per process and page.
+so it is rendered once per process and page. Question prompts and options (`inline_html`) are kept
+by their text.
 
 **Never stale.** A toolkit is an immutable object loaded with the catalogue; a changed toolkit (new
 text, a page added, a new version) is a new object. Each entry keeps the toolkit object it was rendered
@@ -17,15 +18,17 @@ a placeholder launch id, and each response swaps the placeholder for its own lau
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 
 from flask import g, request
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from lti_tool.lti.session import REQUEST_LAUNCH, CurrentLaunch, launch_url_for, require_launch
 from toolkits.model import Toolkit
+from toolkits.render import render_inline
 
 # A launch id no real launch has (`new_launch_id` gives 16 URL-safe characters) and no author writes.
 PLACEHOLDER = "swott-cached-page-launch"
@@ -74,9 +77,16 @@ def _launch_query(launch: CurrentLaunch) -> str:
     return url.partition("?")[2]
 
 
+@functools.lru_cache(maxsize=4096)
+def inline_html(text: str) -> Markup:
+    """A prompt or an option rendered (`render_inline`): a pure function of its text, so kept by text."""
+    return Markup(render_inline(text))
+
+
 def clear() -> None:
     """Forget every rendering (tests)."""
     global renders
     with _lock:
         _pages.clear()
         renders = 0
+    inline_html.cache_clear()
