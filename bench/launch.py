@@ -255,9 +255,9 @@ def _start_tool(
         "PYTHONPATH": os.pathsep.join((str(tool.root), str(Path(__file__).parent))),
     }
     app = "profiled_app:create_app()" if profiled else "lti_tool:create_app()"
-    tool.server = stack.enter_context(support.gunicorn(app, port=tool.port, env=env, ready="/healthz"))
+    tool.server = stack.enter_context(support.gunicorn(app, port=tool.port, env=env, ready="/healthz", root=tool.root))
     if args.passback == "worker":
-        stack.enter_context(support.swott("worker", env=env))
+        stack.enter_context(support.swott("worker", env=env, root=tool.root))
     # Registration goes through this checkout's code: a compared checkout needs the same schema.
     client_id = support.connect_tool(platform, tool.url, tool.database_url)
     tool.journey = SwottJourney(platform, tool.url, args.profile if profiled else "", client_id=client_id)
