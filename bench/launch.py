@@ -20,6 +20,21 @@ Each run's median per operation; over `--runs` runs the min/median/max of those 
 of each median to the bare endpoint's median, for wall time and for the server's CPU time.
 
     .venv/bin/python bench/launch.py [--runs 3] [--launches 20] [--backend sqlite|postgres]
+        [--passback worker|background] [--compare DIR] [--profile first|again|step|answer]
+
+Scores are delivered by a `swott worker` next to the tool (`--passback worker`, as in production), so
+the web process's CPU is the requests' own; `--passback background` delivers them from the web
+process after each response (the embedded default), which that CPU then includes.
+
+`--compare DIR` also serves another checkout of SWOTT Connect (say `git worktree add DIR main`), with
+its own database, and interleaves its operations with this one's, so both meet the same busy moments;
+it prints "before" rows and each operation's ratio to them. The other checkout must have the same
+database schema (it is migrated with its own code, but registered with this one's).
+
+`--profile OPERATION` (first, again, step or answer) serves the tool through bench/profiled_app.py and,
+after the table, prints cProfile's statistics of that operation's tool requests alone (the other
+operations and the servers' start-up are not profiled; the profile's own overhead inflates the
+timed figures of that operation, so compare ratios from a run without it).
 
 `--backend postgres` runs the tool on PostgreSQL + Redis (SWOTT_BENCH_POSTGRES_URL, SWOTT_BENCH_REDIS_URL;
 default the local servers); the default is the embedded SQLite.
@@ -29,11 +44,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,18 +109,30 @@ def _measure(server: support.Server, count: int, one: Callable[[], tuple[float, 
 class SwottJourney:
     """A learner launching SWOTT Connect from the sandbox course and working through L1."""
 
-    def __init__(self, platform: support.Platform, tool_url: str) -> None:
+    def __init__(self, platform: support.Platform, tool_url: str, profile: str = "", client_id: str = "") -> None:
         self.platform = platform
+        self.profile = profile  # the operation whose tool requests are profiled (bench/profiled_app.py)
         self.tool_url = tool_url
-        self.l1 = next(p for p in platform.placements if p.custom.get("part") == "l1")
+        self.l1 = next(
+            p
+            for p in platform.placements
+            if p.custom.get("part") == "l1" and (not client_id or p.client_id == client_id)
+        )
         self.learners = iter(support.add_learners(platform, 100_000))
         self.current: tuple[str, requests.Session, requests.Response] | None = None
         self.server: support.Server | None = None
         self.answer_cpu = 0.0  # server CPU of the last answer alone (not the untimed steps to reach it)
 
-    def _launch(self, key: str) -> tuple[float, int, requests.Session, requests.Response]:
+    def _profiled(self, session: requests.Session, operation: str) -> None:
+        if self.profile == operation:
+            session.headers["X-Bench-Profile"] = "1"
+        else:
+            session.headers.pop("X-Bench-Profile", None)
+
+    def _launch(self, key: str, operation: str) -> tuple[float, int, requests.Session, requests.Response]:
         timed = support.Timed(self.tool_url)
         session = support.client(timed)
+        self._profiled(session, operation)
         page, _started = support.launch_to_l1(session, self.platform.launch_url(user=key, placement=self.l1))
         if page.status_code != 200 or "/l1/page/" not in support.address(page):
             raise SystemExit(f"the launch did not reach an L1 page: HTTP {page.status_code} at {support.address(page)}")
@@ -111,13 +140,13 @@ class SwottJourney:
 
     def first_launch(self) -> tuple[float, int]:
         key = next(self.learners)
-        seconds, count, session, page = self._launch(key)
+        seconds, count, session, page = self._launch(key, "first")
         self.current = (key, session, page)
         return seconds, count
 
     def returning_launch(self) -> tuple[float, int]:
         assert self.current is not None
-        seconds, count, session, page = self._launch(self.current[0])
+        seconds, count, session, page = self._launch(self.current[0], "again")
         self.current = (self.current[0], session, page)
         return seconds, count
 
@@ -126,6 +155,7 @@ class SwottJourney:
         key, session, page = self.current
         timed = support.Timed(self.tool_url)
         session.hooks["response"] = [timed.hook]
+        self._profiled(session, "step")
         page = advance(session, page)
         if page.status_code != 200:
             raise SystemExit(f"page step: HTTP {page.status_code} at {support.address(page)}")
@@ -137,6 +167,7 @@ class SwottJourney:
         assert self.current is not None
         key, session, page = self.current
         session.hooks["response"] = []
+        self._profiled(session, "")
         for _ in range(40):
             form = next(
                 (f for f in support.browser.forms(page.text) if "/answer?" in f.action or f.action.endswith("/answer")),
@@ -151,6 +182,7 @@ class SwottJourney:
         timed = support.Timed(self.tool_url)
         session.hooks["response"] = [timed.hook]
         cpu_before = self.server.cpu_seconds() if self.server is not None else 0.0
+        self._profiled(session, "answer")
         answered = support.post_form(session, page, form, option=option.group(1))
         if self.server is not None:
             self.answer_cpu = self.server.cpu_seconds() - cpu_before
@@ -180,17 +212,56 @@ def bare_request(url: str) -> Callable[[], tuple[float, int]]:
     return one
 
 
-@contextlib.contextmanager
-def _database(backend: str) -> Iterator[tuple[str, str]]:
-    """The tool's database URL and Redis URL for `backend`."""
+def _database(backend: str, stack: contextlib.ExitStack) -> str:
+    """A fresh database URL for one tool (its own PostgreSQL schema or SQLite file), removed by `stack`."""
     if backend == "postgres":
-        support.flush_redis()
-        with support.postgres_schema() as url:
-            yield url, support.REDIS_URL
-        support.flush_redis()
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}", ""
+        return str(stack.enter_context(support.postgres_schema()))
+    folder = stack.enter_context(tempfile.TemporaryDirectory())
+    return f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+
+
+@dataclass
+class Tool:
+    """One SWOTT Connect under test: this checkout ("SWOTT") or another one (`--compare`, "before")."""
+
+    label: str
+    root: Path
+    port: int
+    database_url: str = ""
+    journey: SwottJourney | None = None
+    server: support.Server | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _migrate(root: Path, database_url: str) -> None:
+    """Migrate with the tool's own code (another checkout may have other migrations)."""
+    code = "import sys; from lti_tool import migrate; migrate.upgrade(sys.argv[1])"
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    subprocess.run([sys.executable, "-c", code, database_url], env=env, cwd=root, check=True)
+
+
+def _start_tool(
+    tool: Tool, stack: contextlib.ExitStack, platform: support.Platform, redis_url: str, args: argparse.Namespace
+) -> None:
+    """Serve `tool` (gunicorn, one sync worker; and a `swott worker` unless passback is background)."""
+    _migrate(tool.root, tool.database_url)
+    profiled = bool(args.profile) and tool.root == support.ROOT
+    env = {
+        **support.tool_env(tool.database_url, tool.url, redis_url),
+        "SWOTT_PASSBACK": args.passback,
+        "PYTHONPATH": os.pathsep.join((str(tool.root), str(Path(__file__).parent))),
+    }
+    app = "profiled_app:create_app()" if profiled else "lti_tool:create_app()"
+    tool.server = stack.enter_context(support.gunicorn(app, port=tool.port, env=env, ready="/healthz", root=tool.root))
+    if args.passback == "worker":
+        stack.enter_context(support.swott("worker", env=env, root=tool.root))
+    # Registration goes through this checkout's code: a compared checkout needs the same schema.
+    client_id = support.connect_tool(platform, tool.url, tool.database_url)
+    tool.journey = SwottJourney(platform, tool.url, args.profile if profiled else "", client_id=client_id)
+    tool.journey.server = tool.server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,20 +269,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--launches", type=int, default=20, help="operations of each kind per run")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--profile", choices=("first", "again", "step", "answer"), default="", help="cProfile one")
+    parser.add_argument(
+        "--passback", choices=("worker", "background"), default="worker", help="scores by `swott worker` or in-process"
+    )
+    parser.add_argument("--compare", type=Path, help="another checkout (e.g. main) measured in the same run")
     args = parser.parse_args(argv)
     support.quiet()
-    from lti_tool import migrate
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    with tempfile.TemporaryDirectory() as folder, _database(args.backend) as (database_url, redis_url):
+    tools = [Tool("SWOTT", support.ROOT, support.free_port())]
+    if args.compare is not None:
+        tools.append(Tool("before", args.compare.resolve(), support.free_port()))
+    profile = ""
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        if args.backend == "postgres":
+            support.flush_redis()
+            stack.callback(support.flush_redis)
+        redis_url = support.REDIS_URL if args.backend == "postgres" else ""
+        for tool in tools:
+            tool.database_url = _database(args.backend, stack)
         key_file = Path(folder) / "pylti1p3.pem"
         key_file.write_bytes(pem)
-        migrate.upgrade(database_url)
         server = support.sandbox()
+        stack.callback(server.stop)
         platform = server.platform
-        ports = support.free_port(), support.free_port(), support.free_port()
-        bare_url, pylti_url, tool_url = (f"http://127.0.0.1:{p}" for p in ports)
+        ports = support.free_port(), support.free_port()
+        bare_url, pylti_url = (f"http://127.0.0.1:{p}" for p in ports)
         pylti_tool = platform.register_tool(
             initiate_login_uri=pylti_url + "/login",
             redirect_uris=[pylti_url + "/launch"],
@@ -228,66 +313,71 @@ def main(argv: list[str] | None = None) -> int:
             "PYTHONPATH": str(Path(__file__).parent),
         }
         bench_dir = {"PYTHONPATH": str(Path(__file__).parent)}
-        with (
-            support.gunicorn("bare_app:create_app()", port=ports[0], env=bench_dir, ready="/ping") as bare,
-            support.gunicorn("pylti1p3_tool:create_app()", port=ports[1], env=pylti_env, ready="/ping") as pylti,
-            support.gunicorn(
-                "lti_tool:create_app()",
-                port=ports[2],
-                env=support.tool_env(database_url, tool_url, redis_url),
-                ready="/healthz",
-            ) as tool,
-        ):
-            support.connect_tool(platform, tool_url, database_url)
-            journey = SwottJourney(platform, tool_url)
-            journey.server = tool
-            operations = [
-                Operation("bare Flask GET"),
-                Operation("pylti1p3: login + launch"),
-                Operation("SWOTT: first launch to L1 page"),
-                Operation("SWOTT: returning launch to L1 page"),
-                Operation("SWOTT: page step (new page)"),
-                Operation("SWOTT: answer a question"),
-            ]
-            # Warm up every server (imports, templates, the first key fetches) before measuring.
-            bare_request(bare_url)()
-            pylti1p3_launch(platform, pylti_url, pylti_placement)()
-            journey.first_launch(), journey.page_step(), journey.answer()
+        bare = stack.enter_context(
+            support.gunicorn("bare_app:create_app()", port=ports[0], env=bench_dir, ready="/ping")
+        )
+        pylti = stack.enter_context(
+            support.gunicorn("pylti1p3_tool:create_app()", port=ports[1], env=pylti_env, ready="/ping")
+        )
+        for tool in tools:
+            _start_tool(tool, stack, platform, redis_url, args)
+        kinds = (
+            ("first", "first launch to L1 page"),
+            ("again", "returning launch to L1 page"),
+            ("step", "page step (new page)"),
+            ("answer", "answer a question"),
+        )
+        operations = [Operation("bare Flask GET"), Operation("pylti1p3: login + launch")]
+        operations += [Operation(f"{tool.label}: {label}") for tool in tools for _, label in kinds]
+        # Warm up every server (imports, templates, the first key fetches) before measuring.
+        bare_request(bare_url)()
+        pylti1p3_launch(platform, pylti_url, pylti_placement)()
+        for tool in tools:
+            assert tool.journey is not None
+            tool.journey.first_launch(), tool.journey.page_step(), tool.journey.answer()
+        if args.profile:
+            requests.get(tools[0].url + "/__bench/profile", timeout=30)  # forget the warm-up's requests
 
-            for _ in range(args.runs):
-                figures = [
-                    _measure(bare, args.launches * 10, bare_request(bare_url)),
-                    _measure(pylti, args.launches, pylti1p3_launch(platform, pylti_url, pylti_placement)),
-                ]
-                rounds: dict[str, list[tuple[float, int]]] = {"first": [], "again": [], "step": [], "answer": []}
-                cpu: dict[str, float] = dict.fromkeys(rounds, 0.0)
-                for _ in range(args.launches):
-                    for name, step in (
-                        ("first", journey.first_launch),
-                        ("again", journey.returning_launch),
-                        ("step", journey.page_step),
-                        ("answer", journey.answer),
-                    ):
-                        before = tool.cpu_seconds()
-                        rounds[name].append(step())
-                        cpu[name] += journey.answer_cpu if name == "answer" else tool.cpu_seconds() - before
-                for name in rounds:
+        for _ in range(args.runs):
+            figures = [
+                _measure(bare, args.launches * 10, bare_request(bare_url)),
+                _measure(pylti, args.launches, pylti1p3_launch(platform, pylti_url, pylti_placement)),
+            ]
+            # Interleaved, one operation of each tool in turn, so a busy moment hits them alike.
+            rounds = {(t.label, name): [] for t in tools for name, _ in kinds}  # type: ignore[var-annotated]
+            cpu: dict[tuple[str, str], float] = dict.fromkeys(rounds, 0.0)
+            for _ in range(args.launches):
+                for name, _label in kinds:
+                    for tool in tools:
+                        journey, tool_server = tool.journey, tool.server
+                        assert journey is not None and tool_server is not None
+                        step = getattr(journey, _STEPS[name])
+                        before = tool_server.cpu_seconds()
+                        rounds[(tool.label, name)].append(step())
+                        spent = journey.answer_cpu if name == "answer" else tool_server.cpu_seconds() - before
+                        cpu[(tool.label, name)] += spent
+            for tool in tools:
+                for name, _label in kinds:
+                    done = rounds[(tool.label, name)]
                     figures.append(
                         (
-                            statistics.median(s for s, _ in rounds[name]),
-                            int(statistics.median(c for _, c in rounds[name])),
-                            cpu[name] / args.launches,
+                            statistics.median(s for s, _ in done),
+                            int(statistics.median(c for _, c in done)),
+                            cpu[(tool.label, name)] / args.launches,
                         )
                     )
-                for operation, (seconds, count, cpu_each) in zip(operations, figures, strict=True):
-                    operation.runs.append(seconds)
-                    operation.requests.append(count)
-                    operation.cpu.append(cpu_each)
-        server.stop()
+            for operation, (seconds, count, cpu_each) in zip(operations, figures, strict=True):
+                operation.runs.append(seconds)
+                operation.requests.append(count)
+                operation.cpu.append(cpu_each)
+        if args.profile:
+            profile = requests.get(tools[0].url + "/__bench/profile", timeout=30).text
 
     floor, floor_cpu = operations[0].median(), statistics.median(operations[0].cpu)
     print(f"Launch benchmark: {args.runs} runs x {args.launches} of each, backend {args.backend}, new connection per")
-    print("request, gunicorn 1 sync worker per server, sandbox platform; times are the tool's responses only.")
+    print("request, gunicorn 1 sync worker per server, sandbox platform; times are the tool's responses only;")
+    compared = f"; 'before' is {args.compare}" if args.compare is not None else ""
+    print(f"scores delivered by {'swott worker' if args.passback == 'worker' else 'the web process'}{compared}.")
     print(f"{'operation':38} {'tool reqs':>9} {'min':>10} {'median':>10} {'max':>10} {'x bare':>7} {'CPU x bare':>10}")
     for op in operations:
         low, mid, high = support.spread(op.runs)
@@ -299,7 +389,18 @@ def main(argv: list[str] | None = None) -> int:
         )
     swott, reference = operations[2].median(), operations[1].median()
     print(f"SWOTT first launch vs pylti1p3 login + launch: {swott / reference:.2f}x")
+    if len(tools) > 1:
+        for index, (_name, label) in enumerate(kinds):
+            now, then = operations[2 + index], operations[2 + len(kinds) + index]
+            wall = now.median() / then.median()
+            cpu_change = statistics.median(now.cpu) / statistics.median(then.cpu)
+            print(f"SWOTT vs before, {label}: wall {wall:.2f}x, CPU {cpu_change:.2f}x")
+    if profile:
+        print(f"\ncProfile of the tool's requests for --profile {args.profile}:\n{profile}")
     return 0
+
+
+_STEPS = {"first": "first_launch", "again": "returning_launch", "step": "page_step", "answer": "answer"}
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ for every request. Three phases, each bounded in time (every request also times 
 2. warm: `--seconds` of learners launching again and stepping through `--steps` L1 pages each, with
    `--think` seconds between pages, the access-token cache warm;
 3. empty token cache: the same after deleting every cached AGS/NRPS token (Redis and database) and
-   expiring them at the platform, so the first scores need new tokens under load.
+   expiring them at the platform, with as many *new* learners: a score is posted only when it changes
+   the gradebook, so returning learners paging on queue none, while each new learner's first steps
+   queue two (Started, then InProgress) that need a new token under load.
 
 For each phase it prints the requests to the tool, errors (5xx, timeouts, refused connections, and
 launches that did not reach an L1 page), journeys completed, and p50/p95/p99 of the tool's response
@@ -225,9 +227,11 @@ def main(argv: list[str] | None = None) -> int:
                 tally = run_phase(learners, seconds=args.seconds, steps=1, think=args.think, once=True)
                 report("1. first launches, all at once", tally, time.monotonic() - started)
                 print(f"  outbox: {outbox(database, 60)}")
-                for name, cold in (("2. warm token cache", False), ("3. empty token cache", True)):
+                for name, cold in (("2. warm token cache", False), ("3. empty token cache, new learners", True)):
                     if cold:
                         empty_token_cache(database, redis_url, platform)
+                        keys = support.add_learners(platform, args.learners, prefix="new")
+                        learners = [Learner(platform, l1, key, tool_url) for key in keys]
                     started = time.monotonic()
                     tally = run_phase(learners, seconds=args.seconds, steps=args.steps, think=args.think, once=False)
                     report(name, tally, time.monotonic() - started)

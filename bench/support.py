@@ -67,9 +67,16 @@ class Server:
     """A server process (gunicorn or `swott ...`) on 127.0.0.1:`port`, in its own process group."""
 
     def __init__(
-        self, argv: Sequence[str], *, port: int = 0, env: dict[str, str] | None = None, ready: str | None = "/"
+        self,
+        argv: Sequence[str],
+        *,
+        port: int = 0,
+        env: dict[str, str] | None = None,
+        ready: str | None = "/",
+        cwd: Path = ROOT,
     ) -> None:
         self.argv = list(argv)
+        self.cwd = cwd
         self.port = port
         self.env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
         self.ready = ready
@@ -84,7 +91,7 @@ class Server:
         self.process = subprocess.Popen(
             self.argv,
             env=self.env,
-            cwd=ROOT,
+            cwd=self.cwd,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -156,19 +163,30 @@ def _cpu(pid: int) -> float:
 
 
 def gunicorn(
-    app: str, *, port: int, env: dict[str, str], workers: int = 1, threads: int = 1, ready: str = "/"
+    app: str,
+    *,
+    port: int,
+    env: dict[str, str],
+    workers: int = 1,
+    threads: int = 1,
+    ready: str = "/",
+    root: Path = ROOT,
 ) -> Server:
-    """`app` ("module:factory()") under gunicorn: sync workers, or gthread with `threads` > 1."""
+    """`app` ("module:factory()") under gunicorn: sync workers, or gthread with `threads` > 1.
+
+    `root` is the checkout the app is imported from: gunicorn puts the directory it starts in first on
+    `sys.path`, ahead of `PYTHONPATH` (and of `--chdir`), so it starts there.
+    """
     argv = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
     argv += ["--timeout", "120", "--graceful-timeout", "5", "--backlog", "2048"]
     if threads > 1:
         argv += ["-k", "gthread", "--threads", str(threads)]
-    return Server([*argv, app], port=port, env={"PYTHONPATH": str(ROOT), **env}, ready=ready)
+    return Server([*argv, app], port=port, env={"PYTHONPATH": str(root), **env}, ready=ready, cwd=root)
 
 
-def swott(*args: str, env: dict[str, str], port: int = 0, ready: str | None = None) -> Server:
-    """A `swott` command (`serve`, `worker`) as an operator runs it."""
-    return Server([str(BIN / "swott"), *args], port=port, env=env, ready=ready)
+def swott(*args: str, env: dict[str, str], port: int = 0, ready: str | None = None, root: Path = ROOT) -> Server:
+    """A `swott` command (`serve`, `worker`) as an operator runs it, from checkout `root`."""
+    return Server([str(BIN / "swott"), *args], port=port, env={"PYTHONPATH": str(root), **env}, ready=ready, cwd=root)
 
 
 # --- Databases -----------------------------------------------------------------------------------------

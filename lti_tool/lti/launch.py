@@ -21,6 +21,7 @@ Steps, in order (a failure at any step refuses the launch with a reason code and
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Mapping
@@ -89,11 +90,12 @@ class ValidatedLaunch:
 
 def _unverified(id_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        header = jwt.get_unverified_header(id_token)
-        body = jwt.decode(id_token, options={"verify_signature": False})
+        # One parse for header and body (issue 15: no repeated JWT work; the verified decode is the other).
+        decoded = jwt.decode_complete(id_token, options={"verify_signature": False})
     except jwt.PyJWTError:
         raise LaunchRejected("malformed_token") from None
-    if not isinstance(body, dict):
+    header, body = decoded.get("header"), decoded.get("payload")
+    if not isinstance(header, dict) or not isinstance(body, dict):
         raise LaunchRejected("malformed_token")
     return header, body
 
@@ -114,6 +116,13 @@ def client_id_of(body: Mapping[str, Any]) -> str:
     if azp is not None and azp not in audiences:
         raise LaunchRejected("azp_not_in_aud")
     return str(azp) if azp else str(audiences[0])
+
+
+@functools.lru_cache(maxsize=256)
+def _public_key(jwk_json: str) -> jwt.PyJWK:
+    """A platform key as PyJWT's key object, built once per process for each key (issue 15). Keyed by
+    the whole JWK, so a rotated or refreshed key is a new entry, never an old key under a new name."""
+    return jwt.PyJWK.from_json(jwk_json, algorithm=ACCEPTED_ALGORITHM)
 
 
 class LaunchValidator:
@@ -188,7 +197,7 @@ class LaunchValidator:
         if jwk.get("kty") != "RSA" or jwk.get("alg", ACCEPTED_ALGORITHM) != ACCEPTED_ALGORITHM:
             raise LaunchRejected("bad_platform_key", status=401)
         try:
-            key = jwt.PyJWK.from_json(json.dumps(dict(jwk)), algorithm=ACCEPTED_ALGORITHM)
+            key = _public_key(json.dumps(dict(jwk), sort_keys=True))
             body: dict[str, Any] = jwt.decode(
                 id_token,
                 key,

@@ -49,13 +49,14 @@ embedded default). `swott worker` (`lti_tool.worker`) runs `delivery.deliver_pen
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, and_, bindparam, delete, event, func, select
+from sqlalchemy.orm import Session, aliased
 
 from lti_tool.models import LtiUser, ResourceLink, ScoreRecord, utcnow
 from lti_tool.services.grades import ACTIVITY_PROGRESS, GRADING_PROGRESS
@@ -139,19 +140,13 @@ def enqueue_score(
         raise ValueError("score_maximum must be greater than 0")
     if score_given is not None and score_given < 0:
         raise ValueError("score_given must not be negative")
-    pair = (ScoreRecord.user_id == user_id, ScoreRecord.resource_link_id == resource_link_id)
-    last = session.scalars(select(ScoreRecord).where(*pair).order_by(ScoreRecord.id.desc()).limit(1)).first()
+    last, graded, latest = _history(session, user_id=user_id, resource_link_id=resource_link_id)
     if last is not None and gradebook_view(last) == (activity_progress, grading_progress, score_given, score_maximum):
         return None
-    if grading_progress != FULLY_GRADED:
-        graded = session.scalar(
-            select(ScoreRecord.id).where(*pair, ScoreRecord.grading_progress == FULLY_GRADED).limit(1)
-        )
-        if graded is not None:
-            raise ValueError("a FullyGraded score was already queued: later scores must be FullyGraded (Moodle)")
+    if grading_progress != FULLY_GRADED and graded:
+        raise ValueError("a FullyGraded score was already queued: later scores must be FullyGraded (Moodle)")
     now = utcnow()
     timestamp = whole_second(now)
-    latest = session.scalar(select(func.max(ScoreRecord.timestamp)).where(*pair))
     if latest is not None:
         timestamp = max(timestamp, whole_second(aware(latest)) + timedelta(seconds=1))
     record = ScoreRecord(
@@ -174,6 +169,36 @@ def enqueue_score(
     session.flush()  # the id is known at once, for delivery after commit
     session.info.setdefault(_QUEUED, []).append(record.id)
     return record
+
+
+def _history(
+    session: Session, *, user_id: int, resource_link_id: int
+) -> tuple[ScoreRecord | None, bool, datetime | str | None]:
+    """The learner's last score on the link, whether any was FullyGraded, and the latest timestamp.
+
+    One statement (issue 15: a page step is at most four): the last record, with the other two as
+    scalar subqueries over an alias of the table. No record at all means no FullyGraded one either.
+    """
+    row = session.execute(_history_statement(), {"user_id": user_id, "link_id": resource_link_id}).first()
+    if row is None:
+        return None, False, None
+    return row[0], row[1] is not None, row[2]
+
+
+@functools.cache
+def _history_statement() -> Any:
+    """`_history`'s query, built once per process (an alias and two subqueries are costly to build)."""
+    other = aliased(ScoreRecord, name="earlier")
+    user, link = bindparam("user_id", type_=Integer), bindparam("link_id", type_=Integer)
+    same_pair = (other.user_id == user, other.resource_link_id == link)
+    graded = select(other.id).where(*same_pair, other.grading_progress == FULLY_GRADED).limit(1).scalar_subquery()
+    latest = select(func.max(other.timestamp)).where(*same_pair).scalar_subquery()
+    return (
+        select(ScoreRecord, graded, latest)
+        .where(ScoreRecord.user_id == user, ScoreRecord.resource_link_id == link)
+        .order_by(ScoreRecord.id.desc())
+        .limit(1)
+    )
 
 
 def gradebook_view(record: ScoreRecord) -> tuple[str, str, float | None, float]:

@@ -407,9 +407,13 @@ def _progress_changed(
     session: Session, attempt: Attempt, toolkit: Toolkit, *, started: bool, enqueue: EnqueueScore | None
 ) -> None:
     send: EnqueueScore = enqueue or outbox.enqueue_score
-    submitted = reflection_submitted(session, attempt)
     result = score(attempt, toolkit)
-    if not outstanding(attempt, toolkit, submitted):
+    # The reflection's status is read only once every other part is done: while a page or a question
+    # is outstanding the learner is not complete whatever it says, and a page step saves a query
+    # (issue 15: a page step is one read, one write per changed row and the score).
+    if not outstanding(attempt, toolkit, True) and not outstanding(
+        attempt, toolkit, reflection_submitted(session, attempt)
+    ):
         changed = attempt.status != "completed" or attempt.score_percent != result.percent
         attempt.status = "completed"
         attempt.completed_at = attempt.completed_at or utcnow()

@@ -39,6 +39,7 @@ from lti_tool.views.l1_player import (
     step_url,
     view_url,
 )
+from lti_tool.views.page_cache import page_html
 from toolkits.evidence import page_sources_html
 from toolkits.model import Page, PageKind, Toolkit
 
@@ -122,8 +123,16 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
     html = render_template(
         "l1/page.html",
         page=page,
-        body=render_body(player.toolkit, page.source, page.body),
-        sources=Markup(page_sources_html(player.toolkit, page.body, _references_url(player.toolkit))),
+        # Rendered once per toolkit, page and process (issue 15): lti_tool/views/page_cache.py.
+        body=page_html(player.toolkit, step, "body", lambda: render_body(player.toolkit, page.source, page.body)),
+        sources=Markup(
+            page_html(
+                player.toolkit,
+                step,
+                "sources",
+                lambda: page_sources_html(player.toolkit, page.body, _references_url(player.toolkit)),
+            )
+        ),
         outcomes=outcomes,
         options_for=lambda question: progress.ordered_options(player.attempt, question),
         scoring_note=progress.scoring_note(player.toolkit),

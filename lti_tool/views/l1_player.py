@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
-from markupsafe import Markup
 from sqlalchemy import ScalarSelect, select
 
 from lti_tool import web
@@ -31,8 +30,9 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import progress, registry
+from lti_tool.views.page_cache import inline_html
 from toolkits.model import Toolkit
-from toolkits.render import render_inline, render_markdown
+from toolkits.render import render_markdown
 
 
 @dataclass(frozen=True)
@@ -284,5 +284,5 @@ def common(player: Player, step: str) -> dict[str, object]:
         "dates": player.dates if player.dates is not None else learner_dates(player.launch),
         "l2_url": launch_url_for("l2.home"),
         "step_url": step_url,
-        "render_inline": lambda text: Markup(render_inline(text)),
+        "render_inline": inline_html,
     }

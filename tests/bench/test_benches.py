@@ -55,6 +55,17 @@ def test_launch_bench_compares_swott_with_bare_flask_and_pylti1p3() -> None:
     assert _tool_requests(out, "SWOTT: page step (new page)") == 2
 
 
+def test_launch_bench_compares_two_checkouts_and_profiles_one_operation() -> None:
+    # This checkout against itself: what matters is that both are served, interleaved and reported.
+    out = _bench("launch.py", "--runs", "1", "--launches", "1", "--compare", str(ROOT), "--profile", "again")
+
+    assert "before: returning launch to L1 page" in out
+    assert "SWOTT vs before, page step (new page): wall" in out
+    assert _tool_requests(out, "before: returning launch to L1 page") == 2
+    # Only the returning launch's two tool requests were profiled (login and the launch POST).
+    assert "cProfile of the tool's requests for --profile again" in out and "profiled requests: 2" in out
+
+
 def _tool_requests(out: str, label: str) -> int:
     """The "tool reqs" column of `label`'s row in the launch bench's table."""
     row = next(line for line in out.splitlines() if line.startswith(label))
