@@ -116,6 +116,11 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import registration
 
     app.register_blueprint(registration.bp)
+    from lti_tool.views import certificates, evaluation, evaluation_reports
+
+    app.register_blueprint(evaluation.bp)
+    app.register_blueprint(evaluation_reports.bp)
+    app.register_blueprint(certificates.bp)
 
 
 def _configure_logging(level: str) -> None:
