@@ -10,6 +10,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from lti_tool.forms import SwottForm
@@ -26,8 +27,8 @@ def _text() -> list[Any]:
     return [Optional(), Length(max=MAX_TEXT_CHARS, message=TOO_LONG)]
 
 
-def _scale(labels: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(str(i), label) for i, label in enumerate(labels, 1)]
+def _scale(labels: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice(str(i), label) for i, label in enumerate(labels, 1)]
 
 
 class SkippableForm(SwottForm):
@@ -66,7 +67,7 @@ class QuestionnaireForm(SkippableForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok: bool = super().validate(extra_validators)
-        if ok and not self.skipped and not self.confidence() and not any(self.open_answers().values()):
+        if ok and not self.skipped and not any(self.confidence()) and not any(self.open_answers().values()):
             first = self[self.statements[0][0]]
             first.errors = [*first.errors, "Choose how confident you are, or choose ‘Skip these questions’"]
             return False
@@ -108,7 +109,7 @@ class FollowUpForm(SkippableForm):
 
     carried_out = RadioField(
         "Did you carry out the action you planned?",
-        choices=[(k.value, v) for k, v in CARRIED_OUT_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in CARRIED_OUT_LABELS.items()],
         widget=GovRadioInput(),
         validators=[Optional()],
     )
