@@ -10,7 +10,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs lag
 from wtforms.validators import InputRequired, Length, Optional
 
 from lti_tool.forms import SwottForm

@@ -94,7 +94,7 @@ def test_the_lead_sees_nothing_with_four_and_the_change_with_five_and_the_csv_ag
     assert "Not enough responses to show" in page  # the session feedback still has none
     assert "<svg" in page and 'id="confidence-table"' in page and "Words 4" in page
     rows = list(csv.reader(io.StringIO(_text(lead.get("/evaluation/report.csv")))))
-    before = [r for r in rows if r[0] == "Confidence before"][0]
+    before = next(r for r in rows if r[0] == "Confidence before")
     assert before[3:8] == ["2", "3", "0", "0", "0"] and before[8] == "1.6"
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">1.6</td>' in page
 
