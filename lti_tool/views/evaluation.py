@@ -49,7 +49,11 @@ def _brand(launch: CurrentLaunch) -> str:
 
 
 def _page(template: str, launch: CurrentLaunch, status: int = 200, **values: object) -> ResponseReturnValue:
-    return render_template(template, toolkit=_toolkit(launch), brand_colour=_brand(launch), **values), status
+    submitted = request.args.get("submitted") == "1"
+    html = render_template(
+        template, toolkit=_toolkit(launch), brand_colour=_brand(launch), submitted=submitted, **values
+    )
+    return html, status
 
 
 # --- The two calls from the L1 and L2 flows ------------------------------------------------------------
@@ -93,13 +97,16 @@ def after_l2() -> ResponseReturnValue:
     launch = require_launch()
     toolkit = _toolkit(launch)
     session = web.db_session()
+    # Straight from the L2 submit: the next page says the reflection is in (`submitted=1`).
+    said = {"submitted": "1"} if request.args.get("submitted") == "1" else {}
     if responses.needs_asking(
         session, user_id=launch.user_id, context_id=launch.context_id, toolkit=toolkit, phase=Phase.AFTER
     ):
-        return redirect(launch_url_for("evaluation.questionnaire", launch, phase="after"), code=303)
+        return redirect(launch_url_for("evaluation.questionnaire", launch, phase="after", **said), code=303)
     waiting = feedback.awaiting(session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id)
     if waiting:
-        return redirect(launch_url_for("evaluation.session_feedback", launch, session_id=waiting[0].id), code=303)
+        url = launch_url_for("evaluation.session_feedback", launch, session_id=waiting[0].id, **said)
+        return redirect(url, code=303)
     done = certificates.completion(session, user_id=launch.user_id, context_id=launch.context_id, toolkit=toolkit)
     return _page("evaluation/finished.html", launch, complete=done is not None)
 

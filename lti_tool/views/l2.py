@@ -514,5 +514,5 @@ def save_reflection() -> ResponseReturnValue:
         return _reflection_page(launch, toolkit, values, version, 400, incomplete=incomplete)
     _commit()
     if request.form.get("action") == "submit":  # issue 12: the after questions and session feedback
-        return redirect(launch_url_for("evaluation.after_l2", launch), code=303)
+        return redirect(launch_url_for("evaluation.after_l2", launch, submitted="1"), code=303)
     return redirect(launch_url_for("l2.reflection", launch, saved="1") + ("#record" if carry else ""), code=303)
