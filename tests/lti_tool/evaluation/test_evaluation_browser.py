@@ -12,13 +12,17 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from lti_tool.models import Attempt, GroupParticipant, GroupSession, LtiUser, Reflection, ResourceLink
+from lti_tool.services import l2_sessions
 from sandbox_platform import SandboxServer
 from sandbox_platform.model import User
 from tests.conftest import make_app
@@ -30,6 +34,7 @@ from tests.lti_tool.browser.support import (
     open_in_lms_frame,
     tool_frame,
 )
+from tests.lti_tool.evaluation.support import T0
 from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
 from tests.lti_tool.l2_factories import toolkit
 
@@ -153,8 +158,9 @@ def test_questionnaires_before_and_after_and_the_report_with_four_then_five(chro
     assert table.count() == 1 and frame.locator("svg[role=img]").count() == 1
     _look(lead_page, "report-five")
     frame = tool_frame(lead_page)
-    first_before = frame.locator("#confidence-table tbody tr").nth(0).locator("td").all_inner_texts()
-    first_after = frame.locator("#confidence-table tbody tr").nth(1).locator("td").all_inner_texts()
+    figures = frame.locator("#confidence-table tbody").first.locator("tr.swott-figures")
+    first_before = [figures.nth(0).locator("th").inner_text(), *figures.nth(0).locator("td").all_inner_texts()]
+    first_after = [figures.nth(1).locator("th").inner_text(), *figures.nth(1).locator("td").all_inner_texts()]
     assert first_before == ["Before", "2", "2", "1", "0", "0", "1.8"]
     assert first_after == ["After", "0", "1", "1", "2", "1", "3.6"]
     assert "I will ask children first (learner3)" in frame.content()  # shared, so shown, without a name
@@ -165,3 +171,93 @@ def test_questionnaires_before_and_after_and_the_report_with_four_then_five(chro
     assert len(before_rows) == len(after_rows) == len(kit.learning_outcomes)
     assert before_rows[0][3:9] == first_before[1:] and after_rows[0][3:9] == first_after[1:]
     lead.close()
+
+
+def _seed_finished_toolkit(app: Flask, sub: str) -> None:
+    """The learner launched L2 once; give them a completed L1, an attended closed session and a submitted
+    L2 reflection in that course, as the L1 and L2 pages would have left them on T0."""
+    kit = toolkit()
+    with app.extensions["swott.db"].session() as session:
+        user = session.scalars(select(LtiUser).where(LtiUser.sub == sub)).one()
+        l2 = session.scalars(select(ResourceLink).where(ResourceLink.part == "l2")).one()
+        l1 = ResourceLink(context_id=l2.context_id, link_id="l1-seeded", toolkit_id=kit.id, part="l1")
+        session.add(l1)
+        session.flush()
+        session.add(Attempt(user_id=user.id, resource_link_id=l1.id, toolkit_id=kit.id, status="completed",
+                            started_at=T0 - timedelta(days=20), completed_at=T0 - timedelta(days=10)))  # fmt: skip
+        values = {f.id: f"My {f.label}" for f in l2_sessions.reflection_form_fields(kit)}
+        values["now_what"] = "Ask each child where they want to sit at their review"
+        session.add(Reflection(user_id=user.id, resource_link_id=l2.id, toolkit_id=kit.id,
+                               model=kit.l2.reflection.model, fields=values, status="submitted",
+                               submitted_at=T0))  # fmt: skip
+        group = GroupSession(context_id=l2.context_id, toolkit_id=kit.id, title="Team room session",
+                             starts_at=T0 - timedelta(hours=2), format="swott-default", status="closed")  # fmt: skip
+        session.add(group)
+        session.flush()
+        session.add(GroupParticipant(session_id=group.id, user_id=user.id, attended=True))
+        session.commit()
+
+
+@needs_axe
+def test_follow_up_session_feedback_certificate_and_its_check(chromium: Any, stack: Stack) -> None:
+    l2 = stack.sandbox.platform.add_placement(
+        title="Participatory practice: L2", custom={"toolkit_id": TOOLKIT, "part": "l2"}
+    )
+    context = chromium.new_context()
+    page = context.new_page()
+    open_in_lms_frame(page, stack.sandbox.url, l2.id, "learner1")
+    _seed_finished_toolkit(stack.app, stack.sandbox.platform.users["learner1"].sub)
+    stack.app.extensions["swott.clock"] = lambda: T0 + timedelta(days=92)
+
+    # Three months on, the next launch asks about the action planned in L2.
+    frame = open_in_lms_frame(page, stack.sandbox.url, l2.id, "learner1")
+    assert frame.locator("h1").inner_text() == "Did you carry out your action?"
+    assert "Ask each child where they want to sit" in frame.content()
+    _look(page, "follow-up")
+    frame.check("input[name=carried_out][value=partly]")
+    frame.fill("textarea[name=what_happened]", "I asked two children before their reviews.")
+    frame.fill("textarea[name=impact]", "Both chose to speak for themselves.")
+    frame.check("input[name=in_portfolio]")
+    frame.click("button[value=send]")
+    tool_frame(page).get_by_text("Your records of impact on practice").first.wait_for()
+    _look(page, "follow-up-done")
+
+    # The next launch offers what is left after L2: the after questions (skipped), then session feedback.
+    frame = open_in_lms_frame(page, stack.sandbox.url, l2.id, "learner1")
+    frame.get_by_text("Now you have finished").first.wait_for()
+    frame.click("button[value=skip]")
+    frame = tool_frame(page)
+    frame.get_by_text("Feedback on your group session").first.wait_for()
+    frame.click("button[value=send]")  # nothing chosen: the same page, with the error summary
+    frame = tool_frame(page)
+    frame.locator(".govuk-error-summary").wait_for()
+    _look(page, "session-feedback-error")
+    frame = tool_frame(page)
+    frame.check("input[name=usefulness][value='4']")
+    frame.fill("textarea[name=change]", "More time for the case study.")
+    frame.click("button[value=send]")
+    frame = tool_frame(page)
+    frame.get_by_text("Get your certificate for this toolkit").first.click()
+    frame = tool_frame(page)
+    frame.get_by_text("your certificate is ready").first.wait_for()
+    _look(page, "certificate-ready")
+    tool_frame(page).click("button:has-text('Get your certificate')")
+    frame = tool_frame(page)
+    frame.get_by_text("Download your certificate (PDF)").first.wait_for()
+    _look(page, "certificate")
+    verify_url = tool_frame(page).locator("a[href*='/certificates/']").first.get_attribute("href")
+    assert verify_url and "/certificates/" in verify_url
+
+    public = chromium.new_context().new_page()
+    for url, heading, name in (
+        (verify_url, "This certificate is genuine", "verify-genuine"),
+        (verify_url[:-1] + ("2" if verify_url[-1] != "2" else "3"), "No certificate has this code", "verify-not-found"),
+    ):
+        public.goto(url)
+        assert public.locator("h1").first.inner_text() == heading
+        assert "Sam Okafor" not in public.content() and toolkit().title not in public.content()
+        for width in WIDTHS:
+            public.set_viewport_size({"width": width, "height": 800})
+            assert_accessible(public)
+            assert_no_horizontal_scroll(public)
+            public.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
