@@ -76,7 +76,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
 
 
 def _launch_id(frame: Any) -> str:
-    launch = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
+    launch: str = parse_qs(urlsplit(str(frame.url)).query).get("launch", [""])[0]
     assert launch, f"no launch id in {frame.url}"
     return launch
 
