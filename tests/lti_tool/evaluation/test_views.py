@@ -96,7 +96,7 @@ def test_the_lead_sees_nothing_with_four_and_the_change_with_five_and_the_csv_ag
     rows = list(csv.reader(io.StringIO(_text(lead.get("/evaluation/report.csv")))))
     before = next(r for r in rows if r[0] == "Confidence before")
     assert before[3:8] == ["2", "3", "0", "0", "0"] and before[8] == "1.6"
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1.6</td>' in page
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1.6</td>' in page  # the same average
 
 
 def test_a_learner_launching_three_months_after_l2_is_asked_about_their_action(world: World) -> None:
