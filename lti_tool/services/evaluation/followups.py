@@ -2,7 +2,7 @@
 lti_tool/settings.py), the learner's next launch asks whether they carried it out.
 
 The answer can become a CPD record of impact on practice: Social Work England's CPD record asks for
-"the positive impact on your practice and the people you work with" (docs/cpd-rules.md). The portfolio
+"the positive impact on practice and on people who use services" (docs/cpd-rules.md). The portfolio
 lists those answers through `impact_records(session, user_id)`.
 """
 
