@@ -28,6 +28,7 @@ from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 
 CLOCK = "swott.clock"
+GATE = "swott.follow_up_gate"
 
 
 def now() -> datetime:
@@ -59,6 +60,12 @@ def _page(template: str, launch: CurrentLaunch, status: int = 200, **values: obj
 # --- The two calls from the L1 and L2 flows ------------------------------------------------------------
 
 
+def _follow_up_possible() -> bool:
+    """Whether any follow-up could be due yet (`followups.DueGate`): most launches then read nothing more."""
+    gate: followups.DueGate = current_app.extensions.setdefault(GATE, followups.DueGate())
+    return gate.may_be_due(web.db_session(), now=now(), days=web.settings().follow_up_days)
+
+
 def on_launch(launch: CurrentLaunch, *, l1_started: bool) -> ResponseReturnValue | None:
     """What a learner's launch shows before the page it would show, or None for nothing due.
 
@@ -69,7 +76,9 @@ def on_launch(launch: CurrentLaunch, *, l1_started: bool) -> ResponseReturnValue
     if launch.is_facilitator:
         return None
     session = web.db_session()
-    if followups.due(session, user_id=launch.user_id, now=now(), days=web.settings().follow_up_days):
+    if _follow_up_possible() and followups.due(
+        session, user_id=launch.user_id, now=now(), days=web.settings().follow_up_days
+    ):
         g.launch_page_url = launch_url_for("evaluation.follow_up", launch)
         return _follow_up_page(launch, FollowUpForm(formdata=None))
     toolkit = _toolkit(launch)

@@ -28,7 +28,8 @@ def launched_toolkit(launch: CurrentLaunch) -> Toolkit:
 def landing(launch: CurrentLaunch) -> ResponseReturnValue:
     """What an L1 launch answers with (the launch POST renders it, no redirect): a returning learner's
     page where they stopped, or the start page for a learner who has not started."""
-    page = evaluation.on_launch(launch, l1_started=l1.has_started(launch)) or l1.landing_page()
+    page = l1.landing_page()
+    page = evaluation.on_launch(launch, l1_started=page is not None) or page  # issue 12
     if page is not None:
         return page
     g.launch_page_url = launch_url_for("player.start", launch)

@@ -8,11 +8,12 @@ lists those answers through `impact_records(session, user_id)`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import FollowUp, Reflection, ResourceLink
@@ -97,6 +98,54 @@ def due(session: Session, *, user_id: int, now: datetime, days: int) -> Due | No
         assert reflection.submitted_at is not None
         return Due(context_id, reflection.toolkit_id, reflection.submitted_at, planned_action(reflection))
     return None
+
+
+class DueGate:
+    """Whether any follow-up could be due yet, so most launches ask the database nothing (issue 15 budgets).
+
+    The bound is the earliest moment a follow-up can become due: the oldest L2 reflection without a
+    closed follow-up, plus `days` — or, with none, the moment of the check plus `days`, since any L2
+    reflection submitted later is due later still. It holds in every process without invalidation:
+    answers only close follow-ups, and new reflections are due after the bound. Once it has passed, the
+    bound is looked at again at most every `RECHECK`, and each learner's own query runs instead.
+    """
+
+    RECHECK = timedelta(minutes=10)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bound: datetime | None = None
+        self._checked_at: datetime | None = None
+
+    def may_be_due(self, session: Session, *, now: datetime, days: int) -> bool:
+        if days <= 0:
+            return False
+        with self._lock:
+            bound, checked = self._bound, self._checked_at
+        if bound is not None and now < bound:
+            return False
+        if checked is not None and bound is not None and now - checked < self.RECHECK:
+            return True
+        oldest = session.scalar(
+            select(func.min(Reflection.submitted_at))
+            .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
+            .where(
+                Reflection.status == "submitted",
+                ResourceLink.part == "l2",
+                ~exists().where(
+                    FollowUp.user_id == Reflection.user_id,
+                    FollowUp.context_id == ResourceLink.context_id,
+                    FollowUp.toolkit_id == Reflection.toolkit_id,
+                    FollowUp.status.in_((Status.ANSWERED.value, Status.SKIPPED.value)),
+                ),
+            )
+        )
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=now.tzinfo)  # SQLite's min() comes back without its zone
+        bound = min(now, oldest) + timedelta(days=days) if oldest is not None else now + timedelta(days=days)
+        with self._lock:
+            self._bound, self._checked_at = bound, now
+        return now >= bound
 
 
 def answer(

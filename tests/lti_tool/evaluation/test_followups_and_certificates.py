@@ -117,3 +117,15 @@ def test_verification_says_genuine_not_found_revoked_or_erased(session: Session)
     assert certificates.verify(session, codes[1]) is certificates.Verdict.ERASED
     erased = certificates.by_code(session, codes[1])
     assert erased is not None and erased.user_id is None and erased.context_id is None
+
+
+def test_the_gate_asks_the_database_only_once_a_follow_up_could_be_due(session: Session) -> None:
+    """Launches skip the follow-up query until the oldest open L2 reflection is `days` old."""
+    course = make_course(session, learners=1)
+    gate = followups.DueGate()
+    assert not gate.may_be_due(session, now=T0, days=DAYS)  # nothing yet: nobody before T0 + 91 days
+    submit_l2(session, course, course.learners[0], when=T0 + timedelta(days=1))
+    assert not gate.may_be_due(session, now=T0 + timedelta(days=60), days=DAYS)  # answered from memory
+    assert not gate.may_be_due(session, now=T0 + timedelta(days=DAYS, hours=12), days=DAYS)  # looked again
+    assert gate.may_be_due(session, now=T0 + timedelta(days=DAYS + 1), days=DAYS)
+    assert not gate.may_be_due(session, now=T0 + timedelta(days=DAYS + 1), days=0)
