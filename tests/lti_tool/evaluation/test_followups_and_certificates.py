@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool import migrate
 from lti_tool.db import Database
-from lti_tool.services.evaluation import certificate_pdf, certificates, followups, impact_records
-from tests.lti_tool.evaluation.support import T0, complete_toolkit, submit_l2
+from lti_tool.services.evaluation import certificate_pdf, certificates, followups, impact_records, personal_data
+from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
 from tests.lti_tool.l2_factories import finish_l1, make_course, toolkit
 
 DAYS = 91
@@ -129,3 +130,21 @@ def test_the_gate_asks_the_database_only_once_a_follow_up_could_be_due(session: 
     assert not gate.may_be_due(session, now=T0 + timedelta(days=DAYS, hours=12), days=DAYS)  # looked again
     assert gate.may_be_due(session, now=T0 + timedelta(days=DAYS + 1), days=DAYS)
     assert not gate.may_be_due(session, now=T0 + timedelta(days=DAYS + 1), days=0)
+
+
+def test_a_learner_downloads_then_erases_their_evaluation_data(session: Session) -> None:
+    course = make_course(session, learners=1)
+    user = course.learners[0]
+    complete_toolkit(session, course, user)
+    answer_both(session, course, user, 2, 4, text="My own words", share=False)
+    cert = certificates.issue(session, user_id=user.id, platform_id=course.platform.id,
+                              context_id=course.context.id, toolkit=toolkit(), now=T0)  # fmt: skip
+    assert cert is not None
+    mine = personal_data.export(session, user.id)
+    assert [q["when"] for q in mine["questionnaires"]] == ["before", "after"]
+    assert "My own words" in json.dumps(mine) and mine["certificates"][0]["code"] == cert.code
+    personal_data.erase(session, user_id=user.id, now=T0)
+    assert personal_data.export(session, user.id) == {
+        "questionnaires": [], "session_feedback": [], "follow_ups": [], "certificates": []
+    }  # fmt: skip
+    assert certificates.verify(session, cert.code) is certificates.Verdict.ERASED
