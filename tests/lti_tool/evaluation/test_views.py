@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import EvaluationResponse
 from lti_tool.services.evaluation import certificates
+from swott.cli import main
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
 from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
 
@@ -148,3 +150,22 @@ def test_a_certificate_is_issued_downloaded_and_verified(world: World) -> None:
     revoked = _text(public.get(f"/certificates/{code}"))
     assert "withdrawn" in revoked and world.course.learners[0].name not in revoked
     assert public.get(f"/certificates/check?code={code.lower()}").status_code == 303
+
+
+def test_the_operator_withdraws_a_certificate_from_the_command_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world.session() as session:
+        complete_toolkit(session, world.course, world.course.learners[0])
+        cert = certificates.issue(session, user_id=world.course.learners[0].id, platform_id=world.course.platform.id,
+                                  context_id=world.course.context.id, toolkit=toolkit(), now=T0)  # fmt: skip
+        assert cert is not None
+        code = cert.code
+        session.commit()
+    monkeypatch.setenv("SWOTT_DATABASE_URL", world.app.extensions["swott.settings"].database_url)
+    result = CliRunner().invoke(main, ["certificate", "revoke", code.lower()])
+    assert result.exit_code == 0, result.output
+    assert "is withdrawn" in result.output and world.course.learners[0].name not in result.output
+    assert "withdrawn" in _text(world.app.test_client().get(f"/certificates/{code}"))
+    missing = CliRunner().invoke(main, ["certificate", "revoke", "AAAA-AAAA-AAAA-AAAA"])
+    assert missing.exit_code != 0 and "No certificate has the code" in missing.output
