@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import EvaluationResponse
 from lti_tool.services.evaluation import certificates
+from lti_tool.views.admin import admin_link
 from swott.cli import main
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
 from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
@@ -169,3 +170,29 @@ def test_the_operator_withdraws_a_certificate_from_the_command_line(
     assert "withdrawn" in _text(world.app.test_client().get(f"/certificates/{code}"))
     missing = CliRunner().invoke(main, ["certificate", "revoke", "AAAA-AAAA-AAAA-AAAA"])
     assert missing.exit_code != 0 and "No certificate has the code" in missing.output
+
+
+def test_the_operator_report_needs_the_signed_link_and_keeps_the_threshold_per_council(world: World) -> None:
+    with world.session() as session:
+        other = make_course(session, learners=4, platform=local_platform(session))
+        for user in world.course.learners:
+            answer_both(session, world.course, user, 2, 4, text="Shared words", share=True)
+        for user in other.learners:
+            answer_both(session, other, user, 1, 5, text="Other council words", share=True)
+        session.commit()
+        big, small = world.course.platform.name, other.platform.name
+    client = world.app.test_client()
+    assert client.get("/evaluation/operator").status_code == 403
+    with world.app.test_request_context():
+        link = admin_link()
+    token = link.split("token=", 1)[1]
+    page = _text(client.get(f"/evaluation/operator?token={token}&toolkit={toolkit().id}"))
+    assert "Evaluation across councils" in page and 'id="council-table"' in page
+    rows = page.split('id="council-table"', 1)[1]
+    assert big in rows and small in rows
+    small_row = rows.split(small, 1)[1].split("</tr>", 1)[0]
+    assert "Not enough responses to show" in small_row
+    big_row = rows.split(big, 1)[1].split("</tr>", 1)[0]
+    assert "2.0" in big_row and "4.0" in big_row
+    # All councils together make 9: figures for everyone, the smaller council's words among them unnamed.
+    assert "Other council words" in page and small not in page.split('id="council-table"', 1)[0]
