@@ -37,6 +37,12 @@ VERDICTS = {
 }
 
 
+def _check_url(code: str) -> str:
+    """The public address of a code's check, from `SWOTT_BASE_URL` (not the request's host, which a
+    proxy or an LMS frame may have changed): it is printed on paper and must keep working."""
+    return web.settings().base_url.rstrip("/") + url_for("certificates.verify", code=code)
+
+
 def _toolkit() -> Toolkit:
     toolkit = web.catalogue().get(require_launch().toolkit_id)
     if toolkit is None:
@@ -68,7 +74,7 @@ def mine() -> ResponseReturnValue:
         form=form,
         action=launch_url_for("certificates.mine", launch),
         pdf_url=launch_url_for("certificates.pdf", launch),
-        verify_url=url_for("certificates.verify", code=held.code, _external=True) if held else "",
+        verify_url=_check_url(held.code) if held else "",
         brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
     )
 
@@ -95,7 +101,7 @@ def pdf() -> ResponseReturnValue:
             council=platform.name if platform else "",
             brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
             code=held.code,
-            verify_url=url_for("certificates.verify", code=held.code, _external=True),
+            verify_url=_check_url(held.code),
         )
     )
     name = f"certificate-{toolkit.id}.pdf"
