@@ -118,6 +118,11 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import programmes
 
     app.register_blueprint(programmes.bp)
+    from lti_tool.views import certificates, evaluation, evaluation_reports
+
+    app.register_blueprint(evaluation.bp)
+    app.register_blueprint(evaluation_reports.bp)
+    app.register_blueprint(certificates.bp)
 
 
 def _configure_logging(level: str) -> None:

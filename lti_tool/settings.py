@@ -62,6 +62,10 @@ class Settings:
         "background",
         "who sends grades to the LMS: `background` (a thread in the web process) or `worker` (only `swott worker`)",
     )
+    # Issue 12: "about three months after L2" the learner is asked whether they carried out their action.
+    follow_up_days: int = _setting(
+        91, "days after the L2 reflection that a learner is asked on their next launch about their planned action"
+    )
 
     @property
     def toolkits_root(self) -> Path | None:

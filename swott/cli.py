@@ -27,6 +27,7 @@ class LazyCommand(NamedTuple):
 
 COMMANDS: dict[str, LazyCommand] = {
     "admin": LazyCommand("lti_tool.cli_lti:admin", "The operator's web page."),
+    "certificate": LazyCommand("lti_tool.cli_certificates:certificate", "Certificates: withdraw one issued in error."),
     "db": LazyCommand("lti_tool.cli:db", "Database migrations."),
     "demo": LazyCommand(
         "swott.demo:demo",

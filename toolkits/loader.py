@@ -37,6 +37,7 @@ from toolkits.model import (
     ThinkingPrompt,
     Toolkit,
 )
+from toolkits.questionnaires import validate_questionnaire
 
 T = TypeVar("T")
 
@@ -298,7 +299,7 @@ def _show(value: Any) -> str:
 
 TOOLKIT_KEYS = (
     "id", "title", "theme", "version", "summary", "learning_outcomes", "standards", "references",
-    "last_reviewed", "review_date", "l1", "l2", "regulators",
+    "last_reviewed", "review_date", "l1", "l2", "regulators", "questionnaire",
 )  # fmt: skip
 L1_KEYS = ("minutes", "pass_mark", "retries", "scoring", "completion", "pages", "reflection")
 L2_KEYS = (
@@ -742,6 +743,7 @@ def _toolkit(c: _Checker) -> Toolkit | None:
     l1 = _l1(c, data)
     l2 = _l2(c, data)
     regulators = validate_regulators(c, data)
+    questionnaire = validate_questionnaire(c, data, outcomes)
     c.check_bodies()
     c.check_extra_files()
     if c.problems:
@@ -750,7 +752,7 @@ def _toolkit(c: _Checker) -> Toolkit | None:
     assert references is not None and l1 is not None and l2 is not None
     built = Toolkit(tid, title, theme, version, summary.strip(), outcomes, standards, references, l1, l2,
                     str(c.root), regulators=regulators, last_reviewed=last_reviewed,
-                    review_date=review_date)  # fmt: skip
+                    review_date=review_date, questionnaire=questionnaire)  # fmt: skip
     for rel, line, message in design.unknown_citations(built):
         c.add(rel, line, message)
     return None if c.problems else built

@@ -217,6 +217,36 @@ class RegulatorMapping:
         return next((hours for p, hours in self.niscc_hours if p == part), None)
 
 
+class Phase(StrEnum):
+    """When a questionnaire is asked: before L1 starts, or after the L2 reflection."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+
+# The 5-point confidence scale every questionnaire uses, lowest first (the stored value is 1-5).
+CONFIDENCE_SCALE = ("Not at all confident", "A little confident", "Fairly confident", "Confident", "Very confident")
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    id: str
+    text: str
+    phases: tuple[Phase, ...] = (Phase.BEFORE, Phase.AFTER)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """The before-and-after questionnaire (`questionnaire:`): one confidence statement per learning
+    outcome, in the outcomes' order, and one or two open questions. `toolkits.questionnaires` checks it."""
+
+    confidence: tuple[str, ...]
+    open_questions: tuple[OpenQuestion, ...]
+
+    def open_for(self, phase: Phase) -> tuple[OpenQuestion, ...]:
+        return tuple(q for q in self.open_questions if phase in q.phases)
+
+
 @dataclass(frozen=True)
 class Toolkit:
     id: str
@@ -234,6 +264,7 @@ class Toolkit:
     # When the content was last checked against its sources, and when it is next due for review.
     last_reviewed: date | None = None
     review_date: date | None = None
+    questionnaire: Questionnaire | None = None
 
     @property
     def total_minutes(self) -> int:

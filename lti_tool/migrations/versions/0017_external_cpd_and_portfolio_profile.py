@@ -1,7 +1,7 @@
 """external_cpd (CPD done elsewhere) and portfolio_profile (a learner's regulator and registration).
 
 Revision ID: 0017
-Revises: 0006
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0006"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -186,6 +186,8 @@ def save_reflection() -> ResponseReturnValue:
             version=saved.version,
             warnings=[{"field": w.field_id, "message": w.message} for w in warnings],
         )
+    if action == "submit":  # issue 12: the after questions and session feedback, skippable
+        return redirect(launch_url_for("evaluation.after_l2", launch, submitted="1"), code=303)
     return redirect(
         launch_url_for("l2.reflection", launch, saved="1") + ("#record" if action == "carry" else ""), code=303
     )

@@ -1,0 +1,93 @@
+"""Session feedback: after each group session a two-minute form (how useful, what to change).
+
+About the session, for whoever runs the next one; separate from the peer feedback and feedforward
+(`GroupFeedback`), which is about practice. Asked of attendees once the session is closed; skippable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.models import GroupParticipant, GroupSession, SessionFeedback
+from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS, Answer, InvalidAnswer
+
+USEFULNESS_SCALE = ("Not at all useful", "A little useful", "Fairly useful", "Useful", "Very useful")
+
+
+def awaiting(session: Session, *, user_id: int, context_id: int, toolkit_id: str) -> list[GroupSession]:
+    """Closed sessions of this toolkit in this course that the learner attended and has not yet answered
+    or skipped feedback on, oldest first."""
+    answered = select(SessionFeedback.session_id).where(SessionFeedback.user_id == user_id)
+    return list(
+        session.scalars(
+            select(GroupSession)
+            .join(GroupParticipant, GroupParticipant.session_id == GroupSession.id)
+            .where(
+                GroupParticipant.user_id == user_id,
+                GroupParticipant.attended.is_(True),
+                GroupSession.context_id == context_id,
+                GroupSession.toolkit_id == toolkit_id,
+                GroupSession.status == "closed",
+                GroupSession.id.not_in(answered),
+            )
+            .order_by(GroupSession.starts_at)
+        )
+    )
+
+
+def attended(session: Session, group: GroupSession, user_id: int) -> bool:
+    return (
+        session.scalar(
+            select(GroupParticipant.id).where(
+                GroupParticipant.session_id == group.id,
+                GroupParticipant.user_id == user_id,
+                GroupParticipant.attended.is_(True),
+            )
+        )
+        is not None
+    )
+
+
+def give(
+    session: Session,
+    group: GroupSession,
+    *,
+    user_id: int,
+    usefulness: int,
+    change_text: str,
+    share_text: bool,
+    now: datetime,
+) -> SessionFeedback:
+    if not 1 <= usefulness <= len(USEFULNESS_SCALE):
+        raise InvalidAnswer("usefulness is outside the scale")
+    text = change_text.strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidAnswer(f"an answer is over {MAX_TEXT_CHARS} characters")
+    row = _row(session, group, user_id, now)
+    row.status, row.usefulness, row.change_text = Answer.ANSWERED.value, usefulness, text
+    row.share_text = share_text and bool(text)
+    session.flush()
+    return row
+
+
+def skip(session: Session, group: GroupSession, *, user_id: int, now: datetime) -> None:
+    row = _row(session, group, user_id, now)
+    if row.status != Answer.ANSWERED.value:
+        row.status = Answer.SKIPPED.value
+    session.flush()
+
+
+def _row(session: Session, group: GroupSession, user_id: int, now: datetime) -> SessionFeedback:
+    row = session.scalars(
+        select(SessionFeedback).where(SessionFeedback.session_id == group.id, SessionFeedback.user_id == user_id)
+    ).first()
+    if row is None:
+        row = SessionFeedback(
+            session_id=group.id, user_id=user_id, status=Answer.SKIPPED.value, usefulness=0, change_text="",
+            share_text=False, created_at=now,
+        )  # fmt: skip
+        session.add(row)
+    return row

@@ -1,0 +1,92 @@
+"""Evaluation reports: a course lead's report for the launched course and toolkit, its CSV, and the
+SWOTT team's report across councils (through the operator's signed link, as the operator page).
+
+Every figure comes from `services.evaluation.reports`, which shows nothing for fewer than 5 respondents.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from lti_tool import web
+from lti_tool.access import facilitator_required
+from lti_tool.errors import NotFound
+from lti_tool.lti.session import launch_url_for, require_launch
+from lti_tool.services import registry
+from lti_tool.services.evaluation import chart, reports
+from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
+from lti_tool.views.admin import _operator as operator_name
+from lti_tool.views.l1 import usable_brand_colour
+from toolkits.model import CONFIDENCE_SCALE, Toolkit
+
+bp = Blueprint("evaluation_reports", __name__, url_prefix="/evaluation")
+
+
+def _values(report: reports.Report) -> dict[str, object]:
+    return {
+        "report": report,
+        "toolkit": report.toolkit,
+        "scale": CONFIDENCE_SCALE,
+        "usefulness_scale": USEFULNESS_SCALE,
+        "not_enough": reports.NOT_ENOUGH,
+        "min_group": reports.MIN_GROUP,
+        "rate": reports.response_rate,
+        "chart": Markup(chart.before_after_svg(report.outcomes)) if report.outcomes else "",
+    }
+
+
+def _course_report() -> tuple[reports.Report, str]:
+    launch = require_launch()
+    toolkit = web.catalogue().get(launch.toolkit_id)
+    if toolkit is None:
+        raise NotFound("This toolkit is no longer available.", reason="toolkit_gone")
+    return reports.build(web.db_session(), toolkit=toolkit, context_ids=[launch.context_id]), launch.toolkit_id
+
+
+@bp.get("/report")
+@facilitator_required
+def course_report() -> ResponseReturnValue:
+    report, _ = _course_report()
+    launch = require_launch()
+    platform = registry.platform_by_id(web.db_session(), launch.platform_id)
+    return render_template(
+        "evaluation/report.html",
+        scope="this course",
+        csv_url=launch_url_for("evaluation_reports.course_csv", launch),
+        brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
+        **_values(report),
+    )
+
+
+@bp.get("/report.csv")
+@facilitator_required
+def course_csv() -> ResponseReturnValue:
+    report, toolkit_id = _course_report()
+    return Response(
+        reports.to_csv(report),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="evaluation-{toolkit_id}.csv"'},
+    )
+
+
+@bp.get("/operator")
+def operator_report() -> ResponseReturnValue:
+    """Every council together, per toolkit, with the same threshold; and each council's own line."""
+    operator_name()  # the signed operator link, or the operator page's plain refusal
+    session = web.db_session()
+    toolkits: list[Toolkit] = [t for t in web.catalogue() if t.questionnaire is not None]
+    wanted = request.args.get("toolkit", "")
+    chosen = next((t for t in toolkits if t.id == wanted), toolkits[0] if toolkits else None)
+    if chosen is None:
+        raise NotFound("No toolkit has a questionnaire.", reason="no_questionnaire")
+    report = reports.build(session, toolkit=chosen, context_ids=reports.all_context_ids(session, chosen.id))
+    return render_template(
+        "evaluation/operator.html",
+        scope="every council",
+        toolkits=toolkits,
+        token=request.args.get("token", ""),
+        councils=reports.by_council(session, toolkit=chosen),
+        **_values(report),
+    )
