@@ -60,8 +60,9 @@ import support
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-OPTION = re.compile(r'name="option" value="([^"]+)"')
-CONTINUE = re.compile(r'name="go" value="([^"]+)">Save and continue')
+# Attribute order is the GOV.UK macros' (govuk_frontend_jinja), so each pattern allows any attributes between.
+OPTION = re.compile(r'<input(?=[^>]*name="option")[^>]*value="([^"]+)"')
+CONTINUE = re.compile(r'<button(?=[^>]*name="go")[^>]*value="([^"]+)"[^>]*>\s*Save and continue')
 NEXT_FORM = re.compile(r'<form class="step-next" method="post" action="([^"]+)">')
 
 

@@ -24,7 +24,7 @@ from lti_tool.lti.platforms import origin
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, use_for_request
 from lti_tool.services import launches, registry
-from lti_tool.views import facilitator, player
+from lti_tool.views import evaluation, facilitator, player
 from lti_tool.views.l2 import participant as l2_pages
 from lti_tool.views.lti.common import bp, key_cache, platforms, secure, state_cookie, store, tool_urls
 from lti_tool.views.lti.deep_linking import picker_page
@@ -180,7 +180,9 @@ def _answer(current: CurrentLaunch, endpoint: str) -> Response:
     elif endpoint == "facilitator.home":
         page = facilitator.home()
     elif endpoint == "l2.home":
-        page = l2_pages.home()  # the learner's L2 page: their session's date, place or link (issue 10)
+        # Issue 12 first (a follow-up, or after-L2 questions not yet answered), else the learner's L2 page:
+        # their session's date, place or link (issue 10).
+        page = evaluation.on_launch(current, l1_started=True) or l2_pages.home()
     else:
         page = player.landing(current)
     return make_response(page)

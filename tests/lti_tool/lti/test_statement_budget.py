@@ -143,7 +143,7 @@ def _answer_form(page: str) -> tuple[str, dict[str, str]]:
     """The first knowledge-check form on `page`: its address and fields with the first option chosen."""
     action = re.search(r'<form[^>]+action="([^"]*/answer[^"]*)"', page)
     question = re.search(r'name="question" value="([^"]+)"', page)
-    option = re.search(r'name="option" value="([^"]+)"', page)
+    option = re.search(r'<input(?=[^>]*name="option")[^>]*value="([^"]+)"', page)
     token = CSRF.search(page)
     assert action and question and option and token, "no knowledge check on the page"
     fields = {"csrf_token": token.group(1), "question": question.group(1), "option": option.group(1)}
