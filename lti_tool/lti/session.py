@@ -45,6 +45,10 @@ class CurrentLaunch:
     message_type: str
     deep_link: dict[str, Any] = field(default_factory=dict)  # deep_linking_settings for the picker
     cookieless: bool = False
+    # Interface language (lti_tool.i18n): the launch's `locale` claim (LTI Core 1.3 §5.4.4) as sent,
+    # and the language the person picked with the switch during this launch ("" when neither).
+    locale: str = ""
+    language: str = ""
 
     @property
     def is_facilitator(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -230,7 +231,14 @@ def _current(
         message_type=validated.message_type,
         deep_link=dict(settings) if isinstance(settings, dict) else {},
         cookieless=cookieless,
+        locale=_locale_claim(validated.body),
     )
+
+
+def _locale_claim(body: Mapping[str, Any]) -> str:
+    """The launch's `locale` (LTI Core 1.3 §5.4.4, launch presentation claim; BCP 47), cleaned, or ""."""
+    presentation = body.get(claims.LAUNCH_PRESENTATION)
+    return claims.clean_text(presentation.get("locale"), 35) if isinstance(presentation, dict) else ""
 
 
 def _answer(current: CurrentLaunch, endpoint: str) -> Response:

@@ -1,0 +1,164 @@
+"""The interface language: which one a request gets, and Flask-Babel wired to use it (issue 13).
+
+A request is shown in the first of these that says something (docs/welsh.md):
+
+1. the language the person chose with the switch (`_language_switch.html`, `views.language`): kept on
+   their launch (so it travels with a cookieless launch's `lt` token) and in the Flask session (so it
+   outlives one launch and covers pages with no launch);
+2. the launch's `locale` claim: LTI Core 1.3 §5.4.4, "Launch presentation claim"
+   (https://www.imsglobal.org/spec/lti/v1p3#launch-presentation-claim): `locale` is OPTIONAL, the
+   "Language, country, and variant as represented using the IETF Best Practices for Tags for
+   Identifying Languages [BCP47]", e.g. `cy-GB`;
+3. the platform's default language (`swott platform set ISSUER --language cy`);
+4. English.
+
+The switch comes first on purpose: an LMS sends its own interface language on every launch, so a
+learner in an English-language Moodle who picks Cymraeg would otherwise be sent back to English at
+every launch. (Issue 13 lists the claim first; docs/welsh.md says why this order.)
+
+`choose_language` and `language_of` are plain functions; `init_app` is the only Flask glue.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale, lazy_gettext
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
+
+ENGLISH = "en"
+WELSH = "cy"
+LANGUAGES: dict[str, str] = {ENGLISH: "English", WELSH: "Cymraeg"}
+"""Interface languages, each named in itself (a language switch names each language in that language)."""
+
+HTML_LANG: dict[str, str] = {ENGLISH: "en-GB", WELSH: "cy"}
+"""The `lang` attribute of a page in each language (BCP 47; WCAG 2.2 SC 3.1.1 Language of Page)."""
+
+SWITCH_TO: dict[str, str] = {ENGLISH: "Change the language to English", WELSH: "Newid yr iaith i’r Gymraeg"}
+"""What a screen reader hears for each link of the switch, in the language it switches to (the wording
+of HMRC's Welsh language toggle, design.tax.service.gov.uk/hmrc-design-patterns/welsh-language-toggle)."""
+
+SESSION_KEY = "swott_language"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+_l = lazy_gettext
+"""For messages defined at import time (class attributes, form validators): translated when shown."""
+
+
+def language_of(tag: object) -> str | None:
+    """The interface language a BCP 47 tag asks for ('cy-GB' -> 'cy', 'en_US' -> 'en'), else None.
+
+    Only the primary language subtag counts (RFC 5646 §2.2.1); it is case-insensitive. Anything we have
+    no interface for ('fr-FR', '', a number) is None, so the next source decides.
+    """
+    if not isinstance(tag, str):
+        return None
+    primary = tag.strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def choose_language(chosen: object = None, claim: object = None, platform_default: object = None) -> str:
+    """The language to show: the person's choice, else the launch's `locale` claim, else the
+    platform's default, else English (module docstring)."""
+    for source in (chosen, claim, platform_default):
+        language = language_of(source)
+        if language is not None:
+            return language
+    return ENGLISH
+
+
+def _platform_default(platform_id: int) -> str | None:
+    """The platform's default language, read once per request (only when no choice or claim decides)."""
+    # Imported here, not at the top: lti_tool.web imports the models and the app's services, which
+    # import this module's `_l` for their messages; a top-level import would be circular.
+    from lti_tool import web
+    from lti_tool.models import Platform
+
+    try:
+        platform = web.db_session().get(Platform, platform_id)
+    except SQLAlchemyError:  # e.g. on the "busy" error page itself: English rather than a second error
+        return None
+    return platform.default_language if platform is not None else None
+
+
+def select_language() -> str:
+    """Flask-Babel's locale selector: `choose_language` over this request's launch and session."""
+    # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
+    from lti_tool.lti.session import current_launch
+
+    launch = current_launch() if request else None
+    chosen = (launch.language if launch is not None else "") or session.get(SESSION_KEY)
+    claim = launch.locale if launch is not None else ""
+    if language_of(chosen) is None and language_of(claim) is None and launch is not None:
+        return choose_language(platform_default=_platform_default(launch.platform_id))
+    return choose_language(chosen, claim)
+
+
+def current_language() -> str:
+    """This request's interface language ('en' or 'cy'); English outside a request."""
+    locale = get_locale()
+    if locale is None:
+        return ENGLISH
+    return language_of(str(locale)) or ENGLISH
+
+
+def html_lang() -> str:
+    """The `lang` of this page's <html>: `{% set htmlLang = html_lang() %}` in base.html."""
+    return HTML_LANG[current_language()]
+
+
+def language_switch() -> list[dict[str, str | bool]]:
+    """The switch's entries: each language, named in itself, with its link, and which one is shown."""
+    # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
+    from lti_tool.lti.session import launch_url_for
+
+    here = request.full_path.rstrip("?") if request else "/"
+    shown = current_language()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "lang": HTML_LANG[code],
+            "current": code == shown,
+            "switch_to": SWITCH_TO[code],
+            # The launch goes on the switch link itself (`launch`, or `lt` when cookieless) so the
+            # switch can keep the choice on it.
+            "href": launch_url_for("language.switch", code=code, next=here),
+        }
+        for code, name in LANGUAGES.items()
+    ]
+
+
+def localised(formatter: Callable[..., str]) -> Callable[..., str]:
+    """A `lti_tool.dates` formatter as a Jinja filter that writes in this request's language."""
+
+    def filter_(value: Any) -> str:
+        return formatter(value, language=current_language())
+
+    filter_.__name__ = formatter.__name__
+    filter_.__doc__ = formatter.__doc__
+    return filter_
+
+
+def init_app(app: Flask, locale_selector: Callable[[], str] = select_language) -> None:
+    """Wire Flask-Babel: catalogues in lti_tool/translations, the locale from `select_language`.
+
+    Also turns on WTForms' own Welsh messages ("This field is required." and the like): Flask-WTF reads
+    them from WTForms' bundled `cy` catalogue through Flask-Babel's locale (`WTF_I18N_ENABLED`).
+    """
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", ENGLISH)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("WTF_I18N_ENABLED", True)
+    Babel(app, locale_selector=locale_selector)
+    for code in LANGUAGES:
+        if code != ENGLISH and not (TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo").is_file():
+            log.warning("no compiled %s catalogue: run scripts/setup.sh (pybabel compile); showing English", code)
+    app.jinja_env.globals.update(
+        html_lang=html_lang, current_language=current_language, language_switch=language_switch
+    )
