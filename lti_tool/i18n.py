@@ -26,7 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, lazy_gettext
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -118,7 +120,8 @@ def language_switch() -> list[dict[str, str | bool]]:
     # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
     from lti_tool.lti.session import launch_url_for
 
-    here = request.full_path.rstrip("?") if request else "/"
+    # Back to this page: on the launch POST's answer, the page's own address (the POST cannot be repeated).
+    here = g.get("launch_page_url") or request.full_path.rstrip("?")
     shown = current_language()
     return [
         {
@@ -146,19 +149,38 @@ def localised(formatter: Callable[..., str]) -> Callable[..., str]:
     return filter_
 
 
+def _translation_directory(instance: Path) -> Path:
+    """Where the compiled catalogues are: lti_tool/translations, as scripts/setup.sh compiles them; or,
+    when a .mo there is missing or older than its .po (a wheel built without set-up, a .po just edited),
+    the instance folder, compiled from the .po at start-up so Welsh never silently falls back to English."""
+    sources = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    if all(_is_fresh(po.with_suffix(".mo"), po) for po in sources):
+        return TRANSLATIONS
+    target = instance / "translations"
+    for po in sources:
+        mo = target / po.relative_to(TRANSLATIONS).with_suffix(".mo")
+        if not _is_fresh(mo, po):
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            with po.open("rb") as source, mo.open("wb") as compiled:
+                write_mo(compiled, read_po(source, locale=po.parts[-3]))
+    log.info("interface catalogues compiled at start-up into %s", target)
+    return target
+
+
+def _is_fresh(mo: Path, po: Path) -> bool:
+    return mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime
+
+
 def init_app(app: Flask, locale_selector: Callable[[], str] = select_language) -> None:
-    """Wire Flask-Babel: catalogues in lti_tool/translations, the locale from `select_language`.
+    """Wire Flask-Babel: catalogues from lti_tool/translations, the locale from `select_language`.
 
     Also turns on WTForms' own Welsh messages ("This field is required." and the like): Flask-WTF reads
     them from WTForms' bundled `cy` catalogue through Flask-Babel's locale (`WTF_I18N_ENABLED`).
     """
     app.config.setdefault("BABEL_DEFAULT_LOCALE", ENGLISH)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(_translation_directory(Path(app.instance_path))))
     app.config.setdefault("WTF_I18N_ENABLED", True)
     Babel(app, locale_selector=locale_selector)
-    for code in LANGUAGES:
-        if code != ENGLISH and not (TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo").is_file():
-            log.warning("no compiled %s catalogue: run scripts/setup.sh (pybabel compile); showing English", code)
     app.jinja_env.globals.update(
         html_lang=html_lang, current_language=current_language, language_switch=language_switch
     )

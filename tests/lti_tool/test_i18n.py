@@ -4,7 +4,9 @@ default, then English; error pages and dates follow it. Real HTTP through Flask'
 
 from __future__ import annotations
 
+import gettext
 import re
+import shutil
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
@@ -178,3 +180,16 @@ def test_base_html_sets_the_pages_lang_from_the_chosen_language(lang_app: Flask)
     client = lang_app.test_client()
     _launched(client, _launch(_platform(lang_app, "en"), "cy"))
     assert '<html lang="cy"' in client.get("/no-such-page").get_data(as_text=True)
+
+
+def test_without_compiled_catalogues_the_app_compiles_them_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wheel built from a clone that never ran scripts/setup.sh has the .po files and no .mo.
+    sources = tmp_path / "translations"
+    shutil.copytree(i18n.TRANSLATIONS, sources, ignore=shutil.ignore_patterns("*.mo", "*.pot"))
+    monkeypatch.setattr(i18n, "TRANSLATIONS", sources)
+    directory = i18n._translation_directory(tmp_path / "instance")
+    assert directory == tmp_path / "instance" / "translations"
+    with (directory / "cy" / "LC_MESSAGES" / "messages.mo").open("rb") as compiled:
+        assert gettext.GNUTranslations(compiled).gettext("Choose a language") == "Dewis iaith"

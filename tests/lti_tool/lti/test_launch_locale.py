@@ -1,0 +1,41 @@
+"""A real launch's `locale` claim (LTI Core 1.3 §5.4.4) decides the interface language (issue 13)."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from lti_tool.lti.session import SESSION_KEY
+from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
+from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, page_url
+
+
+def _launch(client: FlaskClient, platform: FakePlatform, presentation: object) -> None:
+    state, nonce = begin_login(client, platform)
+    body = platform.claims(
+        nonce, target_link_uri=TOOL_URL + "/lti/launch", **{LTI + "launch_presentation": presentation}
+    )
+    response = client.post("/lti/launch", data={"id_token": platform.sign(body), "state": state})
+    assert response.status_code == 200
+    assert client.get(page_url(response)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("presentation", "kept", "title"),
+    [
+        ({"document_target": "iframe", "locale": "cy-GB"}, "cy-GB", "Heb ddod o hyd i’r dudalen"),
+        ({"document_target": "iframe", "locale": "en-GB"}, "en-GB", "Page not found"),
+        ({"document_target": "iframe"}, "", "Page not found"),  # no locale: the platform's default (English)
+        ({"locale": ["cy"]}, "", "Page not found"),  # not a string: ignored
+        (None, "", "Page not found"),  # no launch presentation claim at all
+    ],
+)
+def test_the_launch_locale_sets_the_language_of_the_pages_that_follow(
+    lti_client: FlaskClient, lti_platform: FakePlatform, presentation: object, kept: str, title: str
+) -> None:
+    _launch(lti_client, lti_platform, presentation)
+    with lti_client.session_transaction() as session:
+        assert session[SESSION_KEY][-1]["locale"] == kept
+    missing = lti_client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert title in missing.get_data(as_text=True)
