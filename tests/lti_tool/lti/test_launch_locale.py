@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -10,7 +12,7 @@ from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
 from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, page_url
 
 
-def _launch(client: FlaskClient, platform: FakePlatform, presentation: object) -> None:
+def _launch(client: FlaskClient, platform: FakePlatform, presentation: Any) -> None:
     state, nonce = begin_login(client, platform)
     body = platform.claims(
         nonce, target_link_uri=TOOL_URL + "/lti/launch", **{LTI + "launch_presentation": presentation}
