@@ -90,6 +90,15 @@ RUNTIME = {
     "complete": N_("complete"),
     "completeBelow": N_("complete, below the pass mark"),
     "inProgress": N_("in progress"),
+    "answeredRight": N_("{answered} of {total} answered, {right} right"),
+    "passMark": N_("(pass mark {mark}%)"),
+    "answerChecksFirst": N_(
+        "You can save your reflection once you have answered every knowledge-check question: {count} still "
+        "unanswered. What you wrote is kept in this browser."
+    ),
+    "recordTitle": N_("SWOTT CPD record — {title}"),
+    "recordModel": N_("Reflective model: {model}"),
+    "recordNotes": N_("Your notes from the unit"),
     "keptHere": N_("Your progress is kept in this browser only."),
     "noScorm12": N_("No SCORM 1.2 learning platform was found."),
     "noScorm2004": N_("No SCORM 2004 learning platform was found."),

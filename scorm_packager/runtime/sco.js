@@ -882,8 +882,9 @@
     var unanswered = self.data.questions.filter(function (q) { return !self.state.answers[q.id]; });
     if (self.data.completion.indexOf("checks") >= 0 && unanswered.length) {
       // Completion needs every check answered, so a reflection saved without them would say nothing.
-      errors.textContent = "You can save your reflection once you have answered every knowledge-check " +
-        "question: " + unanswered.length + " still unanswered. What you wrote is kept in this browser.";
+      errors.textContent = say(self.data, "answerChecksFirst", "You can save your reflection once you have answered " +
+        "every knowledge-check question: {count} still unanswered. What you wrote is kept in this browser.",
+        { count: unanswered.length });
       self.$("#reflection-saved").textContent = "";
       self.dirty = true;
       return;
@@ -904,13 +905,15 @@
   /** The CPD record as plain text: title, model headings and Social Work England record fields. */
   Player.prototype.cpdRecord = function () {
     var self = this;
-    var lines = ["SWOTT CPD record — " + self.data.title, "Reflective model: " + self.data.reflection.modelTitle, ""];
+    var d = self.data;
+    var lines = [say(d, "recordTitle", "SWOTT CPD record — {title}", { title: d.title }),
+      say(d, "recordModel", "Reflective model: {model}", { model: d.reflection.modelTitle }), ""];
     self.data.reflection.fields.forEach(function (f) {
       lines.push(f.label, (self.state.texts["r:" + f.id] || "").trim(), "");
     });
     var notes = self.data.prompts.filter(function (id) { return self.state.texts["note:" + id]; });
     if (notes.length) {
-      lines.push("Your notes from the unit", "");
+      lines.push(say(d, "recordNotes", "Your notes from the unit"), "");
       notes.forEach(function (id) {
         lines.push((self.data.promptTexts || {})[id] || id, self.state.texts["note:" + id].trim(), "");
       });
@@ -987,8 +990,10 @@
     var set = function (doc, id, text) { var el = doc.getElementById(id); if (el) el.textContent = text; };
     var d = this.data;
     set(this.doc, "summary-pages", say(d, "pagesOf", "{n} of {total}", { n: p.visited, total: d.contentPages.length }));
-    set(this.doc, "summary-score", p.total ? p.answered + " of " + p.total + " answered, " + p.right + " right" +
-      (this.passMark !== null ? " (pass mark " + this.passMark + "%)" : "") : say(d, "noChecks", "none in this unit"));
+    var score = say(d, "answeredRight", "{answered} of {total} answered, {right} right",
+      { answered: p.answered, total: p.total, right: p.right }) +
+      (this.passMark !== null ? " " + say(d, "passMark", "(pass mark {mark}%)", { mark: this.passMark }) : "");
+    set(this.doc, "summary-score", p.total ? score : say(d, "noChecks", "none in this unit"));
     set(this.doc, "summary-reflection", this.state.reflectionSaved ? say(d, "reflectionSaved", "saved") :
       say(d, "reflectionNotSaved", "not saved yet"));
     set(this.doc, "summary-status", p.completed ? (p.success === false ? say(d, "completeBelow", "complete, below the pass mark") :
