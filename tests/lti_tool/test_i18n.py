@@ -15,9 +15,13 @@ import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import InputRequired
 
 from lti_tool import i18n
 from lti_tool.errors import NotFound
+from lti_tool.forms import SwottForm
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch, launch_token
 from lti_tool.web import database
@@ -193,3 +197,20 @@ def test_without_compiled_catalogues_the_app_compiles_them_at_start_up(
     assert directory == tmp_path / "instance" / "translations"
     with (directory / "cy" / "LC_MESSAGES" / "messages.mo").open("rb") as compiled:
         assert gettext.GNUTranslations(compiled).gettext("Choose a language") == "Dewis iaith"
+
+
+class _Title(SwottForm):
+    title = StringField("Title", validators=[InputRequired()])
+
+
+def test_wtforms_own_messages_come_in_welsh_from_its_catalogue(lang_app: Flask) -> None:
+    @lang_app.get("/_test/form")
+    def form() -> ResponseReturnValue:
+        checked = _Title(formdata=MultiDict({"title": ""}))
+        checked.validate()
+        return " ".join(checked.title.errors)
+
+    client = lang_app.test_client()
+    assert client.get("/_test/form").get_data(as_text=True) == "This field is required."
+    _launched(client, _launch(_platform(lang_app, "cy")))
+    assert client.get("/_test/form").get_data(as_text=True) == "Rhaid cwblhau'r maes hwn."
