@@ -9,7 +9,7 @@ A request is shown in the first of these that says something (docs/welsh.md):
    (https://www.imsglobal.org/spec/lti/v1p3#launch-presentation-claim): `locale` is OPTIONAL, the
    "Language, country, and variant as represented using the IETF Best Practices for Tags for
    Identifying Languages [BCP47]", e.g. `cy-GB`;
-3. the platform's default language (`swott platform set ISSUER --language cy`);
+3. the platform's default language (`swott platform set ISSUER --language cy`), as it was at launch;
 4. English.
 
 The switch comes first on purpose: an LMS sends its own interface language on every launch, so a
@@ -30,7 +30,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, lazy_gettext
-from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
@@ -75,31 +74,19 @@ def choose_language(chosen: object = None, claim: object = None, platform_defaul
     return ENGLISH
 
 
-def _platform_default(platform_id: int) -> str | None:
-    """The platform's default language, read once per request (only when no choice or claim decides)."""
-    # Imported here, not at the top: lti_tool.web imports the models and the app's services, which
-    # import this module's `_l` for their messages; a top-level import would be circular.
-    from lti_tool import web
-    from lti_tool.models import Platform
-
-    try:
-        platform = web.db_session().get(Platform, platform_id)
-    except SQLAlchemyError:  # e.g. on the "busy" error page itself: English rather than a second error
-        return None
-    return platform.default_language if platform is not None else None
-
-
 def select_language() -> str:
-    """Flask-Babel's locale selector: `choose_language` over this request's launch and session."""
+    """Flask-Babel's locale selector: `choose_language` over this request's launch and session.
+
+    Everything comes from the launch and the session: no database read, so even the "busy" page (pool
+    exhausted) is shown in the right language. The platform's default is the one it had at launch time.
+    """
     # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
     from lti_tool.lti.session import current_launch
 
     launch = current_launch() if request else None
-    chosen = (launch.language if launch is not None else "") or session.get(SESSION_KEY)
-    claim = launch.locale if launch is not None else ""
-    if language_of(chosen) is None and language_of(claim) is None and launch is not None:
-        return choose_language(platform_default=_platform_default(launch.platform_id))
-    return choose_language(chosen, claim)
+    if launch is None:
+        return choose_language(session.get(SESSION_KEY))
+    return choose_language(launch.language or session.get(SESSION_KEY), launch.locale, launch.platform_language)
 
 
 def current_language() -> str:

@@ -45,9 +45,10 @@ class CurrentLaunch:
     message_type: str
     deep_link: dict[str, Any] = field(default_factory=dict)  # deep_linking_settings for the picker
     cookieless: bool = False
-    # Interface language (lti_tool.i18n): the launch's `locale` claim (LTI Core 1.3 §5.4.4) as sent,
-    # and the language the person picked with the switch during this launch ("" when neither).
+    # Interface language (lti_tool.i18n): the launch's `locale` claim (LTI Core 1.3 §5.4.4) as sent, the
+    # platform's default language at launch time, and the language the person picked with the switch.
     locale: str = ""
+    platform_language: str = ""
     language: str = ""
 
     @property

@@ -232,6 +232,7 @@ def _current(
         deep_link=dict(settings) if isinstance(settings, dict) else {},
         cookieless=cookieless,
         locale=_locale_claim(validated.body),
+        platform_language=validated.platform.default_language or "",
     )
 
 

@@ -24,8 +24,6 @@ from lti_tool.errors import NotFound
 from lti_tool.forms import SwottForm
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch, launch_token
-from lti_tool.web import database
-from tests.lti_tool.l1_factories import make_platform
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSION_AT = datetime(2027, 1, 15, 17, 0, tzinfo=UTC)
@@ -48,23 +46,12 @@ def lang_app(app: Flask) -> Flask:
     return app
 
 
-def _platform(app: Flask, language: str) -> int:
-    with app.app_context():
-        session = database().sessions()
-        try:
-            platform = make_platform(session)
-            platform.default_language = language
-            session.commit()
-            return platform.id
-        finally:
-            session.close()
-
-
-def _launch(platform_id: int, locale: str = "", *, cookieless: bool = False) -> CurrentLaunch:
+def _launch(platform_language: str, locale: str = "", *, cookieless: bool = False) -> CurrentLaunch:
+    """A learner's launch from a platform whose default language is `platform_language`."""
     return CurrentLaunch(
-        launch_id="launch-1", user_id=1, platform_id=platform_id, context_id=1, resource_link_id=1,
-        role=Role.LEARNER, toolkit_id="mini", part="l1", deployment_id="d1", message_type="LtiResourceLinkRequest",
-        cookieless=cookieless, locale=locale,
+        launch_id="launch-1", user_id=1, platform_id=1, context_id=1, resource_link_id=1, role=Role.LEARNER,
+        toolkit_id="mini", part="l1", deployment_id="d1", message_type="LtiResourceLinkRequest",
+        cookieless=cookieless, locale=locale, platform_language=platform_language,
     )  # fmt: skip
 
 
@@ -108,7 +95,7 @@ def test_without_a_launch_or_a_choice_pages_are_in_english(lang_app: Flask) -> N
 
 def test_a_launch_with_locale_cy_gb_shows_the_page_and_its_dates_in_welsh(lang_app: Flask) -> None:
     client = lang_app.test_client()
-    _launched(client, _launch(_platform(lang_app, "en"), "cy-GB"))
+    _launched(client, _launch("en", "cy-GB"))
     html = client.get("/_test/language").get_data(as_text=True)
     assert _text(html, "lang") == "cy"
     assert _text(html, "label") == "Dewis iaith"
@@ -118,14 +105,14 @@ def test_a_launch_with_locale_cy_gb_shows_the_page_and_its_dates_in_welsh(lang_a
 
 def test_a_welsh_councils_platform_default_gives_welsh_when_the_lms_sends_no_locale(lang_app: Flask) -> None:
     client = lang_app.test_client()
-    _launched(client, _launch(_platform(lang_app, "cy")))
+    _launched(client, _launch("cy"))
     html = client.get("/_test/language").get_data(as_text=True)
     assert _text(html, "lang") == "cy"
 
 
 def test_error_pages_speak_the_launchs_language(lang_app: Flask) -> None:
     client = lang_app.test_client()
-    _launched(client, _launch(_platform(lang_app, "en"), "cy-GB"))
+    _launched(client, _launch("en", "cy-GB"))
     raised = client.get("/_test/missing")
     assert raised.status_code == 404
     html = raised.get_data(as_text=True)
@@ -139,7 +126,7 @@ def test_error_pages_speak_the_launchs_language(lang_app: Flask) -> None:
 
 def test_the_switch_keeps_the_choice_and_goes_back_to_the_page(lang_app: Flask) -> None:
     client = lang_app.test_client()
-    _launched(client, _launch(_platform(lang_app, "en"), "en-GB"))
+    _launched(client, _launch("en", "en-GB"))
     english = client.get("/_test/language").get_data(as_text=True)
     links = dict(re.findall(r'<a class="govuk-link" href="([^"]+)" hreflang="(cy)"', english))
     assert links, "the English page has no link to Cymraeg"
@@ -156,7 +143,7 @@ def test_the_switch_keeps_the_choice_and_goes_back_to_the_page(lang_app: Flask) 
 
 def test_in_a_cookieless_launch_the_choice_travels_in_the_launch_token(lang_app: Flask) -> None:
     client = lang_app.test_client(use_cookies=False)
-    launch = _launch(_platform(lang_app, "en"), "en-GB", cookieless=True)
+    launch = _launch("en", "en-GB", cookieless=True)
     with lang_app.app_context():
         token = launch_token(launch)
     response = client.get(f"/language/cy?lt={token}&next=/_test/language%3Flt%3D{token}")
@@ -182,7 +169,7 @@ def test_base_html_sets_the_pages_lang_from_the_chosen_language(lang_app: Flask)
     if "html_lang()" not in (ROOT / "lti_tool" / "templates" / "base.html").read_text(encoding="utf-8"):
         pytest.skip("base.html still sets htmlLang = 'en-GB': the lead wires `{% set htmlLang = html_lang() %}`")
     client = lang_app.test_client()
-    _launched(client, _launch(_platform(lang_app, "en"), "cy"))
+    _launched(client, _launch("en", "cy"))
     assert '<html lang="cy"' in client.get("/no-such-page").get_data(as_text=True)
 
 
@@ -212,5 +199,5 @@ def test_wtforms_own_messages_come_in_welsh_from_its_catalogue(lang_app: Flask) 
 
     client = lang_app.test_client()
     assert client.get("/_test/form").get_data(as_text=True) == "This field is required."
-    _launched(client, _launch(_platform(lang_app, "cy")))
+    _launched(client, _launch("cy"))
     assert client.get("/_test/form").get_data(as_text=True) == "Rhaid cwblhau'r maes hwn."

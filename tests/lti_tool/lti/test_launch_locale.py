@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from lti_tool import web
 from lti_tool.lti.session import SESSION_KEY
+from lti_tool.models import Platform
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
 from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, page_url
 
@@ -41,3 +45,16 @@ def test_the_launch_locale_sets_the_language_of_the_pages_that_follow(
     missing = lti_client.get("/no-such-page")
     assert missing.status_code == 404
     assert title in missing.get_data(as_text=True)
+
+
+def test_a_welsh_councils_default_language_comes_with_the_launch(
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+) -> None:
+    with lti_app.app_context():
+        session = web.db_session()
+        session.scalars(select(Platform)).one().default_language = "cy"
+        session.commit()
+    _launch(lti_client, lti_platform, {"document_target": "iframe"})  # the LMS sends no locale
+    with lti_client.session_transaction() as flask_session:
+        assert flask_session[SESSION_KEY][-1]["platform_language"] == "cy"
+    assert "Heb ddod o hyd i’r dudalen" in lti_client.get("/no-such-page").get_data(as_text=True)
