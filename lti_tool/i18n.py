@@ -29,7 +29,7 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale, lazy_gettext
+from flask_babel import Babel, get_locale, lazy_gettext, refresh
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,18 @@ def select_language() -> str:
 
     launch = current_launch() if request else None
     if launch is None:
-        return choose_language(session.get(SESSION_KEY))
+        return choose_language(session.get(SESSION_KEY), *g.get(LAUNCH_LANGUAGE, ()))
     return choose_language(launch.language or session.get(SESSION_KEY), launch.locale, launch.platform_language)
+
+
+LAUNCH_LANGUAGE = "swott_launch_language"
+
+
+def use_launch_language(locale: str, platform_language: str) -> None:
+    """During the launch POST, before the launch is recorded: a verified launch's `locale` claim and its
+    platform's default decide the language of what the request shows (a refusal page included)."""
+    setattr(g, LAUNCH_LANGUAGE, (locale, platform_language))
+    refresh()  # Flask-Babel keeps the locale it chose for the request; choose again
 
 
 def current_language() -> str:

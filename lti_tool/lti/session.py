@@ -20,6 +20,7 @@ from flask import current_app, g, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool.errors import Unauthorised
+from lti_tool.i18n import _l
 from lti_tool.lti.roles import Role
 
 SESSION_KEY = "lti_launches"
@@ -124,10 +125,12 @@ def require_launch() -> CurrentLaunch:
     launch = current_launch()
     if launch is None:
         raise Unauthorised(
-            "We do not know who you are on this page: your session may have expired, or your browser "
-            "blocked the cookie we need.",
+            _l(
+                "We do not know who you are on this page: your session may have expired, or your browser "
+                "blocked the cookie we need."
+            ),
             reason="no_launch",
-            advice="Open the activity again from your course.",
+            advice=_l("Open the activity again from your course."),
         )
     return launch
 

@@ -18,8 +18,9 @@ from flask import Blueprint, Flask, current_app, g, jsonify, make_response, redi
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from lti_tool import csrf, web
+from lti_tool import csrf, i18n, web
 from lti_tool.errors import BadRequest, Forbidden, NotFound
+from lti_tool.i18n import _l
 from lti_tool.lti import claims, deep_linking, dynamic_registration
 from lti_tool.lti.launch import LaunchRejected, LaunchValidator, ValidatedLaunch
 from lti_tool.lti.login import begin_login, storage_hash
@@ -153,6 +154,8 @@ def launch() -> ResponseReturnValue:
         tool_origin=registrations.origin(web.settings().base_url),
     )
     validated = validator.validate(id_token, record)
+    # Verified: its refusals from here on (not subscribed, unknown toolkit) speak the launch's language.
+    i18n.use_launch_language(_locale_claim(validated.body), validated.platform.default_language or "")
     toolkit_id, part, endpoint = _destination(validated)
     # Every check passed: only now are the state taken and the nonce spent, and the launch recorded,
     # all in one transaction (the database store), so a refused launch writes nothing (issue 9, defect 3).
@@ -175,7 +178,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         if role is not Role.FACILITATOR:
             raise LaunchRejected(
                 "deep_linking_not_facilitator",
-                "Only course facilitators can add SWOTT toolkits to a course.",
+                _l("Only course facilitators can add SWOTT toolkits to a course."),
                 status=403,
             )
         return "", "", "lti.deep_link"
@@ -187,7 +190,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
     if toolkit is None or part not in deep_linking.PARTS:
         raise LaunchRejected(
             "unknown_toolkit",
-            "This link does not say which SWOTT toolkit to open, or names one we do not have.",
+            _l("This link does not say which SWOTT toolkit to open, or names one we do not have."),
             status=404,
         )
     if not registry.is_subscribed(validated.platform, validated.deployment, toolkit.id):
@@ -200,17 +203,17 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
 def _not_subscribed(role: Role) -> LaunchRejected:
     error = LaunchRejected(
         "not_subscribed",
-        "Your organisation's subscription does not include this toolkit, or it has ended.",
+        _l("Your organisation's subscription does not include this toolkit, or it has ended."),
         status=403,
     )
-    error.title = "This toolkit is not part of your subscription"
+    error.title = _l("This toolkit is not part of your subscription")
     if role is Role.FACILITATOR:
-        error.advice = (
+        error.advice = _l(
             "Ask your LMS administrator or workforce development lead to contact the SWOTT team to renew "
             "or extend the subscription. Your learners see this message too until then."
         )
     else:
-        error.advice = "Tell your course facilitator: they can ask for the subscription to be renewed."
+        error.advice = _l("Tell your course facilitator: they can ask for the subscription to be renewed.")
     return error
 
 

@@ -58,3 +58,19 @@ def test_a_welsh_councils_default_language_comes_with_the_launch(
     with lti_client.session_transaction() as flask_session:
         assert flask_session[SESSION_KEY][-1]["platform_language"] == "cy"
     assert "Heb ddod o hyd i’r dudalen" in lti_client.get("/no-such-page").get_data(as_text=True)
+
+
+def test_a_refused_welsh_launch_is_explained_in_welsh(lti_client: FlaskClient, lti_platform: FakePlatform) -> None:
+    # Verified, then refused (the link names no toolkit we have): the page speaks the launch's language.
+    state, nonce = begin_login(lti_client, lti_platform)
+    extra: dict[str, Any] = {
+        LTI + "launch_presentation": {"locale": "cy-GB"},
+        LTI + "custom": {"toolkit_id": "no-such-toolkit", "part": "l1"},
+    }
+    body = lti_platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch", **extra)
+    response = lti_client.post("/lti/launch", data={"id_token": lti_platform.sign(body), "state": state})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Nid oedd modd inni agor y gweithgaredd hwn" in html  # "We could not open this activity"
+    assert "neu mae’n enwi un nad yw gennym" in html
+    assert "a’r cod hwn: unknown_toolkit." in html  # the support code, unchanged
