@@ -133,7 +133,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
-        message = str(HTTP_MESSAGES[status]) if status in HTTP_MESSAGES else gettext("Something went wrong.")
+        if status in HTTP_MESSAGES:
+            message = str(HTTP_MESSAGES[status])
+        else:  # what the view said when it aborted, else a plain sentence
+            message = _shown(error.description) if error.description else gettext("Something went wrong.")
         title = str(HTTP_TITLES[status]) if status in HTTP_TITLES else error.name
         return render_template("error.html", title=title, message=message, advice="", status=status), status
 
