@@ -11,6 +11,7 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from lti_tool.errors import Forbidden
+from lti_tool.i18n import _l
 from lti_tool.lti.session import CurrentLaunch, require_launch
 
 P = ParamSpec("P")
@@ -21,7 +22,7 @@ def facilitator_launch() -> CurrentLaunch:
     """This request's launch, if it is a facilitator's (an instructor or course administrator)."""
     launch = require_launch()
     if not launch.is_facilitator:
-        raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
+        raise Forbidden(_l("This page is for course facilitators."), reason="not_facilitator")
     return launch
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from lti_tool import branding, dates, errors, framing, headers, web
+from lti_tool import branding, dates, errors, framing, headers, i18n, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
@@ -60,8 +60,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         log.warning("no valid toolkit in %s: check SWOTT_TOOLKITS_DIR", catalogue.root)
     app.extensions["swott.catalogue"] = catalogue
     app.jinja_env.globals["standard_titles"] = STANDARD_TITLES
+    i18n.init_app(app)  # Flask-Babel: the interface in English or Welsh (issue 13)
     app.jinja_env.filters.update(
-        date=dates.format_date, datetime=dates.format_datetime, time=dates.format_time, day=dates.format_day
+        date=i18n.localised(dates.format_date),
+        datetime=i18n.localised(dates.format_datetime),
+        time=i18n.localised(dates.format_time),
+        day=i18n.localised(dates.format_day),
     )
     _configure_templates(app)
     branding.init_app(app)  # the council's colour and the portfolio link on every page (issue 10)
@@ -123,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation.bp)
     app.register_blueprint(evaluation_reports.bp)
     app.register_blueprint(certificates.bp)
+    from lti_tool.views import language
+
+    app.register_blueprint(language.bp)
 
 
 def _configure_logging(level: str) -> None:

@@ -3,6 +3,10 @@
 Views raise `UserFacingError` subclasses; the handlers here render a page that says what went wrong and
 what to do, with the right status, and log a reason code (never personal data or tokens). Anything
 unexpected becomes a calm 500 page; the traceback goes to the log only.
+
+Every message here is translatable (`lti_tool.i18n`, catalogue lti_tool/translations): titles are lazy
+strings, translated when the page is rendered in the request's language; a message a view passes in is
+shown through `gettext`, so one that is in the catalogue is shown translated too.
 """
 
 from __future__ import annotations
@@ -10,8 +14,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask_babel import gettext
 from sqlalchemy import exc as sql_errors
 from werkzeug.exceptions import HTTPException
+
+from lti_tool.i18n import _l
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +27,7 @@ class UserFacingError(Exception):
     """An error a user can be told about. `reason` is a stable code for logs and tests."""
 
     status = 400
-    title = "Something is not right with this request"
+    title: str = _l("Something is not right with this request")
 
     def __init__(self, message: str, reason: str = "bad_request", advice: str = "") -> None:
         super().__init__(message)
@@ -35,37 +42,47 @@ class BadRequest(UserFacingError):
 
 class Unauthorised(UserFacingError):
     status = 401
-    title = "We could not confirm who you are"
+    title = _l("We could not confirm who you are")
 
 
 class Forbidden(UserFacingError):
     status = 403
-    title = "You do not have access to this"
+    title = _l("You do not have access to this")
 
 
 class NotFound(UserFacingError):
     status = 404
-    title = "We could not find that"
+    title = _l("We could not find that")
 
 
 class Conflict(UserFacingError):
     status = 409
-    title = "Someone else changed this"
+    title = _l("Someone else changed this")
 
 
 class ServiceUnavailable(UserFacingError):
     status = 503
-    title = "A service we depend on is not answering"
+    title = _l("A service we depend on is not answering")
 
 
 HTTP_MESSAGES = {
-    400: "The request was not one we could understand.",
-    403: "You do not have access to this page.",
-    404: "There is no page at this address. Check the link, or go back to your course.",
-    405: "This page cannot be used that way.",
-    413: "What you sent is too large.",
-    429: "Too many requests in a short time. Wait a minute and try again.",
+    400: _l("The request was not one we could understand."),
+    403: _l("You do not have access to this page."),
+    404: _l("There is no page at this address. Check the link, or go back to your course."),
+    405: _l("This page cannot be used that way."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many requests in a short time. Wait a minute and try again."),
 }
+
+HTTP_TITLES = {
+    400: _l("Something is not right with this request"),
+    403: _l("You do not have access to this"),
+    404: _l("Page not found"),
+    405: _l("This page cannot be used that way"),
+    413: _l("What you sent is too large"),
+    429: _l("Too many requests"),
+}
+"""Page titles for HTTP errors, in plain words (Werkzeug's own names, "Not Found", are English only)."""
 
 
 BUSY_RETRY_AFTER = 5
@@ -80,6 +97,13 @@ def _is_busy(error: Exception) -> bool:
     return isinstance(error, sql_errors.OperationalError) and "database is locked" in str(error.orig)
 
 
+def _shown(text: object) -> str:
+    """`text` in the request's language: lazy strings translate themselves; a plain message a view
+    raised is looked up in the catalogue (unknown ones are shown as they are)."""
+    plain = str(text)
+    return gettext(plain) if plain else ""
+
+
 def register_error_handlers(app: Flask) -> None:
     def _busy(error: Exception) -> tuple[str, int, dict[str, str]]:
         # Too many learners at once for this server (issue #15 item 6): a calm page that says to try
@@ -87,9 +111,9 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("request refused: reason=busy error=%s", type(error).__name__)
         html = render_template(
             "error.html",
-            title="SWOTT Connect is busy",
-            message="Many people are using SWOTT Connect right now. Please try again in a few seconds.",
-            advice="Your work up to your last save is safe.",
+            title=gettext("SWOTT Connect is busy"),
+            message=gettext("Many people are using SWOTT Connect right now. Please try again in a few seconds."),
+            advice=gettext("Your work up to your last save is safe."),
             status=503,
         )
         return html, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}
@@ -98,15 +122,23 @@ def register_error_handlers(app: Flask) -> None:
     def _user_facing(error: UserFacingError) -> tuple[str, int]:
         log.info("request refused: reason=%s status=%s", error.reason, error.status)
         html = render_template(
-            "error.html", title=error.title, message=error.message, advice=error.advice, status=error.status
+            "error.html",
+            title=_shown(error.title),
+            message=_shown(error.message),
+            advice=_shown(error.advice),
+            status=error.status,
         )
         return html, error.status
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
-        message = HTTP_MESSAGES.get(status, error.description or "Something went wrong.")
-        return render_template("error.html", title=error.name, message=message, advice="", status=status), status
+        if status in HTTP_MESSAGES:
+            message = str(HTTP_MESSAGES[status])
+        else:  # what the view said when it aborted, else a plain sentence
+            message = _shown(error.description) if error.description else gettext("Something went wrong.")
+        title = str(HTTP_TITLES[status]) if status in HTTP_TITLES else error.name
+        return render_template("error.html", title=title, message=message, advice="", status=status), status
 
     @app.errorhandler(sql_errors.TimeoutError)
     @app.errorhandler(sql_errors.OperationalError)
@@ -118,9 +150,9 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unexpected error: %s", type(error).__name__)
         html = render_template(
             "error.html",
-            title="Something went wrong on our side",
-            message="Your work up to your last save is safe. Please try again in a minute.",
-            advice="If this keeps happening, tell your LMS administrator the time it happened.",
+            title=gettext("Something went wrong on our side"),
+            message=gettext("Your work up to your last save is safe. Please try again in a minute."),
+            advice=gettext("If this keeps happening, tell your LMS administrator the time it happened."),
             status=500,
         )
         return html, 500

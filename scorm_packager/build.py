@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scorm_packager import content, manifest, suspend
 from scorm_packager.editions import SCORM12, SCORM_EDITIONS, Format, schema_set
+from scorm_packager.i18n import ENGLISH, Chrome, chrome
 from toolkits.model import Toolkit
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -26,10 +27,12 @@ class Package:
     format: Format
     files: dict[str, bytes]
     notes: tuple[str, ...] = ()  # what an operator should know about this package (e.g. suspend_data)
+    language: str = ENGLISH  # the chrome's language (`--lang`); content stays as authored
 
     @property
     def filename(self) -> str:
-        return f"{self.toolkit.id}-{self.toolkit.version}-{self.format.value}.zip"
+        suffix = "" if self.language == ENGLISH else f"-{self.language}"
+        return f"{self.toolkit.id}-{self.toolkit.version}-{self.format.value}{suffix}.zip"
 
     def zip_bytes(self) -> bytes:
         return deterministic_zip(self.files)
@@ -48,37 +51,39 @@ def deterministic_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _content_files(toolkit: Toolkit, flavour: str) -> dict[str, bytes]:
+def _content_files(toolkit: Toolkit, flavour: str, t: Chrome) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     files.update(content.runtime_files())
     files.update(content.asset_files(toolkit))
-    files.update(content.session_pack(toolkit))
-    files["index.html"] = content.l1_player(toolkit, flavour, manifest.pass_mark(toolkit))
+    files.update(content.session_pack(toolkit, t))
+    files["index.html"] = content.l1_player(toolkit, flavour, manifest.pass_mark(toolkit), t)
     return files
 
 
-def build(toolkit: Toolkit, fmt: Format) -> Package:
-    """Every file of the package, by its path inside the zip.
+def build(toolkit: Toolkit, fmt: Format, language: str = ENGLISH) -> Package:
+    """Every file of the package, by its path inside the zip; the chrome in `language` ('en', 'cy').
 
-    Raises `suspend.SuspendDataTooLarge` for a SCORM package whose state could never fit.
+    Raises `suspend.SuspendDataTooLarge` for a SCORM package whose state could never fit, and
+    ValueError for a language the packager has no words for.
     """
+    t = chrome(language)
     notes: tuple[str, ...] = ()
     if fmt in SCORM_EDITIONS:
         edition = SCORM_EDITIONS[fmt]
         limit = suspend.SUSPEND_LIMIT_12 if edition is SCORM12 else suspend.SUSPEND_LIMIT_2004
         advice = suspend.budget(toolkit).advice(limit, edition.label)
         notes = (advice,) if advice else ()
-        files = _content_files(toolkit, edition.api_flavour)
+        files = _content_files(toolkit, edition.api_flavour, t)
         listed = sorted(files)
         files["imsmanifest.xml"] = manifest.scorm_manifest(toolkit, edition, listed)
         for path in schema_set(edition):
             files[path.name] = path.read_bytes()
     elif fmt is Format.CMI5:
-        files = _content_files(toolkit, "cmi5")
+        files = _content_files(toolkit, "cmi5", t)
         files["cmi5.xml"] = manifest.cmi5_structure(toolkit)
     else:
-        files = _content_files(toolkit, "none")
-    return Package(toolkit, fmt, files, notes)
+        files = _content_files(toolkit, "none", t)
+    return Package(toolkit, fmt, files, notes, language)
 
 
 def write(package: Package, out_dir: Path) -> Path:

@@ -3,6 +3,7 @@
 swott package participatory-practice --format scorm12 --out dist/
 swott package --all --format cmi5
 swott package --check dist/*.zip
+swott package participatory-practice --format scorm2004-4 --lang cy   # buttons and headings in Welsh
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 from scorm_packager.build import build, write
 from scorm_packager.check import check_zip
 from scorm_packager.editions import Format
+from scorm_packager.i18n import LANGUAGES
 from scorm_packager.suspend import SuspendDataTooLarge
 from toolkits.cli import configured_root
 from toolkits.loader import Catalogue, ToolkitInvalid, load_toolkit
@@ -50,7 +52,10 @@ def _resolve(names: tuple[str, ...], every: bool) -> list[Toolkit]:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder for the zips.")  # fmt: skip
 @click.option("--check", "check", is_flag=True, help="Check the package zips named instead of building.")
-def package(toolkits: tuple[str, ...], every: bool, fmt: str | None, out_dir: Path, check: bool) -> None:
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the package's buttons, navigation and headings (cy: Welsh). "
+                   "Toolkit content stays as written (English).")  # fmt: skip
+def package(toolkits: tuple[str, ...], every: bool, fmt: str | None, out_dir: Path, check: bool, language: str) -> None:
     """Build SCORM 1.2 / 2004 / cmi5 packages or a static site of toolkits, or check package zips.
 
     TOOLKITS are toolkit ids or folders; with --check they are zip files.
@@ -82,7 +87,7 @@ def package(toolkits: tuple[str, ...], every: bool, fmt: str | None, out_dir: Pa
         raise click.ClickException("no valid toolkits to package")
     for toolkit in chosen:
         try:
-            built = build(toolkit, Format(fmt))
+            built = build(toolkit, Format(fmt), language)
         except SuspendDataTooLarge as error:
             raise click.ClickException(f"{toolkit.id} cannot be packaged as {fmt}: {error}") from None
         for note in built.notes:

@@ -17,6 +17,8 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
+from scorm_packager import words
+from scorm_packager.i18n import Chrome, chrome
 from toolkits import cpd
 from toolkits.evidence import REFERENCES_ID, references_html
 from toolkits.model import Document, GroupFormat, Page, PageKind, ReflectionTemplate, Toolkit
@@ -94,17 +96,17 @@ class _Renderer:
         return resolve
 
 
-def _page_head(title: str, css: str, extra: str = "") -> str:
+def _page_head(title: str, css: str, t: Chrome, extra: str = "") -> str:
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{t.html_lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{css}">\n{extra}</head>\n'
     )
 
 
-def _field_html(field: cpd.Field, prefix: str, template: ReflectionTemplate) -> str:
+def _field_html(field: cpd.Field, prefix: str, template: ReflectionTemplate, t: Chrome) -> str:
     """One reflection box: label, hint and control, with ids the runtime and tests rely on."""
     fid = f"{prefix}{field.id}"
     hint_id = f"{fid}-hint"
@@ -112,108 +114,113 @@ def _field_html(field: cpd.Field, prefix: str, template: ReflectionTemplate) -> 
     if field.required:
         attrs += ' required aria-required="true"'
     if field.id == "cpd_title":
-        control = f'<input type="text" {attrs} value="{escape(template.cpd_title)}">'
+        control = f'<input type="text" {attrs} value="{escape(template.cpd_title)}"{t.content_lang}>'
     elif field.id == "cpd_date":
         control = f'<input type="date" {attrs}>'
     elif field.id == "cpd_type":
         options = "".join(f"<option>{escape(t)}</option>" for t in cpd.CPD_TYPES)
-        control = f"<select {attrs}>{options}</select>"
+        control = f"<select {attrs}{t.content_lang}>{options}</select>"
     else:
         control = f'<textarea {attrs} rows="5"></textarea>'
+    cl = t.content_lang  # the CPD record's labels and hints are toolkit content (toolkits.cpd), in English
     return (
-        f'<div class="field">\n<label for="{fid}">{escape(field.label)}</label>\n'
-        f'<p class="hint" id="{hint_id}">{escape(field.hint)}</p>\n{control}\n</div>\n'
+        f'<div class="field">\n<label for="{fid}"{cl}>{escape(field.label)}</label>\n'
+        f'<p class="hint" id="{hint_id}"{cl}>{escape(field.hint)}</p>\n{control}\n</div>\n'
     )
 
 
-def _question_html(page: Page, r: _Renderer) -> str:
+def _question_html(page: Page, r: _Renderer, t: Chrome) -> str:
     parts: list[str] = []
+    cl = t.content_lang
     for question in page.questions:
         qid = question.id
         kind = "radio" if question.type.value == "single" else "checkbox"
-        how = "Choose one answer." if kind == "radio" else "Choose every answer that applies."
+        how = t._(words.CHOOSE_ONE) if kind == "radio" else t._(words.CHOOSE_ALL)
         options = "".join(
             f'<div class="option"><input type="{kind}" name="q-{qid}" id="q-{qid}-{o.id}" value="{o.id}">'
-            f'<label for="q-{qid}-{o.id}">{render_inline(o.text)}</label></div>\n'
+            f'<label for="q-{qid}-{o.id}"{cl}>{render_inline(o.text)}</label></div>\n'
             for o in question.options
         )
         feedback = "".join(
-            f'<div class="option-feedback" data-option="{o.id}" hidden>'
+            f'<div class="option-feedback" data-option="{o.id}"{cl} hidden>'
             f"<p><strong>{render_inline(o.text)}:</strong></p>"
             f"{r.markdown(o.feedback, page.source, 'index.html')}</div>\n"
             for o in question.options
         )
         parts.append(
             f'<fieldset class="question" data-question="{qid}">\n'
-            f'<legend>{render_inline(question.prompt)}</legend>\n<p class="hint">{how}</p>\n{options}'
-            f'<button type="button" class="check-answer" data-question="{qid}">Check my answer</button>\n'
+            f'<legend><span{cl}>{render_inline(question.prompt)}</span></legend>\n<p class="hint">{how}</p>\n{options}'
+            f'<button type="button" class="check-answer" data-question="{qid}">{t._(words.CHECK_ANSWER)}</button>\n'
             f'<div class="feedback" id="feedback-{qid}" role="status" aria-live="polite">\n'
             f'<p class="verdict"></p>\n{feedback}</div>\n</fieldset>\n'
         )
     return "".join(parts)
 
 
-def _l1_section(page: Page, r: _Renderer) -> str:
-    body = r.markdown(page.body, page.source, "index.html") if page.body.strip() else ""
+def _l1_section(page: Page, r: _Renderer, t: Chrome) -> str:
+    body = t.content(r.markdown(page.body, page.source, "index.html")) if page.body.strip() else ""
     extra = ""
     if page.kind is PageKind.CHECK:
-        extra = _question_html(page, r)
+        extra = _question_html(page, r, t)
     elif page.kind is PageKind.THINKING:
         extra = "".join(
-            f'<div class="field"><label for="note-{p.id}">{render_inline(p.text)}</label>\n'
+            f'<div class="field"><label for="note-{p.id}"{t.content_lang}>{render_inline(p.text)}</label>\n'
             f'<textarea id="note-{p.id}" data-note="{p.id}" rows="4"></textarea></div>\n'
             for p in page.prompts
         )
-        extra += '<p class="hint">These notes stay in this browser and feed your reflection.</p>\n'
+        extra += f'<p class="hint">{t._(words.NOTES_STAY)}</p>\n'
     return (
         f'<section class="swott-page" id="page-{page.id}" data-kind="{page.kind.value}" '
-        f'aria-labelledby="title-{page.id}">\n<h2 id="title-{page.id}" tabindex="-1">{escape(page.title)}</h2>\n'
-        f"{body}{extra}{_references_link()}</section>\n"
+        f'aria-labelledby="title-{page.id}">\n'
+        f'<h2 id="title-{page.id}" tabindex="-1"{t.content_lang}>{escape(page.title)}</h2>\n'
+        f"{body}{extra}{_references_link(t)}</section>\n"
     )
 
 
-def _references_link() -> str:
+def _references_link(t: Chrome) -> str:
     """Every L1 page links to the unit's references (issue 11: evidence shown, not only in a catalogue)."""
-    return f'<p class="page-references"><a href="#{REFERENCES_ID}">References and review dates</a></p>\n'
+    return f'<p class="page-references"><a href="#{REFERENCES_ID}">{t._(words.REFERENCES_AND_DATES)}</a></p>\n'
 
 
-def _reflection_section(toolkit: Toolkit, r: _Renderer) -> str:
+def _reflection_section(toolkit: Toolkit, r: _Renderer, t: Chrome) -> str:
     template = toolkit.l1.reflection
     model_title = cpd.REFLECTIVE_MODELS[template.model][0]
     fields = cpd.reflection_fields(template.model, template.peer_reflection)
     model_ids = {f.id for f in cpd.REFLECTIVE_MODELS[template.model][1]}
-    model_fields = "".join(_field_html(f, "r-", template) for f in fields if f.id in model_ids)
-    record_fields = "".join(_field_html(f, "r-", template) for f in fields if f.id not in model_ids)
+    model_fields = "".join(_field_html(f, "r-", template, t) for f in fields if f.id in model_ids)
+    record_fields = "".join(_field_html(f, "r-", template, t) for f in fields if f.id not in model_ids)
+    cl = t.content_lang
     return (
         f'<section class="swott-page" id="page-{REFLECTION_PAGE}" data-kind="reflection" '
         f'aria-labelledby="title-{REFLECTION_PAGE}">\n'
-        f'<h2 id="title-{REFLECTION_PAGE}" tabindex="-1">{escape(template.title)}</h2>\n'
-        f"{r.markdown(template.guidance, template.source, 'index.html')}{_references_link()}"
+        f'<h2 id="title-{REFLECTION_PAGE}" tabindex="-1"{cl}>{escape(template.title)}</h2>\n'
+        f"{t.content(r.markdown(template.guidance, template.source, 'index.html'))}{_references_link(t)}"
         '<form id="reflection-form" novalidate>\n'
-        f"<fieldset><legend>{escape(model_title)}</legend>\n{model_fields}</fieldset>\n"
-        f"<fieldset><legend>Your Social Work England CPD record</legend>\n{record_fields}</fieldset>\n"
+        f"<fieldset><legend{cl}>{escape(model_title)}</legend>\n{model_fields}</fieldset>\n"
+        f"<fieldset><legend>{t._(words.CPD_RECORD)}</legend>\n{record_fields}</fieldset>\n"
         '<div id="reflection-errors" role="alert"></div>\n'
-        '<button type="submit">Save my reflection</button>\n'
+        f'<button type="submit">{t._(words.SAVE_REFLECTION)}</button>\n'
         '<p id="reflection-saved" role="status" aria-live="polite"></p>\n'
-        '<p><a id="cpd-download" hidden>Download my CPD record</a></p>\n'
-        '<p class="hint">Your reflection stays in this browser (and is never shown to your manager); '
-        "download it for your CPD portfolio.</p>\n</form>\n</section>\n"
+        f'<p><a id="cpd-download" hidden>{t._(words.DOWNLOAD_RECORD)}</a></p>\n'
+        f'<p class="hint">{t._(words.REFLECTION_STAYS)}</p>\n'
+        "</form>\n</section>\n"
     )
 
 
-def _finish_section(toolkit: Toolkit) -> str:
+def _finish_section(toolkit: Toolkit, t: Chrome) -> str:
+    next_step = t._(words.NEXT_STEP).replace("{minutes}", str(toolkit.l2.minutes))
     return (
         f'<section class="swott-page" id="page-{FINISH_PAGE}" data-kind="finish" '
         f'aria-labelledby="title-{FINISH_PAGE}">\n'
-        f'<h2 id="title-{FINISH_PAGE}" tabindex="-1">Your progress</h2>\n'
+        f'<h2 id="title-{FINISH_PAGE}" tabindex="-1">{t._(words.YOUR_PROGRESS)}</h2>\n'
         '<dl id="summary">\n'
-        '<dt>Pages read</dt><dd id="summary-pages"></dd>\n'
-        '<dt>Knowledge checks</dt><dd id="summary-score"></dd>\n'
-        '<dt>Reflection</dt><dd id="summary-reflection"></dd>\n'
-        '<dt>Status</dt><dd id="summary-status"></dd>\n</dl>\n'
-        f"<p>Next: the group session (L2), about {toolkit.l2.minutes} minutes with your team. "
-        f'<a href="{SESSION_DIR}/index.html" target="_blank" rel="noopener">Open the session pack</a>.</p>\n'
-        '<button type="button" id="finish-button">Save and close</button>\n'
+        f'<dt>{t._(words.PAGES_READ)}</dt><dd id="summary-pages"></dd>\n'
+        f'<dt>{t._(words.KNOWLEDGE_CHECKS)}</dt><dd id="summary-score"></dd>\n'
+        f'<dt>{t._(words.REFLECTION)}</dt><dd id="summary-reflection"></dd>\n'
+        f'<dt>{t._(words.STATUS)}</dt><dd id="summary-status"></dd>\n</dl>\n'
+        f"<p>{next_step} "
+        f'<a href="{SESSION_DIR}/index.html" target="_blank" rel="noopener">{t._(words.OPEN_PACK)}</a>.</p>\n'
+        f'<button type="button" id="finish-button">{t._(words.SAVE_AND_CLOSE)}</button>\n'
         '<p id="finish-message" role="status" aria-live="polite"></p>\n</section>\n'
     )
 
@@ -250,35 +257,52 @@ def player_data(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> dict[s
     }
 
 
-def l1_player(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> bytes:
-    """`index.html`: the SCO (SCORM), the AU (cmi5) or the standalone page (html export)."""
+def _content_notice(t: Chrome) -> str:
+    """In a package whose chrome is not English: say, in both languages, that the content is English."""
+    if not t.content_lang:
+        return ""
+    return (
+        f'<p class="content-language">{t._(words.CONTENT_IN_ENGLISH)} '
+        f"<span{t.content_lang}>{escape(words.CONTENT_IN_ENGLISH_EN)}</span></p>\n"
+    )
+
+
+def l1_player(toolkit: Toolkit, flavour: str, pass_mark: int | None, t: Chrome | None = None) -> bytes:
+    """`index.html`: the SCO (SCORM), the AU (cmi5) or the standalone page (html export), its chrome in
+    `t`'s language (English by default)."""
+    t = t or chrome()
     r = _Renderer(toolkit)
     l1 = toolkit.l1
+    cl = t.content_lang
+    entries = [(p.id, p.title, cl) for p in l1.pages] + [(REFLECTION_PAGE, l1.reflection.title, cl)]
+    entries.append((FINISH_PAGE, t.text(words.YOUR_PROGRESS), ""))
     toc = "".join(
-        f'<li><a href="#page-{pid}" data-page="{pid}">{escape(title)}</a></li>\n'
-        for pid, title in [(p.id, p.title) for p in l1.pages]
-        + [(REFLECTION_PAGE, l1.reflection.title), (FINISH_PAGE, "Your progress")]
+        f'<li><a href="#page-{pid}" data-page="{pid}"{lang}>{escape(title)}</a></li>\n' for pid, title, lang in entries
     )
-    sections = "".join(_l1_section(p, r) for p in l1.pages)
-    data = json.dumps(player_data(toolkit, flavour, pass_mark), sort_keys=True, ensure_ascii=True)
+    sections = "".join(_l1_section(p, r, t) for p in l1.pages)
+    player = player_data(toolkit, flavour, pass_mark)
+    if t.language != "en":
+        player["strings"] = {key: t.text(message) for key, message in words.RUNTIME.items()}
+    data = json.dumps(player, sort_keys=True, ensure_ascii=True)
     outcomes = "".join(f"<li>{render_inline(o)}</li>" for o in toolkit.learning_outcomes)
+    kicker = t._(words.KICKER_L1).replace("{minutes}", str(l1.minutes))
     return (
-        _page_head(f"{toolkit.title} (L1)", f"{RUNTIME_DIR}/style.css") + "<body>\n"
-        '<a class="skip-link" href="#main">Skip to the page</a>\n'
-        '<header class="masthead">\n<p class="kicker">SWOTT CPD toolkit · individual learning (L1) · '
-        f"about {l1.minutes} minutes</p>\n<h1>{escape(toolkit.title)}</h1>\n"
+        _page_head(f"{toolkit.title} (L1)", f"{RUNTIME_DIR}/style.css", t) + "<body>\n"
+        f'<a class="skip-link" href="#main">{t._(words.SKIP_TO_PAGE)}</a>\n'
+        f'<header class="masthead">\n<p class="kicker">{kicker}</p>\n<h1{cl}>{escape(toolkit.title)}</h1>\n'
+        f"{_content_notice(t)}"
         '<div id="swott-banner" class="banner" role="status" hidden></div>\n</header>\n'
-        '<div class="layout">\n<nav aria-label="Pages of this unit">\n<ol id="swott-toc">\n'
+        f'<div class="layout">\n<nav aria-label="{t._(words.PAGES_OF_UNIT)}">\n<ol id="swott-toc">\n'
         f"{toc}</ol>\n"
         f'<p><a href="{SESSION_DIR}/index.html" target="_blank" rel="noopener">'
-        "Group session pack (L2, opens in a new window)</a></p>\n"
-        f"<details><summary>Learning outcomes</summary><ul>{outcomes}</ul></details>\n"
-        f'<p><a href="#{REFERENCES_ID}">References</a></p>\n</nav>\n'
-        f'<main id="main">\n{sections}{_reflection_section(toolkit, r)}{_finish_section(toolkit)}'
-        '<div class="pager">\n<button type="button" id="prev-button">Previous page</button>\n'
+        f"{t._(words.SESSION_PACK_LINK)}</a></p>\n"
+        f"<details><summary>{t._(words.LEARNING_OUTCOMES)}</summary><ul{cl}>{outcomes}</ul></details>\n"
+        f'<p><a href="#{REFERENCES_ID}">{t._(words.REFERENCES)}</a></p>\n</nav>\n'
+        f'<main id="main">\n{sections}{_reflection_section(toolkit, r, t)}{_finish_section(toolkit, t)}'
+        f'<div class="pager">\n<button type="button" id="prev-button">{t._(words.PREVIOUS_PAGE)}</button>\n'
         '<p id="page-position" aria-live="polite"></p>\n'
-        '<button type="button" id="next-button">Next page</button>\n</div>\n'
-        f"{references_html(toolkit)}</main>\n</div>\n"
+        f'<button type="button" id="next-button">{t._(words.NEXT_PAGE)}</button>\n</div>\n'
+        f"{t.content(references_html(toolkit))}</main>\n</div>\n"
         f'<script type="application/json" id="swott-data">{data}</script>\n'
         f'<script src="{RUNTIME_DIR}/sco.js"></script>\n</body>\n</html>\n'
     ).encode()
@@ -287,23 +311,23 @@ def l1_player(toolkit: Toolkit, flavour: str, pass_mark: int | None) -> bytes:
 # -- L2 session pack -------------------------------------------------------------------------------
 
 
-def _session_page(toolkit: Toolkit, title: str, body: str) -> bytes:
+def _session_page(toolkit: Toolkit, title: str, body: str, t: Chrome, title_lang: str = "") -> bytes:
     nav = (
-        '<nav aria-label="Session pack"><ul class="pack-nav">'
-        '<li><a href="index.html">Session plan</a></li>'
-        '<li><a href="case-study.html">Case study</a></li>'
-        '<li><a href="facilitator-guide.html">Facilitator guide</a></li>'
-        '<li><a href="participant-sheet.html">Participant sheet</a></li>'
-        f'<li><a href="#{REFERENCES_ID}">References</a></li>'
+        f'<nav aria-label="{t._(words.SESSION_PACK)}"><ul class="pack-nav">'
+        f'<li><a href="index.html">{t._(words.SESSION_PLAN)}</a></li>'
+        f'<li><a href="case-study.html">{t._(words.CASE_STUDY)}</a></li>'
+        f'<li><a href="facilitator-guide.html">{t._(words.FACILITATOR_GUIDE)}</a></li>'
+        f'<li><a href="participant-sheet.html">{t._(words.PARTICIPANT_SHEET)}</a></li>'
+        f'<li><a href="#{REFERENCES_ID}">{t._(words.REFERENCES)}</a></li>'
         "</ul></nav>\n"
     )
     return (
-        _page_head(f"{title} — {toolkit.title}", f"../{RUNTIME_DIR}/style.css")
-        + '<body class="print-pack">\n<a class="skip-link" href="#main">Skip to the content</a>\n'
-        f'<header class="masthead">\n<p class="kicker">SWOTT CPD toolkit · group session (L2)</p>\n'
-        f'<p class="toolkit-title">{escape(toolkit.title)}</p>\n{nav}</header>\n'
-        f'<main id="main">\n<h1>{escape(title)}</h1>\n{body}{references_html(toolkit)}'
-        '<p class="no-print hint">Print with your browser (Ctrl+P or Cmd+P): the page is laid out for A4.</p>\n'
+        _page_head(f"{title} — {toolkit.title}", f"../{RUNTIME_DIR}/style.css", t)
+        + f'<body class="print-pack">\n<a class="skip-link" href="#main">{t._(words.SKIP_TO_CONTENT)}</a>\n'
+        f'<header class="masthead">\n<p class="kicker">{t._(words.KICKER_L2)}</p>\n'
+        f'<p class="toolkit-title"{t.content_lang}>{escape(toolkit.title)}</p>\n{_content_notice(t)}{nav}</header>\n'
+        f'<main id="main">\n<h1{title_lang}>{escape(title)}</h1>\n{body}{t.content(references_html(toolkit))}'
+        f'<p class="no-print hint">{t._(words.PRINT_NOTE)}</p>\n'
         "</main>\n</body>\n</html>\n"
     ).encode()
 
@@ -315,79 +339,88 @@ FORMAT_NAMES = {
 }
 
 
-def _agenda_table(toolkit: Toolkit) -> str:
+def _agenda_table(toolkit: Toolkit, t: Chrome) -> str:
     rows, start = [], 0
     for item in toolkit.l2.agenda:
         rows.append(
-            f'<tr><td>{start}–{start + item.minutes}</td><th scope="row">{escape(item.title)}</th>'
+            f'<tr><td>{start}–{start + item.minutes}</td><th scope="row"{t.content_lang}>{escape(item.title)}</th>'
             f"<td>{item.minutes}</td></tr>\n"
         )
         start += item.minutes
+    # The format's name is the toolkit's (a named method), kept in English inside the Welsh caption.
+    fmt = t.content(escape(FORMAT_NAMES[toolkit.l2.format]), "span")
+    caption = t._(words.AGENDA_CAPTION).replace("{format}", fmt).replace("{minutes}", str(toolkit.l2.minutes))
     return (
-        f'<table class="agenda">\n<caption>Agenda ({toolkit.l2.minutes} minutes, '
-        f"{escape(FORMAT_NAMES[toolkit.l2.format])} format)</caption>\n"
-        '<thead><tr><th scope="col">Minutes</th><th scope="col">What happens</th>'
-        f'<th scope="col">Length (min)</th></tr></thead>\n<tbody>\n{"".join(rows)}</tbody>\n</table>\n'
+        f'<table class="agenda">\n<caption>{caption}</caption>\n'
+        f'<thead><tr><th scope="col">{t._(words.MINUTES)}</th><th scope="col">{t._(words.WHAT_HAPPENS)}</th>'
+        f'<th scope="col">{t._(words.LENGTH_MIN)}</th></tr></thead>\n<tbody>\n{"".join(rows)}</tbody>\n</table>\n'
     )
 
 
-def _prompt_list(title: str, prompts: tuple[str, ...], heading: str = "h2") -> str:
+def _prompt_list(title: str, prompts: tuple[str, ...], t: Chrome, heading: str = "h2", title_lang: str = "") -> str:
     items = "".join(f"<li>{render_inline(p)}</li>\n" for p in prompts)
-    return f"<{heading}>{escape(title)}</{heading}>\n<ul>\n{items}</ul>\n"
+    return f"<{heading}{title_lang}>{escape(title)}</{heading}>\n<ul{t.content_lang}>\n{items}</ul>\n"
 
 
-def _document(doc: Document, r: _Renderer, out: str) -> str:
-    return r.markdown(doc.body, doc.source, out)
+def _document(doc: Document, r: _Renderer, out: str, t: Chrome) -> str:
+    return t.content(r.markdown(doc.body, doc.source, out))
 
 
-def session_pack(toolkit: Toolkit) -> dict[str, bytes]:
+def session_pack(toolkit: Toolkit, t: Chrome | None = None) -> dict[str, bytes]:
     """The L2 session pack: plan with timed agenda, case study in stages, guide and participant sheet."""
+    t = t or chrome()
+    cl = t.content_lang
     r = _Renderer(toolkit)
     l2 = toolkit.l2
+    feedback = _prompt_list(t._(words.PEER_FEEDBACK), l2.feedback_prompts, t)
+    feedforward = _prompt_list(t._(words.PEER_FEEDFORWARD), l2.feedforward_prompts, t)
     plan = (
-        f"<p>{escape(' '.join(toolkit.summary.split()))}</p>\n"
-        f"{_agenda_table(toolkit)}"
-        "<h2>The pack</h2>\n<ul>\n"
-        '<li><a href="case-study.html">Case study, in stages, with discussion prompts</a> (for a shared screen)</li>\n'
-        '<li><a href="facilitator-guide.html">Facilitator guide</a></li>\n'
-        '<li><a href="participant-sheet.html">Participant sheet and peer reflection form</a> (print one each)</li>\n'
+        f"<p{cl}>{escape(' '.join(toolkit.summary.split()))}</p>\n"
+        f"{_agenda_table(toolkit, t)}"
+        f"<h2>{t._(words.THE_PACK)}</h2>\n<ul>\n"
+        f'<li><a href="case-study.html">{t._(words.PACK_CASE)}</a> {t._(words.FOR_SHARED_SCREEN)}</li>\n'
+        f'<li><a href="facilitator-guide.html">{t._(words.FACILITATOR_GUIDE)}</a></li>\n'
+        f'<li><a href="participant-sheet.html">{t._(words.PACK_SHEET)}</a> {t._(words.PRINT_ONE_EACH)}</li>\n'
         "</ul>\n"
-        f"{_prompt_list('Peer feedback (current practice)', l2.feedback_prompts)}"
-        f"{_prompt_list('Peer feedforward (future practice)', l2.feedforward_prompts)}"
+        f"{feedback}{feedforward}"
     )
     case_out = f"{SESSION_DIR}/case-study.html"
     stages = "".join(
         f'<section class="stage" id="stage-{s.id}" aria-labelledby="stage-title-{s.id}">\n'
-        f'<h2 id="stage-title-{s.id}">{escape(s.title)}</h2>\n{r.markdown(s.body, s.source, case_out)}'
-        f"{_prompt_list('Discussion prompts', s.prompts, 'h3')}</section>\n"
+        f'<h2 id="stage-title-{s.id}"{cl}>{escape(s.title)}</h2>\n{t.content(r.markdown(s.body, s.source, case_out))}'
+        f"{_prompt_list(t._(words.DISCUSSION_PROMPTS), s.prompts, t, 'h3')}</section>\n"
         for s in l2.stages
     )
-    case = f"{_document(l2.introduction, r, case_out)}{stages}"
+    case = f"{_document(l2.introduction, r, case_out, t)}{stages}"
     guide_out = f"{SESSION_DIR}/facilitator-guide.html"
     guide = (
-        f"{_document(l2.facilitator_guide, r, guide_out)}{_agenda_table(toolkit)}"
-        "<h2>Prompts by stage</h2>\n"
-        + "".join(_prompt_list(s.title, s.prompts, "h3") for s in l2.stages)
-        + _prompt_list("Peer feedback (current practice)", l2.feedback_prompts)
-        + _prompt_list("Peer feedforward (future practice)", l2.feedforward_prompts)
+        f"{_document(l2.facilitator_guide, r, guide_out, t)}{_agenda_table(toolkit, t)}"
+        f"<h2>{t._(words.PROMPTS_BY_STAGE)}</h2>\n"
+        + "".join(_prompt_list(s.title, s.prompts, t, "h3", cl) for s in l2.stages)
+        + feedback
+        + feedforward
     )
     sheet_out = f"{SESSION_DIR}/participant-sheet.html"
     template = l2.reflection
     fields = cpd.reflection_fields(template.model, template.peer_reflection)
     boxes = "".join(
-        f'<div class="write-box"><h3>{escape(f.label)}</h3><p class="hint">{escape(f.hint)}</p></div>\n' for f in fields
+        f'<div class="write-box"{cl}><h3>{escape(f.label)}</h3><p class="hint">{escape(f.hint)}</p></div>\n'
+        for f in fields
     )
+    model = t.content(escape(cpd.REFLECTIVE_MODELS[template.model][0]), "span")
+    record = t.content(escape(template.cpd_title), "span")
+    then_record = t._(words.THEN_YOUR_RECORD).replace("{model}", model).replace("{title}", record)
     sheet = (
-        f"{_document(l2.participant_sheet, r, sheet_out)}"
+        f"{_document(l2.participant_sheet, r, sheet_out, t)}"
         f'<section id="peer-reflection" aria-labelledby="peer-reflection-title">\n'
-        f'<h2 id="peer-reflection-title">{escape(template.title)}</h2>\n'
-        f"{r.markdown(template.guidance, template.source, sheet_out)}"
-        f"<p>{escape(cpd.REFLECTIVE_MODELS[template.model][0])}, then your Social Work England CPD record "
-        f"({escape(template.cpd_title)}).</p>\n{boxes}</section>\n"
+        f'<h2 id="peer-reflection-title"{cl}>{escape(template.title)}</h2>\n'
+        f"{t.content(r.markdown(template.guidance, template.source, sheet_out))}"
+        f"<p>{then_record}</p>\n{boxes}</section>\n"
     )
+    plan_title = t.text(words.SESSION_PLAN_TITLE).replace("{title}", l2.introduction.title)
     return {
-        f"{SESSION_DIR}/index.html": _session_page(toolkit, f"Session plan: {l2.introduction.title}", plan),
-        case_out: _session_page(toolkit, l2.introduction.title, case),
-        guide_out: _session_page(toolkit, l2.facilitator_guide.title, guide),
-        sheet_out: _session_page(toolkit, l2.participant_sheet.title, sheet),
+        f"{SESSION_DIR}/index.html": _session_page(toolkit, plan_title, plan, t),
+        case_out: _session_page(toolkit, l2.introduction.title, case, t, cl),
+        guide_out: _session_page(toolkit, l2.facilitator_guide.title, guide, t, cl),
+        sheet_out: _session_page(toolkit, l2.participant_sheet.title, sheet, t, cl),
     }

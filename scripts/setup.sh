@@ -49,6 +49,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".${extras}"
   touch "$stamp"
 fi
+# The interface translations (issue 13): .po catalogues -> the .mo files gettext reads. Cheap; every run.
+.venv/bin/python scripts/translations.py compile
 if [ "$want_test" = 1 ] && [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
     say "Installing the npm packages the browser tests use (npm ci)"

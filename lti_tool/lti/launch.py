@@ -33,6 +33,7 @@ import jwt
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import UserFacingError
+from lti_tool.i18n import _l
 from lti_tool.lti import adapter, claims
 from lti_tool.lti.platform_keys import KeySetUnavailable, PlatformKeyCache
 from lti_tool.lti.platforms import PlatformDirectory, find_deployment, origin
@@ -43,7 +44,7 @@ from lti_tool.models import Deployment, Platform
 log = logging.getLogger(__name__)
 
 ACCEPTED_ALGORITHM = "RS256"
-PLATFORM_NOT_APPROVED = (
+PLATFORM_NOT_APPROVED = _l(
     "Your learning platform's registration with SWOTT Connect is waiting for approval by the SWOTT team."
 )
 
@@ -52,15 +53,16 @@ class LaunchRejected(UserFacingError):
     """A launch we refuse. The page says what to do; the log gets `reason` and nothing personal."""
 
     status = 400
-    title = "We could not open this activity"
+    title = _l("We could not open this activity")
 
     def __init__(self, reason: str, message: str = "", status: int = 400) -> None:
         super().__init__(
-            message or "Your course sent a launch request we could not verify, so we did not open it.",
+            message or _l("Your course sent a launch request we could not verify, so we did not open it."),
             reason=reason,
-            advice=(
+            advice=_l(
                 "Go back to your course and open the activity again. If this keeps happening, tell your LMS "
-                f"administrator the time and this code: {reason}."
+                "administrator the time and this code: %(reason)s.",
+                reason=reason,
             ),
         )
         self.status = status
@@ -208,7 +210,7 @@ class LaunchValidator:
                 options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
             )
         except jwt.ExpiredSignatureError:
-            raise LaunchRejected("expired", "This launch request is too old.", status=401) from None
+            raise LaunchRejected("expired", _l("This launch request is too old."), status=401) from None
         except jwt.ImmatureSignatureError:
             raise LaunchRejected("iat_in_future", status=401) from None
         except jwt.InvalidAudienceError:

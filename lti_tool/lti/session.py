@@ -20,6 +20,7 @@ from flask import current_app, g, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool.errors import Unauthorised
+from lti_tool.i18n import _l
 from lti_tool.lti.roles import Role
 
 SESSION_KEY = "lti_launches"
@@ -45,6 +46,11 @@ class CurrentLaunch:
     message_type: str
     deep_link: dict[str, Any] = field(default_factory=dict)  # deep_linking_settings for the picker
     cookieless: bool = False
+    # Interface language (lti_tool.i18n): the launch's `locale` claim (LTI Core 1.3 §5.4.4) as sent, the
+    # platform's default language at launch time, and the language the person picked with the switch.
+    locale: str = ""
+    platform_language: str = ""
+    language: str = ""
 
     @property
     def is_facilitator(self) -> bool:
@@ -119,10 +125,12 @@ def require_launch() -> CurrentLaunch:
     launch = current_launch()
     if launch is None:
         raise Unauthorised(
-            "We do not know who you are on this page: your session may have expired, or your browser "
-            "blocked the cookie we need.",
+            _l(
+                "We do not know who you are on this page: your session may have expired, or your browser "
+                "blocked the cookie we need."
+            ),
             reason="no_launch",
-            advice="Open the activity again from your course.",
+            advice=_l("Open the activity again from your course."),
         )
     return launch
 

@@ -697,7 +697,8 @@
       } catch (e) { /* ignore a damaged copy */ }
     }
     if (self.adapter.flavour === "none") {
-      self.banner(self.adapter.reason + " Your progress is kept in this browser only.", "warning");
+      self.banner(self.adapter.reason + " " + say(self.data, "keptHere", "Your progress is kept in this browser only."),
+        "warning");
     }
     self.restoreForm();
     self.wire();
@@ -782,6 +783,17 @@
     if (index >= 0 && index < this.data.pages.length) this.show(this.data.pages[index], true);
   };
 
+  /**
+   * The words the runtime writes, in the package's language: `data.strings` (a `--lang cy` package,
+   * scorm_packager/words.py RUNTIME) else the English given here; `{name}` takes `vars[name]`.
+   */
+  function say(data, key, english, vars) {
+    var text = (data && data.strings && data.strings[key]) || english;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
+    });
+  }
+
   Player.prototype.show = function (pageId, focus) {
     var self = this;
     self.current = pageId;
@@ -791,7 +803,9 @@
     });
     var index = self.data.pages.indexOf(pageId);
     var position = self.$("#page-position");
-    if (position) position.textContent = "Page " + (index + 1) + " of " + self.data.pages.length;
+    if (position) {
+      position.textContent = say(self.data, "pageOf", "Page {n} of {total}", { n: index + 1, total: self.data.pages.length });
+    }
     var prev = self.$("#prev-button");
     var next = self.$("#next-button");
     if (prev) prev.disabled = index <= 0;
@@ -812,7 +826,7 @@
     var chosen = this.$all("input[name='q-" + qid + "']:checked").map(function (i) { return i.value; });
     var verdict = this.$("#feedback-" + qid + " .verdict");
     if (!chosen.length) {
-      if (verdict) verdict.textContent = "Choose an answer first.";
+      if (verdict) verdict.textContent = say(this.data, "chooseFirst", "Choose an answer first.");
       return;
     }
     this.state.answers[qid] = chosen;
@@ -837,7 +851,9 @@
     });
     var verdict = box.querySelector(".verdict");
     var right = sameSet(chosen, question.correct);
-    verdict.textContent = right ? "Right." : "Not quite." + (this.data.retries ? " You can try again." : "");
+    var d = this.data;
+    verdict.textContent = right ? say(d, "right", "Right.") :
+      say(d, "notQuite", "Not quite.") + (d.retries ? " " + say(d, "tryAgain", "You can try again.") : "");
     box.className = "feedback " + (right ? "right" : "wrong");
     if (!this.data.retries) {
       this.$all("input[name='q-" + qid + "']").forEach(function (i) { i.disabled = true; });
@@ -866,20 +882,22 @@
     var unanswered = self.data.questions.filter(function (q) { return !self.state.answers[q.id]; });
     if (self.data.completion.indexOf("checks") >= 0 && unanswered.length) {
       // Completion needs every check answered, so a reflection saved without them would say nothing.
-      errors.textContent = "You can save your reflection once you have answered every knowledge-check " +
-        "question: " + unanswered.length + " still unanswered. What you wrote is kept in this browser.";
+      errors.textContent = say(self.data, "answerChecksFirst", "You can save your reflection once you have answered " +
+        "every knowledge-check question: {count} still unanswered. What you wrote is kept in this browser.",
+        { count: unanswered.length });
       self.$("#reflection-saved").textContent = "";
       self.dirty = true;
       return;
     }
     if (missing.length) {
-      errors.textContent = "Please fill in: " + missing.join("; ") + ".";
+      errors.textContent = say(self.data, "fillIn", "Please fill in: {fields}.", { fields: missing.join("; ") });
       self.$("#reflection-saved").textContent = "";
       return;
     }
     errors.textContent = "";
     self.state.reflectionSaved = true;
-    self.$("#reflection-saved").textContent = "Reflection saved in this browser. Download your CPD record below.";
+    self.$("#reflection-saved").textContent = say(self.data, "saved",
+      "Reflection saved in this browser. Download your CPD record below.");
     self.offerDownload();
     self.update(false);
   };
@@ -887,13 +905,15 @@
   /** The CPD record as plain text: title, model headings and Social Work England record fields. */
   Player.prototype.cpdRecord = function () {
     var self = this;
-    var lines = ["SWOTT CPD record — " + self.data.title, "Reflective model: " + self.data.reflection.modelTitle, ""];
+    var d = self.data;
+    var lines = [say(d, "recordTitle", "SWOTT CPD record — {title}", { title: d.title }),
+      say(d, "recordModel", "Reflective model: {model}", { model: d.reflection.modelTitle }), ""];
     self.data.reflection.fields.forEach(function (f) {
       lines.push(f.label, (self.state.texts["r:" + f.id] || "").trim(), "");
     });
     var notes = self.data.prompts.filter(function (id) { return self.state.texts["note:" + id]; });
     if (notes.length) {
-      lines.push("Your notes from the unit", "");
+      lines.push(say(d, "recordNotes", "Your notes from the unit"), "");
       notes.forEach(function (id) {
         lines.push((self.data.promptTexts || {})[id] || id, self.state.texts["note:" + id].trim(), "");
       });
@@ -957,8 +977,9 @@
     this.adapter.save(this.snapshot(false));
     var problem = this.adapter.commit();
     if (problem) {
-      this.banner("Your learning platform did not confirm the save (" + problem + "). Keep this window open " +
-        "and carry on: the unit tries again. Download your reflection if you have written one.", "warning");
+      this.banner(say(this.data, "notConfirmed", "Your learning platform did not confirm the save ({problem}). " +
+        "Keep this window open and carry on: the unit tries again. Download your reflection if you have written one.",
+        { problem: problem }), "warning");
     } else if (this.adapter.flavour !== "none") {
       this.banner("", "");
     }
@@ -967,11 +988,16 @@
 
   Player.prototype.summary = function (p) {
     var set = function (doc, id, text) { var el = doc.getElementById(id); if (el) el.textContent = text; };
-    set(this.doc, "summary-pages", p.visited + " of " + this.data.contentPages.length);
-    set(this.doc, "summary-score", p.total ? p.answered + " of " + p.total + " answered, " + p.right + " right" +
-      (this.passMark !== null ? " (pass mark " + this.passMark + "%)" : "") : "none in this unit");
-    set(this.doc, "summary-reflection", this.state.reflectionSaved ? "saved" : "not saved yet");
-    set(this.doc, "summary-status", p.completed ? (p.success === false ? "complete, below the pass mark" : "complete") : "in progress");
+    var d = this.data;
+    set(this.doc, "summary-pages", say(d, "pagesOf", "{n} of {total}", { n: p.visited, total: d.contentPages.length }));
+    var score = say(d, "answeredRight", "{answered} of {total} answered, {right} right",
+      { answered: p.answered, total: p.total, right: p.right }) +
+      (this.passMark !== null ? " " + say(d, "passMark", "(pass mark {mark}%)", { mark: this.passMark }) : "");
+    set(this.doc, "summary-score", p.total ? score : say(d, "noChecks", "none in this unit"));
+    set(this.doc, "summary-reflection", this.state.reflectionSaved ? say(d, "reflectionSaved", "saved") :
+      say(d, "reflectionNotSaved", "not saved yet"));
+    set(this.doc, "summary-status", p.completed ? (p.success === false ? say(d, "completeBelow", "complete, below the pass mark") :
+      say(d, "complete", "complete")) : say(d, "inProgress", "in progress"));
   };
 
   /** End the session. When the learner chose to (not pagehide), go to the LMS's returnURL (cmi5 10.2.6). */
@@ -986,7 +1012,7 @@
     var adapter = this.adapter;
     var ended = adapter.finish(snap);
     var message = this.$("#finish-message");
-    if (message) message.textContent = "Your progress is saved. You can close this window.";
+    if (message) message.textContent = say(this.data, "finished", "Your progress is saved. You can close this window.");
     if (byLearner === true && adapter.returnUrl) {
       ended.then(function () { global.location.assign(adapter.returnUrl); });
     }
@@ -1000,15 +1026,17 @@
     var adapter;
     if (data.flavour === "1.2") {
       var api12 = findApi(global, "API");
-      adapter = api12 ? new Scorm12(api12) : new Standalone("No SCORM 1.2 learning platform was found.");
+      adapter = api12 ? new Scorm12(api12) : new Standalone(say(data, "noScorm12", "No SCORM 1.2 learning platform was found."));
     } else if (data.flavour === "2004") {
       var api2004 = findApi(global, "API_1484_11");
-      adapter = api2004 ? new Scorm2004(api2004) : new Standalone("No SCORM 2004 learning platform was found.");
+      adapter = api2004 ? new Scorm2004(api2004) :
+        new Standalone(say(data, "noScorm2004", "No SCORM 2004 learning platform was found."));
     } else if (data.flavour === "cmi5") {
       var params = cmi5Params(global.location.search);
-      adapter = params ? new Cmi5(params) : new Standalone("This page was opened without cmi5 launch details.");
+      adapter = params ? new Cmi5(params) :
+        new Standalone(say(data, "noCmi5", "This page was opened without cmi5 launch details."));
     } else {
-      adapter = new Standalone("This is the standalone copy of the unit.");
+      adapter = new Standalone(say(data, "standalone", "This is the standalone copy of the unit."));
     }
     var player = new Player(doc, data, adapter);
     global.swottPlayer = player;

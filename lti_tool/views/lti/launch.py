@@ -9,14 +9,17 @@ itself (issue 15), routed by message type and role.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
+from typing import Any
 
 from flask import g, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
-from lti_tool import csrf, web
+from lti_tool import csrf, i18n, web
 from lti_tool.forms import SwottForm
+from lti_tool.i18n import _l
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.launch import LaunchRejected, LaunchValidator, ValidatedLaunch
 from lti_tool.lti.login import storage_hash
@@ -84,6 +87,8 @@ def launch() -> ResponseReturnValue:
         tool_origin=origin(web.settings().base_url),
     )
     validated = validator.validate(id_token, record)
+    # Verified: its refusals from here on (not subscribed, unknown toolkit) speak the launch's language.
+    i18n.use_launch_language(_locale_claim(validated.body), validated.platform.default_language or "")
     toolkit_id, part, endpoint = _destination(validated)
     # Every check passed: only now are the state taken and the nonce spent, and the launch recorded,
     # all in one transaction (the database store), so a refused launch writes nothing (issue 9, defect 3).
@@ -104,7 +109,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         if role is not Role.FACILITATOR:
             raise LaunchRejected(
                 "deep_linking_not_facilitator",
-                "Only course facilitators can add SWOTT toolkits to a course.",
+                _l("Only course facilitators can add SWOTT toolkits to a course."),
                 status=403,
             )
         return "", "", "lti.deep_link"
@@ -116,7 +121,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
     if toolkit is None or part not in deep_linking.PARTS:
         raise LaunchRejected(
             "unknown_toolkit",
-            "This link does not say which SWOTT toolkit to open, or names one we do not have.",
+            _l("This link does not say which SWOTT toolkit to open, or names one we do not have."),
             status=404,
         )
     if not registry.is_subscribed(validated.platform, validated.deployment, toolkit.id):
@@ -129,17 +134,17 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
 def _not_subscribed(role: Role) -> LaunchRejected:
     error = LaunchRejected(
         "not_subscribed",
-        "Your organisation's subscription does not include this toolkit, or it has ended.",
+        _l("Your organisation's subscription does not include this toolkit, or it has ended."),
         status=403,
     )
-    error.title = "This toolkit is not part of your subscription"
+    error.title = _l("This toolkit is not part of your subscription")
     if role is Role.FACILITATOR:
-        error.advice = (
+        error.advice = _l(
             "Ask your LMS administrator or workforce development lead to contact the SWOTT team to renew "
             "or extend the subscription. Your learners see this message too until then."
         )
     else:
-        error.advice = "Tell your course facilitator: they can ask for the subscription to be renewed."
+        error.advice = _l("Tell your course facilitator: they can ask for the subscription to be renewed.")
     return error
 
 
@@ -160,7 +165,15 @@ def _current(
         message_type=validated.message_type,
         deep_link=dict(settings) if isinstance(settings, dict) else {},
         cookieless=cookieless,
+        locale=_locale_claim(validated.body),
+        platform_language=validated.platform.default_language or "",
     )
+
+
+def _locale_claim(body: Mapping[str, Any]) -> str:
+    """The launch's `locale` (LTI Core 1.3 §5.4.4, launch presentation claim; BCP 47), cleaned, or ""."""
+    presentation = body.get(claims.LAUNCH_PRESENTATION)
+    return claims.clean_text(presentation.get("locale"), 35) if isinstance(presentation, dict) else ""
 
 
 def _answer(current: CurrentLaunch, endpoint: str) -> Response:
