@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool import dates
 from lti_tool.db import Database
 from lti_tool.lti.roles import Role, swott_role
 from lti_tool.lti.service_client import (
@@ -251,7 +251,6 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
 
 
 ROSTER_MAX_AGE = timedelta(minutes=5)
-UK_TIME = ZoneInfo("Europe/London")  # councils read times in UK time; the database keeps UTC
 
 
 class RosterStatus(StrEnum):
@@ -299,7 +298,8 @@ class RosterState:
         """'Course list from your LMS, last updated at …' for the facilitator pages (UK time)."""
         if self.synced_at is None:
             return ""
-        when = self.synced_at.astimezone(UK_TIME).strftime("%H:%M on %A %-d %B %Y")
+        # One way of writing times everywhere (docs/dates.md): "2:09pm on Wednesday 2 December 2026".
+        when = f"{dates.format_time(self.synced_at)} on {dates.format_day(self.synced_at)}"
         return f"Course list from your LMS, last updated at {when} (UK time)."
 
 
