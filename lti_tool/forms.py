@@ -12,13 +12,14 @@ errors feed the error summary (`templates/_forms.html`). docs/frontend.md has a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, Field
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
 
@@ -29,25 +30,80 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
         csrf = False
 
 
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month and year boxes, `GovDateInput`) whose raw value is those three
-    or None: govuk-frontend-wtf's widget unpacks exactly three, so a form posted without the boxes (or
-    with a tampered number of them) gets an error message rather than breaking the page."""
+DATE_FORMAT = "%d %m %Y"  # the GOV.UK date input's day, month and year boxes, joined by WTForms with spaces
 
-    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("format", "%d %m %Y")
+
+class GovDateField(DateField):
+    """The GOV.UK date input: three boxes named alike (day, month, year, `GovDateInput`).
+
+    govuk-frontend-wtf's widget unpacks exactly three raw values, so whatever was posted (the boxes left
+    out, or a tampered number of them) the raw data ends as those three boxes or None (empty boxes), and
+    the page is redrawn with an error message rather than breaking. Options, each for a caller that
+    needs it:
+
+    - `name_in_message`: GOV.UK's messages ("Date must include a month", "Date must be a real date");
+      without it an impossible date gets `message`, or WTForms' own "Not a valid date value.".
+    - `earliest_year`: an earlier year is not a real date (a mistyped "1" for 2021).
+    - `accept_iso`: one ISO value (2027-03-27) is taken as well as the three boxes.
+    """
+
+    def __init__(
+        self,
+        label: str = "",
+        validators: Any = None,
+        *,
+        name_in_message: str = "",
+        message: str = "",
+        earliest_year: int | None = None,
+        accept_iso: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("format", DATE_FORMAT)
         kwargs.setdefault("widget", GovDateInput())
         super().__init__(label, validators, **kwargs)
+        self.name_in_message = name_in_message
+        self.message = message
+        self.earliest_year = earliest_year
+        self.accept_iso = accept_iso
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if len(valuelist) != 3:
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        raw = getattr(self, "raw_data", None)
+        if raw is not None and len(raw) != 3:
             self.raw_data = None
-            valuelist = []
-        super().process_formdata(valuelist)
+
+    def process_formdata(self, valuelist: Sequence[Any]) -> None:
+        parts = [str(v).strip() for v in valuelist]
+        self.data = None
+        if self.accept_iso and len(parts) == 1:
+            try:
+                self.data = date.fromisoformat(parts[0])
+            except ValueError:
+                raise ValueError(self._not_real()) from None
+            self.raw_data = [str(self.data.day), str(self.data.month), str(self.data.year)]
+            return
+        if len(parts) != 3 or not any(parts):
+            return  # not the three boxes, or all left empty: InputRequired or Optional decides
+        if self.name_in_message:
+            missing = [name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value]
+            if missing:
+                raise ValueError(f"{self.name_in_message} must include a {' and a '.join(missing)}")
+        try:
+            self.data = datetime.strptime(" ".join(parts), DATE_FORMAT).date()
+        except ValueError:
+            raise ValueError(self._not_real()) from None
+        if self.earliest_year is not None and self.data.year < self.earliest_year:
+            self.data = None
+            raise ValueError(self._not_real())
+
+    def _not_real(self) -> str:
+        if self.name_in_message:
+            return f"{self.name_in_message} must be a real date"
+        return self.message or str(self.gettext("Not a valid date value."))
 
 
 def optional_day_not_past(what: str) -> Callable[[Any, Field], None]:
-    """A validator for an optional `DayMonthYearField`: empty, or a real day that is not in the past.
+    """A validator for an optional `GovDateField`: empty, or a real day that is not in the past.
 
     `what` names the date in the messages ("the due date"), as the GOV.UK date input pattern asks.
     """

@@ -133,7 +133,8 @@ def unreachable(what: str) -> str:
     return f"the {what} could not be reached: it must be a public https:// address that answers within a few seconds"
 
 
-def _is_loopback_name(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for "localhost" and for a loopback IP address (127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -159,7 +160,7 @@ def check_url(url: str, policy: OutboundPolicy, what: str = "address") -> str:
         raise OutboundRefused("bad_url", f"the {what} is not a full web address (https://...)")
     if parts.username is not None or parts.password is not None:
         raise OutboundRefused("credentials_in_url", f"the {what} must not contain a user name or password")
-    if parts.scheme == "http" and not (policy.allow_loopback and _is_loopback_name(host)):
+    if parts.scheme == "http" and not (policy.allow_loopback and is_loopback(host)):
         message = f"the {what} must use https://"
         if policy.allow_loopback:
             message += " (plain http:// is allowed only on 127.0.0.1 in development)"

@@ -13,7 +13,6 @@ will talk to, the URL origin helper, and `ToolUrls`, the values an LMS administr
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -47,21 +46,12 @@ def find_deployment(platform: Platform, deployment_id: str) -> Deployment | None
     return next((d for d in platform.deployments if d.deployment_id == deployment_id), None)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_platform_url(url: str, production: bool, what: str = "URL") -> str:
     """Refuse a platform URL we would not talk to: HTTPS, or HTTP on loopback outside production."""
     parts = urlsplit(url.strip())
     if not parts.netloc or not parts.hostname:
         raise RegistrationError(f"the {what} is not a full address (https://...)")
-    if parts.scheme == "https" or (parts.scheme == "http" and not production and is_loopback(parts.hostname)):
+    if parts.scheme == "https" or (parts.scheme == "http" and not production and outbound.is_loopback(parts.hostname)):
         # The outbound guard's own rules too (no credentials in the URL, no private IP literal), so a
         # registration never stores an address every later request would refuse.
         try:

@@ -151,22 +151,29 @@ def open_attempt(
     """
     attempt = find_attempt(session, user_id=user_id, resource_link_id=link.id, for_update=for_update)
     if attempt is None:
-        attempt = Attempt(
-            user_id=user_id,
-            resource_link_id=link.id,
-            toolkit_id=toolkit.id,
-            current_page="",
-            pages_viewed=[],
-            answers={},
-            answer_counts={},
-            notes={},
-            option_orders={},
-            first_answers={},
-            right_once=[],
-        )
+        attempt = new_attempt(user_id, link, toolkit)
         session.add(attempt)
         session.flush()
     return attempt
+
+
+def new_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
+    """A learner's attempt before their first step, its columns as a saved one starts (not yet added)."""
+    return Attempt(
+        user_id=user_id,
+        resource_link_id=link.id,
+        toolkit_id=toolkit.id,
+        current_page="",
+        pages_viewed=[],
+        answers={},
+        answer_counts={},
+        notes={},
+        option_orders={},
+        first_answers={},
+        right_once=[],
+        status="in_progress",
+        graded=False,
+    )
 
 
 def resume_step(attempt: Attempt, toolkit: Toolkit) -> str:

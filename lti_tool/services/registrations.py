@@ -25,13 +25,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from lti_tool.lti.outbound import is_loopback as is_loopback
+
 # The URL rules and the tool's own addresses belong to the LTI layer (lti/ never imports services/);
 # re-exported here for the callers that already use them from this module.
 from lti_tool.lti.platforms import RegistrationError as RegistrationError
 from lti_tool.lti.platforms import ToolUrls as ToolUrls
 from lti_tool.lti.platforms import check_platform_url as check_platform_url
 from lti_tool.lti.platforms import find_deployment as find_deployment
-from lti_tool.lti.platforms import is_loopback as is_loopback
 from lti_tool.lti.platforms import origin as origin
 from lti_tool.models import Deployment, Platform, RegistrationInvite, utcnow
 

@@ -170,7 +170,7 @@ def load_player(writing: bool | None = None) -> Player:
         attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=True)
     elif attempt is None:
         # Not started, and a GET: show an unsaved attempt rather than create one.
-        attempt = _unsaved_attempt(user.id, link, toolkit)
+        attempt = progress.new_attempt(user.id, link, toolkit)  # never added to the session
     platform = registry.platform_by_id(session, launch.platform_id)
     return Player(
         launch,
@@ -180,22 +180,6 @@ def load_player(writing: bool | None = None) -> Player:
         usable_brand_colour(platform.brand_colour if platform else ""),
         reflection_submitted=row[4] == "submitted",
         dates=None if writing else _learner_dates(row[6], row[7]),
-    )
-
-
-def _unsaved_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
-    """What a learner's attempt looks like before their first step; never added to the session."""
-    return Attempt(
-        user_id=user_id,
-        resource_link_id=link.id,
-        toolkit_id=toolkit.id,
-        current_page="",
-        pages_viewed=[],
-        answers={},
-        answer_counts={},
-        notes={},
-        status="in_progress",
-        graded=False,
     )
 
 

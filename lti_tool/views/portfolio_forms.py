@@ -8,23 +8,21 @@ to do. CSRF is the app's one launch-bound token (`lti_tool.csrf`); templates wri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-wtforms lags
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
-from lti_tool.forms import SwottForm
+from lti_tool.forms import GovDateField, SwottForm
 from lti_tool.models import utcnow
 from lti_tool.services import regulators
 from lti_tool.services.portfolio.external import ExternalEntry
@@ -34,36 +32,6 @@ from toolkits.cpd import CPD_TYPES, SSSC_SOCIAL_WORK_ELEMENTS
 
 ERASE_CONFIRMATION = "erase"
 MAX_HOURS = 200
-
-
-class GovDateField(DateField):
-    """A day / month / year date input with GOV.UK's messages for a missing part or an impossible date."""
-
-    def __init__(self, label: str, *, name_in_message: str, **kwargs: Any) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.name_in_message = name_in_message
-
-    def process_formdata(self, valuelist: Sequence[str]) -> None:
-        if len(valuelist) != 3:
-            # Not the three boxes (a POST without them): nothing typed, and the widget, which unpacks
-            # exactly three values, redraws empty boxes.
-            self.raw_data = None
-            self.data = None
-            return
-        parts = [str(v).strip() for v in valuelist]
-        self.data = None
-        if not any(parts):
-            return  # left empty: InputRequired or Optional decides
-        missing = [name for name, value in zip(("day", "month", "year"), parts, strict=False) if not value]
-        if missing:
-            raise ValueError(f"{self.name_in_message} must include a {' and a '.join(missing)}")
-        try:
-            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
-        except ValueError:
-            raise ValueError(f"{self.name_in_message} must be a real date") from None
-        if self.data.year < 1950:
-            self.data = None
-            raise ValueError(f"{self.name_in_message} must be a real date")
 
 
 def _optional_date(form: SwottForm, field: GovDateField) -> None:
@@ -112,7 +80,10 @@ class ExternalCpdForm(SwottForm):
         validators=[InputRequired("Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
     )
     done_on = GovDateField(
-        "Date", name_in_message="Date", validators=[InputRequired("Enter the date you did it"), _not_in_future]
+        "Date",
+        name_in_message="Date",
+        earliest_year=1950,
+        validators=[InputRequired("Enter the date you did it"), _not_in_future],
     )
     activity_type = RadioField(
         "Type of CPD",
@@ -232,6 +203,7 @@ class ProfileForm(SwottForm):
     registered_on = GovDateField(
         "When were you first registered?",
         name_in_message="Registration date",
+        earliest_year=1950,
         validators=[_optional_date, _not_in_future],
     )
     newly_qualified = BooleanField("I am a newly qualified social worker (SSSC)", widget=GovCheckboxInput())
@@ -239,6 +211,7 @@ class ProfileForm(SwottForm):
     manager_since = GovDateField(
         "When did you become a first-line manager? (NISCC)",
         name_in_message="Manager date",
+        earliest_year=1950,
         validators=[_optional_date, _not_in_future],
     )
 

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from lti_tool.forms import DayMonthYearField, SwottForm, optional_day_not_past
+from lti_tool.forms import GovDateField, SwottForm, optional_day_not_past
 
 MAX_URL = 2048
 
@@ -42,7 +42,7 @@ class GrantSubscriptionForm(SwottForm):
     toolkit = SelectField(
         "Toolkit", widget=GovSelect(), validators=[InputRequired("Choose a toolkit, or all toolkits")]
     )
-    until = DayMonthYearField(
+    until = GovDateField(
         "Last day (optional)",
         validators=[optional_day_not_past("the last day")],
         description="Leave empty for a subscription with no end. For example, 31 3 2027",

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -23,7 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     Field,
     HiddenField,
     IntegerField,
@@ -36,8 +34,9 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from lti_tool.dates import UK_TIME
-from lti_tool.forms import SwottForm
+from lti_tool.forms import GovDateField, SwottForm
 
+REAL_DATE = "Enter a real date, for example 27 3 2027"
 TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
 
@@ -64,38 +63,6 @@ def parse_time(text: str) -> time | None:
 def uk_moment(day: date, clock: time) -> datetime:
     """A UK wall-clock date and time as the UTC moment the database keeps (GMT or BST as that day has)."""
     return datetime.combine(day, clock, tzinfo=UK_TIME).astimezone(UTC)
-
-
-class UkDateField(DateField):
-    """The GOV.UK date input: three boxes named alike (day, month, year); one ISO value is taken too."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, validators: Any = None, *, message: str = "", **kwargs: Any) -> None:
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-        self.message = message or "Enter a real date, for example 27 3 2027"
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        parts = [v.strip() for v in valuelist]
-        if len(parts) == 1:
-            try:
-                self.data = date.fromisoformat(parts[0])
-            except ValueError:
-                self.data = None
-                self.raw_data = ["", "", ""]
-                raise ValueError(self.message) from None
-            self.raw_data = [str(self.data.day), str(self.data.month), str(self.data.year)]
-            return
-        if not any(parts):
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
-        except ValueError:
-            self.data = None
-            raise ValueError(self.message) from None
 
 
 class TimeOfDayField(StringField):
@@ -143,7 +110,9 @@ def _video_link(form: Any, field: Field) -> None:
 
 
 class DeadlineForm(SwottForm):
-    deadline_day = UkDateField("Date", [InputRequired("Enter the date of the L1 deadline")])
+    deadline_day = GovDateField(
+        "Date", [InputRequired("Enter the date of the L1 deadline")], message=REAL_DATE, accept_iso=True
+    )
     deadline_time = TimeOfDayField(
         "Time (UK)", [InputRequired("Enter the time of the L1 deadline")], id="deadline-time", default="5pm"
     )
@@ -165,7 +134,7 @@ class ConfirmForm(SwottForm):
 
 class ScheduleForm(SwottForm):
     title = StringField("Title (optional)", [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
-    day = UkDateField("Date", [InputRequired("Enter the date of the session")])
+    day = GovDateField("Date", [InputRequired("Enter the date of the session")], message=REAL_DATE, accept_iso=True)
     start_time = TimeOfDayField("Start time (UK)", [InputRequired("Enter the start time")], id="s-time", default="10am")
     place = StringField("Place", [Length(max=255)], widget=GovTextInput(), id="s-place")
     video_link = StringField("Video link", [Length(max=1000), _video_link], widget=GovTextInput(), id="s-video")

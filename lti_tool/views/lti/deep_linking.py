@@ -25,7 +25,7 @@ from wtforms.validators import ValidationError
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.forms import DayMonthYearField, SwottForm, optional_day_not_past
+from lti_tool.forms import GovDateField, SwottForm, optional_day_not_past
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
@@ -120,7 +120,7 @@ def picker_form(offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -
     """The form for these offers: `DeepLinkForm` with a GOV.UK date input for each due date they use."""
     due_names = sorted({o.due_field for o in offers if o.due_field})
     fields = {
-        name: DayMonthYearField(
+        name: GovDateField(
             "Due date (optional)",
             validators=[optional_day_not_past("the due date")],
             description="The LMS shows it to learners as the L1 deadline. For example, 31 3 2027",

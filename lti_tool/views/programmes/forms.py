@@ -9,7 +9,6 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -18,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -29,32 +27,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from lti_tool.forms import SwottForm
+from lti_tool.forms import GovDateField, SwottForm
 from lti_tool.services.programmes.holidays import NATIONS
 from toolkits.cpd import Field
 
-DATE_FORMAT = "%d %m %Y"  # GOV.UK date input: day, month and year boxes, joined by WTForms with spaces
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 NATION_CHOICES = list(NATIONS.items())
 
 
-class GovDateField(DateField):
-    """A DateField for the GOV.UK date input (day, month, year boxes).
-
-    govuk-frontend-wtf's widget unpacks exactly three raw values; a post that left the date out (or sent
-    other than three boxes) would break it, so the raw data is padded to three boxes, kept as typed.
-    """
-
-    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
-        super().process(formdata, data, extra_filters)
-        if self.raw_data is not None and len(self.raw_data) != 3:
-            self.raw_data = [*self.raw_data[:3], "", "", ""][:3]
-            if not any(self.raw_data):
-                self.data = None
-
-
 def gov_date(label: str, message: str) -> GovDateField:
-    return GovDateField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=[InputRequired(message)])
+    return GovDateField(label, validators=[InputRequired(message)])
 
 
 class StartRunForm(SwottForm):

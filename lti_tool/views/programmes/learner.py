@@ -10,11 +10,11 @@ from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import ProgrammeParticipant, ProgrammeRun
+from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
-from toolkits.programmes import ActivityKind
+from toolkits.programmes import Activity, ActivityKind, Programme
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -25,6 +25,17 @@ def _mine(launch: CurrentLaunch, run_id: int) -> tuple[ProgrammeRun, ProgrammePa
     if participant is None:
         raise NotFound("You are not a participant of this programme.", reason="not_programme_participant")
     return run, participant
+
+
+def _my_event(
+    launch: CurrentLaunch, run_id: int, event_id: int
+) -> tuple[ProgrammeRun, ProgrammeParticipant, ProgrammeEvent, Programme | None, Activity | None]:
+    """The participant's run, their participant row, the run's event, its programme and the event's activity."""
+    run, participant = _mine(launch, run_id)
+    event = runs.get_event(web.db_session(), run, event_id)
+    programme = programme_of(run)
+    activity = programme.activity(event.activity_id) if programme else None
+    return run, participant, event, programme, activity
 
 
 @bp.get("/mine")
@@ -52,11 +63,8 @@ def timeline_page(run_id: int) -> ResponseReturnValue:
 @launch_required
 def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
     launch = require_launch()
-    run, participant = _mine(launch, run_id)
     session = web.db_session()
-    event = runs.get_event(session, run, event_id)
-    programme = programme_of(run)
-    activity = programme.activity(event.activity_id) if programme else None
+    run, participant, event, programme, activity = _my_event(launch, run_id, event_id)
     weeks = timeline.build(session, run, participant, programme, now())
     item = next((i for w in weeks for i in w.items if i.event.id == event.id), None)
     if item is None or not item.reflection_open:
@@ -95,11 +103,8 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
 @launch_required
 def meeting(run_id: int, event_id: int) -> ResponseReturnValue:
     launch = require_launch()
-    run, participant = _mine(launch, run_id)
     session = web.db_session()
-    event = runs.get_event(session, run, event_id)
-    programme = programme_of(run)
-    activity = programme.activity(event.activity_id) if programme else None
+    run, participant, event, _programme, activity = _my_event(launch, run_id, event_id)
     record = meetings.meeting_for(session, participant, event, activity)
     form = MeetingForm(obj=record if request.method == "GET" else None)
     if request.method == "GET":

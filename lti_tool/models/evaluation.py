@@ -1,0 +1,114 @@
+"""Evaluation and certificates (issue 12): questionnaires, session feedback, follow-ups, certificates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_tool.db import Base
+from lti_tool.models.base import UTCDateTime, utcnow
+
+
+class EvaluationResponse(Base):
+    """A learner's before (L1) or after (L2) questionnaire for one toolkit in one course (issue 12).
+
+    Kept apart from reflections (ARCHITECTURE.md, "Evaluation"): leads see these only as totals of 5 or
+    more. `confidence` holds a 1-5 rating per learning outcome, in the toolkit's order (0: not rated);
+    `open_answers` the free text by question id, shown in reports only when `share_text` is true.
+    """
+
+    __tablename__ = "evaluation_response"
+    __table_args__ = (UniqueConstraint("user_id", "context_id", "toolkit_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"), index=True)
+    toolkit_id: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(8))  # toolkits.model.Phase: before | after
+    status: Mapped[str] = mapped_column(String(16))  # services.evaluation.Answer: answered | skipped
+    confidence: Mapped[list[int]] = mapped_column(JSON, default=list)
+    open_answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    share_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionFeedback(Base):
+    """A learner's two-minute feedback on one group session: how useful, what to change.
+
+    Separate from the peer feedback and feedforward of `GroupFeedback`, which is about practice; this is
+    about the session, for whoever runs the next one.
+    """
+
+    __tablename__ = "session_feedback"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # answered | skipped
+    usefulness: Mapped[int] = mapped_column(default=0)  # 1-5, 0 when skipped
+    change_text: Mapped[str] = mapped_column(Text, default="")
+    share_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FollowUp(Base):
+    """The answer to "did you carry out the action you planned?", asked about three months after L2.
+
+    A row exists once the learner answers, skips or asks to be reminded later (`remind_after`). With
+    `in_portfolio` the answer is a CPD record of impact on practice (`services.evaluation.impact_records`).
+    """
+
+    __tablename__ = "follow_up"
+    __table_args__ = (UniqueConstraint("user_id", "context_id", "toolkit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
+    context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"))
+    toolkit_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # answered | skipped | later
+    remind_after: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    carried_out: Mapped[str] = mapped_column(String(8), default="")  # yes | partly | no
+    what_happened: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="")
+    in_portfolio: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Certificate(Base):
+    """A certificate issued for a completed toolkit (L1 and L2) or programme; `code` is its public check.
+
+    The holder and council links are SET NULL, never cascaded: a learner's erasure leaves the row, so the
+    verification page can say the certificate existed without saying anything about whose it was.
+    """
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("user_id", "context_id", "kind", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"), default=None)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="SET NULL"), default=None)
+    context_id: Mapped[int | None] = mapped_column(ForeignKey("context.id", ondelete="SET NULL"), default=None)
+    kind: Mapped[str] = mapped_column(String(16), default="toolkit")  # toolkit | programme
+    subject_id: Mapped[str] = mapped_column(String(64))  # the toolkit's (or programme's) id
+    started_on: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(default=0)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    holder_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+__all__ = ["Certificate", "EvaluationResponse", "FollowUp", "SessionFeedback"]
