@@ -70,8 +70,8 @@ def on_launch(launch: CurrentLaunch, *, l1_started: bool) -> ResponseReturnValue
     """What a learner's launch shows before the page it would show, or None for nothing due.
 
     In order: a follow-up on an action planned three months ago (any course); for L1, the before
-    questionnaire if L1 has not been started; for L2, an after questionnaire or session feedback the
-    learner has not answered or skipped yet.
+    questionnaire if L1 has not been started; for L2, once the L2 reflection is submitted, an after
+    questionnaire or session feedback the learner has not answered or skipped yet.
     """
     if launch.is_facilitator:
         return None
@@ -91,9 +91,16 @@ def on_launch(launch: CurrentLaunch, *, l1_started: bool) -> ResponseReturnValue
     if launch.part == "l1" and not l1_started and due(Phase.BEFORE):
         g.launch_page_url = launch_url_for("evaluation.questionnaire", launch, phase="before")
         return _questionnaire_page(launch, toolkit, Phase.BEFORE, None)
+    # L2: only once the reflection is in. Before that the learner launches to write it, and the session
+    # feedback is asked with the after questions when they submit it (views/l2/reflection.py).
     if launch.part == "l2" and (
         due(Phase.AFTER)
-        or feedback.awaiting(session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id)
+        or (
+            responses.l2_reflection_submitted(
+                session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id
+            )
+            and feedback.awaiting(session, user_id=launch.user_id, context_id=launch.context_id, toolkit_id=toolkit.id)
+        )
     ):
         return redirect(launch_url_for("evaluation.after_l2", launch), code=303)
     return None

@@ -38,8 +38,18 @@ def _body(platform: FakePlatform, nonce: str, **changes: Any) -> dict[str, Any]:
 _DROP = object()
 
 
+class FromNow(int):
+    """A timestamp this many seconds from when the token is signed (not from when the file was loaded:
+    a long suite run would otherwise age a "future" iat into the past)."""
+
+
 def signed(**changes: Any) -> Forge:
-    return lambda platform, nonce: platform.sign(_body(platform, nonce, **changes))
+    def forge(platform: FakePlatform, nonce: str) -> str:
+        now = int(time.time())
+        at_sign_time = {k: now + v if isinstance(v, FromNow) else v for k, v in changes.items()}
+        return platform.sign(_body(platform, nonce, **at_sign_time))
+
+    return forge
 
 
 def _no_kid(platform: FakePlatform, nonce: str) -> str:
@@ -80,8 +90,6 @@ def _garbage(platform: FakePlatform, nonce: str) -> str:
     return "not-a-jwt"
 
 
-NOW = int(time.time())
-
 CASES: dict[str, tuple[Forge, str]] = {
     # 1EdTech certification "known bad" payloads
     "no kid": (_no_kid, "no_kid"),
@@ -104,8 +112,8 @@ CASES: dict[str, tuple[Forge, str]] = {
     "azp not among the audiences": (signed(azp="swott-client-1", aud="other"), "azp_not_in_aud"),
     "unknown issuer": (signed(iss="https://evil.example"), "unknown_platform"),
     "unregistered deployment": (signed(lti_deployment_id="99"), "unknown_deployment"),
-    "expired token": (signed(iat=NOW - 600, exp=NOW - 300), "expired"),
-    "iat in the future beyond leeway": (signed(iat=NOW + 300, exp=NOW + 600), "iat_in_future"),
+    "expired token": (signed(iat=FromNow(-600), exp=FromNow(-300)), "expired"),
+    "iat in the future beyond leeway": (signed(iat=FromNow(300), exp=FromNow(600)), "iat_in_future"),
     "nonce not the one issued": (lambda p, n: p.sign(_body(p, "another-nonce")), "nonce_mismatch"),
     "tampered payload": (_tampered, "bad_signature"),
     "signed by an unpublished key": (_unknown_key, "bad_signature"),
