@@ -44,6 +44,8 @@ NOTICES = {
     "deleted": "CPD record deleted.",
     "settings": "Your regulator and registration details are saved.",
 }
+# How the "From" row names a record that is not a toolkit's L1 or L2 reflection.
+ORIGIN_KINDS = {"programme": "programme", "programme-summary": "programme", "impact": "follow-up"}
 # The form's boxes by the record field id each one fills, for the regulator's own labels.
 FORM_FIELD_IDS = {
     "title": "cpd_title",
@@ -92,9 +94,9 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: int = 200) -> Response:
     session = web.db_session()
     view = _overview(launch)
-    pieces = _pieces_of(launch.user_id)
-    shared = {p.reflection_id: p.shared for p in pieces}
-    origins = {f"reflection:{p.reflection_id}": f"{p.toolkit_title} ({p.part.upper()})" for p in pieces}
+    pieces = portfolio.every_piece(session, user_id=launch.user_id, catalogue=web.catalogue(), now=utcnow())
+    shared = {p.reflection_id: p.shared for p in pieces if p.part in ("l1", "l2")}
+    origins = {portfolio.ref_of(p): f"{p.toolkit_title} ({ORIGIN_KINDS.get(p.part, p.part.upper())})" for p in pieces}
     coverage: list[tuple[str, list[str]]] = []
     if isinstance(view.regulator, ScottishSocialServicesCouncil):
         titles = {e.id: e.title for e in view.regulator.elements}

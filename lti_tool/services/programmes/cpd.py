@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import ProgrammeParticipant, ProgrammeRun
-from lti_tool.services.portfolio import Piece
+
+# The submodule, not the package: the package's `records` merges these pieces in (no import cycle).
+from lti_tool.services.portfolio.pieces import Piece
 from lti_tool.services.programmes import cohort, meetings, templates
 from lti_tool.services.regulators.swe import PEER_FIELD
 from toolkits import Catalogue
