@@ -35,8 +35,8 @@ from lti_tool.views.portfolio_forms import (
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 NOTICES = {
-    "erased": "Your reflections, notes and records have been erased. Your course still shows that you "
-    "completed the work.",
+    "erased": "Your reflections, notes, records and answers have been erased. Your course still shows that "
+    "you completed the work.",
     "shared": "Shared with your group and facilitator.",
     "unshared": "No longer shared: only you can read it.",
     "added": "CPD record added.",

@@ -1,9 +1,11 @@
 """The portfolio lists every kind of CPD the tool holds: a programme reflection, and the impact on
 practice a learner kept from a follow-up, each with its facts, counted in the regulator's counter, and
-with no link that would lead to another record."""
+with no link that would lead to another record. "Download all my data" holds the evaluation and
+programme data too, and erasure removes what the learner wrote there."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,10 +17,10 @@ from sqlalchemy import select
 
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch
-from lti_tool.models import FollowUp, ProgrammeEvent, ProgrammeReflection, utcnow
+from lti_tool.models import FollowUp, ProgrammeEvent, ProgrammeGoal, ProgrammeParticipant, ProgrammeReflection, utcnow
 from lti_tool.services.programmes import runs
 from tests.lti_tool.l1_factories import sign_in
-from tests.lti_tool.l2_factories import local_platform
+from tests.lti_tool.l2_factories import csrf_from, local_platform
 from tests.lti_tool.programme_factories import Cohort, make_cohort
 
 
@@ -67,7 +69,8 @@ def world(app: Flask) -> Iterator[World]:
             status="answered", carried_out="no", what_happened="Not kept", impact="Not for my portfolio",
             in_portfolio=False, answered_at=utcnow(),
         )  # fmt: skip
-        session.add_all([reflection, follow_up, kept_back])
+        goal = ProgrammeGoal(participant_id=participant.id, text="Lead a family group conference")
+        session.add_all([reflection, follow_up, kept_back, goal])
         session.commit()
         yield World(app, cohort, reflection.id, follow_up.id)
 
@@ -91,3 +94,35 @@ def test_programme_reflections_and_kept_impact_records_are_listed_and_counted(wo
     for link in re.findall(r'href="([^"]*/portfolio/(?:reflections|records)/[^"]*)"', page):
         assert f"/reflections/{world.programme_reflection_id}" not in link
         assert f"/records/{world.follow_up_id}/" not in link
+
+
+def test_my_data_holds_evaluation_and_programme_data_and_erasure_removes_them(world: World) -> None:
+    client = world.learner()
+    mine = client.get("/portfolio/my-data.json")
+    assert mine.status_code == 200
+    data = json.loads(mine.get_data(as_text=True))
+    follow_ups = data["evaluation"]["follow_ups"]
+    assert {f["impact"] for f in follow_ups} == {"The family led the plan", "Not for my portfolio"}
+    (run,) = data["programmes"]
+    assert run["cohort"] == "Cohort A" and run["programme"] == "ten-week-cohort"
+    assert [r["fields"]["cpd_title"] for r in run["reflections"]] == ["Case discussion with my set"]
+    assert [g["goal"] for g in run["development_plan"]] == ["Lead a family group conference"]
+
+    page = client.get("/portfolio/").get_data(as_text=True)
+    assert "Erase my reflections" in page and "questionnaire and follow-up answers" in page
+    token = csrf_from(client, "/portfolio/")
+    done = client.post("/portfolio/erase", data={"csrf_token": token, "confirm": "erase"})
+    assert done.status_code == 303
+    after = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "have been erased" in after
+    assert "Case discussion with my set" not in after and "The family led the plan" not in after
+    assert "Erase my reflections" not in after  # nothing left to erase
+    data = json.loads(client.get("/portfolio/my-data.json").get_data(as_text=True))
+    assert data["evaluation"]["follow_ups"] == []
+    (run,) = data["programmes"]
+    assert run["cohort"] == "Cohort A"  # still in the run: the course's record of the programme stays
+    assert run["reflections"] == [] and run["development_plan"] == []
+    # The other participant's place in the programme is untouched.
+    other = world.cohort.learners[1].id
+    with world.app.extensions["swott.db"].session() as session:
+        assert session.scalars(select(ProgrammeParticipant).where(ProgrammeParticipant.user_id == other)).first()
