@@ -19,6 +19,7 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio import external, profile
+from lti_tool.services.programmes import runs
 from lti_tool.services.regulators import Regulator
 from lti_tool.services.regulators.base import hours_text, time_spent_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
@@ -120,6 +121,8 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         share_form=ShareForm(formdata=None),
         erase_form=erase_form or EraseForm(formdata=None),
         has_reflections=portfolio.has_reflections(session, user_id=launch.user_id),
+        # The learner's programme runs in this course, each linked to its timeline.
+        programme_runs=runs.runs_of_learner(session, user_id=launch.user_id, context_id=launch.context_id),
         retention_days=web.settings().reflection_retention_days,
         notice=NOTICES.get(request.args.get("notice", ""), ""),
     )

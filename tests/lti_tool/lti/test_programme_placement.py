@@ -101,3 +101,4 @@ def test_a_deep_linked_programme_launches_for_its_lead_and_its_learner(
     page = launch(requests.Session(), url, lti_platform, "learner")
     assert page.status_code == 200 and page_url(page).startswith(f"/programmes/{run_id}/timeline")
     assert "Your programme: Cohort A" in page.text and "Week 1: Starting out" in page.text
+    assert ">Your programme</a>" in page.text and ">Your CPD portfolio</a>" in page.text  # the header

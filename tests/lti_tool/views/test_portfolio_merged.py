@@ -126,3 +126,17 @@ def test_my_data_holds_evaluation_and_programme_data_and_erasure_removes_them(wo
     other = world.cohort.learners[1].id
     with world.app.extensions["swott.db"].session() as session:
         assert session.scalars(select(ProgrammeParticipant).where(ProgrammeParticipant.user_id == other)).first()
+
+
+def test_a_programme_learner_finds_their_timeline_from_the_portfolio_and_the_header(world: World) -> None:
+    client = world.learner()
+    page = client.get("/portfolio/").get_data(as_text=True)
+    assert "Your programme" in page
+    timeline = re.search(r'href="([^"]*/programmes/\d+/timeline[^"]*)">Your timeline: Cohort A<', page)
+    assert timeline is not None
+    opened = client.get(timeline.group(1).replace("&amp;", "&"))
+    assert opened.status_code == 200 and "Your programme: Cohort A" in opened.get_data(as_text=True)
+    header = re.search(r'href="([^"]*/programmes/mine[^"]*)">Your programme<', page)
+    assert header is not None  # the header link (the learner came by the programme placement)
+    followed = client.get(header.group(1).replace("&amp;", "&"), follow_redirects=True)
+    assert "Your programme: Cohort A" in followed.get_data(as_text=True)
