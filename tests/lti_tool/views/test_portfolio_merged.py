@@ -56,7 +56,7 @@ def world(app: Flask) -> Iterator[World]:
             participant_id=participant.id, event_id=event.id, model="gibbs", status="submitted",
             submitted_at=utcnow(), peer=True,
             fields={"cpd_title": "Case discussion with my set", "cpd_date": today,
-                    "cpd_type": "Reflective group discussion", "cpd_hours": "1.5",
+                    "cpd_type": "Reflective group discussion",
                     "cpd_peer": "We compared how we ask about risk"},
         )  # fmt: skip
         follow_up = FollowUp(
@@ -83,6 +83,7 @@ def test_programme_reflections_and_kept_impact_records_are_listed_and_counted(wo
     assert "Case discussion with my set" in page
     assert "Ten weeks of practice development (programme)" in page
     assert "Impact on practice: " in page
+    assert "(the planned length of the programme session)" in page  # the time the tool knows
     assert "(follow-up)" in page and "The family led the plan" in page
     assert "Not for my portfolio" not in page  # an answer the learner did not keep
     # The regulator's counter counts them (Social Work England: 2 pieces, 1 with peer reflection).
