@@ -99,7 +99,7 @@ def programme_offers(platform: Platform, deployment: Deployment | None) -> list[
                 group_hint="A programme runs a cohort through weeks of group sessions, one-to-ones and "
                 "reflection, with one gradebook column for completing it.",
                 label=programme.title,
-                hint=f"{len(programme.weeks)} weeks",
+                hint=f"{len(programme.weeks)} weeks. {programme.summary}".strip(),
                 make=partial(_programme_choice, programme),
             )
         )
