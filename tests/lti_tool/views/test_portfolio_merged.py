@@ -5,6 +5,7 @@ programme data too, and erasure removes what the learner wrote there."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from lti_tool.lti.roles import Role
@@ -141,3 +143,16 @@ def test_a_programme_learner_finds_their_timeline_from_the_portfolio_and_the_hea
     assert header is not None  # the header link (the learner came by the programme placement)
     followed = client.get(header.group(1).replace("&amp;", "&"), follow_redirects=True)
     assert "Your programme: Cohort A" in followed.get_data(as_text=True)
+
+
+def test_the_exports_hold_the_programme_and_impact_records(world: World) -> None:
+    client = world.learner()
+    text = client.get("/portfolio/portfolio.txt").get_data(as_text=True)
+    assert "Case discussion with my set" in text and "The family led the plan" in text
+    exported = client.get("/portfolio/portfolio.json").get_data(as_text=True)
+    assert "Case discussion with my set" in exported and "The family led the plan" in exported
+    pdf = client.get("/portfolio/portfolio.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    pages = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Case discussion with my set" in pages
+    assert client.get("/portfolio/portfolio.xlsx").status_code == 200
