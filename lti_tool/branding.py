@@ -5,6 +5,8 @@
   `usable_brand_colour`). A page may still pass its own `brand_colour`, which wins (Flask gives a
   template's explicit values precedence over context processors).
 - `portfolio_url`: the learner's CPD portfolio, linked from the header of every learner page.
+- `programme_url`: for a learner who came by a programme placement (the launch's part says so, so no
+  query), their programme (`programmes.mine`: their timeline when they are in one run), in the header.
 
 The platform comes from the registry's cached snapshot (`services.registry`), so this adds no query to
 a page that has read the registry version already (every player page has).
@@ -21,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lti_tool import web
 from lti_tool.lti.session import current_launch, launch_url_for
 from lti_tool.services import registry
+from lti_tool.services.programmes.deep_link import is_programme_launch
 
 log = logging.getLogger(__name__)
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -37,10 +40,10 @@ def usable_brand_colour(colour: str) -> str:
 
 
 def layout_values() -> dict[str, object]:
-    """`brand_colour` and `portfolio_url` for base.html, from this request's launch (none: defaults)."""
+    """`brand_colour`, `portfolio_url` and `programme_url` for base.html, from this request's launch."""
     launch = current_launch() if has_request_context() else None
     if launch is None:
-        return {"brand_colour": "", "portfolio_url": ""}
+        return {"brand_colour": "", "portfolio_url": "", "programme_url": ""}
     try:
         platform = registry.platform_by_id(web.db_session(), launch.platform_id)
     except SQLAlchemyError:
@@ -50,6 +53,9 @@ def layout_values() -> dict[str, object]:
     return {
         "brand_colour": usable_brand_colour(platform.brand_colour if platform else ""),
         "portfolio_url": "" if launch.is_facilitator else launch_url_for("portfolio.index", launch),
+        "programme_url": launch_url_for("programmes.mine", launch)
+        if is_programme_launch(launch.part) and not launch.is_facilitator
+        else "",
     }
 
 

@@ -19,6 +19,7 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio import external, profile
+from lti_tool.services.programmes import runs
 from lti_tool.services.regulators import Regulator
 from lti_tool.services.regulators.base import hours_text, time_spent_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
@@ -35,8 +36,8 @@ from lti_tool.views.portfolio_forms import (
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 NOTICES = {
-    "erased": "Your reflections, notes and records have been erased. Your course still shows that you "
-    "completed the work.",
+    "erased": "Your reflections, notes, records and answers have been erased. Your course still shows that "
+    "you completed the work.",
     "shared": "Shared with your group and facilitator.",
     "unshared": "No longer shared: only you can read it.",
     "added": "CPD record added.",
@@ -44,6 +45,8 @@ NOTICES = {
     "deleted": "CPD record deleted.",
     "settings": "Your regulator and registration details are saved.",
 }
+# How the "From" row names a record that is not a toolkit's L1 or L2 reflection.
+ORIGIN_KINDS = {"programme": "programme", "programme-summary": "programme", "impact": "follow-up"}
 # The form's boxes by the record field id each one fills, for the regulator's own labels.
 FORM_FIELD_IDS = {
     "title": "cpd_title",
@@ -92,9 +95,9 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: int = 200) -> Response:
     session = web.db_session()
     view = _overview(launch)
-    pieces = _pieces_of(launch.user_id)
-    shared = {p.reflection_id: p.shared for p in pieces}
-    origins = {f"reflection:{p.reflection_id}": f"{p.toolkit_title} ({p.part.upper()})" for p in pieces}
+    pieces = portfolio.every_piece(session, user_id=launch.user_id, catalogue=web.catalogue(), now=utcnow())
+    shared = {p.reflection_id: p.shared for p in pieces if p.part in ("l1", "l2")}
+    origins = {portfolio.ref_of(p): f"{p.toolkit_title} ({ORIGIN_KINDS.get(p.part, p.part.upper())})" for p in pieces}
     coverage: list[tuple[str, list[str]]] = []
     if isinstance(view.regulator, ScottishSocialServicesCouncil):
         titles = {e.id: e.title for e in view.regulator.elements}
@@ -118,6 +121,8 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         share_form=ShareForm(formdata=None),
         erase_form=erase_form or EraseForm(formdata=None),
         has_reflections=portfolio.has_reflections(session, user_id=launch.user_id),
+        # The learner's programme runs in this course, each linked to its timeline.
+        programme_runs=runs.runs_of_learner(session, user_id=launch.user_id, context_id=launch.context_id),
         retention_days=web.settings().reflection_retention_days,
         notice=NOTICES.get(request.args.get("notice", ""), ""),
     )

@@ -50,8 +50,12 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+# The tables `erase` empties of the learner's rows.
+ERASED = (EvaluationResponse, SessionFeedback, FollowUp)
+
+
 def erase(session: Session, *, user_id: int, now: datetime) -> None:
-    for model in (EvaluationResponse, SessionFeedback, FollowUp):
+    for model in ERASED:
         session.execute(delete(model).where(model.user_id == user_id))
     certificates.erase_holder(session, user_id=user_id, now=now)
     session.flush()

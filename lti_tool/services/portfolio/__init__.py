@@ -33,7 +33,15 @@ from lti_tool.services.portfolio.exports import (
 from lti_tool.services.portfolio.pdf import portfolio_html, portfolio_pdf
 from lti_tool.services.portfolio.pieces import Piece, pieces
 from lti_tool.services.portfolio.privacy import readable_reflection, share, unshare
-from lti_tool.services.portfolio.records import Overview, all_records, from_piece, from_pieces, overview
+from lti_tool.services.portfolio.records import (
+    Overview,
+    all_records,
+    every_piece,
+    from_piece,
+    from_pieces,
+    overview,
+    ref_of,
+)
 from lti_tool.services.portfolio.rights import (
     Purged,
     all_my_data,
@@ -50,6 +58,7 @@ __all__ = [
     "all_records",
     "dumps",
     "erase_reflections",
+    "every_piece",
     "external",
     "fields_of",
     "form_text",
@@ -66,6 +75,7 @@ __all__ = [
     "profile",
     "purge_expired",
     "readable_reflection",
+    "ref_of",
     "share",
     "time_spent",
     "unshare",

@@ -23,6 +23,7 @@ HOURS_SOURCES = {
     "mapping": "the toolkit's hours for this regulator",
     "estimate": "the toolkit's estimate",
     "session": "the length of your group session",
+    "programme": "the planned length of the programme session",
 }
 
 

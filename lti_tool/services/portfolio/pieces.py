@@ -5,6 +5,12 @@ for an L2 reflection, the length of the group session the learner attended for t
 course (started to closed), else the toolkit's planned L2 minutes; for an L1 reflection, the toolkit's
 estimated L1 minutes (the tool does not time reading: a learner works in short bursts over days, so the
 span from start to completion is not time spent).
+
+`impact_pieces` turns the follow-up answers a learner kept as CPD (`services.evaluation.impact_records`)
+into pieces of their own kind (`part="impact"`, `reflection_id` naming the `follow_up` row); the
+programme's reflections and completion summaries come from `services.programmes.cpd`, and
+`records.every_piece` merges all of them. `pieces` itself stays the toolkit L1/L2 reflections, whose
+`reflection_id` names a `reflection` row (what reading and sharing act on).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import GroupParticipant, GroupSession, Reflection, ReflectionShare, ResourceLink, utcnow
+from lti_tool.services.evaluation import impact_records
 from lti_tool.services.regulators.swe import PEER_FIELD
 from toolkits import Catalogue
 from toolkits.cpd import REFLECTIVE_MODELS, Field, cpd_record_fields
@@ -136,4 +143,31 @@ def pieces(session: Session, *, user_id: int, catalogue: Catalogue) -> list[Piec
                 minutes_source=minutes_source,
             )
         )
+    return sorted(found, key=lambda p: (p.day, p.reflection_id), reverse=True)
+
+
+IMPACT_PART = "impact"
+
+
+def impact_pieces(session: Session, *, user_id: int, catalogue: Catalogue) -> list[Piece]:
+    """The follow-up answers the learner chose to keep as CPD records of impact, newest first."""
+    found: list[Piece] = []
+    for row in impact_records(session, user_id):
+        toolkit = catalogue.get(row.toolkit_id)
+        toolkit_title = toolkit.title if toolkit else row.toolkit_id
+        values = {
+            "cpd_title": f"Impact on practice: {toolkit_title}",
+            "cpd_date": row.recorded_on.isoformat(),
+            "cpd_type": "Other",
+            "cpd_description": f"{row.carried_out}. {row.what_happened}".strip(),
+            "cpd_impact": row.impact,
+        }
+        record, _body = _labelled("", values)
+        found.append(
+            Piece(
+                reflection_id=row.id, toolkit_id=row.toolkit_id, toolkit_title=toolkit_title, part=IMPACT_PART,
+                model="", title=values["cpd_title"], day=row.recorded_on, cpd_type=values["cpd_type"], peer=False,
+                shared=False, submitted_at=None, record=record, reflection=(),
+            )
+        )  # fmt: skip
     return sorted(found, key=lambda p: (p.day, p.reflection_id), reverse=True)

@@ -6,20 +6,27 @@ learner wrote in the record wins: hours in `cpd_hours`, elements in `sssc_elemen
 separated), and `cpd_supervision_appraisal` (yes) for NISCC first-line managers. Where neither gives
 hours, the time the tool knows (`pieces`: the L2 session's length, else the toolkit's estimate).
 
-CPD done elsewhere (`external`) joins them, so the counter covers all of a practitioner's CPD.
+CPD done elsewhere (`external`) joins them, so the counter covers all of a practitioner's CPD, and so
+do programme reflections and completed programmes (`services.programmes.cpd`) and the impact on
+practice a learner kept from a follow-up (`pieces.impact_pieces`): `every_piece`. A record's `ref` says
+what it links to: `reflection:<id>` (a toolkit reflection the portfolio can open and share),
+`external:<id>`, or a kind with no page of its own (`programme:<id>`, `programme-summary:<template>`,
+`impact:<id>`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 
 from sqlalchemy.orm import Session
 
+from lti_tool.models import utcnow
 from lti_tool.services.portfolio import external
-from lti_tool.services.portfolio.pieces import Piece, pieces
+from lti_tool.services.portfolio.pieces import IMPACT_PART, Piece, impact_pieces, pieces
+from lti_tool.services.programmes import cpd as programme_cpd
 from lti_tool.services.regulators import Period, Registrant, Regulator, Status
 from lti_tool.services.regulators.base import CpdRecord
 from toolkits import Catalogue
@@ -60,9 +67,29 @@ def from_piece(piece: Piece, mapping: RegulatorMapping | None = None) -> CpdReco
         supervision_appraisal=values.get("cpd_supervision_appraisal", "").strip().lower() in YES,
         values=MappingProxyType(values),
         source=f"{piece.toolkit_id}/{piece.part}",
-        ref=f"reflection:{piece.reflection_id}",
+        ref=ref_of(piece),
         hours_source=source if hours is not None else "",
     )
+
+
+def ref_of(piece: Piece) -> str:
+    """What a piece's record links to (see the module docstring)."""
+    if piece.part == programme_cpd.PART:
+        return f"programme:{piece.reflection_id}"
+    if piece.part == programme_cpd.SUMMARY_PART:
+        return f"programme-summary:{piece.toolkit_id}-{piece.day.isoformat()}"
+    if piece.part == IMPACT_PART:
+        return f"impact:{piece.reflection_id}"
+    return f"reflection:{piece.reflection_id}"
+
+
+def every_piece(session: Session, *, user_id: int, catalogue: Catalogue, now: datetime) -> list[Piece]:
+    """Toolkit reflections, programme reflections and completed programmes, and kept impact records."""
+    found = pieces(session, user_id=user_id, catalogue=catalogue)
+    found += programme_cpd.pieces(session, user_id=user_id, catalogue=catalogue)
+    found += programme_cpd.completion_summaries(session, user_id=user_id, catalogue=catalogue, now=now)
+    found += impact_pieces(session, user_id=user_id, catalogue=catalogue)
+    return found
 
 
 def from_pieces(all_pieces: Iterable[Piece], catalogue: Catalogue) -> list[CpdRecord]:
@@ -74,9 +101,11 @@ def from_pieces(all_pieces: Iterable[Piece], catalogue: Catalogue) -> list[CpdRe
     return records
 
 
-def all_records(session: Session, *, user_id: int, catalogue: Catalogue) -> list[CpdRecord]:
-    """Toolkit reflections and CPD done elsewhere, newest first."""
-    found = from_pieces(pieces(session, user_id=user_id, catalogue=catalogue), catalogue)
+def all_records(
+    session: Session, *, user_id: int, catalogue: Catalogue, now: datetime | None = None
+) -> list[CpdRecord]:
+    """Every piece (`every_piece`) and CPD done elsewhere, newest first."""
+    found = from_pieces(every_piece(session, user_id=user_id, catalogue=catalogue, now=now or utcnow()), catalogue)
     found += [external.to_record(row) for row in external.entries(session, user_id=user_id)]
     return sorted(found, key=lambda r: (r.day, r.ref), reverse=True)
 

@@ -1,10 +1,11 @@
 """A learner's rights over their data (UK GDPR), and retention.
 
 - **Access and portability** (Art. 15, 20): "Download all my data" gathers every row about the learner.
-- **Erasure** (Art. 17): "Erase my reflections" deletes the reflection rows, the thinking notes of L1
-  and the records of CPD done elsewhere, keeping only a text-free record that a reflection existed (so
-  the facilitator's "submitted" column stays true). Exports are built from the database on request, so
-  erased text can never reappear in one.
+- **Erasure** (Art. 17): "Erase my reflections" deletes the reflection rows, the thinking notes of L1,
+  the records of CPD done elsewhere, the evaluation answers (`services.evaluation.personal_data`) and
+  what the learner wrote in a programme (`services.programmes.personal_data`), keeping only a
+  text-free record that a reflection existed (so the facilitator's "submitted" column stays true).
+  Exports are built from the database on request, so erased text can never reappear in one.
 - **Retention** (Art. 5(1)(e)): after `reflection_retention_days` without a change (a `SWOTT_` setting;
   0 keeps them), reflections, notes, CPD done elsewhere and peer feedback are deleted by
   `purge_expired` (`swott reflections purge`, or the worker).
@@ -38,7 +39,9 @@ from lti_tool.models import (
     ScoreRecord,
     utcnow,
 )
+from lti_tool.services.evaluation import personal_data as evaluation_data
 from lti_tool.services.portfolio import external
+from lti_tool.services.programmes import personal_data as programme_data
 
 
 def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
@@ -187,6 +190,9 @@ def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
             }
             for s in scores
         ],
+        # Questionnaires, session feedback, follow-ups and certificates (services.evaluation).
+        "evaluation": evaluation_data.export(session, user_id),
+        "programmes": programme_data.export(session, user_id),
     }
 
 
@@ -219,13 +225,15 @@ def _erase(session: Session, reflection_rows: Sequence[Reflection], reason: str,
 
 
 def erase_reflections(session: Session, *, user_id: int, now: datetime | None = None) -> int:
-    """Erase every reflection (draft or submitted), L1 thinking note and record of CPD done elsewhere of
-    this learner; returns how many reflections went. Their scores and completion in the LMS stay: those
-    are the LMS's records."""
+    """Erase every reflection (draft or submitted), L1 thinking note, record of CPD done elsewhere,
+    evaluation answer and programme writing of this learner; returns how many toolkit reflections went.
+    Their scores and completion in the LMS stay: those are the LMS's records."""
     now = now or utcnow()
     rows = session.scalars(select(Reflection).where(Reflection.user_id == user_id)).all()
     count = _erase(session, rows, "learner", now)
     external.remove_all(session, user_id=user_id)
+    evaluation_data.erase(session, user_id=user_id, now=now)
+    programme_data.erase(session, user_id=user_id)
     session.execute(
         update(Attempt).where(Attempt.user_id == user_id).values(notes={}).execution_options(synchronize_session=False)
     )
@@ -266,8 +274,11 @@ def purge_expired(session: Session, *, retention_days: int, now: datetime | None
 
 
 def has_reflections(session: Session, *, user_id: int) -> bool:
-    """Whether there is anything "Erase my reflections" would erase: reflections or CPD done elsewhere."""
+    """Whether there is anything "Erase my reflections" would erase: reflections, CPD done elsewhere,
+    evaluation answers or programme writing."""
     return bool(
         session.scalar(select(exists().where(Reflection.user_id == user_id)))
         or session.scalar(select(exists().where(ExternalCpd.user_id == user_id)))
+        or any(session.scalar(select(exists().where(m.user_id == user_id))) for m in evaluation_data.ERASED)
+        or programme_data.has_writing(session, user_id=user_id)
     )

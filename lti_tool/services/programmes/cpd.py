@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import ProgrammeParticipant, ProgrammeRun
-from lti_tool.services.portfolio import Piece
+
+# The submodule, not the package: the package's `records` merges these pieces in (no import cycle).
+from lti_tool.services.portfolio.pieces import Piece
 from lti_tool.services.programmes import cohort, meetings, templates
 from lti_tool.services.regulators.swe import PEER_FIELD
 from toolkits import Catalogue
@@ -23,6 +25,7 @@ from toolkits.cpd import REFLECTIVE_MODELS, cpd_record_fields
 
 PART = "programme"
 SUMMARY_PART = "programme-summary"
+MINUTES_SOURCE = "programme"  # a piece's time: the programme occurrence's planned length
 
 
 def pieces(session: Session, *, user_id: int, catalogue: Catalogue) -> list[Piece]:
@@ -53,6 +56,9 @@ def pieces(session: Session, *, user_id: int, catalogue: Catalogue) -> list[Piec
                 submitted_at=reflection.submitted_at,
                 record=tuple((f, values.get(f.id, "")) for f in record_fields),
                 reflection=tuple((f, values.get(f.id, "")) for f in model_fields),
+                # The occurrence's planned length: the time the tool knows (the learner enters none here).
+                minutes=event.minutes or None,
+                minutes_source=MINUTES_SOURCE,
             )
         )
     return sorted(found, key=lambda p: (p.day, p.reflection_id), reverse=True)

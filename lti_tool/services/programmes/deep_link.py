@@ -8,6 +8,7 @@ item's custom parameters name the programme (`programme_id`, `part=programme`), 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from lti_tool.lti import adapter
@@ -32,6 +33,16 @@ def content_item(programme: Programme, tool_url: str) -> adapter.ContentItem:
         text=f"{len(programme.weeks)} weeks of CPD for a cohort.",
         due="",
     )
+
+
+@dataclass(frozen=True)
+class ProgrammeChoice:
+    """A programme ticked in the Deep Linking picker (an `lti.deep_linking.LinkItem`)."""
+
+    programme: Programme
+
+    def content_item(self, tool_url: str) -> adapter.ContentItem:
+        return content_item(self.programme, tool_url)
 
 
 def is_programme_launch(part: str) -> bool:

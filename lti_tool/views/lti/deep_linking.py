@@ -4,9 +4,9 @@ The launch answers a deep-linking request with this picker; the facilitator tick
 tool form-posts a signed response back to the platform (`lti.deep_linking.response_jwt`).
 
 Extension point: what the picker offers comes from the sources in `OFFERS`, each giving `Offer`s in
-groups (today one group per subscribed toolkit: its L1 and its L2). Another kind of item (a programme)
-adds a source that returns its own offers, whose `make` builds an `lti.deep_linking.LinkItem`; the
-form, the template and the response need no change.
+groups: one group per subscribed toolkit (its L1 and its L2), then one group of the programmes whose
+toolkits are all subscribed (`programme_offers`). Each offer's `make` builds an
+`lti.deep_linking.LinkItem`; the form, the template and the response need no change.
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ from lti_tool.lti.platforms import find_deployment
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import Deployment, Platform
 from lti_tool.services import keys, l2, registry
+from lti_tool.services.programmes import deep_link as programme_links
+from lti_tool.services.programmes import templates
 from lti_tool.views.lti.common import bp, tool_urls
 from toolkits.model import Toolkit
+from toolkits.programmes import Programme
 
 NOTHING_CHOSEN = "Choose at least one part of a toolkit to add to your course"
 
@@ -80,8 +83,35 @@ def _toolkit_choice(toolkit: Toolkit, part: str, due: date | None) -> deep_linki
     return deep_linking.Choice(toolkit=toolkit, part=part, due=due if part == "l1" else None)
 
 
+PROGRAMMES_GROUP = "Programmes"
+
+
+def programme_offers(platform: Platform, deployment: Deployment | None) -> list[Offer]:
+    """Each valid programme template whose toolkits this deployment is subscribed to, as one group."""
+    offers: list[Offer] = []
+    for programme in templates.available(web.catalogue()).values():
+        if not all(registry.is_subscribed(platform, deployment, t) for t in programme.toolkit_ids):
+            continue
+        offers.append(
+            Offer(
+                value=f"{programme_links.PART}:{programme.id}",
+                group=PROGRAMMES_GROUP,
+                group_hint="A programme runs a cohort through weeks of group sessions, one-to-ones and "
+                "reflection, with one gradebook column for completing it.",
+                label=programme.title,
+                hint=f"{len(programme.weeks)} weeks. {programme.summary}".strip(),
+                make=partial(_programme_choice, programme),
+            )
+        )
+    return offers
+
+
+def _programme_choice(programme: Programme, _due: date | None) -> deep_linking.LinkItem:
+    return programme_links.ProgrammeChoice(programme)
+
+
 # Every kind of item the picker offers, in the order shown (see the module docstring).
-OFFERS: tuple[OfferSource, ...] = (toolkit_offers,)
+OFFERS: tuple[OfferSource, ...] = (toolkit_offers, programme_offers)
 
 
 class DeepLinkForm(SwottForm):

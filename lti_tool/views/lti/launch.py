@@ -27,7 +27,10 @@ from lti_tool.lti.platforms import origin
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, use_for_request
 from lti_tool.services import launches, registry
+from lti_tool.services.programmes import deep_link as programme_links
+from lti_tool.services.programmes import templates as programme_templates
 from lti_tool.views import evaluation, facilitator, player
+from lti_tool.views import programmes as programme_pages
 from lti_tool.views.l2 import participant as l2_pages
 from lti_tool.views.lti.common import bp, key_cache, platforms, secure, state_cookie, store, tool_urls
 from lti_tool.views.lti.deep_linking import picker_page
@@ -115,6 +118,14 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         return "", "", "lti.deep_link"
 
     custom = validated.custom
+    programme = programme_links.chosen_programme(custom, programme_templates.available(web.catalogue()))
+    if programme is not None:
+        # A programme placement (Deep Linking's "Programme" item): stored as part "pg" with the
+        # programme's id in the link's toolkit column (resource_link.part is two characters).
+        if not all(registry.is_subscribed(validated.platform, validated.deployment, t) for t in programme.toolkit_ids):
+            raise _not_subscribed(role)
+        endpoint = programme_links.launch_endpoint(role is Role.FACILITATOR)
+        return programme.id, programme_links.LINK_PART, endpoint
     toolkit_id = str(custom.get("toolkit_id", "")).strip()
     part = str(custom.get("part", "l1")).strip().lower()
     toolkit = web.catalogue().get(toolkit_id) if toolkit_id else None
@@ -186,9 +197,20 @@ def _answer(current: CurrentLaunch, endpoint: str) -> Response:
     if not current.cookieless:
         remember(current)
     use_for_request(current)
-    g.launch_page_url = launch_url_for(endpoint, current)
+    values: dict[str, Any] = {}
+    if endpoint == "programmes.mine":
+        run = programme_pages.learner.launch_run(current)
+        if run is not None:
+            endpoint, values = "programmes.timeline_page", {"run_id": run.id}
+    g.launch_page_url = launch_url_for(endpoint, current, **values)
     page: ResponseReturnValue
-    if endpoint == "lti.deep_link":
+    if endpoint == "programmes.index":
+        page = programme_pages.lead.landing()
+    elif endpoint == "programmes.timeline_page":
+        page = programme_pages.learner.timeline_page(values["run_id"])
+    elif endpoint == "programmes.mine":
+        page = programme_pages.learner.mine()
+    elif endpoint == "lti.deep_link":
         page = picker_page(current)
     elif endpoint == "facilitator.home":
         page = facilitator.home()

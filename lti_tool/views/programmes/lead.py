@@ -33,9 +33,9 @@ def _day(value: date | None) -> date:
     return value
 
 
-def _start_form() -> StartRunForm:
+def _start_form(fresh: bool = False) -> StartRunForm:
     launch = require_launch()
-    form = StartRunForm()
+    form = StartRunForm(formdata=None) if fresh else StartRunForm()
     form.template.choices = [(p.id, p.title) for p in templates.available(web.catalogue()).values()]
     people = runs.course_people(web.db_session(), launch.context_id, "learner")
     form.participants.choices = [(u.id, u.name or f"Learner {u.id}") for u in people]
@@ -61,6 +61,17 @@ def index() -> ResponseReturnValue:
         )  # fmt: skip
         commit()
         return redirect(launch_url_for("programmes.run_page", launch, run_id=run.id, started=1), code=303)
+    return _index_page(form)
+
+
+def landing() -> ResponseReturnValue:
+    """The lead's page as a programme placement's launch answers it (the launch POST is not this form)."""
+    return _index_page(_start_form(fresh=True))
+
+
+def _index_page(form: StartRunForm) -> ResponseReturnValue:
+    launch = require_launch()
+    session = web.db_session()
     status = 400 if form.errors else 200
     return render_template(
         "programmes/index.html", form=form, runs=runs.runs_for(session, launch.context_id),

@@ -38,6 +38,16 @@ def _my_event(
     return run, participant, event, programme, activity
 
 
+def launch_run(launch: CurrentLaunch) -> ProgrammeRun | None:
+    """The run a participant's programme launch opens straight away: the one started from this
+    placement, else their only run of the course; None when they have none or must choose (`mine`)."""
+    found = runs.runs_of_learner(web.db_session(), user_id=launch.user_id, context_id=launch.context_id)
+    own = [r for r in found if launch.resource_link_id is not None and r.resource_link_id == launch.resource_link_id]
+    if len(own) == 1:
+        return own[0]
+    return found[0] if len(found) == 1 else None
+
+
 @bp.get("/mine")
 @launch_required
 def mine() -> ResponseReturnValue:
