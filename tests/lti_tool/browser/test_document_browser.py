@@ -60,8 +60,10 @@ def test_the_guide_links_to_the_participant_sheet_inside_the_lms_frame(
     assert_no_horizontal_scroll(frame)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (320, 1280):
-        shot = chromium.new_page(viewport={"width": width, "height": 900})
+        shot = context.new_page()  # the same browser: the launch's cookie comes along
+        shot.set_viewport_size({"width": width, "height": 900})
         shot.goto(frame.url)
+        shot.get_by_role("heading", level=1, name=kit.l2.participant_sheet.title).wait_for()
         shot.screenshot(path=str(SHOTS / f"participant-sheet-{width}.png"), full_page=True)
         shot.close()
     frame.get_by_role("link", name="Back").click()

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lti_tool.services import l2
 from tests.lti_tool.l1_factories import make_context, make_link, make_user
 from tests.lti_tool.l2_factories import Course, catalogue, launch_of, local_platform, sign_in
+from toolkits.render import is_internal, render_markdown
 
 SHIPPED = ("making-safeguarding-personal", "participatory-practice", "social-ecological-assessment")
-BODY = re.compile(r'<div class="page-body[^"]*">(.*?)</div>', re.S)
+BODY = re.compile(r'<div class="[^"]*\bpage-body\b[^"]*">(.*?)</div>', re.S)
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 
@@ -75,7 +78,11 @@ def test_each_link_in_the_facilitators_documents_opens_in_the_launch(app: Flask,
 def test_each_link_in_the_participants_documents_opens_in_the_launch(app: Flask, toolkit_id: str) -> None:
     course = course_for(app, toolkit_id)
     client, launch_id = client_for(app, course, "learner")
-    follow_all(client, launch_id, f"/l2/?launch={launch_id}")
+    on_home = follow_all(client, launch_id, f"/l2/?launch={launch_id}")
+    kit = catalogue().get(toolkit_id)
+    assert kit is not None
+    in_sheet = [h for h in LINK.findall(render_markdown(kit.l2.participant_sheet.body)) if is_internal(h)]
+    assert len(on_home) >= len(in_sheet)
     for name in ("participant-sheet", "case-study"):
         follow_all(client, launch_id, f"/l2/document/{name}?launch={launch_id}")
 
@@ -113,3 +120,24 @@ def test_an_unknown_document_is_a_plain_not_found_page(app: Flask) -> None:
     response = client.get(f"/l2/document/toolkit.yaml?launch={launch_id}")
     assert response.status_code == 404
     assert "There is no such document" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("toolkit_id", SHIPPED)
+def test_each_link_in_the_guide_on_the_run_page_opens_in_the_launch(app: Flask, toolkit_id: str) -> None:
+    course = course_for(app, toolkit_id)
+    kit = catalogue().get(toolkit_id)
+    assert kit is not None
+    with app.extensions["swott.db"].session() as session:
+        group = l2.schedule_session(
+            session,
+            context_id=course.context.id,
+            toolkit=kit,
+            starts_at=datetime.now(UTC) + timedelta(days=3),
+            place="Town hall",
+        )
+        session.commit()
+        group_id = group.id
+    client, launch_id = client_for(app, course, "facilitator")
+    followed = follow_all(client, launch_id, f"/l2/sessions/{group_id}/run?launch={launch_id}")
+    guide_links = [h for h in LINK.findall(render_markdown(kit.l2.facilitator_guide.body)) if is_internal(h)]
+    assert len(followed) >= len(guide_links)
