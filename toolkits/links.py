@@ -5,7 +5,8 @@ point only at one of the toolkit's own documents (an L1 page or reflection, the 
 the facilitator guide, the participant sheet, the L2 reflection) or at a file under `assets/`. The tool
 serves documents as player steps or `/l2/document/<name>` pages and files from `assets/`; the SCORM
 packager maps documents to its pages (`scorm_packager.content._targets`) and copies only `assets/`.
-Anything else would be a dead link in one face, so `problems` reports it at `path:line`.
+Anything else would be a dead link in one face, so `problems` reports it at `path:line`; so is a link
+to the facilitator guide from anything learners read, since the tool shows the guide to facilitators only.
 """
 
 from __future__ import annotations
@@ -116,6 +117,9 @@ def problems(toolkit: Toolkit, body_line: dict[str, int]) -> list[tuple[str, int
             except Unservable as problem:
                 found.append((source, line, str(problem)))
                 continue
-            if target.part == "asset" and root and not os.path.isfile(os.path.join(root, target.name)):
+            if target.name == FACILITATOR_GUIDE and source != toolkit.l2.facilitator_guide.source:
+                message = f"the link `{link.href}` goes to the facilitator guide, which learners cannot open"
+                found.append((source, line, message))
+            elif target.part == "asset" and root and not os.path.isfile(os.path.join(root, target.name)):
                 found.append((source, line, f"the link `{link.href}` goes to a file that does not exist"))
     return found

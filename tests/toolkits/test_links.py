@@ -79,3 +79,12 @@ def test_validate_prints_each_broken_link_as_path_line_message(tmp_path: Path) -
 def test_shipped_toolkits_have_no_unservable_link() -> None:
     result = subprocess.run([SWOTT, "toolkit", "validate"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stdout
+
+
+def test_learners_pages_may_not_link_to_the_facilitator_guide(tmp_path: Path) -> None:
+    root = copy_mini(tmp_path)
+    sheet = root / "l2" / "participant-sheet.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n[How it is run](facilitator-guide.md)\n", encoding="utf-8")
+    rendered = [str(p) for p in validate_toolkit(root)]
+    assert any("l2/participant-sheet.md:7: the link `facilitator-guide.md` goes to the facilitator guide, which "
+               "learners cannot open" in r for r in rendered), rendered  # fmt: skip
