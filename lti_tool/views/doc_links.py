@@ -19,8 +19,10 @@ from toolkits import links
 from toolkits.model import Toolkit
 from toolkits.render import render_markdown
 
-# Where a document page's back link may lead: a GET page of L1 or L2 (never another site).
-_BACK = re.compile(r"^/(?:l1|l2)(?:/[A-Za-z0-9._-]+)*/?$")
+# Where a document page's back link may lead: a GET page of L1 or L2 (never another site, never the
+# live region's polled fragment or a CSV download, which are not pages).
+_BACK = re.compile(r"^/(?:l1|l2)(?:/[A-Za-z0-9_-]+)*/?$")
+_NOT_PAGES = ("/live-fragment", "/asset")
 
 
 def target_url(toolkit: Toolkit, target: links.Target, back: str = "") -> str:
@@ -38,7 +40,7 @@ def target_url(toolkit: Toolkit, target: links.Target, back: str = "") -> str:
 def render_body(toolkit: Toolkit, source: str, body: str) -> str:
     """Render a toolkit file's Markdown with its links resolved to tool pages (see the module)."""
     known = links.documents(toolkit)
-    back = request.path if _BACK.match(request.path) else ""
+    back = request.path if _is_page(request.path) else ""
 
     def resolve(href: str) -> str:
         try:
@@ -50,9 +52,13 @@ def render_body(toolkit: Toolkit, source: str, body: str) -> str:
     return render_markdown(body, resolve)
 
 
+def _is_page(path: str) -> bool:
+    return bool(_BACK.match(path)) and not any(part in path for part in _NOT_PAGES)
+
+
 def back_url(back: str | None, default_endpoint: str) -> str:
     """The `back` path as a URL in the launch if it names a GET page of L1 or L2, else the default page."""
-    if back and _BACK.match(back):
+    if back and _is_page(back):
         adapter = current_app.url_map.bind("")
         try:
             endpoint, values = adapter.match(back, method="GET")
