@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from toolkits import cpd, design, limits, render, yamlpos
+from toolkits import cpd, design, limits, links, render, yamlpos
 from toolkits.model import (
     AgendaItem,
     CompletionPart,
@@ -253,6 +253,8 @@ class _Checker:
                     self.add(md.rel, line, f"the link `{link.href}` points outside the toolkit")
                 elif resolved.endswith(".md") and resolved not in self.markdown:
                     self.add(md.rel, line, f"the link `{link.href}` goes to no page of this toolkit")
+                elif not resolved.endswith(".md") and not resolved.startswith("assets/"):
+                    self.add(md.rel, line, links.outside_assets(link.href))
                 elif limits.path_problem(resolved) is not None or limits.symlink_in(self.root, resolved):
                     self.add(md.rel, line, f"the link `{link.href}` goes to a file that cannot be used "
                              "(a symbolic link, or an unusual name)")  # fmt: skip
@@ -754,6 +756,9 @@ def _toolkit(c: _Checker) -> Toolkit | None:
                     str(c.root), regulators=regulators, last_reviewed=last_reviewed,
                     review_date=review_date, questionnaire=questionnaire)  # fmt: skip
     for rel, line, message in design.unknown_citations(built):
+        c.add(rel, line, message)
+    starts = {rel: md.body_line for rel, md in c.markdown.items()}
+    for rel, line, message in links.problems(built, starts):
         c.add(rel, line, message)
     return None if c.problems else built
 

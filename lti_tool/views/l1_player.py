@@ -7,7 +7,6 @@ Who the learner is and which placement they launched come only from the launch
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,9 +29,9 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import progress, registry
+from lti_tool.views import doc_links
 from lti_tool.views.page_cache import inline_html
 from toolkits.model import Toolkit
-from toolkits.render import render_markdown
 
 
 @dataclass(frozen=True)
@@ -202,19 +201,8 @@ def view_url(step: str, launch: CurrentLaunch | None = None) -> str:
 
 
 def render_body(toolkit: Toolkit, source: str, body: str) -> str:
-    """Render page Markdown; links to other L1 pages go to the player, files to the asset route."""
-    base = posixpath.dirname(source)
-    step_ids = set(progress.steps(toolkit))
-
-    def resolve(href: str) -> str:
-        target, _, fragment = href.partition("#")
-        path = posixpath.normpath(posixpath.join(base, target)) if target else source
-        stem = posixpath.splitext(posixpath.basename(path))[0]
-        if path.endswith(".md") and stem in step_ids:
-            return step_url(stem) + (f"#{fragment}" if fragment else "")
-        return launch_url_for("l1.asset", toolkit_id=toolkit.id, path=path)
-
-    return render_markdown(body, resolve)
+    """Render page Markdown; links go to player steps, L2 document pages or the asset route (doc_links)."""
+    return doc_links.render_body(toolkit, source, body)
 
 
 def contents(player: Player, current: str) -> list[dict[str, object]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -201,10 +201,21 @@ def timer(group: GroupSession, toolkit: Toolkit) -> Timer | None:
 
 
 def live_state(
-    session: Session, group: GroupSession, toolkit: Toolkit, *, for_facilitator: bool, now: datetime | None = None
+    session: Session,
+    group: GroupSession,
+    toolkit: Toolkit,
+    *,
+    for_facilitator: bool,
+    now: datetime | None = None,
+    render: Callable[[str, str], str] | None = None,
 ) -> dict[str, Any]:
-    """The session as a page shows it (JSON-safe). Participants get revealed stages and approved items only."""
+    """The session as a page shows it (JSON-safe). Participants get revealed stages and approved items only.
+
+    `render(source, markdown)` turns a toolkit file's Markdown into HTML; the web page passes one that
+    resolves the file's links inside the launch (`lti_tool.views.doc_links`).
+    """
     now = now or utcnow()
+    render = render or (lambda _source, body: render_markdown(body))
     agenda = agenda_for(toolkit, group.format)
     running = timer(group, toolkit)
     stages = toolkit.l2.stages[: group.stages_revealed]
@@ -223,10 +234,13 @@ def live_state(
         # The case study's introduction shows once the session starts; its stages one by one after it.
         "introduction": None
         if group.status == SCHEDULED
-        else {"title": toolkit.l2.introduction.title, "html": render_markdown(toolkit.l2.introduction.body)},
+        else {
+            "title": toolkit.l2.introduction.title,
+            "html": render(toolkit.l2.introduction.source, toolkit.l2.introduction.body),
+        },
         "stages_total": len(toolkit.l2.stages),
         "stages_revealed": group.stages_revealed,
-        "stages": [{"title": s.title, "html": render_markdown(s.body), "prompts": list(s.prompts)} for s in stages],
+        "stages": [{"title": s.title, "html": render(s.source, s.body), "prompts": list(s.prompts)} for s in stages],
         "roles": {who.get(p.user_id, ""): ROLE_LABELS[p.role] for p in people if p.role in ROLE_LABELS},
         "feedback": [_item_json(item, who) for item in feedback_items(session, group, statuses=(APPROVED,))],
     }

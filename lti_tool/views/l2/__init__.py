@@ -7,7 +7,7 @@ course and toolkit decide what exists, so a session, learner or reflection of an
 so there is one renderer (Jinja) and every page also works without JavaScript (reload to update).
 """
 
-from lti_tool.views.l2 import dashboard, participant, plan, reflection, run  # register the routes
+from lti_tool.views.l2 import dashboard, documents, participant, plan, reflection, run  # register the routes
 from lti_tool.views.l2.common import bp
 
-__all__ = ["bp", "dashboard", "participant", "plan", "reflection", "run"]
+__all__ = ["bp", "dashboard", "documents", "participant", "plan", "reflection", "run"]

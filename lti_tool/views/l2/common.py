@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 from markupsafe import Markup
 
 from lti_tool import web
@@ -18,8 +16,9 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import roster
+from lti_tool.views import doc_links
 from toolkits.model import GroupFormat, Toolkit
-from toolkits.render import render_inline, render_markdown
+from toolkits.render import render_inline
 
 bp = Blueprint("l2", __name__, url_prefix="/l2")
 
@@ -71,24 +70,13 @@ def refresh_roster(launch: CurrentLaunch) -> dict[str, str]:
     return {"roster_notice": state.notice, "roster_synced": state.synced_text}
 
 
-def asset_resolver(toolkit: Toolkit) -> Callable[[str], str]:
-    """L2 documents live in `l2/`: their `../assets/...` diagrams are served by the player's asset route."""
-
-    def resolve(href: str) -> str:
-        path = posixpath.normpath(posixpath.join("l2", href.partition("#")[0]))
-        if path.startswith("assets/"):
-            return url_for("l1.asset", toolkit_id=toolkit.id, path=path)
-        return href
-
-    return resolve
-
-
 def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
     return {
         "launch": launch,
         "toolkit": toolkit,
         "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
         "render_inline": lambda text: Markup(render_inline(text)),
-        "render_markdown": lambda text: Markup(render_markdown(text, asset_resolver(toolkit))),
+        # A toolkit document (`Document`, `ReflectionTemplate`'s guidance) with its links kept in the launch.
+        "render_document": lambda doc: Markup(doc_links.render_body(toolkit, doc.source, doc.body)),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
     }

@@ -17,11 +17,11 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import ResourceLink, utcnow
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import reflections
+from lti_tool.views import doc_links
 from lti_tool.views.l2.common import bp, commit, launch_and_toolkit, page_context
 from lti_tool.views.l2.forms import KeepForm, reflection_form
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import Toolkit
-from toolkits.render import render_markdown
 
 # --- The L2 reflection ----------------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ def _reflection_page(
     html = render_template(
         "l2/reflection.html",
         template=template,
-        guidance=Markup(render_markdown(template.guidance)),
+        guidance=Markup(doc_links.render_body(toolkit, template.source, template.guidance)),
         fields=l2_sessions.reflection_form_fields(toolkit),
         values=values,
         date_parts=_date_parts(values.get(reflections.DATE_FIELD, "")),

@@ -14,6 +14,7 @@ from lti_tool.errors import BadRequest, Forbidden
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import GroupSession, utcnow
 from lti_tool.services import l2 as l2_sessions
+from lti_tool.views import doc_links
 from lti_tool.views.l2.common import (
     bp,
     commit,
@@ -31,7 +32,13 @@ from toolkits.model import GroupFormat, Toolkit
 
 def live_context(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, view: str) -> dict[str, Any]:
     session = web.db_session()
-    state = l2_sessions.live_state(session, group, toolkit, for_facilitator=view == "control")
+    state = l2_sessions.live_state(
+        session,
+        group,
+        toolkit,
+        for_facilitator=view == "control",
+        render=lambda source, body: doc_links.render_body(toolkit, source, body),
+    )
     return {
         "group": group,
         "state": state,
