@@ -62,7 +62,8 @@ def test_session_pack_has_agenda_stages_prompts_guide_and_sheet(fixture_toolkit:
     case_html = pack["session/case-study.html"].decode()
     assert 'href="../index.html#page-03-model"' in case_html, "links to L1 pages go to the player"
     assert 'src="../assets/ladder.svg"' in case_html
-    assert 'href="facilitator-guide.html"' in case_html
+    # A stage links a document the learner may open (toolkits/links.py: never the facilitator guide).
+    assert 'href="participant-sheet.html"' in case_html
     guide = text_of(pack["session/facilitator-guide.html"])
     assert "stop advice dressed as questions" in guide and "Check-in and ground rules" in guide
     sheet = text_of(pack["session/participant-sheet.html"])
