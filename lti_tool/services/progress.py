@@ -351,14 +351,18 @@ def outstanding(attempt: Attempt, toolkit: Toolkit, submitted: bool, gettext: Tr
         unseen = [p for p in toolkit.l1.pages if p.id not in attempt.pages_viewed]
         if unseen:
             many = len(unseen) != 1
-            left.append(gettext("view %(n)s more pages" if many else "view %(n)s more page", n=len(unseen)))
+            if many:
+                left.append(gettext("view %(n)s more pages", n=len(unseen)))
+            else:
+                left.append(gettext("view %(n)s more page", n=len(unseen)))
     if CompletionPart.CHECKS in parts:
         unanswered = [q for q in toolkit.l1.questions if q.id not in attempt.answers]
         if unanswered:
             many = len(unanswered) != 1
-            left.append(
-                gettext("answer %(n)s more questions" if many else "answer %(n)s more question", n=len(unanswered))
-            )
+            if many:
+                left.append(gettext("answer %(n)s more questions", n=len(unanswered)))
+            else:
+                left.append(gettext("answer %(n)s more question", n=len(unanswered)))
     if CompletionPart.REFLECTION in parts and not submitted:
         left.append(gettext("submit your reflection"))
     return left
