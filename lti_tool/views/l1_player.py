@@ -13,7 +13,6 @@ from datetime import datetime
 
 from flask import request
 from flask_babel import gettext
-from markupsafe import Markup, escape
 from sqlalchemy import ScalarSelect, select
 
 from lti_tool import i18n, web
@@ -247,10 +246,8 @@ def contents(player: Player, current: str) -> list[dict[str, object]]:
 
 def _content_title(title: str) -> dict[str, object]:
     """A task-list title from the toolkit (authored in English): marked `lang="en-GB"` on a page in
-    another language (WCAG 2.2 SC 3.1.2 Language of Parts); plain text on an English page."""
-    if i18n.current_language() == i18n.ENGLISH:
-        return {"text": title}
-    return {"html": Markup('<span lang="en-GB">%s</span>') % escape(title)}
+    another language (WCAG 2.2 SC 3.1.2 Language of Parts); escaped as plain text on an English page."""
+    return {"html": i18n.in_content_language(title)}
 
 
 def common(player: Player, step: str) -> dict[str, object]:
