@@ -126,6 +126,7 @@ def _post(client: FlaskClient, launch_id: str, path: str, data: dict[str, object
 
 def _assert_welsh(html: str, *welsh: str) -> None:
     assert '<html lang="cy"' in html
+    assert "&lt;span" not in html, "markup put together with a translation came out escaped"
     text = interface_text(html)
     for words in welsh:
         assert words in text
