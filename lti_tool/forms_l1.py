@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from flask_babel import gettext
 from wtforms import Field, HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from lti_tool.forms import SwottForm
+from lti_tool.i18n import _l
 from toolkits.model import Question, QuestionType
 
 DATE_FIELD = "cpd_date"
@@ -39,7 +41,7 @@ class AnswerForm(SwottForm):
 
     question = HiddenField(validators=[InputRequired()])
     option = SelectMultipleField(
-        validators=[InputRequired("Choose an answer before checking it.")], validate_choice=False
+        validators=[InputRequired(_l("Choose an answer before checking it."))], validate_choice=False
     )
 
     def for_question(self, question: Question) -> AnswerForm:
@@ -148,11 +150,13 @@ class ReflectionForm(SwottForm):
         """Put a refused submission's reasons on the fields (error summary and inline messages)."""
         for field_id in missing_ids:
             if field_id == DATE_FIELD:
-                self[f"{DATE_FIELD}-day"].errors = ["Enter the date of this CPD"]
+                self[f"{DATE_FIELD}-day"].errors = [gettext("Enter the date of this CPD")]
             elif field_id in self.field_ids:
-                self[field_id].errors = [f"Write something in “{self[field_id].label.text}” before you submit"]
+                self[field_id].errors = [
+                    gettext("Write something in “%(label)s” before you submit", label=self[field_id].label.text)
+                ]
         if invalid_date:
-            self[f"{DATE_FIELD}-day"].errors = ["The date must be a real date, for example 27 3 2027"]
+            self[f"{DATE_FIELD}-day"].errors = [gettext("The date must be a real date, for example 27 3 2027")]
 
     def refill(self, values: dict[str, str]) -> None:
         """Show `values` in the boxes (what the learner typed, or the record carried into)."""

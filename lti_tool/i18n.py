@@ -30,6 +30,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, lazy_gettext, refresh
+from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,20 @@ def html_lang() -> str:
     return HTML_LANG[current_language()]
 
 
+def content_lang() -> Markup:
+    """` lang="en-GB"` for toolkit content (authored in English) inside a page in another language, else
+    nothing: `<h1{{ content_lang() }}>`. WCAG 2.2 SC 3.1.2 Language of Parts; English pages are unchanged."""
+    return Markup(' lang="en-GB"') if current_language() != ENGLISH else Markup("")
+
+
+def in_content_language(text: object) -> Markup:
+    """Toolkit text (authored in English) for a page: in `<span lang="en-GB">` on a page in another
+    language, else just escaped (an English page is unchanged). Markup (rendered Markdown) stays as it is."""
+    if current_language() == ENGLISH:
+        return escape(text)
+    return Markup('<span lang="en-GB">{}</span>').format(text)
+
+
 def language_switch() -> list[dict[str, str | bool]]:
     """The switch's entries: each language, named in itself, with its link, and which one is shown."""
     # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
@@ -179,5 +194,9 @@ def init_app(app: Flask, locale_selector: Callable[[], str] = select_language) -
     app.config.setdefault("WTF_I18N_ENABLED", True)
     Babel(app, locale_selector=locale_selector)
     app.jinja_env.globals.update(
-        html_lang=html_lang, current_language=current_language, language_switch=language_switch
+        html_lang=html_lang,
+        content_lang=content_lang,
+        in_content_language=in_content_language,
+        current_language=current_language,
+        language_switch=language_switch,
     )

@@ -96,7 +96,7 @@ def common_claims(
             "product_family_code": product[0],
             "version": product[1],
         },
-        LTI + "launch_presentation": {"document_target": "iframe", "return_url": return_url, "locale": "en-GB"},
+        LTI + "launch_presentation": {"document_target": "iframe", "return_url": return_url, "locale": user.locale},
         LTI + "lis": {"person_sourcedid": f"sandbox:{user.sub}", "course_offering_sourcedid": f"sandbox:{course.id}"},
     }
 

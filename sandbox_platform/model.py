@@ -45,6 +45,8 @@ class User:
     family_name: str
     email: str
     roles: tuple[str, ...]
+    locale: str = "en-GB"
+    """What the launch's `launch_presentation.locale` says (LTI Core 1.3 §5.4.4): a test sets `cy-GB`."""
 
     @property
     def name(self) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -68,6 +69,16 @@ class EnqueueScore(Protocol):
     ) -> Any: ...
 
 
+Translate = Callable[..., str]
+"""A gettext: (message, **values) -> the message in the page's language with the values put in.
+The views pass Flask-Babel's; this module stays free of Flask (docs/welsh.md)."""
+
+
+def english(message: str, **values: object) -> str:
+    """The message as written, with its `%(name)s` values put in: the default `Translate`."""
+    return message % values if values else message
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a learner is in L1, for the progress indicator."""
@@ -76,15 +87,22 @@ class Position:
     total: int
     minutes_left: int
 
-    def describe(self) -> str:
-        """'Page 3 of 10 — about 40 minutes left', the indicator's sentence."""
+    def describe(self, gettext: Translate | None = None) -> str:
+        """'Page 3 of 10 — about 40 minutes left', the indicator's sentence (in the page's language when
+        the view passes its `gettext`)."""
+        gettext = gettext or english
         if self.minutes_left <= 0:
-            left = "nearly done"
-        elif self.minutes_left < 5:
-            left = "less than 5 minutes left"
-        else:
-            left = f"about {self.minutes_left} minutes left"
-        return f"Page {self.number} of {self.total} — {left}"
+            return gettext("Page %(number)s of %(total)s — nearly done", number=self.number, total=self.total)
+        if self.minutes_left < 5:
+            return gettext(
+                "Page %(number)s of %(total)s — less than 5 minutes left", number=self.number, total=self.total
+            )
+        return gettext(
+            "Page %(number)s of %(total)s — about %(minutes)s minutes left",
+            number=self.number,
+            total=self.total,
+            minutes=self.minutes_left,
+        )
 
 
 @dataclass(frozen=True)
@@ -222,34 +240,47 @@ def score(attempt: Attempt, toolkit: Toolkit) -> Score:
     return Score(right, len(questions))
 
 
-def scoring_note(toolkit: Toolkit) -> str:
+def scoring_note(toolkit: Toolkit, gettext: Translate | None = None) -> str:
     """One sentence for the learner on which answer counts toward their score."""
+    gettext = gettext or english
     if not toolkit.l1.retries:
-        return "You can answer each question once; that answer counts toward your score."
-    return {
-        ScoringMode.FIRST: "Your first answer to each question counts toward your score. You can try again "
-        "to learn from the feedback, but a later answer does not change the score.",
-        ScoringMode.BEST: "A question counts as right in your score once you have answered it right.",
-        ScoringMode.LATEST: "Your latest answer to each question counts toward your score.",
-    }[toolkit.l1.scoring]
-
-
-def completion_rule(toolkit: Toolkit) -> str:
-    """What completes this L1, in one sentence, as `l1.completion` states it."""
-    parts = toolkit.l1.completion
-    needs = [
-        text
-        for part, text in (
-            (CompletionPart.PAGES, "view every page"),
-            (CompletionPart.CHECKS, "answer every knowledge-check question"),
-            (CompletionPart.REFLECTION, "submit your reflection"),
+        return gettext("You can answer each question once; that answer counts toward your score.")
+    if toolkit.l1.scoring is ScoringMode.FIRST:
+        return gettext(
+            "Your first answer to each question counts toward your score. You can try again to learn from "
+            "the feedback, but a later answer does not change the score."
         )
-        if part in parts
-    ]
-    if not needs:
-        return "This module has no completion rule."
-    listed = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " and " + needs[-1]
-    return f"To complete this module, {listed}."
+    if toolkit.l1.scoring is ScoringMode.BEST:
+        return gettext("A question counts as right in your score once you have answered it right.")
+    return gettext("Your latest answer to each question counts toward your score.")
+
+
+def completion_rule(toolkit: Toolkit, gettext: Translate | None = None) -> str:
+    """What completes this L1, in one sentence, as `l1.completion` states it. Each combination is a
+    whole sentence, so a translation never glues pieces together (docs/welsh.md)."""
+    gettext = gettext or english
+    parts = toolkit.l1.completion
+    pages, checks, reflection = (
+        p in parts for p in (CompletionPart.PAGES, CompletionPart.CHECKS, CompletionPart.REFLECTION)
+    )
+    if pages and checks and reflection:
+        return gettext(
+            "To complete this module, view every page, answer every knowledge-check question and submit your "
+            "reflection."
+        )
+    if pages and checks:
+        return gettext("To complete this module, view every page and answer every knowledge-check question.")
+    if pages and reflection:
+        return gettext("To complete this module, view every page and submit your reflection.")
+    if checks and reflection:
+        return gettext("To complete this module, answer every knowledge-check question and submit your reflection.")
+    if pages:
+        return gettext("To complete this module, view every page.")
+    if checks:
+        return gettext("To complete this module, answer every knowledge-check question.")
+    if reflection:
+        return gettext("To complete this module, submit your reflection.")
+    return gettext("This module has no completion rule.")
 
 
 def unanswered_by_page(attempt: Attempt, toolkit: Toolkit) -> list[tuple[str, str, int]]:
@@ -311,20 +342,29 @@ def record_option_orders(attempt: Attempt, questions: tuple[Question, ...]) -> N
         attempt.option_orders = orders
 
 
-def outstanding(attempt: Attempt, toolkit: Toolkit, submitted: bool) -> list[str]:
+def outstanding(attempt: Attempt, toolkit: Toolkit, submitted: bool, gettext: Translate | None = None) -> list[str]:
     """What is left before L1 counts as complete, in plain sentences (empty when complete)."""
+    gettext = gettext or english
     parts = toolkit.l1.completion
     left: list[str] = []
     if CompletionPart.PAGES in parts:
         unseen = [p for p in toolkit.l1.pages if p.id not in attempt.pages_viewed]
         if unseen:
-            left.append(f"view {len(unseen)} more page{'s' if len(unseen) != 1 else ''}")
+            many = len(unseen) != 1
+            if many:
+                left.append(gettext("view %(n)s more pages", n=len(unseen)))
+            else:
+                left.append(gettext("view %(n)s more page", n=len(unseen)))
     if CompletionPart.CHECKS in parts:
         unanswered = [q for q in toolkit.l1.questions if q.id not in attempt.answers]
         if unanswered:
-            left.append(f"answer {len(unanswered)} more question{'s' if len(unanswered) != 1 else ''}")
+            many = len(unanswered) != 1
+            if many:
+                left.append(gettext("answer %(n)s more questions", n=len(unanswered)))
+            else:
+                left.append(gettext("answer %(n)s more question", n=len(unanswered)))
     if CompletionPart.REFLECTION in parts and not submitted:
-        left.append("submit your reflection")
+        left.append(gettext("submit your reflection"))
     return left
 
 

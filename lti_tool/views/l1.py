@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Blueprint, g, jsonify, redirect, render_template, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 
 from lti_tool import web
@@ -96,7 +97,7 @@ def step(step: str) -> ResponseReturnValue:
     """Show a step. Reads only: with `SameSite=None` cookies a cross-site GET must change nothing."""
     player = load_player()
     if step not in progress.steps(player.toolkit):
-        raise NotFound("There is no such page in this module.", reason="unknown_page")
+        raise NotFound(gettext("There is no such page in this module."), reason="unknown_page")
     if step == progress.REFLECTION_STEP:
         return l1_reflection.reflection_page(player)
     return _content_page(player, step)
@@ -135,7 +136,7 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
         ),
         outcomes=outcomes,
         options_for=lambda question: progress.ordered_options(player.attempt, question),
-        scoring_note=progress.scoring_note(player.toolkit),
+        scoring_note=progress.scoring_note(player.toolkit, gettext),
         notes=player.attempt.notes,
         note_versions=thinking_notes.versions(player.attempt),
         answer_url=launch_url_for("l1.answer", None, step=step),
@@ -160,7 +161,7 @@ def answer(step: str) -> ResponseReturnValue:
     form = AnswerForm()
     question = next((q for q in page.questions if q.id == form.question.data), None)
     if question is None:
-        raise NotFound("There is no such question on this page.", reason="unknown_question")
+        raise NotFound(gettext("There is no such question on this page."), reason="unknown_question")
     if not form.for_question(question).validate():
         return _content_page(player, step, 400, answer_form=form, answered=question.id)
     question_id, chosen = question.id, form.chosen
@@ -181,8 +182,10 @@ def notes(step: str) -> ResponseReturnValue:
     autosave = bool(form.autosave.data)
     if not form.validate():
         if autosave:
-            return jsonify(saved=False, message="These notes could not be read: reload the page."), 400
-        raise BadRequest("These notes could not be read.", reason="notes_bad_form", advice="Reload the page.")
+            return jsonify(saved=False, message=gettext("These notes could not be read: reload the page.")), 400
+        raise BadRequest(
+            gettext("These notes could not be read."), reason="notes_bad_form", advice=gettext("Reload the page.")
+        )
     sent = form.sent()
     changes = [thinking_notes.NoteChange(pid, text, version) for pid, (text, version) in sent.items()]
     session = web.db_session()
@@ -213,7 +216,7 @@ def notes(step: str) -> ResponseReturnValue:
 def _page_of_kind(toolkit: Toolkit, step: str, kind: PageKind) -> Page:
     page = toolkit.l1.page(step)
     if page is None or page.kind is not kind:
-        raise NotFound("There is no such page in this module.", reason="unknown_page")
+        raise NotFound(gettext("There is no such page in this module."), reason="unknown_page")
     return page
 
 
@@ -239,7 +242,7 @@ def summary() -> ResponseReturnValue:
         results=results,
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
-        scoring_note=progress.scoring_note(player.toolkit),
+        scoring_note=progress.scoring_note(player.toolkit, gettext),
         **{**common(player, step), "contents": contents(player, ""), "record_view_url": ""},
     )
 
@@ -249,7 +252,7 @@ def asset(toolkit_id: str, path: str) -> ResponseReturnValue:
     """A toolkit's images and files (only under its `assets/` folder)."""
     toolkit = web.catalogue().get(toolkit_id)
     if toolkit is None or not toolkit.path or not path.startswith("assets/"):
-        raise NotFound("There is no such file.", reason="unknown_asset")
+        raise NotFound(gettext("There is no such file."), reason="unknown_asset")
     # Serve from the assets folder itself, so `assets/../toolkit.yaml` cannot climb out of it.
     return send_from_directory(Path(toolkit.path) / "assets", path.removeprefix("assets/"), max_age=3600)
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
+from flask_babel import gettext
 from sqlalchemy import ScalarSelect, select
 
-from lti_tool import web
+from lti_tool import i18n, web
 from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
@@ -132,7 +133,9 @@ def load_player(writing: bool | None = None) -> Player:
     """
     launch = require_launch()
     if launch.resource_link_id is None or launch.part != "l1":
-        raise NotFound("This activity is not an L1 module.", reason="not_l1", advice="Open L1 from your course.")
+        raise NotFound(
+            gettext("This activity is not an L1 module."), reason="not_l1", advice=gettext("Open L1 from your course.")
+        )
     session = web.db_session()
     if writing is None:
         writing = request.method == "POST"
@@ -160,11 +163,11 @@ def load_player(writing: bool | None = None) -> Player:
         registry.note_version(session, row[5])
     # Defence in depth: the launch is signed, but the rows must still all belong to one platform.
     if row is None or row[1].platform_id != launch.platform_id or row[2].platform_id != launch.platform_id:
-        raise Forbidden("This module does not belong to the course you launched.", reason="link_mismatch")
+        raise Forbidden(gettext("This module does not belong to the course you launched."), reason="link_mismatch")
     link, user, attempt = row[0], row[2], row[3]
     toolkit = web.catalogue().get(link.toolkit_id)
     if toolkit is None:
-        raise NotFound("This toolkit is no longer available.", reason="unknown_toolkit")
+        raise NotFound(gettext("This toolkit is no longer available."), reason="unknown_toolkit")
     if attempt is None and writing:
         attempt = progress.open_attempt(session, user_id=user.id, link=link, toolkit=toolkit, for_update=True)
     elif attempt is None:
@@ -211,14 +214,14 @@ def contents(player: Player, current: str) -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     for step in progress.steps(player.toolkit):
         if step == current:
-            status: dict[str, object] = {"tag": {"text": "This page", "classes": "govuk-tag--blue"}}
+            status: dict[str, object] = {"tag": {"text": gettext("This page"), "classes": "govuk-tag--blue"}}
         elif step in viewed:
-            status = {"text": "Viewed"}
+            status = {"text": gettext("Viewed")}
         else:
-            status = {"tag": {"text": "Not viewed yet", "classes": "govuk-tag--grey"}}
+            status = {"tag": {"text": gettext("Not viewed yet"), "classes": "govuk-tag--grey"}}
         items.append(
             {
-                "title": {"text": progress.step_title(player.toolkit, step)},
+                "title": _content_title(progress.step_title(player.toolkit, step)),
                 "href": step_url(step),
                 "status": status,
                 "classes": "swott-task--current"
@@ -227,6 +230,12 @@ def contents(player: Player, current: str) -> list[dict[str, object]]:
             }
         )
     return items
+
+
+def _content_title(title: str) -> dict[str, object]:
+    """A task-list title from the toolkit (authored in English): marked `lang="en-GB"` on a page in
+    another language (WCAG 2.2 SC 3.1.2 Language of Parts); escaped as plain text on an English page."""
+    return {"html": i18n.in_content_language(title)}
 
 
 def common(player: Player, step: str) -> dict[str, object]:
@@ -240,6 +249,7 @@ def common(player: Player, step: str) -> dict[str, object]:
         "step": step,
         "contents": contents(player, step),
         "position": progress.position(player.attempt, player.toolkit, step),
+        "position_text": progress.position(player.attempt, player.toolkit, step).describe(gettext),
         "previous_url": view_url(all_steps[index - 1]) if index > 0 else "",
         "next_url": view_url(all_steps[index + 1]) if index + 1 < len(all_steps) else "",
         "previous_title": progress.step_title(player.toolkit, all_steps[index - 1]) if index > 0 else "",
@@ -249,8 +259,8 @@ def common(player: Player, step: str) -> dict[str, object]:
         "previous_step": all_steps[index - 1] if index > 0 else "",
         "next_step": all_steps[index + 1] if index + 1 < len(all_steps) else "",
         "summary_url": launch_url_for("l1.summary"),
-        "outstanding": progress.outstanding(player.attempt, player.toolkit, submitted),
-        "completion_rule": progress.completion_rule(player.toolkit),
+        "outstanding": progress.outstanding(player.attempt, player.toolkit, submitted, gettext),
+        "completion_rule": progress.completion_rule(player.toolkit, gettext),
         "score": progress.score(player.attempt, player.toolkit),
         "brand_colour": player.brand_colour,
         "dates": player.dates if player.dates is not None else learner_dates(player.launch),
