@@ -22,9 +22,10 @@ every launch. (Issue 13 lists the claim first; docs/welsh.md says why this order
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -127,13 +128,24 @@ def in_content_language(text: object) -> Markup:
     return Markup('<span lang="en-GB">{}</span>').format(text)
 
 
+LAUNCH_PARAMETERS = ("launch", "lt")
+
+
+def _path_with_launch(path: str, args: Mapping[str, str]) -> str:
+    """`path` with only the parameters that say which launch this is (`launch`, or `lt` when cookieless)."""
+    kept = {name: args[name] for name in LAUNCH_PARAMETERS if args.get(name)}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
 def language_switch() -> list[dict[str, str | bool]]:
     """The switch's entries: each language, named in itself, with its link, and which one is shown."""
     # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
     from lti_tool.lti.session import launch_url_for
 
     # Back to this page: on the launch POST's answer, the page's own address (the POST cannot be repeated).
-    here = g.get("launch_page_url") or request.full_path.rstrip("?")
+    # Only the path and the launch's own parameters: other query parameters (a platform's configuration
+    # URL, a registration token) must never be echoed into the page (tests/lti_tool/lti/test_outbound.py).
+    here = g.get("launch_page_url") or _path_with_launch(request.path, request.args)
     shown = current_language()
     return [
         {

@@ -122,6 +122,10 @@ def chromium() -> Iterator[Any]:
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # Test servers listen on 127.0.0.1 only. `localhost` (the cross-site tool in
+                # test_storage_browser) could otherwise resolve to ::1 first, where another process may
+                # hold the same port number: always 127.0.0.1. The site (for SameSite) is still "localhost".
+                "--host-resolver-rules=MAP localhost 127.0.0.1",
             ],
         )
         yield browser
