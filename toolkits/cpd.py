@@ -12,6 +12,7 @@ practice and on people who use services, and, for peer reflection, what was lear
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,13 +75,40 @@ REFLECTIVE_MODELS: dict[str, tuple[str, tuple[Field, ...]]] = {
     ),
 }
 
+# The kinds of CPD Social Work England's "What counts as CPD?" page names (training courses, podcasts,
+# webinars, articles, research, project work, reviewing your own practice, programmes such as the ASYE,
+# supervision, feedback) and the peer-reflection settings of its CPD guidance (reflective team meetings,
+# group supervision): docs/cpd-rules.md. Social Work England publishes examples, not a closed list of
+# types for its online form, so these are its own words grouped, not options copied from that form.
+# The first is an L1's default (an online module); toolkit guidance names types from this tuple only
+# (checked by `toolkits.loader`).
 CPD_TYPES: tuple[str, ...] = (
+    "Online learning, webinar or podcast",
     "Course or training",
     "Reflective group discussion",
-    "Reading or research",
     "Supervision",
+    "Feedback on your practice",
+    "Reading or research",
+    "Project work",
+    "Reviewing your own practice",
+    "Post-qualifying programme (for example the ASYE)",
     "Other",
 )
+
+# The sentence toolkit guidance uses to suggest a type: `A suitable type of CPD is "…"`.
+_SUGGESTED_TYPE = re.compile(r'type of CPD is\s+"([^"]+)"(?:\s+or\s+"([^"]+)")?', re.IGNORECASE)
+
+
+def suggested_cpd_types(text: str) -> list[tuple[int, str]]:
+    """The CPD types a piece of guidance suggests, each with its 0-based line in `text`, so the validator
+    can check each is in `CPD_TYPES`."""
+    found: list[tuple[int, str]] = []
+    for match in _SUGGESTED_TYPE.finditer(text):
+        for group in (1, 2):
+            name = match.group(group)
+            if name:
+                found.append((text.count("\n", 0, match.start(group)), " ".join(name.split())))
+    return found
 
 
 def cpd_record_fields(peer_reflection: bool) -> tuple[Field, ...]:
@@ -88,7 +116,7 @@ def cpd_record_fields(peer_reflection: bool) -> tuple[Field, ...]:
     fields: tuple[Field, ...] = (
         Field("cpd_title", "Title", "A short title for this CPD."),
         Field("cpd_date", "Date", "When you did it (inside the CPD year)."),
-        Field("cpd_type", "Type of CPD", "For example: course or training, reflective discussion."),
+        Field("cpd_type", "Type of CPD", "For example: online learning, a course, a reflective group discussion."),
         Field("cpd_description", "Description and relevance", "What it was and why it matters to you."),
         Field("cpd_learnt", "What you learnt", "The main things you learnt."),
         Field(

@@ -459,6 +459,10 @@ def _reflection(c: _Checker, section: yamlpos.PosDict, peer_expected: bool) -> R
         c.add(rel_value, meta.line_of("peer_reflection"), "the L2 reflection is the peer reflection: "
               "set `peer_reflection: true`")  # fmt: skip
         return None
+    for offset, name in cpd.suggested_cpd_types(md.body):
+        if name not in cpd.CPD_TYPES:
+            c.add(rel_value, md.body_line + offset, f'the guidance suggests the CPD type "{name}", which is '
+                  f"not in the record form's list: {', '.join(cpd.CPD_TYPES)} (toolkits/cpd.py)")  # fmt: skip
     if title is None or model is None or cpd_title is None:
         return None
     return ReflectionTemplate(Path(rel_value).stem, title, model, cpd_title, peer, md.body, rel_value)
