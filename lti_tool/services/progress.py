@@ -40,16 +40,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, NotFound
-from lti_tool.models import Attempt, Reflection, ResourceLink, utcnow
+from lti_tool.models import (
+    ActivityProgress,
+    Attempt,
+    AttemptStatus,
+    GradingProgress,
+    Reflection,
+    ReflectionStatus,
+    ResourceLink,
+    utcnow,
+)
 from lti_tool.services import outbox
 from toolkits.model import CompletionPart, Option, Question, QuestionType, ScoringMode, Toolkit
 
 REFLECTION_STEP = "reflection"
 SCORE_MAXIMUM = 100.0
 
-STARTED = ("Started", "NotReady")
-IN_PROGRESS = ("InProgress", "Pending")
-COMPLETED = ("Completed", "FullyGraded")
+STARTED = (ActivityProgress.STARTED, GradingProgress.NOT_READY)
+IN_PROGRESS = (ActivityProgress.IN_PROGRESS, GradingProgress.PENDING)
+COMPLETED = (ActivityProgress.COMPLETED, GradingProgress.FULLY_GRADED)
 
 
 class EnqueueScore(Protocol):
@@ -189,7 +198,7 @@ def new_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
         option_orders={},
         first_answers={},
         right_once=[],
-        status="in_progress",
+        status=AttemptStatus.IN_PROGRESS,
         graded=False,
     )
 
@@ -217,7 +226,7 @@ def reflection_submitted(session: Session, attempt: Attempt) -> bool:
             Reflection.user_id == attempt.user_id, Reflection.resource_link_id == attempt.resource_link_id
         )
     )
-    return status == "submitted"
+    return status == ReflectionStatus.SUBMITTED
 
 
 def counts_as_right(attempt: Attempt, toolkit: Toolkit, question: Question) -> bool:
@@ -461,8 +470,8 @@ def _progress_changed(
     if not outstanding(attempt, toolkit, True) and not outstanding(
         attempt, toolkit, reflection_submitted(session, attempt)
     ):
-        changed = attempt.status != "completed" or attempt.score_percent != result.percent
-        attempt.status = "completed"
+        changed = attempt.status != AttemptStatus.COMPLETED or attempt.score_percent != result.percent
+        attempt.status = AttemptStatus.COMPLETED
         attempt.completed_at = attempt.completed_at or utcnow()
         attempt.score_percent = result.percent
         attempt.passed = result.percent >= toolkit.l1.pass_mark

@@ -25,6 +25,7 @@ from lti_tool.models import (
     GroupSession,
     LtiUser,
     Reflection,
+    ReflectionStatus,
     ResourceLink,
     ToolkitSchedule,
 )
@@ -180,7 +181,7 @@ def load_player(writing: bool | None = None) -> Player:
         toolkit,
         attempt,
         usable_brand_colour(platform.brand_colour if platform else ""),
-        reflection_submitted=row[4] == "submitted",
+        reflection_submitted=row[4] == ReflectionStatus.SUBMITTED,
         dates=None if writing else _learner_dates(row[6], row[7]),
     )
 
