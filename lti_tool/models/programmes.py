@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lti_tool.db import Base
 from lti_tool.models.base import UTCDateTime, str_enum, utcnow
 from lti_tool.models.l1 import ReflectionStatus
-from toolkits.programmes import ActivityKind
+from toolkits.programme_model import ActivityKind
 
 
 class RunStatus(StrEnum):

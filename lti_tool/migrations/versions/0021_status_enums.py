@@ -73,7 +73,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     problems = []
     for table, column, allowed in ALLOWED:
-        found = bind.execute(sa.select(sa.column(column)).select_from(sa.table(table)).distinct()).scalars()
+        found: list[object] = list(
+            bind.execute(sa.select(sa.column(column)).select_from(sa.table(table)).distinct()).scalars()
+        )
         unknown = sorted(str(value) for value in found if value not in allowed)
         if unknown:
             problems.append(f"{table}.{column}: {', '.join(repr(v) for v in unknown)}")
