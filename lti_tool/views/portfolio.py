@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.access import launch_required
+from lti_tool.branding import usable_brand_colour
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
@@ -24,7 +25,6 @@ from lti_tool.services.regulators import Regulator
 from lti_tool.services.regulators.base import hours_text, time_spent_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
-from lti_tool.views.l1 import usable_brand_colour
 from lti_tool.views.portfolio_forms import (
     DeleteExternalCpdForm,
     EraseForm,
