@@ -71,14 +71,8 @@ class Checker:
         self.problems.append(Problem(limits.printable(f"{self.display}/{rel}"), line, limits.printable(message)))
 
     def unknown_keys(self, rel: str, mapping: yamlpos.PosDict, allowed: Iterable[str]) -> None:
-        allowed = list(allowed)
-        for key, line in mapping.duplicates:
-            self.add(rel, line, f"the key `{key}` appears twice")
-        for key in mapping:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
-                self.add(rel, mapping.line_of(key), f"unknown key `{key}`{suggestion}")
+        for line, message in key_problems(mapping, allowed):
+            self.add(rel, line, message)
 
     def claim_id(self, rel: str, line: int, kind: str, value: str) -> None:
         """Ids of questions and prompts are unique across the toolkit: answers are stored by id."""
@@ -100,18 +94,10 @@ class Checker:
         required: bool = True,
         what: str = "",
     ) -> T | None:
-        if key not in mapping or mapping[key] is None:
-            if required:
-                self.add(rel, mapping.line, f"`{key}` is missing{what}")
-            return None
-        value = mapping[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if kind is str and ok:
-            ok = bool(str(value).strip())
-        if not ok:
-            self.add(rel, mapping.line_of(key), f"`{key}` must be {describe(kind)}, not {show(value)}")
-            return None
-        return value  # type: ignore[no-any-return]
+        value, problem = typed_value(mapping, key, kind, required=required, what=what)
+        if problem is not None:
+            self.add(rel, *problem)
+        return value
 
     def get_str_list(self, rel: str, mapping: yamlpos.PosDict, key: str, *, minimum: int = 1) -> tuple[str, ...] | None:
         items = self.get(rel, mapping, key, yamlpos.PosList)
@@ -248,6 +234,33 @@ class Checker:
                 continue
             if rel != Y and rel not in self.used_files:
                 self.add(rel, 1, "this file is not listed in toolkit.yaml (list it, or move it to assets/)")
+
+
+def key_problems(mapping: yamlpos.PosDict, allowed: Iterable[str]) -> list[tuple[int, str]]:
+    """(line, message) for each key given twice and each key not in `allowed` (with a likely fix)."""
+    allowed = list(allowed)
+    problems = [(line, f"the key `{key}` appears twice") for key, line in mapping.duplicates]
+    for key in mapping:
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
+            problems.append((mapping.line_of(key), f"unknown key `{key}`{suggestion}"))
+    return problems
+
+
+def typed_value(
+    mapping: yamlpos.PosDict, key: str, kind: type[T], *, required: bool = True, what: str = ""
+) -> tuple[T | None, tuple[int, str] | None]:
+    """`mapping[key]` if it is a `kind` (non-blank text for str), else None and the (line, problem)."""
+    if key not in mapping or mapping[key] is None:
+        return None, ((mapping.line, f"`{key}` is missing{what}") if required else None)
+    value = mapping[key]
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is str and ok:
+        ok = bool(str(value).strip())
+    if not ok:
+        return None, (mapping.line_of(key), f"`{key}` must be {describe(kind)}, not {show(value)}")
+    return value, None
 
 
 def describe(kind: type) -> str:

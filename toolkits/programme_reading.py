@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from toolkits import yamlpos
-from toolkits.checking import describe, show
+from toolkits.checking import key_problems, typed_value
 from toolkits.loader import Catalogue, Problem
 from toolkits.programme_model import MAX_FILE_BYTES
 
@@ -80,29 +80,15 @@ class Checker:
         self.problems.append(Problem(self.display, line, message))
 
     def unknown_keys(self, mapping: yamlpos.PosDict, allowed: Iterable[str]) -> None:
-        allowed = list(allowed)
-        for key, line in mapping.duplicates:
-            self.add(line, f"the key `{key}` appears twice")
-        for key in mapping:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
-                self.add(mapping.line_of(key), f"unknown key `{key}`{suggestion}")
+        for line, message in key_problems(mapping, allowed):
+            self.add(line, message)
 
     def get(self, mapping: yamlpos.PosDict, key: str, kind: type[T], *, required: bool = True,
             what: str = "") -> T | None:  # fmt: skip
-        if key not in mapping or mapping[key] is None:
-            if required:
-                self.add(mapping.line, f"`{key}` is missing{what}")
-            return None
-        value = mapping[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if kind is str and ok:
-            ok = bool(str(value).strip())
-        if not ok:
-            self.add(mapping.line_of(key), f"`{key}` must be {describe(kind)}, not {show(value)}")
-            return None
-        return value  # type: ignore[no-any-return]
+        value, problem = typed_value(mapping, key, kind, required=required, what=what)
+        if problem is not None:
+            self.add(*problem)
+        return value
 
     def get_int(self, mapping: yamlpos.PosDict, key: str, low: int, high: int, *, required: bool = True,
                 what: str = "") -> int | None:  # fmt: skip
