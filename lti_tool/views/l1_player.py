@@ -23,6 +23,7 @@ from lti_tool.models import (
     Context,
     GroupParticipant,
     GroupSession,
+    LinkPart,
     LtiUser,
     Reflection,
     ReflectionStatus,
@@ -133,7 +134,7 @@ def load_player(writing: bool | None = None) -> Player:
     writes apply one after the other; a GET never writes (issue 9, defect 12).
     """
     launch = require_launch()
-    if launch.resource_link_id is None or launch.part != "l1":
+    if launch.resource_link_id is None or launch.part != LinkPart.L1:
         raise NotFound(
             gettext("This activity is not an L1 module."), reason="not_l1", advice=gettext("Open L1 from your course.")
         )

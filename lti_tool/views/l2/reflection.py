@@ -14,7 +14,7 @@ from lti_tool.access import launch_required
 from lti_tool.dates import to_uk
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
-from lti_tool.models import ReflectionStatus, ResourceLink, utcnow
+from lti_tool.models import LinkPart, ReflectionStatus, ResourceLink, utcnow
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import reflections
 from lti_tool.views import doc_links
@@ -28,7 +28,7 @@ from toolkits.model import Toolkit
 
 def _l2_link(launch: CurrentLaunch, toolkit: Toolkit) -> ResourceLink:
     session = web.db_session()
-    if launch.resource_link_id is not None and launch.part == "l2":
+    if launch.resource_link_id is not None and launch.part == LinkPart.L2:
         link = session.get(ResourceLink, launch.resource_link_id)
         if link is not None:
             return link

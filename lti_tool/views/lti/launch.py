@@ -26,6 +26,7 @@ from lti_tool.lti.login import storage_hash
 from lti_tool.lti.platforms import origin
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, use_for_request
+from lti_tool.models import LinkPart
 from lti_tool.services import launches, registry
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.services.programmes import templates as programme_templates
@@ -135,7 +136,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         raise _not_subscribed(role)
     if role is Role.FACILITATOR:
         return toolkit.id, part, "facilitator.home"
-    return toolkit.id, part, "player.start" if part == "l1" else "l2.home"
+    return toolkit.id, part, "player.start" if part == LinkPart.L1 else "l2.home"
 
 
 def _not_subscribed(role: Role) -> LaunchRejected:
