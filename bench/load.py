@@ -41,7 +41,7 @@ from launch import advance
 from sqlalchemy import delete, func, select
 
 from lti_tool.db import Database
-from lti_tool.models import AccessToken, ScoreRecord
+from lti_tool.models import AccessToken, ScoreRecord, ScoreStatus
 from sandbox_platform.model import Placement
 
 TIMEOUT = 30
@@ -152,7 +152,7 @@ def outbox(database: Database, wait: float) -> str:
     while True:
         with database.session() as session:
             counts = dict(session.execute(select(ScoreRecord.status, func.count()).group_by(ScoreRecord.status)).all())
-        if not counts.get("pending") or time.monotonic() > deadline:
+        if not counts.get(ScoreStatus.PENDING) or time.monotonic() > deadline:
             break
         time.sleep(1.0)
     return ", ".join(f"{status} {count}" for status, count in sorted(counts.items())) or "no scores"

@@ -17,6 +17,7 @@ __all__ = ["create_app"]
 
 def __getattr__(name: str) -> Any:
     if name == "create_app":
+        # Lazily: `import lti_tool` (models, migrations, the CLI) must not load Flask and every view.
         from lti_tool.app import create_app
 
         return create_app

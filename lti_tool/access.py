@@ -10,6 +10,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from flask import current_app, request
+
+from lti_tool import admin_links
 from lti_tool.errors import Forbidden
 from lti_tool.i18n import _l
 from lti_tool.lti.session import CurrentLaunch, require_launch
@@ -46,3 +49,15 @@ def facilitator_required(view: Callable[P, R]) -> Callable[P, R]:
         return view(*args, **kwargs)
 
     return checked
+
+
+def operator_from_link() -> str:
+    """The operator the signed link names, or a 403 page saying how to get a fresh link."""
+    operator = admin_links.operator_from(current_app.secret_key or "", request.args.get("token", ""))
+    if operator is None:
+        raise Forbidden(
+            "This page is for the SWOTT Connect operator.",
+            reason="admin_link_invalid",
+            advice="Run `swott admin link` on the server for a fresh link (links last one hour).",
+        )
+    return operator

@@ -7,12 +7,30 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from lti_tool import branding, dates, errors, framing, headers, i18n, web
+from lti_tool import branding, csrf, dates, errors, framing, headers, i18n, launch_targets, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
+from lti_tool.views import (
+    admin,
+    catalogue,
+    certificates,
+    evaluation,
+    evaluation_reports,
+    facilitator,
+    health,
+    l1,
+    l2,
+    language,
+    lti,
+    passback,
+    player,
+    portfolio,
+    programmes,
+)
 from toolkits import Catalogue
 from toolkits.cpd import STANDARD_TITLES
 
@@ -83,8 +101,6 @@ def _configure_templates(app: Flask) -> None:
     `govuk_frontend_jinja/...` and `govuk_frontend_wtf/...` resolve to those packages' templates (their
     macros import each other by those prefixes); everything else to lti_tool/templates. docs/frontend.md.
     """
-    from govuk_frontend_wtf.main import WTFormsHelpers
-
     assert app.jinja_loader is not None
     app.jinja_loader = ChoiceLoader(
         [
@@ -101,35 +117,17 @@ def _configure_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lti_tool import csrf
-    from lti_tool.views import admin, catalogue, facilitator, health, lti, player
-
     app.register_blueprint(health.bp)
     app.register_blueprint(catalogue.bp)
     csrf.init_app(app)
-    for module in (lti, player, facilitator, admin):
+    for module in (lti, player, facilitator, admin, l1, l2, portfolio, passback, programmes):
         app.register_blueprint(module.bp)
-    from lti_tool.views import l1
-
-    app.register_blueprint(l1.bp)
-    from lti_tool.views import l2, portfolio
-
-    app.register_blueprint(l2.bp)
-    app.register_blueprint(portfolio.bp)
-    from lti_tool.views import passback
-
-    app.register_blueprint(passback.bp)
-    from lti_tool.views import programmes
-
-    app.register_blueprint(programmes.bp)
-    from lti_tool.views import certificates, evaluation, evaluation_reports
-
-    app.register_blueprint(evaluation.bp)
-    app.register_blueprint(evaluation_reports.bp)
-    app.register_blueprint(certificates.bp)
-    from lti_tool.views import language
-
-    app.register_blueprint(language.bp)
+    for module in (evaluation, evaluation_reports, certificates, language):
+        app.register_blueprint(module.bp)
+    # The pages a launch answers with, each named by its feature (lti_tool.launch_targets).
+    targets = launch_targets.init_app(app)
+    for feature in (lti, player, facilitator, l2, programmes, evaluation):
+        feature.register_launch_targets(targets)
 
 
 def _configure_logging(level: str) -> None:

@@ -23,7 +23,7 @@ def reflections() -> None:
 @click.option("--days", type=int, default=None, help="Override the retention period for this run.")
 def purge(days: int | None) -> None:
     """Delete reflections, thinking notes and peer feedback unchanged for longer than the retention period."""
-    from lti_tool import create_app
+    from lti_tool import create_app  # the app (and Flask) only when the command runs (swott/cli.py)
 
     try:
         app = create_app()

@@ -16,11 +16,12 @@ import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 
 from lti_tool.errors import Forbidden
+from lti_tool.lti.session import current_launch
 
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -39,8 +40,6 @@ def exempt(view: F) -> F:
 
 
 def _binding() -> str:
-    from lti_tool.lti.session import current_launch
-
     launch = current_launch()
     if launch is not None:
         return "launch:" + launch.launch_id
@@ -55,8 +54,6 @@ def _serializer(app: Flask) -> URLSafeTimedSerializer:
 
 
 def csrf_token() -> str:
-    from flask import current_app
-
     return str(_serializer(current_app).dumps(_binding()))
 
 

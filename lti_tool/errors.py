@@ -18,7 +18,7 @@ from flask_babel import gettext
 from sqlalchemy import exc as sql_errors
 from werkzeug.exceptions import HTTPException
 
-from lti_tool.i18n import _l
+from lti_tool.lazy_text import _l
 
 log = logging.getLogger(__name__)
 

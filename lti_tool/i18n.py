@@ -30,8 +30,11 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale, lazy_gettext, refresh
+from flask_babel import Babel, get_locale, refresh
 from markupsafe import Markup, escape
+
+from lti_tool import lazy_text
+from lti_tool.lti.session import current_launch, launch_url_for
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ of HMRC's Welsh language toggle, design.tax.service.gov.uk/hmrc-design-patterns/
 SESSION_KEY = "swott_language"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
-_l = lazy_gettext
+_l = lazy_text._l
 """For messages defined at import time (class attributes, form validators): translated when shown."""
 
 
@@ -82,9 +85,6 @@ def select_language() -> str:
     Everything comes from the launch and the session: no database read, so even the "busy" page (pool
     exhausted) is shown in the right language. The platform's default is the one it had at launch time.
     """
-    # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
-    from lti_tool.lti.session import current_launch
-
     launch = current_launch() if request else None
     if launch is None:
         return choose_language(session.get(SESSION_KEY), *g.get(LAUNCH_LANGUAGE, ()))
@@ -139,9 +139,6 @@ def _path_with_launch(path: str, args: Mapping[str, str]) -> str:
 
 def language_switch() -> list[dict[str, str | bool]]:
     """The switch's entries: each language, named in itself, with its link, and which one is shown."""
-    # Imported here: lti_tool.lti.session imports lti_tool.errors, whose messages use this module.
-    from lti_tool.lti.session import launch_url_for
-
     # Back to this page: on the launch POST's answer, the page's own address (the POST cannot be repeated).
     # Only the path and the launch's own parameters: other query parameters (a platform's configuration
     # URL, a registration token) must never be echoed into the page (tests/lti_tool/lti/test_outbound.py).

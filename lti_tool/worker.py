@@ -104,6 +104,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
 @click.option("--max-interval", default=30.0, show_default=True, type=float, help="Longest idle sleep in seconds.")
 def worker(once: bool, interval: float, max_interval: float) -> None:
     """Deliver grade and completion passback (AGS scores) to the platforms, retrying while they are down."""
+    # The app (and Flask) only when the command runs: `swott --help` stays quick (swott/cli.py).
     from lti_tool import create_app
     from lti_tool.settings import ConfigurationError
 

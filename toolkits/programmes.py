@@ -14,162 +14,34 @@ toolkits a programme names are checked against the loaded toolkit catalogue.
 from __future__ import annotations
 
 import difflib
-import os
-import re
-import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
 
 from toolkits import cpd, yamlpos
-from toolkits.loader import ID_PATTERN, L2_MIN_MINUTES, VERSION_PATTERN, Catalogue, Problem
+from toolkits.checking import show
+from toolkits.loader import ID_PATTERN, VERSION_PATTERN, Catalogue, Problem
 from toolkits.loader import default_root as toolkit_root
 from toolkits.model import GroupFormat
-
-T = TypeVar("T")
-
-MAX_FILE_BYTES = 128 * 1024  # the toolkit loader's limit for one text file
-MAX_WEEKS = 52
-DAYS_PER_WEEK = 7
-MIN_SERIES = 2
-# Minutes of one occurrence, per kind. A group session is at least an hour (docs/programmes.md; issue 16:
-# each action learning set meeting); the upper bounds catch a typo (600 for 60), not a policy.
-MINUTES = {
-    "group-session": (L2_MIN_MINUTES, 480),
-    "one-to-one": (30, 240),
-    "discovery-day": (60, 480),
-    "protected-time": (30, 2400),
-}
-COHORT_SIZE = (2, 30)
-YEARS = (2000, 2100)
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class ActivityKind(StrEnum):
-    """What a programme activity is (`kind:` in the YAML)."""
-
-    TOOLKIT_L1 = "toolkit-l1"
-    GROUP_SESSION = "group-session"
-    ONE_TO_ONE = "one-to-one"
-    DISCOVERY_DAY = "discovery-day"
-    PROTECTED_TIME = "protected-time"
-
-
-class SessionType(StrEnum):
-    """What a group session is (`session:`); each runs in the L2 session mode with a `GroupFormat` preset."""
-
-    TOOLKIT_L2 = "toolkit-l2"
-    WORKSHOP = "workshop"
-    ACTION_LEARNING_SET = "action-learning-set"
-
-
-class Support(StrEnum):
-    """Who a one-to-one is with (`support:`)."""
-
-    COACHING = "coaching"
-    MENTORING = "mentoring"
-
-
-@dataclass(frozen=True, order=True)
-class Occurrence:
-    """One time an activity happens (or, for a toolkit L1, opens): week and day from the start."""
-
-    week: int
-    day: int
-    minutes: int
-    fixed_date: date | None = None
-
-    @property
-    def offset_days(self) -> int:
-        """Days after the programme start (day 1 of week 1 is 0)."""
-        return (self.week - 1) * DAYS_PER_WEEK + self.day - 1
-
-    def on(self, start: date) -> date:
-        """The date for a programme starting on `start`: the fixed date if the author set one."""
-        return self.fixed_date or start + timedelta(days=self.offset_days)
-
-
-@dataclass(frozen=True)
-class Activity:
-    id: str
-    kind: ActivityKind
-    title: str
-    occurrences: tuple[Occurrence, ...]
-    required: bool
-    reflection: bool
-    line_item: bool
-    toolkit: str | None = None
-    session: SessionType | None = None
-    format: GroupFormat | None = None
-    support: Support | None = None
-    due_days: int | None = None
-    reflective_model: str | None = None
-    summary: str = ""
-    line: int = field(default=0, compare=False)
-
-    @property
-    def is_series(self) -> bool:
-        return len(self.occurrences) > 1
-
-    @property
-    def peer_reflection(self) -> bool:
-        """Social Work England counts discussion with peers, group sessions and action learning sets as
-        peer reflection (docs/programmes.md); a coach or mentor is a professional who knows the practice."""
-        return self.reflection and self.kind in (ActivityKind.GROUP_SESSION, ActivityKind.ONE_TO_ONE)
-
-    @property
-    def deadline_offset(self) -> int | None:
-        """Days after the start by which a toolkit L1 is due (None for other kinds)."""
-        if self.due_days is None:
-            return None
-        return self.occurrences[0].offset_days + self.due_days
-
-    def due(self, start: date) -> date | None:
-        if self.due_days is None:
-            return None
-        return self.occurrences[0].on(start) + timedelta(days=self.due_days)
-
-
-@dataclass(frozen=True)
-class Week:
-    number: int
-    title: str
-    focus: str
-    activities: tuple[Activity, ...]  # every activity with an occurrence (or an L1 opening) this week
-
-
-@dataclass(frozen=True)
-class Programme:
-    id: str
-    title: str
-    version: str
-    summary: str
-    cohort_size: int | None
-    weeks: tuple[Week, ...]
-    activities: tuple[Activity, ...]
-    path: str = field(default="", compare=False)
-
-    def activity(self, activity_id: str) -> Activity | None:
-        return next((a for a in self.activities if a.id == activity_id), None)
-
-    @property
-    def toolkit_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(a.toolkit for a in self.activities if a.toolkit))
-
-    @property
-    def required_activities(self) -> tuple[Activity, ...]:
-        return tuple(a for a in self.activities if a.required)
-
-
-class ProgrammeInvalid(Exception):
-    """A programme file has problems; `problems` lists every one."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+from toolkits.programme_model import (
+    COHORT_SIZE,
+    DATE_PATTERN,
+    DAYS_PER_WEEK,
+    MAX_FILE_BYTES,
+    MAX_WEEKS,
+    MIN_SERIES,
+    MINUTES,
+    YEARS,
+    Activity,
+    ActivityKind,
+    Occurrence,
+    Programme,
+    ProgrammeInvalid,
+    SessionType,
+    Support,
+    Week,
+)
+from toolkits.programme_reading import Checker, quote_dates, read_programme_file
 
 
 def default_root() -> Path:
@@ -184,137 +56,22 @@ def programme_files(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
 
 
-# -- reading a file safely ---------------------------------------------------------------------------
-
-# PyYAML reads an unquoted 2027-02-30 as a date and raises before we see the value, which would hide
-# every other problem in the file. Quoting `date:` values first (lines unchanged) turns a malformed
-# date into one problem among the rest, with its line.
-_DATE_LINE = re.compile(r"^(\s*(?:-\s+)?date:\s*)([^\s'\"#{}\[\],][^\s#{}\[\],]*)(\s*(?:#.*)?)$", re.MULTILINE)
-_FLOW_DATE = re.compile(r"(\bdate:\s*)(\d[^\s,}\]'\"#]*)")
-
-
-def _quote_dates(text: str) -> str:
-    text = _DATE_LINE.sub(lambda m: f'{m.group(1)}"{m.group(2)}"{m.group(3)}', text)
-    return _FLOW_DATE.sub(lambda m: f'{m.group(1)}"{m.group(2)}"', text)
-
-
-def _read(path: Path) -> tuple[str | None, str | None]:
-    """(text, None) or (None, why not): no symbolic links, only ordinary files, at most MAX_FILE_BYTES.
-
-    The file is opened without following links and without blocking (a named pipe would hang), then
-    checked on the open descriptor, so it cannot be swapped between the check and the read.
-    """
-    if path.is_symlink():
-        return None, "this is a symbolic link; programmes may not be links (copy the file instead)"
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        return None, "the file does not exist"
-    except OSError as error:
-        return None, f"the file cannot be opened ({error.strerror})"
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return None, "this is not an ordinary file"
-        if info.st_size > MAX_FILE_BYTES:
-            return (
-                None,
-                f"the file is {info.st_size // 1024} KiB; a programme may be at most {MAX_FILE_BYTES // 1024} KiB",
-            )
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        return None, f"the file is over {MAX_FILE_BYTES // 1024} KiB"
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        return None, "the file is not UTF-8 text"
-
-
-# -- the checker ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Checker:
-    """Collects the problems of one programme file while building its objects."""
-
-    display: str
-    catalogue: Catalogue
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.display, line, message))
-
-    def unknown_keys(self, mapping: yamlpos.PosDict, allowed: Iterable[str]) -> None:
-        allowed = list(allowed)
-        for key, line in mapping.duplicates:
-            self.add(line, f"the key `{key}` appears twice")
-        for key in mapping:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
-                self.add(mapping.line_of(key), f"unknown key `{key}`{suggestion}")
-
-    def get(self, mapping: yamlpos.PosDict, key: str, kind: type[T], *, required: bool = True,
-            what: str = "") -> T | None:  # fmt: skip
-        if key not in mapping or mapping[key] is None:
-            if required:
-                self.add(mapping.line, f"`{key}` is missing{what}")
-            return None
-        value = mapping[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if kind is str and ok:
-            ok = bool(str(value).strip())
-        if not ok:
-            self.add(mapping.line_of(key), f"`{key}` must be {_describe(kind)}, not {_show(value)}")
-            return None
-        return value  # type: ignore[no-any-return]
-
-    def get_int(self, mapping: yamlpos.PosDict, key: str, low: int, high: int, *, required: bool = True,
-                what: str = "") -> int | None:  # fmt: skip
-        value = self.get(mapping, key, int, required=required, what=what)
-        if value is None:
-            return None
-        if not low <= value <= high:
-            self.add(mapping.line_of(key), f"`{key}` must be between {low} and {high}, not {value}")
-            return None
-        return value
-
-    def get_choice(self, mapping: yamlpos.PosDict, key: str, choices: type[StrEnum], *,
-                   required: bool = True) -> Any:  # fmt: skip
-        value = self.get(mapping, key, str, required=required)
-        if value is None:
-            return None
-        names = [c.value for c in choices]
-        if value not in names:
-            hint = difflib.get_close_matches(value, names, n=1)
-            suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
-            self.add(mapping.line_of(key), f"`{key}` must be one of {', '.join(names)}, not `{value}`{suggestion}")
-            return None
-        return choices(value)
-
-    def refuse(self, mapping: yamlpos.PosDict, keys: Iterable[str], why: str) -> bool:
-        """Report each of `keys` present in `mapping` as not allowed; True when none was."""
-        clean = True
-        for key in keys:
-            if key in mapping:
-                self.add(mapping.line_of(key), f"`{key}` is not allowed {why}")
-                clean = False
-        return clean
-
-
-def _describe(kind: type) -> str:
-    names = {str: "some text", int: "a whole number", bool: "true or false", yamlpos.PosList: "a list"}
-    return names.get(kind, "a set of `key: value` lines")
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a set of `key: value` lines"
-    if isinstance(value, list):
-        return "a list"
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return "nothing"
-    return repr(value) if isinstance(value, str) else f"`{value}`"
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Activity",
+    "ActivityKind",
+    "Occurrence",
+    "Programme",
+    "ProgrammeInvalid",
+    "SessionType",
+    "Support",
+    "Week",
+    "default_root",
+    "load_programme",
+    "programme_files",
+    "validate_many",
+    "validate_programme",
+]
 
 
 # -- building a programme ---------------------------------------------------------------------------
@@ -330,7 +87,7 @@ ACTIVITY_KEYS = (
 SERIES_KINDS = (ActivityKind.GROUP_SESSION, ActivityKind.ONE_TO_ONE, ActivityKind.PROTECTED_TIME)
 
 
-def _fixed_date(c: _Checker, mapping: yamlpos.PosDict) -> tuple[bool, date | None]:
+def _fixed_date(c: Checker, mapping: yamlpos.PosDict) -> tuple[bool, date | None]:
     """(ok, the fixed date or None). A date is YYYY-MM-DD, a real day, between 2000 and 2100."""
     if "date" not in mapping or mapping["date"] is None:
         return True, None
@@ -341,7 +98,7 @@ def _fixed_date(c: _Checker, mapping: yamlpos.PosDict) -> tuple[bool, date | Non
     else:
         text = str(raw).strip()
         if not DATE_PATTERN.match(text):
-            c.add(line, f"`date` must be a date written YYYY-MM-DD (such as 2027-03-04), not {_show(raw)}")
+            c.add(line, f"`date` must be a date written YYYY-MM-DD (such as 2027-03-04), not {show(raw)}")
             return False, None
         try:
             value = date.fromisoformat(text)
@@ -354,7 +111,7 @@ def _fixed_date(c: _Checker, mapping: yamlpos.PosDict) -> tuple[bool, date | Non
     return True, value
 
 
-def _when(c: _Checker, mapping: yamlpos.PosDict, weeks: int | None, minutes: int | None,
+def _when(c: Checker, mapping: yamlpos.PosDict, weeks: int | None, minutes: int | None,
           bounds: tuple[int, int] | None, what: str) -> Occurrence | None:  # fmt: skip
     """One occurrence from `week`, `day` (default 1), `date` and, in a series, its own `minutes`."""
     week = c.get(mapping, "week", int, what=what)
@@ -373,7 +130,7 @@ def _when(c: _Checker, mapping: yamlpos.PosDict, weeks: int | None, minutes: int
     return Occurrence(week, day or 1, minutes, fixed)
 
 
-def _minutes(c: _Checker, mapping: yamlpos.PosDict, kind: ActivityKind, *, required: bool,
+def _minutes(c: Checker, mapping: yamlpos.PosDict, kind: ActivityKind, *, required: bool,
              default: int | None = None) -> int | None:  # fmt: skip
     low, high = MINUTES[kind.value]
     value = c.get(mapping, "minutes", int, required=required and default is None)
@@ -389,7 +146,7 @@ def _minutes(c: _Checker, mapping: yamlpos.PosDict, kind: ActivityKind, *, requi
     return value
 
 
-def _toolkit(c: _Checker, item: yamlpos.PosDict, *, required: bool) -> tuple[bool, str | None]:
+def _toolkit(c: Checker, item: yamlpos.PosDict, *, required: bool) -> tuple[bool, str | None]:
     """(ok, toolkit id): the id must name a valid toolkit of the loaded catalogue."""
     tid = c.get(item, "toolkit", str, required=required, what=" (which toolkit?)")
     if tid is None:
@@ -406,7 +163,7 @@ def _toolkit(c: _Checker, item: yamlpos.PosDict, *, required: bool) -> tuple[boo
     return False, None
 
 
-def _activity(c: _Checker, item: yamlpos.PosDict, weeks: int | None) -> Activity | None:
+def _activity(c: Checker, item: yamlpos.PosDict, weeks: int | None) -> Activity | None:
     """One activity: the keys its kind needs or refuses, its defaults, then when it happens."""
     c.unknown_keys(item, ACTIVITY_KEYS)
     aid = c.get(item, "id", str, what=" from this activity")
@@ -523,7 +280,7 @@ def _activity(c: _Checker, item: yamlpos.PosDict, weeks: int | None) -> Activity
                     str(item.get("summary") or "").strip(), item.line)  # fmt: skip
 
 
-def _occurrences(c: _Checker, item: yamlpos.PosDict, kind: ActivityKind, weeks: int | None,
+def _occurrences(c: Checker, item: yamlpos.PosDict, kind: ActivityKind, weeks: int | None,
                  minutes: int | None, bounds: tuple[int, int] | None) -> tuple[Occurrence, ...] | None:  # fmt: skip
     if "series" not in item:
         when = _when(c, item, weeks, minutes, bounds, f" (when is this {kind.value}?)")
@@ -559,7 +316,7 @@ def _occurrences(c: _Checker, item: yamlpos.PosDict, kind: ActivityKind, weeks: 
     return tuple(found) if ok else None
 
 
-def _weeks(c: _Checker, data: yamlpos.PosDict) -> list[tuple[str, str]] | None:
+def _weeks(c: Checker, data: yamlpos.PosDict) -> list[tuple[str, str]] | None:
     items = c.get(data, "weeks", yamlpos.PosList)
     if items is None:
         return None
@@ -579,7 +336,7 @@ def _weeks(c: _Checker, data: yamlpos.PosDict) -> list[tuple[str, str]] | None:
     return weeks if len(weeks) == len(items) else None
 
 
-def _cross_checks(c: _Checker, activities: list[Activity]) -> None:
+def _cross_checks(c: Checker, activities: list[Activity]) -> None:
     """Rules between activities: unique ids, L2 after its L1 is due, fixed dates that agree."""
     seen: dict[str, int] = {}
     for activity in activities:
@@ -627,13 +384,13 @@ def _cross_checks(c: _Checker, activities: list[Activity]) -> None:
                   f"date of `{first.id}` puts it on {first_start.isoformat()}")  # fmt: skip
 
 
-def _programme(c: _Checker, path: Path) -> Programme | None:
-    text, refused = _read(path)
+def _programme(c: Checker, path: Path) -> Programme | None:
+    text, refused = read_programme_file(path)
     if text is None:
         c.add(1, refused or "the file cannot be read")
         return None
     try:
-        data = yamlpos.parse(_quote_dates(text))
+        data = yamlpos.parse(quote_dates(text))
     except yamlpos.YamlError as error:
         c.add(error.line, error.message)
         return None
@@ -695,7 +452,7 @@ def _display(path: Path) -> str:
 
 
 def _check(path: Path, catalogue: Catalogue) -> tuple[Programme | None, list[Problem]]:
-    checker = _Checker(_display(path), catalogue)
+    checker = Checker(_display(path), catalogue)
     try:
         programme = _programme(checker, path)
     except (OSError, RecursionError) as error:  # the file system refused mid-read: report, never raise

@@ -16,15 +16,10 @@ Every problem is reported with its line; a questionnaire with any problem is lef
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from toolkits import yamlpos
+from toolkits.checking import ID_PATTERN, Checker, Y
 from toolkits.model import OpenQuestion, Phase, Questionnaire
 
-if TYPE_CHECKING:  # the checker lives in the loader, which imports this module
-    from toolkits.loader import _Checker
-
-Y = "toolkit.yaml"
 KEYS = ("confidence", "open_questions")
 QUESTION_KEYS = ("id", "text", "when")
 WHEN = {"before": (Phase.BEFORE,), "after": (Phase.AFTER,), "both": (Phase.BEFORE, Phase.AFTER)}
@@ -34,9 +29,7 @@ MAX_STATEMENT_CHARS = 160
 MAX_QUESTION_CHARS = 200
 
 
-def validate_questionnaire(
-    c: _Checker, data: yamlpos.PosDict, outcomes: tuple[str, ...] | None
-) -> Questionnaire | None:
+def validate_questionnaire(c: Checker, data: yamlpos.PosDict, outcomes: tuple[str, ...] | None) -> Questionnaire | None:
     """The `questionnaire:` section, checked against the toolkit's `learning_outcomes`; None if absent."""
     section = c.get(Y, data, "questionnaire", yamlpos.PosDict, required=False)
     if section is None:
@@ -63,7 +56,7 @@ def validate_questionnaire(
     return Questionnaire(statements, questions)
 
 
-def _open_questions(c: _Checker, section: yamlpos.PosDict) -> tuple[OpenQuestion, ...] | None:
+def _open_questions(c: Checker, section: yamlpos.PosDict) -> tuple[OpenQuestion, ...] | None:
     items = c.get(Y, section, "open_questions", yamlpos.PosList)
     if items is None:
         return None
@@ -81,8 +74,6 @@ def _open_questions(c: _Checker, section: yamlpos.PosDict) -> tuple[OpenQuestion
         text = c.get(Y, item, "text", str, what=" from this open question")
         when = c.get(Y, item, "when", str, required=False) or "both"
         if qid is not None:
-            from toolkits.loader import ID_PATTERN  # the loader imports this module: read it at call time
-
             if not ID_PATTERN.match(qid):
                 c.add(Y, item.line_of("id"), f"open question id `{qid}` must use lower-case letters, digits, hyphens")
                 qid = None

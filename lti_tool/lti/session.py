@@ -20,7 +20,7 @@ from flask import current_app, g, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool.errors import Unauthorised
-from lti_tool.i18n import _l
+from lti_tool.lazy_text import _l
 from lti_tool.lti.roles import Role
 
 SESSION_KEY = "lti_launches"

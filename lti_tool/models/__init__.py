@@ -7,19 +7,42 @@ from __future__ import annotations
 
 from lti_tool.db import Base
 from lti_tool.models.base import UTCDateTime, utcnow
-from lti_tool.models.evaluation import Certificate, EvaluationResponse, FollowUp, SessionFeedback
-from lti_tool.models.l1 import Attempt, Reflection
+from lti_tool.models.evaluation import (
+    Answer,
+    CarriedOut,
+    Certificate,
+    CertificateKind,
+    EvaluationResponse,
+    FollowUp,
+    FollowUpStatus,
+    SessionFeedback,
+)
+from lti_tool.models.l1 import Attempt, AttemptStatus, Reflection, ReflectionStatus
 from lti_tool.models.l2 import (
+    ErasureReason,
+    FeedbackKind,
+    FeedbackStatus,
     GroupFeedback,
     GroupParticipant,
     GroupSession,
+    ParticipantRole,
     ReflectionErasure,
     ReflectionShare,
+    SessionStatus,
     ToolkitSchedule,
 )
-from lti_tool.models.launches import Context, Enrolment, LaunchState, LtiUser, ResourceLink, UsedNonce
-from lti_tool.models.passback import AccessToken, ScoreRecord
-from lti_tool.models.platforms import Deployment, Platform, RegistrationInvite, RegistryVersion, Subscription, ToolKey
+from lti_tool.models.launches import Context, Enrolment, LaunchState, LinkPart, LtiUser, ResourceLink, UsedNonce
+from lti_tool.models.passback import AccessToken, ActivityProgress, GradingProgress, ScoreRecord, ScoreStatus
+from lti_tool.models.platforms import (
+    Deployment,
+    Platform,
+    PlatformStatus,
+    RegisteredBy,
+    RegistrationInvite,
+    RegistryVersion,
+    Subscription,
+    ToolKey,
+)
 from lti_tool.models.portfolio import ExternalCpd, PortfolioProfile
 from lti_tool.models.programmes import (
     EventStatus,
@@ -37,22 +60,35 @@ from lti_tool.models.programmes import (
 
 __all__ = [
     "AccessToken",
+    "ActivityProgress",
+    "Answer",
     "Attempt",
+    "AttemptStatus",
     "Base",
+    "CarriedOut",
     "Certificate",
+    "CertificateKind",
     "Context",
     "Deployment",
     "Enrolment",
+    "ErasureReason",
     "EvaluationResponse",
     "EventStatus",
     "ExternalCpd",
+    "FeedbackKind",
+    "FeedbackStatus",
     "FollowUp",
+    "FollowUpStatus",
+    "GradingProgress",
     "GroupFeedback",
     "GroupParticipant",
     "GroupSession",
     "LaunchState",
+    "LinkPart",
     "LtiUser",
+    "ParticipantRole",
     "Platform",
+    "PlatformStatus",
     "PortfolioProfile",
     "ProgrammeEvent",
     "ProgrammeGoal",
@@ -65,12 +101,16 @@ __all__ = [
     "Reflection",
     "ReflectionErasure",
     "ReflectionShare",
+    "ReflectionStatus",
+    "RegisteredBy",
     "RegistrationInvite",
     "RegistryVersion",
     "ResourceLink",
     "RunStatus",
     "ScoreRecord",
+    "ScoreStatus",
     "SessionFeedback",
+    "SessionStatus",
     "SetRole",
     "Subscription",
     "ToolKey",

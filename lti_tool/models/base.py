@@ -1,12 +1,14 @@
-"""Column types and helpers every model shares: UTC timestamps on every backend."""
+"""Column types and helpers every model shares: UTC timestamps and string enums on every backend."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     DateTime,
+    Enum,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -34,4 +36,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-__all__ = ["UTCDateTime", "utcnow"]
+def str_enum(enum: type[StrEnum], length: int) -> Enum:
+    """A StrEnum column stored as its values in a VARCHAR(length): the stored strings never change.
+
+    Non-native (no PostgreSQL ENUM type to migrate when a value is added) and without a CHECK
+    constraint: adding one on SQLite rebuilds the table, and dropping a parent table with foreign keys
+    on cascades into its children (migration 0021). The ORM refuses a string outside the enum
+    (`validate_strings`) and reads every value back as the enum member.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        length=length,
+    )
+
+
+__all__ = ["UTCDateTime", "str_enum", "utcnow"]

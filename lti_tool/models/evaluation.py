@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -16,7 +17,35 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+from toolkits.model import Phase
+
+
+class Answer(StrEnum):
+    """A questionnaire or session feedback: answered, or skipped (a skip is asked no more)."""
+
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+
+
+class FollowUpStatus(StrEnum):
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+    LATER = "later"
+
+
+class CarriedOut(StrEnum):
+    """The follow-up's answer to "did you carry out the action?"; none until answered."""
+
+    NONE = ""
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class CertificateKind(StrEnum):
+    TOOLKIT = "toolkit"
+    PROGRAMME = "programme"
 
 
 class EvaluationResponse(Base):
@@ -34,8 +63,8 @@ class EvaluationResponse(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"), index=True)
     toolkit_id: Mapped[str] = mapped_column(String(64))
-    phase: Mapped[str] = mapped_column(String(8))  # toolkits.model.Phase: before | after
-    status: Mapped[str] = mapped_column(String(16))  # services.evaluation.Answer: answered | skipped
+    phase: Mapped[Phase] = mapped_column(str_enum(Phase, 8))
+    status: Mapped[Answer] = mapped_column(str_enum(Answer, 16))
     confidence: Mapped[list[int]] = mapped_column(JSON, default=list)
     open_answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     share_text: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -55,7 +84,7 @@ class SessionFeedback(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("group_session.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16))  # answered | skipped
+    status: Mapped[Answer] = mapped_column(str_enum(Answer, 16))
     usefulness: Mapped[int] = mapped_column(default=0)  # 1-5, 0 when skipped
     change_text: Mapped[str] = mapped_column(Text, default="")
     share_text: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -76,9 +105,9 @@ class FollowUp(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
     context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"))
     toolkit_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # answered | skipped | later
+    status: Mapped[FollowUpStatus] = mapped_column(str_enum(FollowUpStatus, 16))
     remind_after: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    carried_out: Mapped[str] = mapped_column(String(8), default="")  # yes | partly | no
+    carried_out: Mapped[CarriedOut] = mapped_column(str_enum(CarriedOut, 8), default=CarriedOut.NONE)
     what_happened: Mapped[str] = mapped_column(Text, default="")
     impact: Mapped[str] = mapped_column(Text, default="")
     in_portfolio: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -101,7 +130,7 @@ class Certificate(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"), default=None)
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="SET NULL"), default=None)
     context_id: Mapped[int | None] = mapped_column(ForeignKey("context.id", ondelete="SET NULL"), default=None)
-    kind: Mapped[str] = mapped_column(String(16), default="toolkit")  # toolkit | programme
+    kind: Mapped[CertificateKind] = mapped_column(str_enum(CertificateKind, 16), default=CertificateKind.TOOLKIT)
     subject_id: Mapped[str] = mapped_column(String(64))  # the toolkit's (or programme's) id
     started_on: Mapped[date] = mapped_column(Date)
     completed_on: Mapped[date] = mapped_column(Date)
@@ -111,4 +140,13 @@ class Certificate(Base):
     holder_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
-__all__ = ["Certificate", "EvaluationResponse", "FollowUp", "SessionFeedback"]
+__all__ = [
+    "Answer",
+    "CarriedOut",
+    "Certificate",
+    "CertificateKind",
+    "EvaluationResponse",
+    "FollowUp",
+    "FollowUpStatus",
+    "SessionFeedback",
+]

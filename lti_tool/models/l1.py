@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -14,7 +15,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class ReflectionStatus(StrEnum):
+    """A reflection (L1, L2 or programme): a draft until the learner submits it."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
 
 
 class Attempt(Base):
@@ -48,7 +61,7 @@ class Attempt(Base):
     note_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     # Grows on every notes save: the compare-and-set that makes saves of two prompts at once both land.
     notes_revision: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(16), default="in_progress")  # in_progress | completed
+    status: Mapped[AttemptStatus] = mapped_column(str_enum(AttemptStatus, 16), default=AttemptStatus.IN_PROGRESS)
     score_percent: Mapped[float | None] = mapped_column(default=None)
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     # True once a FullyGraded score was queued: later scores must stay FullyGraded (Moodle blanks
@@ -79,11 +92,11 @@ class Reflection(Base):
     # L2: the ids of the feedforward items the learner kept, shown beside the peer box as prompts (ids,
     # not text: the words stay in group_feedback, under its own erasure and retention rules).
     kept_feedback_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | submitted
+    status: Mapped[ReflectionStatus] = mapped_column(str_enum(ReflectionStatus, 16), default=ReflectionStatus.DRAFT)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
-__all__ = ["Attempt", "Reflection"]
+__all__ = ["Attempt", "AttemptStatus", "Reflection", "ReflectionStatus"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -15,7 +16,44 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+from toolkits.model import GroupFormat
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+
+class ParticipantRole(StrEnum):
+    """A participant's role in a running session (docs/cpd-rules.md, "L2 group formats"); none before."""
+
+    NONE = ""
+    PRESENTER = "presenter"
+    CONSULTANT = "consultant"
+    OBSERVER = "observer"
+    ACTION_PLANNER = "action_planner"
+
+
+class FeedbackKind(StrEnum):
+    """Peer feedback on current practice, or feedforward on future practice."""
+
+    FEEDBACK = "feedback"
+    FEEDFORWARD = "feedforward"
+
+
+class FeedbackStatus(StrEnum):
+    """Moderation: hidden until the facilitator approves."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ErasureReason(StrEnum):
+    LEARNER = "learner"
+    RETENTION = "retention"
 
 
 class ToolkitSchedule(Base):
@@ -48,8 +86,8 @@ class GroupSession(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(255), default="")
     video_link: Mapped[str] = mapped_column(String(1024), default="")
-    format: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | running | closed
+    format: Mapped[GroupFormat] = mapped_column(str_enum(GroupFormat, 32))
+    status: Mapped[SessionStatus] = mapped_column(str_enum(SessionStatus, 16), default=SessionStatus.SCHEDULED)
     agenda_index: Mapped[int] = mapped_column(default=-1)
     timer_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     stages_revealed: Mapped[int] = mapped_column(default=0)
@@ -68,7 +106,7 @@ class GroupParticipant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("group_session.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(32), default="")
+    role: Mapped[ParticipantRole] = mapped_column(str_enum(ParticipantRole, 32), default=ParticipantRole.NONE)
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -86,11 +124,11 @@ class GroupFeedback(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     # None: for the whole group.
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), default=None)
-    kind: Mapped[str] = mapped_column(String(16))  # feedback | feedforward
+    kind: Mapped[FeedbackKind] = mapped_column(str_enum(FeedbackKind, 16))
     prompt: Mapped[str] = mapped_column(String(500), default="")
     text: Mapped[str] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | rejected
+    status: Mapped[FeedbackStatus] = mapped_column(str_enum(FeedbackStatus, 16), default=FeedbackStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -117,15 +155,20 @@ class ReflectionErasure(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
     was_submitted: Mapped[bool] = mapped_column(Boolean, default=False)
-    reason: Mapped[str] = mapped_column(String(16))  # learner | retention
+    reason: Mapped[ErasureReason] = mapped_column(str_enum(ErasureReason, 16))
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 __all__ = [
+    "ErasureReason",
+    "FeedbackKind",
+    "FeedbackStatus",
     "GroupFeedback",
     "GroupParticipant",
     "GroupSession",
+    "ParticipantRole",
     "ReflectionErasure",
     "ReflectionShare",
+    "SessionStatus",
     "ToolkitSchedule",
 ]

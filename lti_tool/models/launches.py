@@ -7,6 +7,7 @@ platform's users can never be mixed with another's.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +20,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.lti.roles import Role
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+
+
+class LinkPart(StrEnum):
+    """What a resource link opens: a toolkit's L1 or L2, or a programme (two characters in the column)."""
+
+    L1 = "l1"
+    L2 = "l2"
+    PROGRAMME = "pg"
 
 
 class LaunchState(Base):
@@ -92,7 +102,7 @@ class ResourceLink(Base):
     link_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255), default="")
     toolkit_id: Mapped[str] = mapped_column(String(64))
-    part: Mapped[str] = mapped_column(String(2))  # l1 | l2
+    part: Mapped[LinkPart] = mapped_column(str_enum(LinkPart, 2))
     lineitem_url: Mapped[str] = mapped_column(String(1024), default="")
     ags_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
@@ -106,7 +116,7 @@ class Enrolment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     context_id: Mapped[int] = mapped_column(ForeignKey("context.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(16))  # facilitator | learner
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -114,4 +124,4 @@ class Enrolment(Base):
     context: Mapped[Context] = relationship()
 
 
-__all__ = ["Context", "Enrolment", "LaunchState", "LtiUser", "ResourceLink", "UsedNonce"]
+__all__ = ["Context", "Enrolment", "LaunchState", "LinkPart", "LtiUser", "ResourceLink", "UsedNonce"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     ForeignKey,
@@ -13,7 +14,35 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+
+
+class ActivityProgress(StrEnum):
+    """AGS §3.4.5 activityProgress."""
+
+    INITIALIZED = "Initialized"
+    STARTED = "Started"
+    IN_PROGRESS = "InProgress"
+    SUBMITTED = "Submitted"
+    COMPLETED = "Completed"
+
+
+class GradingProgress(StrEnum):
+    """AGS §3.4.6 gradingProgress."""
+
+    FULLY_GRADED = "FullyGraded"
+    PENDING = "Pending"
+    PENDING_MANUAL = "PendingManual"
+    FAILED = "Failed"
+    NOT_READY = "NotReady"
+
+
+class ScoreStatus(StrEnum):
+    """Where a score is in the outbox."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
 
 
 class ScoreRecord(Base):
@@ -33,11 +62,11 @@ class ScoreRecord(Base):
     resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
     score_given: Mapped[float | None] = mapped_column(default=None)
     score_maximum: Mapped[float] = mapped_column()
-    activity_progress: Mapped[str] = mapped_column(String(16))
-    grading_progress: Mapped[str] = mapped_column(String(16))
+    activity_progress: Mapped[ActivityProgress] = mapped_column(str_enum(ActivityProgress, 16))
+    grading_progress: Mapped[GradingProgress] = mapped_column(str_enum(GradingProgress, 16))
     comment: Mapped[str] = mapped_column(Text, default="")
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending | delivered | failed
+    status: Mapped[ScoreStatus] = mapped_column(str_enum(ScoreStatus, 16), default=ScoreStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A lease taken by the process sending the record, so no other process sends it meanwhile. The claim
@@ -66,4 +95,4 @@ class AccessToken(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-__all__ = ["AccessToken", "ScoreRecord"]
+__all__ = ["AccessToken", "ActivityProgress", "GradingProgress", "ScoreRecord", "ScoreStatus"]

@@ -6,6 +6,7 @@ Table names are singular snake_case.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +20,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+
+
+class PlatformStatus(StrEnum):
+    """A Dynamic Registration without an operator's invite waits as pending (issue 9, defect 1)."""
+
+    ACTIVE = "active"
+    PENDING = "pending"
+
+
+class RegisteredBy(StrEnum):
+    MANUAL = "manual"
+    DYNAMIC = "dynamic"
 
 
 class Platform(Base):
@@ -47,11 +60,11 @@ class Platform(Base):
     # (`swott platform set`; lti_tool.services.platform_defaults, docs/regulators.md).
     default_regulator: Mapped[str] = mapped_column(String(8), default="swe", server_default="swe")
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
-    registered_by: Mapped[str] = mapped_column(String(32), default="manual")  # manual | dynamic
+    registered_by: Mapped[RegisteredBy] = mapped_column(str_enum(RegisteredBy, 32), default=RegisteredBy.MANUAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # active | pending. A Dynamic Registration without an operator's invite waits as "pending": it can
     # launch nothing and frame nothing until an operator approves it (issue 9, defect 1).
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[PlatformStatus] = mapped_column(str_enum(PlatformStatus, 16), default=PlatformStatus.ACTIVE)
     approved_by: Mapped[str] = mapped_column(String(255), default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
@@ -152,4 +165,13 @@ class RegistryVersion(Base):
     version: Mapped[int] = mapped_column(default=0)
 
 
-__all__ = ["Deployment", "Platform", "RegistrationInvite", "RegistryVersion", "Subscription", "ToolKey"]
+__all__ = [
+    "Deployment",
+    "Platform",
+    "PlatformStatus",
+    "RegisteredBy",
+    "RegistrationInvite",
+    "RegistryVersion",
+    "Subscription",
+    "ToolKey",
+]

@@ -18,7 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base
-from lti_tool.models.base import UTCDateTime, utcnow
+from lti_tool.models.base import UTCDateTime, str_enum, utcnow
+from lti_tool.models.l1 import ReflectionStatus
+from toolkits.programme_model import ActivityKind
 
 
 class RunStatus(StrEnum):
@@ -47,8 +49,9 @@ class ProgressStatus(StrEnum):
 
 
 class SetRole(StrEnum):
-    """Roles in an action learning set meeting; they rotate from meeting to meeting."""
+    """Roles in an action learning set meeting; they rotate from meeting to meeting (none outside one)."""
 
+    NONE = ""
     PRESENTER = "presenter"
     CONSULTANT = "consultant"
     FACILITATOR = "facilitator"
@@ -75,7 +78,7 @@ class ProgrammeRun(Base):
     cohort_name: Mapped[str] = mapped_column(String(255))
     starts_on: Mapped[date] = mapped_column(Date)
     nation: Mapped[str] = mapped_column(String(32), default="england-and-wales")
-    status: Mapped[str] = mapped_column(String(16), default=RunStatus.PLANNING.value)
+    status: Mapped[RunStatus] = mapped_column(str_enum(RunStatus, 16), default=RunStatus.PLANNING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -118,7 +121,7 @@ class ProgrammeEvent(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("programme_run.id", ondelete="CASCADE"))
     activity_id: Mapped[str] = mapped_column(String(64))
     occurrence: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[ActivityKind] = mapped_column(str_enum(ActivityKind, 32))
     title: Mapped[str] = mapped_column(String(255))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     minutes: Mapped[int] = mapped_column(default=60)
@@ -127,7 +130,7 @@ class ProgrammeEvent(Base):
     video_link: Mapped[str] = mapped_column(String(1024), default="")
     fixed: Mapped[bool] = mapped_column(Boolean, default=False)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(16), default=EventStatus.SCHEDULED.value)
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus, 16), default=EventStatus.SCHEDULED)
     uid: Mapped[str] = mapped_column(String(128), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -142,9 +145,9 @@ class ProgrammeProgress(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("programme_participant.id", ondelete="CASCADE"))
     event_id: Mapped[int] = mapped_column(ForeignKey("programme_event.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=ProgressStatus.NOT_STARTED.value)
+    status: Mapped[ProgressStatus] = mapped_column(str_enum(ProgressStatus, 16), default=ProgressStatus.NOT_STARTED)
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
-    role: Mapped[str] = mapped_column(String(16), default="")
+    role: Mapped[SetRole] = mapped_column(str_enum(SetRole, 16), default=SetRole.NONE)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -182,7 +185,7 @@ class ProgrammeReflection(Base):
     # Field id -> text (personal data: never logged).
     fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     peer: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | submitted
+    status: Mapped[ReflectionStatus] = mapped_column(str_enum(ReflectionStatus, 16), default=ReflectionStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 

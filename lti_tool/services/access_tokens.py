@@ -142,7 +142,7 @@ class _RedisCache:
     """Tokens in Redis with a TTL; a short `SET NX` lock makes other processes wait for one fetch."""
 
     def __init__(self, redis_url: str) -> None:
-        import redis
+        import redis  # here, not at the top: the embedded default (no Redis) never loads the client
 
         self.client = redis.Redis.from_url(redis_url)
 

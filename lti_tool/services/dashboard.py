@@ -28,14 +28,18 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import (
     Attempt,
+    AttemptStatus,
     Enrolment,
     GroupParticipant,
     GroupSession,
+    LinkPart,
     LtiUser,
     Reflection,
     ReflectionErasure,
     ReflectionShare,
+    ReflectionStatus,
     ResourceLink,
+    SessionStatus,
     ToolkitSchedule,
     utcnow,
 )
@@ -215,8 +219,8 @@ def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime 
             ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit.id
         )
     ).all()
-    l1_links = [link_id for link_id, part in links if part == "l1"]
-    l2_links = [link_id for link_id, part in links if part == "l2"]
+    l1_links = [link_id for link_id, part in links if part == LinkPart.L1]
+    l2_links = [link_id for link_id, part in links if part == LinkPart.L2]
 
     learners = db.execute(
         select(LtiUser.id, LtiUser.name)
@@ -230,7 +234,7 @@ def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime 
         # The pages and answers (JSON) are only needed for the percent of an unfinished attempt; decoding
         # them for every finished one too was most of the time for 10,000 learners. How far an attempt got
         # (to pick between two) is counted by the database: json_array_length exists in SQLite and PostgreSQL.
-        unfinished = Attempt.status != "completed"
+        unfinished = Attempt.status != AttemptStatus.COMPLETED
         for row in db.execute(
             select(
                 Attempt.user_id,
@@ -263,7 +267,7 @@ def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime 
             .order_by(Reflection.id)
         ).all():
             key = (user_id, part_of[link_id])
-            submitted[key] = submitted.get(key, False) or status == "submitted"
+            submitted[key] = submitted.get(key, False) or status == ReflectionStatus.SUBMITTED
             if share_id is not None:
                 shared.add(key)
                 ids = shared_ids.setdefault(user_id, [])
@@ -277,7 +281,7 @@ def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime 
             submitted[(user_id, part_of[link_id])] = True
 
     invitations: dict[int, tuple[int, datetime, bool, bool]] = {}
-    for user_id, session_id, starts_at, status, attended in db.execute(
+    for user_id, session_id, starts_at, group_status, attended in db.execute(
         select(
             GroupParticipant.user_id,
             GroupSession.id,
@@ -292,16 +296,16 @@ def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime 
         held_invite = invitations.get(user_id)
         # Invited to several sessions (moved to a later group): the one attended, else the latest.
         if held_invite is None or attended or not held_invite[3]:
-            invitations[user_id] = (session_id, starts_at, status == "closed", bool(attended))
+            invitations[user_id] = (session_id, starts_at, group_status == SessionStatus.CLOSED, bool(attended))
 
     rows: list[Row] = []
     percent_done = _PercentRule(toolkit)
     for user_id, name in learners:
         attempt = attempts.get(user_id)
-        has_l1_reflection = submitted.get((user_id, "l1"), False)
+        has_l1_reflection = submitted.get((user_id, LinkPart.L1), False)
         if attempt is None:
             status_, percent = L1Status.NOT_STARTED, 0
-        elif attempt.status == "completed":
+        elif attempt.status == AttemptStatus.COMPLETED:
             status_, percent = L1Status.COMPLETED, 100
         else:
             status_ = L1Status.IN_PROGRESS
@@ -322,13 +326,13 @@ def build(session: Session, *, context_id: int, toolkit: Toolkit, now: datetime 
                 l1_passed=attempt.passed if attempt is not None else None,
                 l1_completed_at=completed_at,
                 l1_reflection=has_l1_reflection,
-                l1_reflection_shared=(user_id, "l1") in shared,
+                l1_reflection_shared=(user_id, LinkPart.L1) in shared,
                 l2_session_id=invite[0] if invite else None,
                 l2_session_starts_at=invite[1] if invite else None,
                 l2_session_closed=invite[2] if invite else False,
                 l2_attended=invite[3] if invite else False,
-                l2_reflection=submitted.get((user_id, "l2"), False) and bool(l2_links),
-                l2_reflection_shared=(user_id, "l2") in shared,
+                l2_reflection=submitted.get((user_id, LinkPart.L2), False) and bool(l2_links),
+                l2_reflection_shared=(user_id, LinkPart.L2) in shared,
                 overdue=overdue,
             )
         )
@@ -352,7 +356,7 @@ class _Attempt(NamedTuple):
 
     @property
     def rank(self) -> tuple[int, int]:
-        return (1 if self.status == "completed" else 0, self.pages_count or 0)
+        return (1 if self.status == AttemptStatus.COMPLETED else 0, self.pages_count or 0)
 
 
 class _PercentRule:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.lti import dynamic_registration
 from lti_tool.lti.platforms import ToolUrls
-from lti_tool.models import Platform, RegistrationInvite
+from lti_tool.models import Platform, RegisteredBy, RegistrationInvite
 from lti_tool.services import registrations
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _store(
         deployment_ids=[answer.deployment_id] if answer.deployment_id else [],
         name=answer.name,
         production=production,
-        registered_by="dynamic",
+        registered_by=RegisteredBy.DYNAMIC,
         pending=invite is None,
         approved_by=approved_by,
         commit=False,

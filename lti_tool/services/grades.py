@@ -41,6 +41,7 @@ from lti_tool.lti.service_client import (
     ServiceError,
     TokenProvider,
 )
+from lti_tool.models import ActivityProgress, GradingProgress
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,8 @@ SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 AGS_SCOPES = frozenset({SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE})
 
 # AGS 2.0 §3.4.7 and §3.4.8.
-ACTIVITY_PROGRESS = frozenset({"Initialized", "Started", "InProgress", "Submitted", "Completed"})
-GRADING_PROGRESS = frozenset({"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"})
+ACTIVITY_PROGRESS = frozenset(ActivityProgress)
+GRADING_PROGRESS = frozenset(GradingProgress)
 
 MAX_PAGES = 50
 

@@ -58,16 +58,16 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session, aliased
 
-from lti_tool.models import LtiUser, ResourceLink, ScoreRecord, utcnow
+from lti_tool.models import GradingProgress, LtiUser, ResourceLink, ScoreRecord, ScoreStatus, utcnow
 from lti_tool.services.grades import ACTIVITY_PROGRESS, GRADING_PROGRESS
 
 log = logging.getLogger(__name__)
 
-PENDING = "pending"
-DELIVERED = "delivered"
-FAILED = "failed"
+PENDING = ScoreStatus.PENDING
+DELIVERED = ScoreStatus.DELIVERED
+FAILED = ScoreStatus.FAILED
 
-FULLY_GRADED = "FullyGraded"
+FULLY_GRADED = GradingProgress.FULLY_GRADED
 RETENTION = timedelta(days=90)
 # `session.info` keys: the records this transaction queued, and what to call with their ids after commit.
 _QUEUED = "swott.outbox.queued"

@@ -31,7 +31,6 @@ Moodle blanks the grade when it receives any other gradingProgress.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -40,16 +39,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, NotFound
-from lti_tool.models import Attempt, Reflection, ResourceLink, utcnow
+from lti_tool.models import (
+    ActivityProgress,
+    Attempt,
+    AttemptStatus,
+    GradingProgress,
+    Reflection,
+    ReflectionStatus,
+    ResourceLink,
+    utcnow,
+)
 from lti_tool.services import outbox
-from toolkits.model import CompletionPart, Option, Question, QuestionType, ScoringMode, Toolkit
+from lti_tool.services.option_order import option_order as option_order
+from lti_tool.services.option_order import ordered_options as ordered_options
+from lti_tool.services.option_order import record_option_orders as record_option_orders
+from toolkits.model import CompletionPart, Question, QuestionType, ScoringMode, Toolkit
 
 REFLECTION_STEP = "reflection"
 SCORE_MAXIMUM = 100.0
 
-STARTED = ("Started", "NotReady")
-IN_PROGRESS = ("InProgress", "Pending")
-COMPLETED = ("Completed", "FullyGraded")
+STARTED = (ActivityProgress.STARTED, GradingProgress.NOT_READY)
+IN_PROGRESS = (ActivityProgress.IN_PROGRESS, GradingProgress.PENDING)
+COMPLETED = (ActivityProgress.COMPLETED, GradingProgress.FULLY_GRADED)
 
 
 class EnqueueScore(Protocol):
@@ -189,7 +200,7 @@ def new_attempt(user_id: int, link: ResourceLink, toolkit: Toolkit) -> Attempt:
         option_orders={},
         first_answers={},
         right_once=[],
-        status="in_progress",
+        status=AttemptStatus.IN_PROGRESS,
         graded=False,
     )
 
@@ -217,7 +228,7 @@ def reflection_submitted(session: Session, attempt: Attempt) -> bool:
             Reflection.user_id == attempt.user_id, Reflection.resource_link_id == attempt.resource_link_id
         )
     )
-    return status == "submitted"
+    return status == ReflectionStatus.SUBMITTED
 
 
 def counts_as_right(attempt: Attempt, toolkit: Toolkit, question: Question) -> bool:
@@ -300,46 +311,6 @@ def require_checks_answered(attempt: Attempt, toolkit: Toolkit) -> None:
     left = unanswered_by_page(attempt, toolkit)
     if left:
         raise ChecksOutstanding(left)
-
-
-def _shuffled(attempt: Attempt, question: Question) -> list[str]:
-    """A fresh order for this attempt and question: pinned options stay put, the rest are shuffled.
-
-    Seeded by the learner, the placement and the question (not the attempt's id: a GET shows a page
-    from an unsaved attempt, which has none yet), so the order is the same on every device and request
-    even before it is stored, and differs between learners.
-    """
-    free = [o.id for o in question.options if not o.pinned]
-    random.Random(f"swott:{attempt.user_id}:{attempt.resource_link_id}:{question.id}").shuffle(free)
-    order = iter(free)
-    return [o.id if o.pinned else next(order) for o in question.options]
-
-
-def option_order(attempt: Attempt, question: Question) -> list[str]:
-    """The option ids of `question` in the order this learner sees them (stored, else seeded)."""
-    stored = (attempt.option_orders or {}).get(question.id)
-    if stored and sorted(stored) == sorted(o.id for o in question.options):
-        return list(stored)
-    return _shuffled(attempt, question)
-
-
-def ordered_options(attempt: Attempt, question: Question) -> list[Option]:
-    """The question's options in this learner's order, for the page, the feedback and the summary."""
-    by_id = {o.id: o for o in question.options}
-    return [by_id[i] for i in option_order(attempt, question)]
-
-
-def record_option_orders(attempt: Attempt, questions: tuple[Question, ...]) -> None:
-    """Store the order shown for each question that has none yet (or whose options have changed)."""
-    orders = dict(attempt.option_orders or {})
-    changed = False
-    for question in questions:
-        order = option_order(attempt, question)
-        if orders.get(question.id) != order:
-            orders[question.id] = order
-            changed = True
-    if changed:
-        attempt.option_orders = orders
 
 
 def outstanding(attempt: Attempt, toolkit: Toolkit, submitted: bool, gettext: Translate | None = None) -> list[str]:
@@ -461,8 +432,8 @@ def _progress_changed(
     if not outstanding(attempt, toolkit, True) and not outstanding(
         attempt, toolkit, reflection_submitted(session, attempt)
     ):
-        changed = attempt.status != "completed" or attempt.score_percent != result.percent
-        attempt.status = "completed"
+        changed = attempt.status != AttemptStatus.COMPLETED or attempt.score_percent != result.percent
+        attempt.status = AttemptStatus.COMPLETED
         attempt.completed_at = attempt.completed_at or utcnow()
         attempt.score_percent = result.percent
         attempt.passed = result.percent >= toolkit.l1.pass_mark

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, Conflict
-from lti_tool.models import Reflection, ResourceLink, utcnow
+from lti_tool.models import Reflection, ReflectionStatus, ResourceLink, utcnow
 from lti_tool.services import progress
 from toolkits.cpd import Field, reflection_fields
 from toolkits.model import ReflectionTemplate, Toolkit
@@ -175,7 +175,7 @@ def _write(
             toolkit_id=toolkit_id,
             model=model,
             fields=cleaned,
-            status="submitted" if submit else "draft",
+            status=ReflectionStatus.SUBMITTED if submit else ReflectionStatus.DRAFT,
             version=1,
             submitted_at=now if submit else None,
         )
@@ -186,7 +186,7 @@ def _write(
             # Another tab created it between our read and our insert.
             raise Conflict(CONFLICT_MESSAGE, reason="reflection_conflict", advice=CONFLICT_ADVICE) from None
         return reflection
-    if existing.status == "submitted":
+    if existing.status == ReflectionStatus.SUBMITTED:
         raise Conflict(
             "This reflection has already been submitted, so it can no longer be changed here.",
             reason="reflection_submitted",
@@ -194,10 +194,10 @@ def _write(
         )
     changes: dict[str, object] = {"fields": cleaned, "version": version + 1, "updated_at": now}
     if submit:
-        changes.update(status="submitted", submitted_at=now)
+        changes.update(status=ReflectionStatus.SUBMITTED, submitted_at=now)
     result = session.execute(
         update(Reflection)
-        .where(Reflection.id == existing.id, Reflection.version == version, Reflection.status == "draft")
+        .where(Reflection.id == existing.id, Reflection.version == version, Reflection.status == ReflectionStatus.DRAFT)
         .values(**changes)
         .execution_options(synchronize_session=False)
     )

@@ -34,10 +34,10 @@ from lti_tool.lti.platforms import ToolUrls as ToolUrls
 from lti_tool.lti.platforms import check_platform_url as check_platform_url
 from lti_tool.lti.platforms import find_deployment as find_deployment
 from lti_tool.lti.platforms import origin as origin
-from lti_tool.models import Deployment, Platform, RegistrationInvite, utcnow
+from lti_tool.models import Deployment, Platform, PlatformStatus, RegisteredBy, RegistrationInvite, utcnow
 
-ACTIVE = "active"
-PENDING = "pending"
+ACTIVE = PlatformStatus.ACTIVE
+PENDING = PlatformStatus.PENDING
 INVITE_DAYS = 7
 
 
@@ -90,7 +90,7 @@ def add_platform(
     deployment_ids: Iterable[str] = (),
     name: str = "",
     production: bool = False,
-    registered_by: str = "manual",
+    registered_by: RegisteredBy = RegisteredBy.MANUAL,
     pending: bool = False,
     approved_by: str = "",
     commit: bool = True,

@@ -232,12 +232,12 @@ def sync_enrolments(session: Session, *, context_id: int, members: Sequence[Memb
         listed.add(user.id)
         enrolment = enrolments.get(user.id)
         if enrolment is None:
-            enrolment = Enrolment(user_id=user.id, context_id=context.id, role=member.role.value)
+            enrolment = Enrolment(user_id=user.id, context_id=context.id, role=member.role)
             session.add(enrolment)
             enrolments[user.id] = enrolment
             new_enrolments += 1
-        elif enrolment.role != member.role.value:
-            enrolment.role = member.role.value
+        elif enrolment.role != member.role:
+            enrolment.role = member.role
         if enrolment.active and not member.active:
             deactivated += 1
         if enrolment.active != member.active:

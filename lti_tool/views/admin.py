@@ -16,7 +16,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 
 from lti_tool import admin_links, web
-from lti_tool.errors import Forbidden, NotFound
+from lti_tool.access import operator_from_link
+from lti_tool.errors import NotFound
 from lti_tool.lti.platforms import RegistrationError, ToolUrls
 from lti_tool.models import Platform, Subscription, utcnow
 from lti_tool.services import registrations, subscriptions
@@ -39,18 +40,6 @@ DONE = {
 def admin_link(operator: str = "operator") -> str:
     """This app's operator-page link for `operator` (inside an app context; `admin_links.admin_link`)."""
     return admin_links.admin_link(current_app.secret_key or "", web.settings().base_url, operator)
-
-
-def _operator() -> str:
-    """The operator the signed link names, or a 403 page saying how to get a fresh link."""
-    operator = admin_links.operator_from(current_app.secret_key or "", request.args.get("token", ""))
-    if operator is None:
-        raise Forbidden(
-            "This page is for the SWOTT Connect operator.",
-            reason="admin_link_invalid",
-            advice="Run `swott admin link` on the server for a fresh link (links last one hour).",
-        )
-    return operator
 
 
 def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionForm:
@@ -92,12 +81,12 @@ def _back(done: str) -> ResponseReturnValue:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    return _page(_operator())
+    return _page(operator_from_link())
 
 
 @bp.post("/platforms/<int:platform_id>/approve")
 def approve(platform_id: int) -> ResponseReturnValue:
-    by = _operator() + " (operator page)"
+    by = operator_from_link() + " (operator page)"
     session = web.db_session()
     platform = session.get(Platform, platform_id)
     if platform is None:
@@ -108,7 +97,7 @@ def approve(platform_id: int) -> ResponseReturnValue:
 
 @bp.post("/subscriptions")
 def grant() -> ResponseReturnValue:
-    operator = _operator()
+    operator = operator_from_link()
     by = operator + " (operator page)"
     form = _grant_form(GrantSubscriptionForm())
     if not form.validate():
@@ -130,7 +119,7 @@ def grant() -> ResponseReturnValue:
 
 @bp.post("/subscriptions/<int:subscription_id>/revoke")
 def revoke(subscription_id: int) -> ResponseReturnValue:
-    by = _operator() + " (operator page)"
+    by = operator_from_link() + " (operator page)"
     session = web.db_session()
     subscription = session.get(Subscription, subscription_id)
     if subscription is None:

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.access import launch_required
+from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import LtiUser
@@ -18,7 +19,6 @@ from lti_tool.services import registry
 from lti_tool.services.evaluation import certificate_pdf, certificates
 from lti_tool.views.evaluation import now
 from lti_tool.views.evaluation_forms import IssueCertificateForm, VerifyForm
-from lti_tool.views.l1 import usable_brand_colour
 from toolkits.model import Toolkit
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")

@@ -16,13 +16,14 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.access import launch_required
+from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import NotFound
+from lti_tool.launch_targets import LaunchTargets
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import GroupSession, utcnow
+from lti_tool.models import GroupSession, LinkPart, utcnow
 from lti_tool.services import registry
 from lti_tool.services.evaluation import certificates, feedback, followups, responses
 from lti_tool.views.evaluation_forms import FollowUpForm, QuestionnaireForm, SessionFeedbackForm
-from lti_tool.views.l1 import usable_brand_colour
 from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
@@ -88,12 +89,12 @@ def on_launch(launch: CurrentLaunch, *, l1_started: bool) -> ResponseReturnValue
             session, user_id=launch.user_id, context_id=launch.context_id, toolkit=toolkit, phase=phase
         )
 
-    if launch.part == "l1" and not l1_started and due(Phase.BEFORE):
+    if launch.part == LinkPart.L1 and not l1_started and due(Phase.BEFORE):
         g.launch_page_url = launch_url_for("evaluation.questionnaire", launch, phase="before")
         return _questionnaire_page(launch, toolkit, Phase.BEFORE, None)
     # L2: only once the reflection is in. Before that the learner launches to write it, and the session
     # feedback is asked with the after questions when they submit it (views/l2/reflection.py).
-    if launch.part == "l2" and (
+    if launch.part == LinkPart.L2 and (
         due(Phase.AFTER)
         or (
             responses.l2_reflection_submitted(
@@ -261,7 +262,12 @@ def follow_up() -> ResponseReturnValue:
 @launch_required
 def follow_up_done() -> ResponseReturnValue:
     launch = require_launch()
-    start = "player.start" if launch.part == "l1" else "l2.home"
+    start = "player.start" if launch.part == LinkPart.L1 else "l2.home"
     return _page("evaluation/follow_up_done.html", launch, kept=request.args.get("kept") == "1",
                  next_url=launch_url_for(start, launch),
                  impact=followups.impact_records(web.db_session(), launch.user_id))  # fmt: skip
+
+
+def register_launch_targets(targets: LaunchTargets) -> None:
+    """Issue 12: a follow-up or questionnaire comes before the page a learner's launch opens."""
+    targets.add_due_first(lambda launch, l1_started: on_launch(launch, l1_started=l1_started))

@@ -12,13 +12,13 @@ from markupsafe import Markup
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
+from lti_tool.access import operator_from_link as operator_name
+from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.services import registry
 from lti_tool.services.evaluation import chart, reports
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
-from lti_tool.views.admin import _operator as operator_name
-from lti_tool.views.l1 import usable_brand_colour
 from toolkits.model import CONFIDENCE_SCALE, Toolkit
 
 bp = Blueprint("evaluation_reports", __name__, url_prefix="/evaluation")

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
+from lti_tool.launch_targets import LaunchTargets
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Context, LtiUser, ResourceLink
 from lti_tool.services import outbox
@@ -38,3 +39,8 @@ def home() -> ResponseReturnValue:
         passback_url=launch_url_for("passback.undelivered", launch),
         undelivered_count=len(outbox.undelivered(session, launch.context_id)),
     )
+
+
+def register_launch_targets(targets: LaunchTargets) -> None:
+    """A facilitator's L1 or L2 launch opens this page."""
+    targets.add("facilitator.home", lambda _launch: home())

@@ -23,8 +23,10 @@ from lti_tool.models import (
     Context,
     GroupParticipant,
     GroupSession,
+    LinkPart,
     LtiUser,
     Reflection,
+    ReflectionStatus,
     ResourceLink,
     ToolkitSchedule,
 )
@@ -132,7 +134,7 @@ def load_player(writing: bool | None = None) -> Player:
     writes apply one after the other; a GET never writes (issue 9, defect 12).
     """
     launch = require_launch()
-    if launch.resource_link_id is None or launch.part != "l1":
+    if launch.resource_link_id is None or launch.part != LinkPart.L1:
         raise NotFound(
             gettext("This activity is not an L1 module."), reason="not_l1", advice=gettext("Open L1 from your course.")
         )
@@ -180,7 +182,7 @@ def load_player(writing: bool | None = None) -> Player:
         toolkit,
         attempt,
         usable_brand_colour(platform.brand_colour if platform else ""),
-        reflection_submitted=row[4] == "submitted",
+        reflection_submitted=row[4] == ReflectionStatus.SUBMITTED,
         dates=None if writing else _learner_dates(row[6], row[7]),
     )
 

@@ -16,6 +16,7 @@ from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict
 from lti_tool.forms_l1 import ReflectionForm
 from lti_tool.lti.session import launch_url_for
+from lti_tool.models import ReflectionStatus
 from lti_tool.services import progress, reflections
 from lti_tool.views.l1_player import Player, commit_and_deliver, common, load_player, render_body, step_url
 from toolkits.cpd import CPD_TYPES, carry_into_record
@@ -50,7 +51,7 @@ def reflection_page(
         form = _form(player, dict(stored.fields) if stored else _default_values(player))
     if version is None:
         version = stored.version if stored else 0
-    values = form.values() if stored is None or stored.status != "submitted" else dict(stored.fields)
+    values = form.values() if stored is None or stored.status != ReflectionStatus.SUBMITTED else dict(stored.fields)
     template = player.toolkit.l1.reflection
     prompts = {p.id: p.text for page in player.toolkit.l1.pages for p in page.prompts}
     # Said before the learner writes, not only when a submission is refused (issue 11).
@@ -141,7 +142,7 @@ def save_reflection() -> ResponseReturnValue:
             saved_at=saved.updated_at.isoformat(),
             warnings=[{"field": w.field_id, "message": w.message} for w in warnings],
         )
-    if saved.status == "submitted":
+    if saved.status == ReflectionStatus.SUBMITTED:
         return redirect(launch_url_for("l1.summary"), code=303)
     anchor = "#record" if action == "carry" else ""
     return redirect(step_url(progress.REFLECTION_STEP, saved="1") + anchor, code=303)

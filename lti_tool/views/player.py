@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template
 from flask.typing import ResponseReturnValue
 
-from lti_tool import web
+from lti_tool import launch_targets, web
 from lti_tool.access import launch_required
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.services import progress
-from lti_tool.views import evaluation, l1
+from lti_tool.views import l1
 from lti_tool.views.l1_player import LearnerDates, learner_dates
 from toolkits.model import Toolkit
 
@@ -31,7 +31,7 @@ def landing(launch: CurrentLaunch) -> ResponseReturnValue:
     """What an L1 launch answers with (the launch POST renders it, no redirect): a returning learner's
     page where they stopped, or the start page for a learner who has not started."""
     page, player = l1.landing_page()
-    page = evaluation.on_launch(launch, l1_started=page is not None) or page  # issue 12
+    page = launch_targets.due_first(launch, l1_started=page is not None) or page  # issue 12
     if page is not None:
         return page
     g.launch_page_url = launch_url_for("player.start", launch)
@@ -65,7 +65,12 @@ def start() -> ResponseReturnValue:
 @launch_required
 def session() -> ResponseReturnValue:
     launch = require_launch()
-    due = evaluation.on_launch(launch, l1_started=True)  # issue 12: a follow-up or after-L2 questions left
+    due = launch_targets.due_first(launch, l1_started=True)  # issue 12: a follow-up or after-L2 questions left
     if due is not None:
         return due
     return render_template("player/session.html", toolkit=launched_toolkit(launch), launch=launch)
+
+
+def register_launch_targets(targets: launch_targets.LaunchTargets) -> None:
+    """A learner's L1 launch opens the page where they stopped, or the start page."""
+    targets.add("player.start", landing)

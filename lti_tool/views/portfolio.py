@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import web
 from lti_tool.access import launch_required
+from lti_tool.branding import usable_brand_colour
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
@@ -24,7 +25,6 @@ from lti_tool.services.regulators import Regulator
 from lti_tool.services.regulators.base import hours_text, time_spent_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
-from lti_tool.views.l1 import usable_brand_colour
 from lti_tool.views.portfolio_forms import (
     DeleteExternalCpdForm,
     EraseForm,
@@ -153,32 +153,40 @@ def _record_form_page(launch: CurrentLaunch, form: ExternalCpdForm, record_id: i
     )
 
 
+def _back(launch: CurrentLaunch, notice: str, anchor: str = "") -> ResponseReturnValue:
+    """Back to the portfolio after a change (303, so a reload does not post again), saying what changed."""
+    return redirect(
+        launch_url_for("portfolio.index", launch, notice=notice) + (f"#{anchor}" if anchor else ""), code=303
+    )
+
+
 @bp.route("/records/add", methods=["GET", "POST"])
 @launch_required
 def add_record() -> ResponseReturnValue:
-    launch = require_launch()
-    form = ExternalCpdForm()
-    if form.validate_on_submit():
-        session = web.db_session()
-        row = external.add(session, user_id=launch.user_id, entry=form.entry())
-        session.commit()
-        return redirect(launch_url_for("portfolio.index", launch, notice="added") + f"#external-{row.id}", code=303)
-    return _record_form_page(launch, form, None)
+    return _record_form(require_launch(), None)
 
 
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
 @launch_required
 def edit_record(record_id: int) -> ResponseReturnValue:
-    launch = require_launch()
+    return _record_form(require_launch(), record_id)
+
+
+def _record_form(launch: CurrentLaunch, record_id: int | None) -> ResponseReturnValue:
+    """The form for a new record (no `record_id`) or for changing one of the learner's own."""
     session = web.db_session()
-    row = external.get(session, record_id=record_id, user_id=launch.user_id)
+    row = None if record_id is None else external.get(session, record_id=record_id, user_id=launch.user_id)
     form = ExternalCpdForm()
-    if request.method == "GET":
+    if row is not None and request.method == "GET":
         form.fill(external.as_entry(row))
     elif form.validate_on_submit():
-        external.update(session, record_id=record_id, user_id=launch.user_id, entry=form.entry())
+        if row is None:
+            row, notice = external.add(session, user_id=launch.user_id, entry=form.entry()), "added"
+        else:
+            external.update(session, record_id=row.id, user_id=launch.user_id, entry=form.entry())
+            notice = "updated"
         session.commit()
-        return redirect(launch_url_for("portfolio.index", launch, notice="updated") + f"#external-{row.id}", code=303)
+        return _back(launch, notice, f"external-{row.id}")
     return _record_form_page(launch, form, record_id)
 
 
@@ -193,7 +201,7 @@ def delete_record(record_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         external.remove(session, record_id=record_id, user_id=launch.user_id)
         session.commit()
-        return redirect(launch_url_for("portfolio.index", launch, notice="deleted"), code=303)
+        return _back(launch, "deleted")
     return _page(launch, "portfolio/delete.html", form=form, row=row)
 
 
@@ -208,7 +216,7 @@ def settings() -> ResponseReturnValue:
     elif form.validate_on_submit():
         profile.save(session, user_id=launch.user_id, choice=form.choice())
         session.commit()
-        return redirect(launch_url_for("portfolio.index", launch, notice="settings"), code=303)
+        return _back(launch, "settings")
     return _page(launch, "portfolio/settings.html", 400 if form.errors else 200, form=form)
 
 
@@ -301,7 +309,7 @@ def share(reflection_id: int) -> ResponseReturnValue:
         portfolio.unshare(session, reflection_id=reflection_id, user_id=launch.user_id)
         notice = "unshared"
     session.commit()
-    return redirect(launch_url_for("portfolio.index", launch, notice=notice) + f"#piece-{reflection_id}", code=303)
+    return _back(launch, notice, f"piece-{reflection_id}")
 
 
 @bp.post("/erase")
@@ -314,4 +322,4 @@ def erase() -> ResponseReturnValue:
     session = web.db_session()
     portfolio.erase_reflections(session, user_id=launch.user_id)
     session.commit()
-    return redirect(launch_url_for("portfolio.index", launch, notice="erased"), code=303)
+    return _back(launch, "erased")

@@ -16,7 +16,16 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import Attempt, Certificate, Reflection, ResourceLink
+from lti_tool.models import (
+    Attempt,
+    AttemptStatus,
+    Certificate,
+    CertificateKind,
+    LinkPart,
+    Reflection,
+    ReflectionStatus,
+    ResourceLink,
+)
 from toolkits.model import Toolkit
 
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -55,10 +64,10 @@ def completion(session: Session, *, user_id: int, context_id: int, toolkit: Tool
         .join(ResourceLink, ResourceLink.id == Attempt.resource_link_id)
         .where(
             Attempt.user_id == user_id,
-            Attempt.status == "completed",
+            Attempt.status == AttemptStatus.COMPLETED,
             ResourceLink.context_id == context_id,
             ResourceLink.toolkit_id == toolkit.id,
-            ResourceLink.part == "l1",
+            ResourceLink.part == LinkPart.L1,
         )
         .order_by(Attempt.started_at)
     ).first()
@@ -67,10 +76,10 @@ def completion(session: Session, *, user_id: int, context_id: int, toolkit: Tool
         .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
         .where(
             Reflection.user_id == user_id,
-            Reflection.status == "submitted",
+            Reflection.status == ReflectionStatus.SUBMITTED,
             ResourceLink.context_id == context_id,
             ResourceLink.toolkit_id == toolkit.id,
-            ResourceLink.part == "l2",
+            ResourceLink.part == LinkPart.L2,
         )
         .order_by(Reflection.submitted_at)
         .limit(1)
@@ -85,7 +94,7 @@ def find_mine(session: Session, *, user_id: int, context_id: int, toolkit_id: st
         select(Certificate).where(
             Certificate.user_id == user_id,
             Certificate.context_id == context_id,
-            Certificate.kind == "toolkit",
+            Certificate.kind == CertificateKind.TOOLKIT,
             Certificate.subject_id == toolkit_id,
         )
     ).first()
@@ -102,7 +111,7 @@ def issue(
     if done is None:
         return None
     certificate = Certificate(
-        code=new_code(), user_id=user_id, platform_id=platform_id, context_id=context_id, kind="toolkit",
+        code=new_code(), user_id=user_id, platform_id=platform_id, context_id=context_id, kind=CertificateKind.TOOLKIT,
         subject_id=toolkit.id, started_on=done.started_on, completed_on=done.completed_on,
         minutes=toolkit.total_minutes, issued_at=now,
     )  # fmt: skip

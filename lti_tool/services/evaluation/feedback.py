@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import GroupParticipant, GroupSession, SessionFeedback
-from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS, Answer, InvalidAnswer
+from lti_tool.models import Answer, GroupParticipant, GroupSession, SessionFeedback, SessionStatus
+from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS, InvalidAnswer
 
 USEFULNESS_SCALE = ("Not at all useful", "A little useful", "Fairly useful", "Useful", "Very useful")
 
@@ -30,7 +30,7 @@ def awaiting(session: Session, *, user_id: int, context_id: int, toolkit_id: str
                 GroupParticipant.attended.is_(True),
                 GroupSession.context_id == context_id,
                 GroupSession.toolkit_id == toolkit_id,
-                GroupSession.status == "closed",
+                GroupSession.status == SessionStatus.CLOSED,
                 GroupSession.id.not_in(answered),
             )
             .order_by(GroupSession.starts_at)
@@ -67,7 +67,7 @@ def give(
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidAnswer(f"an answer is over {MAX_TEXT_CHARS} characters")
     row = _row(session, group, user_id, now)
-    row.status, row.usefulness, row.change_text = Answer.ANSWERED.value, usefulness, text
+    row.status, row.usefulness, row.change_text = Answer.ANSWERED, usefulness, text
     row.share_text = share_text and bool(text)
     session.flush()
     return row
@@ -75,8 +75,8 @@ def give(
 
 def skip(session: Session, group: GroupSession, *, user_id: int, now: datetime) -> None:
     row = _row(session, group, user_id, now)
-    if row.status != Answer.ANSWERED.value:
-        row.status = Answer.SKIPPED.value
+    if row.status != Answer.ANSWERED:
+        row.status = Answer.SKIPPED
     session.flush()
 
 
@@ -86,7 +86,7 @@ def _row(session: Session, group: GroupSession, user_id: int, now: datetime) -> 
     ).first()
     if row is None:
         row = SessionFeedback(
-            session_id=group.id, user_id=user_id, status=Answer.SKIPPED.value, usefulness=0, change_text="",
+            session_id=group.id, user_id=user_id, status=Answer.SKIPPED, usefulness=0, change_text="",
             share_text=False, created_at=now,
         )  # fmt: skip
         session.add(row)

@@ -11,31 +11,20 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import FollowUp, Reflection, ResourceLink
+from lti_tool.models import CarriedOut as CarriedOut
+from lti_tool.models import FollowUp, LinkPart, Reflection, ReflectionStatus, ResourceLink
+from lti_tool.models import FollowUpStatus as Status
 from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS, InvalidAnswer
 from toolkits.cpd import CARRY
 
 REMIND_LATER_DAYS = 14
 
 
-class CarriedOut(StrEnum):
-    YES = "yes"
-    PARTLY = "partly"
-    NO = "no"
-
-
 CARRIED_OUT_LABELS = {CarriedOut.YES: "Yes", CarriedOut.PARTLY: "Partly", CarriedOut.NO: "Not yet"}
-
-
-class Status(StrEnum):
-    ANSWERED = "answered"
-    SKIPPED = "skipped"
-    LATER = "later"
 
 
 @dataclass(frozen=True)
@@ -78,8 +67,8 @@ def due(session: Session, *, user_id: int, now: datetime, days: int) -> Due | No
         .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
         .where(
             Reflection.user_id == user_id,
-            Reflection.status == "submitted",
-            ResourceLink.part == "l2",
+            Reflection.status == ReflectionStatus.SUBMITTED,
+            ResourceLink.part == LinkPart.L2,
             Reflection.submitted_at <= now - timedelta(days=days),
         )
         .order_by(Reflection.submitted_at)
@@ -92,7 +81,7 @@ def due(session: Session, *, user_id: int, now: datetime, days: int) -> Due | No
     for reflection, context_id in rows:
         existing = kept.get((context_id, reflection.toolkit_id))
         if existing is not None and (
-            existing.status != Status.LATER.value or (existing.remind_after and existing.remind_after > now)
+            existing.status != Status.LATER or (existing.remind_after and existing.remind_after > now)
         ):
             continue
         assert reflection.submitted_at is not None
@@ -130,13 +119,13 @@ class DueGate:
             select(func.min(Reflection.submitted_at))
             .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
             .where(
-                Reflection.status == "submitted",
-                ResourceLink.part == "l2",
+                Reflection.status == ReflectionStatus.SUBMITTED,
+                ResourceLink.part == LinkPart.L2,
                 ~exists().where(
                     FollowUp.user_id == Reflection.user_id,
                     FollowUp.context_id == ResourceLink.context_id,
                     FollowUp.toolkit_id == Reflection.toolkit_id,
-                    FollowUp.status.in_((Status.ANSWERED.value, Status.SKIPPED.value)),
+                    FollowUp.status.in_((Status.ANSWERED, Status.SKIPPED)),
                 ),
             )
         )
@@ -163,7 +152,7 @@ def answer(
     if max(len(what_happened.strip()), len(impact.strip())) > MAX_TEXT_CHARS:
         raise InvalidAnswer(f"an answer is over {MAX_TEXT_CHARS} characters")
     row = _row(session, user_id, context_id, toolkit_id, now)
-    row.status, row.carried_out = Status.ANSWERED.value, carried_out.value
+    row.status, row.carried_out = Status.ANSWERED, carried_out
     row.what_happened, row.impact = what_happened.strip(), impact.strip()
     row.in_portfolio, row.answered_at, row.remind_after = in_portfolio, now, None
     session.flush()
@@ -172,22 +161,22 @@ def answer(
 
 def remind_later(session: Session, *, user_id: int, context_id: int, toolkit_id: str, now: datetime) -> None:
     row = _row(session, user_id, context_id, toolkit_id, now)
-    if row.status != Status.ANSWERED.value:
-        row.status, row.remind_after = Status.LATER.value, now + timedelta(days=REMIND_LATER_DAYS)
+    if row.status != Status.ANSWERED:
+        row.status, row.remind_after = Status.LATER, now + timedelta(days=REMIND_LATER_DAYS)
     session.flush()
 
 
 def decline(session: Session, *, user_id: int, context_id: int, toolkit_id: str, now: datetime) -> None:
     row = _row(session, user_id, context_id, toolkit_id, now)
-    if row.status != Status.ANSWERED.value:
-        row.status, row.remind_after = Status.SKIPPED.value, None
+    if row.status != Status.ANSWERED:
+        row.status, row.remind_after = Status.SKIPPED, None
     session.flush()
 
 
 def set_in_portfolio(session: Session, *, user_id: int, follow_up_id: int, keep: bool) -> None:
     """The learner adds an answered follow-up to their portfolio, or takes it out (their own rows only)."""
     row = session.get(FollowUp, follow_up_id)
-    if row is not None and row.user_id == user_id and row.status == Status.ANSWERED.value:
+    if row is not None and row.user_id == user_id and row.status == Status.ANSWERED:
         row.in_portfolio = keep
         session.flush()
 
@@ -196,7 +185,7 @@ def impact_records(session: Session, user_id: int) -> list[ImpactRecord]:
     """The learner's follow-up answers kept as CPD records of impact, oldest first (for the portfolio)."""
     rows = session.scalars(
         select(FollowUp)
-        .where(FollowUp.user_id == user_id, FollowUp.status == Status.ANSWERED.value, FollowUp.in_portfolio.is_(True))
+        .where(FollowUp.user_id == user_id, FollowUp.status == Status.ANSWERED, FollowUp.in_portfolio.is_(True))
         .order_by(FollowUp.answered_at, FollowUp.id)
     )
     return [
@@ -220,7 +209,7 @@ def _row(session: Session, user_id: int, context_id: int, toolkit_id: str, now: 
     ).first()
     if row is None:
         row = FollowUp(
-            user_id=user_id, context_id=context_id, toolkit_id=toolkit_id, status=Status.LATER.value,
+            user_id=user_id, context_id=context_id, toolkit_id=toolkit_id, status=Status.LATER,
             carried_out="", what_happened="", impact="", in_portfolio=False, created_at=now,
         )  # fmt: skip
         session.add(row)

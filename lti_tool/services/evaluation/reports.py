@@ -19,17 +19,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import (
+    Answer,
     Context,
     Enrolment,
     EvaluationResponse,
     GroupSession,
+    LinkPart,
     Platform,
     Reflection,
+    ReflectionStatus,
     ResourceLink,
     SessionFeedback,
 )
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
-from lti_tool.services.evaluation.responses import Answer
 from lti_tool.services.reflections import identifying_details
 from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 
@@ -149,7 +151,7 @@ def build(session: Session, *, toolkit: Toolkit, context_ids: Sequence[int]) -> 
     by_phase: dict[str, dict[tuple[int, int], EvaluationResponse]] = {p.value: {} for p in Phase}
     for row in rows:
         by_phase[row.phase][(row.user_id, row.context_id)] = row
-    answered = {p: {k: r for k, r in v.items() if r.status == Answer.ANSWERED.value} for p, v in by_phase.items()}
+    answered = {p: {k: r for k, r in v.items() if r.status == Answer.ANSWERED} for p, v in by_phase.items()}
     before, after = answered[Phase.BEFORE.value], answered[Phase.AFTER.value]
     paired_keys = sorted(set(before) & set(after))
     outcomes = _outcomes(toolkit, [(before[k], after[k]) for k in paired_keys])
@@ -164,8 +166,8 @@ def build(session: Session, *, toolkit: Toolkit, context_ids: Sequence[int]) -> 
         .where(
             ResourceLink.context_id.in_(context_ids),
             ResourceLink.toolkit_id == toolkit.id,
-            ResourceLink.part == "l2",
-            Reflection.status == "submitted",
+            ResourceLink.part == LinkPart.L2,
+            Reflection.status == ReflectionStatus.SUBMITTED,
         )
     )
     return Report(
@@ -227,7 +229,7 @@ def _feedback(session: Session, toolkit_id: str, context_ids: Sequence[int]) -> 
             .where(
                 GroupSession.toolkit_id == toolkit_id,
                 GroupSession.context_id.in_(context_ids),
-                SessionFeedback.status == Answer.ANSWERED.value,
+                SessionFeedback.status == Answer.ANSWERED,
             )
         )
     )

@@ -7,20 +7,14 @@ L1 or L2 completion ever reads these rows: a questionnaire can never hold up com
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import EvaluationResponse, Reflection, ResourceLink
+from lti_tool.models import Answer, EvaluationResponse, LinkPart, Reflection, ReflectionStatus, ResourceLink
 from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 
 MAX_TEXT_CHARS = 2000
-
-
-class Answer(StrEnum):
-    ANSWERED = "answered"
-    SKIPPED = "skipped"
 
 
 class InvalidAnswer(ValueError):
@@ -46,10 +40,10 @@ def l2_reflection_submitted(session: Session, *, user_id: int, context_id: int, 
         .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
         .where(
             Reflection.user_id == user_id,
-            Reflection.status == "submitted",
+            Reflection.status == ReflectionStatus.SUBMITTED,
             ResourceLink.context_id == context_id,
             ResourceLink.toolkit_id == toolkit_id,
-            ResourceLink.part == "l2",
+            ResourceLink.part == LinkPart.L2,
         )
         .limit(1)
     )
@@ -91,7 +85,7 @@ def record(
     if any(len(v) > MAX_TEXT_CHARS for v in texts.values()):
         raise InvalidAnswer(f"an answer is over {MAX_TEXT_CHARS} characters")
     row = _row(session, user_id, context_id, toolkit.id, phase, now)
-    row.status = Answer.ANSWERED.value
+    row.status = Answer.ANSWERED
     row.confidence = list(confidence)
     row.open_answers = texts
     row.share_text = share_text and bool(texts)
@@ -103,8 +97,8 @@ def record(
 def skip(session: Session, *, user_id: int, context_id: int, toolkit: Toolkit, phase: Phase, now: datetime) -> None:
     """The learner chose not to answer: not asked again, and nothing else changes."""
     row = _row(session, user_id, context_id, toolkit.id, phase, now)
-    if row.status != Answer.ANSWERED.value:
-        row.status = Answer.SKIPPED.value
+    if row.status != Answer.ANSWERED:
+        row.status = Answer.SKIPPED
         row.confidence, row.open_answers, row.share_text = [], {}, False
     session.flush()
 
@@ -116,7 +110,7 @@ def _row(
     if row is None:
         row = EvaluationResponse(
             user_id=user_id, context_id=context_id, toolkit_id=toolkit_id, phase=phase.value,
-            status=Answer.SKIPPED.value, confidence=[], open_answers={}, share_text=False, created_at=now,
+            status=Answer.SKIPPED, confidence=[], open_answers={}, share_text=False, created_at=now,
         )  # fmt: skip
         session.add(row)
     return row

@@ -6,29 +6,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lti_tool.errors import BadRequest
+from lti_tool.models import (
+    ActivityProgress,
+    FeedbackKind,
+    FeedbackStatus,
+    GradingProgress,
+    ParticipantRole,
+    SessionStatus,
+)
 from toolkits.model import AgendaItem, GroupFormat, Toolkit
 
 SCORE_MAXIMUM = 100.0
-ATTENDED = ("InProgress", "Pending")
-COMPLETED = ("Completed", "FullyGraded")
+ATTENDED = (ActivityProgress.IN_PROGRESS, GradingProgress.PENDING)
+COMPLETED = (ActivityProgress.COMPLETED, GradingProgress.FULLY_GRADED)
 
-SCHEDULED = "scheduled"
-RUNNING = "running"
-CLOSED = "closed"
+SCHEDULED = SessionStatus.SCHEDULED
+RUNNING = SessionStatus.RUNNING
+CLOSED = SessionStatus.CLOSED
 
-FEEDBACK = "feedback"
-FEEDFORWARD = "feedforward"
-KINDS = (FEEDBACK, FEEDFORWARD)
-PENDING = "pending"
-APPROVED = "approved"
-REJECTED = "rejected"
+FEEDBACK = FeedbackKind.FEEDBACK
+FEEDFORWARD = FeedbackKind.FEEDFORWARD
+KINDS = tuple(FeedbackKind)
+PENDING = FeedbackStatus.PENDING
+APPROVED = FeedbackStatus.APPROVED
+REJECTED = FeedbackStatus.REJECTED
 MAX_FEEDBACK_CHARS = 2_000
 
-PRESENTER = "presenter"
-CONSULTANT = "consultant"
-OBSERVER = "observer"
-ACTION_PLANNER = "action_planner"
-ROLE_LABELS = {
+PRESENTER = ParticipantRole.PRESENTER
+CONSULTANT = ParticipantRole.CONSULTANT
+OBSERVER = ParticipantRole.OBSERVER
+ACTION_PLANNER = ParticipantRole.ACTION_PLANNER
+ROLE_LABELS: dict[str, str] = {
     PRESENTER: "Presenter",
     CONSULTANT: "Consultant",
     OBSERVER: "Observer",

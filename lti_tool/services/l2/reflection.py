@@ -14,6 +14,7 @@ from lti_tool.models import (
     GroupFeedback,
     GroupParticipant,
     GroupSession,
+    LinkPart,
     Reflection,
     ResourceLink,
     utcnow,
@@ -77,7 +78,7 @@ def attended_closed_session(session: Session, *, user_id: int, context_id: int, 
 
 
 def _require_attended(session: Session, user_id: int, link: ResourceLink, toolkit: Toolkit) -> None:
-    if link.part != "l2":
+    if link.part != LinkPart.L2:
         raise BadRequest("This is not an L2 activity.", reason="not_l2")
     if not reflection_open(session, user_id=user_id, context_id=link.context_id, toolkit=toolkit):
         raise Forbidden(

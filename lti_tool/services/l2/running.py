@@ -14,7 +14,9 @@ from lti_tool.errors import BadRequest, Conflict, NotFound
 from lti_tool.models import (
     GroupFeedback,
     GroupSession,
+    ParticipantRole,
     Reflection,
+    ReflectionStatus,
     utcnow,
 )
 from lti_tool.services import outbox
@@ -116,7 +118,7 @@ def assign_roles(session: Session, group: GroupSession, roles: dict[int, str]) -
                 f"Give the role of {ROLE_LABELS[single].lower()} to exactly one person.", reason="bad_roles"
             )
     for user_id, person in people.items():
-        person.role = roles.get(user_id, OBSERVER)
+        person.role = ParticipantRole(roles.get(user_id, OBSERVER))
     bump(group)
     session.flush()
 
@@ -170,7 +172,7 @@ def _submitted_users(session: Session, link_id: int, user_ids: Sequence[int]) ->
             select(Reflection.user_id).where(
                 Reflection.resource_link_id == link_id,
                 Reflection.user_id.in_(user_ids),
-                Reflection.status == "submitted",
+                Reflection.status == ReflectionStatus.SUBMITTED,
             )
         )
     )

@@ -14,7 +14,9 @@ from lti_tool.models import (
     Enrolment,
     GroupParticipant,
     GroupSession,
+    LinkPart,
     LtiUser,
+    ParticipantRole,
     ResourceLink,
     ToolkitSchedule,
 )
@@ -113,7 +115,7 @@ def schedule_session(
     session.add(group)
     session.flush()
     for user_id in _check_participants(session, context_id, participant_ids):
-        session.add(GroupParticipant(session_id=group.id, user_id=user_id, role="", attended=False))
+        session.add(GroupParticipant(session_id=group.id, user_id=user_id, role=ParticipantRole.NONE, attended=False))
     session.flush()
     return group
 
@@ -127,7 +129,7 @@ def set_participants(session: Session, group: GroupSession, user_ids: Iterable[i
         if user_id not in wanted:
             session.delete(participant)
     for user_id in wanted - set(current):
-        session.add(GroupParticipant(session_id=group.id, user_id=user_id, role="", attended=False))
+        session.add(GroupParticipant(session_id=group.id, user_id=user_id, role=ParticipantRole.NONE, attended=False))
     bump(group)
     session.flush()
 
@@ -206,7 +208,11 @@ def l2_link(session: Session, *, context_id: int, toolkit_id: str) -> ResourceLi
     """The course's L2 placement of the toolkit (the first, if an LMS placed it twice)."""
     return session.scalar(
         select(ResourceLink)
-        .where(ResourceLink.context_id == context_id, ResourceLink.toolkit_id == toolkit_id, ResourceLink.part == "l2")
+        .where(
+            ResourceLink.context_id == context_id,
+            ResourceLink.toolkit_id == toolkit_id,
+            ResourceLink.part == LinkPart.L2,
+        )
         .order_by(ResourceLink.id)
         .limit(1)
     )

@@ -21,7 +21,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import GroupParticipant, GroupSession, Reflection, ReflectionShare, ResourceLink, utcnow
+from lti_tool.models import (
+    GroupParticipant,
+    GroupSession,
+    LinkPart,
+    Reflection,
+    ReflectionShare,
+    ReflectionStatus,
+    ResourceLink,
+    utcnow,
+)
 from lti_tool.services.evaluation import impact_records
 from lti_tool.services.regulators.swe import PEER_FIELD
 from toolkits import Catalogue
@@ -102,7 +111,7 @@ def _session_minutes(session: Session, user_id: int, context_id: int, toolkit_id
 def _time(
     session: Session, reflection: Reflection, link: ResourceLink, toolkit: Toolkit | None
 ) -> tuple[int | None, str]:
-    if link.part == "l2":
+    if link.part == LinkPart.L2:
         measured = _session_minutes(session, reflection.user_id, link.context_id, reflection.toolkit_id)
         if measured is not None:
             return measured, "session"
@@ -116,7 +125,7 @@ def pieces(session: Session, *, user_id: int, catalogue: Catalogue) -> list[Piec
         select(Reflection, ResourceLink, ReflectionShare.id)
         .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
         .outerjoin(ReflectionShare, ReflectionShare.reflection_id == Reflection.id)
-        .where(Reflection.user_id == user_id, Reflection.status == "submitted")
+        .where(Reflection.user_id == user_id, Reflection.status == ReflectionStatus.SUBMITTED)
     ).all()
     found: list[Piece] = []
     for reflection, link, share_id in rows:

@@ -10,7 +10,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
 from lti_tool.errors import BadRequest, NotFound
-from lti_tool.models import Enrolment, GroupParticipant, GroupSession, Reflection, ReflectionShare, ResourceLink
+from lti_tool.lti.roles import Role
+from lti_tool.models import (
+    Enrolment,
+    GroupParticipant,
+    GroupSession,
+    Reflection,
+    ReflectionShare,
+    ReflectionStatus,
+    ResourceLink,
+)
 
 
 def _own_reflection(session: Session, reflection_id: int, user_id: int) -> Reflection:
@@ -23,7 +32,7 @@ def _own_reflection(session: Session, reflection_id: int, user_id: int) -> Refle
 def share(session: Session, *, reflection_id: int, user_id: int) -> None:
     """Let the group and facilitator read one of my submitted reflections."""
     reflection = _own_reflection(session, reflection_id, user_id)
-    if reflection.status != "submitted":
+    if reflection.status != ReflectionStatus.SUBMITTED:
         raise BadRequest("Submit the reflection before sharing it.", reason="share_draft")
     if session.scalar(select(ReflectionShare.id).where(ReflectionShare.reflection_id == reflection.id)) is None:
         session.add(ReflectionShare(reflection_id=reflection.id))
@@ -52,7 +61,7 @@ def readable_reflection(
     is_shared = session.scalar(select(ReflectionShare.id).where(ReflectionShare.reflection_id == reflection.id))
     if link is None or is_shared is None or link.context_id != viewer_context_id:
         raise NotFound("There is no such reflection.", reason="unknown_reflection")
-    if viewer_is_facilitator and _enrolled(session, viewer_id, link.context_id, "facilitator"):
+    if viewer_is_facilitator and _enrolled(session, viewer_id, link.context_id, Role.FACILITATOR):
         return reflection
     if _in_group_together(session, viewer_id, reflection.user_id, link.context_id, link.toolkit_id):
         return reflection

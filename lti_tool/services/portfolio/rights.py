@@ -26,7 +26,9 @@ from lti_tool.models import (
     Attempt,
     Context,
     Enrolment,
+    ErasureReason,
     ExternalCpd,
+    FeedbackStatus,
     GroupFeedback,
     GroupParticipant,
     GroupSession,
@@ -36,7 +38,9 @@ from lti_tool.models import (
     Reflection,
     ReflectionErasure,
     ReflectionShare,
+    ReflectionStatus,
     ScoreRecord,
+    SessionStatus,
     utcnow,
 )
 from lti_tool.services.evaluation import personal_data as evaluation_data
@@ -81,7 +85,7 @@ def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
     ).all()
     received = session.scalars(
         select(GroupFeedback)
-        .where(GroupFeedback.recipient_id == user_id, GroupFeedback.status == "approved")
+        .where(GroupFeedback.recipient_id == user_id, GroupFeedback.status == FeedbackStatus.APPROVED)
         .order_by(GroupFeedback.id)
     ).all()
     scores = session.scalars(select(ScoreRecord).where(ScoreRecord.user_id == user_id).order_by(ScoreRecord.id)).all()
@@ -196,7 +200,7 @@ def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
     }
 
 
-def _erase(session: Session, reflection_rows: Sequence[Reflection], reason: str, now: datetime) -> int:
+def _erase(session: Session, reflection_rows: Sequence[Reflection], reason: ErasureReason, now: datetime) -> int:
     for reflection in reflection_rows:
         erasure = session.scalar(
             select(ReflectionErasure).where(
@@ -209,7 +213,7 @@ def _erase(session: Session, reflection_rows: Sequence[Reflection], reason: str,
                 user_id=reflection.user_id, resource_link_id=reflection.resource_link_id, was_submitted=False
             )
             session.add(erasure)
-        erasure.was_submitted = erasure.was_submitted or reflection.status == "submitted"
+        erasure.was_submitted = erasure.was_submitted or reflection.status == ReflectionStatus.SUBMITTED
         erasure.reason = reason
         erasure.erased_at = now
         # Blank the text before deleting the row, so no copy of it survives in a row version the
@@ -230,7 +234,7 @@ def erase_reflections(session: Session, *, user_id: int, now: datetime | None = 
     Their scores and completion in the LMS stay: those are the LMS's records."""
     now = now or utcnow()
     rows = session.scalars(select(Reflection).where(Reflection.user_id == user_id)).all()
-    count = _erase(session, rows, "learner", now)
+    count = _erase(session, rows, ErasureReason.LEARNER, now)
     external.remove_all(session, user_id=user_id)
     evaluation_data.erase(session, user_id=user_id, now=now)
     programme_data.erase(session, user_id=user_id)
@@ -254,7 +258,7 @@ def purge_expired(session: Session, *, retention_days: int, now: datetime | None
     now = now or utcnow()
     cutoff = now - timedelta(days=retention_days)
     rows = session.scalars(select(Reflection).where(Reflection.updated_at < cutoff)).all()
-    reflections_gone = _erase(session, rows, "retention", now)
+    reflections_gone = _erase(session, rows, ErasureReason.RETENTION, now)
     session.execute(
         delete(ExternalCpd).where(ExternalCpd.updated_at < cutoff).execution_options(synchronize_session=False)
     )
@@ -264,7 +268,9 @@ def purge_expired(session: Session, *, retention_days: int, now: datetime | None
             attempt.notes = {}
             notes += 1
     session.flush()
-    stale_sessions = select(GroupSession.id).where(GroupSession.status == "closed", GroupSession.closed_at < cutoff)
+    stale_sessions = select(GroupSession.id).where(
+        GroupSession.status == SessionStatus.CLOSED, GroupSession.closed_at < cutoff
+    )
     feedback = session.execute(
         delete(GroupFeedback)
         .where(GroupFeedback.session_id.in_(stale_sessions))

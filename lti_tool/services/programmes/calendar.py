@@ -67,7 +67,7 @@ def _vevent(run: ProgrammeRun, event: ProgrammeEvent, stamp: datetime) -> Event:
     if event.video_link:
         item.add("url", event.video_link)
     item.add("description", f"{run.cohort_name}: programme {run.template_id}")
-    item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED.value else "CONFIRMED")
+    item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     return item
 
 

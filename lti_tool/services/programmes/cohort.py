@@ -2,7 +2,7 @@
 
 Statuses (issue 16): *done*; *missed* once an activity's time has passed without it being done (an L1
 past its due time, a session or meeting after it ended); *not started* otherwise. A toolkit L1 is done
-when the learner completed that toolkit's L1 in this course (`Attempt.status == "completed"`); the other
+when the learner completed that toolkit's L1 in this course (`Attempt.status` is `completed`); the other
 kinds are done when the lead records attendance (or, for a one-to-one, when the meeting is marked
 held). Protected time is agreed per participant, not completed, so it is not a column.
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lti_tool.models import (
     Attempt,
+    AttemptStatus,
     EventStatus,
     LtiUser,
     ProgrammeEvent,
@@ -36,11 +37,11 @@ from lti_tool.models import (
 )
 from toolkits.programmes import ActivityKind
 
-STATUS_LABELS = {
-    ProgressStatus.NOT_STARTED.value: "Not started",
-    ProgressStatus.DONE.value: "Done",
-    ProgressStatus.MISSED.value: "Missed",
-    EventStatus.CANCELLED.value: "Cancelled",
+STATUS_LABELS: dict[str, str] = {
+    ProgressStatus.NOT_STARTED: "Not started",
+    ProgressStatus.DONE: "Done",
+    ProgressStatus.MISSED: "Missed",
+    EventStatus.CANCELLED: "Cancelled",
 }
 
 
@@ -111,18 +112,18 @@ def _end(event: ProgrammeEvent) -> datetime:
 
 
 def cell_status(event: ProgrammeEvent, progress: ProgrammeProgress | None, l1_done: bool, now: datetime) -> str:
-    if event.status == EventStatus.CANCELLED.value:
-        return EventStatus.CANCELLED.value
+    if event.status == EventStatus.CANCELLED:
+        return EventStatus.CANCELLED
     done = (
         l1_done
         if event.kind == ActivityKind.TOOLKIT_L1.value
-        else (progress is not None and progress.status == ProgressStatus.DONE.value)
+        else (progress is not None and progress.status == ProgressStatus.DONE)
     )
     if done:
-        return ProgressStatus.DONE.value
-    if (progress is not None and progress.status == ProgressStatus.MISSED.value) or _end(event) < now:
-        return ProgressStatus.MISSED.value
-    return ProgressStatus.NOT_STARTED.value
+        return ProgressStatus.DONE
+    if (progress is not None and progress.status == ProgressStatus.MISSED) or _end(event) < now:
+        return ProgressStatus.MISSED
+    return ProgressStatus.NOT_STARTED
 
 
 def _completed_l1s(session: Session, context_ids: set[int], user_ids: set[int]) -> set[tuple[int, int, str]]:
@@ -135,7 +136,7 @@ def _completed_l1s(session: Session, context_ids: set[int], user_ids: set[int]) 
         .where(
             ResourceLink.context_id.in_(context_ids),
             Attempt.user_id.in_(user_ids),
-            Attempt.status == "completed",
+            Attempt.status == AttemptStatus.COMPLETED,
         )
     )
     return {(c, u, t) for c, u, t in rows}
@@ -183,7 +184,7 @@ def build_many(
         run_events = by_run.get(run.id, [])
         columns = [
             Column(e.id, e.activity_id, e.title, e.kind, e.starts_at, e.due_at, e.required,
-                   e.status == EventStatus.CANCELLED.value)
+                   e.status == EventStatus.CANCELLED)
             for e in run_events
         ]  # fmt: skip
         rows = []
@@ -197,10 +198,10 @@ def build_many(
                 status = cell_status(event, found, l1_done, now)
                 attended = bool(found and found.attended)
                 row.cells.append(Cell(status, attended, found.role if found else ""))
-                if event.required and status != EventStatus.CANCELLED.value:
+                if event.required and status != EventStatus.CANCELLED:
                     row.total_required += 1
-                    row.done_required += status == ProgressStatus.DONE.value
-                    row.missed += status == ProgressStatus.MISSED.value
+                    row.done_required += status == ProgressStatus.DONE
+                    row.missed += status == ProgressStatus.MISSED
                 row.attended += attended
             rows.append(row)
         views.append(CohortView(run, columns, rows))
@@ -243,17 +244,16 @@ def record_attendance(
         p.participant_id: p
         for p in session.scalars(select(ProgrammeProgress).where(ProgrammeProgress.event_id == event.id))
     }
-    allowed_roles = {r.value for r in SetRole}
     for pid in participant_ids:
         row = existing.get(pid)
         if row is None:
             row = ProgrammeProgress(participant_id=pid, event_id=event.id)
             session.add(row)
         row.attended = pid in present
-        row.status = ProgressStatus.DONE.value if pid in present else ProgressStatus.MISSED.value
+        row.status = ProgressStatus.DONE if pid in present else ProgressStatus.MISSED
         role = roles.get(pid, "")
-        row.role = role if role in allowed_roles else ""
-    event.status = EventStatus.HELD.value
+        row.role = SetRole(role) if role in {r.value for r in SetRole} else SetRole.NONE
+    event.status = EventStatus.HELD
     session.flush()
 
 
@@ -267,6 +267,6 @@ def mark(session: Session, event: ProgrammeEvent, participant_id: int, status: P
     if row is None:
         row = ProgrammeProgress(participant_id=participant_id, event_id=event.id)
         session.add(row)
-    row.status = status.value
+    row.status = status
     row.attended = status is ProgressStatus.DONE
     session.flush()

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from lti_tool.lti import adapter
+from lti_tool.models import LinkPart
 from toolkits.programmes import Programme
 
 PART = "programme"
-# `resource_link.part` is String(2) ("l1" | "l2"): a programme placement is stored as "pg".
-LINK_PART = "pg"
+# `resource_link.part` is two characters (`models.LinkPart`): a programme placement is stored as "pg".
+LINK_PART = LinkPart.PROGRAMME
 SCORE_MAXIMUM = 100
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from lti_tool.models import ActivityProgress, GradingProgress
 from lti_tool.services import outbox
 from lti_tool.services.programmes.cohort import CohortView
 from lti_tool.services.progress import EnqueueScore
@@ -38,8 +39,8 @@ def queue_scores(session: Session, view: CohortView, user_ids: Iterable[int] | N
             user_id=row.user_id,
             score_given=round(row.share_done * SCORE_MAXIMUM, 2),
             score_maximum=SCORE_MAXIMUM,
-            activity_progress="Completed" if row.complete else "InProgress",
-            grading_progress="FullyGraded",
+            activity_progress=ActivityProgress.COMPLETED if row.complete else ActivityProgress.IN_PROGRESS,
+            grading_progress=GradingProgress.FULLY_GRADED,
             comment=f"{row.done_required} of {row.total_required} required activities done",
         )
         queued += record is not None

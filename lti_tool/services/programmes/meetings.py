@@ -25,6 +25,7 @@ from lti_tool.models import (
     ProgrammeParticipant,
     ProgrammeReflection,
     ProgressStatus,
+    ReflectionStatus,
     SetRole,
     utcnow,
 )
@@ -157,11 +158,11 @@ def rotate_roles(participant_ids: Sequence[int], meeting_index: int, presenters:
     count = min(presenters, len(ids))
     start = (meeting_index * count) % len(ids)
     order = ids[start:] + ids[:start]
-    roles = {pid: SetRole.CONSULTANT.value for pid in ids}
+    roles: dict[int, str] = {pid: SetRole.CONSULTANT for pid in ids}
     for pid in order[:count]:
-        roles[pid] = SetRole.PRESENTER.value
+        roles[pid] = SetRole.PRESENTER
     if len(order) > count:
-        roles[order[count]] = SetRole.FACILITATOR.value
+        roles[order[count]] = SetRole.FACILITATOR
     return roles
 
 
@@ -211,11 +212,11 @@ def save_reflection(
         found = ProgrammeReflection(participant_id=participant.id, event_id=event.id, model=model,
                                     peer=bool(activity and activity.peer_reflection))  # fmt: skip
         session.add(found)
-    if found.status == "submitted":
+    if found.status == ReflectionStatus.SUBMITTED:
         raise BadRequest("This reflection is already submitted.", reason="programme_reflection_submitted")
     found.fields = clean
     if submit:
-        found.status, found.submitted_at = "submitted", utcnow()
+        found.status, found.submitted_at = ReflectionStatus.SUBMITTED, utcnow()
     session.flush()
     return found
 
@@ -226,7 +227,7 @@ def submitted_reflections(session: Session, user_id: int) -> list[tuple[Programm
         select(ProgrammeReflection, ProgrammeEvent)
         .join(ProgrammeEvent, ProgrammeEvent.id == ProgrammeReflection.event_id)
         .join(ProgrammeParticipant, ProgrammeParticipant.id == ProgrammeReflection.participant_id)
-        .where(ProgrammeParticipant.user_id == user_id, ProgrammeReflection.status == "submitted")
+        .where(ProgrammeParticipant.user_id == user_id, ProgrammeReflection.status == ReflectionStatus.SUBMITTED)
         .order_by(ProgrammeReflection.submitted_at)
     )
     return [(r, e) for r, e in rows]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.dates import UK_TIME
 from lti_tool.errors import BadRequest, NotFound
+from lti_tool.lti.roles import Role
 from lti_tool.models import (
     Enrolment,
     EventStatus,
@@ -97,7 +98,7 @@ def create_run(
     if not name or len(name) > MAX_NAME:
         raise BadRequest("Give the cohort a name.", reason="programme_no_cohort_name")
     wanted = sorted(set(participant_ids))
-    learners = {u.id for u in course_people(session, context_id, "learner")}
+    learners = {u.id for u in course_people(session, context_id, Role.LEARNER)}
     if not wanted:
         raise BadRequest("Choose the participants of the cohort.", reason="programme_no_participants")
     if not set(wanted) <= learners:
@@ -110,7 +111,7 @@ def create_run(
         cohort_name=name,
         starts_on=starts_on,
         nation=nation if nation in holidays.NATIONS else holidays.DEFAULT_NATION,
-        status=RunStatus.PLANNING.value,
+        status=RunStatus.PLANNING,
     )
     session.add(run)
     session.flush()
@@ -129,7 +130,7 @@ def create_run(
                     due_at=due_at,
                     fixed=occurrence.fixed_date is not None,
                     required=activity.required,
-                    status=EventStatus.SCHEDULED.value,
+                    status=EventStatus.SCHEDULED,
                     uid=str(uuid.uuid4()).upper(),  # RFC 7986 §5.3: a random UUID, nothing about host or user
                 )
             )
@@ -224,8 +225,8 @@ def move_event(session: Session, event: ProgrammeEvent, *, day: date, at: time, 
 
 def cancel_event(session: Session, event: ProgrammeEvent) -> None:
     """Call an event off: it stays on the timeline and in calendars as cancelled (RFC 5545 §3.8.1.11)."""
-    if event.status != EventStatus.CANCELLED.value:
-        event.status = EventStatus.CANCELLED.value
+    if event.status != EventStatus.CANCELLED:
+        event.status = EventStatus.CANCELLED
         _changed(event)
         session.flush()
 
@@ -276,7 +277,7 @@ def holiday_warnings(run: ProgrammeRun, found: Iterable[ProgrammeEvent]) -> dict
     """Event id -> the bank holiday it lands on in the run's nation (cancelled events are not warned)."""
     warnings: dict[int, str] = {}
     for event in found:
-        if event.status == EventStatus.CANCELLED.value:
+        if event.status == EventStatus.CANCELLED:
             continue
         day = event.starts_at.astimezone(UK_TIME).date()
         name = holidays.holiday_on(day, run.nation)

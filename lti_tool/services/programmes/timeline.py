@@ -70,10 +70,10 @@ def build(
     next_found = False
     for column, cell in zip(view.columns, row.cells, strict=True):
         event = by_id[column.event_id]
-        is_next = not next_found and cell.status == ProgressStatus.NOT_STARTED.value
+        is_next = not next_found and cell.status == ProgressStatus.NOT_STARTED
         next_found = next_found or is_next
         reflection = written.get(event.id)
-        open_ = reflective(programme, event) and cell.status == ProgressStatus.DONE.value
+        open_ = reflective(programme, event) and cell.status == ProgressStatus.DONE
         item = Item(event, cell.status, cohort.STATUS_LABELS[cell.status], is_next, open_,
                     reflection.status if reflection else "")  # fmt: skip
         weeks.setdefault(week_of(event, programme, run), []).append(item)

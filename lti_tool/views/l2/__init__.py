@@ -9,5 +9,6 @@ so there is one renderer (Jinja) and every page also works without JavaScript (r
 
 from lti_tool.views.l2 import dashboard, documents, participant, plan, reflection, run  # register the routes
 from lti_tool.views.l2.common import bp
+from lti_tool.views.l2.participant import register_launch_targets
 
-__all__ = ["bp", "dashboard", "documents", "participant", "plan", "reflection", "run"]
+__all__ = ["bp", "dashboard", "documents", "participant", "plan", "reflection", "register_launch_targets", "run"]

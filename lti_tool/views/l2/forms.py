@@ -8,6 +8,7 @@ every form comes back with what was typed when it has an error (issue 10).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
@@ -174,7 +175,7 @@ class InviteForm(SwottForm):
     participants = IntegerChoices("Participants")
 
 
-def roles_form(people: list[tuple[int, str]], labels: dict[str, str]) -> type[SwottForm]:
+def roles_form(people: list[tuple[int, str]], labels: Mapping[str, str]) -> type[SwottForm]:
     """A form with one role select per participant (`role-<user id>`), built for this session's list."""
     choices = dict(labels)
     fields = {

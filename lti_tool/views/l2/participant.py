@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from lti_tool import web
+from lti_tool import launch_targets, web
 from lti_tool.access import launch_required
 from lti_tool.errors import BadRequest
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
@@ -106,3 +106,9 @@ def give_feedback(session_id: int) -> ResponseReturnValue:
         return _live_page(launch, toolkit, group, form, 400)
     commit()
     return redirect(launch_url_for("l2.live", launch, session_id=group.id, sent="1") + "#give-feedback", code=303)
+
+
+def register_launch_targets(targets: launch_targets.LaunchTargets) -> None:
+    """A learner's L2 launch: issue 12 first (a follow-up, or after-L2 questions not yet answered), else
+    the learner's L2 page with their session's date, place or link (issue 10)."""
+    targets.add("l2.home", lambda launch: launch_targets.due_first(launch, l1_started=True) or home())

@@ -14,7 +14,7 @@ from lti_tool.access import launch_required
 from lti_tool.dates import to_uk
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
-from lti_tool.models import ResourceLink, utcnow
+from lti_tool.models import LinkPart, ReflectionStatus, ResourceLink, utcnow
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import reflections
 from lti_tool.views import doc_links
@@ -28,7 +28,7 @@ from toolkits.model import Toolkit
 
 def _l2_link(launch: CurrentLaunch, toolkit: Toolkit) -> ResourceLink:
     session = web.db_session()
-    if launch.resource_link_id is not None and launch.part == "l2":
+    if launch.resource_link_id is not None and launch.part == LinkPart.L2:
         link = session.get(ResourceLink, launch.resource_link_id)
         if link is not None:
             return link
@@ -60,7 +60,7 @@ def reflection() -> ResponseReturnValue:
             )
         return _keep_page(launch, toolkit, link)
     values = dict(stored.fields)
-    if stored.status != "submitted" and not values.get(reflections.DATE_FIELD):
+    if stored.status != ReflectionStatus.SUBMITTED and not values.get(reflections.DATE_FIELD):
         values[reflections.DATE_FIELD] = to_uk(utcnow()).date().isoformat()  # its date starts as today
     return _reflection_page(launch, toolkit, values, stored.version, stored=stored)
 

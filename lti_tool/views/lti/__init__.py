@@ -9,7 +9,13 @@ Framing (CSP frame-ancestors) is `lti_tool/framing.py`.
 
 from __future__ import annotations
 
+from lti_tool.launch_targets import LaunchTargets
 from lti_tool.views.lti import deep_linking, jwks, launch, oidc, registration
 from lti_tool.views.lti.common import bp
 
-__all__ = ["bp", "deep_linking", "jwks", "launch", "oidc", "registration"]
+__all__ = ["bp", "deep_linking", "jwks", "launch", "oidc", "register_launch_targets", "registration"]
+
+
+def register_launch_targets(targets: LaunchTargets) -> None:
+    """A facilitator's Deep Linking request opens the toolkit picker."""
+    targets.add("lti.deep_link", deep_linking.picker_page)

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
-from lti_tool import csrf, i18n, web
+from lti_tool import csrf, i18n, launch_targets, web
 from lti_tool.forms import SwottForm
 from lti_tool.i18n import _l
 from lti_tool.lti import claims, deep_linking
@@ -26,14 +26,11 @@ from lti_tool.lti.login import storage_hash
 from lti_tool.lti.platforms import origin
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, new_launch_id, remember, use_for_request
+from lti_tool.models import LinkPart
 from lti_tool.services import launches, registry
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.services.programmes import templates as programme_templates
-from lti_tool.views import evaluation, facilitator, player
-from lti_tool.views import programmes as programme_pages
-from lti_tool.views.l2 import participant as l2_pages
 from lti_tool.views.lti.common import bp, key_cache, platforms, secure, state_cookie, store, tool_urls
-from lti_tool.views.lti.deep_linking import picker_page
 
 
 class LaunchForm(SwottForm):
@@ -139,7 +136,7 @@ def _destination(validated: ValidatedLaunch) -> tuple[str, str, str]:
         raise _not_subscribed(role)
     if role is Role.FACILITATOR:
         return toolkit.id, part, "facilitator.home"
-    return toolkit.id, part, "player.start" if part == "l1" else "l2.home"
+    return toolkit.id, part, "player.start" if part == LinkPart.L1 else "l2.home"
 
 
 def _not_subscribed(role: Role) -> LaunchRejected:
@@ -192,32 +189,12 @@ def _answer(current: CurrentLaunch, endpoint: str) -> Response:
     requests; no redirect chain through /player/ and /l1/).
 
     `g.launch_page_url` is the page's own address: `static/launch.js` puts it in the address bar
-    (`history.replaceState`), so a reload or a bookmark asks for the page, not the spent launch.
+    (`history.replaceState`), so a reload or a bookmark asks for the page, not the spent launch. The
+    pages are the features' own, registered at app creation (`lti_tool.launch_targets`).
     """
     if not current.cookieless:
         remember(current)
     use_for_request(current)
-    values: dict[str, Any] = {}
-    if endpoint == "programmes.mine":
-        run = programme_pages.learner.launch_run(current)
-        if run is not None:
-            endpoint, values = "programmes.timeline_page", {"run_id": run.id}
+    endpoint, values, target = launch_targets.targets().resolve(endpoint, current)
     g.launch_page_url = launch_url_for(endpoint, current, **values)
-    page: ResponseReturnValue
-    if endpoint == "programmes.index":
-        page = programme_pages.lead.landing()
-    elif endpoint == "programmes.timeline_page":
-        page = programme_pages.learner.timeline_page(values["run_id"])
-    elif endpoint == "programmes.mine":
-        page = programme_pages.learner.mine()
-    elif endpoint == "lti.deep_link":
-        page = picker_page(current)
-    elif endpoint == "facilitator.home":
-        page = facilitator.home()
-    elif endpoint == "l2.home":
-        # Issue 12 first (a follow-up, or after-L2 questions not yet answered), else the learner's L2 page:
-        # their session's date, place or link (issue 10).
-        page = evaluation.on_launch(current, l1_started=True) or l2_pages.home()
-    else:
-        page = player.landing(current)
-    return make_response(page)
+    return make_response(target.page(current, **values))

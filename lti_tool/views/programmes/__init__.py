@@ -7,7 +7,23 @@ course's runs are "not found"; participant pages also check the launch's user is
 
 from __future__ import annotations
 
+from typing import Any
+
+from lti_tool.launch_targets import LaunchTargets
+from lti_tool.lti.session import CurrentLaunch
 from lti_tool.views.programmes import lead, learner
 from lti_tool.views.programmes.common import bp
 
-__all__ = ["bp", "lead", "learner"]
+__all__ = ["bp", "lead", "learner", "register_launch_targets"]
+
+
+def _participant_run(launch: CurrentLaunch) -> tuple[str, dict[str, Any]] | None:
+    run = learner.launch_run(launch)
+    return None if run is None else ("programmes.timeline_page", {"run_id": run.id})
+
+
+def register_launch_targets(targets: LaunchTargets) -> None:
+    """A programme placement: the lead's landing page; a participant's run timeline, or their runs."""
+    targets.add("programmes.index", lambda _launch: lead.landing())
+    targets.add("programmes.mine", lambda _launch: learner.mine(), resolve=_participant_run)
+    targets.add("programmes.timeline_page", lambda _launch, run_id: learner.timeline_page(run_id))

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.dates import to_uk
+from lti_tool.lti.roles import Role
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import EventStatus, ProgrammeEvent, ProgrammeRun
 from lti_tool.services.programmes import cohort, gradebook, meetings, runs, templates, timeline
@@ -37,7 +38,7 @@ def _start_form(fresh: bool = False) -> StartRunForm:
     launch = require_launch()
     form = StartRunForm(formdata=None) if fresh else StartRunForm()
     form.template.choices = [(p.id, p.title) for p in templates.available(web.catalogue()).values()]
-    people = runs.course_people(web.db_session(), launch.context_id, "learner")
+    people = runs.course_people(web.db_session(), launch.context_id, Role.LEARNER)
     form.participants.choices = [(u.id, u.name or f"Learner {u.id}") for u in people]
     return form
 
@@ -199,7 +200,7 @@ def register(run_id: int, event_id: int) -> ResponseReturnValue:
     is_set = activity is not None and activity.session is SessionType.ACTION_LEARNING_SET
     form = _register_form(run, event.id, ids, is_set, prefill=False)
     form.present.choices = [(m.participant.id, m.user.name) for m in members]
-    if not form.validate_on_submit() or event.status == EventStatus.CANCELLED.value:
+    if not form.validate_on_submit() or event.status == EventStatus.CANCELLED:
         return _event_page(run, event_id, register=form, status=400)
     cohort.record_attendance(session, event, ids, set(form.present.data or []), form.roles())
     _queue_scores(run)

@@ -10,7 +10,7 @@ from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun
+from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
@@ -88,7 +88,11 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
         for fid, value in stored.fields.items():
             if fid in form.field_ids:
                 form[fid].data = value
-    if request.method == "POST" and form.validate_on_submit() and (stored is None or stored.status != "submitted"):
+    if (
+        request.method == "POST"
+        and form.validate_on_submit()
+        and (stored is None or stored.status != ReflectionStatus.SUBMITTED)
+    ):
         try:
             meetings.save_reflection(
                 session, participant, event, activity, form.values(), submit=bool(form.submit.data)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lti_tool import migrate
 from lti_tool.db import Database
-from lti_tool.models import ResourceLink, ScoreRecord, utcnow
+from lti_tool.models import ResourceLink, ScoreRecord, ScoreStatus, utcnow
 from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
@@ -250,7 +250,7 @@ def test_a_score_the_platform_already_has_counts_as_delivered(database: Database
     with database.session() as session:  # the process died before it could write "delivered"
         record = session.get(ScoreRecord, record_id)
         assert record is not None
-        record.status, record.delivered_at = "pending", None
+        record.status, record.delivered_at = ScoreStatus.PENDING, None
         session.commit()
     report = delivery.deliver_pending(database)
     assert report.delivered == [record_id]
@@ -386,7 +386,10 @@ def test_a_retried_old_score_does_not_overwrite_a_newer_grade(database: Database
     with database.session() as session:
         record = session.get(ScoreRecord, old)
         assert record is not None
-        record.status, record.last_error = "failed", "score refused: HTTP 400"  # failed for a reason since fixed
+        record.status, record.last_error = (
+            ScoreStatus.FAILED,
+            "score refused: HTTP 400",
+        )  # failed for a reason since fixed
         session.commit()
     enqueue(database, course, completed(90))
     delivery.deliver_pending(database)

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from lti_tool.db import Database
-from lti_tool.models import ScoreRecord
+from lti_tool.models import ScoreRecord, ScoreStatus
 from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
@@ -200,7 +200,7 @@ def test_a_platform_that_already_has_the_score_is_not_a_failure(database: Databa
         with database.session() as session:  # the outcome was lost (a database restart mid-write)
             record = session.get(ScoreRecord, record_id)
             assert record is not None
-            record.status, record.delivered_at = "pending", None
+            record.status, record.delivered_at = ScoreStatus.PENDING, None
             session.commit()
         assert delivery.deliver_pending(database).delivered == [record_id]
         [record] = records(database)
@@ -220,7 +220,7 @@ def test_an_edx_refusal_of_an_old_retried_score_counts_when_the_newer_grade_is_s
         with database.session() as session:
             record = session.get(ScoreRecord, old)
             assert record is not None
-            record.status = "failed"  # failed for a reason since fixed
+            record.status = ScoreStatus.FAILED  # failed for a reason since fixed
             session.commit()
         graded(database, course, 90)
         delivery.deliver_pending(database)
@@ -246,7 +246,7 @@ def test_a_duplicate_answer_with_another_grade_in_the_gradebook_is_a_real_failur
     with database.session() as session:
         record = session.get(ScoreRecord, record_id)
         assert record is not None
-        record.status = "pending"
+        record.status = ScoreStatus.PENDING
         session.commit()
     assert delivery.deliver_pending(database).failed == [record_id]
     assert "shows another grade" in records(database)[0].last_error
@@ -261,7 +261,7 @@ def test_without_the_result_service_a_duplicate_answer_still_counts_as_delivered
     with database.session() as session:
         record = session.get(ScoreRecord, record_id)
         assert record is not None
-        record.status = "pending"
+        record.status = ScoreStatus.PENDING
         session.commit()
     assert delivery.deliver_pending(database).delivered == [record_id]
     assert ags.result_reads == 0

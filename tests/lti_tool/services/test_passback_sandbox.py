@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from lti_tool.db import Database
-from lti_tool.models import Context, LtiUser, Platform, ResourceLink
+from lti_tool.models import Context, LtiUser, Platform, ResourceLink, ScoreStatus
 from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
 from lti_tool.services.roster import RosterService
@@ -151,7 +151,7 @@ def test_a_re_sent_score_is_reconciled_through_the_sandbox_result_service(demo: 
     with database.session() as session:  # the outcome was lost before it was written
         record = session.get(ScoreRecord, record_id)
         assert record is not None
-        record.status = "pending"
+        record.status = ScoreStatus.PENDING
         session.commit()
     assert delivery.deliver_pending(database).delivered == [record_id]
     assert [s.status for s in demo.platform.scores] == [200, 409]  # applied once, the repeat refused

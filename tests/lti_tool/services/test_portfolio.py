@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.errors import BadRequest, NotFound
-from lti_tool.models import Attempt, GroupFeedback, LtiUser, Reflection, ReflectionErasure, utcnow
+from lti_tool.models import Attempt, GroupFeedback, LtiUser, Reflection, ReflectionErasure, ReflectionStatus, utcnow
 from lti_tool.services import dashboard, portfolio, regulators
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services.portfolio.external import ExternalEntry
@@ -269,7 +269,7 @@ def test_only_the_author_shares_and_only_submitted_reflections(session: Session)
     reflection = _reflection_of(session, a, course)
     with pytest.raises(NotFound):
         portfolio.share(session, reflection_id=reflection.id, user_id=b.id)
-    reflection.status = "draft"
+    reflection.status = ReflectionStatus.DRAFT
     with pytest.raises(BadRequest):
         portfolio.share(session, reflection_id=reflection.id, user_id=a.id)
 

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import Attempt
+from lti_tool.models import Attempt, AttemptStatus
 from lti_tool.services import l2 as l2_sessions
 from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, Learner, launch_for, make_learner, sign_in
@@ -146,7 +146,7 @@ def test_after_completion_no_minutes_left(app: Flask, db: Session) -> None:
     _, html = browser.get("/l1/page/02-check")
     assert "minutes left" in html
     attempt = db.scalars(select(Attempt)).one()
-    attempt.status = "completed"
+    attempt.status = AttemptStatus.COMPLETED
     db.commit()
     _, html = browser.get("/l1/page/02-check")
     assert "minutes left" not in html and "Page 2 of 4" in html and "You have completed this module" in html
