@@ -7,7 +7,7 @@
 
 Each package has its own catalogue (`lti_tool/translations`, `scorm_packager/translations`) because
 the packager never imports the LTI tool (ARCHITECTURE.md). Extraction follows babel.cfg; the keywords
-are gettext's usual ones plus `_l` and `lazy_gettext` (lti_tool.i18n). docs/welsh.md explains the rest.
+are gettext's usual ones plus `_l`, `lazy_gettext` (lti_tool.i18n) and the no-op `N_` (lti_tool.words). docs/welsh.md explains the rest.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lti_tool", "scorm_packager")
 LANGUAGES = ("cy",)
-KEYWORDS = ("_l", "lazy_gettext")
+KEYWORDS = ("_l", "lazy_gettext", "N_")
 WIDTH = 110  # how the committed catalogues wrap
 
 

@@ -25,6 +25,7 @@ from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import BadRequest, NotFound
+from lti_tool.i18n import current_language
 from lti_tool.forms_l1 import AnswerForm, StepForm, ThinkingNotesForm
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.services import dashboard, progress, reflections, roster
@@ -281,7 +282,7 @@ def roster_table(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, object]:
     board = dashboard.build(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
     return {
         "roster_rows": board.rows,
-        "roster_notice": state.notice,
-        "roster_synced": state.synced_text,
+        "roster_notice": gettext(state.notice) if state.notice else "",
+        "roster_synced": state.synced_sentence(gettext, current_language()),
         "l1_status": dashboard.L1Status,
     }

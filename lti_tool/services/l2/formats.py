@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lti_tool.errors import BadRequest
+from lti_tool.words import N_
 from toolkits.model import AgendaItem, GroupFormat, Toolkit
 
 SCORE_MAXIMUM = 100.0
@@ -29,10 +30,10 @@ CONSULTANT = "consultant"
 OBSERVER = "observer"
 ACTION_PLANNER = "action_planner"
 ROLE_LABELS = {
-    PRESENTER: "Presenter",
-    CONSULTANT: "Consultant",
-    OBSERVER: "Observer",
-    ACTION_PLANNER: "Action planner",
+    PRESENTER: N_("Presenter"),
+    CONSULTANT: N_("Consultant"),
+    OBSERVER: N_("Observer"),
+    ACTION_PLANNER: N_("Action planner"),
 }
 
 
@@ -51,7 +52,7 @@ class FormatPreset:
 PRESETS: dict[GroupFormat, FormatPreset] = {
     GroupFormat.SWOTT_DEFAULT: FormatPreset(
         GroupFormat.SWOTT_DEFAULT,
-        "SWOTT group session",
+        N_("SWOTT group session"),
         (
             AgendaItem("Check-in and ground rules", 5),
             AgendaItem("Recap of L1 ideas", 7),
@@ -65,7 +66,7 @@ PRESETS: dict[GroupFormat, FormatPreset] = {
     ),
     GroupFormat.ACTION_LEARNING_SET: FormatPreset(
         GroupFormat.ACTION_LEARNING_SET,
-        "Action learning set",
+        N_("Action learning set"),
         (
             AgendaItem("The issue", 2),
             AgendaItem("Clarifying questions", 8),
@@ -81,7 +82,7 @@ PRESETS: dict[GroupFormat, FormatPreset] = {
     ),
     GroupFormat.BELLS_THAT_RING: FormatPreset(
         GroupFormat.BELLS_THAT_RING,
-        "Bells that Ring (systemic group supervision)",
+        N_("Bells that Ring (systemic group supervision)"),
         (
             AgendaItem("Assign roles", 5),
             AgendaItem("The presenter presents", 10),
@@ -112,7 +113,7 @@ def parse_format(value: str) -> GroupFormat:
     try:
         return GroupFormat(value)
     except ValueError:
-        raise BadRequest("Choose one of the group formats offered.", reason="bad_group_format") from None
+        raise BadRequest(N_("Choose one of the group formats offered."), reason="bad_group_format") from None
 
 
 def reflection_item_index(agenda: Sequence[AgendaItem]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import launch_required
@@ -53,9 +54,9 @@ def home() -> ResponseReturnValue:
 
 def _feedback_form(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, form: FeedbackForm) -> FeedbackForm:
     colleagues = {uid: n for uid, n in l2_sessions.names(web.db_session(), group).items() if uid != launch.user_id}
-    form.recipient.choices = [("", "The whole group"), *((str(uid), name) for uid, name in colleagues.items())]
+    form.recipient.choices = [("", gettext("The whole group")), *((str(uid), name) for uid, name in colleagues.items())]
     prompts = [*toolkit.l2.feedback_prompts, *toolkit.l2.feedforward_prompts]
-    form.prompt.choices = [("", "No particular prompt"), *((p, p) for p in prompts)]
+    form.prompt.choices = [("", gettext("No particular prompt")), *((p, p) for p in prompts)]
     return form
 
 

@@ -20,6 +20,7 @@ from lti_tool.services import reflections
 from lti_tool.views import doc_links
 from lti_tool.views.l2.common import bp, commit, launch_and_toolkit, page_context
 from lti_tool.views.l2.forms import KeepForm, reflection_form
+from lti_tool.words import N_
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import Toolkit
 
@@ -35,9 +36,9 @@ def _l2_link(launch: CurrentLaunch, toolkit: Toolkit) -> ResourceLink:
     found = l2_sessions.l2_link(session, context_id=launch.context_id, toolkit_id=toolkit.id)
     if found is None:
         raise NotFound(
-            "This course has no L2 activity for this toolkit yet.",
+            N_("This course has no L2 activity for this toolkit yet."),
             reason="no_l2_link",
-            advice="Ask your facilitator to add the L2 group session to the course.",
+            advice=N_("Ask your facilitator to add the L2 group session to the course."),
         )
     return found
 
@@ -56,7 +57,7 @@ def reflection() -> ResponseReturnValue:
             raise Forbidden(
                 l2_sessions.REFLECTION_NOT_OPEN,
                 reason="l2_not_attended",
-                advice="If you were there, ask your facilitator to check the attendance list.",
+                advice=N_("If you were there, ask your facilitator to check the attendance list."),
             )
         return _keep_page(launch, toolkit, link)
     values = dict(stored.fields)

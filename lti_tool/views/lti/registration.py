@@ -23,15 +23,16 @@ from lti_tool.lti.platforms import RegistrationError, origin
 from lti_tool.services import dynamic_registrations, registrations
 from lti_tool.views.lti.common import bp, tool_urls
 from lti_tool.views.registration_forms import RegistrationForm
+from lti_tool.words import N_
 
 log = logging.getLogger(__name__)
 
-SCOPE_NAMES = {
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score": "Send scores and completion to your gradebook",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem": "Create and update its own gradebook columns",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly": "Read back the scores it sent",
+SCOPE_NAMES = {  # shown translated by lti/register.html
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score": N_("Send scores and completion to your gradebook"),
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem": N_("Create and update its own gradebook columns"),
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly": N_("Read back the scores it sent"),
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly": (
-        "Read a course's member list (names, emails, roles) for facilitators"
+        N_("Read a course’s member list (names, emails, roles) for facilitators")
     ),
 }
 
