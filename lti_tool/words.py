@@ -8,6 +8,6 @@ translates it there (`{{ _(role) }}`, `gettext(message)`). Domain code stays pla
 from __future__ import annotations
 
 
-def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name for a no-op marker
+def N_(text: str) -> str:
     """Mark `text` for translation where it is shown; return it unchanged."""
     return text

@@ -7,7 +7,8 @@
 
 Each package has its own catalogue (`lti_tool/translations`, `scorm_packager/translations`) because
 the packager never imports the LTI tool (ARCHITECTURE.md). Extraction follows babel.cfg; the keywords
-are gettext's usual ones plus `_l`, `lazy_gettext` (lti_tool.i18n) and the no-op `N_` (lti_tool.words). docs/welsh.md explains the rest.
+are gettext's usual ones plus `_l`, `lazy_gettext` (lti_tool.i18n)
+and the no-op `N_` (lti_tool.words). docs/welsh.md explains the rest.
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import (
-from lti_tool.words import N_
     Attempt,
     Enrolment,
     GroupParticipant,
@@ -40,6 +39,7 @@ from lti_tool.words import N_
     ToolkitSchedule,
     utcnow,
 )
+from lti_tool.words import N_
 from toolkits.model import CompletionPart, Toolkit
 
 PAGE_SIZE = 100

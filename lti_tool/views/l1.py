@@ -25,8 +25,8 @@ from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import BadRequest, NotFound
-from lti_tool.i18n import current_language
 from lti_tool.forms_l1 import AnswerForm, StepForm, ThinkingNotesForm
+from lti_tool.i18n import current_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.services import dashboard, progress, reflections, roster
 from lti_tool.services import notes as thinking_notes

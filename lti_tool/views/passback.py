@@ -26,8 +26,7 @@ MESSAGES = {
         "Sending now: reload this page in a moment to see whether your LMS accepted it. We keep trying until it does."
     ),
     "all_queued": N_(
-        "Sending now: reload this page in a moment to see whether your LMS accepted them. "
-        "We keep trying until it does."
+        "Sending now: reload this page in a moment to see whether your LMS accepted them. We keep trying until it does."
     ),
 }
 

@@ -36,6 +36,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, Validatio
 from lti_tool.dates import UK_TIME
 from lti_tool.forms import GovDateField, SwottForm
 from lti_tool.i18n import _l
+from lti_tool.words import N_
 
 REAL_DATE = _l("Enter a real date, for example 27 3 2027")
 TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
@@ -135,8 +136,12 @@ class ConfirmForm(SwottForm):
 
 class ScheduleForm(SwottForm):
     title = StringField(_l("Title (optional)"), [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
-    day = GovDateField(_l("Date"), [InputRequired(_l("Enter the date of the session"))], message=REAL_DATE, accept_iso=True)
-    start_time = TimeOfDayField(_l("Start time (UK)"), [InputRequired(_l("Enter the start time"))], id="s-time", default="10am")
+    day = GovDateField(
+        _l("Date"), [InputRequired(_l("Enter the date of the session"))], message=REAL_DATE, accept_iso=True
+    )
+    start_time = TimeOfDayField(
+        _l("Start time (UK)"), [InputRequired(_l("Enter the start time"))], id="s-time", default="10am"
+    )
     place = StringField(_l("Place"), [Length(max=255)], widget=GovTextInput(), id="s-place")
     video_link = StringField(_l("Video link"), [Length(max=1000), _video_link], widget=GovTextInput(), id="s-video")
     group_format = RadioField(_l("Group format"), widget=GovRadioInput())
@@ -188,20 +193,27 @@ def roles_form(people: list[tuple[int, str]], labels: dict[str, str]) -> type[Sw
 # --- Participants ---------------------------------------------------------------------------------------
 
 
+FEEDBACK_KINDS = {
+    "feedback": N_("Feedback: on what they do now"),
+    "feedforward": N_("Feedforward: an idea for what they could do next"),
+}
+"""Plain strings (WTForms wants `str` labels in a choices dict); the view sets them translated."""
+
+
 class FeedbackForm(SwottForm):
     kind = RadioField(
         _l("What are you writing?"),
         [InputRequired(_l("Choose feedback or feedforward"))],
-        choices={
-            "feedback": _l("Feedback: on what they do now"),
-            "feedforward": _l("Feedforward: an idea for what they could do next"),
-        },
+        choices=FEEDBACK_KINDS,
         widget=GovRadioInput(),
     )
     recipient = SelectField(_l("For"), widget=GovSelect(), id="fb-recipient", default="")
     text = TextAreaField(
         _l("Your words"),
-        [InputRequired(_l("Write something before sending it")), Length(max=2000, message=_l("Keep it to a few sentences"))],
+        [
+            InputRequired(_l("Write something before sending it")),
+            Length(max=2000, message=_l("Keep it to a few sentences")),
+        ],
         widget=GovTextArea(),
         id="fb-text",
     )

@@ -14,7 +14,7 @@ from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import reflections
 from lti_tool.views.l2.common import bp, commit, group_of, launch_and_toolkit, page_context
-from lti_tool.views.l2.forms import FeedbackForm
+from lti_tool.views.l2.forms import FEEDBACK_KINDS, FeedbackForm
 from lti_tool.views.l2.run import live_context, require_participant_or_facilitator
 from toolkits.model import Toolkit
 
@@ -57,6 +57,7 @@ def _feedback_form(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession,
     form.recipient.choices = [("", gettext("The whole group")), *((str(uid), name) for uid, name in colleagues.items())]
     prompts = [*toolkit.l2.feedback_prompts, *toolkit.l2.feedforward_prompts]
     form.prompt.choices = [("", gettext("No particular prompt")), *((p, p) for p in prompts)]
+    form.kind.choices = {value: gettext(label) for value, label in FEEDBACK_KINDS.items()}
     return form
 
 
