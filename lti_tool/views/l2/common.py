@@ -85,4 +85,13 @@ def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         # A toolkit document (`Document`, `ReflectionTemplate`'s guidance) with its links kept in the launch.
         "render_document": lambda doc: Markup(doc_links.render_body(toolkit, doc.source, doc.body)),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
+        "session_title": lambda group: session_title(group, toolkit),
     }
+
+
+def session_title(group: GroupSession, toolkit: Toolkit) -> str:
+    """A session's title in this request's language: the default title (services/l2/scheduling.py,
+    stored in English when the facilitator gives none) is translated; a title someone typed is theirs."""
+    if group.title == f"{toolkit.title}: L2 group session":
+        return gettext("%(toolkit)s: L2 group session", toolkit=toolkit.title)
+    return group.title

@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -35,8 +37,33 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, Validatio
 
 from lti_tool.dates import UK_TIME
 from lti_tool.forms import GovDateField, SwottForm
-from lti_tool.i18n import _l
+from lti_tool.i18n import ENGLISH, _l, current_language
 from lti_tool.words import N_
+
+
+class TranslatedDateInput(GovDateInput):  # type: ignore[misc]  # the package has no type hints
+    """The GOV.UK date input with its box labels ("Day", "Month", "Year", written by govuk-frontend-wtf
+    in English) in the request's language."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        for item in params.get("items", []):
+            item["label"] = gettext(item["label"])
+        return params
+
+
+class ContentSelect(GovSelect):  # type: ignore[misc]  # the package has no type hints
+    """A select whose options (but the first, "none") are toolkit text, authored in English: on a page in
+    another language each carries `lang="en-GB"` (WCAG 2.2 SC 3.1.2 Language of Parts)."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        if current_language() != ENGLISH:
+            for item in params.get("items", []):
+                if item.get("value"):
+                    item["attributes"] = {**item.get("attributes", {}), "lang": "en-GB"}
+        return params
+
 
 REAL_DATE = _l("Enter a real date, for example 27 3 2027")
 TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
@@ -113,7 +140,11 @@ def _video_link(form: Any, field: Field) -> None:
 
 class DeadlineForm(SwottForm):
     deadline_day = GovDateField(
-        _l("Date"), [InputRequired(_l("Enter the date of the L1 deadline"))], message=REAL_DATE, accept_iso=True
+        _l("Date"),
+        [InputRequired(_l("Enter the date of the L1 deadline"))],
+        message=REAL_DATE,
+        accept_iso=True,
+        widget=TranslatedDateInput(),
     )
     deadline_time = TimeOfDayField(
         _l("Time (UK)"), [InputRequired(_l("Enter the time of the L1 deadline"))], id="deadline-time", default="5pm"
@@ -137,7 +168,11 @@ class ConfirmForm(SwottForm):
 class ScheduleForm(SwottForm):
     title = StringField(_l("Title (optional)"), [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
     day = GovDateField(
-        _l("Date"), [InputRequired(_l("Enter the date of the session"))], message=REAL_DATE, accept_iso=True
+        _l("Date"),
+        [InputRequired(_l("Enter the date of the session"))],
+        message=REAL_DATE,
+        accept_iso=True,
+        widget=TranslatedDateInput(),
     )
     start_time = TimeOfDayField(
         _l("Start time (UK)"), [InputRequired(_l("Enter the start time"))], id="s-time", default="10am"
@@ -217,7 +252,7 @@ class FeedbackForm(SwottForm):
         widget=GovTextArea(),
         id="fb-text",
     )
-    prompt = SelectField(_l("Prompt (optional)"), widget=GovSelect(), id="fb-prompt", default="")
+    prompt = SelectField(_l("Prompt (optional)"), widget=ContentSelect(), id="fb-prompt", default="")
     anonymous = BooleanField(_l("Share it without my name"), widget=GovCheckboxInput())
 
 

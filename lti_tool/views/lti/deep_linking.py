@@ -36,6 +36,7 @@ from lti_tool.models import Deployment, Platform
 from lti_tool.services import keys, l2, registry
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.services.programmes import templates
+from lti_tool.views.l2.forms import TranslatedDateInput
 from lti_tool.views.lti.common import bp, tool_urls
 from lti_tool.words import N_
 from toolkits.model import Toolkit
@@ -177,6 +178,7 @@ def picker_form(offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -
         name: GovDateField(
             _l("Due date (optional)"),
             validators=[_due_date_not_past],
+            widget=TranslatedDateInput(),
             description=_l("The LMS shows it to learners as the L1 deadline. For example, 31 3 2027"),
         )
         for name in due_names
