@@ -37,10 +37,10 @@ def cymru(world: World) -> Iterator[World]:  # noqa: F811 - the fixture
     yield world
 
 
-def _welsh(world: World, who: str, *, part: str = "l2") -> FlaskClient:
+def _welsh(place: World, who: str, *, part: str = "l2") -> FlaskClient:
     """A browser launched into the course with `locale` `cy-GB`: the facilitator, or learner 'a'."""
-    client = world.app.test_client()
-    course = world.course
+    client = place.app.test_client()
+    course = place.course
     if who == "facilitator":
         launch = launch_of(course, course.facilitator, part=part, role="facilitator")
     else:
