@@ -93,5 +93,5 @@ def session_title(group: GroupSession, toolkit: Toolkit) -> str:
     """A session's title in this request's language: the default title (services/l2/scheduling.py,
     stored in English when the facilitator gives none) is translated; a title someone typed is theirs."""
     if group.title == f"{toolkit.title}: L2 group session":
-        return gettext("%(toolkit)s: L2 group session", toolkit=toolkit.title)
+        return str(gettext("%(toolkit)s: L2 group session", toolkit=toolkit.title))
     return group.title
