@@ -9,6 +9,7 @@ from flask_babel import gettext
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import BadRequest
+from lti_tool.i18n import translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
@@ -104,7 +105,7 @@ def give_feedback(session_id: int) -> ResponseReturnValue:
         )
     except BadRequest as refused:
         web.db_session().rollback()
-        form.text.errors = [refused.message]
+        form.text.errors = [translated_message(refused)]
         return _live_page(launch, toolkit, group, form, 400)
     commit()
     return redirect(launch_url_for("l2.live", launch, session_id=group.id, sent="1") + "#give-feedback", code=303)

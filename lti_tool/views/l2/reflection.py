@@ -13,6 +13,7 @@ from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.dates import to_uk
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
+from lti_tool.i18n import translated_advice, translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import ResourceLink, utcnow
 from lti_tool.services import l2 as l2_sessions
@@ -168,7 +169,7 @@ def save_reflection() -> ResponseReturnValue:
     except Conflict as conflict:
         session.rollback()
         if autosave:
-            return jsonify(conflict=True, message=conflict.message, advice=conflict.advice), 409
+            return jsonify(conflict=True, message=translated_message(conflict), advice=translated_advice(conflict)), 409
         return _reflection_page(launch, toolkit, values, version, 409, conflict=conflict)
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
@@ -177,7 +178,9 @@ def save_reflection() -> ResponseReturnValue:
         session.rollback()
         if autosave:
             # A box over its limit: the script shows these words and waits for an edit (no retries).
-            return jsonify(saved=False, message=refused.message, advice=refused.advice), refused.status
+            return jsonify(
+                saved=False, message=translated_message(refused), advice=translated_advice(refused)
+            ), refused.status
         return _reflection_page(launch, toolkit, values, version, 400, refused=refused)
     commit()
     if autosave:
@@ -185,7 +188,7 @@ def save_reflection() -> ResponseReturnValue:
         return jsonify(
             saved=True,
             version=saved.version,
-            warnings=[{"field": w.field_id, "message": w.message} for w in warnings],
+            warnings=[{"field": w.field_id, "message": translated_message(w)} for w in warnings],
         )
     if action == "submit":  # issue 12: the after questions and session feedback, skippable
         return redirect(launch_url_for("evaluation.after_l2", launch, submitted="1"), code=303)

@@ -12,7 +12,7 @@ from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.dates import format_day, format_time
 from lti_tool.errors import BadRequest, Forbidden
-from lti_tool.i18n import current_language
+from lti_tool.i18n import current_language, translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import GroupSession, utcnow
 from lti_tool.services import l2 as l2_sessions
@@ -190,7 +190,7 @@ def control(session_id: int) -> ResponseReturnValue:
             l2_sessions.assign_roles(session, group, chosen)
         except BadRequest as refused:
             session.rollback()
-            return _run_page(launch, toolkit, group, 400, roles=roles, problem=refused.message)
+            return _run_page(launch, toolkit, group, 400, roles=roles, problem=translated_message(refused))
         anchor = "#roles"
     elif action == "participants":
         invite = InviteForm()

@@ -20,7 +20,7 @@ from lti_tool.models import LtiUser, Platform
 from lti_tool.services import subscriptions
 from tests.lti_tool.l2_factories import csrf_from, launch_of, sign_in
 from tests.lti_tool.views.test_l1_welsh import english_left, interface_text
-from tests.lti_tool.views.test_l2 import World, _schedule, world  # noqa: F401 - the `world` fixture
+from tests.lti_tool.views.test_l2 import World, _attend_and_close, _schedule, world  # noqa: F401 - `world`
 
 NAMES = ("Eleri Jones", "Dafydd Rees", "Siân Hughes")
 
@@ -184,3 +184,30 @@ def test_the_facilitator_home_passback_picker_and_statement_are_in_welsh(cymru: 
     status, html = _post(picker, "/lti/deep-link", "/lti/deep-link", {})
     assert status == 400
     _checked(html, "picker error", "Mae yna broblem", "Dewiswch o leiaf un rhan o becyn cymorth")
+
+
+def test_the_l2_reflections_autosave_replies_and_warnings_are_in_welsh(cymru: World) -> None:
+    """The messages services/reflections.py writes in English (a stale tab, an over-long box, details that
+    may identify someone) reach a Welsh learner in Welsh: in autosave's JSON and on the page."""
+    _attend_and_close(cymru)
+    learner = _welsh(cymru, "a")
+    _post(learner, "/l2/reflection/start", "/l2/reflection", {})
+    token = csrf_from(learner, "/l2/reflection")
+    typed = {"csrf_token": token, "autosave": "1", "what": "I met Mrs Khan at SW1A 1AA."}
+    saved = learner.post("/l2/reflection", data={**typed, "version": "1"})
+    assert saved.status_code == 200
+    warnings = {w["message"] for w in saved.get_json()["warnings"]}
+    assert "Mae “Mrs Khan” yn edrych fel teitl a chyfenw." in warnings
+    assert "Mae “SW1A 1AA” yn edrych fel cod post." in warnings
+
+    stale = learner.post("/l2/reflection", data={**typed, "version": "1"})
+    assert stale.status_code == 409
+    assert stale.get_json()["message"].startswith("Cafodd y myfyrdod hwn ei newid mewn tab neu ffenestr arall")
+    assert stale.get_json()["advice"].startswith("Copïwch unrhyw beth rydych am ei gadw")
+
+    long = learner.post("/l2/reflection", data={**typed, "version": "2", "what": "x" * 20_001})
+    assert long.status_code == 400
+    assert "nod o hyd. Gall blwch fod yn 20,000 nod ar y mwyaf." in long.get_json()["message"]
+
+    page = _welsh_page(learner, "/l2/reflection", "Mae “Mrs Khan” yn edrych fel teitl a chyfenw.")
+    assert "looks like" not in page
