@@ -54,11 +54,11 @@ def register(invite: str = "") -> ResponseReturnValue:
     g.frame_ancestors_extra = origin(config_url)
     if not config_url:
         raise BadRequest(
-            "This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page.",
+            N_("This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page."),
             reason="registration_missing_configuration",
         )
     if not form.validate():
-        raise BadRequest("The registration request is not complete.", reason="registration_bad_form")
+        raise BadRequest(N_("The registration request is not complete."), reason="registration_bad_form")
     session = web.db_session()
     settings = web.settings()
     token = form.registration_token.data or ""
@@ -83,7 +83,7 @@ def register(invite: str = "") -> ResponseReturnValue:
         raise BadRequest(
             f"The registration did not complete: {error}.",
             reason="registration_failed",
-            advice="Check the platform's address and try again, or register the tool manually.",
+            advice=N_("Check the platform's address and try again, or register the tool manually."),
         ) from None
     return render_template("lti/registered.html", platform=result.platform, deployment_id=result.deployment_id)
 
