@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, get_locale, gettext, refresh
 from markupsafe import Markup, escape
 
 from lti_tool import lazy_text
@@ -159,6 +159,26 @@ def language_switch() -> list[dict[str, str | bool]]:
     ]
 
 
+def translated_message(said: Any) -> str:
+    """A message a domain module wrote in English (`lti_tool.words.N_`), in this request's language.
+
+    `said` is an error (`UserFacingError`: its `message`) or anything with a `message`; one that also has
+    `template` and `values` (`services.reflections.FieldTooLong`, an identifying-details `Finding`) is
+    translated before its values go in, so the catalogue holds one sentence, not one per value.
+    """
+    template = getattr(said, "template", None)
+    if template:
+        return str(gettext(template, **getattr(said, "values", {})))
+    message = str(getattr(said, "message", "") or "")
+    return str(gettext(message)) if message else ""
+
+
+def translated_advice(error: Any) -> str:
+    """An error's `advice` in this request's language (see `translated_message`)."""
+    advice = str(getattr(error, "advice", "") or "")
+    return str(gettext(advice)) if advice else ""
+
+
 def localised(formatter: Callable[..., str]) -> Callable[..., str]:
     """A `lti_tool.dates` formatter as a Jinja filter that writes in this request's language."""
 
@@ -208,4 +228,6 @@ def init_app(app: Flask, locale_selector: Callable[[], str] = select_language) -
         in_content_language=in_content_language,
         current_language=current_language,
         language_switch=language_switch,
+        translated_message=translated_message,
+        translated_advice=translated_advice,
     )

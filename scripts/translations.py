@@ -7,23 +7,26 @@
 
 Each package has its own catalogue (`lti_tool/translations`, `scorm_packager/translations`) because
 the packager never imports the LTI tool (ARCHITECTURE.md). Extraction follows babel.cfg; the keywords
-are gettext's usual ones plus `_l` and `lazy_gettext` (lti_tool.i18n). docs/welsh.md explains the rest.
+are gettext's usual ones plus `_l`, `lazy_gettext` (lti_tool.i18n)
+and the no-op `N_` (lti_tool.words). docs/welsh.md explains the rest.
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lti_tool", "scorm_packager")
 LANGUAGES = ("cy",)
-KEYWORDS = ("_l", "lazy_gettext")
+KEYWORDS = ("_l", "lazy_gettext", "N_")
+WIDTH = 110  # how the committed catalogues wrap
 
 
 def catalogue_dir(package: str) -> Path:
@@ -37,6 +40,34 @@ def extract(package: str, pot: Path) -> None:
     for keyword in KEYWORDS:
         command += ["-k", keyword]
     subprocess.run([*command, "."], cwd=ROOT / package, check=True)
+
+
+def update(package: str, pot: Path) -> None:
+    """Merge the .pot's new strings into each language's .po, keeping the `#.` reviewer notes.
+
+    `pybabel update` would replace each entry's extracted comments with the .pot's (none: the `#.` lines
+    are our notes for the Welsh reviewer, written by hand) and keep strings the code no longer uses as
+    `#~` obsolete entries. Here the notes stay with their msgid, obsolete entries are dropped (git keeps
+    the history), the header is kept as written, and lines wrap as the committed catalogue does.
+    """
+    with pot.open("rb") as source:
+        template = read_po(source)
+    for language in LANGUAGES:
+        po = catalogue_dir(package) / language / "LC_MESSAGES" / "messages.po"
+        if not po.is_file():
+            continue
+        text = po.read_text(encoding="utf-8")
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=language)
+        notes = {m.id: list(m.auto_comments) for m in catalogue if m.id}
+        catalogue.update(template, no_fuzzy_matching=True)
+        for message in catalogue:
+            if message.id and notes.get(message.id):
+                message.auto_comments = notes[message.id]
+        buffer = io.BytesIO()
+        write_po(buffer, catalogue, width=WIDTH, ignore_obsolete=True)
+        header, body = text.split("\n\n", 1)[0], buffer.getvalue().decode("utf-8").split("\n\n", 1)[1]
+        po.write_text(f"{header}\n\n{body}", encoding="utf-8")
 
 
 def compile_all() -> None:
@@ -91,8 +122,7 @@ def main(argv: list[str]) -> int:
         for package in PACKAGES:
             pot = catalogue_dir(package) / "messages.pot"
             extract(package, pot)
-            subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "update", "--no-fuzzy-matching",
-                            "-i", str(pot), "-d", str(catalogue_dir(package))], check=True)  # fmt: skip
+            update(package, pot)
     elif action == "check":
         found = problems()
         for line in found:

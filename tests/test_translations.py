@@ -63,3 +63,31 @@ def test_every_entry_says_what_a_welsh_speaker_should_review(po: Path) -> None:
     with po.open("rb") as source:
         catalogue = read_po(source, locale=po.parts[-3])
     assert [m.id for m in catalogue if m.id and not m.auto_comments] == []
+
+
+def test_update_keeps_the_reviewer_notes_and_drops_obsolete_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scripts/translations.py update` on a copy of the tool's catalogue: every `#.` note stays with its
+    entry, a string the code no longer uses goes (no `#~` left), and nothing else changes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("translations_script", ROOT / "scripts" / "translations.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    original = ROOT / "lti_tool" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+    copy = tmp_path / "cy" / "LC_MESSAGES" / "messages.po"
+    copy.parent.mkdir(parents=True)
+    stale = '\n#. Review: a string no template uses any more.\nmsgid "A string nobody uses"\nmsgstr "Llinyn"\n'
+    copy.write_text(original.read_text(encoding="utf-8") + stale, encoding="utf-8")
+    monkeypatch.setattr(script, "catalogue_dir", lambda package: tmp_path)
+    pot = tmp_path / "messages.pot"
+    script.extract("lti_tool", pot)
+    script.update("lti_tool", pot)
+
+    updated = copy.read_text(encoding="utf-8")
+    assert "A string nobody uses" not in updated and "#~" not in updated
+    assert updated == original.read_text(encoding="utf-8")  # the committed catalogue is already up to date
+    with copy.open("rb") as source:
+        assert [m.id for m in read_po(source, locale="cy") if m.id and not m.auto_comments] == []

@@ -7,7 +7,8 @@ so a learner sees the same list wherever they meet the toolkit. Each reference c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from html import escape as _html_escape
 
@@ -26,17 +27,38 @@ def _day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def review_sentence(toolkit: Toolkit) -> str:
+@dataclass(frozen=True)
+class EvidenceWords:
+    """The words around a page's sources, English by default. This module never imports Flask (it serves
+    the packager too), so the LTI tool passes them translated (lti_tool/views/l1.py, docs/welsh.md):
+    whole sentences with `%(name)s` values, and `day` to write a date in the same language."""
+
+    sources_title: str = "Sources for this page"
+    references_label: str = "References"
+    all_references: str = "All references for this toolkit"
+    opens_in_new_window: str = "(opens in a new window)"
+    reviewed_and_due: str = "Content last reviewed %(reviewed)s; next review due by %(due)s."
+    reviewed: str = "Content last reviewed %(reviewed)s."
+    due: str = "Next review due by %(due)s."
+    day: Callable[[date], str] = _day
+    content_lang: str = ""
+    """An attribute for the citations (` lang="en-GB"`) when the words are in another language."""
+
+
+ENGLISH = EvidenceWords()
+
+
+def review_sentence(toolkit: Toolkit, words: EvidenceWords = ENGLISH) -> str:
     """'Content last reviewed 1 December 2026; next review due by 1 December 2027.'"""
-    parts: list[str] = []
-    if toolkit.last_reviewed:
-        parts.append(f"Content last reviewed {_day(toolkit.last_reviewed)}")
-    if toolkit.review_date:
-        parts.append(f"next review due by {_day(toolkit.review_date)}")
-    if not parts:
-        return ""
-    sentence = "; ".join(parts)
-    return sentence[0].upper() + sentence[1:] + "."
+    reviewed = words.day(toolkit.last_reviewed) if toolkit.last_reviewed else ""
+    due = words.day(toolkit.review_date) if toolkit.review_date else ""
+    if reviewed and due:
+        return words.reviewed_and_due % {"reviewed": reviewed, "due": due}
+    if reviewed:
+        return words.reviewed % {"reviewed": reviewed}
+    if due:
+        return words.due % {"due": due}
+    return ""
 
 
 def _items(references: Sequence[Reference]) -> str:
@@ -60,18 +82,19 @@ def cited_on_page(toolkit: Toolkit, markdown: str) -> tuple[Reference, ...]:
     return tuple(by_key[key] for key in cited_references(toolkit, markdown) if key in by_key)
 
 
-def page_sources_html(toolkit: Toolkit, markdown: str, all_references_href: str) -> str:
+def page_sources_html(toolkit: Toolkit, markdown: str, all_references_href: str, words: EvidenceWords = ENGLISH) -> str:
     """'Sources for this page' (the cited ones, linkable) and a link to every reference of the toolkit."""
     cited = cited_on_page(toolkit, markdown)
     listed = (
-        f'<h2 id="page-sources-title">Sources for this page</h2>\n<ol class="reference-list">\n{_items(cited)}</ol>\n'
+        f'<h2 id="page-sources-title">{escape(words.sources_title)}</h2>\n'
+        f'<ol class="reference-list"{words.content_lang}>\n{_items(cited)}</ol>\n'
         if cited
         else ""
     )
-    labelled = ' aria-labelledby="page-sources-title"' if cited else ' aria-label="References"'
+    labelled = ' aria-labelledby="page-sources-title"' if cited else f' aria-label="{escape(words.references_label)}"'
     return (
         f'<aside class="page-sources"{labelled}>\n{listed}'
-        f'<p><a href="{escape(all_references_href)}" target="_blank" rel="noopener">All references for this '
-        'toolkit<span class="visually-hidden"> (opens in a new window)</span></a>. '
-        f"{escape(review_sentence(toolkit))}</p>\n</aside>\n"
+        f'<p><a href="{escape(all_references_href)}" target="_blank" rel="noopener">{escape(words.all_references)}'
+        f'<span class="visually-hidden"> {escape(words.opens_in_new_window)}</span></a>. '
+        f"{escape(review_sentence(toolkit, words))}</p>\n</aside>\n"
     )

@@ -43,6 +43,7 @@ from lti_tool.models import (
     ToolkitSchedule,
     utcnow,
 )
+from lti_tool.words import N_
 from toolkits.model import CompletionPart, Toolkit
 
 PAGE_SIZE = 100
@@ -55,7 +56,12 @@ class L1Status(StrEnum):
     COMPLETED = "completed"
 
 
-L1_LABELS = {L1Status.NOT_STARTED: "Not started", L1Status.IN_PROGRESS: "In progress", L1Status.COMPLETED: "Completed"}
+L1_LABELS = {
+    L1Status.NOT_STARTED: N_("Not started"),
+    L1Status.IN_PROGRESS: N_("In progress"),
+    L1Status.COMPLETED: N_("Completed"),
+}
+"""English (the CSV keeps it); the dashboard page shows each through gettext, as it does FILTER_LABELS."""
 
 
 class Filter(StrEnum):
@@ -73,15 +79,15 @@ class Filter(StrEnum):
 
 
 FILTER_LABELS = {
-    Filter.ALL: "Everyone",
-    Filter.NOT_STARTED: "L1 not started",
-    Filter.IN_PROGRESS: "L1 in progress",
-    Filter.COMPLETED: "L1 completed",
-    Filter.OVERDUE: "Not finished by the deadline",
-    Filter.READY_FOR_L2: "Ready for L2",
-    Filter.MISSED_L2: "Invited to L2, not there",
-    Filter.L2_REFLECTION_MISSING: "Attended L2, no reflection yet",
-    Filter.FINISHED: "Finished L1 and L2",
+    Filter.ALL: N_("Everyone"),
+    Filter.NOT_STARTED: N_("L1 not started"),
+    Filter.IN_PROGRESS: N_("L1 in progress"),
+    Filter.COMPLETED: N_("L1 completed"),
+    Filter.OVERDUE: N_("Not finished by the deadline"),
+    Filter.READY_FOR_L2: N_("Ready for L2"),
+    Filter.MISSED_L2: N_("Invited to L2, not there"),
+    Filter.L2_REFLECTION_MISSING: N_("Attended L2, no reflection yet"),
+    Filter.FINISHED: N_("Finished L1 and L2"),
 }
 
 
@@ -117,10 +123,10 @@ class Row:
     @property
     def l2_label(self) -> str:
         if self.l2_session_id is None:
-            return "Not invited"
+            return N_("Not invited")
         if not self.l2_session_closed:
-            return "Invited"
-        return "Attended" if self.l2_attended else "Did not attend"
+            return N_("Invited")
+        return N_("Attended") if self.l2_attended else N_("Did not attend")
 
     def matches(self, wanted: Filter) -> bool:
         return wanted in self.filters()

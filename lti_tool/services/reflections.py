@@ -26,24 +26,41 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import BadRequest, Conflict
 from lti_tool.models import Reflection, ReflectionStatus, ResourceLink, utcnow
 from lti_tool.services import progress
+from lti_tool.words import N_
 from toolkits.cpd import Field, reflection_fields
 from toolkits.model import ReflectionTemplate, Toolkit
 
 MAX_FIELD_CHARS = 20_000
 DATE_FIELD = "cpd_date"
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = N_(
     "This reflection was changed in another tab or window after you opened it, so your last change "
     "was not saved and nothing was overwritten."
 )
-CONFLICT_ADVICE = "Copy anything you want to keep, then reload the page to see the latest version."
+CONFLICT_ADVICE = N_("Copy anything you want to keep, then reload the page to see the latest version.")
+TOO_LONG = N_("“%(label)s” is %(length)s characters long. A box can be at most %(limit)s characters.")
+"""Messages are English here (marked N_); pages and autosave replies show them through gettext
+(`lti_tool.i18n.translated_message`), so this module stays free of Flask."""
+
+
+class FieldTooLong(BadRequest):
+    """A box over `MAX_FIELD_CHARS`: longer text is refused, not cut. `template` and `values` let a page
+    say it in its own language."""
+
+    template = TOO_LONG
+
+    def __init__(self, label: str, length: int) -> None:
+        self.values = {"label": label, "length": f"{length:,}", "limit": f"{MAX_FIELD_CHARS:,}"}
+        super().__init__(
+            TOO_LONG % self.values, reason="reflection_too_long", advice=N_("Shorten it and it will be saved.")
+        )
 
 
 class ReflectionIncomplete(BadRequest):
     """A submission with required boxes left empty; `missing` names them for the error summary."""
 
     def __init__(self, missing: list[Field], invalid_date: bool = False) -> None:
-        super().__init__("Some boxes need filling in before you can submit.", reason="reflection_incomplete")
+        super().__init__(N_("Some boxes need filling in before you can submit."), reason="reflection_incomplete")
         self.missing = missing
         self.invalid_date = invalid_date
 
@@ -68,12 +85,7 @@ def clean_values(
     for field in form_fields(toolkit, template):
         text = values.get(field.id, "")
         if len(text) > MAX_FIELD_CHARS:
-            raise BadRequest(
-                f"“{field.label}” is {len(text):,} characters long. A box can be at most {MAX_FIELD_CHARS:,} "
-                "characters.",
-                reason="reflection_too_long",
-                advice="Shorten it and it will be saved.",
-            )
+            raise FieldTooLong(field.label, len(text))
         cleaned[field.id] = text.replace("\r\n", "\n")
     return cleaned
 
@@ -188,9 +200,9 @@ def _write(
         return reflection
     if existing.status == ReflectionStatus.SUBMITTED:
         raise Conflict(
-            "This reflection has already been submitted, so it can no longer be changed here.",
+            N_("This reflection has already been submitted, so it can no longer be changed here."),
             reason="reflection_submitted",
-            advice="Reload the page to see the submitted reflection.",
+            advice=N_("Reload the page to see the submitted reflection."),
         )
     changes: dict[str, object] = {"fields": cleaned, "version": version + 1, "updated_at": now}
     if submit:
@@ -226,17 +238,26 @@ class Finding:
     text: str
 
     @property
+    def template(self) -> str:
+        """The message before `values` go in (what the catalogue translates)."""
+        return KIND_MESSAGES[self.kind]
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {"text": self.text}
+
+    @property
     def message(self) -> str:
-        return KIND_MESSAGES[self.kind].format(text=self.text)
+        return self.template % self.values
 
 
 KIND_MESSAGES = {
-    "name": "“{text}” looks like a title and surname.",
-    "date_of_birth": "“{text}” looks like a date of birth.",
-    "date": "“{text}” is a full date, which could be a date of birth.",
-    "nhs_number": "“{text}” looks like an NHS number.",
-    "case_number": "“{text}” looks like a case or reference number.",
-    "postcode": "“{text}” looks like a postcode.",
+    "name": N_("“%(text)s” looks like a title and surname."),
+    "date_of_birth": N_("“%(text)s” looks like a date of birth."),
+    "date": N_("“%(text)s” is a full date, which could be a date of birth."),
+    "nhs_number": N_("“%(text)s” looks like an NHS number."),
+    "case_number": N_("“%(text)s” looks like a case or reference number."),
+    "postcode": N_("“%(text)s” looks like a postcode."),
 }
 
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master|Mister|Madam)"

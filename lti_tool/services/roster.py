@@ -37,6 +37,7 @@ from lti_tool.lti.service_client import (
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, utcnow
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import same_origin
+from lti_tool.words import N_
 
 log = logging.getLogger(__name__)
 
@@ -263,15 +264,25 @@ class RosterStatus(StrEnum):
 
 
 NOTICES = {
-    RosterStatus.NOT_OFFERED: "Your LMS does not share the course list with this tool, so only the people who "
-    "have opened the activity appear.",
-    RosterStatus.UNAVAILABLE: "We could not get the course list from your LMS just now, so only the people who "
-    "have opened the activity appear. Reload the page to try again.",
+    RosterStatus.NOT_OFFERED: N_(
+        "Your LMS does not share the course list with this tool, so only the people who have opened the activity "
+        "appear."
+    ),
+    RosterStatus.UNAVAILABLE: N_(
+        "We could not get the course list from your LMS just now, so only the people who have opened the activity "
+        "appear. Reload the page to try again."
+    ),
 }
-FIRST_SYNC_NOTICE = (
+FIRST_SYNC_NOTICE = N_(
     "We are fetching the course list from your LMS, so only the people who have opened the activity appear "
     "for now. Reload the page in a moment to see everyone."
 )
+SYNCED = N_("Course list from your LMS, last updated at %(time)s on %(day)s (UK time).")
+"""The notices are English here; the views show them through gettext (the module stays free of Flask)."""
+
+
+def _english(text: str, **values: object) -> str:
+    return text % values if values else text
 
 
 class Scheduler(Protocol):
@@ -296,11 +307,18 @@ class RosterState:
     @property
     def synced_text(self) -> str:
         """'Course list from your LMS, last updated at …' for the facilitator pages (UK time)."""
+        return self.synced_sentence()
+
+    def synced_sentence(self, translate: Callable[..., str] = _english, language: str = "en") -> str:
+        """`synced_text` in a language: the view passes its `gettext` and the request's language."""
         if self.synced_at is None:
             return ""
         # One way of writing times everywhere (docs/dates.md): "2:09pm on Wednesday 2 December 2026".
-        when = f"{dates.format_time(self.synced_at)} on {dates.format_day(self.synced_at)}"
-        return f"Course list from your LMS, last updated at {when} (UK time)."
+        return translate(
+            SYNCED,
+            time=dates.format_time(self.synced_at, language=language),
+            day=dates.format_day(self.synced_at, language=language),
+        )
 
 
 def ensure_recent(

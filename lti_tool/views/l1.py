@@ -21,11 +21,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from markupsafe import Markup
 
-from lti_tool import web
+from lti_tool import dates, web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.forms_l1 import AnswerForm, StepForm, ThinkingNotesForm
+from lti_tool.i18n import content_lang, current_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.services import dashboard, progress, reflections, roster
 from lti_tool.services import notes as thinking_notes
@@ -41,7 +42,7 @@ from lti_tool.views.l1_player import (
     view_url,
 )
 from lti_tool.views.page_cache import page_html
-from toolkits.evidence import page_sources_html
+from toolkits.evidence import EvidenceWords, page_sources_html
 from toolkits.model import Page, PageKind, Toolkit
 
 __all__ = ["bp", "has_started", "landing_page", "roster_table", "usable_brand_colour", "view_url"]
@@ -117,6 +118,24 @@ def view(step: str) -> ResponseReturnValue:
     return redirect(step_url(step), code=303)
 
 
+def evidence_words() -> EvidenceWords:
+    """The words `toolkits.evidence` writes around a page's sources, in this request's language (the
+    toolkit package never imports Flask); the citations themselves stay marked as English."""
+    language = current_language()
+    return EvidenceWords(
+        sources_title=gettext("Sources for this page"),
+        references_label=gettext("References"),
+        all_references=gettext("All references for this toolkit"),
+        opens_in_new_window=gettext("(opens in a new window)"),
+        # Without values, gettext gives the sentence with its %(…)s left in, for toolkits.evidence to fill.
+        reviewed_and_due=gettext("Content last reviewed %(reviewed)s; next review due by %(due)s."),
+        reviewed=gettext("Content last reviewed %(reviewed)s."),
+        due=gettext("Next review due by %(due)s."),
+        day=lambda day: dates.format_date(day, language=language),
+        content_lang=str(content_lang()),
+    )
+
+
 def _content_page(player: Player, step: str, status: int = 200, **extra: object) -> ResponseReturnValue:
     page = player.toolkit.l1.page(step)
     assert page is not None
@@ -130,8 +149,8 @@ def _content_page(player: Player, step: str, status: int = 200, **extra: object)
             page_html(
                 player.toolkit,
                 step,
-                "sources",
-                lambda: page_sources_html(player.toolkit, page.body, _references_url(player.toolkit)),
+                f"sources-{current_language()}",  # the words around the sources are in the page's language
+                lambda: page_sources_html(player.toolkit, page.body, _references_url(player.toolkit), evidence_words()),
             )
         ),
         outcomes=outcomes,
@@ -281,7 +300,7 @@ def roster_table(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, object]:
     board = dashboard.build(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
     return {
         "roster_rows": board.rows,
-        "roster_notice": state.notice,
-        "roster_synced": state.synced_text,
+        "roster_notice": gettext(state.notice) if state.notice else "",
+        "roster_synced": state.synced_sentence(gettext, current_language()),
         "l1_status": dashboard.L1Status,
     }

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from lti_tool import web
 from lti_tool.errors import BadRequest, Conflict
 from lti_tool.forms_l1 import ReflectionForm
+from lti_tool.i18n import translated_advice, translated_message
 from lti_tool.lti.session import launch_url_for
 from lti_tool.models import ReflectionStatus
 from lti_tool.services import progress, reflections
@@ -117,7 +118,7 @@ def save_reflection() -> ResponseReturnValue:
     except Conflict as conflict:
         session.rollback()
         if autosave:
-            return jsonify(conflict=True, message=conflict.message, advice=conflict.advice), 409
+            return jsonify(conflict=True, message=translated_message(conflict), advice=translated_advice(conflict)), 409
         # Keep what the learner typed on screen (nothing is lost) but do not save it.
         return reflection_page(player, 409, form=form, version=version, conflict=conflict)
     except reflections.ReflectionIncomplete as incomplete:
@@ -131,7 +132,9 @@ def save_reflection() -> ResponseReturnValue:
         session.rollback()
         if autosave:
             # A box over its limit: the script shows these words and waits for an edit (no retries).
-            return jsonify(saved=False, message=refused.message, advice=refused.advice), refused.status
+            return jsonify(
+                saved=False, message=translated_message(refused), advice=translated_advice(refused)
+            ), refused.status
         return reflection_page(player, refused.status, form=form, version=version, refused=refused)
     commit_and_deliver()
     warnings = reflections.identifying_details(saved.fields)
@@ -140,7 +143,7 @@ def save_reflection() -> ResponseReturnValue:
             saved=True,
             version=saved.version,
             saved_at=saved.updated_at.isoformat(),
-            warnings=[{"field": w.field_id, "message": w.message} for w in warnings],
+            warnings=[{"field": w.field_id, "message": translated_message(w)} for w in warnings],
         )
     if saved.status == ReflectionStatus.SUBMITTED:
         return redirect(launch_url_for("l1.summary"), code=303)

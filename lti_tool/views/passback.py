@@ -10,20 +10,24 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.services import outbox
+from lti_tool.words import N_
 
 bp = Blueprint("passback", __name__, url_prefix="/passback")
 
 MESSAGES = {
-    "queued": "Sending now: reload this page in a moment to see whether your LMS accepted it. "
-    "We keep trying until it does.",
-    "all_queued": "Sending now: reload this page in a moment to see whether your LMS accepted them. "
-    "We keep trying until it does.",
+    "queued": N_(
+        "Sending now: reload this page in a moment to see whether your LMS accepted it. We keep trying until it does."
+    ),
+    "all_queued": N_(
+        "Sending now: reload this page in a moment to see whether your LMS accepted them. We keep trying until it does."
+    ),
 }
 
 
@@ -36,7 +40,7 @@ def undelivered() -> ResponseReturnValue:
     return render_template(
         "passback/undelivered.html",
         scores=scores,
-        message=message,
+        message=gettext(message) if message else "",
         retry_all_url=launch_url_for("passback.retry_all", launch),
         retry_urls={s.record_id: launch_url_for("passback.retry", launch, record_id=s.record_id) for s in scores},
     )
@@ -50,7 +54,7 @@ def retry(record_id: int) -> ResponseReturnValue:
     try:
         outbox.retry(session, record_id, context_id=launch.context_id)
     except LookupError:
-        raise NotFound("There is no such score in this course.", reason="unknown_score") from None
+        raise NotFound(N_("There is no such score in this course."), reason="unknown_score") from None
     session.commit()  # the outbox's after-commit hook sends it, off this request
     return redirect(launch_url_for("passback.undelivered", launch, done="queued"), code=303)
 

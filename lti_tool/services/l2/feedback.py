@@ -15,6 +15,7 @@ from lti_tool.models import (
 )
 from lti_tool.services.l2.formats import APPROVED, FEEDFORWARD, KINDS, MAX_FEEDBACK_CHARS, PENDING, REJECTED
 from lti_tool.services.l2.scheduling import bump, participant, require_participant, require_running
+from lti_tool.words import N_
 
 # --- Feedback and feedforward ------------------------------------------------------------------------
 
@@ -34,14 +35,14 @@ def give_feedback(
     require_running(group)
     require_participant(session, group, author_id)
     if kind not in KINDS:
-        raise BadRequest("Choose feedback or feedforward.", reason="bad_feedback_kind")
+        raise BadRequest(N_("Choose feedback or feedforward."), reason="bad_feedback_kind")
     text = text.strip().replace("\r\n", "\n")
     if not text:
-        raise BadRequest("Write something before sending it.", reason="empty_feedback")
+        raise BadRequest(N_("Write something before sending it."), reason="empty_feedback")
     if len(text) > MAX_FEEDBACK_CHARS:
-        raise BadRequest("That is too long: keep it to a few sentences.", reason="feedback_too_long")
+        raise BadRequest(N_("That is too long: keep it to a few sentences."), reason="feedback_too_long")
     if recipient_id is not None and (recipient_id == author_id or participant(session, group, recipient_id) is None):
-        raise BadRequest("Choose a colleague in this session, or the whole group.", reason="bad_recipient")
+        raise BadRequest(N_("Choose a colleague in this session, or the whole group."), reason="bad_recipient")
     item = GroupFeedback(
         session_id=group.id,
         author_id=author_id,
@@ -62,7 +63,7 @@ def moderate(session: Session, group: GroupSession, feedback_id: int, *, approve
     """Approve an item (everyone in the session sees it) or reject it (nobody but its author ever does)."""
     item = session.get(GroupFeedback, feedback_id)
     if item is None or item.session_id != group.id:
-        raise NotFound("There is no such item in this session.", reason="unknown_feedback")
+        raise NotFound(N_("There is no such item in this session."), reason="unknown_feedback")
     item.status = APPROVED if approve else REJECTED
     bump(group)
     session.flush()

@@ -14,6 +14,7 @@ from lti_tool.models import (
     ParticipantRole,
     SessionStatus,
 )
+from lti_tool.words import N_
 from toolkits.model import AgendaItem, GroupFormat, Toolkit
 
 SCORE_MAXIMUM = 100.0
@@ -37,10 +38,10 @@ CONSULTANT = ParticipantRole.CONSULTANT
 OBSERVER = ParticipantRole.OBSERVER
 ACTION_PLANNER = ParticipantRole.ACTION_PLANNER
 ROLE_LABELS: dict[str, str] = {
-    PRESENTER: "Presenter",
-    CONSULTANT: "Consultant",
-    OBSERVER: "Observer",
-    ACTION_PLANNER: "Action planner",
+    PRESENTER: N_("Presenter"),
+    CONSULTANT: N_("Consultant"),
+    OBSERVER: N_("Observer"),
+    ACTION_PLANNER: N_("Action planner"),
 }
 
 
@@ -59,7 +60,7 @@ class FormatPreset:
 PRESETS: dict[GroupFormat, FormatPreset] = {
     GroupFormat.SWOTT_DEFAULT: FormatPreset(
         GroupFormat.SWOTT_DEFAULT,
-        "SWOTT group session",
+        N_("SWOTT group session"),
         (
             AgendaItem("Check-in and ground rules", 5),
             AgendaItem("Recap of L1 ideas", 7),
@@ -73,7 +74,7 @@ PRESETS: dict[GroupFormat, FormatPreset] = {
     ),
     GroupFormat.ACTION_LEARNING_SET: FormatPreset(
         GroupFormat.ACTION_LEARNING_SET,
-        "Action learning set",
+        N_("Action learning set"),
         (
             AgendaItem("The issue", 2),
             AgendaItem("Clarifying questions", 8),
@@ -89,7 +90,7 @@ PRESETS: dict[GroupFormat, FormatPreset] = {
     ),
     GroupFormat.BELLS_THAT_RING: FormatPreset(
         GroupFormat.BELLS_THAT_RING,
-        "Bells that Ring (systemic group supervision)",
+        N_("Bells that Ring (systemic group supervision)"),
         (
             AgendaItem("Assign roles", 5),
             AgendaItem("The presenter presents", 10),
@@ -120,7 +121,7 @@ def parse_format(value: str) -> GroupFormat:
     try:
         return GroupFormat(value)
     except ValueError:
-        raise BadRequest("Choose one of the group formats offered.", reason="bad_group_format") from None
+        raise BadRequest(N_("Choose one of the group formats offered."), reason="bad_group_format") from None
 
 
 def reflection_item_index(agenda: Sequence[AgendaItem]) -> int:

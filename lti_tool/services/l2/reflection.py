@@ -23,6 +23,7 @@ from lti_tool.services import outbox, reflections
 from lti_tool.services.l2.feedback import feedforward_for
 from lti_tool.services.l2.formats import CLOSED, COMPLETED, RUNNING, SCORE_MAXIMUM, agenda_for, reflection_item_index
 from lti_tool.services.progress import EnqueueScore
+from lti_tool.words import N_
 from toolkits.cpd import Field
 from toolkits.model import Toolkit
 
@@ -79,12 +80,12 @@ def attended_closed_session(session: Session, *, user_id: int, context_id: int, 
 
 def _require_attended(session: Session, user_id: int, link: ResourceLink, toolkit: Toolkit) -> None:
     if link.part != LinkPart.L2:
-        raise BadRequest("This is not an L2 activity.", reason="not_l2")
+        raise BadRequest(N_("This is not an L2 activity."), reason="not_l2")
     if not reflection_open(session, user_id=user_id, context_id=link.context_id, toolkit=toolkit):
         raise Forbidden(
             REFLECTION_NOT_OPEN,
             reason="l2_not_attended",
-            advice="If you were there, ask your facilitator to check the attendance list.",
+            advice=N_("If you were there, ask your facilitator to check the attendance list."),
         )
 
 

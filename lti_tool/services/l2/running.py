@@ -46,6 +46,7 @@ from lti_tool.services.l2.scheduling import (
     require_running,
 )
 from lti_tool.services.progress import EnqueueScore
+from lti_tool.words import N_
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_markdown
 
@@ -73,7 +74,7 @@ def go_to_agenda_item(
     require_running(group)
     agenda = agenda_for(toolkit, group.format)
     if not 0 <= index < len(agenda):
-        raise BadRequest("There is no such agenda item.", reason="bad_agenda_item")
+        raise BadRequest(N_("There is no such agenda item."), reason="bad_agenda_item")
     group.agenda_index = index
     group.timer_started_at = now or utcnow()
     bump(group)
@@ -84,7 +85,7 @@ def reveal_next_stage(session: Session, group: GroupSession, toolkit: Toolkit) -
     """Reveal the next case-study stage to everyone; returns how many are now revealed."""
     require_running(group)
     if group.stages_revealed >= len(toolkit.l2.stages):
-        raise Conflict("Every stage of the case study is already showing.", reason="no_more_stages")
+        raise Conflict(N_("Every stage of the case study is already showing."), reason="no_more_stages")
     group.stages_revealed += 1
     bump(group)
     session.flush()
@@ -96,27 +97,33 @@ def set_attendance(session: Session, group: GroupSession, user_id: int, attended
     require_open(group)
     found = participant(session, group, user_id)
     if found is None:
-        raise NotFound("That person is not on the list for this session.", reason="not_a_participant")
+        raise NotFound(N_("That person is not on the list for this session."), reason="not_a_participant")
     found.attended = attended
     bump(group)
     session.flush()
+
+
+ONE_PERSON_ONLY = {
+    PRESENTER: N_("Give the role of presenter to exactly one person."),
+    CONSULTANT: N_("Give the role of consultant to exactly one person."),
+    ACTION_PLANNER: N_("Give the role of action planner to exactly one person."),
+}
+"""Whole sentences, one per role, so each can be translated (docs/welsh.md)."""
 
 
 def assign_roles(session: Session, group: GroupSession, roles: dict[int, str]) -> None:
     """Bells that Ring roles: exactly one presenter, consultant and action planner; others observe."""
     require_open(group)
     if group.format != GroupFormat.BELLS_THAT_RING.value:
-        raise BadRequest("Roles belong to the Bells that Ring format.", reason="roles_not_used")
+        raise BadRequest(N_("Roles belong to the Bells that Ring format."), reason="roles_not_used")
     people = {p.user_id: p for p in participants(session, group)}
     if not set(roles) <= set(people):
-        raise BadRequest("Roles can only go to people on the list.", reason="not_a_participant")
+        raise BadRequest(N_("Roles can only go to people on the list."), reason="not_a_participant")
     if any(r not in ROLE_LABELS for r in roles.values()):
-        raise BadRequest("That is not one of the roles of this format.", reason="bad_role")
+        raise BadRequest(N_("That is not one of the roles of this format."), reason="bad_role")
     for single in (PRESENTER, CONSULTANT, ACTION_PLANNER):
         if list(roles.values()).count(single) != 1:
-            raise BadRequest(
-                f"Give the role of {ROLE_LABELS[single].lower()} to exactly one person.", reason="bad_roles"
-            )
+            raise BadRequest(ONE_PERSON_ONLY[single], reason="bad_roles")
     for user_id, person in people.items():
         person.role = ParticipantRole(roles.get(user_id, OBSERVER))
     bump(group)
@@ -137,7 +144,7 @@ def close(
     from the L2 activity once it is added.
     """
     if group.status == CLOSED:
-        raise Conflict("This session is already closed.", reason="session_closed")
+        raise Conflict(N_("This session is already closed."), reason="session_closed")
     group.status = CLOSED
     group.closed_at = now or utcnow()
     group.timer_started_at = None
@@ -261,7 +268,8 @@ def _item_json(item: GroupFeedback, who: dict[int, str]) -> dict[str, Any]:
         "kind": item.kind,
         "prompt": item.prompt,
         "text": item.text,
-        "from": "Anonymous" if item.anonymous else who.get(item.author_id, "A participant"),
-        "to": who.get(item.recipient_id, "A participant") if item.recipient_id else "The group",
+        # Stand-ins for a name: the template translates these (l2/_live.html), never a person's name.
+        "from": N_("Anonymous") if item.anonymous else who.get(item.author_id, N_("A participant")),
+        "to": who.get(item.recipient_id, N_("A participant")) if item.recipient_id else N_("The group"),
         "status": item.status,
     }

@@ -21,6 +21,7 @@ from lti_tool.models import (
     ToolkitSchedule,
 )
 from lti_tool.services.l2.formats import CLOSED, RUNNING, SCHEDULED, agenda_for, parse_format
+from lti_tool.words import N_
 from toolkits.model import Toolkit
 
 # --- Scheduling ------------------------------------------------------------------------------------
@@ -68,9 +69,9 @@ def course_learners(session: Session, context_id: int) -> list[LtiUser]:
 def _check_place(place: str, video_link: str) -> tuple[str, str]:
     place, video_link = place.strip(), video_link.strip()
     if not place and not video_link:
-        raise BadRequest("Give a place, a video link, or both.", reason="no_place")
+        raise BadRequest(N_("Give a place, a video link, or both."), reason="no_place")
     if video_link and (urlsplit(video_link).scheme not in ("https", "http") or not urlsplit(video_link).netloc):
-        raise BadRequest("The video link must be a web address starting with https://.", reason="bad_video_link")
+        raise BadRequest(N_("The video link must be a web address starting with https://."), reason="bad_video_link")
     return place, video_link
 
 
@@ -78,7 +79,7 @@ def _check_participants(session: Session, context_id: int, user_ids: Iterable[in
     wanted = sorted(set(user_ids))
     allowed = {u.id for u in course_learners(session, context_id)}
     if not set(wanted) <= allowed:
-        raise BadRequest("Participants must be learners in this course.", reason="participant_not_in_course")
+        raise BadRequest(N_("Participants must be learners in this course."), reason="participant_not_in_course")
     return wanted
 
 
@@ -148,7 +149,7 @@ def get_session(session: Session, session_id: int, *, context_id: int) -> GroupS
     """A session of this course; a session of any other course is "not found", never "forbidden"."""
     group = session.get(GroupSession, session_id)
     if group is None or group.context_id != context_id:
-        raise NotFound("There is no such group session in this course.", reason="unknown_group_session")
+        raise NotFound(N_("There is no such group session in this course."), reason="unknown_group_session")
     return group
 
 
@@ -170,9 +171,9 @@ def require_participant(session: Session, group: GroupSession, user_id: int) -> 
     found = participant(session, group, user_id)
     if found is None:
         raise Forbidden(
-            "You are not on the list for this group session.",
+            N_("You are not on the list for this group session."),
             reason="not_a_participant",
-            advice="Ask your facilitator to add you to the session.",
+            advice=N_("Ask your facilitator to add you to the session."),
         )
     return found
 
@@ -193,13 +194,13 @@ def bump(group: GroupSession) -> None:
 
 def require_open(group: GroupSession) -> None:
     if group.status == CLOSED:
-        raise Conflict("This session has been closed, so it can no longer be changed.", reason="session_closed")
+        raise Conflict(N_("This session has been closed, so it can no longer be changed."), reason="session_closed")
 
 
 def require_running(group: GroupSession) -> None:
     if group.status != RUNNING:
         raise Conflict(
-            "This session is not running." if group.status == SCHEDULED else "This session has been closed.",
+            N_("This session is not running.") if group.status == SCHEDULED else N_("This session has been closed."),
             reason="session_not_running",
         )
 

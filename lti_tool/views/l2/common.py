@@ -6,17 +6,20 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint
+from flask_babel import gettext
 from markupsafe import Markup
 
 from lti_tool import web
 from lti_tool.access import facilitator_launch
 from lti_tool.dates import to_uk
 from lti_tool.errors import NotFound
+from lti_tool.i18n import current_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import roster
 from lti_tool.views import doc_links
+from lti_tool.words import N_
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline
 
@@ -33,7 +36,7 @@ def launch_and_toolkit() -> tuple[CurrentLaunch, Toolkit]:
     launch = require_launch()
     toolkit = web.catalogue().get(launch.toolkit_id)
     if toolkit is None:
-        raise NotFound("This toolkit is no longer available.", reason="toolkit_gone")
+        raise NotFound(N_("This toolkit is no longer available."), reason="toolkit_gone")
     return launch, toolkit
 
 
@@ -46,7 +49,7 @@ def facilitator_and_toolkit() -> tuple[CurrentLaunch, Toolkit]:
 def group_of(launch: CurrentLaunch, session_id: int) -> GroupSession:
     group = l2_sessions.get_session(web.db_session(), session_id, context_id=launch.context_id)
     if group.toolkit_id != launch.toolkit_id:
-        raise NotFound("There is no such group session in this course.", reason="unknown_group_session")
+        raise NotFound(N_("There is no such group session in this course."), reason="unknown_group_session")
     return group
 
 
@@ -67,7 +70,10 @@ def refresh_roster(launch: CurrentLaunch) -> dict[str, str]:
     state = roster.ensure_recent(
         web.database(), launch.context_id, web.background(), redis_url=web.settings().redis_url
     )
-    return {"roster_notice": state.notice, "roster_synced": state.synced_text}
+    return {
+        "roster_notice": gettext(state.notice) if state.notice else "",
+        "roster_synced": state.synced_sentence(gettext, current_language()),
+    }
 
 
 def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
@@ -79,4 +85,13 @@ def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         # A toolkit document (`Document`, `ReflectionTemplate`'s guidance) with its links kept in the launch.
         "render_document": lambda doc: Markup(doc_links.render_body(toolkit, doc.source, doc.body)),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
+        "session_title": lambda group: session_title(group, toolkit),
     }
+
+
+def session_title(group: GroupSession, toolkit: Toolkit) -> str:
+    """A session's title in this request's language: the default title (services/l2/scheduling.py,
+    stored in English when the facilitator gives none) is translated; a title someone typed is theirs."""
+    if group.title == f"{toolkit.title}: L2 group session":
+        return str(gettext("%(toolkit)s: L2 group session", toolkit=toolkit.title))
+    return group.title

@@ -15,6 +15,7 @@ from lti_tool.access import facilitator_launch, launch_required
 from lti_tool.errors import NotFound
 from lti_tool.views import doc_links
 from lti_tool.views.l2.common import bp, launch_and_toolkit, page_context
+from lti_tool.words import N_
 from toolkits import links
 
 
@@ -23,7 +24,7 @@ from toolkits import links
 def document(name: str) -> ResponseReturnValue:
     """One L2 document, with a back link to the page the learner or facilitator came from."""
     if name not in links.L2_DOCUMENTS:
-        raise NotFound("There is no such document in this toolkit.", reason="unknown_document")
+        raise NotFound(N_("There is no such document in this toolkit."), reason="unknown_document")
     if name == links.FACILITATOR_GUIDE:
         facilitator_launch()
     launch, toolkit = launch_and_toolkit()

@@ -13,9 +13,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -36,8 +38,35 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, Validatio
 
 from lti_tool.dates import UK_TIME
 from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.i18n import ENGLISH, _l, current_language
+from lti_tool.words import N_
 
-REAL_DATE = "Enter a real date, for example 27 3 2027"
+
+class TranslatedDateInput(GovDateInput):  # type: ignore[misc]  # the package has no type hints
+    """The GOV.UK date input with its box labels ("Day", "Month", "Year", written by govuk-frontend-wtf
+    in English) in the request's language."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        for item in params.get("items", []):
+            item["label"] = gettext(item["label"])
+        return params
+
+
+class ContentSelect(GovSelect):  # type: ignore[misc]  # the package has no type hints
+    """A select whose options (but the first, "none") are toolkit text, authored in English: on a page in
+    another language each carries `lang="en-GB"` (WCAG 2.2 SC 3.1.2 Language of Parts)."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        if current_language() != ENGLISH:
+            for item in params.get("items", []):
+                if item.get("value"):
+                    item["attributes"] = {**item.get("attributes", {}), "lang": "en-GB"}
+        return params
+
+
+REAL_DATE = _l("Enter a real date, for example 27 3 2027")
 TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
 
@@ -78,7 +107,7 @@ class TimeOfDayField(StringField):
     def pre_validate(self, form: Any) -> None:
         self.clock = parse_time(self.data or "") if self.data else None
         if self.data and self.clock is None:
-            raise ValidationError("Enter a time like 10am, 2:30pm or 14:30")
+            raise ValidationError(_l("Enter a time like 10am, 2:30pm or 14:30"))
 
 
 class IntegerChoices(SelectMultipleField):
@@ -98,13 +127,13 @@ class IntegerChoices(SelectMultipleField):
         try:
             super().pre_validate(form)
         except ValueError:
-            raise ValidationError("Choose from the list") from None
+            raise ValidationError(_l("Choose from the list")) from None
 
 
 def _video_link(form: Any, field: Field) -> None:
     link = (field.data or "").strip()
     if link and (urlsplit(link).scheme not in ("https", "http") or not urlsplit(link).netloc):
-        raise ValidationError("Enter the video link as a web address starting with https://")
+        raise ValidationError(_l("Enter the video link as a web address starting with https://"))
 
 
 # --- The plan page ------------------------------------------------------------------------------------
@@ -112,10 +141,14 @@ def _video_link(form: Any, field: Field) -> None:
 
 class DeadlineForm(SwottForm):
     deadline_day = GovDateField(
-        "Date", [InputRequired("Enter the date of the L1 deadline")], message=REAL_DATE, accept_iso=True
+        _l("Date"),
+        [InputRequired(_l("Enter the date of the L1 deadline"))],
+        message=REAL_DATE,
+        accept_iso=True,
+        widget=TranslatedDateInput(),
     )
     deadline_time = TimeOfDayField(
-        "Time (UK)", [InputRequired("Enter the time of the L1 deadline")], id="deadline-time", default="5pm"
+        _l("Time (UK)"), [InputRequired(_l("Enter the time of the L1 deadline"))], id="deadline-time", default="5pm"
     )
 
     def moment(self) -> datetime:
@@ -134,18 +167,26 @@ class ConfirmForm(SwottForm):
 
 
 class ScheduleForm(SwottForm):
-    title = StringField("Title (optional)", [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
-    day = GovDateField("Date", [InputRequired("Enter the date of the session")], message=REAL_DATE, accept_iso=True)
-    start_time = TimeOfDayField("Start time (UK)", [InputRequired("Enter the start time")], id="s-time", default="10am")
-    place = StringField("Place", [Length(max=255)], widget=GovTextInput(), id="s-place")
-    video_link = StringField("Video link", [Length(max=1000), _video_link], widget=GovTextInput(), id="s-video")
-    group_format = RadioField("Group format", widget=GovRadioInput())
-    participants = IntegerChoices("Participants")
+    title = StringField(_l("Title (optional)"), [Optional(), Length(max=255)], widget=GovTextInput(), id="s-title")
+    day = GovDateField(
+        _l("Date"),
+        [InputRequired(_l("Enter the date of the session"))],
+        message=REAL_DATE,
+        accept_iso=True,
+        widget=TranslatedDateInput(),
+    )
+    start_time = TimeOfDayField(
+        _l("Start time (UK)"), [InputRequired(_l("Enter the start time"))], id="s-time", default="10am"
+    )
+    place = StringField(_l("Place"), [Length(max=255)], widget=GovTextInput(), id="s-place")
+    video_link = StringField(_l("Video link"), [Length(max=1000), _video_link], widget=GovTextInput(), id="s-video")
+    group_format = RadioField(_l("Group format"), widget=GovRadioInput())
+    participants = IntegerChoices(_l("Participants"))
     confirmed = HiddenField(default="")
 
     def validate_place(self, field: Field) -> None:
         if not (field.data or "").strip() and not (self.video_link.data or "").strip():
-            raise ValidationError("Enter a place, a video link, or both")
+            raise ValidationError(_l("Enter a place, a video link, or both"))
 
     def moment(self) -> datetime:
         assert self.day.data is not None and self.start_time.clock is not None
@@ -161,18 +202,18 @@ ACTIONS = ("start", "next", "previous", "agenda", "reveal", "attendance", "roles
 class ControlForm(SwottForm):
     """Every control-page button posts `action`; the rest of its form depends on the action."""
 
-    action = StringField(validators=[AnyOf(ACTIONS, message="That is not something this page can do.")])
+    action = StringField(validators=[AnyOf(ACTIONS, message=_l("That is not something this page can do."))])
     index = IntegerField(validators=[Optional()])
     feedback_id = IntegerField(validators=[Optional()])
     confirmed = HiddenField(default="")
 
 
 class AttendanceForm(SwottForm):
-    present = IntegerChoices("Who is here?")
+    present = IntegerChoices(_l("Who is here?"))
 
 
 class InviteForm(SwottForm):
-    participants = IntegerChoices("Participants")
+    participants = IntegerChoices(_l("Participants"))
 
 
 def roles_form(people: list[tuple[int, str]], labels: Mapping[str, str]) -> type[SwottForm]:
@@ -188,29 +229,36 @@ def roles_form(people: list[tuple[int, str]], labels: Mapping[str, str]) -> type
 # --- Participants ---------------------------------------------------------------------------------------
 
 
+FEEDBACK_KINDS = {
+    "feedback": N_("Feedback: on what they do now"),
+    "feedforward": N_("Feedforward: an idea for what they could do next"),
+}
+"""Plain strings (WTForms wants `str` labels in a choices dict); the view sets them translated."""
+
+
 class FeedbackForm(SwottForm):
     kind = RadioField(
-        "What are you writing?",
-        [InputRequired("Choose feedback or feedforward")],
-        choices={
-            "feedback": "Feedback: on what they do now",
-            "feedforward": "Feedforward: an idea for what they could do next",
-        },
+        _l("What are you writing?"),
+        [InputRequired(_l("Choose feedback or feedforward"))],
+        choices=FEEDBACK_KINDS,
         widget=GovRadioInput(),
     )
-    recipient = SelectField("For", widget=GovSelect(), id="fb-recipient", default="")
+    recipient = SelectField(_l("For"), widget=GovSelect(), id="fb-recipient", default="")
     text = TextAreaField(
-        "Your words",
-        [InputRequired("Write something before sending it"), Length(max=2000, message="Keep it to a few sentences")],
+        _l("Your words"),
+        [
+            InputRequired(_l("Write something before sending it")),
+            Length(max=2000, message=_l("Keep it to a few sentences")),
+        ],
         widget=GovTextArea(),
         id="fb-text",
     )
-    prompt = SelectField("Prompt (optional)", widget=GovSelect(), id="fb-prompt", default="")
-    anonymous = BooleanField("Share it without my name", widget=GovCheckboxInput())
+    prompt = SelectField(_l("Prompt (optional)"), widget=ContentSelect(), id="fb-prompt", default="")
+    anonymous = BooleanField(_l("Share it without my name"), widget=GovCheckboxInput())
 
 
 class KeepForm(SwottForm):
-    keep = IntegerChoices("Which feedforward do you want to keep?")
+    keep = IntegerChoices(_l("Which feedforward do you want to keep?"))
 
 
 def reflection_form(field_ids: list[str]) -> type[SwottForm]:

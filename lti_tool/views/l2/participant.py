@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import launch_targets, web
 from lti_tool.access import launch_required
 from lti_tool.errors import BadRequest
+from lti_tool.i18n import translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import reflections
 from lti_tool.views.l2.common import bp, commit, group_of, launch_and_toolkit, page_context
-from lti_tool.views.l2.forms import FeedbackForm
+from lti_tool.views.l2.forms import FEEDBACK_KINDS, FeedbackForm
 from lti_tool.views.l2.run import live_context, require_participant_or_facilitator
 from toolkits.model import Toolkit
 
@@ -53,9 +55,10 @@ def home() -> ResponseReturnValue:
 
 def _feedback_form(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, form: FeedbackForm) -> FeedbackForm:
     colleagues = {uid: n for uid, n in l2_sessions.names(web.db_session(), group).items() if uid != launch.user_id}
-    form.recipient.choices = [("", "The whole group"), *((str(uid), name) for uid, name in colleagues.items())]
+    form.recipient.choices = [("", gettext("The whole group")), *((str(uid), name) for uid, name in colleagues.items())]
     prompts = [*toolkit.l2.feedback_prompts, *toolkit.l2.feedforward_prompts]
-    form.prompt.choices = [("", "No particular prompt"), *((p, p) for p in prompts)]
+    form.prompt.choices = [("", gettext("No particular prompt")), *((p, p) for p in prompts)]
+    form.kind.choices = {value: gettext(label) for value, label in FEEDBACK_KINDS.items()}
     return form
 
 
@@ -102,7 +105,7 @@ def give_feedback(session_id: int) -> ResponseReturnValue:
         )
     except BadRequest as refused:
         web.db_session().rollback()
-        form.text.errors = [refused.message]
+        form.text.errors = [translated_message(refused)]
         return _live_page(launch, toolkit, group, form, 400)
     commit()
     return redirect(launch_url_for("l2.live", launch, session_id=group.id, sent="1") + "#give-feedback", code=303)

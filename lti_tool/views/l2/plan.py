@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
@@ -32,8 +33,10 @@ def _schedule_form(launch: CurrentLaunch, toolkit: Toolkit, form: ScheduleForm |
         form = ScheduleForm(
             formdata=None, group_format=toolkit.l2.format.value, participants=[person.id for person in learners]
         )
-    form.group_format.choices = [(f.value, l2_sessions.PRESETS[f].title) for f in GroupFormat]
-    form.participants.choices = [(person.id, person.name or f"Learner {person.id}") for person in learners]
+    form.group_format.choices = [(f.value, gettext(l2_sessions.PRESETS[f].title)) for f in GroupFormat]
+    form.participants.choices = [
+        (person.id, person.name or gettext("Learner %(n)s", n=person.id)) for person in learners
+    ]
     return form
 
 
@@ -109,14 +112,16 @@ def remove_deadline() -> ResponseReturnValue:
     if not (form.validate_on_submit() and form.is_confirmed):
         return render_template(
             "l2/confirm.html",
-            heading="Remove the L1 deadline?",
+            heading=gettext("Remove the L1 deadline?"),
             body=[
-                "Learners will no longer see a deadline, and the dashboard will stop highlighting anyone "
-                "who has not finished L1.",
-                "If your LMS lets the tool change due dates, the L1 due date there is removed too.",
+                gettext(
+                    "Learners will no longer see a deadline, and the dashboard will stop highlighting anyone "
+                    "who has not finished L1."
+                ),
+                gettext("If your LMS lets the tool change due dates, the L1 due date there is removed too."),
             ],
             action_url=launch_url_for("l2.remove_deadline", launch),
-            button="Yes, remove the deadline",
+            button=gettext("Yes, remove the deadline"),
             fields={},
             cancel_url=launch_url_for("l2.plan", launch),
             **page_context(launch, toolkit),

@@ -13,6 +13,7 @@ from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.dates import to_uk
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
+from lti_tool.i18n import translated_advice, translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import LinkPart, ReflectionStatus, ResourceLink, utcnow
 from lti_tool.services import l2 as l2_sessions
@@ -20,6 +21,7 @@ from lti_tool.services import reflections
 from lti_tool.views import doc_links
 from lti_tool.views.l2.common import bp, commit, launch_and_toolkit, page_context
 from lti_tool.views.l2.forms import KeepForm, reflection_form
+from lti_tool.words import N_
 from toolkits.cpd import CPD_TYPES, carry_into_record
 from toolkits.model import Toolkit
 
@@ -35,9 +37,9 @@ def _l2_link(launch: CurrentLaunch, toolkit: Toolkit) -> ResourceLink:
     found = l2_sessions.l2_link(session, context_id=launch.context_id, toolkit_id=toolkit.id)
     if found is None:
         raise NotFound(
-            "This course has no L2 activity for this toolkit yet.",
+            N_("This course has no L2 activity for this toolkit yet."),
             reason="no_l2_link",
-            advice="Ask your facilitator to add the L2 group session to the course.",
+            advice=N_("Ask your facilitator to add the L2 group session to the course."),
         )
     return found
 
@@ -56,7 +58,7 @@ def reflection() -> ResponseReturnValue:
             raise Forbidden(
                 l2_sessions.REFLECTION_NOT_OPEN,
                 reason="l2_not_attended",
-                advice="If you were there, ask your facilitator to check the attendance list.",
+                advice=N_("If you were there, ask your facilitator to check the attendance list."),
             )
         return _keep_page(launch, toolkit, link)
     values = dict(stored.fields)
@@ -167,7 +169,7 @@ def save_reflection() -> ResponseReturnValue:
     except Conflict as conflict:
         session.rollback()
         if autosave:
-            return jsonify(conflict=True, message=conflict.message, advice=conflict.advice), 409
+            return jsonify(conflict=True, message=translated_message(conflict), advice=translated_advice(conflict)), 409
         return _reflection_page(launch, toolkit, values, version, 409, conflict=conflict)
     except reflections.ReflectionIncomplete as incomplete:
         session.rollback()
@@ -176,7 +178,9 @@ def save_reflection() -> ResponseReturnValue:
         session.rollback()
         if autosave:
             # A box over its limit: the script shows these words and waits for an edit (no retries).
-            return jsonify(saved=False, message=refused.message, advice=refused.advice), refused.status
+            return jsonify(
+                saved=False, message=translated_message(refused), advice=translated_advice(refused)
+            ), refused.status
         return _reflection_page(launch, toolkit, values, version, 400, refused=refused)
     commit()
     if autosave:
@@ -184,7 +188,7 @@ def save_reflection() -> ResponseReturnValue:
         return jsonify(
             saved=True,
             version=saved.version,
-            warnings=[{"field": w.field_id, "message": w.message} for w in warnings],
+            warnings=[{"field": w.field_id, "message": translated_message(w)} for w in warnings],
         )
     if action == "submit":  # issue 12: the after questions and session feedback, skippable
         return redirect(launch_url_for("evaluation.after_l2", launch, submitted="1"), code=303)

@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.dates import format_day, format_time
 from lti_tool.errors import BadRequest, Forbidden
+from lti_tool.i18n import current_language, translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import GroupSession, utcnow
 from lti_tool.services import l2 as l2_sessions
@@ -25,6 +27,7 @@ from lti_tool.views.l2.common import (
     uk_day,
 )
 from lti_tool.views.l2.forms import AttendanceForm, ControlForm, InviteForm, roles_form
+from lti_tool.words import N_
 from toolkits.model import GroupFormat, Toolkit
 
 # --- Facilitator: run the session ---------------------------------------------------------------------
@@ -75,8 +78,10 @@ def _run_page(
     invite = forms.get("invite") or InviteForm(
         formdata=None, participants=[p.user_id for p in l2_sessions.participants(session, group)]
     )
-    invite.participants.choices = [(person.id, person.name or f"Learner {person.id}") for person in learners]
-    roles = forms.get("roles") or roles_form(people, l2_sessions.ROLE_LABELS)(
+    invite.participants.choices = [
+        (person.id, person.name or gettext("Learner %(n)s", n=person.id)) for person in learners
+    ]
+    roles = forms.get("roles") or roles_form(people, _role_labels())(
         formdata=None,
         **{f"role_{p['user_id']}": p["role"] or l2_sessions.OBSERVER for p in context["state"]["attendance"]},
     )
@@ -105,18 +110,22 @@ def _confirm(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, actio
     the one scheduled (issue 10: warn first); None when the action may go ahead."""
     today = uk_day(utcnow())
     other_day = uk_day(group.starts_at) != today
-    scheduled = f"{format_day(group.starts_at)}, {format_time(group.starts_at)}"
+    language = current_language()
+    scheduled = f"{format_day(group.starts_at, language=language)}, {format_time(group.starts_at, language=language)}"
     if action == "start" and not other_day:
         return None
-    warning = f"This session is scheduled for {scheduled}, not today." if other_day else ""
+    warning = gettext("This session is scheduled for %(when)s, not today.", when=scheduled) if other_day else ""
     if action == "start":
-        heading, button = "Start the session today?", "Yes, start it today"
-        body = ["Participants following the session see the first agenda item and its timer straight away."]
+        heading, button = gettext("Start the session today?"), gettext("Yes, start it today")
+        body = [gettext("Participants following the session see the first agenda item and its timer straight away.")]
     else:
-        heading, button = "Close the session?", "Yes, close the session"
+        heading, button = gettext("Close the session?"), gettext("Yes, close the session")
         body = [
-            "Closing makes attendance final: it cannot be changed afterwards.",
-            "Everyone marked present can then write their L2 reflection, and the LMS gradebook shows them in progress.",
+            gettext("Closing makes attendance final: it cannot be changed afterwards."),
+            gettext(
+                "Everyone marked present can then write their L2 reflection, and the LMS gradebook shows them in "
+                "progress."
+            ),
         ]
     return render_template(
         "l2/confirm.html",
@@ -132,6 +141,11 @@ def _confirm(launch: CurrentLaunch, toolkit: Toolkit, group: GroupSession, actio
     )
 
 
+def _role_labels() -> dict[str, str]:
+    """The roles' names in this request's language (services/l2/formats.py marks them N_)."""
+    return {role: gettext(label) for role, label in l2_sessions.ROLE_LABELS.items()}
+
+
 @bp.post("/sessions/<int:session_id>/control")
 @facilitator_required
 def control(session_id: int) -> ResponseReturnValue:
@@ -140,7 +154,7 @@ def control(session_id: int) -> ResponseReturnValue:
     session = web.db_session()
     form = ControlForm()
     if not form.validate_on_submit():
-        raise BadRequest("That is not something this page can do.", reason="bad_action")
+        raise BadRequest(N_("That is not something this page can do."), reason="bad_action")
     action = form.action.data
     if action in ("start", "close") and form.confirmed.data != "yes":
         asked = _confirm(launch, toolkit, group, action)
@@ -152,7 +166,7 @@ def control(session_id: int) -> ResponseReturnValue:
     elif action in ("next", "previous", "agenda"):
         index = {"next": group.agenda_index + 1, "previous": group.agenda_index - 1}.get(action, form.index.data)
         if index is None:
-            raise BadRequest("Something was missing from the form.", reason="bad_index")
+            raise BadRequest(N_("Something was missing from the form."), reason="bad_index")
         l2_sessions.go_to_agenda_item(session, group, toolkit, index)
     elif action == "reveal":
         l2_sessions.reveal_next_stage(session, group, toolkit)
@@ -168,7 +182,7 @@ def control(session_id: int) -> ResponseReturnValue:
         anchor = "#attendance"
     elif action == "roles":
         people = [(p.user_id, "") for p in l2_sessions.participants(session, group)]
-        roles = roles_form(people, l2_sessions.ROLE_LABELS)()
+        roles = roles_form(people, _role_labels())()
         if not roles.validate():
             return _run_page(launch, toolkit, group, 400, roles=roles)
         chosen = {user_id: getattr(roles, f"role_{user_id}").data for user_id, _name in people}
@@ -176,7 +190,7 @@ def control(session_id: int) -> ResponseReturnValue:
             l2_sessions.assign_roles(session, group, chosen)
         except BadRequest as refused:
             session.rollback()
-            return _run_page(launch, toolkit, group, 400, roles=roles, problem=refused.message)
+            return _run_page(launch, toolkit, group, 400, roles=roles, problem=translated_message(refused))
         anchor = "#roles"
     elif action == "participants":
         invite = InviteForm()
@@ -189,7 +203,7 @@ def control(session_id: int) -> ResponseReturnValue:
         anchor = "#participants"
     elif action in ("approve", "reject"):
         if form.feedback_id.data is None:
-            raise BadRequest("Something was missing from the form.", reason="bad_feedback_id")
+            raise BadRequest(N_("Something was missing from the form."), reason="bad_feedback_id")
         l2_sessions.moderate(session, group, form.feedback_id.data, approve=action == "approve")
         anchor = "#approval"
     elif action == "close":
@@ -206,7 +220,7 @@ def live_fragment(session_id: int) -> ResponseReturnValue:
     view = request.args.get("view", "participant")
     if view in ("control", "screen"):
         if not launch.is_facilitator:
-            raise Forbidden("This page is for course facilitators.", reason="not_facilitator")
+            raise Forbidden(N_("This page is for course facilitators."), reason="not_facilitator")
     else:
         view = "participant"
         require_participant_or_facilitator(launch, group)

@@ -19,13 +19,16 @@ from typing import Any
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from markupsafe import Markup
 from wtforms import Field, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.forms import GovDateField, SwottForm, optional_day_not_past
+from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.i18n import _l, in_content_language
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
@@ -33,11 +36,13 @@ from lti_tool.models import Deployment, Platform
 from lti_tool.services import keys, l2, registry
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.services.programmes import templates
+from lti_tool.views.l2.forms import TranslatedDateInput
 from lti_tool.views.lti.common import bp, tool_urls
+from lti_tool.words import N_
 from toolkits.model import Toolkit
 from toolkits.programmes import Programme
 
-NOTHING_CHOSEN = "Choose at least one part of a toolkit to add to your course"
+NOTHING_CHOSEN = _l("Choose at least one part of a toolkit to add to your course")
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,10 @@ def toolkit_offers(platform: Platform, deployment: Deployment | None) -> list[Of
                     value=f"{toolkit.id}:{part}",
                     group=toolkit.title,
                     group_hint=toolkit.summary,
-                    label=label,
-                    hint=f"About {minutes[part]} minutes"
-                    + (" online, in short bursts" if part == "l1" else ", with your team"),
+                    label=gettext(label),
+                    hint=gettext("About %(n)s minutes online, in short bursts", n=minutes[part])
+                    if part == "l1"
+                    else gettext("About %(n)s minutes, with your team", n=minutes[part]),
                     make=partial(_toolkit_choice, toolkit, part),
                     due_field=f"due-{toolkit.id}" if part == "l1" else "",
                 )
@@ -83,7 +89,7 @@ def _toolkit_choice(toolkit: Toolkit, part: str, due: date | None) -> deep_linki
     return deep_linking.Choice(toolkit=toolkit, part=part, due=due if part == "l1" else None)
 
 
-PROGRAMMES_GROUP = "Programmes"
+PROGRAMMES_GROUP = N_("Programmes")  # the template translates it (other groups are toolkit titles)
 
 
 def programme_offers(platform: Platform, deployment: Deployment | None) -> list[Offer]:
@@ -96,10 +102,15 @@ def programme_offers(platform: Platform, deployment: Deployment | None) -> list[
             Offer(
                 value=f"{programme_links.PART}:{programme.id}",
                 group=PROGRAMMES_GROUP,
-                group_hint="A programme runs a cohort through weeks of group sessions, one-to-ones and "
-                "reflection, with one gradebook column for completing it.",
+                group_hint=gettext(
+                    "A programme runs a cohort through weeks of group sessions, one-to-ones and "
+                    "reflection, with one gradebook column for completing it."
+                ),
                 label=programme.title,
-                hint=f"{len(programme.weeks)} weeks. {programme.summary}".strip(),
+                # The summary is the programme's own (English) text: marked as such on a Welsh page.
+                hint=Markup("{} {}").format(
+                    gettext("%(n)s weeks.", n=len(programme.weeks)), in_content_language(programme.summary)
+                ),
                 make=partial(_programme_choice, programme),
             )
         )
@@ -117,7 +128,7 @@ OFFERS: tuple[OfferSource, ...] = (toolkit_offers, programme_offers)
 class DeepLinkForm(SwottForm):
     """The picker: the ticked offers (`item`), and one optional due date per toolkit's L1."""
 
-    item = SelectMultipleField("What to add", validate_choice=False)
+    item = SelectMultipleField(_l("What to add"), validate_choice=False)
 
     def __init__(self, offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -131,7 +142,7 @@ class DeepLinkForm(SwottForm):
         if not field.data:
             raise ValidationError(NOTHING_CHOSEN)
         if len(field.data) > 1 and not self.accept_multiple:
-            raise ValidationError("Your course takes one item here: choose only one")
+            raise ValidationError(_l("Your course takes one item here: choose only one"))
 
     def due_fields(self) -> dict[str, Field]:
         return {name: self[name] for name in {o.due_field for o in self.offers if o.due_field}}
@@ -146,14 +157,29 @@ class DeepLinkForm(SwottForm):
         return items
 
 
+def _due_date_not_past(form: Any, field: Field) -> None:
+    """An optional L1 due date: empty, or a real day that is not in the past (whole sentences, so each
+    can be translated; lti_tool.forms.optional_day_not_past builds its messages from pieces)."""
+    field.errors = []  # WTForms' own "Not a valid date value" gives way to the messages below
+    typed = [part.strip() for part in (field.raw_data or []) if part and part.strip()]
+    if not typed:
+        field.data = None
+        return
+    if field.data is None or len(typed) < 3:
+        raise ValidationError(_l("Enter the due date as a day, month and year, for example 31 3 2027"))
+    if field.data < date.today():
+        raise ValidationError(_l("The due date must be today or in the future"))
+
+
 def picker_form(offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -> DeepLinkForm:
     """The form for these offers: `DeepLinkForm` with a GOV.UK date input for each due date they use."""
     due_names = sorted({o.due_field for o in offers if o.due_field})
     fields = {
         name: GovDateField(
-            "Due date (optional)",
-            validators=[optional_day_not_past("the due date")],
-            description="The LMS shows it to learners as the L1 deadline. For example, 31 3 2027",
+            _l("Due date (optional)"),
+            validators=[_due_date_not_past],
+            widget=TranslatedDateInput(),
+            description=_l("The LMS shows it to learners as the L1 deadline. For example, 31 3 2027"),
         )
         for name in due_names
     }
@@ -170,10 +196,10 @@ def _accepts_multiple(current: CurrentLaunch) -> bool:
 def _offers(current: CurrentLaunch) -> tuple[Platform, list[Offer]]:
     """The facilitator's platform and what it may add today (from the cached registry)."""
     if current.message_type != claims.DEEP_LINKING_REQUEST:
-        raise Forbidden("This page is for choosing toolkits from your course.", reason="deep_link_no_request")
+        raise Forbidden(N_("This page is for choosing toolkits from your course."), reason="deep_link_no_request")
     platform = registry.platform_by_id(web.db_session(), current.platform_id)
     if platform is None:
-        raise NotFound("Your platform's registration was removed.", reason="deep_link_platform_gone")
+        raise NotFound(N_("Your platform’s registration was removed."), reason="deep_link_platform_gone")
     deployment = find_deployment(platform, current.deployment_id)
     return platform, [offer for source in OFFERS for offer in source(platform, deployment)]
 

@@ -31,6 +31,7 @@ from lti_tool.services import launches, registry
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.services.programmes import templates as programme_templates
 from lti_tool.views.lti.common import bp, key_cache, platforms, secure, state_cookie, store, tool_urls
+from lti_tool.words import N_
 
 
 class LaunchForm(SwottForm):
@@ -55,7 +56,7 @@ def launch() -> ResponseReturnValue:
     states = store()
     record = states.get(state)
     if record is None:
-        raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
+        raise LaunchRejected("unknown_state", N_("This launch has expired or was already used."))
 
     cookie_bound = hmac.compare_digest(request.cookies.get(state_cookie(state), ""), state)
     secret = form.storage_secret.data or ""
@@ -93,7 +94,7 @@ def launch() -> ResponseReturnValue:
     # Every check passed: only now are the state taken and the nonce spent, and the launch recorded,
     # all in one transaction (the database store), so a refused launch writes nothing (issue 9, defect 3).
     if states.take(state) is None:
-        raise LaunchRejected("unknown_state", "This launch has expired or was already used.")
+        raise LaunchRejected("unknown_state", N_("This launch has expired or was already used."))
     validator.consume_nonce(validated)
     recorded = launches.record_launch(web.db_session(), validated, toolkit_id, part)
     current = _current(validated, recorded, toolkit_id, part, cookieless)

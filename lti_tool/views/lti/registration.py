@@ -23,15 +23,16 @@ from lti_tool.lti.platforms import RegistrationError, origin
 from lti_tool.services import dynamic_registrations, registrations
 from lti_tool.views.lti.common import bp, tool_urls
 from lti_tool.views.registration_forms import RegistrationForm
+from lti_tool.words import N_
 
 log = logging.getLogger(__name__)
 
-SCOPE_NAMES = {
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score": "Send scores and completion to your gradebook",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem": "Create and update its own gradebook columns",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly": "Read back the scores it sent",
+SCOPE_NAMES = {  # shown translated by lti/register.html
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score": N_("Send scores and completion to your gradebook"),
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem": N_("Create and update its own gradebook columns"),
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly": N_("Read back the scores it sent"),
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly": (
-        "Read a course's member list (names, emails, roles) for facilitators"
+        N_("Read a course’s member list (names, emails, roles) for facilitators")
     ),
 }
 
@@ -53,11 +54,11 @@ def register(invite: str = "") -> ResponseReturnValue:
     g.frame_ancestors_extra = origin(config_url)
     if not config_url:
         raise BadRequest(
-            "This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page.",
+            N_("This address is for LTI Dynamic Registration: paste it into your LMS's tool registration page."),
             reason="registration_missing_configuration",
         )
     if not form.validate():
-        raise BadRequest("The registration request is not complete.", reason="registration_bad_form")
+        raise BadRequest(N_("The registration request is not complete."), reason="registration_bad_form")
     session = web.db_session()
     settings = web.settings()
     token = form.registration_token.data or ""
@@ -82,7 +83,7 @@ def register(invite: str = "") -> ResponseReturnValue:
         raise BadRequest(
             f"The registration did not complete: {error}.",
             reason="registration_failed",
-            advice="Check the platform's address and try again, or register the tool manually.",
+            advice=N_("Check the platform's address and try again, or register the tool manually."),
         ) from None
     return render_template("lti/registered.html", platform=result.platform, deployment_id=result.deployment_id)
 

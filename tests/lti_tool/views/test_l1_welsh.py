@@ -153,6 +153,9 @@ def test_a_content_page_and_a_knowledge_check_are_in_welsh(welsh: tuple[FlaskCli
     html = _post(client, launch_id, "/l1/page/01-intro/view", {}, "/l1/page/01-intro")
     _assert_welsh(html, "Tudalen 1 o 4", "Cynnwys", "Y dudalen hon", "Nesaf", "Datganiad hygyrchedd")
     assert 'class="page-body govuk-body" lang="en-GB"' in html
+    # The evidence line (toolkits.evidence) in Welsh, its dates too; the citations themselves stay English.
+    assert "Pob cyfeiriad ar gyfer y pecyn cymorth hwn" in interface_text(html)
+    assert "Adolygwyd y cynnwys ddiwethaf ar 1 Rhagfyr 2026" in interface_text(html)
     check = _get(client, launch_id, "/l1/page/02-check")
     _assert_welsh(check, "Cwestiwn 1 o", "Gwirio’r ateb", "Blaenorol")
     refused = _post(client, launch_id, "/l1/page/02-check/answer", {"question": "q-one"}, "/l1/page/02-check")
