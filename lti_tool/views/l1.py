@@ -34,7 +34,7 @@ from lti_tool.views.l1_player import (
     Player,
     commit_and_deliver,
     common,
-    contents,
+    contents_html,
     load_player,
     render_body,
     step_url,
@@ -270,7 +270,7 @@ def summary() -> ResponseReturnValue:
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
         scoring_note=progress.scoring_note(player.toolkit, gettext),
-        **{**common(player, step), "contents": contents(player, ""), "record_view_url": ""},
+        **{**common(player, step), "contents_html": contents_html(player, ""), "record_view_url": ""},
     )
 
 

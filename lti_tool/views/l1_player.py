@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import request
+from flask import render_template, request
 from flask_babel import gettext
+from markupsafe import Markup
 from sqlalchemy import ScalarSelect, select
 
 from lti_tool import i18n, web
@@ -30,7 +31,7 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import progress, registry
-from lti_tool.views import doc_links
+from lti_tool.views import doc_links, page_cache
 from lti_tool.views.page_cache import inline_html
 from toolkits.model import Toolkit
 
@@ -232,6 +233,17 @@ def contents(player: Player, current: str) -> list[dict[str, object]]:
     return items
 
 
+def contents_html(player: Player, current: str) -> Markup:
+    """The contents task list as HTML (`contents`), rendered once per process for each toolkit, current
+    step, set of steps viewed and language (issue 15: the GOV.UK task list, a tag macro per step, was a
+    third of every L1 page's time); each learner's own launch is swapped into its links."""
+    viewed = tuple(step for step in progress.steps(player.toolkit) if step in set(player.attempt.pages_viewed))
+    key = ("contents", current, viewed, i18n.current_language())
+    return page_cache.fragment_html(
+        player.toolkit, key, lambda: render_template("l1/contents.html", items=contents(player, current))
+    )
+
+
 def _content_title(title: str) -> dict[str, object]:
     """A task-list title from the toolkit (authored in English): marked `lang="en-GB"` on a page in
     another language (WCAG 2.2 SC 3.1.2 Language of Parts); escaped as plain text on an English page."""
@@ -247,7 +259,7 @@ def common(player: Player, step: str) -> dict[str, object]:
         "toolkit": player.toolkit,
         "attempt": player.attempt,
         "step": step,
-        "contents": contents(player, step),
+        "contents_html": contents_html(player, step),
         "position": progress.position(player.attempt, player.toolkit, step),
         "position_text": progress.position(player.attempt, player.toolkit, step).describe(gettext),
         "previous_url": view_url(all_steps[index - 1]) if index > 0 else "",
