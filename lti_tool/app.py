@@ -13,6 +13,7 @@ from lti_tool import branding, dates, errors, framing, headers, i18n, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
+from lti_tool.templating import SwottEnvironment
 from toolkits import Catalogue
 from toolkits.cpd import STANDARD_TITLES
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     environment, so tests can build several apps side by side.
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = SwottEnvironment  # before anything reads app.jinja_env
     settings = load_settings()
     if test_config:
         settings = settings.with_overrides(test_config)

@@ -7,13 +7,15 @@ Who the learner is and which placement they launched come only from the launch
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext
 from markupsafe import Markup
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import BindParameter, Integer, ScalarSelect, Select, bindparam, select
 
 from lti_tool import i18n, web
 from lti_tool.branding import usable_brand_colour
@@ -65,7 +67,7 @@ class Player:
     dates: LearnerDates | None = None
 
 
-def _dates_columns(user_id: int) -> tuple[ScalarSelect[datetime | None], ScalarSelect[int]]:
+def _dates_columns(user_id: int | BindParameter[int]) -> tuple[ScalarSelect[datetime | None], ScalarSelect[int]]:
     """The L1 deadline and the learner's next open L2 session id, as subqueries on the launch's link.
 
     Folded into the player's one query (issue 15: a page step is one read of the launch context).
@@ -92,6 +94,32 @@ def _dates_columns(user_id: int) -> tuple[ScalarSelect[datetime | None], ScalarS
         .scalar_subquery()
     )
     return deadline, next_session
+
+
+@functools.cache
+def _player_query(writing: bool) -> Select[Any]:
+    """The player's one query, built once per process for reading and for writing (issue 15: building
+    this statement anew was a tenth of every L1 page); the launch's user and link are bound parameters
+    (`player_user`, `player_link`)."""
+    user_id, link_id = bindparam("player_user", type_=Integer), bindparam("player_link", type_=Integer)
+    reflection_status = (
+        select(Reflection.status)
+        .where(Reflection.user_id == user_id, Reflection.resource_link_id == link_id)
+        .scalar_subquery()
+    )
+    deadline, next_session = _dates_columns(user_id)
+    query = (
+        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column(), deadline)
+        .join(Context, Context.id == ResourceLink.context_id)
+        .join(LtiUser, LtiUser.id == user_id)
+        .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
+        .where(ResourceLink.id == link_id)
+    )
+    if not writing:
+        # A write locks rows: PostgreSQL refuses FOR UPDATE with the nullable side of an outer join,
+        # and a page that posts shows no dates (it redirects to a GET, which does).
+        return query.add_columns(GroupSession).outerjoin(GroupSession, GroupSession.id == next_session)
+    return query.with_for_update(of=LtiUser)
 
 
 def _learner_dates(deadline: datetime | None, group: GroupSession | None) -> LearnerDates:
@@ -140,26 +168,8 @@ def load_player(writing: bool | None = None) -> Player:
     session = web.db_session()
     if writing is None:
         writing = request.method == "POST"
-    reflection_status = (
-        select(Reflection.status)
-        .where(Reflection.user_id == launch.user_id, Reflection.resource_link_id == launch.resource_link_id)
-        .scalar_subquery()
-    )
-    deadline, next_session = _dates_columns(launch.user_id)
-    query = (
-        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column(), deadline)
-        .join(Context, Context.id == ResourceLink.context_id)
-        .join(LtiUser, LtiUser.id == launch.user_id)
-        .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
-        .where(ResourceLink.id == launch.resource_link_id)
-    )
-    if not writing:
-        # A write locks rows: PostgreSQL refuses FOR UPDATE with the nullable side of an outer join,
-        # and a page that posts shows no dates (it redirects to a GET, which does).
-        query = query.add_columns(GroupSession).outerjoin(GroupSession, GroupSession.id == next_session)
-    else:
-        query = query.with_for_update(of=LtiUser)
-    row = session.execute(query).first()
+    params = {"player_user": launch.user_id, "player_link": launch.resource_link_id}
+    row = session.execute(_player_query(writing), params).first()
     if row is not None:
         registry.note_version(session, row[5])
     # Defence in depth: the launch is signed, but the rows must still all belong to one platform.
