@@ -8,7 +8,8 @@ new TCP connection for every request (`Connection: close`), floors included.
 
 Measured per operation, summing only the times of the *tool's* responses (not the platform's):
 - SWOTT launch: a learner's first launch, from `/lti/login` through the launch POST (which answers
-  with the start page) and Start (a POST to /l1/page/<first>/view, redirected to that page), and a
+  with the before questionnaire of the shipped toolkits) and its Skip (a POST answering with the first
+  L1 page itself: three tool requests), and a
   returning learner's launch (login + the launch POST answering with the L1 page they were on: two
   tool requests); with how many tool requests each takes;
 - SWOTT page step: Next, a POST to /l1/page/<next>/view (a page not seen before: progress and score

@@ -332,9 +332,9 @@ def start_form(page: requests.Response) -> browser.Form | None:
 
 def launch_to_l1(session: requests.Session, launch_url: str) -> tuple[requests.Response, bool]:
     """A learner's launch from the course to an L1 page: login, the launch POST (answering with the page
-    they were on, or the start page), and for a first-time learner the before questions (skipped) and the
-    Start form. The page, and whether
-    the learner had to press Start."""
+    they were on, the before questions, or the start page), and for a first-time learner the before
+    questions skipped (the skip answers with the first L1 page itself), or, for a toolkit without them,
+    the Start form. The page, and whether the learner had to press Start."""
     page = follow(session, launch_url)
     before = next((f for f in browser.forms(page.text) if "/evaluation/questionnaire" in f.action), None)
     if page.status_code == 200 and before is not None:

@@ -31,6 +31,7 @@ from lti_tool.views import (
     portfolio,
     programmes,
 )
+from lti_tool.templating import SwottEnvironment
 from toolkits import Catalogue
 from toolkits.cpd import STANDARD_TITLES
 
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     environment, so tests can build several apps side by side.
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = SwottEnvironment  # before anything reads app.jinja_env
     settings = load_settings()
     if test_config:
         settings = settings.with_overrides(test_config)

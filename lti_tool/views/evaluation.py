@@ -23,6 +23,7 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession, LinkPart, utcnow
 from lti_tool.services import registry
 from lti_tool.services.evaluation import certificates, feedback, followups, responses
+from lti_tool.views import l1
 from lti_tool.views.evaluation_forms import FollowUpForm, QuestionnaireForm, SessionFeedbackForm
 from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 
@@ -170,6 +171,9 @@ def questionnaire(phase: str) -> ResponseReturnValue:
         responses.record(session, user_id=user_id, context_id=context_id, toolkit=toolkit, phase=which,
                          confidence=form.confidence(), open_answers=form.open_answers(),
                          share_text=bool(form.share.data), now=now())  # fmt: skip
+    if which is Phase.BEFORE and launch.part == "l1" and launch.resource_link_id is not None:
+        # Issue 15: the first L1 page answers this POST, its step recorded in this same transaction.
+        return l1.begin_after_questions()
     session.commit()
     if which is Phase.BEFORE:
         return redirect(launch_url_for("player.start", launch), code=303)

@@ -35,7 +35,7 @@ from lti_tool.views.l1_player import (
     Player,
     commit_and_deliver,
     common,
-    contents,
+    contents_html,
     load_player,
     render_body,
     step_url,
@@ -45,7 +45,15 @@ from lti_tool.views.page_cache import page_html
 from toolkits.evidence import EvidenceWords, page_sources_html
 from toolkits.model import Page, PageKind, Toolkit
 
-__all__ = ["bp", "has_started", "landing_page", "roster_table", "usable_brand_colour", "view_url"]
+__all__ = [
+    "begin_after_questions",
+    "bp",
+    "has_started",
+    "landing_page",
+    "roster_table",
+    "usable_brand_colour",
+    "view_url",
+]
 
 bp = Blueprint("l1", __name__)
 log = logging.getLogger(__name__)
@@ -90,6 +98,25 @@ def landing_page() -> tuple[ResponseReturnValue | None, Player]:
     if step == progress.REFLECTION_STEP:
         return l1_reflection.reflection_page(player, welcome_back=True), player
     return _content_page(player, step, welcome_back=True), player
+
+
+def begin_after_questions() -> ResponseReturnValue:
+    """What the before questionnaire's Skip or Submit (a POST) answers with: the L1 page itself (issue 15:
+    no redirect through the start page). The first step is recorded as viewed, as Start would, in the
+    questionnaire's own transaction (the caller commits nothing itself); a learner who had already
+    started lands where they stopped. `static/launch.js` puts the page's address in the address bar, so
+    a reload asks for the page and never posts the questions again.
+    """
+    player = load_player(writing=True)
+    step = progress.resume_step(player.attempt, player.toolkit)
+    if not player.attempt.pages_viewed:
+        step = progress.steps(player.toolkit)[0]
+    progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
+    commit_and_deliver()
+    g.launch_page_url = step_url(step)
+    if step == progress.REFLECTION_STEP:
+        return l1_reflection.reflection_page(player)
+    return _content_page(player, step)
 
 
 @bp.get("/l1/page/<step>")
@@ -262,7 +289,7 @@ def summary() -> ResponseReturnValue:
         reflection=stored,
         fields=reflections.form_fields(player.toolkit),
         scoring_note=progress.scoring_note(player.toolkit, gettext),
-        **{**common(player, step), "contents": contents(player, ""), "record_view_url": ""},
+        **{**common(player, step), "contents_html": contents_html(player, ""), "record_view_url": ""},
     )
 
 

@@ -7,12 +7,15 @@ Who the learner is and which placement they launched come only from the launch
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from flask import request
+from flask import render_template, request
 from flask_babel import gettext
-from sqlalchemy import ScalarSelect, select
+from markupsafe import Markup
+from sqlalchemy import BindParameter, Integer, ScalarSelect, Select, bindparam, select
 
 from lti_tool import i18n, web
 from lti_tool.branding import usable_brand_colour
@@ -32,7 +35,7 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import progress, registry
-from lti_tool.views import doc_links
+from lti_tool.views import doc_links, page_cache
 from lti_tool.views.page_cache import inline_html
 from toolkits.model import Toolkit
 
@@ -66,7 +69,7 @@ class Player:
     dates: LearnerDates | None = None
 
 
-def _dates_columns(user_id: int) -> tuple[ScalarSelect[datetime | None], ScalarSelect[int]]:
+def _dates_columns(user_id: int | BindParameter[int]) -> tuple[ScalarSelect[datetime | None], ScalarSelect[int]]:
     """The L1 deadline and the learner's next open L2 session id, as subqueries on the launch's link.
 
     Folded into the player's one query (issue 15: a page step is one read of the launch context).
@@ -93,6 +96,32 @@ def _dates_columns(user_id: int) -> tuple[ScalarSelect[datetime | None], ScalarS
         .scalar_subquery()
     )
     return deadline, next_session
+
+
+@functools.cache
+def _player_query(writing: bool) -> Select[Any]:
+    """The player's one query, built once per process for reading and for writing (issue 15: building
+    this statement anew was a tenth of every L1 page); the launch's user and link are bound parameters
+    (`player_user`, `player_link`)."""
+    user_id, link_id = bindparam("player_user", type_=Integer), bindparam("player_link", type_=Integer)
+    reflection_status = (
+        select(Reflection.status)
+        .where(Reflection.user_id == user_id, Reflection.resource_link_id == link_id)
+        .scalar_subquery()
+    )
+    deadline, next_session = _dates_columns(user_id)
+    query = (
+        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column(), deadline)
+        .join(Context, Context.id == ResourceLink.context_id)
+        .join(LtiUser, LtiUser.id == user_id)
+        .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
+        .where(ResourceLink.id == link_id)
+    )
+    if not writing:
+        # A write locks rows: PostgreSQL refuses FOR UPDATE with the nullable side of an outer join,
+        # and a page that posts shows no dates (it redirects to a GET, which does).
+        return query.add_columns(GroupSession).outerjoin(GroupSession, GroupSession.id == next_session)
+    return query.with_for_update(of=LtiUser)
 
 
 def _learner_dates(deadline: datetime | None, group: GroupSession | None) -> LearnerDates:
@@ -141,26 +170,8 @@ def load_player(writing: bool | None = None) -> Player:
     session = web.db_session()
     if writing is None:
         writing = request.method == "POST"
-    reflection_status = (
-        select(Reflection.status)
-        .where(Reflection.user_id == launch.user_id, Reflection.resource_link_id == launch.resource_link_id)
-        .scalar_subquery()
-    )
-    deadline, next_session = _dates_columns(launch.user_id)
-    query = (
-        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column(), deadline)
-        .join(Context, Context.id == ResourceLink.context_id)
-        .join(LtiUser, LtiUser.id == launch.user_id)
-        .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
-        .where(ResourceLink.id == launch.resource_link_id)
-    )
-    if not writing:
-        # A write locks rows: PostgreSQL refuses FOR UPDATE with the nullable side of an outer join,
-        # and a page that posts shows no dates (it redirects to a GET, which does).
-        query = query.add_columns(GroupSession).outerjoin(GroupSession, GroupSession.id == next_session)
-    else:
-        query = query.with_for_update(of=LtiUser)
-    row = session.execute(query).first()
+    params = {"player_user": launch.user_id, "player_link": launch.resource_link_id}
+    row = session.execute(_player_query(writing), params).first()
     if row is not None:
         registry.note_version(session, row[5])
     # Defence in depth: the launch is signed, but the rows must still all belong to one platform.
@@ -234,6 +245,17 @@ def contents(player: Player, current: str) -> list[dict[str, object]]:
     return items
 
 
+def contents_html(player: Player, current: str) -> Markup:
+    """The contents task list as HTML (`contents`), rendered once per process for each toolkit, current
+    step, set of steps viewed and language (issue 15: the GOV.UK task list, a tag macro per step, was a
+    third of every L1 page's time); each learner's own launch is swapped into its links."""
+    viewed = tuple(step for step in progress.steps(player.toolkit) if step in set(player.attempt.pages_viewed))
+    key = ("contents", current, viewed, i18n.current_language())
+    return page_cache.fragment_html(
+        player.toolkit, key, lambda: render_template("l1/contents.html", items=contents(player, current))
+    )
+
+
 def _content_title(title: str) -> dict[str, object]:
     """A task-list title from the toolkit (authored in English): marked `lang="en-GB"` on a page in
     another language (WCAG 2.2 SC 3.1.2 Language of Parts); escaped as plain text on an English page."""
@@ -249,7 +271,7 @@ def common(player: Player, step: str) -> dict[str, object]:
         "toolkit": player.toolkit,
         "attempt": player.attempt,
         "step": step,
-        "contents": contents(player, step),
+        "contents_html": contents_html(player, step),
         "position": progress.position(player.attempt, player.toolkit, step),
         "position_text": progress.position(player.attempt, player.toolkit, step).describe(gettext),
         "previous_url": view_url(all_steps[index - 1]) if index > 0 else "",

@@ -37,6 +37,11 @@ _PLACEHOLDER_QUERY = f"launch={PLACEHOLDER}"
 _lock = threading.Lock()
 _pages: dict[tuple[str, str, str, str, str], tuple[Toolkit, str]] = {}
 renders = 0  # how many renderings the cache did not spare: tests read it
+# Per-learner fragments (the L1 contents: which step is current, which are viewed), at most this many
+# per process; when full the cache starts again rather than track which entry is oldest.
+FRAGMENT_LIMIT = 4096
+_fragments: dict[tuple[object, ...], tuple[Toolkit, str]] = {}
+fragment_renders = 0
 
 
 def page_html(toolkit: Toolkit, page_id: str, part: str, render: Callable[[], str]) -> str:
@@ -55,6 +60,25 @@ def page_html(toolkit: Toolkit, page_id: str, part: str, render: Callable[[], st
             _pages[key] = (toolkit, html)
             renders += 1
     return html.replace(_PLACEHOLDER_QUERY, str(escape(_launch_query(require_launch()))))
+
+
+def fragment_html(toolkit: Toolkit, key: tuple[object, ...], render: Callable[[], str]) -> Markup:
+    """`render()`'s HTML for a piece of a page that depends on the toolkit and on `key` alone (say the
+    current step, the steps viewed and the language), kept like `page_html`: only for this very toolkit
+    object, with the request's own launch swapped in for the placeholder."""
+    global fragment_renders
+    full = (toolkit.id, toolkit.version, request.script_root, *key)
+    found = _fragments.get(full)
+    if found is not None and found[0] is toolkit:
+        html = found[1]
+    else:
+        html = _render_with_placeholder(render)
+        with _lock:
+            if len(_fragments) >= FRAGMENT_LIMIT:
+                _fragments.clear()
+            _fragments[full] = (toolkit, html)
+            fragment_renders += 1
+    return Markup(html.replace(_PLACEHOLDER_QUERY, str(escape(_launch_query(require_launch())))))
 
 
 def _render_with_placeholder(render: Callable[[], str]) -> str:
@@ -85,8 +109,9 @@ def inline_html(text: str) -> Markup:
 
 def clear() -> None:
     """Forget every rendering (tests)."""
-    global renders
+    global renders, fragment_renders
     with _lock:
         _pages.clear()
-        renders = 0
+        _fragments.clear()
+        renders = fragment_renders = 0
     inline_html.cache_clear()

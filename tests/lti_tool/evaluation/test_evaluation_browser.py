@@ -125,7 +125,7 @@ def test_questionnaires_before_and_after_and_the_report_with_four_then_five(chro
             _look(page, "questionnaire-before")
         _answer(frame, before, f"I hope to listen better ({name})")
         frame = tool_frame(page)
-        frame.locator("#start").wait_for()  # the post, then the L1 start page
+        frame.locator(".progress-text").wait_for()  # the post answers with the first L1 page (issue 15)
         launch = _launch_id(frame)
         frame.goto(f"{stack.tool.url}/evaluation/questionnaire/after?launch={launch}")
         frame = tool_frame(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,6 +56,12 @@ def _text(response: object) -> str:
     return response.get_data(as_text=True)  # type: ignore[attr-defined, no-any-return]
 
 
+def _page_url(html: str) -> str:
+    """The page's own address, which launch.js puts in the address bar (`<meta name="swott-page-url">`)."""
+    found = re.search(r'<meta(?=[^>]*name="swott-page-url")[^>]*content="([^"]+)"', html)
+    return found.group(1) if found else ""
+
+
 def test_the_before_questionnaire_can_be_answered_or_skipped_and_an_empty_send_comes_back(world: World) -> None:
     client = world.client(0)
     url = "/evaluation/questionnaire/before"
@@ -65,14 +72,17 @@ def test_the_before_questionnaire_can_be_answered_or_skipped_and_an_empty_send_c
     token = csrf_from(client, url)
     empty = client.post(url, data={"csrf_token": token, "action": "send", "open-eval-hopes": "Kept text"})
     # Some text alone is an answer; with nothing at all the same page returns with an error summary.
-    assert empty.status_code == 303
+    # Issue 15: the post answers with the first L1 page itself (no redirect through the start page).
+    assert empty.status_code == 200 and "Page 1 of" in _text(empty)
+    assert "/l1/page/" in _page_url(_text(empty))
     client2 = world.client(1)
     token = csrf_from(client2, url)
     nothing = client2.post(url, data={"csrf_token": token, "action": "send"})
     assert nothing.status_code == 400 and "There is a problem" in _text(nothing)
     assert "Skip these questions" in _text(nothing)
     skipped = client2.post(url, data={"csrf_token": token, "action": "skip"})
-    assert skipped.status_code == 303 and "/player/" in skipped.headers["Location"]
+    assert skipped.status_code == 200 and "Page 1 of" in _text(skipped)
+    assert "/l1/page/" in _page_url(_text(skipped))
     with world.session() as session:
         statuses = sorted(r.status for r in session.query(EvaluationResponse))
     assert statuses == ["answered", "skipped"]

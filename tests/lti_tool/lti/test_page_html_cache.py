@@ -76,3 +76,37 @@ def test_a_changed_toolkit_is_rendered_afresh(tmp_path: Path, lti_platform: Fake
         assert "Welcome." not in after
     finally:
         app.extensions["swott.db"].dispose()
+
+
+def _contents(page: str) -> str:
+    nav = re.search(r'<nav aria-label="Contents">(.*?)</nav>', page, re.S)
+    assert nav is not None, "no contents on the page"
+    return nav.group(1)
+
+
+def test_the_cached_contents_show_each_learner_their_own_progress_and_links(
+    lti_app: Flask, lti_platform: FakePlatform
+) -> None:
+    page_cache.clear()
+    ahead = lti_app.test_client()
+    _first, ahead_launch = _intro_page(ahead, lti_platform, "learner-ahead")
+    token = CSRF.search(_first)
+    assert token is not None
+    moved = ahead.post(f"/l1/page/02-check/view?launch={ahead_launch}", data={"csrf_token": token.group(1)})
+    # Back on the first page, having seen the second: "Viewed" beside the second page.
+    ahead_page = ahead.get(f"/l1/page/01-intro?launch={ahead_launch}").get_data(as_text=True)
+    assert moved.status_code == 303
+    behind_page, behind_launch = _intro_page(lti_app.test_client(), lti_platform, "learner-behind")
+    ahead_again = ahead.get(f"/l1/page/01-intro?launch={ahead_launch}").get_data(as_text=True)
+    assert _contents(ahead_again) == _contents(ahead_page)
+
+    def status_of_check(contents: str) -> str:
+        item = re.search(r'href="/l1/page/02-check\?launch=[\w-]+".*?</li>', contents, re.S)
+        assert item is not None
+        return re.sub(r"<[^>]+>|\s+", " ", item.group(0)).strip()
+
+    assert "Not viewed yet" not in status_of_check(_contents(ahead_page))
+    assert "Viewed" in status_of_check(_contents(ahead_page))
+    assert "Not viewed yet" in status_of_check(_contents(behind_page))
+    assert f"launch={behind_launch}" in _contents(behind_page) and ahead_launch not in _contents(behind_page)
+    assert page_cache.PLACEHOLDER not in _contents(behind_page) + _contents(ahead_page)
