@@ -14,6 +14,7 @@ from lti_tool import branding, csrf, dates, errors, framing, headers, i18n, laun
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
+from lti_tool.templating import SwottEnvironment
 from lti_tool.views import (
     admin,
     catalogue,
@@ -31,7 +32,6 @@ from lti_tool.views import (
     portfolio,
     programmes,
 )
-from lti_tool.templating import SwottEnvironment
 from toolkits import Catalogue
 from toolkits.cpd import STANDARD_TITLES
 
