@@ -25,6 +25,7 @@ from lti_tool.views.l2.common import (
     uk_day,
 )
 from lti_tool.views.l2.forms import AttendanceForm, ControlForm, InviteForm, roles_form
+from lti_tool.views.programmes import lead as programme_lead
 from toolkits.model import GroupFormat, Toolkit
 
 # --- Facilitator: run the session ---------------------------------------------------------------------
@@ -194,6 +195,7 @@ def control(session_id: int) -> ResponseReturnValue:
         anchor = "#approval"
     elif action == "close":
         l2_sessions.close(session, group, toolkit)
+        programme_lead.after_l2_close(group)  # a programme's toolkit L2: attendance flows back to it
     commit()
     return redirect(launch_url_for("l2.run", launch, session_id=group.id) + anchor, code=303)
 
