@@ -16,14 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import GroupSession, ProgrammeEvent, ProgrammeRun, ResourceLink
+from lti_tool.services import outbox
 from lti_tool.services.l2 import scheduling
 from lti_tool.services.programmes import cohort, runs
 from toolkits.model import Toolkit
 from toolkits.programmes import Activity, ActivityKind, Programme, SessionType
 
 # `resource_link.link_id` of a placement made for a programme (never an LMS's own link id, which the
-# launch stores as the platform sent it).
-PROGRAMME_L2_LINK = "swott-programme-l2:"
+# launch stores as the platform sent it); the outbox queues nothing for it.
+PROGRAMME_L2_LINK = outbox.NO_COLUMN_PREFIX
 
 
 def toolkit_l2(programme: Programme | None, event: ProgrammeEvent) -> Activity | None:

@@ -234,7 +234,7 @@ def after_l2_close(group: GroupSession) -> None:
 
 def _queue_scores(run: ProgrammeRun) -> int:
     view = cohort.build_many(web.db_session(), [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
-    return gradebook.queue_scores(web.db_session(), view)
+    return gradebook.queue_scores(web.db_session(), view, programme=programme_of(run))
 
 
 @bp.route("/<int:run_id>/pairings", methods=["GET", "POST"])
