@@ -24,7 +24,6 @@ from lti_tool.db import Database
 from lti_tool.lti.service_client import DEFAULT_TIMEOUT, PlatformEndpoint
 from lti_tool.models import Context, LtiUser, Platform, ResourceLink, ScoreRecord, utcnow
 from lti_tool.services import reconcile
-from lti_tool.services.programmes import columns as activity_columns
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import (
     AGS_SCOPES,
@@ -37,6 +36,7 @@ from lti_tool.services.grades import (
     ScoreAlreadyRecorded,
 )
 from lti_tool.services.outbox import DELIVERED, FAILED, FULLY_GRADED, PENDING, aware, gradebook_view, whole_second
+from lti_tool.services.programmes import columns as activity_columns
 
 log = logging.getLogger(__name__)
 
