@@ -200,7 +200,7 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
     # Every participant reflects on each set meeting: three separate peer reflections each.
     fields = meetings.form_fields(template().activity("action-learning-set"))
     sets = [e for e in events if e.activity_id == "action-learning-set"]
-    for key, person in people.items():
+    for person in people.values():
         for number, meeting in enumerate(sets, start=1):
             values = {f.id: f"Set meeting {number}: {f.label}" for f in fields}
             person.post(f"/programmes/{run_id}/events/{meeting.id}/reflection", {**values, "submit": "1"})
