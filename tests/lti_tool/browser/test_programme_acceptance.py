@@ -193,6 +193,7 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
     assert len(held) == COHORT * 7
     by_sub = {stack_.platform.user(key).sub: key for key, _ in SUPPORTERS}
     for meeting_id, supporter_id in held:
+        assert supporter_id is not None  # every participant has a coach and a mentor
         supporter = supporters[by_sub[supporter_keys[supporter_id]]]
         supporter.post(f"/programmes/{run_id}/supporting?meeting={meeting_id}", {},
                        form_page=f"/programmes/{run_id}/supporting")  # fmt: skip

@@ -273,8 +273,12 @@ def test_a_toolkit_l2_runs_in_the_l2_session_mode_and_its_attendance_and_reflect
     assert joined.status_code == 303 and f"/l2/sessions/{group_id}/live" in joined.headers["Location"]
     assert client.get(joined.headers["Location"]).status_code == 200
     present = [str(u.id) for u in world.a.learners[:2]]
-    for data in ({"action": "start", "confirmed": "yes"}, {"action": "attendance", "present": present},
-                 {"action": "close", "confirmed": "yes"}):  # fmt: skip
+    steps: list[dict[str, object]] = [
+        {"action": "start", "confirmed": "yes"},
+        {"action": "attendance", "present": present},
+        {"action": "close", "confirmed": "yes"},
+    ]
+    for data in steps:
         assert _post(lead, control_url, data, form_page=run_page).status_code == 303
     rows = list(csv.DictReader(io.StringIO(_text(lead.get(f"/programmes/{run_id}/cohort.csv")))))
     statuses = {r["participant"]: r["status"] for r in rows if r["activity"] == event.title and
