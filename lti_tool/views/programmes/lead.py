@@ -13,9 +13,9 @@ from lti_tool.dates import to_uk
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import EventStatus, GroupSession, ProgrammeEvent, ProgrammeRun
-from lti_tool.services.programmes import cohort, gradebook, group_sessions, meetings, runs, templates, timeline
+from lti_tool.services.programmes import cohort, group_sessions, meetings, runs, templates, timeline
 from lti_tool.services.programmes import deep_link as programme_links
-from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
+from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import (
     AttendanceForm,
     ConfirmForm,
@@ -233,8 +233,7 @@ def after_l2_close(group: GroupSession) -> None:
 
 
 def _queue_scores(run: ProgrammeRun) -> int:
-    view = cohort.build_many(web.db_session(), [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
-    return gradebook.queue_scores(web.db_session(), view, programme=programme_of(run))
+    return queue_run_scores(run)
 
 
 @bp.route("/<int:run_id>/pairings", methods=["GET", "POST"])

@@ -205,7 +205,7 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
         for number, meeting in enumerate(sets, start=1):
             values = {f.id: f"Set meeting {number}: {f.label}" for f in fields}
             person.post(f"/programmes/{run_id}/events/{meeting.id}/reflection", {**values, "submit": "1"})
-    # L1s and one-to-ones held since the last register: the lead sends the programme scores again.
+    # L1s completed since the last register: the lead sends the programme scores again.
     lead_http.post(f"/programmes/{run_id}/gradebook", {}, form_page=f"/programmes/{run_id}/cohort")
     stack_.settle()
 
