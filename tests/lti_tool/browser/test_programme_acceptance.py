@@ -141,13 +141,15 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
         known = {u.sub: u.id for u in web.db_session().scalars(select(LtiUser))}
     coach, mentor = (str(known[stack_.platform.user(key).sub]) for key, _ in SUPPORTERS)
     frame = go_in_frame(page, f"/programmes/{run_id}/pairings", "Coaches, mentors and protected time")
+    frame.locator("select[name^='coach-']").first.wait_for()
+    assert frame.locator("select[name^='coach-']").count() == COHORT
     for select_box in frame.locator("select[name^='coach-']").all():
         select_box.select_option(value=coach)
     for select_box in frame.locator("select[name^='mentor-']").all():
         select_box.select_option(value=mentor)
     for hours in frame.locator("input[name^=hours-]").all():
         hours.fill("12")
-    frame.get_by_role("button", name="Save", exact=False).first.click()
+    frame.get_by_role("button", name="Save pairings").click()
     frame = tool_frame(page)
     frame.get_by_text("Pairings saved.").first.wait_for()
 
@@ -231,7 +233,10 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
     frame = go_in_frame(sam, "/portfolio/", "portfolio")
     portfolio = frame.inner_text("main")
     sam.screenshot(path=str(SHOTS / "acceptance-portfolio.png"), full_page=True)
-    assert len(re.findall(r"Action learning set", portfolio)) >= 3, portfolio[:3000]
+    # One record per set meeting, each a peer reflection (its title is the participant's own).
+    assert all(f"Set meeting {n}: Title" in portfolio for n in (1, 2, 3)), portfolio
+    assert len(re.findall(r"Peer reflection\s+Yes", portfolio)) == 3
+    assert re.search(r"With peer reflection\s+3 of 1", portfolio)
 
     # The sandbox gradebook: the programme complete for all twelve, each activity column complete.
     book = sandbox_gradebook(sandbox)
