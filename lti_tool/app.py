@@ -10,7 +10,7 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from lti_tool import branding, csrf, dates, errors, framing, headers, i18n, launch_targets, web
+from lti_tool import branding, csrf, dates, errors, framing, headers, i18n, launch_targets, session_hooks, web
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
@@ -130,6 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     targets = launch_targets.init_app(app)
     for feature in (lti, player, facilitator, l2, programmes, evaluation):
         feature.register_launch_targets(targets)
+    # What other features do when an L2 session closes (lti_tool.session_hooks).
+    session_hooks.init_app(app).append(programmes.lead.after_l2_close)
 
 
 def _configure_logging(level: str) -> None:

@@ -133,6 +133,10 @@ class ProgrammeEvent(Base):
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus, 16), default=EventStatus.SCHEDULED)
     uid: Mapped[str] = mapped_column(String(128), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
+    # A toolkit L2 occurrence runs in the L2 session mode: the group session the lead opened for it.
+    group_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_session.id", ondelete="SET NULL"), default=None, index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

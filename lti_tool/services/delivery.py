@@ -36,6 +36,7 @@ from lti_tool.services.grades import (
     ScoreAlreadyRecorded,
 )
 from lti_tool.services.outbox import DELIVERED, FAILED, FULLY_GRADED, PENDING, aware, gradebook_view, whole_second
+from lti_tool.services.programmes import columns as activity_columns
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,7 @@ class _Job:
     scopes: tuple[str, ...]
     score: Score
     resource_link_pk: int
+    distinct_resource: bool = False
 
 
 def _load_job(session: Session, record: ScoreRecord) -> _Job | str:
@@ -245,17 +247,19 @@ def _load_job(session: Session, record: ScoreRecord) -> _Job | str:
         timestamp=record.timestamp,
         comment=record.comment,
     )
+    column = activity_columns.parse(link)
     return _Job(
         platform=PlatformEndpoint.of(platform),
         lineitem_url=link.lineitem_url,
         lineitems_url=context.lineitems_url,
-        link_id=link.link_id,
+        link_id=column.placement_link_id if column else link.link_id,
         link_label=link.title,
-        resource_id=f"{link.toolkit_id}:{link.part}",
-        tag=link.part,
+        resource_id=column.resource_id if column else f"{link.toolkit_id}:{link.part}",
+        tag=activity_columns.TAG if column else link.part,
         scopes=scopes,
         score=score,
         resource_link_pk=link.id,
+        distinct_resource=column is not None,
     )
 
 
@@ -280,6 +284,7 @@ def _line_item(database: Database, service: GradeService, job: _Job) -> str:
             resource_id=job.resource_id,
             tag=job.tag,
             scopes=job.scopes,
+            distinct_resource=job.distinct_resource,
         )
         link.lineitem_url = url
         session.commit()

@@ -230,10 +230,20 @@ class GradeService:
         return None
 
     def find_line_item(
-        self, platform: PlatformEndpoint, lineitems_url: str, resource_link_id: str, scopes: Sequence[str]
+        self,
+        platform: PlatformEndpoint,
+        lineitems_url: str,
+        resource_link_id: str,
+        scopes: Sequence[str],
+        resource_id: str = "",
     ) -> str | None:
-        """The id (URL) of the first line item of this resource link in the container, if any (§3.2.5)."""
-        url: str | None = with_query(lineitems_url, resource_link_id=resource_link_id)
+        """The id (URL) of the first line item of this resource link in the container, if any (§3.2.5).
+
+        With `resource_id`, only a line item with that `resourceId` too: a link with several columns (a
+        programme's own and one per activity) tells them apart by it.
+        """
+        filters = {"resource_link_id": resource_link_id, **({"resource_id": resource_id} if resource_id else {})}
+        url: str | None = with_query(lineitems_url, **filters)
         for _page in range(MAX_PAGES):
             if url is None:
                 break
@@ -245,7 +255,12 @@ class GradeService:
                 raise AgsError("line item container is not a JSON array", status=response.status_code, retryable=False)
             # Some platforms ignore the filter: check each item's resourceLinkId ourselves.
             for item in items:
-                if isinstance(item, dict) and item.get("resourceLinkId") == resource_link_id and item.get("id"):
+                if (
+                    isinstance(item, dict)
+                    and item.get("resourceLinkId") == resource_link_id
+                    and (not resource_id or item.get("resourceId") == resource_id)
+                    and item.get("id")
+                ):
                     return str(item["id"])
             next_url = response.links.get("next", {}).get("url")
             url = next_url if next_url and same_origin(next_url, lineitems_url) else None
@@ -301,9 +316,13 @@ class GradeService:
         resource_id: str = "",
         tag: str = "",
         scopes: Sequence[str] = (SCOPE_LINEITEM,),
+        distinct_resource: bool = False,
     ) -> str:
-        """The link's line item: found by `resource_link_id`, or created when the platform has none."""
-        found = self.find_line_item(platform, lineitems_url, resource_link_id, scopes)
+        """The link's line item: found by `resource_link_id` (and `resource_id` when `distinct_resource`),
+        or created when the platform has none."""
+        found = self.find_line_item(
+            platform, lineitems_url, resource_link_id, scopes, resource_id if distinct_resource else ""
+        )
         if found:
             return found
         log.info("creating a line item on platform %s for a resource link", platform.platform_id)

@@ -61,6 +61,10 @@ from sqlalchemy.orm import Session, aliased
 from lti_tool.models import GradingProgress, LtiUser, ResourceLink, ScoreRecord, ScoreStatus, utcnow
 from lti_tool.services.grades import ACTIVITY_PROGRESS, GRADING_PROGRESS
 
+# `resource_link.link_id` of a placement the tool made itself, which has no gradebook column: a programme's
+# toolkit L2 in a course that placed only the programme (`services.programmes.group_sessions`).
+NO_COLUMN_PREFIX = "swott-programme-l2:"
+
 log = logging.getLogger(__name__)
 
 PENDING = ScoreStatus.PENDING
@@ -140,6 +144,9 @@ def enqueue_score(
         raise ValueError("score_maximum must be greater than 0")
     if score_given is not None and score_given < 0:
         raise ValueError("score_given must not be negative")
+    link = session.get(ResourceLink, resource_link_id)
+    if link is not None and link.link_id.startswith(NO_COLUMN_PREFIX):
+        return None  # a placement the tool made for itself: the LMS has no column for it
     last, graded, latest = _history(session, user_id=user_id, resource_link_id=resource_link_id)
     if last is not None and gradebook_view(last) == (activity_progress, grading_progress, score_given, score_maximum):
         return None

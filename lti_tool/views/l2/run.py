@@ -8,7 +8,7 @@ from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from lti_tool import web
+from lti_tool import session_hooks, web
 from lti_tool.access import facilitator_required
 from lti_tool.dates import format_day, format_time
 from lti_tool.errors import BadRequest, Forbidden
@@ -208,6 +208,7 @@ def control(session_id: int) -> ResponseReturnValue:
         anchor = "#approval"
     elif action == "close":
         l2_sessions.close(session, group, toolkit)
+        session_hooks.after_close(group)  # e.g. a programme's toolkit L2: attendance flows back to it
     commit()
     return redirect(launch_url_for("l2.run", launch, session_id=group.id) + anchor, code=303)
 

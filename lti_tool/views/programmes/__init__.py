@@ -11,10 +11,10 @@ from typing import Any
 
 from lti_tool.launch_targets import LaunchTargets
 from lti_tool.lti.session import CurrentLaunch
-from lti_tool.views.programmes import lead, learner
+from lti_tool.views.programmes import lead, learner, sessions
 from lti_tool.views.programmes.common import bp
 
-__all__ = ["bp", "lead", "learner", "register_launch_targets"]
+__all__ = ["bp", "lead", "learner", "register_launch_targets", "sessions"]
 
 
 def _participant_run(launch: CurrentLaunch) -> tuple[str, dict[str, Any]] | None:

@@ -10,7 +10,7 @@ from flask import Blueprint
 from lti_tool import web
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import ProgrammeRun, utcnow
-from lti_tool.services.programmes import runs, templates
+from lti_tool.services.programmes import cohort, gradebook, runs, templates
 from toolkits.programmes import Programme
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
@@ -31,6 +31,13 @@ def the_run(launch: CurrentLaunch, run_id: int) -> ProgrammeRun:
 
 def url(launch: CurrentLaunch) -> Any:
     return lambda endpoint, **values: launch_url_for(endpoint, launch, **values)
+
+
+def queue_run_scores(run: ProgrammeRun) -> int:
+    """Queue the run's programme scores and its activity columns' (the outbox skips unchanged ones)."""
+    session = web.db_session()
+    view = cohort.build_many(session, [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
+    return gradebook.queue_scores(session, view, programme=programme_of(run))
 
 
 def commit() -> None:

@@ -10,12 +10,13 @@ from flask.typing import ResponseReturnValue
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.dates import to_uk
+from lti_tool.errors import NotFound
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import launch_url_for, require_launch
-from lti_tool.models import EventStatus, ProgrammeEvent, ProgrammeRun
-from lti_tool.services.programmes import cohort, gradebook, meetings, runs, templates, timeline
+from lti_tool.models import EventStatus, GroupSession, ProgrammeEvent, ProgrammeRun
+from lti_tool.services.programmes import cohort, group_sessions, meetings, runs, templates, timeline
 from lti_tool.services.programmes import deep_link as programme_links
-from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
+from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import (
     AttendanceForm,
     ConfirmForm,
@@ -139,6 +140,7 @@ def _event_page(run: ProgrammeRun, event_id: int, form: EventForm | None = None,
     return render_template(
         "programmes/event.html", run=run, event=event, activity=activity, form=form, register=register,
         members=members, is_set=is_set, role_choices=ROLE_CHOICES, url=url(launch),
+        l2_activity=group_sessions.toolkit_l2(programme, event), group=group_sessions.group_of(session, event),
         holiday=runs.holiday_warnings(run, [event]).get(event.id, ""),
         takes_register=event.kind in (ActivityKind.GROUP_SESSION.value, ActivityKind.DISCOVERY_DAY.value),
     ), status  # fmt: skip
@@ -208,9 +210,31 @@ def register(run_id: int, event_id: int) -> ResponseReturnValue:
     return redirect(launch_url_for("programmes.cohort_page", launch, run_id=run.id, recorded=event.id), code=303)
 
 
+@bp.post("/<int:run_id>/events/<int:event_id>/l2")
+@facilitator_required
+def open_l2(run_id: int, event_id: int) -> ResponseReturnValue:
+    """Schedule the toolkit L2 session of this occurrence and go to its L2 control page."""
+    launch = require_launch()
+    run = the_run(launch, run_id)
+    session = web.db_session()
+    event = runs.get_event(session, run, event_id)
+    activity = group_sessions.toolkit_l2(programme_of(run), event)
+    toolkit = web.catalogue().get(activity.toolkit) if activity and activity.toolkit else None
+    if toolkit is None or event.status == EventStatus.CANCELLED.value:
+        raise NotFound("This date is not a toolkit's L2 session.", reason="programme_event_not_l2")
+    group_sessions.open_session(session, run, event, toolkit)
+    commit()
+    return redirect(launch_url_for("programmes.l2_session", launch, run_id=run.id, event_id=event.id), code=303)
+
+
+def after_l2_close(group: GroupSession) -> None:
+    """A closed L2 session's attendance reaches the programmes it ran, and their gradebook columns."""
+    for run in group_sessions.after_close(web.db_session(), group):
+        _queue_scores(run)
+
+
 def _queue_scores(run: ProgrammeRun) -> int:
-    view = cohort.build_many(web.db_session(), [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
-    return gradebook.queue_scores(web.db_session(), view)
+    return queue_run_scores(run)
 
 
 @bp.route("/<int:run_id>/pairings", methods=["GET", "POST"])

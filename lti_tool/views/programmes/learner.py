@@ -12,7 +12,7 @@ from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
-from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
+from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
 from toolkits.programmes import Activity, ActivityKind, Programme
 
@@ -215,6 +215,7 @@ def supporting(run_id: int) -> ResponseReturnValue:
             raise NotFound("That meeting is not one of yours.", reason="not_supporter_meeting")
         meetings.mark_held(session, pairs[0].meeting, pairs[0].event, by_user_id=launch.user_id,
                            is_lead=launch.is_facilitator)  # fmt: skip
+        queue_run_scores(run)  # a one-to-one held counts toward the programme's column
         commit()
         return redirect(launch_url_for("programmes.supporting", launch, run_id=run.id), code=303)
     names = {m.participant.id: m.user.name for m in runs.members(session, run)}

@@ -82,3 +82,22 @@ def frame_fits_content(page: Any, *, tolerance: int = 50, timeout: float = 10.0)
             return measured
         time.sleep(0.1)
     raise AssertionError(f"the LMS frame is {measured[0]} px tall for a {measured[1]} px page")
+
+
+def go_in_frame(page: Any, path: str, wait_text: str) -> Any:
+    """Open a tool page in the LMS frame, keeping the frame's launch; wait for its text; the frame."""
+    from urllib.parse import parse_qs, urlsplit
+
+    frame = tool_frame(page)
+    launch = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
+    assert launch, f"no launch id in {frame.url}"
+    frame.evaluate("(url) => { window.location.href = url; }", f"{path}{'&' if '?' in path else '?'}launch={launch}")
+    # Wait for the new document, not only its text: the page being left may hold the same words (a nav link).
+    wanted = urlsplit(path).path
+    deadline = time.monotonic() + 20
+    while urlsplit(tool_frame(page).url).path != wanted and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    frame = tool_frame(page)
+    frame.wait_for_load_state("load")
+    frame.get_by_text(wait_text).first.wait_for()
+    return frame

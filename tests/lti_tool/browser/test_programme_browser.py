@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
@@ -23,6 +22,7 @@ from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
     assert_no_horizontal_scroll,
+    go_in_frame,
     open_in_lms_frame,
     tool_frame,
 )
@@ -56,18 +56,6 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     app.extensions["swott.db"].dispose()
 
 
-def _go(page: Any, path: str, wait_text: str) -> Any:
-    """Open a tool page in the LMS frame, keeping the frame's launch; wait for its text."""
-    frame = tool_frame(page)
-    launch = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
-    assert launch, f"no launch id in {frame.url}"
-    frame.evaluate("(url) => { window.location.href = url; }", f"{path}{'&' if '?' in path else '?'}launch={launch}")
-    page.wait_for_timeout(200)
-    frame = tool_frame(page)
-    frame.get_by_text(wait_text).first.wait_for()
-    return frame
-
-
 def _check_widths(page: Any, name: str) -> None:
     """axe-core and reflow at each width, with a screenshot of the LMS page holding the tool."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -89,7 +77,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
 
     lead = chromium.new_context().new_page()
     open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
-    frame = _go(lead, "/programmes/", "Start a programme for a cohort")
+    frame = go_in_frame(lead, "/programmes/", "Start a programme for a cohort")
     _check_widths(lead, "index")
     lead.set_viewport_size({"width": 1280, "height": 900})
     frame = tool_frame(lead)
@@ -142,14 +130,14 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     frame.get_by_text("Register saved").first.wait_for()
     assert frame.get_by_text("Done").count() >= 2
     _check_widths(lead, "cohort")
-    frame = _go(lead, "/programmes/1/pairings", "Coaches, mentors and protected time")
+    frame = go_in_frame(lead, "/programmes/1/pairings", "Coaches, mentors and protected time")
     _check_widths(lead, "pairings")
-    frame = _go(lead, "/programmes/1/supporting", "Your one-to-ones")
+    frame = go_in_frame(lead, "/programmes/1/supporting", "Your one-to-ones")
     _check_widths(lead, "supporting")
 
     learner = chromium.new_context().new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
-    frame = _go(learner, "/programmes/1/timeline", "Your programme: Cohort A")
+    frame = go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
     assert "Week 10" in frame.content()
     _check_widths(learner, "timeline")
     # Sam attended the discovery day: its reflection is open; an empty submit comes back with errors.
@@ -162,15 +150,15 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     frame = tool_frame(learner)
     frame.get_by_text("There is a problem").first.wait_for()
     _check_widths(learner, "reflection-error")
-    frame = _go(learner, "/programmes/1/timeline", "Your programme: Cohort A")
+    frame = go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
     frame.get_by_role("link", name="Mentoring conversation").first.click()
     frame = tool_frame(learner)
     frame.get_by_text("Actions agreed").first.wait_for()
     _check_widths(learner, "meeting")
-    frame = _go(learner, "/programmes/1/calendar", "Add your programme to your calendar")
+    frame = go_in_frame(learner, "/programmes/1/calendar", "Add your programme to your calendar")
     frame.get_by_role("button", name="Get my calendar address").click()
     frame = tool_frame(learner)
     frame.get_by_text("Copy it now").first.wait_for()
     _check_widths(learner, "calendar")
-    frame = _go(learner, "/programmes/1/plan", "Your development plan")
+    frame = go_in_frame(learner, "/programmes/1/plan", "Your development plan")
     _check_widths(learner, "plan")

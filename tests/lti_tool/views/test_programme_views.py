@@ -16,6 +16,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from lti_tool.dates import UK_TIME
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch
 from lti_tool.models import LtiUser, ProgrammeEvent, ProgrammeRun, ScoreRecord
@@ -240,3 +241,62 @@ def test_goals_are_set_then_reviewed_and_a_blank_goal_comes_back_with_an_error(w
     assert "Done on four cases" in _text(learner.get(url))
     # Another participant's plan is theirs alone.
     assert "Use genograms" not in _text(world.client(world.a.learners[1], world.a).get(url))
+
+
+def test_a_toolkit_l2_runs_in_the_l2_session_mode_and_its_attendance_and_reflection_come_back(world: World) -> None:
+    """The lead opens the programme's toolkit L2 from its date, runs it on the L2 control page; the
+    participants join from their timeline; closing it fills the programme's statuses, and an attendee's
+    L2 reflection reaches their portfolio."""
+    lead = world.lead()
+    run_id = world.a.the_run.id
+    event = world.events("participation-l2")[0]
+    page = f"/programmes/{run_id}/events/{event.id}"
+    assert "Open the L2 session" in _text(lead.get(page))
+    learner, absent = world.a.learners[0], world.a.learners[2]
+    client = world.client(learner, world.a)
+    assert client.get(f"{page}/l2").status_code == 404  # not opened yet
+    local = event.starts_at.astimezone(UK_TIME)
+    placed = _post(lead, page, {"day": [str(local.day), str(local.month), str(local.year)],
+                                "start_time": local.strftime("%H:%M"), "place": "Room 2", "save": "1"})  # fmt: skip
+    assert placed.status_code == 303  # an L2 session needs a place or a video link
+    opened = _post(lead, f"{page}/l2", {}, form_page=page)
+    assert opened.status_code == 303
+    control = lead.get(opened.headers["Location"])
+    assert control.status_code == 303 and "/l2/sessions/" in control.headers["Location"]
+    run_page = control.headers["Location"]
+    assert "Cohort A: Group session: participatory practice" in _text(lead.get(run_page))
+    group_id = int(run_page.split("/l2/sessions/")[1].split("/")[0])
+    launch_q = run_page.split("?", 1)[1]
+    control_url = f"/l2/sessions/{group_id}/control?{launch_q}"
+    assert f"/programmes/{run_id}/events/{event.id}/l2" in _text(client.get(f"/programmes/{run_id}/timeline"))
+    joined = client.get(f"{page}/l2")
+    assert joined.status_code == 303 and f"/l2/sessions/{group_id}/live" in joined.headers["Location"]
+    assert client.get(joined.headers["Location"]).status_code == 200
+    present = [str(u.id) for u in world.a.learners[:2]]
+    steps: list[dict[str, object]] = [
+        {"action": "start", "confirmed": "yes"},
+        {"action": "attendance", "present": present},
+        {"action": "close", "confirmed": "yes"},
+    ]
+    for data in steps:
+        assert _post(lead, control_url, data, form_page=run_page).status_code == 303
+    rows = list(csv.DictReader(io.StringIO(_text(lead.get(f"/programmes/{run_id}/cohort.csv")))))
+    statuses = {r["participant"]: r["status"] for r in rows if r["activity"] == event.title and
+                r["cohort"] == "Cohort A"}  # fmt: skip
+    assert statuses[learner.name] == "Done" and statuses[absent.name] == "Missed"
+    assert sorted(statuses.values()) == ["Done", "Done", "Missed"]
+
+    after = client.get(f"{page}/l2")
+    assert after.status_code == 303 and "/l2/reflection" in after.headers["Location"]
+    reflection_page = after.headers["Location"]
+    assert _post(client, reflection_page.replace("/l2/reflection", "/l2/reflection/start"), {},
+                 form_page=reflection_page).status_code == 303  # fmt: skip
+    from lti_tool.services import l2
+    from tests.lti_tool.programme_factories import catalogue
+
+    fields = l2.reflection_form_fields(catalogue().get("participatory-practice"))  # type: ignore[arg-type]
+    values: dict[str, object] = {f.id: f"My {f.label}" for f in fields}
+    values.update(cpd_date="2027-01-20", cpd_type="Reflective group discussion", version="1", action="submit")
+    assert _post(client, reflection_page, values).status_code == 303
+    portfolio = _text(client.get("/portfolio/"))
+    assert "participatory" in portfolio.lower() and "Submitted" in _text(client.get(reflection_page))
