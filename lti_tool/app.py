@@ -122,10 +122,11 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.views import programmes
 
     app.register_blueprint(programmes.bp)
-    from lti_tool.views import certificates, evaluation, evaluation_reports
+    from lti_tool.views import certificate_revocation, certificates, evaluation, evaluation_reports
 
     app.register_blueprint(evaluation.bp)
     app.register_blueprint(evaluation_reports.bp)
+    app.register_blueprint(certificate_revocation.bp)
     app.register_blueprint(certificates.bp)
     from lti_tool.views import language
 

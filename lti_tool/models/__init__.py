@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lti_tool.db import Base
 from lti_tool.models.base import UTCDateTime, utcnow
-from lti_tool.models.evaluation import Certificate, EvaluationResponse, FollowUp, SessionFeedback
+from lti_tool.models.evaluation import Certificate, EvaluationResponse, FollowUp, LearnerFeed, SessionFeedback
 from lti_tool.models.l1 import Attempt, Reflection
 from lti_tool.models.l2 import (
     GroupFeedback,
@@ -47,6 +47,7 @@ __all__ = [
     "EventStatus",
     "ExternalCpd",
     "FollowUp",
+    "LearnerFeed",
     "GroupFeedback",
     "GroupParticipant",
     "GroupSession",
