@@ -42,9 +42,8 @@ def course() -> ResponseReturnValue:
     launch = require_launch()
     session = web.db_session()
     rows = certificates.in_course(session, context_id=launch.context_id, kind="toolkit", subject_id=launch.toolkit_id)
-    holders = {
-        u.id: u.name for u in session.query(LtiUser).filter(LtiUser.id.in_([r.user_id for r in rows if r.user_id]))
-    }
+    ids = [r.user_id for r in rows if r.user_id]
+    holders = {u.id: u.name for u in session.scalars(select(LtiUser).where(LtiUser.id.in_(ids)))}
     toolkit = web.catalogue().get(launch.toolkit_id)
     return render_template(
         "certificates/course.html",
