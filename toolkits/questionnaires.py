@@ -24,7 +24,6 @@ from toolkits.model import OpenQuestion, Phase, Questionnaire
 if TYPE_CHECKING:  # the checker lives in the loader, which imports this module
     from toolkits.loader import _Checker
 
-Y = "toolkit.yaml"
 KEYS = ("confidence", "open_questions")
 QUESTION_KEYS = ("id", "text", "when")
 WHEN = {"before": (Phase.BEFORE,), "after": (Phase.AFTER,), "both": (Phase.BEFORE, Phase.AFTER)}
@@ -35,9 +34,16 @@ MAX_QUESTION_CHARS = 200
 
 
 def validate_questionnaire(
-    c: _Checker, data: yamlpos.PosDict, outcomes: tuple[str, ...] | None
+    c: _Checker,
+    data: yamlpos.PosDict,
+    outcomes: tuple[str, ...] | None,
+    *,
+    rel: str = "toolkit.yaml",
+    whose: str = "toolkit",
 ) -> Questionnaire | None:
-    """The `questionnaire:` section, checked against the toolkit's `learning_outcomes`; None if absent."""
+    """The `questionnaire:` section, checked against the toolkit's `learning_outcomes` (or a programme's
+    `outcomes`: `toolkits.programmes` passes its own file as `rel`); None if absent."""
+    Y = rel
     section = c.get(Y, data, "questionnaire", yamlpos.PosDict, required=False)
     if section is None:
         return None
@@ -53,17 +59,17 @@ def validate_questionnaire(
                 ok = False
         if outcomes is not None and len(statements) != len(outcomes):
             c.add(Y, section.line_of("confidence"), f"`questionnaire.confidence` has {len(statements)} "
-                  f"statement(s) but the toolkit has {len(outcomes)} learning outcome(s): give one statement "
+                  f"statement(s) but the {whose} has {len(outcomes)} learning outcome(s): give one statement "
                   "per outcome, in the same order")  # fmt: skip
             ok = False
-    questions = _open_questions(c, section)
+    questions = _open_questions(c, section, Y)
     if not ok or questions is None:
         return None
     assert statements is not None
     return Questionnaire(statements, questions)
 
 
-def _open_questions(c: _Checker, section: yamlpos.PosDict) -> tuple[OpenQuestion, ...] | None:
+def _open_questions(c: _Checker, section: yamlpos.PosDict, Y: str) -> tuple[OpenQuestion, ...] | None:
     items = c.get(Y, section, "open_questions", yamlpos.PosList)
     if items is None:
         return None
