@@ -92,9 +92,9 @@ def pdf() -> ResponseReturnValue:
                        advice="Finish L1 and your L2 reflection, then choose ‘Get your certificate’.")  # fmt: skip
     platform = registry.platform_by_id(session, launch.platform_id)
     body = certificate_pdf.render(
-        certificate_pdf.CertificateText(
+        certificate_pdf.CertificateText.for_toolkit(
+            toolkit,
             holder=user.name or "Learner",
-            toolkit=toolkit,
             started_on=held.started_on,
             completed_on=held.completed_on,
             minutes=held.minutes,

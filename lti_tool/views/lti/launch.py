@@ -207,7 +207,10 @@ def _answer(current: CurrentLaunch, endpoint: str) -> Response:
     if endpoint == "programmes.index":
         page = programme_pages.lead.landing()
     elif endpoint == "programmes.timeline_page":
-        page = programme_pages.learner.timeline_page(values["run_id"])
+        # Issue 12: the programme's before questionnaire on the first launch, the after one at its end.
+        page = programme_pages.evaluation.on_launch(current, values["run_id"]) or programme_pages.learner.timeline_page(
+            values["run_id"]
+        )
     elif endpoint == "programmes.mine":
         page = programme_pages.learner.mine()
     elif endpoint == "lti.deep_link":

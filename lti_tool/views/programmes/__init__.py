@@ -7,7 +7,7 @@ course's runs are "not found"; participant pages also check the launch's user is
 
 from __future__ import annotations
 
-from lti_tool.views.programmes import lead, learner
+from lti_tool.views.programmes import evaluation, lead, learner
 from lti_tool.views.programmes.common import bp
 
-__all__ = ["bp", "lead", "learner"]
+__all__ = ["bp", "evaluation", "lead", "learner"]
