@@ -108,8 +108,8 @@ def test_a_deep_linked_programme_launches_for_its_lead_and_its_learner(
     form = re.search(r'<form method="post" action="([^"]+)"', first.text)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', first.text)
     assert form is not None and token is not None
-    skipped = browser.post(url + html.unescape(form.group(1)), data={"csrf_token": token.group(1) or token.group(2),
-                                                                     "action": "skip"}, allow_redirects=False)  # fmt: skip
+    data = {"csrf_token": token.group(1) or token.group(2), "action": "skip"}
+    skipped = browser.post(url + html.unescape(form.group(1)), data=data, allow_redirects=False)
     assert skipped.status_code == 303
     page = launch(browser, url, lti_platform, "learner")
     assert page.status_code == 200 and page_url(page).startswith(f"/programmes/{run_id}/timeline")
