@@ -127,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation.bp)
     app.register_blueprint(evaluation_reports.bp)
     app.register_blueprint(certificate_revocation.bp)
+    from lti_tool.views import learner_calendar
+
+    app.register_blueprint(learner_calendar.bp)
     app.register_blueprint(certificates.bp)
     from lti_tool.views import language
 

@@ -12,6 +12,7 @@ from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
+from lti_tool.views.learner_calendar import follow_up_events
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
 from toolkits.programmes import Activity, ActivityKind, Programme
@@ -189,7 +190,8 @@ def feed(token: str) -> ResponseReturnValue:
     participant = calendar.participant_by_token(session, token)
     if participant is None:
         raise NotFound("This calendar address is not in use: it may have been replaced.", reason="unknown_feed")
-    response = Response(calendar.feed(session, participant, now()), mimetype=ICS)
+    extra = follow_up_events(session, participant.user_id)
+    response = Response(calendar.feed(session, participant, now(), extra=extra), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
