@@ -97,7 +97,7 @@ def test_a_certificate_needs_l1_and_l2_and_its_pdf_says_who_what_and_when(sessio
     assert "Dorset Council" in text and cert.code in text
     assert "Incorporate feedback into practice" in text  # SWE standard 4.1 of this toolkit
     reader = PdfReader(io.BytesIO(body))
-    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged (PDF/UA-1), as the portfolio PDF
+    assert "/StructTreeRoot" in reader.root_object  # tagged (PDF/UA-1), as the portfolio PDF
     assert len(reader.pages) == 1
 
 
