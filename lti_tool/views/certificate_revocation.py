@@ -17,6 +17,7 @@ from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Certificate, LtiUser
 from lti_tool.services.evaluation import certificates
+from lti_tool.services.programmes.deep_link import LINK_PART as PROGRAMME_PART
 from lti_tool.views.admin import _operator as operator_name
 from lti_tool.views.evaluation import now
 from lti_tool.views.evaluation_forms import FindCertificateForm, RevokeCertificateForm
@@ -26,11 +27,24 @@ bp = Blueprint("certificate_revocation", __name__, url_prefix="/certificates")
 LEAD = "course lead"
 
 
+def _scope() -> tuple[str, str | None]:
+    """What the launch's lead may withdraw: the launched toolkit's certificates, or from a programme
+    placement (part "pg") every programme certificate of the course."""
+    launch = require_launch()
+    return ("programme", None) if launch.part == PROGRAMME_PART else ("toolkit", launch.toolkit_id)
+
+
 def _course_certificate(code: str) -> Certificate:
     """A certificate issued in the launched course for the launched toolkit, or a 404 (never another's)."""
     launch = require_launch()
     found = certificates.by_code(web.db_session(), code)
-    if found is None or found.context_id != launch.context_id or found.subject_id != launch.toolkit_id:
+    kind, subject = _scope()
+    if (
+        found is None
+        or found.context_id != launch.context_id
+        or found.kind != kind
+        or (subject is not None and found.subject_id != subject)
+    ):
         raise NotFound("No certificate with this code was issued in this course.", reason="no_certificate")
     return found
 
@@ -41,14 +55,15 @@ def course() -> ResponseReturnValue:
     """The lead's list: every certificate issued in this course for this toolkit, with a withdraw link."""
     launch = require_launch()
     session = web.db_session()
-    rows = certificates.in_course(session, context_id=launch.context_id, kind="toolkit", subject_id=launch.toolkit_id)
+    kind, subject = _scope()
+    rows = certificates.in_course(session, context_id=launch.context_id, kind=kind, subject_id=subject)
     ids = [r.user_id for r in rows if r.user_id]
     holders = {u.id: u.name for u in session.scalars(select(LtiUser).where(LtiUser.id.in_(ids)))}
-    toolkit = web.catalogue().get(launch.toolkit_id)
+    toolkit = web.catalogue().get(launch.toolkit_id) if subject else None
     return render_template(
         "certificates/course.html",
         rows=[(r, holders.get(r.user_id or 0, "") or "Learner") for r in rows],
-        toolkit_title=toolkit.title if toolkit else launch.toolkit_id,
+        toolkit_title=toolkit.title if toolkit else ("Programmes" if subject is None else launch.toolkit_id),
         revoke_url=lambda code: launch_url_for("certificate_revocation.course_revoke", launch, code=code),
         withdrawn=request.args.get("withdrawn", ""),
     )

@@ -143,15 +143,13 @@ def revoke(session: Session, code: str, *, now: datetime, by: str = "", by_user_
     return True
 
 
-def in_course(session: Session, *, context_id: int, kind: str, subject_id: str) -> list[Certificate]:
-    """The certificates issued in one course for one toolkit (or programme), newest first: the lead's list."""
-    return list(
-        session.scalars(
-            select(Certificate)
-            .where(Certificate.context_id == context_id, Certificate.kind == kind, Certificate.subject_id == subject_id)
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
+def in_course(session: Session, *, context_id: int, kind: str, subject_id: str | None) -> list[Certificate]:
+    """The certificates issued in one course for one toolkit (or every programme: `subject_id` None),
+    newest first: the lead's list."""
+    query = select(Certificate).where(Certificate.context_id == context_id, Certificate.kind == kind)
+    if subject_id is not None:
+        query = query.where(Certificate.subject_id == subject_id)
+    return list(session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
 def erase_holder(session: Session, *, user_id: int, now: datetime) -> int:

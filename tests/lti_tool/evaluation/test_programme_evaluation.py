@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from lti_tool.models import EvaluationResponse
 from lti_tool.services.evaluation import programmes as evaluation
+from lti_tool.services.programmes import runs
 from tests.lti_tool.evaluation.programme_support import AFTER_END, finish_programme
 from tests.lti_tool.l2_factories import csrf_from, local_platform
 from tests.lti_tool.programme_factories import make_cohort, template
@@ -101,3 +102,27 @@ def test_a_finished_programme_gives_a_certificate_that_checks_genuine(world: Wor
     assert "once you have done every required activity" in _text(other.get(page))
     assert "Get your certificate" not in _text(other.get(page))
     assert other.get(f"/programmes/{run_id}/certificate.pdf").status_code == 404
+
+
+def test_the_programme_lead_withdraws_a_programme_certificate(world: World) -> None:
+    learner = world.a.learners[0]
+    with world.app.extensions["swott.db"].session() as session:
+        finish_programme(session, world.a.the_run, learner)
+        participant = runs.participant_for(session, world.a.the_run, learner.id)
+        assert participant is not None
+        cert = evaluation.issue_certificate(session, run=world.a.the_run, programme=template(),
+                                            participant=participant, platform_id=world.a.platform.id,
+                                            now=AFTER_END)  # fmt: skip
+        assert cert is not None
+        code = cert.code
+        session.commit()
+    lead = world.client(world.a.lead, world.a, role="facilitator", part="pg")
+    listing = _text(lead.get("/certificates/course"))
+    assert code in listing and learner.name in listing
+    url = f"/certificates/course/{code}/withdraw"
+    done = lead.post(url, data={"csrf_token": csrf_from(lead, url)})
+    assert done.status_code == 303
+    assert "This certificate has been withdrawn" in _text(world.app.test_client().get(f"/certificates/{code}"))
+    learner_client = world.client(learner, world.a, part="pg")
+    assert "has been withdrawn" in _text(learner_client.get(f"/programmes/{world.a.the_run.id}/certificate"))
+    assert learner_client.get(f"/programmes/{world.a.the_run.id}/certificate.pdf").status_code == 404
