@@ -13,7 +13,8 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
-from lti_tool.models import Context, LtiUser
+from lti_tool.models import Certificate, Context, LtiUser
+from lti_tool.services.evaluation import certificates
 from lti_tool.services.programmes import runs
 from sandbox_platform.model import User
 from tests.lti_tool.browser.support import (
@@ -135,3 +136,34 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
     frame = _wait_text(lead, "Evaluation report for every cohort of this programme")
     assert frame.locator("svg[role=img]").count() == 1
     _look(lead, "programme-report")
+
+
+@needs_axe
+def test_the_lead_withdraws_a_certificate_after_the_confirm_step(chromium: Any, stack: Stack) -> None:
+    context = chromium.new_context()
+    open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, "learner1")
+    context.close()
+    with stack.app.extensions["swott.db"].session() as session:
+        holder = session.scalars(
+            select(LtiUser).where(LtiUser.sub == stack.sandbox.platform.users["learner1"].sub)
+        ).one()
+        course = session.scalars(select(Context)).one()
+        certificate = Certificate(
+            code=certificates.new_code(), user_id=holder.id, platform_id=course.platform_id, context_id=course.id,
+            kind="toolkit", subject_id="participatory-practice", started_on=START, completed_on=START, minutes=170,
+        )  # fmt: skip
+        session.add(certificate)
+        session.commit()
+        code = certificate.code
+    lead = chromium.new_context().new_page()
+    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
+    frame = _go(lead, "/certificates/course", "Withdraw a certificate only if")
+    assert code in frame.content()
+    _look(lead, "certificates-course")
+    tool_frame(lead).get_by_role("link", name="Withdraw", exact=False).first.click()
+    frame = _wait_text(lead, "Withdraw this certificate?")
+    assert frame.locator("button.govuk-button--warning").count() == 1
+    _look(lead, "certificate-withdraw")
+    tool_frame(lead).locator("button.govuk-button--warning").click()
+    _wait_text(lead, f"Certificate {code} has been withdrawn")
+    _look(lead, "certificates-course-withdrawn")
