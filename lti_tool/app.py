@@ -18,6 +18,7 @@ from lti_tool.templating import SwottEnvironment
 from lti_tool.views import (
     admin,
     catalogue,
+    certificate_revocation,
     certificates,
     evaluation,
     evaluation_reports,
@@ -26,6 +27,7 @@ from lti_tool.views import (
     l1,
     l2,
     language,
+    learner_calendar,
     lti,
     passback,
     player,
@@ -124,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.init_app(app)
     for module in (lti, player, facilitator, admin, l1, l2, portfolio, passback, programmes):
         app.register_blueprint(module.bp)
-    for module in (evaluation, evaluation_reports, certificates, language):
+    for module in (evaluation, evaluation_reports, certificate_revocation, learner_calendar, certificates, language):
         app.register_blueprint(module.bp)
     # The pages a launch answers with, each named by its feature (lti_tool.launch_targets).
     targets = launch_targets.init_app(app)

@@ -31,7 +31,7 @@ def revoke(code: str) -> None:
     database: Database = app.extensions["swott.db"]
     try:
         with database.session() as session:
-            found = certificates.revoke(session, code, now=utcnow())
+            found = certificates.revoke(session, code, now=utcnow(), by="command line")
             session.commit()
     finally:
         database.dispose()

@@ -19,7 +19,7 @@ from typing import Any
 
 from babel import support
 from flask import current_app, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, Field
@@ -79,7 +79,7 @@ class GovDateField(DateField):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("format", DATE_FORMAT)
-        kwargs.setdefault("widget", GovDateInput())
+        kwargs.setdefault("widget", TranslatedDateInput())
         super().__init__(label, validators, **kwargs)
         self.name_in_message = name_in_message
         self.message = message
@@ -140,3 +140,18 @@ def optional_day_not_past(what: str) -> Callable[[Any, Field], None]:
             raise ValidationError(f"{what[0].upper()}{what[1:]} must be today or in the future")
 
     return check
+
+
+class ConfirmForm(SwottForm):
+    """A button with nothing to fill in (reset the calendar address, send scores, record a meeting)."""
+
+
+class TranslatedDateInput(GovDateInput):  # type: ignore[misc]  # the package has no type hints
+    """The GOV.UK date input with its box labels ("Day", "Month", "Year", written by govuk-frontend-wtf
+    in English) in the request's language."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        for item in params.get("items", []):
+            item["label"] = gettext(item["label"])
+        return params

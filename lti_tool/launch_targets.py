@@ -55,6 +55,11 @@ class LaunchTargets:
             raise ValueError(f"a launch page for {endpoint} is already registered")
         self._targets[endpoint] = LaunchTarget(page, resolve)
 
+    def page(self, endpoint: str, launch: CurrentLaunch, **values: Any) -> ResponseReturnValue:
+        """Another feature's page by endpoint, for a page that answers with it (a questionnaire's Skip
+        answers with the first L1 page, issue 15) without importing that feature's views."""
+        return self._target(endpoint).page(launch, **values)
+
     def add_due_first(self, check: DueFirst) -> None:
         self._due_first.append(check)
 

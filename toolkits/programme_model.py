@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from toolkits.checking import L2_MIN_MINUTES, Problem
-from toolkits.model import GroupFormat
+from toolkits.model import GroupFormat, Questionnaire
 
 MAX_FILE_BYTES = 128 * 1024  # the toolkit loader's limit for one text file
 MAX_WEEKS = 52
@@ -130,6 +130,10 @@ class Programme:
     weeks: tuple[Week, ...]
     activities: tuple[Activity, ...]
     path: str = field(default="", compare=False)
+    # What a participant should be able to do by the end (`outcomes:`), and the before-and-after
+    # questionnaire rating confidence against each (`questionnaire:`, the toolkits' format; issue 12).
+    outcomes: tuple[str, ...] = ()
+    questionnaire: Questionnaire | None = None
 
     def activity(self, activity_id: str) -> Activity | None:
         return next((a for a in self.activities if a.id == activity_id), None)

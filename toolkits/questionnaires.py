@@ -17,7 +17,7 @@ Every problem is reported with its line; a questionnaire with any problem is lef
 from __future__ import annotations
 
 from toolkits import yamlpos
-from toolkits.checking import ID_PATTERN, Checker, Y
+from toolkits.checking import ID_PATTERN, Checker
 from toolkits.model import OpenQuestion, Phase, Questionnaire
 
 KEYS = ("confidence", "open_questions")
@@ -29,8 +29,17 @@ MAX_STATEMENT_CHARS = 160
 MAX_QUESTION_CHARS = 200
 
 
-def validate_questionnaire(c: Checker, data: yamlpos.PosDict, outcomes: tuple[str, ...] | None) -> Questionnaire | None:
-    """The `questionnaire:` section, checked against the toolkit's `learning_outcomes`; None if absent."""
+def validate_questionnaire(
+    c: Checker,
+    data: yamlpos.PosDict,
+    outcomes: tuple[str, ...] | None,
+    *,
+    rel: str = "toolkit.yaml",
+    whose: str = "toolkit",
+) -> Questionnaire | None:
+    """The `questionnaire:` section, checked against the toolkit's `learning_outcomes` (or a programme's
+    `outcomes`: `toolkits.programmes` passes its own file as `rel`); None if absent."""
+    Y = rel
     section = c.get(Y, data, "questionnaire", yamlpos.PosDict, required=False)
     if section is None:
         return None
@@ -46,17 +55,17 @@ def validate_questionnaire(c: Checker, data: yamlpos.PosDict, outcomes: tuple[st
                 ok = False
         if outcomes is not None and len(statements) != len(outcomes):
             c.add(Y, section.line_of("confidence"), f"`questionnaire.confidence` has {len(statements)} "
-                  f"statement(s) but the toolkit has {len(outcomes)} learning outcome(s): give one statement "
+                  f"statement(s) but the {whose} has {len(outcomes)} learning outcome(s): give one statement "
                   "per outcome, in the same order")  # fmt: skip
             ok = False
-    questions = _open_questions(c, section)
+    questions = _open_questions(c, section, Y)
     if not ok or questions is None:
         return None
     assert statements is not None
     return Questionnaire(statements, questions)
 
 
-def _open_questions(c: Checker, section: yamlpos.PosDict) -> tuple[OpenQuestion, ...] | None:
+def _open_questions(c: Checker, section: yamlpos.PosDict, Y: str) -> tuple[OpenQuestion, ...] | None:
     items = c.get(Y, section, "open_questions", yamlpos.PosList)
     if items is None:
         return None

@@ -15,6 +15,7 @@ from lti_tool.models.evaluation import (
     EvaluationResponse,
     FollowUp,
     FollowUpStatus,
+    LearnerFeed,
     SessionFeedback,
 )
 from lti_tool.models.l1 import Attempt, AttemptStatus, Reflection, ReflectionStatus
@@ -84,6 +85,7 @@ __all__ = [
     "GroupParticipant",
     "GroupSession",
     "LaunchState",
+    "LearnerFeed",
     "LinkPart",
     "LtiUser",
     "ParticipantRole",

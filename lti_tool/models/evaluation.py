@@ -138,6 +138,24 @@ class Certificate(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     holder_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Who withdrew it: "course lead" or "operator <name from the signed link>", and the lead's user row.
+    revoked_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    revoked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"), default=None)
+
+
+class LearnerFeed(Base):
+    """A learner's own calendar subscription (follow-up reminders and other dates outside a programme).
+
+    Only the SHA-256 of the secret in the address is kept; a reset replaces it, so the old address stops
+    at once (the same rules as a programme participant's feed, services/programmes/calendar.py).
+    """
+
+    __tablename__ = "learner_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 __all__ = [
@@ -148,5 +166,6 @@ __all__ = [
     "EvaluationResponse",
     "FollowUp",
     "FollowUpStatus",
+    "LearnerFeed",
     "SessionFeedback",
 ]

@@ -12,12 +12,13 @@ from flask.typing import ResponseReturnValue
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
+from lti_tool.clock import now
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import LtiUser
+from lti_tool.public_urls import certificate_check_url
 from lti_tool.services import registry
 from lti_tool.services.evaluation import certificate_pdf, certificates
-from lti_tool.views.evaluation import now
 from lti_tool.views.evaluation_forms import IssueCertificateForm, VerifyForm
 from toolkits.model import Toolkit
 
@@ -35,12 +36,6 @@ VERDICTS = {
         "It was issued by SWOTT Connect, but the holder's record has since been erased, so it cannot be confirmed.",
     ),
 }
-
-
-def _check_url(code: str) -> str:
-    """The public address of a code's check, from `SWOTT_BASE_URL` (not the request's host, which a
-    proxy or an LMS frame may have changed): it is printed on paper and must keep working."""
-    return web.settings().base_url.rstrip("/") + url_for("certificates.verify", code=code)
 
 
 def _toolkit() -> Toolkit:
@@ -74,7 +69,7 @@ def mine() -> ResponseReturnValue:
         form=form,
         action=launch_url_for("certificates.mine", launch),
         pdf_url=launch_url_for("certificates.pdf", launch),
-        verify_url=_check_url(held.code) if held else "",
+        verify_url=certificate_check_url(held.code) if held else "",
         brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
     )
 
@@ -92,16 +87,16 @@ def pdf() -> ResponseReturnValue:
                        advice="Finish L1 and your L2 reflection, then choose ‘Get your certificate’.")  # fmt: skip
     platform = registry.platform_by_id(session, launch.platform_id)
     body = certificate_pdf.render(
-        certificate_pdf.CertificateText(
+        certificate_pdf.CertificateText.for_toolkit(
+            toolkit,
             holder=user.name or "Learner",
-            toolkit=toolkit,
             started_on=held.started_on,
             completed_on=held.completed_on,
             minutes=held.minutes,
             council=platform.name if platform else "",
             brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
             code=held.code,
-            verify_url=_check_url(held.code),
+            verify_url=certificate_check_url(held.code),
         )
     )
     name = f"certificate-{toolkit.id}.pdf"

@@ -8,35 +8,25 @@ questionnaire or session feedback left over — and the L2 reflection's submit g
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from flask import Blueprint, current_app, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from lti_tool import web
+from lti_tool import launch_targets, web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
+from lti_tool.clock import now
 from lti_tool.errors import NotFound
 from lti_tool.launch_targets import LaunchTargets
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
-from lti_tool.models import GroupSession, LinkPart, utcnow
+from lti_tool.models import GroupSession, LinkPart
 from lti_tool.services import registry
 from lti_tool.services.evaluation import certificates, feedback, followups, responses
-from lti_tool.views import l1
 from lti_tool.views.evaluation_forms import FollowUpForm, QuestionnaireForm, SessionFeedbackForm
 from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 
-CLOCK = "swott.clock"
 GATE = "swott.follow_up_gate"
-
-
-def now() -> datetime:
-    """The app's clock: `app.extensions["swott.clock"]` when a test sets one, else the real UTC time."""
-    clock: Callable[[], datetime] | None = current_app.extensions.get(CLOCK)
-    return clock() if clock is not None else utcnow()
 
 
 def _toolkit(launch: CurrentLaunch) -> Toolkit:
@@ -173,7 +163,7 @@ def questionnaire(phase: str) -> ResponseReturnValue:
                          share_text=bool(form.share.data), now=now())  # fmt: skip
     if which is Phase.BEFORE and launch.part == "l1" and launch.resource_link_id is not None:
         # Issue 15: the first L1 page answers this POST, its step recorded in this same transaction.
-        return l1.begin_after_questions()
+        return launch_targets.targets().page("l1.begin_after_questions", launch)
     session.commit()
     if which is Phase.BEFORE:
         return redirect(launch_url_for("player.start", launch), code=303)

@@ -148,3 +148,15 @@ class VerifyForm(SwottForm):
     code = StringField(
         "Certificate code", widget=GovTextInput(), validators=[InputRequired("Enter the certificate code")]
     )
+
+
+class RevokeCertificateForm(SwottForm):
+    """The confirm step's "Withdraw this certificate" (a warning button; a POST with the CSRF token)."""
+
+
+class FindCertificateForm(SwottForm):
+    """The operator types the code from a certificate to withdraw it."""
+
+    code = StringField(
+        "Certificate code", widget=GovTextInput(), validators=[InputRequired("Enter the certificate code")]
+    )

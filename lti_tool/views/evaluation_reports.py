@@ -14,12 +14,16 @@ from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.access import operator_from_link as operator_name
 from lti_tool.branding import usable_brand_colour
+from lti_tool.clock import now
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import launch_url_for, require_launch
+from lti_tool.models import ProgrammeRun
 from lti_tool.services import registry
-from lti_tool.services.evaluation import chart, reports
+from lti_tool.services.evaluation import chart, programme_reports, reports
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
+from lti_tool.services.programmes import runs, templates
 from toolkits.model import CONFIDENCE_SCALE, Toolkit
+from toolkits.programmes import Programme
 
 bp = Blueprint("evaluation_reports", __name__, url_prefix="/evaluation")
 
@@ -28,6 +32,7 @@ def _values(report: reports.Report) -> dict[str, object]:
     return {
         "report": report,
         "toolkit": report.toolkit,
+        "title": report.title,
         "scale": CONFIDENCE_SCALE,
         "usefulness_scale": USEFULNESS_SCALE,
         "not_enough": reports.NOT_ENOUGH,
@@ -54,6 +59,7 @@ def course_report() -> ResponseReturnValue:
     return render_template(
         "evaluation/report.html",
         scope="this course",
+        heading="Evaluation report for this course",
         csv_url=launch_url_for("evaluation_reports.course_csv", launch),
         brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
         **_values(report),
@@ -90,3 +96,87 @@ def operator_report() -> ResponseReturnValue:
         councils=reports.by_council(session, toolkit=chosen),
         **_values(report),
     )
+
+
+# --- A cohort (one programme run) and a programme (every run of a template in this council) ---------------
+
+
+def _programme(template_id: str) -> Programme:
+    programme = templates.get(web.catalogue(), template_id)
+    if programme is None or programme.questionnaire is None:
+        raise NotFound("This programme has no questionnaire.", reason="no_questionnaire")
+    return programme
+
+
+def _cohort_report(run_id: int) -> tuple[reports.Report, ProgrammeRun]:
+    launch = require_launch()
+    session = web.db_session()
+    run = runs.get_run(session, run_id, context_id=launch.context_id)
+    programme = _programme(run.template_id)
+    return programme_reports.build(session, programme=programme, runs=[run], now=now()), run
+
+
+def _programme_report(template_id: str) -> reports.Report:
+    launch = require_launch()
+    session = web.db_session()
+    programme = _programme(template_id)
+    found = programme_reports.runs_of_template(session, platform_id=launch.platform_id, template_id=template_id)
+    # A lead sees a programme's report only where it runs in their own course as well.
+    if not any(r.context_id == launch.context_id for r in found):
+        raise NotFound("This programme does not run in this course.", reason="programme_not_here")
+    return programme_reports.build(session, programme=programme, runs=found, now=now())
+
+
+def _csv(report: reports.Report, name: str) -> ResponseReturnValue:
+    return Response(reports.to_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="evaluation-{name}.csv"'})  # fmt: skip
+
+
+@bp.get("/cohort/<int:run_id>")
+@facilitator_required
+def cohort_report(run_id: int) -> ResponseReturnValue:
+    report, run = _cohort_report(run_id)
+    launch = require_launch()
+    return render_template(
+        "evaluation/report.html",
+        scope="this cohort",
+        heading=f"Evaluation report for the cohort {run.cohort_name}",
+        csv_url=launch_url_for("evaluation_reports.cohort_csv", launch, run_id=run.id),
+        other_url=launch_url_for("evaluation_reports.programme_report", launch, template_id=run.template_id),
+        other_text="The report for every cohort of this programme",
+        brand_colour=_brand(),
+        **_values(report),
+    )
+
+
+@bp.get("/cohort/<int:run_id>.csv")
+@facilitator_required
+def cohort_csv(run_id: int) -> ResponseReturnValue:
+    report, run = _cohort_report(run_id)
+    return _csv(report, f"cohort-{run.id}")
+
+
+@bp.get("/programme/<template_id>")
+@facilitator_required
+def programme_report(template_id: str) -> ResponseReturnValue:
+    report = _programme_report(template_id)
+    launch = require_launch()
+    return render_template(
+        "evaluation/report.html",
+        scope="this programme's cohorts",
+        heading="Evaluation report for every cohort of this programme",
+        csv_url=launch_url_for("evaluation_reports.programme_csv", launch, template_id=template_id),
+        brand_colour=_brand(),
+        **_values(report),
+    )
+
+
+@bp.get("/programme/<template_id>.csv")
+@facilitator_required
+def programme_csv(template_id: str) -> ResponseReturnValue:
+    return _csv(_programme_report(template_id), f"programme-{template_id}")
+
+
+def _brand() -> str:
+    platform = registry.platform_by_id(web.db_session(), require_launch().platform_id)
+    return usable_brand_colour(platform.brand_colour if platform else "")

@@ -74,3 +74,4 @@ def session() -> ResponseReturnValue:
 def register_launch_targets(targets: launch_targets.LaunchTargets) -> None:
     """A learner's L1 launch opens the page where they stopped, or the start page."""
     targets.add("player.start", landing)
+    targets.add("l1.begin_after_questions", lambda _launch: l1.begin_after_questions())

@@ -298,3 +298,61 @@ def test_package_data_ships_every_programme_file() -> None:
     shipped = {path for pattern in patterns for path in package.glob(pattern)}  # as setuptools globs them
     files = sorted(programmes_root().iterdir())
     assert len(files) >= 3 and all(path in shipped for path in files), [p.name for p in files if p not in shipped]
+
+
+# -- the programme's questionnaire (issue 12) ---------------------------------------------------------
+
+QUESTIONNAIRE = """outcomes:
+  - Give children a say.
+  - Reflect with peers.
+questionnaire:
+  confidence:
+    - I can give children a say.
+    - I can reflect with peers.
+  open_questions:
+    - id: hopes
+      text: What do you hope for?
+      when: before
+"""
+
+
+def _with(tmp_path: Path, block: str) -> Path:
+    path = copy_programme(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("weeks:\n", block + "weeks:\n", 1), encoding="utf-8")
+    return path
+
+
+def test_shipped_templates_ask_confidence_against_each_outcome(catalogue: Catalogue) -> None:
+    for name in SHIPPED:
+        programme = load_programme(programmes_root() / f"{name}.yaml", catalogue)
+        assert programme.questionnaire is not None and programme.outcomes
+        assert len(programme.questionnaire.confidence) == len(programme.outcomes)
+
+
+def test_a_programme_questionnaire_loads(tmp_path: Path, catalogue: Catalogue) -> None:
+    programme = load_programme(_with(tmp_path, QUESTIONNAIRE), catalogue)
+    assert programme.outcomes == ("Give children a say.", "Reflect with peers.")
+    assert programme.questionnaire is not None
+    assert programme.questionnaire.confidence == ("I can give children a say.", "I can reflect with peers.")
+
+
+def test_a_statement_short_of_the_outcomes_is_reported_at_its_line(tmp_path: Path, catalogue: Catalogue) -> None:
+    path = _with(tmp_path, QUESTIONNAIRE.replace("    - I can reflect with peers.\n", ""))
+    problems = validate_programme(path, catalogue)
+    assert [(p.line, p.path.endswith("mini-programme.yaml")) for p in problems] == [
+        (line_of(path, "  confidence:"), True)
+    ]
+    assert "1 statement(s) but the programme has 2 learning outcome(s)" in problems[0].message
+
+
+def test_a_questionnaire_needs_outcomes_and_bad_questions_are_named(tmp_path: Path, catalogue: Catalogue) -> None:
+    no_outcomes = QUESTIONNAIRE.split("questionnaire:", 1)[1]
+    path = _with(tmp_path, "questionnaire:" + no_outcomes)
+    problems = validate_programme(path, catalogue)
+    assert [p.line for p in problems] == [line_of(path, "questionnaire:")]
+    assert "`outcomes`" in problems[0].message
+    path = _with(tmp_path, QUESTIONNAIRE.replace("when: before", "when: sometimes"))
+    problems = validate_programme(path, catalogue)
+    assert [p.line for p in problems] == [line_of(path, "when: sometimes")]
+    assert "`when` must be before, after or both" in problems[0].message

@@ -1,24 +1,18 @@
-"""The certificate as a one-page A4 PDF (reportlab): who, what, when, how long, which standards, who issued it.
+"""The certificate as a one-page A4 landscape PDF: who, what, when, how long, which standards, who issued it.
 
-The issuing council's name and brand colour head the page; the verification address and code close it.
-Text is drawn as text (not an image), so it can be read by screen readers and copied, and tests read
-it back with pypdf.
+WeasyPrint writes it from HTML with `pdf_variant="pdf/ua-1"`, as the portfolio PDF
+(`services.portfolio.pdf`): the PDF is tagged (a structure tree, the document language and title), so a
+screen reader reads the heading and each fact in order, and tests read the text back with pypdf. The
+issuing council's name and brand colour head the page; the verification address and code close it.
+Every value is escaped (a learner's name is their platform's text).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+from markupsafe import escape
 
 from lti_tool.dates import format_date
 from lti_tool.services.evaluation.certificates import hours
@@ -26,25 +20,32 @@ from toolkits.cpd import STANDARD_TITLES
 from toolkits.model import Toolkit
 
 DEFAULT_COLOUR = "#1d70b8"
-# DejaVu covers names outside Windows-1252 (Łukasz, Şahin); Debian ships it in fonts-dejavu-core.
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/local/share/fonts/dejavu"))
+WHAT = {
+    "toolkit": ("completed the SWOTT toolkit", "The online unit (L1) and the group session with peer reflection (L2)."),
+    "programme": ("completed the programme", "Every required activity of the programme."),
+}
 
-
-@cache
-def _fonts() -> tuple[str, str]:
-    for folder in _FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            pdfmetrics.registerFont(TTFont("SWOTTCert", str(regular)))
-            pdfmetrics.registerFont(TTFont("SWOTTCert-Bold", str(bold)))
-            return "SWOTTCert", "SWOTTCert-Bold"
-    return "Helvetica", "Helvetica-Bold"
+STYLE = """
+@page { size: A4 landscape; margin: 0; }
+body { font-family: "DejaVu Sans", sans-serif; color: #0b0c0c; margin: 0; font-size: 12pt; }
+header { background: %(colour)s; color: #fff; padding: 8mm 18mm; font-size: 18pt; font-weight: bold; }
+main { padding: 8mm 18mm 0; }
+h1 { font-size: 28pt; margin: 6mm 0 6mm; }
+.holder { font-size: 22pt; font-weight: bold; margin: 2mm 0; }
+.title { font-size: 18pt; font-weight: bold; margin: 2mm 0 5mm; }
+p { margin: 0 0 2mm; }
+ul { margin: 1mm 0 0; padding-left: 6mm; font-size: 10pt; }
+footer { position: absolute; bottom: 6mm; left: 18mm; right: 18mm; font-size: 10pt; }
+.rule { position: absolute; bottom: 0; left: 0; right: 0; height: 3mm; background: %(colour)s; }
+"""
 
 
 @dataclass(frozen=True)
 class CertificateText:
     holder: str
-    toolkit: Toolkit
+    title: str  # the toolkit's or the programme's
+    what: str  # "toolkit" | "programme" (`WHAT`)
+    standards: tuple[str, ...]  # Social Work England professional standards, e.g. "4.1"
     started_on: date
     completed_on: date
     minutes: int
@@ -53,72 +54,47 @@ class CertificateText:
     code: str
     verify_url: str
 
+    @classmethod
+    def for_toolkit(cls, toolkit: Toolkit, **values: object) -> CertificateText:
+        return cls(title=toolkit.title, what="toolkit", standards=toolkit.standards, **values)  # type: ignore[arg-type]
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if pdfmetrics.stringWidth(trial, font, size) <= width or not line:
-            line = trial
-        else:
-            lines.append(line)
-            line = word
-    return [*lines, line] if line else lines
+
+def certificate_html(cert: CertificateText, *, lang: str = "en-GB") -> str:
+    colour = cert.brand_colour or DEFAULT_COLOUR
+    issuer = cert.council or "SWOTT Connect"
+    completed, detail = WHAT.get(cert.what, WHAT["toolkit"])
+    standards = "".join(
+        f"<li>{escape(number)} {escape(STANDARD_TITLES.get(number, ''))}</li>" for number in cert.standards
+    )
+    dates = (
+        f"From {format_date(cert.started_on)} to {format_date(cert.completed_on)}: {hours(cert.minutes)} of learning."
+    )
+    return "".join(
+        [
+            f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">',
+            f"<title>Certificate: {escape(cert.title)}</title>",
+            f'<meta name="author" content="{escape(issuer)}">',
+            f"<style>{STYLE % {'colour': escape(colour)}}</style></head><body>",
+            f"<header>{escape(issuer)}</header><main>",
+            "<h1>Certificate of completion</h1>",
+            f'<p>This certifies that</p><p class="holder">{escape(cert.holder)}</p>',
+            f'<p>{escape(completed)}</p><p class="title">{escape(cert.title)}</p>',
+            f"<p>{escape(detail)}</p><p>{escape(dates)}</p>",
+            f"<p>Social Work England professional standards addressed:</p><ul>{standards}</ul>" if standards else "",
+            "</main>",
+            f"<footer><p>Check this certificate at {escape(cert.verify_url)}</p>",
+            f"<p>Certificate code {escape(cert.code)}</p></footer>",
+            '<div class="rule" aria-hidden="true"></div></body></html>',
+        ]
+    )
 
 
 def render(cert: CertificateText) -> bytes:
-    regular, bold = _fonts()
-    out = io.BytesIO()
-    page_w, page_h = landscape(A4)
-    pdf = Canvas(out, pagesize=(page_w, page_h), invariant=1)
-    pdf.setTitle(f"Certificate: {cert.toolkit.title}")
-    pdf.setAuthor(cert.council or "SWOTT Connect")
-    colour = colors.HexColor(cert.brand_colour or DEFAULT_COLOUR)
-    pdf.setFillColor(colour)
-    pdf.rect(0, page_h - 28 * mm, page_w, 28 * mm, stroke=0, fill=1)
-    pdf.setFillColor(colors.white)
-    pdf.setFont(bold, 18)
-    pdf.drawString(18 * mm, page_h - 17 * mm, cert.council or "SWOTT Connect")
-    pdf.setFillColor(colors.HexColor("#0b0c0c"))
-    y = page_h - 48 * mm
-    pdf.setFont(bold, 28)
-    pdf.drawString(18 * mm, y, "Certificate of completion")
-    y -= 16 * mm
-    pdf.setFont(regular, 14)
-    pdf.drawString(18 * mm, y, "This certifies that")
-    y -= 11 * mm
-    pdf.setFont(bold, 22)
-    pdf.drawString(18 * mm, y, cert.holder)
-    y -= 11 * mm
-    pdf.setFont(regular, 14)
-    pdf.drawString(18 * mm, y, "completed the SWOTT toolkit")
-    width = page_w - 36 * mm
-    for line in _wrap(cert.toolkit.title, bold, 18, width):
-        y -= 9 * mm
-        pdf.setFont(bold, 18)
-        pdf.drawString(18 * mm, y, line)
-    y -= 10 * mm
-    pdf.setFont(regular, 12)
-    facts = [
-        "The online unit (L1) and the group session with peer reflection (L2).",
-        f"From {format_date(cert.started_on)} to {format_date(cert.completed_on)}: {hours(cert.minutes)} of learning.",
-        "Social Work England professional standards addressed:",
-    ]
-    for fact in facts:
-        pdf.drawString(18 * mm, y, fact)
-        y -= 6.5 * mm
-    pdf.setFont(regular, 10)
-    for number in cert.toolkit.standards:
-        for line in _wrap(f"{number}  {STANDARD_TITLES.get(number, '')}", regular, 10, width - 6 * mm):
-            pdf.drawString(24 * mm, y, line)
-            y -= 5 * mm
-    pdf.setFillColor(colour)
-    pdf.rect(0, 0, page_w, 3 * mm, stroke=0, fill=1)
-    pdf.setFillColor(colors.HexColor("#0b0c0c"))
-    pdf.setFont(regular, 10)
-    pdf.drawString(18 * mm, 12 * mm, f"Check this certificate at {cert.verify_url}")
-    pdf.drawString(18 * mm, 7 * mm, f"Certificate code {cert.code}")
-    pdf.showPage()
-    pdf.save()
-    return out.getvalue()
+    """A tagged PDF (PDF/UA-1) of the certificate."""
+    # Imported here, as in services.portfolio.pdf: WeasyPrint loads Pango on import.
+    import weasyprint
+
+    pdf = weasyprint.HTML(string=certificate_html(cert)).write_pdf(pdf_variant="pdf/ua-1")
+    if not isinstance(pdf, bytes):
+        raise RuntimeError("WeasyPrint wrote no PDF")
+    return pdf

@@ -135,14 +135,30 @@ def verify(session: Session, code: str) -> Verdict:
     return Verdict.GENUINE
 
 
-def revoke(session: Session, code: str, *, now: datetime) -> bool:
-    """Withdraw a certificate (issued in error, or its completion undone); True if there was one."""
+def revoke(session: Session, code: str, *, now: datetime, by: str = "", by_user_id: int | None = None) -> bool:
+    """Withdraw a certificate (issued in error, or its completion undone); True if there was one.
+
+    `by` says who ("course lead", "operator <name>", "command line"), `by_user_id` the lead's user row;
+    a second revocation keeps the first one's who and when.
+    """
     certificate = by_code(session, code)
     if certificate is None:
         return False
-    certificate.revoked_at = certificate.revoked_at or now
+    if certificate.revoked_at is None:
+        certificate.revoked_at = now
+        certificate.revoked_by = by[:200]
+        certificate.revoked_by_user_id = by_user_id
     session.flush()
     return True
+
+
+def in_course(session: Session, *, context_id: int, kind: str, subject_id: str | None) -> list[Certificate]:
+    """The certificates issued in one course for one toolkit (or every programme: `subject_id` None),
+    newest first: the lead's list."""
+    query = select(Certificate).where(Certificate.context_id == context_id, Certificate.kind == kind)
+    if subject_id is not None:
+        query = query.where(Certificate.subject_id == subject_id)
+    return list(session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
 def erase_holder(session: Session, *, user_id: int, now: datetime) -> int:

@@ -214,3 +214,43 @@ def _row(session: Session, user_id: int, context_id: int, toolkit_id: str, now: 
         )  # fmt: skip
         session.add(row)
     return row
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A follow-up's date for the learner's calendar: when it will be asked (or, after "ask me later",
+    when it will be asked again)."""
+
+    context_id: int
+    toolkit_id: str
+    on: datetime
+    later_from: datetime | None = None  # the first day it was due, when "ask me later" moved it on
+
+
+def reminders(session: Session, *, user_id: int, days: int) -> list[Reminder]:
+    """Every follow-up still to come or still open for this learner, oldest first (none with `days` 0).
+
+    Answered and declined follow-ups are left out; so the calendar feed drops them once answered.
+    """
+    if days <= 0:
+        return []
+    rows = session.execute(
+        select(Reflection.toolkit_id, ResourceLink.context_id, func.min(Reflection.submitted_at))
+        .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
+        .where(Reflection.user_id == user_id, Reflection.status == "submitted", ResourceLink.part == "l2")
+        .group_by(Reflection.toolkit_id, ResourceLink.context_id)
+    ).all()
+    kept = {
+        (f.context_id, f.toolkit_id): f for f in session.scalars(select(FollowUp).where(FollowUp.user_id == user_id))
+    }
+    found = []
+    for toolkit_id, context_id, submitted_at in rows:
+        existing = kept.get((context_id, toolkit_id))
+        if submitted_at is None or (existing is not None and existing.status != Status.LATER.value):
+            continue
+        first: datetime = submitted_at + timedelta(days=days)
+        if existing is not None and existing.remind_after is not None and existing.remind_after > first:
+            found.append(Reminder(context_id, toolkit_id, existing.remind_after, first))
+        else:
+            found.append(Reminder(context_id, toolkit_id, first))
+    return sorted(found, key=lambda r: (r.on, r.context_id, r.toolkit_id))

@@ -33,7 +33,7 @@ from lti_tool.models import (
 )
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
 from lti_tool.services.reflections import identifying_details
-from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
+from toolkits.model import CONFIDENCE_SCALE, Phase, Questionnaire, Toolkit
 
 MIN_GROUP = 5
 NOT_ENOUGH = "Not enough responses to show"
@@ -93,8 +93,22 @@ class FeedbackSummary:
 
 
 @dataclass(frozen=True)
+class Words:
+    """How a report names its moments: a toolkit's are L1 and L2; a programme's its start and end."""
+
+    before: str = "before L1"
+    after: str = "after L2"
+    asked_after: str = "Finished L2 (asked after)"
+
+
+PROGRAMME_WORDS = Words("before the programme", "at the end", "Finished the programme (asked at the end)")
+
+
+@dataclass(frozen=True)
 class Report:
-    toolkit: Toolkit
+    toolkit: Toolkit | None  # None for a programme's report (`title` names it)
+    title: str
+    words: Words
     learners: int  # enrolled learners in the group's courses
     before_answered: int
     before_skipped: int
@@ -105,7 +119,7 @@ class Report:
     outcomes: tuple[OutcomeChange, ...] | None  # None below MIN_GROUP paired respondents
     before_comments: tuple[Comment, ...]
     after_comments: tuple[Comment, ...]
-    feedback: FeedbackSummary
+    feedback: FeedbackSummary | None  # None where the report has no session feedback (a programme's)
 
     @property
     def enough(self) -> bool:
@@ -141,20 +155,6 @@ def _distribution(ratings: Iterable[int]) -> Distribution:
 
 def build(session: Session, *, toolkit: Toolkit, context_ids: Sequence[int]) -> Report:
     """The report for one toolkit over the given courses (one course for a lead, all for the operator)."""
-    rows = list(
-        session.scalars(
-            select(EvaluationResponse).where(
-                EvaluationResponse.toolkit_id == toolkit.id, EvaluationResponse.context_id.in_(context_ids)
-            )
-        )
-    )
-    by_phase: dict[str, dict[tuple[int, int], EvaluationResponse]] = {p.value: {} for p in Phase}
-    for row in rows:
-        by_phase[row.phase][(row.user_id, row.context_id)] = row
-    answered = {p: {k: r for k, r in v.items() if r.status == Answer.ANSWERED} for p, v in by_phase.items()}
-    before, after = answered[Phase.BEFORE.value], answered[Phase.AFTER.value]
-    paired_keys = sorted(set(before) & set(after))
-    outcomes = _outcomes(toolkit, [(before[k], after[k]) for k in paired_keys])
     learners = session.scalar(
         select(func.count(Enrolment.id)).where(
             Enrolment.context_id.in_(context_ids), Enrolment.role == "learner", Enrolment.active.is_(True)
@@ -170,19 +170,57 @@ def build(session: Session, *, toolkit: Toolkit, context_ids: Sequence[int]) -> 
             Reflection.status == ReflectionStatus.SUBMITTED,
         )
     )
+    return build_for(
+        session, questionnaire=toolkit.questionnaire, subject_ids=[toolkit.id], context_ids=context_ids,
+        learners=learners or 0, after_asked=after_asked or 0, feedback=_feedback(session, toolkit.id, context_ids),
+        toolkit=toolkit, title=toolkit.title, words=Words(),
+    )  # fmt: skip
+
+
+def build_for(
+    session: Session,
+    *,
+    questionnaire: Questionnaire | None,
+    subject_ids: Sequence[str],
+    context_ids: Sequence[int],
+    learners: int,
+    after_asked: int,
+    feedback: FeedbackSummary | None,
+    toolkit: Toolkit | None,
+    title: str,
+    words: Words,
+) -> Report:
+    """Any questionnaire's report: a toolkit's (`build`), a cohort's or a programme's
+    (`services.evaluation.programme_reports`). Answers are paired by learner, course and subject."""
+    rows = list(
+        session.scalars(
+            select(EvaluationResponse).where(
+                EvaluationResponse.toolkit_id.in_(subject_ids), EvaluationResponse.context_id.in_(context_ids)
+            )
+        )
+    ) if subject_ids and context_ids else []  # fmt: skip
+    by_phase: dict[str, dict[tuple[int, int, str], EvaluationResponse]] = {p.value: {} for p in Phase}
+    for row in rows:
+        by_phase[row.phase][(row.user_id, row.context_id, row.toolkit_id)] = row
+    answered = {p: {k: r for k, r in v.items() if r.status == Answer.ANSWERED.value} for p, v in by_phase.items()}
+    before, after = answered[Phase.BEFORE.value], answered[Phase.AFTER.value]
+    paired_keys = sorted(set(before) & set(after))
+    outcomes = _outcomes(questionnaire, [(before[k], after[k]) for k in paired_keys])
     return Report(
         toolkit=toolkit,
-        learners=learners or 0,
+        title=title,
+        words=words,
+        learners=learners,
         before_answered=len(before),
         before_skipped=len(by_phase[Phase.BEFORE.value]) - len(before),
-        after_asked=after_asked or 0,
+        after_asked=after_asked,
         after_answered=len(after),
         after_skipped=len(by_phase[Phase.AFTER.value]) - len(after),
         paired=len(paired_keys),
         outcomes=outcomes,
         before_comments=_comments(_shared(before.values()), len(before)),
         after_comments=_comments(_shared(after.values()), len(after)),
-        feedback=_feedback(session, toolkit.id, context_ids),
+        feedback=feedback,
     )
 
 
@@ -191,12 +229,12 @@ def _shared(rows: Iterable[EvaluationResponse]) -> list[str]:
 
 
 def _outcomes(
-    toolkit: Toolkit, pairs: list[tuple[EvaluationResponse, EvaluationResponse]]
+    questionnaire: Questionnaire | None, pairs: list[tuple[EvaluationResponse, EvaluationResponse]]
 ) -> tuple[OutcomeChange, ...] | None:
-    if len(pairs) < MIN_GROUP or toolkit.questionnaire is None:
+    if len(pairs) < MIN_GROUP or questionnaire is None:
         return None
     changes = []
-    for index, statement in enumerate(toolkit.questionnaire.confidence):
+    for index, statement in enumerate(questionnaire.confidence):
         rated = [
             (b.confidence[index], a.confidence[index])
             for b, a in pairs
@@ -296,9 +334,9 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     writer.writerow(("Response rate", "Enrolled learners", report.learners, *[""] * 6, ""))
-    writer.writerow(("Response rate", "Answered before L1", report.before_answered, *[""] * 6,
+    writer.writerow(("Response rate", f"Answered {report.words.before}", report.before_answered, *[""] * 6,
                      _rate(report.before_answered, report.learners)))  # fmt: skip
-    writer.writerow(("Response rate", "Answered after L2", report.after_answered, *[""] * 6,
+    writer.writerow(("Response rate", f"Answered {report.words.after}", report.after_answered, *[""] * 6,
                      _rate(report.after_answered, report.after_asked)))  # fmt: skip
     writer.writerow(("Response rate", "Answered both", report.paired, *[""] * 6, ""))
     if report.outcomes is None:
@@ -312,7 +350,9 @@ def to_csv(report: Report) -> str:
                     continue
                 writer.writerow((label, item, dist.total, *dist.counts, f"{dist.mean:.1f}", ""))
     fb = report.feedback
-    if fb.usefulness is None:
+    if fb is None:
+        pass
+    elif fb.usefulness is None:
         writer.writerow(("Session feedback", "How useful the session was", fb.respondents, *[""] * 6, NOT_ENOUGH))
     else:
         writer.writerow(("Session feedback", "How useful the session was", fb.respondents, *fb.usefulness.counts,

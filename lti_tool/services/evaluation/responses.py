@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import Answer, EvaluationResponse, LinkPart, Reflection, ReflectionStatus, ResourceLink
-from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
+from toolkits.model import CONFIDENCE_SCALE, Phase, Questionnaire, Toolkit
 
 MAX_TEXT_CHARS = 2000
 
@@ -75,16 +75,35 @@ def record(
     now: datetime,
 ) -> EvaluationResponse:
     """Keep the learner's answers (a second answer replaces the first). 0 means "not rated"."""
-    questionnaire = toolkit.questionnaire
-    if questionnaire is None:
+    if toolkit.questionnaire is None:
         raise InvalidAnswer("this toolkit has no questionnaire")
+    return save(session, user_id=user_id, context_id=context_id, subject_id=toolkit.id,
+                questionnaire=toolkit.questionnaire, phase=phase, confidence=confidence,
+                open_answers=open_answers, share_text=share_text, now=now)  # fmt: skip
+
+
+def save(
+    session: Session,
+    *,
+    user_id: int,
+    context_id: int,
+    subject_id: str,
+    questionnaire: Questionnaire,
+    phase: Phase,
+    confidence: list[int],
+    open_answers: dict[str, str],
+    share_text: bool,
+    now: datetime,
+) -> EvaluationResponse:
+    """`record` for any questionnaire: a toolkit's (`subject_id` its id) or a programme run's
+    (`services.evaluation.programmes.subject_id`)."""
     if len(confidence) != len(questionnaire.confidence) or any(not 0 <= r <= len(CONFIDENCE_SCALE) for r in confidence):
         raise InvalidAnswer("a confidence rating is outside the scale")
     asked = {q.id for q in questionnaire.open_for(phase)}
     texts = {k: v.strip() for k, v in open_answers.items() if k in asked and v.strip()}
     if any(len(v) > MAX_TEXT_CHARS for v in texts.values()):
         raise InvalidAnswer(f"an answer is over {MAX_TEXT_CHARS} characters")
-    row = _row(session, user_id, context_id, toolkit.id, phase, now)
+    row = _row(session, user_id, context_id, subject_id, phase, now)
     row.status = Answer.ANSWERED
     row.confidence = list(confidence)
     row.open_answers = texts
@@ -96,7 +115,13 @@ def record(
 
 def skip(session: Session, *, user_id: int, context_id: int, toolkit: Toolkit, phase: Phase, now: datetime) -> None:
     """The learner chose not to answer: not asked again, and nothing else changes."""
-    row = _row(session, user_id, context_id, toolkit.id, phase, now)
+    skip_subject(session, user_id=user_id, context_id=context_id, subject_id=toolkit.id, phase=phase, now=now)
+
+
+def skip_subject(
+    session: Session, *, user_id: int, context_id: int, subject_id: str, phase: Phase, now: datetime
+) -> None:
+    row = _row(session, user_id, context_id, subject_id, phase, now)
     if row.status != Answer.ANSWERED:
         row.status = Answer.SKIPPED
         row.confidence, row.open_answers, row.share_text = [], {}, False

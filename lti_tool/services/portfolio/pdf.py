@@ -2,7 +2,7 @@
 
 WeasyPrint writes it from HTML with `pdf_variant="pdf/ua-1"`: the PDF gets a structure tree
 (`/StructTreeRoot`), `/MarkInfo /Marked true`, the document language and its title, so a screen reader
-reads headings, and each label before its value. reportlab, which wrote the PDF before, does not tag.
+reads headings, and each label before its value. (Certificates are written the same way, certificate_pdf.)
 WeasyPrint needs Pango (Debian `libpango-1.0-0`, `libpangoft2-1.0-0`; scripts/setup.sh installs them).
 
 Layout, in CSS paged media: page numbers "Page 3 of 5" in the bottom margin (`counter(page)`,

@@ -13,11 +13,9 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -37,20 +35,9 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from lti_tool.dates import UK_TIME
-from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.forms import GovDateField, SwottForm, TranslatedDateInput
 from lti_tool.i18n import ENGLISH, _l, current_language
 from lti_tool.words import N_
-
-
-class TranslatedDateInput(GovDateInput):  # type: ignore[misc]  # the package has no type hints
-    """The GOV.UK date input with its box labels ("Day", "Month", "Year", written by govuk-frontend-wtf
-    in English) in the request's language."""
-
-    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
-        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
-        for item in params.get("items", []):
-            item["label"] = gettext(item["label"])
-        return params
 
 
 class ContentSelect(GovSelect):  # type: ignore[misc]  # the package has no type hints

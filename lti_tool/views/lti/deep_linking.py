@@ -27,7 +27,7 @@ from wtforms.validators import ValidationError
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.forms import GovDateField, SwottForm, TranslatedDateInput
 from lti_tool.i18n import _l, in_content_language
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
@@ -36,7 +36,6 @@ from lti_tool.models import Deployment, Platform
 from lti_tool.services import keys, l2, registry
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.services.programmes import templates
-from lti_tool.views.l2.forms import TranslatedDateInput
 from lti_tool.views.lti.common import bp, tool_urls
 from lti_tool.words import N_
 from toolkits.model import Toolkit

@@ -11,10 +11,10 @@ from typing import Any
 
 from lti_tool.launch_targets import LaunchTargets
 from lti_tool.lti.session import CurrentLaunch
-from lti_tool.views.programmes import lead, learner, sessions
+from lti_tool.views.programmes import evaluation, lead, learner, sessions
 from lti_tool.views.programmes.common import bp
 
-__all__ = ["bp", "lead", "learner", "register_launch_targets", "sessions"]
+__all__ = ["bp", "evaluation", "lead", "learner", "register_launch_targets", "sessions"]
 
 
 def _participant_run(launch: CurrentLaunch) -> tuple[str, dict[str, Any]] | None:
@@ -26,4 +26,8 @@ def register_launch_targets(targets: LaunchTargets) -> None:
     """A programme placement: the lead's landing page; a participant's run timeline, or their runs."""
     targets.add("programmes.index", lambda _launch: lead.landing())
     targets.add("programmes.mine", lambda _launch: learner.mine(), resolve=_participant_run)
-    targets.add("programmes.timeline_page", lambda _launch, run_id: learner.timeline_page(run_id))
+    # Issue 12: the programme's before questionnaire on the first launch, the after one at its end.
+    targets.add(
+        "programmes.timeline_page",
+        lambda launch, run_id: evaluation.on_launch(launch, run_id) or learner.timeline_page(run_id),
+    )

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint
 
-from lti_tool import web
+from lti_tool import clock, web
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
-from lti_tool.models import ProgrammeRun, utcnow
+from lti_tool.models import ProgrammeRun
 from lti_tool.services.programmes import cohort, gradebook, runs, templates
 from toolkits.programmes import Programme
 
@@ -17,8 +17,8 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 
 def now() -> datetime:
-    """The clock the pages read (tests replace it to run a programme to its end)."""
-    return utcnow()
+    """The clock the pages read (tests replace it, or set the app's clock, to run a programme to its end)."""
+    return clock.now()
 
 
 def programme_of(run: ProgrammeRun) -> Programme | None:

@@ -27,6 +27,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from lti_tool.forms import ConfirmForm as ConfirmForm
 from lti_tool.forms import GovDateField, SwottForm
 from lti_tool.services.programmes.holidays import NATIONS
 from toolkits.cpd import Field
@@ -214,7 +215,3 @@ class ReviewForm(SwottForm):
     review = TextAreaField("How far did you get?", widget=GovTextArea(),
                            validators=[InputRequired("Write your review"), Length(max=5000)])  # fmt: skip
     save_review = SubmitField("Save the review", widget=GovSubmitInput())
-
-
-class ConfirmForm(SwottForm):
-    """A button with nothing to fill in (reset the calendar address, send scores, record a meeting)."""

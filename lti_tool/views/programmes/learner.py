@@ -14,6 +14,7 @@ from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, 
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
+from lti_tool.views.reminders import follow_up_events
 from toolkits.programmes import Activity, ActivityKind, Programme
 
 ICS = "text/calendar; charset=utf-8"
@@ -193,7 +194,8 @@ def feed(token: str) -> ResponseReturnValue:
     participant = calendar.participant_by_token(session, token)
     if participant is None:
         raise NotFound("This calendar address is not in use: it may have been replaced.", reason="unknown_feed")
-    response = Response(calendar.feed(session, participant, now()), mimetype=ICS)
+    extra = follow_up_events(session, participant.user_id)
+    response = Response(calendar.feed(session, participant, now(), extra=extra), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -84,8 +84,8 @@ def test_a_certificate_needs_l1_and_l2_and_its_pdf_says_who_what_and_when(sessio
     cert = certificates.issue(session, **args, now=T0)  # type: ignore[arg-type]
     assert cert is not None and certificates.issue(session, **args, now=T0) is cert  # type: ignore[arg-type]
     body = certificate_pdf.render(
-        certificate_pdf.CertificateText(
-            holder="Zoë Łukasz-Okafor", toolkit=kit, started_on=cert.started_on, completed_on=cert.completed_on,
+        certificate_pdf.CertificateText.for_toolkit(
+            kit, holder="Zoë Łukasz-Okafor", started_on=cert.started_on, completed_on=cert.completed_on,
             minutes=cert.minutes, council="Dorset Council", brand_colour="#005ea5", code=cert.code,
             verify_url=f"https://swott.example/certificates/{cert.code}",
         )
@@ -96,6 +96,9 @@ def test_a_certificate_needs_l1_and_l2_and_its_pdf_says_who_what_and_when(sessio
     assert "5 January 2027" in text and "15 January 2027" in text
     assert "Dorset Council" in text and cert.code in text
     assert "Incorporate feedback into practice" in text  # SWE standard 4.1 of this toolkit
+    reader = PdfReader(io.BytesIO(body))
+    assert "/StructTreeRoot" in reader.root_object  # tagged (PDF/UA-1), as the portfolio PDF
+    assert len(reader.pages) == 1
 
 
 def test_verification_says_genuine_not_found_revoked_or_erased(session: Session) -> None:

@@ -82,11 +82,12 @@ def test_session_feedback_needs_five_answers(session: Session) -> None:
     for user, score in zip(course.learners[:4], (5, 4, 4, 3), strict=True):
         feedback.give(session, group, user_id=user.id, usefulness=score, change_text="Longer breaks",
                       share_text=True, now=T0)  # fmt: skip
-    assert reports.build(session, toolkit=toolkit(), context_ids=[course.context.id]).feedback.usefulness is None
+    early = reports.build(session, toolkit=toolkit(), context_ids=[course.context.id]).feedback
+    assert early is not None and early.usefulness is None
     feedback.give(session, group, user_id=course.learners[4].id, usefulness=2, change_text="", share_text=False,
                   now=T0)  # fmt: skip
     summary = reports.build(session, toolkit=toolkit(), context_ids=[course.context.id]).feedback
-    assert summary.usefulness is not None and summary.usefulness.counts == (0, 1, 1, 2, 1)
+    assert summary is not None and summary.usefulness is not None and summary.usefulness.counts == (0, 1, 1, 2, 1)
     assert [c.text for c in summary.comments] == ["Longer breaks"] * 4
     assert feedback.awaiting(session, user_id=course.learners[0].id, context_id=course.context.id,
                              toolkit_id=toolkit().id) == []  # fmt: skip

@@ -59,9 +59,11 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path: Path) -> None:
 FEATURES = {
     "l1": "l1", "l1_player": "l1", "l1_reflection": "l1", "player": "l1", "facilitator": "l1",
     "evaluation": "evaluation", "evaluation_forms": "evaluation", "evaluation_reports": "evaluation",
-    "certificates": "evaluation", "portfolio": "portfolio", "portfolio_forms": "portfolio",
+    "certificates": "evaluation", "certificate_revocation": "evaluation", "learner_calendar": "evaluation",
+    "portfolio": "portfolio", "portfolio_forms": "portfolio",
 }  # fmt: skip
-COMMON_VIEW_HELPERS = frozenset({"doc_links", "page_cache", "registration_forms"})
+# evaluation_forms: the questionnaire and certificate forms, shared by a toolkit's and a programme's evaluation.
+COMMON_VIEW_HELPERS = frozenset({"doc_links", "evaluation_forms", "page_cache", "registration_forms", "reminders"})
 
 
 def _module_name(path: Path) -> str:

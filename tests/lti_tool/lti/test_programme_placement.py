@@ -4,6 +4,8 @@ their own timeline."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,8 +99,19 @@ def test_a_deep_linked_programme_launches_for_its_lead_and_its_learner(
         assert run.resource_link_id == link_id  # the run belongs to this placement
         run_id = run.id
 
-    # The learner now opens their timeline straight from the placement.
-    page = launch(requests.Session(), url, lti_platform, "learner")
+    # The learner's first launch asks the programme's before questionnaire (issue 12); they skip it and
+    # then open their timeline straight from the placement.
+    browser = requests.Session()
+    first = launch(browser, url, lti_platform, "learner")
+    assert first.status_code == 200 and page_url(first).startswith(f"/programmes/{run_id}/questionnaire/before")
+    assert "Before the programme starts: how confident are you?" in first.text
+    form = re.search(r'<form method="post" action="([^"]+)"', first.text)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', first.text)
+    assert form is not None and token is not None
+    data = {"csrf_token": token.group(1) or token.group(2), "action": "skip"}
+    skipped = browser.post(url + html.unescape(form.group(1)), data=data, allow_redirects=False)
+    assert skipped.status_code == 303
+    page = launch(browser, url, lti_platform, "learner")
     assert page.status_code == 200 and page_url(page).startswith(f"/programmes/{run_id}/timeline")
     assert "Your programme: Cohort A" in page.text and "Week 1: Starting out" in page.text
     assert ">Your programme</a>" in page.text and ">Your CPD portfolio</a>" in page.text  # the header

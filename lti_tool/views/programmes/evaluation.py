@@ -1,0 +1,156 @@
+"""A participant's programme questionnaire (before the programme, and at its end) and certificate.
+
+Thin views over `services.evaluation.programmes`. The programme launch calls `on_launch` first: the
+before questionnaire on the first launch, the after one once the programme is complete; both can be
+skipped and neither holds anything up (docs/evaluation.md, "Programmes").
+"""
+
+from __future__ import annotations
+
+from flask import Response, g, redirect, render_template
+from flask.typing import ResponseReturnValue
+
+from lti_tool import web
+from lti_tool.access import launch_required
+from lti_tool.branding import usable_brand_colour
+from lti_tool.clock import now
+from lti_tool.errors import NotFound
+from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
+from lti_tool.models import LtiUser, ProgrammeParticipant, ProgrammeRun
+from lti_tool.public_urls import certificate_check_url
+from lti_tool.services import registry
+from lti_tool.services.evaluation import certificate_pdf, responses
+from lti_tool.services.evaluation import programmes as evaluation
+from lti_tool.views.evaluation_forms import IssueCertificateForm, QuestionnaireForm
+from lti_tool.views.programmes.common import bp, commit, programme_of, url
+from lti_tool.views.programmes.learner import _mine
+from toolkits.model import CONFIDENCE_SCALE, Phase
+from toolkits.programmes import Programme
+
+
+def _phase(value: str) -> Phase:
+    try:
+        return Phase(value)
+    except ValueError:
+        raise NotFound("There is no such questionnaire.", reason="unknown_phase") from None
+
+
+def on_launch(launch: CurrentLaunch, run_id: int) -> ResponseReturnValue | None:
+    """The questionnaire a participant's programme launch shows first, or None for nothing due."""
+    if launch.is_facilitator:
+        return None
+    session = web.db_session()
+    run = session.get(ProgrammeRun, run_id)
+    if run is None or run.context_id != launch.context_id:
+        return None
+    programme = programme_of(run)
+    for phase in (Phase.BEFORE, Phase.AFTER):
+        if evaluation.needs_asking(session, run=run, programme=programme, user_id=launch.user_id, phase=phase,
+                                   now=now()):  # fmt: skip
+            g.launch_page_url = launch_url_for("programmes.questionnaire", launch, run_id=run.id, phase=phase.value)
+            return _page(launch, run, programme, phase, None)
+    return None
+
+
+def _page(
+    launch: CurrentLaunch, run: ProgrammeRun, programme: Programme | None, phase: Phase,
+    form: QuestionnaireForm | None, status: int = 200,
+) -> ResponseReturnValue:  # fmt: skip
+    if programme is None or programme.questionnaire is None:
+        raise NotFound("This programme has no questionnaire.", reason="no_questionnaire")
+    form = form or QuestionnaireForm.for_questionnaire(programme.questionnaire, phase)
+    action = launch_url_for("programmes.questionnaire", launch, run_id=run.id, phase=phase.value)
+    html = render_template("programmes/questionnaire.html", run=run, programme=programme, form=form,
+                           phase=phase.value, action=action, scale=CONFIDENCE_SCALE, url=url(launch))  # fmt: skip
+    return html, status
+
+
+@bp.route("/<int:run_id>/questionnaire/<phase>", methods=["GET", "POST"])
+@launch_required
+def questionnaire(run_id: int, phase: str) -> ResponseReturnValue:
+    launch = require_launch()
+    run, _ = _mine(launch, run_id)
+    programme = programme_of(run)
+    which = _phase(phase)
+    if programme is None or programme.questionnaire is None:
+        raise NotFound("This programme has no questionnaire.", reason="no_questionnaire")
+    form = QuestionnaireForm.for_questionnaire(programme.questionnaire, which)
+    if not form.is_submitted():
+        return _page(launch, run, programme, which, form)
+    if not form.validate():
+        return _page(launch, run, programme, which, form, 400)
+    session = web.db_session()
+    subject = evaluation.subject_id(run)
+    if form.skipped:
+        responses.skip_subject(session, user_id=launch.user_id, context_id=run.context_id, subject_id=subject,
+                               phase=which, now=now())  # fmt: skip
+    else:
+        responses.save(session, user_id=launch.user_id, context_id=run.context_id, subject_id=subject,
+                       questionnaire=programme.questionnaire, phase=which, confidence=form.confidence(),
+                       open_answers=form.open_answers(), share_text=bool(form.share.data), now=now())  # fmt: skip
+    commit()
+    after = "programmes.certificate" if which is Phase.AFTER else "programmes.timeline_page"
+    return redirect(launch_url_for(after, launch, run_id=run.id), code=303)
+
+
+# --- The programme certificate ------------------------------------------------------------------------
+
+
+@bp.route("/<int:run_id>/certificate", methods=["GET", "POST"])
+@launch_required
+def certificate(run_id: int) -> ResponseReturnValue:
+    launch = require_launch()
+    run, participant = _mine(launch, run_id)
+    programme = programme_of(run)
+    session = web.db_session()
+    form = IssueCertificateForm()
+    if form.validate_on_submit():
+        evaluation.issue_certificate(session, run=run, programme=programme, participant=participant,
+                                     platform_id=launch.platform_id, now=now())  # fmt: skip
+        commit()
+        return redirect(launch_url_for("programmes.certificate", launch, run_id=run.id), code=303)
+    held = evaluation.find_certificate(session, run=run, user_id=launch.user_id)
+    done = evaluation.completion(session, run, programme, launch.user_id, now())
+    after_due = evaluation.needs_asking(session, run=run, programme=programme, user_id=launch.user_id,
+                                        phase=Phase.AFTER, now=now())  # fmt: skip
+    return render_template(
+        "programmes/certificate.html", run=run, programme=programme, certificate=held, complete=done is not None,
+        form=form, after_due=after_due, verify_url=certificate_check_url(held.code) if held else "", url=url(launch),
+    )  # fmt: skip
+
+
+@bp.get("/<int:run_id>/certificate.pdf")
+@launch_required
+def certificate_pdf_file(run_id: int) -> ResponseReturnValue:
+    launch = require_launch()
+    run, participant = _mine(launch, run_id)
+    return _pdf(launch, run, participant, programme_of(run))
+
+
+def _pdf(
+    launch: CurrentLaunch, run: ProgrammeRun, participant: ProgrammeParticipant, programme: Programme | None
+) -> ResponseReturnValue:
+    session = web.db_session()
+    held = evaluation.find_certificate(session, run=run, user_id=participant.user_id)
+    user = session.get(LtiUser, participant.user_id)
+    if held is None or user is None or held.revoked_at is not None:
+        raise NotFound("You have no certificate for this programme yet.", reason="no_certificate",
+                       advice="Finish every required activity, then choose ‘Get your certificate’.")  # fmt: skip
+    platform = registry.platform_by_id(session, launch.platform_id)
+    body = certificate_pdf.render(
+        certificate_pdf.CertificateText(
+            holder=user.name or "Learner",
+            title=programme.title if programme else run.template_id,
+            what="programme",
+            standards=evaluation.standards(web.catalogue(), programme),
+            started_on=held.started_on,
+            completed_on=held.completed_on,
+            minutes=held.minutes,
+            council=platform.name if platform else "",
+            brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
+            code=held.code,
+            verify_url=certificate_check_url(held.code),
+        )
+    )
+    name = f"certificate-{run.template_id}.pdf"
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
