@@ -24,16 +24,19 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import Conflict, NotFound, UserFacingError
 from lti_tool.models import Attempt
 from lti_tool.services.reflections import MAX_FIELD_CHARS
+from lti_tool.words import N_
 from toolkits.model import PageKind, Toolkit
 
 MAX_NOTE_CHARS = MAX_FIELD_CHARS
 # Compare-and-set retries when saves of other prompts keep landing first (each retry re-reads).
 MAX_TRIES = 5
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = N_(
     "This note was changed in another tab or window after this page was opened, so we did not save it here."
 )
-CONFLICT_ADVICE = "Copy your text somewhere safe, then load the latest version of the page."
+CONFLICT_ADVICE = N_("Copy your text somewhere safe, then load the latest version of the page.")
+TOO_LONG = N_("This note is %(length)s characters long. A note can be at most %(limit)s characters.")
+"""English here (marked N_); pages and autosave replies show them through `lti_tool.i18n.translated_message`."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,15 @@ class NoteChange:
 
 class NoteTooLong(UserFacingError):
     status = 413
-    title = "This note is too long to save"
+    title = N_("This note is too long to save")
+    template = TOO_LONG
 
     def __init__(self, prompt_id: str, length: int) -> None:
+        self.values = {"length": f"{length:,}", "limit": f"{MAX_NOTE_CHARS:,}"}
         super().__init__(
-            f"This note is {length:,} characters long. A note can be at most {MAX_NOTE_CHARS:,} characters.",
+            TOO_LONG % self.values,
             reason="note_too_long",
-            advice="Shorten it and it will be saved; you can put the rest in your reflection.",
+            advice=N_("Shorten it and it will be saved; you can put the rest in your reflection."),
         )
         self.prompt_id = prompt_id
 
@@ -72,7 +77,7 @@ def versions(attempt: Attempt) -> dict[str, int]:
 def _prompt_ids(toolkit: Toolkit, page_id: str) -> set[str]:
     page = toolkit.l1.page(page_id)
     if page is None or page.kind is not PageKind.THINKING:
-        raise NotFound("There is no thinking page with that name.", reason="unknown_page")
+        raise NotFound(N_("There is no thinking page with that name."), reason="unknown_page")
     return {p.id for p in page.prompts}
 
 

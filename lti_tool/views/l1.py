@@ -26,7 +26,7 @@ from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.forms_l1 import AnswerForm, StepForm, ThinkingNotesForm
-from lti_tool.i18n import content_lang, current_language
+from lti_tool.i18n import content_lang, current_language, translated_advice, translated_message
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.services import dashboard, progress, reflections, roster
 from lti_tool.services import notes as thinking_notes
@@ -241,7 +241,12 @@ def notes(step: str) -> ResponseReturnValue:
         session.rollback()
         fields = [problem.prompt_id] if isinstance(problem, thinking_notes.NoteTooLong) else problem.prompt_ids
         if autosave:
-            body = {"saved": False, "fields": fields, "message": problem.message, "advice": problem.advice}
+            body = {
+                "saved": False,
+                "fields": fields,
+                "message": translated_message(problem),
+                "advice": translated_advice(problem),
+            }
             if isinstance(problem, thinking_notes.NoteConflict):
                 body["conflict"] = True
             return jsonify(body), problem.status
