@@ -127,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation.bp)
     app.register_blueprint(evaluation_reports.bp)
     app.register_blueprint(certificates.bp)
+    from lti_tool.views import cpl_verification
+
+    app.register_blueprint(cpl_verification.bp)
     from lti_tool.views import language
 
     app.register_blueprint(language.bp)

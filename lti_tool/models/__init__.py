@@ -20,7 +20,7 @@ from lti_tool.models.l2 import (
 from lti_tool.models.launches import Context, Enrolment, LaunchState, LtiUser, ResourceLink, UsedNonce
 from lti_tool.models.passback import AccessToken, ScoreRecord
 from lti_tool.models.platforms import Deployment, Platform, RegistrationInvite, RegistryVersion, Subscription, ToolKey
-from lti_tool.models.portfolio import ExternalCpd, PortfolioProfile
+from lti_tool.models.portfolio import CplVerification, ExternalCpd, PortfolioProfile
 from lti_tool.models.programmes import (
     EventStatus,
     ProgrammeEvent,
@@ -41,6 +41,7 @@ __all__ = [
     "Base",
     "Certificate",
     "Context",
+    "CplVerification",
     "Deployment",
     "Enrolment",
     "EvaluationResponse",

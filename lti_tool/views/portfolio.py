@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_tool import web
@@ -18,7 +18,7 @@ from lti_tool.access import launch_required
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
-from lti_tool.services.portfolio import external, profile
+from lti_tool.services.portfolio import external, profile, verification
 from lti_tool.services.programmes import runs
 from lti_tool.services.regulators import Regulator
 from lti_tool.services.regulators.base import hours_text, time_spent_text
@@ -29,8 +29,10 @@ from lti_tool.views.portfolio_forms import (
     DeleteExternalCpdForm,
     EraseForm,
     ExternalCpdForm,
+    MakeVerificationLinkForm,
     ProfileForm,
     ShareForm,
+    WithdrawVerificationLinkForm,
 )
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -44,6 +46,7 @@ NOTICES = {
     "updated": "CPD record updated.",
     "deleted": "CPD record deleted.",
     "settings": "Your regulator and registration details are saved.",
+    "link_withdrawn": "Verification link withdrawn: it no longer works.",
 }
 # How the "From" row names a record that is not a toolkit's L1 or L2 reflection.
 ORIGIN_KINDS = {"programme": "programme", "programme-summary": "programme", "impact": "follow-up"}
@@ -125,6 +128,8 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         programme_runs=runs.runs_of_learner(session, user_id=launch.user_id, context_id=launch.context_id),
         retention_days=web.settings().reflection_retention_days,
         notice=NOTICES.get(request.args.get("notice", ""), ""),
+        # SSSC: the learner's links for their employer to verify their CPL, and what was signed off.
+        verification_links=verification.links(session, user_id=launch.user_id) if view.regulator.code == "sssc" else (),
     )
 
 
@@ -212,6 +217,10 @@ def settings() -> ResponseReturnValue:
     return _page(launch, "portfolio/settings.html", 400 if form.errors else 200, form=form)
 
 
+def _sign_offs(launch: CurrentLaunch) -> list[verification.SignOff]:
+    return verification.sign_offs(web.db_session(), user_id=launch.user_id)
+
+
 def _learner_name(launch: CurrentLaunch) -> str:
     user = web.db_session().get(LtiUser, launch.user_id)
     return user.name if user else ""
@@ -221,7 +230,7 @@ def _learner_name(launch: CurrentLaunch) -> str:
 @launch_required
 def export_pdf() -> ResponseReturnValue:
     launch = require_launch()
-    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
+    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
     return _download(portfolio.portfolio_pdf(export), "application/pdf", "cpd-portfolio.pdf")
 
 
@@ -229,7 +238,7 @@ def export_pdf() -> ResponseReturnValue:
 @launch_required
 def export_xlsx() -> ResponseReturnValue:
     launch = require_launch()
-    body = portfolio.portfolio_xlsx(_overview(launch), learner_name=_learner_name(launch))
+    body = portfolio.portfolio_xlsx(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cpd-portfolio.xlsx")
 
 
@@ -238,7 +247,7 @@ def export_xlsx() -> ResponseReturnValue:
 def export_text() -> ResponseReturnValue:
     """The same export as plain text, box by box, to paste into the regulator's form."""
     launch = require_launch()
-    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
+    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
     return _download(export.text(), "text/plain", "cpd-portfolio.txt")
 
 
@@ -246,7 +255,7 @@ def export_text() -> ResponseReturnValue:
 @launch_required
 def export_json() -> ResponseReturnValue:
     launch = require_launch()
-    data = portfolio.portfolio_json(_overview(launch), learner_name=_learner_name(launch))
+    data = portfolio.portfolio_json(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
     return _download(portfolio.dumps(data), "application/json", "cpd-portfolio.json")
 
 
@@ -315,3 +324,31 @@ def erase() -> ResponseReturnValue:
     portfolio.erase_reflections(session, user_id=launch.user_id)
     session.commit()
     return redirect(launch_url_for("portfolio.index", launch, notice="erased"), code=303)
+
+
+@bp.post("/verification")
+@launch_required
+def make_verification_link() -> ResponseReturnValue:
+    """A new secret link for the learner's SSSC employer; shown on this page once (only its hash is kept)."""
+    launch = require_launch()
+    form = MakeVerificationLinkForm()
+    if not form.validate_on_submit():
+        return redirect(launch_url_for("portfolio.index", launch), code=303)
+    session = web.db_session()
+    _, token = verification.make_link(session, user_id=launch.user_id)
+    session.commit()
+    link = web.settings().base_url.rstrip("/") + url_for("cpl_verification.page", token=token)
+    return _page(launch, "portfolio/verification_link.html", link=link)
+
+
+@bp.post("/verification/<int:verification_id>/withdraw")
+@launch_required
+def withdraw_verification_link(verification_id: int) -> ResponseReturnValue:
+    launch = require_launch()
+    form = WithdrawVerificationLinkForm()
+    session = web.db_session()
+    if form.validate_on_submit():
+        verification.revoke(session, verification_id=verification_id, user_id=launch.user_id)
+        session.commit()
+    return redirect(launch_url_for("portfolio.index", launch, notice="link_withdrawn") + "#employer-verification",
+                    code=303)  # fmt: skip

@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.i18n import _l
 from lti_tool.models import utcnow
 from lti_tool.services import regulators
 from lti_tool.services.portfolio.external import ExternalEntry
@@ -135,6 +136,13 @@ class ExternalCpdForm(SwottForm):
         validators=[Optional()],
     )
 
+    # NISCC, "Social Worker PRTL", https://niscc.info/prtl/social-worker-prtl (read 1 December 2026): a
+    # social worker appointed first-line manager undertakes learning in the professional supervision and
+    # appraisal of staff within two years of appointment (the rule and its counter: regulators/niscc.py).
+    supervision_appraisal = BooleanField(
+        "This was learning in the professional supervision and appraisal of staff", widget=GovCheckboxInput()
+    )
+
     def entry(self) -> ExternalEntry:
         hours = self.hours.data or Decimal(0)
         if self.done_on.data is None:  # validate_on_submit() was true: InputRequired saw a date
@@ -151,6 +159,7 @@ class ExternalCpdForm(SwottForm):
             peer_with=self.peer_with.data or "",
             peer_reflection=self.peer_reflection.data or "",
             elements=tuple(self.elements.data or ()),
+            supervision_appraisal=bool(self.supervision_appraisal.data),
         )
 
     def fill(self, entry: ExternalEntry) -> None:
@@ -166,6 +175,7 @@ class ExternalCpdForm(SwottForm):
         self.peer_with.data = entry.peer_with
         self.peer_reflection.data = entry.peer_reflection
         self.elements.data = list(entry.elements)
+        self.supervision_appraisal.data = entry.supervision_appraisal
 
 
 class DeleteExternalCpdForm(SwottForm):
@@ -230,3 +240,46 @@ class ProfileForm(SwottForm):
         self.newly_qualified.data = choice.newly_qualified
         self.part_time.data = choice.part_time
         self.manager_since.data = choice.manager_since
+
+
+class MakeVerificationLinkForm(SwottForm):
+    """ "Make a verification link" (SSSC): a button only."""
+
+
+class WithdrawVerificationLinkForm(SwottForm):
+    """ "Withdraw this link": a button only (the link's id is in the URL)."""
+
+
+def _must_confirm(form: SwottForm, field: BooleanField) -> None:
+    if not field.data:
+        raise ValidationError(_l("Confirm that this learning took place"))
+
+
+class CplSignOffForm(SwottForm):
+    """An SSSC employer's sign-off of a learner's CPL (no LMS account; CSRF bound to their session)."""
+
+    name = StringField(
+        _l("Your full name"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Your name must be 200 characters or fewer")),
+        ],
+    )
+    role = StringField(
+        _l("Your role"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter your role, for example team manager")),
+            Length(max=200, message=_l("Your role must be 200 characters or fewer")),
+        ],
+    )
+    verified_on = GovDateField(
+        _l("Date of your verification"),
+        name_in_message=_l("Date of your verification"),
+        earliest_year=2024,
+        validators=[InputRequired(_l("Enter the date of your verification")), _not_in_future],
+    )
+    confirm = BooleanField(
+        _l("I confirm this learning took place"), widget=GovCheckboxInput(), validators=[_must_confirm]
+    )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from lti_tool.models import utcnow
 from lti_tool.services.portfolio.records import Overview
+from lti_tool.services.portfolio.verification import SignOff, export_section
 from lti_tool.services.regulators import Export, ExportSection, Regulator
 from lti_tool.services.regulators.base import CpdRecord, hours_text, time_spent_text
 from lti_tool.services.regulators.swe import PEER_FIELD
@@ -52,11 +54,16 @@ def form_text(regulator: Regulator, record: CpdRecord) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def full_export(overview: Overview, *, learner_name: str = "") -> Export:
-    """The regulator's export for this period, then every earlier record in the same fields."""
+def full_export(overview: Overview, *, learner_name: str = "", sign_offs: Sequence[SignOff] = ()) -> Export:
+    """The regulator's export for this period, then every earlier record in the same fields.
+
+    For the SSSC, the employer's latest sign-off (`verification`) fills the "Employer verification"
+    section, which otherwise is left blank for the employer to complete on paper."""
     regulator = overview.regulator
     today_export = regulator.export(overview.current, overview.today, overview.registrant, learner_name=learner_name)
     sections = list(today_export.sections)
+    if regulator.code == "sssc" and sign_offs:
+        sections = [export_section(sign_offs[0]) if s.title == "Employer verification" else s for s in sections]
     number = 0
     for period, records in overview.earlier:
         for record in records:
@@ -67,7 +74,7 @@ def full_export(overview: Overview, *, learner_name: str = "") -> Export:
     return Export(today_export.regulator, today_export.title, tuple(sections))
 
 
-def portfolio_json(overview: Overview, *, learner_name: str = "") -> dict[str, Any]:
+def portfolio_json(overview: Overview, *, learner_name: str = "", sign_offs: Sequence[SignOff] = ()) -> dict[str, Any]:
     regulator = overview.regulator
     every = [*overview.current, *(r for _, records in overview.earlier for r in records)]
     return {
@@ -96,7 +103,7 @@ def portfolio_json(overview: Overview, *, learner_name: str = "") -> dict[str, A
             }
             for r in every
         ],
-        "export": full_export(overview, learner_name=learner_name).as_dict(),
+        "export": full_export(overview, learner_name=learner_name, sign_offs=sign_offs).as_dict(),
     }
 
 
@@ -111,14 +118,14 @@ def _text_cell(sheet: Any, row: int, column: int, value: str) -> None:
     cell.data_type = "s"
 
 
-def portfolio_xlsx(overview: Overview, *, learner_name: str = "") -> bytes:
+def portfolio_xlsx(overview: Overview, *, learner_name: str = "", sign_offs: Sequence[SignOff] = ()) -> bytes:
     """A workbook: "Summary" (the counter and the regulator's sections) and "Records" (a row a record)."""
     # Imported here: openpyxl takes a noticeable moment to load and only this download needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     regulator = overview.regulator
-    export = full_export(overview, learner_name=learner_name)
+    export = full_export(overview, learner_name=learner_name, sign_offs=sign_offs)
     book = Workbook()
     summary = book.create_sheet("Summary", 0)
     book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
