@@ -12,15 +12,18 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import launch_required
+from lti_tool.dates import format_date
+from lti_tool.i18n import ENGLISH, current_language, html_lang
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio import external, profile, verification
 from lti_tool.services.programmes import runs
-from lti_tool.services.regulators import Regulator
+from lti_tool.services.regulators import Export, Regulator, words
 from lti_tool.services.regulators.base import hours_text, time_spent_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
@@ -217,6 +220,29 @@ def settings() -> ResponseReturnValue:
     return _page(launch, "portfolio/settings.html", 400 if form.errors else 200, form=form)
 
 
+def _tr(text: str) -> str:
+    """Flask-Babel's gettext as a plain str function (for services.regulators.words)."""
+    return str(gettext(text))
+
+
+def _day(day: Any) -> str:
+    return format_date(day, current_language())
+
+
+def _export(launch: CurrentLaunch) -> tuple[portfolio.Overview, Export]:
+    """The full export in the learner's language (labels and titles; their own text as written)."""
+    view = _overview(launch)
+    export = portfolio.full_export(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
+    if current_language() != ENGLISH:
+        period = view.status.period
+        export = words.localise(export, period.start, period.end, _tr, _day)
+    return view, export
+
+
+def _label(text: str) -> str:
+    return words.label(text, _tr)
+
+
 def _sign_offs(launch: CurrentLaunch) -> list[verification.SignOff]:
     return verification.sign_offs(web.db_session(), user_id=launch.user_id)
 
@@ -230,15 +256,18 @@ def _learner_name(launch: CurrentLaunch) -> str:
 @launch_required
 def export_pdf() -> ResponseReturnValue:
     launch = require_launch()
-    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
-    return _download(portfolio.portfolio_pdf(export), "application/pdf", "cpd-portfolio.pdf")
+    _, export = _export(launch)
+    # The PDF's /Lang and <html lang> follow the page's language (cy for a Welsh learner).
+    return _download(portfolio.portfolio_pdf(export, lang=html_lang()), "application/pdf", "cpd-portfolio.pdf")
 
 
 @bp.get("/portfolio.xlsx")
 @launch_required
 def export_xlsx() -> ResponseReturnValue:
     launch = require_launch()
-    body = portfolio.portfolio_xlsx(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
+    view, export = _export(launch)
+    body = portfolio.portfolio_xlsx(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch),
+                                    localised=export, label=_label)  # fmt: skip
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cpd-portfolio.xlsx")
 
 
@@ -247,7 +276,7 @@ def export_xlsx() -> ResponseReturnValue:
 def export_text() -> ResponseReturnValue:
     """The same export as plain text, box by box, to paste into the regulator's form."""
     launch = require_launch()
-    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
+    _, export = _export(launch)
     return _download(export.text(), "text/plain", "cpd-portfolio.txt")
 
 
@@ -255,7 +284,9 @@ def export_text() -> ResponseReturnValue:
 @launch_required
 def export_json() -> ResponseReturnValue:
     launch = require_launch()
-    data = portfolio.portfolio_json(_overview(launch), learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
+    view, export = _export(launch)
+    data = portfolio.portfolio_json(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch),
+                                    localised=export, label=_label)  # fmt: skip
     return _download(portfolio.dumps(data), "application/json", "cpd-portfolio.json")
 
 
