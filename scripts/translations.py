@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lti_tool", "scorm_packager")
 LANGUAGES = ("cy",)
-KEYWORDS = ("_l", "lazy_gettext")
+KEYWORDS = ("_l", "lazy_gettext", "N_")  # N_: mark only (lti_tool.services.regulators.words)
 
 
 def catalogue_dir(package: str) -> Path:

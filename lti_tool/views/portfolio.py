@@ -17,14 +17,15 @@ from flask_babel import gettext
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.dates import format_date
-from lti_tool.i18n import ENGLISH, current_language, html_lang
+from lti_tool.i18n import ENGLISH, _l, current_language, html_lang
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio import external, profile, verification
+from lti_tool.services.portfolio.exports import HOURS_SOURCES
 from lti_tool.services.programmes import runs
 from lti_tool.services.regulators import Export, Regulator, words
-from lti_tool.services.regulators.base import hours_text, time_spent_text
+from lti_tool.services.regulators.base import hours_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
 from lti_tool.views.l1 import usable_brand_colour
@@ -41,16 +42,16 @@ from lti_tool.views.portfolio_forms import (
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 NOTICES = {
-    "erased": "Your reflections, notes, records and answers have been erased. Your course still shows that "
-    "you completed the work.",
-    "shared": "Shared with your group and facilitator.",
-    "unshared": "No longer shared: only you can read it.",
-    "added": "CPD record added.",
-    "updated": "CPD record updated.",
-    "deleted": "CPD record deleted.",
-    "settings": "Your regulator and registration details are saved.",
-    "link_withdrawn": "Verification link withdrawn: it no longer works.",
-}
+    "erased": _l("Your reflections, notes, records and answers have been erased. Your course still shows that "
+                 "you completed the work."),
+    "shared": _l("Shared with your group and facilitator."),
+    "unshared": _l("No longer shared: only you can read it."),
+    "added": _l("CPD record added."),
+    "updated": _l("CPD record updated."),
+    "deleted": _l("CPD record deleted."),
+    "settings": _l("Your regulator and registration details are saved."),
+    "link_withdrawn": _l("Verification link withdrawn: it no longer works."),
+}  # fmt: skip
 # How the "From" row names a record that is not a toolkit's L1 or L2 reflection.
 ORIGIN_KINDS = {"programme": "programme", "programme-summary": "programme", "impact": "follow-up"}
 # The form's boxes by the record field id each one fills, for the regulator's own labels.
@@ -82,6 +83,7 @@ def _page(launch: CurrentLaunch, template: str, status: int = 200, **context: An
             launch=launch,
             url=lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
             brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
+            label=_label,
             **context,
         ),
         status=status,
@@ -98,12 +100,46 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _period_words(regulator: Regulator) -> dict[str, str]:
+    """Whole sentences naming the regulator's period (Welsh mutates after "this", so no gluing)."""
+    if regulator.period_name == "registration year":
+        return {
+            "this": gettext("This registration year"),
+            "name": gettext("Registration year"),
+            "what_counts": gettext("What counts in this registration year"),
+            "records_in": gettext("Records in this registration year"),
+            "none_yet": gettext("No records in this registration year yet. Submit a toolkit reflection, or add "
+                                "CPD you did elsewhere."),
+        }  # fmt: skip
+    if regulator.period_name == "declaration year":
+        return {
+            "this": gettext("This declaration year"),
+            "name": gettext("Declaration year"),
+            "what_counts": gettext("What counts in this declaration year"),
+            "records_in": gettext("Records in this declaration year"),
+            "none_yet": gettext("No records in this declaration year yet. Submit a toolkit reflection, or add "
+                                "CPD you did elsewhere."),
+        }  # fmt: skip
+    return {
+        "this": gettext("This registration period"),
+        "name": gettext("Registration period"),
+        "what_counts": gettext("What counts in this registration period"),
+        "records_in": gettext("Records in this registration period"),
+        "none_yet": gettext("No records in this registration period yet. Submit a toolkit reflection, or add "
+                            "CPD you did elsewhere."),
+    }  # fmt: skip
+
+
 def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: int = 200) -> Response:
     session = web.db_session()
     view = _overview(launch)
     pieces = portfolio.every_piece(session, user_id=launch.user_id, catalogue=web.catalogue(), now=utcnow())
     shared = {p.reflection_id: p.shared for p in pieces if p.part in ("l1", "l2")}
-    origins = {portfolio.ref_of(p): f"{p.toolkit_title} ({ORIGIN_KINDS.get(p.part, p.part.upper())})" for p in pieces}
+    kinds = {"programme": gettext("programme"), "follow-up": gettext("follow-up")}
+    origins = {
+        portfolio.ref_of(p): f"{p.toolkit_title} ({kinds.get(ORIGIN_KINDS.get(p.part, ''), p.part.upper())})"
+        for p in pieces
+    }
     coverage: list[tuple[str, list[str]]] = []
     if isinstance(view.regulator, ScottishSocialServicesCouncil):
         titles = {e.id: e.title for e in view.regulator.elements}
@@ -119,18 +155,20 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         shared=shared,
         origins=origins,
         coverage=coverage,
-        form_text=portfolio.form_text,
+        form_text=_form_text,
         fields_of=portfolio.fields_of,
-        time_spent=portfolio.time_spent,
+        time_spent=_time_spent,
         hours_text=hours_text,
-        time_spent_total=time_spent_text(view.total_hours) if view.total_hours else "None recorded yet",
+        time_spent_total=_time_spent_words(view.total_hours) if view.total_hours else gettext("None recorded yet"),
+        counter_text=words.counter(view.status, _tr, _day),
+        period_words=_period_words(view.regulator),
         share_form=ShareForm(formdata=None),
         erase_form=erase_form or EraseForm(formdata=None),
         has_reflections=portfolio.has_reflections(session, user_id=launch.user_id),
         # The learner's programme runs in this course, each linked to its timeline.
         programme_runs=runs.runs_of_learner(session, user_id=launch.user_id, context_id=launch.context_id),
         retention_days=web.settings().reflection_retention_days,
-        notice=NOTICES.get(request.args.get("notice", ""), ""),
+        notice=str(NOTICES.get(request.args.get("notice", ""), "")),
         # SSSC: the learner's links for their employer to verify their CPL, and what was signed off.
         verification_links=verification.links(session, user_id=launch.user_id) if view.regulator.code == "sssc" else (),
     )
@@ -237,6 +275,37 @@ def _export(launch: CurrentLaunch) -> tuple[portfolio.Overview, Export]:
         period = view.status.period
         export = words.localise(export, period.start, period.end, _tr, _day)
     return view, export
+
+
+def _time_spent_words(hours: float) -> str:
+    """'1 hour 30 minutes' in the page's language."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    parts = []
+    if whole:
+        parts.append(gettext("%(n)s hour", n=whole) if whole == 1 else gettext("%(n)s hours", n=whole))
+    if rest or not whole:
+        parts.append(gettext("%(n)s minute", n=rest) if rest == 1 else gettext("%(n)s minutes", n=rest))
+    return " ".join(parts)
+
+
+def _time_spent(record: Any) -> str:
+    """A record's time, and how the tool knows it, in the page's language (exports.time_spent in English)."""
+    if record.hours is None:
+        return ""
+    source = HOURS_SOURCES.get(record.hours_source, "")
+    text = _time_spent_words(record.hours)
+    return gettext("%(time)s (%(source)s)", time=text, source=_label(source)) if source else text
+
+
+def _form_text(regulator: Regulator, record: Any) -> str:
+    """The paste-ready text of one record, its labels in the page's language (the learner's text as written)."""
+    text = portfolio.form_text(regulator, record)
+    if current_language() == ENGLISH:
+        return text
+    labels = {f.label for f in regulator.record_fields(peer_reflection=True)}
+    return "\n".join(_label(line[:-1]) + ":" if line.endswith(":") and line[:-1] in labels else line
+                     for line in text.split("\n"))  # fmt: skip
 
 
 def _label(text: str) -> str:
