@@ -29,6 +29,23 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     class Meta:
         csrf = False
 
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            """GOV.UK Frontend writes "Error:" before an inline message itself, in English, and
+            govuk-frontend-wtf sets the message after merging a template's params: put the translation
+            in the rendered field (docs/welsh.md). English pages are unchanged."""
+            html = super().render_field(field, render_kw)  # type: ignore[misc]
+            if field.errors:
+                from flask_babel import gettext
+                from markupsafe import Markup, escape
+
+                english = '<span class="govuk-visually-hidden">Error:</span>'
+                html = Markup(
+                    str(html).replace(
+                        english, f'<span class="govuk-visually-hidden">{escape(gettext("Error:"))}</span>'
+                    )
+                )
+            return html
+
 
 DATE_FORMAT = "%d %m %Y"  # the GOV.UK date input's day, month and year boxes, joined by WTForms with spaces
 

@@ -299,12 +299,13 @@ def _time_spent(record: Any) -> str:
 
 
 def _form_text(regulator: Regulator, record: Any) -> str:
-    """The paste-ready text of one record, its labels in the page's language (the learner's text as written)."""
+    """The paste-ready text of one record, its labels and the tool's own words (a type of CPD) in the
+    page's language; the learner's text as written."""
     text = portfolio.form_text(regulator, record)
     if current_language() == ENGLISH:
         return text
     labels = {f.label for f in regulator.record_fields(peer_reflection=True)}
-    return "\n".join(_label(line[:-1]) + ":" if line.endswith(":") and line[:-1] in labels else line
+    return "\n".join(_label(line[:-1]) + ":" if line.endswith(":") and line[:-1] in labels else _label(line)
                      for line in text.split("\n"))  # fmt: skip
 
 
