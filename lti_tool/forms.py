@@ -12,12 +12,15 @@ errors feed the error summary (`templates/_forms.html`). docs/frontend.md has a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from markupsafe import Markup, escape
 from wtforms import DateField, Field
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
@@ -30,23 +33,23 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
         csrf = False
 
         def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
-            """GOV.UK Frontend writes "Error:" before an inline message itself, in English, and
-            govuk-frontend-wtf sets the message after merging a template's params: put the translation
-            in the rendered field (docs/welsh.md). English pages are unchanged."""
-            html = super().render_field(field, render_kw)  # type: ignore[misc]
+            """Words govuk-frontend-wtf writes itself in English, in the page's language (docs/welsh.md):
+            the date boxes' "Day", "Month", "Year", and "Error:" before an inline message (set after a
+            template's params are merged, so it cannot be passed in). English pages are unchanged."""
+            html = str(super().render_field(field, render_kw))
+            if isinstance(field.widget, GovDateInput):
+                html = DATE_BOX_LABEL.sub(lambda m: m.group(1) + escape(gettext(m.group(2))) + m.group(3), html)
             if field.errors:
-                from flask_babel import gettext
-                from markupsafe import Markup, escape
-
-                english = '<span class="govuk-visually-hidden">Error:</span>'
-                html = Markup(
-                    str(html).replace(
-                        english, f'<span class="govuk-visually-hidden">{escape(gettext("Error:"))}</span>'
-                    )
+                html = html.replace(
+                    ERROR_PREFIX, f'<span class="govuk-visually-hidden">{escape(gettext("Error:"))}</span>'
                 )
-            return html
+            return Markup(html)
 
 
+DATE_BOX_LABEL = re.compile(
+    r'(<label class="govuk-label govuk-date-input__label"[^>]*>\s*)(Day|Month|Year)(\s*</label>)'
+)
+ERROR_PREFIX = '<span class="govuk-visually-hidden">Error:</span>'
 DATE_FORMAT = "%d %m %Y"  # the GOV.UK date input's day, month and year boxes, joined by WTForms with spaces
 
 
