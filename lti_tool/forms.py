@@ -36,7 +36,7 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
             """Words govuk-frontend-wtf writes itself in English, in the page's language (docs/welsh.md):
             the date boxes' "Day", "Month", "Year", and "Error:" before an inline message (set after a
             template's params are merged, so it cannot be passed in). English pages are unchanged."""
-            html = str(super().render_field(field, render_kw))
+            html = str(super().render_field(field, render_kw))  # type: ignore[misc]
             if isinstance(field.widget, GovDateInput):
                 html = DATE_BOX_LABEL.sub(lambda m: m.group(1) + escape(gettext(m.group(2))) + m.group(3), html)
             if field.errors:

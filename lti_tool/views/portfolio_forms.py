@@ -91,7 +91,7 @@ class ExternalCpdForm(SwottForm):
     )
     activity_type = RadioField(
         _l("Type of CPD"),
-        choices=[SelectChoice(t, _l(t)) for t in CPD_TYPES],
+        choices=[SelectChoice(t, t) for t in CPD_TYPES],
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select the type of CPD"))],
     )

@@ -11,7 +11,8 @@ tests and docs/regulators.md quote. What a learner reads is passed through a `ge
   title in the learner's language; the learner's own text is left as written.
 
 Text that stays English (the rules' wording and sources, the notes under the counter, SSSC element
-names) is the regulator's, not ours to translate; pages mark it `lang="en-GB"` (WCAG 2.2 SC 3.1.2).
+names) is the regulator's, not ours to translate; pages mark it `lang="en-GB"` (WCAG 2.2 SC 3.1.2). The
+types of CPD (`toolkits.cpd.CPD_TYPES`) are toolkit text, English and marked so, as on the L1 and L2 pages.
 """
 
 from __future__ import annotations
@@ -115,12 +116,6 @@ LABELS = (
     N_("the toolkit's estimate"),
     N_("the length of your group session"),
     N_("the planned length of the programme session"),
-    # types of CPD (toolkits.cpd.CPD_TYPES: the radio buttons of "CPD done elsewhere")
-    N_("Course or training"),
-    N_("Reflective group discussion"),
-    N_("Reading or research"),
-    N_("Supervision"),
-    N_("Other"),
 )
 _KNOWN = frozenset(LABELS)
 

@@ -96,7 +96,8 @@ def test_every_portfolio_page_is_in_welsh_for_each_regulator(app: Flask, course:
     client = _welsh_learner(app, course)
     counter, label, _ = REGULATORS[code]
     form = client.get("/portfolio/records/add").get_data(as_text=True)
-    _assert_welsh(form, "Ychwanegu DPP a wnaed yn rhywle arall", label, "Cwrs neu hyfforddiant", "Diwrnod", "Mis")
+    _assert_welsh(form, "Ychwanegu DPP a wnaed yn rhywle arall", label, "Diwrnod", "Mis")
+    assert re.search(r'<span lang="en-GB">Course or training</span>', form)  # toolkit text, marked
     assert len(re.findall(r'<input[^>]*name="done_on"', form)) == 3  # the date boxes still post
     refused = _post(client, "/portfolio/records/add", {**RECORD, "title": "", "hours": "lots"})
     assert refused.status_code == 400
