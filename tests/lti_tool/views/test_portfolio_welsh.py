@@ -129,7 +129,7 @@ def test_the_exports_are_in_welsh_in_the_regulators_shape(app: Flask, course: Co
     _, label, section = REGULATORS[code]
 
     reader = PdfReader(io.BytesIO(client.get("/portfolio/portfolio.pdf").data))
-    assert reader.root_object["/Lang"] == "cy"
+    assert str(reader.root_object["/Lang"]) == "cy"
     pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     for words in (label, section, "Crynodeb", "Rheoleiddiwr", "Diogelu oedolion"):
         assert words in pdf, words
