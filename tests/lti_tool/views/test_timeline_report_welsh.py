@@ -57,3 +57,15 @@ def test_the_evaluation_report_is_in_welsh_with_and_without_enough_answers(app: 
     _assert_welsh(full, "Y ffigurau, fesul deilliant dysgu", "Cyfartaledd (1 i 5)", "Ddim yn hyderus o gwbl",
                   "Geiriau 4")  # fmt: skip
     assert 'class="swott-chart-wrap" lang="en-GB"' in full
+
+
+def test_the_certificate_check_pages_are_in_welsh_for_a_welsh_session(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/language/cy?next=/certificates/check")
+    _assert_welsh(client.get("/certificates/check").get_data(as_text=True), "Gwirio tystysgrif", "Cod y dystysgrif")
+    refused = client.get("/certificates/check?code=")
+    assert refused.status_code == 400
+    _assert_welsh(refused.get_data(as_text=True), "Rhowch god y dystysgrif", "Mae yna broblem")
+    unknown = client.get("/certificates/ABCD-EFGH-JKLM-NPQR")
+    assert unknown.status_code == 404
+    _assert_welsh(unknown.get_data(as_text=True), "Nid oes gan unrhyw dystysgrif y cod hwn", "Gwirio tystysgrif arall")
