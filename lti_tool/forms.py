@@ -38,7 +38,7 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
             template's params are merged, so it cannot be passed in). English pages are unchanged."""
             html = str(super().render_field(field, render_kw))  # type: ignore[misc]
             if isinstance(field.widget, GovDateInput):
-                html = DATE_BOX_LABEL.sub(lambda m: m.group(1) + escape(gettext(m.group(2))) + m.group(3), html)
+                html = DATE_BOX_LABEL.sub(lambda m: m.group(1) + str(escape(gettext(m.group(2)))) + m.group(3), html)
             if field.errors:
                 html = html.replace(
                     ERROR_PREFIX, f'<span class="govuk-visually-hidden">{escape(gettext("Error:"))}</span>'

@@ -99,6 +99,7 @@ def test_every_portfolio_page_is_in_welsh_for_each_regulator(app: Flask, course:
     _assert_welsh(form, "Ychwanegu DPP a wnaed yn rhywle arall", label, "Diwrnod", "Mis")
     assert re.search(r'<span lang="en-GB">Course or training</span>', form)  # toolkit text, marked
     assert len(re.findall(r'<input[^>]*name="done_on"', form)) == 3  # the date boxes still post
+    assert re.search(r'<label class="govuk-label govuk-date-input__label" for="done_on-day">\s*Diwrnod', form)
     refused = _post(client, "/portfolio/records/add", {**RECORD, "title": "", "hours": "lots"})
     assert refused.status_code == 400
     _assert_welsh(refused.get_data(as_text=True), "Rhowch deitl", "Rhaid i’r amser a dreuliwyd fod yn nifer o oriau")
