@@ -20,6 +20,7 @@ from lti_tool.views import (
     catalogue,
     certificate_revocation,
     certificates,
+    cpl_verification,
     evaluation,
     evaluation_reports,
     facilitator,
@@ -126,7 +127,15 @@ def _register_blueprints(app: Flask) -> None:
     csrf.init_app(app)
     for module in (lti, player, facilitator, admin, l1, l2, portfolio, passback, programmes):
         app.register_blueprint(module.bp)
-    for module in (evaluation, evaluation_reports, certificate_revocation, learner_calendar, certificates, language):
+    for module in (
+        evaluation,
+        evaluation_reports,
+        certificate_revocation,
+        learner_calendar,
+        certificates,
+        cpl_verification,
+        language,
+    ):
         app.register_blueprint(module.bp)
     # The pages a launch answers with, each named by its feature (lti_tool.launch_targets).
     targets = launch_targets.init_app(app)

@@ -13,6 +13,7 @@ errors feed the error summary (`templates/_forms.html`). docs/frontend.md has a 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from markupsafe import Markup, escape
 from wtforms import DateField, Field
 from wtforms.i18n import messages_path
 from wtforms.utils import unset_value
@@ -43,6 +45,19 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
                 return super().get_translations(form)  # type: ignore[misc]  # Flask-WTF's answer
             return wtforms_translations(str(get_locale()))
 
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            """Words govuk-frontend-wtf writes itself in English, in the page's language (docs/welsh.md):
+            the date boxes' "Day", "Month", "Year", and "Error:" before an inline message (set after a
+            template's params are merged, so it cannot be passed in). English pages are unchanged."""
+            html = str(super().render_field(field, render_kw))  # type: ignore[misc]
+            if isinstance(field.widget, GovDateInput):
+                html = DATE_BOX_LABEL.sub(lambda m: m.group(1) + str(escape(gettext(m.group(2)))) + m.group(3), html)
+            if field.errors:
+                html = html.replace(
+                    ERROR_PREFIX, f'<span class="govuk-visually-hidden">{escape(gettext("Error:"))}</span>'
+                )
+            return Markup(html)
+
 
 @functools.lru_cache(maxsize=16)
 def wtforms_translations(locale: str) -> support.NullTranslations:
@@ -50,6 +65,10 @@ def wtforms_translations(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+DATE_BOX_LABEL = re.compile(
+    r'(<label class="govuk-label govuk-date-input__label"[^>]*>\s*)(Day|Month|Year)(\s*</label>)'
+)
+ERROR_PREFIX = '<span class="govuk-visually-hidden">Error:</span>'
 DATE_FORMAT = "%d %m %Y"  # the GOV.UK date input's day, month and year boxes, joined by WTForms with spaces
 
 
@@ -79,7 +98,7 @@ class GovDateField(DateField):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("format", DATE_FORMAT)
-        kwargs.setdefault("widget", TranslatedDateInput())
+        kwargs.setdefault("widget", GovDateInput())
         super().__init__(label, validators, **kwargs)
         self.name_in_message = name_in_message
         self.message = message
@@ -144,14 +163,3 @@ def optional_day_not_past(what: str) -> Callable[[Any, Field], None]:
 
 class ConfirmForm(SwottForm):
     """A button with nothing to fill in (reset the calendar address, send scores, record a meeting)."""
-
-
-class TranslatedDateInput(GovDateInput):  # type: ignore[misc]  # the package has no type hints
-    """The GOV.UK date input with its box labels ("Day", "Month", "Year", written by govuk-frontend-wtf
-    in English) in the request's language."""
-
-    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
-        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
-        for item in params.get("items", []):
-            item["label"] = gettext(item["label"])
-        return params

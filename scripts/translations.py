@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lti_tool", "scorm_packager")
 LANGUAGES = ("cy",)
-KEYWORDS = ("_l", "lazy_gettext", "N_")
+KEYWORDS = ("_l", "lazy_gettext", "N_")  # N_: mark only (lti_tool.services.regulators.words)
 WIDTH = 110  # how the committed catalogues wrap
 
 

@@ -44,7 +44,7 @@ from lti_tool.models.platforms import (
     Subscription,
     ToolKey,
 )
-from lti_tool.models.portfolio import ExternalCpd, PortfolioProfile
+from lti_tool.models.portfolio import CplVerification, ExternalCpd, PortfolioProfile
 from lti_tool.models.programmes import (
     EventStatus,
     ProgrammeEvent,
@@ -70,6 +70,7 @@ __all__ = [
     "Certificate",
     "CertificateKind",
     "Context",
+    "CplVerification",
     "Deployment",
     "Enrolment",
     "ErasureReason",

@@ -43,6 +43,9 @@ class ExternalCpd(Base):
     peer_reflection: Mapped[str] = mapped_column(Text, default="")
     # SSSC core learning element ids (toolkits.cpd.SSSC_SOCIAL_WORK_ELEMENTS) the learning covers.
     elements: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # NISCC: learning in the professional supervision and appraisal of staff (a first-line manager's
+    # requirement within two years of appointment: NISCC, Social Worker PRTL; services/regulators/niscc.py).
+    supervision_appraisal: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -66,4 +69,27 @@ class PortfolioProfile(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-__all__ = ["ExternalCpd", "PortfolioProfile"]
+class CplVerification(Base):
+    """A secret, revocable link an SSSC learner gives their employer to verify their CPL (issue 13).
+
+    SSSC news, "Verifying your staff's continuous professional learning (CPL)" (21 April 2025),
+    https://news.sssc.uk.com/news/verifying-your-staffs-continuous-professional-learning-cpl : a sampled
+    registrant's CPL details, against the core learning elements, are verified by a person they select
+    at their employer. Only the SHA-256 of the link's secret is kept (the learner sees the link once).
+    The verifier's name and role are personal data: never logged; erased with the learner's records.
+    """
+
+    __tablename__ = "cpl_verification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    verifier_name: Mapped[str] = mapped_column(String(200), default="")
+    verifier_role: Mapped[str] = mapped_column(String(200), default="")
+    verified_on: Mapped[date | None] = mapped_column(Date, default=None)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+__all__ = ["CplVerification", "ExternalCpd", "PortfolioProfile"]

@@ -14,6 +14,7 @@ from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.clock import now
 from lti_tool.errors import NotFound
+from lti_tool.i18n import _l
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import LtiUser
 from lti_tool.public_urls import certificate_check_url
@@ -25,15 +26,15 @@ from toolkits.model import Toolkit
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 VERDICTS = {
-    certificates.Verdict.GENUINE: ("This certificate is genuine", "It was issued by SWOTT Connect."),
+    certificates.Verdict.GENUINE: (_l("This certificate is genuine"), _l("It was issued by SWOTT Connect.")),
     certificates.Verdict.NOT_FOUND: (
-        "No certificate has this code",
-        "Check the code against the certificate: it has 16 letters and numbers in groups of 4.",
+        _l("No certificate has this code"),
+        _l("Check the code against the certificate: it has 16 letters and numbers in groups of 4."),
     ),
-    certificates.Verdict.REVOKED: ("This certificate has been withdrawn", "It is no longer valid."),
+    certificates.Verdict.REVOKED: (_l("This certificate has been withdrawn"), _l("It is no longer valid.")),
     certificates.Verdict.ERASED: (
-        "This certificate is no longer held",
-        "It was issued by SWOTT Connect, but the holder's record has since been erased, so it cannot be confirmed.",
+        _l("This certificate is no longer held"),
+        _l("It was issued by SWOTT Connect, but the holder's record has since been erased, so it cannot be confirmed."),
     ),
 }
 
@@ -117,5 +118,7 @@ def verify(code: str) -> ResponseReturnValue:
     verdict = certificates.verify(web.db_session(), code)
     heading, detail = VERDICTS[verdict]
     status = 404 if verdict is certificates.Verdict.NOT_FOUND else 200
-    response = render_template("certificates/verify.html", verdict=verdict.value, heading=heading, detail=detail)
+    response = render_template(
+        "certificates/verify.html", verdict=verdict.value, heading=str(heading), detail=str(detail)
+    )
     return response, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}

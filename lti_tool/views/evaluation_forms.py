@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import InputRequired, Length, Optional
 
 from lti_tool.forms import SwottForm
+from lti_tool.i18n import _l
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
 from lti_tool.services.evaluation.followups import CARRIED_OUT_LABELS
 from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS
@@ -146,7 +147,7 @@ class IssueCertificateForm(SwottForm):
 
 class VerifyForm(SwottForm):
     code = StringField(
-        "Certificate code", widget=GovTextInput(), validators=[InputRequired("Enter the certificate code")]
+        _l("Certificate code"), widget=GovTextInput(), validators=[InputRequired(_l("Enter the certificate code"))]
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 
 from lti_tool import web
@@ -16,6 +17,7 @@ from lti_tool.access import operator_from_link as operator_name
 from lti_tool.branding import usable_brand_colour
 from lti_tool.clock import now
 from lti_tool.errors import NotFound
+from lti_tool.i18n import _l
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import ProgrammeRun
 from lti_tool.services import registry
@@ -28,14 +30,34 @@ from toolkits.programmes import Programme
 bp = Blueprint("evaluation_reports", __name__, url_prefix="/evaluation")
 
 
+# The scales' words in the page's language (the scales themselves, in English, are toolkits.model's and
+# services.evaluation.feedback's: the stored answers and the CSV keep them).
+SCALE_WORDS = {
+    "Not at all confident": _l("Not at all confident"),
+    "A little confident": _l("A little confident"),
+    "Fairly confident": _l("Fairly confident"),
+    "Confident": _l("Confident"),
+    "Very confident": _l("Very confident"),
+    "Not at all useful": _l("Not at all useful"),
+    "A little useful": _l("A little useful"),
+    "Fairly useful": _l("Fairly useful"),
+    "Useful": _l("Useful"),
+    "Very useful": _l("Very useful"),
+}
+
+
+def _words(scale: tuple[str, ...]) -> list[str]:
+    return [str(SCALE_WORDS.get(label, label)) for label in scale]
+
+
 def _values(report: reports.Report) -> dict[str, object]:
     return {
         "report": report,
         "toolkit": report.toolkit,
         "title": report.title,
-        "scale": CONFIDENCE_SCALE,
-        "usefulness_scale": USEFULNESS_SCALE,
-        "not_enough": reports.NOT_ENOUGH,
+        "scale": _words(CONFIDENCE_SCALE),
+        "usefulness_scale": _words(USEFULNESS_SCALE),
+        "not_enough": gettext("Not enough responses to show"),
         "min_group": reports.MIN_GROUP,
         "rate": reports.response_rate,
         "chart": Markup(chart.before_after_svg(report.outcomes)) if report.outcomes else "",
@@ -58,8 +80,9 @@ def course_report() -> ResponseReturnValue:
     platform = registry.platform_by_id(web.db_session(), launch.platform_id)
     return render_template(
         "evaluation/report.html",
-        scope="this course",
-        heading="Evaluation report for this course",
+        scope=gettext("this course"),
+        heading=gettext("Evaluation report for this course"),
+        learners_label=gettext("Learners in this course"),
         csv_url=launch_url_for("evaluation_reports.course_csv", launch),
         brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
         **_values(report),
@@ -90,7 +113,7 @@ def operator_report() -> ResponseReturnValue:
     report = reports.build(session, toolkit=chosen, context_ids=reports.all_context_ids(session, chosen.id))
     return render_template(
         "evaluation/operator.html",
-        scope="every council",
+        learners_label=gettext("Learners in every council"),
         toolkits=toolkits,
         token=request.args.get("token", ""),
         councils=reports.by_council(session, toolkit=chosen),

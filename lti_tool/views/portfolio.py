@@ -10,41 +10,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
+from lti_tool.dates import format_date
+from lti_tool.i18n import ENGLISH, _l, current_language, html_lang
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import portfolio
-from lti_tool.services.portfolio import external, profile
+from lti_tool.services.portfolio import external, profile, verification
+from lti_tool.services.portfolio.exports import HOURS_SOURCES
 from lti_tool.services.programmes import runs
-from lti_tool.services.regulators import Regulator
-from lti_tool.services.regulators.base import hours_text, time_spent_text
+from lti_tool.services.regulators import Export, Regulator, words
+from lti_tool.services.regulators.base import hours_text
 from lti_tool.services.regulators.sssc import ScottishSocialServicesCouncil
 from lti_tool.services.regulators.swe import SWE_FORM_LABELS
 from lti_tool.views.portfolio_forms import (
     DeleteExternalCpdForm,
     EraseForm,
     ExternalCpdForm,
+    MakeVerificationLinkForm,
     ProfileForm,
     ShareForm,
+    WithdrawVerificationLinkForm,
 )
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 NOTICES = {
-    "erased": "Your reflections, notes, records and answers have been erased. Your course still shows that "
-    "you completed the work.",
-    "shared": "Shared with your group and facilitator.",
-    "unshared": "No longer shared: only you can read it.",
-    "added": "CPD record added.",
-    "updated": "CPD record updated.",
-    "deleted": "CPD record deleted.",
-    "settings": "Your regulator and registration details are saved.",
-}
+    "erased": _l("Your reflections, notes, records and answers have been erased. Your course still shows that "
+                 "you completed the work."),
+    "shared": _l("Shared with your group and facilitator."),
+    "unshared": _l("No longer shared: only you can read it."),
+    "added": _l("CPD record added."),
+    "updated": _l("CPD record updated."),
+    "deleted": _l("CPD record deleted."),
+    "settings": _l("Your regulator and registration details are saved."),
+    "link_withdrawn": _l("Verification link withdrawn: it no longer works."),
+}  # fmt: skip
 # How the "From" row names a record that is not a toolkit's L1 or L2 reflection.
 ORIGIN_KINDS = {"programme": "programme", "programme-summary": "programme", "impact": "follow-up"}
 # The form's boxes by the record field id each one fills, for the regulator's own labels.
@@ -76,6 +83,7 @@ def _page(launch: CurrentLaunch, template: str, status: int = 200, **context: An
             launch=launch,
             url=lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
             brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
+            label=_label,
             **context,
         ),
         status=status,
@@ -92,12 +100,46 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _period_words(regulator: Regulator) -> dict[str, str]:
+    """Whole sentences naming the regulator's period (Welsh mutates after "this", so no gluing)."""
+    if regulator.period_name == "registration year":
+        return {
+            "this": gettext("This registration year"),
+            "name": gettext("Registration year"),
+            "what_counts": gettext("What counts in this registration year"),
+            "records_in": gettext("Records in this registration year"),
+            "none_yet": gettext("No records in this registration year yet. Submit a toolkit reflection, or add "
+                                "CPD you did elsewhere."),
+        }  # fmt: skip
+    if regulator.period_name == "declaration year":
+        return {
+            "this": gettext("This declaration year"),
+            "name": gettext("Declaration year"),
+            "what_counts": gettext("What counts in this declaration year"),
+            "records_in": gettext("Records in this declaration year"),
+            "none_yet": gettext("No records in this declaration year yet. Submit a toolkit reflection, or add "
+                                "CPD you did elsewhere."),
+        }  # fmt: skip
+    return {
+        "this": gettext("This registration period"),
+        "name": gettext("Registration period"),
+        "what_counts": gettext("What counts in this registration period"),
+        "records_in": gettext("Records in this registration period"),
+        "none_yet": gettext("No records in this registration period yet. Submit a toolkit reflection, or add "
+                            "CPD you did elsewhere."),
+    }  # fmt: skip
+
+
 def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: int = 200) -> Response:
     session = web.db_session()
     view = _overview(launch)
     pieces = portfolio.every_piece(session, user_id=launch.user_id, catalogue=web.catalogue(), now=utcnow())
     shared = {p.reflection_id: p.shared for p in pieces if p.part in ("l1", "l2")}
-    origins = {portfolio.ref_of(p): f"{p.toolkit_title} ({ORIGIN_KINDS.get(p.part, p.part.upper())})" for p in pieces}
+    kinds = {"programme": gettext("programme"), "follow-up": gettext("follow-up")}
+    origins = {
+        portfolio.ref_of(p): f"{p.toolkit_title} ({kinds.get(ORIGIN_KINDS.get(p.part, ''), p.part.upper())})"
+        for p in pieces
+    }
     coverage: list[tuple[str, list[str]]] = []
     if isinstance(view.regulator, ScottishSocialServicesCouncil):
         titles = {e.id: e.title for e in view.regulator.elements}
@@ -113,18 +155,22 @@ def _index(launch: CurrentLaunch, erase_form: EraseForm | None = None, status: i
         shared=shared,
         origins=origins,
         coverage=coverage,
-        form_text=portfolio.form_text,
+        form_text=_form_text,
         fields_of=portfolio.fields_of,
-        time_spent=portfolio.time_spent,
+        time_spent=_time_spent,
         hours_text=hours_text,
-        time_spent_total=time_spent_text(view.total_hours) if view.total_hours else "None recorded yet",
+        time_spent_total=_time_spent_words(view.total_hours) if view.total_hours else gettext("None recorded yet"),
+        counter_text=words.counter(view.status, _tr, _day),
+        period_words=_period_words(view.regulator),
         share_form=ShareForm(formdata=None),
         erase_form=erase_form or EraseForm(formdata=None),
         has_reflections=portfolio.has_reflections(session, user_id=launch.user_id),
         # The learner's programme runs in this course, each linked to its timeline.
         programme_runs=runs.runs_of_learner(session, user_id=launch.user_id, context_id=launch.context_id),
         retention_days=web.settings().reflection_retention_days,
-        notice=NOTICES.get(request.args.get("notice", ""), ""),
+        notice=str(NOTICES.get(request.args.get("notice", ""), "")),
+        # SSSC: the learner's links for their employer to verify their CPL, and what was signed off.
+        verification_links=verification.links(session, user_id=launch.user_id) if view.regulator.code == "sssc" else (),
     )
 
 
@@ -220,6 +266,65 @@ def settings() -> ResponseReturnValue:
     return _page(launch, "portfolio/settings.html", 400 if form.errors else 200, form=form)
 
 
+def _tr(text: str) -> str:
+    """Flask-Babel's gettext as a plain str function (for services.regulators.words)."""
+    return str(gettext(text))
+
+
+def _day(day: Any) -> str:
+    return format_date(day, current_language())
+
+
+def _export(launch: CurrentLaunch) -> tuple[portfolio.Overview, Export]:
+    """The full export in the learner's language (labels and titles; their own text as written)."""
+    view = _overview(launch)
+    export = portfolio.full_export(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch))
+    if current_language() != ENGLISH:
+        period = view.status.period
+        export = words.localise(export, period.start, period.end, _tr, _day)
+    return view, export
+
+
+def _time_spent_words(hours: float) -> str:
+    """'1 hour 30 minutes' in the page's language."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    parts = []
+    if whole:
+        parts.append(gettext("%(n)s hour", n=whole) if whole == 1 else gettext("%(n)s hours", n=whole))
+    if rest or not whole:
+        parts.append(gettext("%(n)s minute", n=rest) if rest == 1 else gettext("%(n)s minutes", n=rest))
+    return " ".join(parts)
+
+
+def _time_spent(record: Any) -> str:
+    """A record's time, and how the tool knows it, in the page's language (exports.time_spent in English)."""
+    if record.hours is None:
+        return ""
+    source = HOURS_SOURCES.get(record.hours_source, "")
+    text = _time_spent_words(record.hours)
+    return gettext("%(time)s (%(source)s)", time=text, source=_label(source)) if source else text
+
+
+def _form_text(regulator: Regulator, record: Any) -> str:
+    """The paste-ready text of one record, its labels and the tool's own words (a type of CPD) in the
+    page's language; the learner's text as written."""
+    text = portfolio.form_text(regulator, record)
+    if current_language() == ENGLISH:
+        return text
+    labels = {f.label for f in regulator.record_fields(peer_reflection=True)}
+    return "\n".join(_label(line[:-1]) + ":" if line.endswith(":") and line[:-1] in labels else _label(line)
+                     for line in text.split("\n"))  # fmt: skip
+
+
+def _label(text: str) -> str:
+    return words.label(text, _tr)
+
+
+def _sign_offs(launch: CurrentLaunch) -> list[verification.SignOff]:
+    return verification.sign_offs(web.db_session(), user_id=launch.user_id)
+
+
 def _learner_name(launch: CurrentLaunch) -> str:
     user = web.db_session().get(LtiUser, launch.user_id)
     return user.name if user else ""
@@ -229,15 +334,18 @@ def _learner_name(launch: CurrentLaunch) -> str:
 @launch_required
 def export_pdf() -> ResponseReturnValue:
     launch = require_launch()
-    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
-    return _download(portfolio.portfolio_pdf(export), "application/pdf", "cpd-portfolio.pdf")
+    _, export = _export(launch)
+    # The PDF's /Lang and <html lang> follow the page's language (cy for a Welsh learner).
+    return _download(portfolio.portfolio_pdf(export, lang=html_lang()), "application/pdf", "cpd-portfolio.pdf")
 
 
 @bp.get("/portfolio.xlsx")
 @launch_required
 def export_xlsx() -> ResponseReturnValue:
     launch = require_launch()
-    body = portfolio.portfolio_xlsx(_overview(launch), learner_name=_learner_name(launch))
+    view, export = _export(launch)
+    body = portfolio.portfolio_xlsx(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch),
+                                    localised=export, label=_label)  # fmt: skip
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cpd-portfolio.xlsx")
 
 
@@ -246,7 +354,7 @@ def export_xlsx() -> ResponseReturnValue:
 def export_text() -> ResponseReturnValue:
     """The same export as plain text, box by box, to paste into the regulator's form."""
     launch = require_launch()
-    export = portfolio.full_export(_overview(launch), learner_name=_learner_name(launch))
+    _, export = _export(launch)
     return _download(export.text(), "text/plain", "cpd-portfolio.txt")
 
 
@@ -254,7 +362,9 @@ def export_text() -> ResponseReturnValue:
 @launch_required
 def export_json() -> ResponseReturnValue:
     launch = require_launch()
-    data = portfolio.portfolio_json(_overview(launch), learner_name=_learner_name(launch))
+    view, export = _export(launch)
+    data = portfolio.portfolio_json(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch),
+                                    localised=export, label=_label)  # fmt: skip
     return _download(portfolio.dumps(data), "application/json", "cpd-portfolio.json")
 
 
@@ -323,3 +433,31 @@ def erase() -> ResponseReturnValue:
     portfolio.erase_reflections(session, user_id=launch.user_id)
     session.commit()
     return _back(launch, "erased")
+
+
+@bp.post("/verification")
+@launch_required
+def make_verification_link() -> ResponseReturnValue:
+    """A new secret link for the learner's SSSC employer; shown on this page once (only its hash is kept)."""
+    launch = require_launch()
+    form = MakeVerificationLinkForm()
+    if not form.validate_on_submit():
+        return redirect(launch_url_for("portfolio.index", launch), code=303)
+    session = web.db_session()
+    _, token = verification.make_link(session, user_id=launch.user_id)
+    session.commit()
+    link = web.settings().base_url.rstrip("/") + url_for("cpl_verification.page", token=token)
+    return _page(launch, "portfolio/verification_link.html", link=link)
+
+
+@bp.post("/verification/<int:verification_id>/withdraw")
+@launch_required
+def withdraw_verification_link(verification_id: int) -> ResponseReturnValue:
+    launch = require_launch()
+    form = WithdrawVerificationLinkForm()
+    session = web.db_session()
+    if form.validate_on_submit():
+        verification.revoke(session, verification_id=verification_id, user_id=launch.user_id)
+        session.commit()
+    return redirect(launch_url_for("portfolio.index", launch, notice="link_withdrawn") + "#employer-verification",
+                    code=303)  # fmt: skip

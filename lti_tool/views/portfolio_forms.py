@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.i18n import _l
 from lti_tool.models import utcnow
 from lti_tool.services import regulators
 from lti_tool.services.portfolio.external import ExternalEntry
@@ -52,15 +53,15 @@ class HoursField(DecimalField):
             self.data = Decimal(str(valuelist[0]).strip().replace(",", "."))
         except InvalidOperation:
             self.data = None
-            raise ValueError("Time spent must be a number of hours, for example 1.5") from None
+            raise ValueError(str(_l("Time spent must be a number of hours, for example 1.5"))) from None
         if not self.data.is_finite():
             self.data = None
-            raise ValueError("Time spent must be a number of hours, for example 1.5")
+            raise ValueError(str(_l("Time spent must be a number of hours, for example 1.5")))
 
 
 def _not_in_future(form: SwottForm, field: GovDateField) -> None:
     if field.data and field.data > utcnow().date():
-        raise ValidationError(f"{field.name_in_message} must be today or in the past")
+        raise ValidationError(_l("%(name)s must be today or in the past", name=field.name_in_message))
 
 
 def _peer_required(message: str) -> Any:
@@ -75,64 +76,78 @@ class ExternalCpdForm(SwottForm):
     """CPD done elsewhere: one record (issue 10 item 10). Labels come from the learner's regulator."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         widget=GovTextInput(),
-        validators=[InputRequired("Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
+        validators=[
+            InputRequired(_l("Enter a title")),
+            Length(max=200, message=_l("Title must be 200 characters or fewer")),
+        ],
     )
     done_on = GovDateField(
-        "Date",
-        name_in_message="Date",
+        _l("Date"),
+        name_in_message=_l("Date"),
         earliest_year=1950,
-        validators=[InputRequired("Enter the date you did it"), _not_in_future],
+        validators=[InputRequired(_l("Enter the date you did it")), _not_in_future],
     )
     activity_type = RadioField(
-        "Type of CPD",
+        _l("Type of CPD"),
         choices=[SelectChoice(t, t) for t in CPD_TYPES],
         widget=GovRadioInput(),
-        validators=[InputRequired("Select the type of CPD")],
+        validators=[InputRequired(_l("Select the type of CPD"))],
     )
     hours = HoursField(
-        "Time spent, in hours",
+        _l("Time spent, in hours"),
         places=None,
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the time you spent, in hours, for example 1.5"),
+            InputRequired(_l("Enter the time you spent, in hours, for example 1.5")),
             NumberRange(
                 min=Decimal("0.25"),
                 max=MAX_HOURS,
-                message=f"Time spent must be between 0.25 and {MAX_HOURS} hours",
+                message=_l("Time spent must be between 0.25 and %(max)s hours", max=MAX_HOURS),
             ),
         ],
     )
-    description = TextAreaField("Description and why it is relevant to your practice", widget=GovTextArea())
-    learnt = TextAreaField("What you learnt", widget=GovTextArea(), validators=[InputRequired("Enter what you learnt")])
+    description = TextAreaField(_l("Description and why it is relevant to your practice"), widget=GovTextArea())
+    learnt = TextAreaField(
+        _l("What you learnt"), widget=GovTextArea(), validators=[InputRequired(_l("Enter what you learnt"))]
+    )
     impact = TextAreaField(
-        "Impact on your practice", widget=GovTextArea(), validators=[InputRequired("Enter the impact on your practice")]
+        _l("Impact on your practice"),
+        widget=GovTextArea(),
+        validators=[InputRequired(_l("Enter the impact on your practice"))],
     )
     peer = RadioField(
-        "Did you reflect on it with a peer?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        _l("Did you reflect on it with a peer?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         widget=GovRadioInput(),
-        validators=[InputRequired("Select yes if you reflected on it with a peer")],
+        validators=[InputRequired(_l("Select yes if you reflected on it with a peer"))],
     )
     peer_with = StringField(
-        "If yes, who with (their role, not their name)",
+        _l("If yes, who with (their role, not their name)"),
         widget=GovTextInput(),
         validators=[
-            _peer_required("Enter who you reflected with, for example a colleague in my team"),
-            Length(max=200, message="Who with must be 200 characters or fewer"),
+            _peer_required(_l("Enter who you reflected with, for example a colleague in my team")),
+            Length(max=200, message=_l("Who with must be 200 characters or fewer")),
         ],
     )
     peer_reflection = TextAreaField(
-        "If yes, what you learnt from discussing it with them",
+        _l("If yes, what you learnt from discussing it with them"),
         widget=GovTextArea(),
-        validators=[_peer_required("Enter what you learnt from discussing it with a peer")],
+        validators=[_peer_required(_l("Enter what you learnt from discussing it with a peer"))],
     )
     elements = SelectMultipleField(
-        "Core learning elements it covers",
+        _l("Core learning elements it covers"),
         choices=[SelectChoice(e.id, e.title) for e in SSSC_SOCIAL_WORK_ELEMENTS],
         widget=GovCheckboxesInput(),
         validators=[Optional()],
+    )
+
+    # NISCC, "Social Worker PRTL", https://niscc.info/prtl/social-worker-prtl (read 1 December 2026): a
+    # social worker appointed first-line manager undertakes learning in the professional supervision and
+    # appraisal of staff within two years of appointment (the rule and its counter: regulators/niscc.py).
+    supervision_appraisal = BooleanField(
+        _l("This was learning in the professional supervision and appraisal of staff"), widget=GovCheckboxInput()
     )
 
     def entry(self) -> ExternalEntry:
@@ -151,6 +166,7 @@ class ExternalCpdForm(SwottForm):
             peer_with=self.peer_with.data or "",
             peer_reflection=self.peer_reflection.data or "",
             elements=tuple(self.elements.data or ()),
+            supervision_appraisal=bool(self.supervision_appraisal.data),
         )
 
     def fill(self, entry: ExternalEntry) -> None:
@@ -166,6 +182,7 @@ class ExternalCpdForm(SwottForm):
         self.peer_with.data = entry.peer_with
         self.peer_reflection.data = entry.peer_reflection
         self.elements.data = list(entry.elements)
+        self.supervision_appraisal.data = entry.supervision_appraisal
 
 
 class DeleteExternalCpdForm(SwottForm):
@@ -174,18 +191,18 @@ class DeleteExternalCpdForm(SwottForm):
 
 class ShareForm(SwottForm):
     share = RadioField(
-        choices=[SelectChoice("1", "Share"), SelectChoice("0", "Stop sharing")], validators=[InputRequired()]
+        choices=[SelectChoice("1", _l("Share")), SelectChoice("0", _l("Stop sharing"))], validators=[InputRequired()]
     )
 
 
 def _must_say_erase(form: SwottForm, field: StringField) -> None:
     if (field.data or "").strip().lower() != ERASE_CONFIRMATION:
-        raise ValidationError(f"Type “{ERASE_CONFIRMATION}” to erase your reflections")
+        raise ValidationError(_l("Type “%(word)s” to erase your reflections", word=ERASE_CONFIRMATION))
 
 
 class EraseForm(SwottForm):
     confirm = StringField(
-        f"To erase all your reflections, notes and records, type “{ERASE_CONFIRMATION}”",
+        _l("To erase all your reflections, notes and records, type “%(word)s”", word=ERASE_CONFIRMATION),
         widget=GovTextInput(),
         validators=[_must_say_erase],
     )
@@ -195,22 +212,25 @@ class ProfileForm(SwottForm):
     """The learner's regulator and registration details (issue 13): all but the regulator optional."""
 
     regulator = RadioField(
-        "Who is your regulator?",
-        choices=[SelectChoice(r.code, f"{r.name} ({r.nation})") for r in regulators.REGULATORS.values()],
+        _l("Who is your regulator?"),
+        choices=[
+            SelectChoice(r.code, _l("%(name)s (%(nation)s)", name=_l(r.name), nation=_l(r.nation)))
+            for r in regulators.REGULATORS.values()
+        ],
         widget=GovRadioInput(),
-        validators=[InputRequired("Select your regulator")],
+        validators=[InputRequired(_l("Select your regulator"))],
     )
     registered_on = GovDateField(
-        "When were you first registered?",
-        name_in_message="Registration date",
+        _l("When were you first registered?"),
+        name_in_message=_l("Registration date"),
         earliest_year=1950,
         validators=[_optional_date, _not_in_future],
     )
-    newly_qualified = BooleanField("I am a newly qualified social worker (SSSC)", widget=GovCheckboxInput())
-    part_time = BooleanField("I work under 35 hours a week (SSSC)", widget=GovCheckboxInput())
+    newly_qualified = BooleanField(_l("I am a newly qualified social worker (SSSC)"), widget=GovCheckboxInput())
+    part_time = BooleanField(_l("I work under 35 hours a week (SSSC)"), widget=GovCheckboxInput())
     manager_since = GovDateField(
-        "When did you become a first-line manager? (NISCC)",
-        name_in_message="Manager date",
+        _l("When did you become a first-line manager? (NISCC)"),
+        name_in_message=_l("Manager date"),
         earliest_year=1950,
         validators=[_optional_date, _not_in_future],
     )
@@ -230,3 +250,46 @@ class ProfileForm(SwottForm):
         self.newly_qualified.data = choice.newly_qualified
         self.part_time.data = choice.part_time
         self.manager_since.data = choice.manager_since
+
+
+class MakeVerificationLinkForm(SwottForm):
+    """ "Make a verification link" (SSSC): a button only."""
+
+
+class WithdrawVerificationLinkForm(SwottForm):
+    """ "Withdraw this link": a button only (the link's id is in the URL)."""
+
+
+def _must_confirm(form: SwottForm, field: BooleanField) -> None:
+    if not field.data:
+        raise ValidationError(_l("Confirm that this learning took place"))
+
+
+class CplSignOffForm(SwottForm):
+    """An SSSC employer's sign-off of a learner's CPL (no LMS account; CSRF bound to their session)."""
+
+    name = StringField(
+        _l("Your full name"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Your name must be 200 characters or fewer")),
+        ],
+    )
+    role = StringField(
+        _l("Your role"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter your role, for example team manager")),
+            Length(max=200, message=_l("Your role must be 200 characters or fewer")),
+        ],
+    )
+    verified_on = GovDateField(
+        _l("Date of your verification"),
+        name_in_message=_l("Date of your verification"),
+        earliest_year=2024,
+        validators=[InputRequired(_l("Enter the date of your verification")), _not_in_future],
+    )
+    confirm = BooleanField(
+        _l("I confirm this learning took place"), widget=GovCheckboxInput(), validators=[_must_confirm]
+    )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lti_tool.models import utcnow
 from lti_tool.services.portfolio.records import Overview
+from lti_tool.services.portfolio.verification import SignOff, export_section
 from lti_tool.services.regulators import Export, ExportSection, Regulator
 from lti_tool.services.regulators.base import CpdRecord, hours_text, time_spent_text
 from lti_tool.services.regulators.swe import PEER_FIELD
@@ -52,11 +54,16 @@ def form_text(regulator: Regulator, record: CpdRecord) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def full_export(overview: Overview, *, learner_name: str = "") -> Export:
-    """The regulator's export for this period, then every earlier record in the same fields."""
+def full_export(overview: Overview, *, learner_name: str = "", sign_offs: Sequence[SignOff] = ()) -> Export:
+    """The regulator's export for this period, then every earlier record in the same fields.
+
+    For the SSSC, the employer's latest sign-off (`verification`) fills the "Employer verification"
+    section, which otherwise is left blank for the employer to complete on paper."""
     regulator = overview.regulator
     today_export = regulator.export(overview.current, overview.today, overview.registrant, learner_name=learner_name)
     sections = list(today_export.sections)
+    if regulator.code == "sssc" and sign_offs:
+        sections = [export_section(sign_offs[0]) if s.title == "Employer verification" else s for s in sections]
     number = 0
     for period, records in overview.earlier:
         for record in records:
@@ -67,13 +74,26 @@ def full_export(overview: Overview, *, learner_name: str = "") -> Export:
     return Export(today_export.regulator, today_export.title, tuple(sections))
 
 
-def portfolio_json(overview: Overview, *, learner_name: str = "") -> dict[str, Any]:
+def _same(text: str) -> str:
+    return text
+
+
+def portfolio_json(
+    overview: Overview,
+    *,
+    learner_name: str = "",
+    sign_offs: Sequence[SignOff] = (),
+    localised: Export | None = None,
+    label: Callable[[str], str] = _same,
+) -> dict[str, Any]:
+    """The portfolio as JSON: keys stay English (a format); labels and titles follow `localised`/`label`
+    (the learner's language, `regulators.words`), the learner's own text as written."""
     regulator = overview.regulator
     every = [*overview.current, *(r for _, records in overview.earlier for r in records)]
     return {
         "format": "swott-cpd-portfolio/2",
         "generated_at": utcnow().isoformat(),
-        "regulator": {"code": regulator.code, "name": regulator.name, "term": regulator.term},
+        "regulator": {"code": regulator.code, "name": label(regulator.name), "term": regulator.term},
         "period": {
             "start": overview.status.period.start.isoformat(),
             "end": overview.status.period.end.isoformat(),
@@ -92,11 +112,11 @@ def portfolio_json(overview: Overview, *, learner_name: str = "") -> dict[str, A
                 "hours_source": r.hours_source,
                 "peer_reflection": r.peer,
                 "from": r.source or "recorded by hand",
-                "fields": [{"label": label, "text": value} for label, value in fields_of(regulator, r)],
+                "fields": [{"label": label(name), "text": value} for name, value in fields_of(regulator, r)],
             }
             for r in every
         ],
-        "export": full_export(overview, learner_name=learner_name).as_dict(),
+        "export": (localised or full_export(overview, learner_name=learner_name, sign_offs=sign_offs)).as_dict(),
     }
 
 
@@ -111,22 +131,33 @@ def _text_cell(sheet: Any, row: int, column: int, value: str) -> None:
     cell.data_type = "s"
 
 
-def portfolio_xlsx(overview: Overview, *, learner_name: str = "") -> bytes:
-    """A workbook: "Summary" (the counter and the regulator's sections) and "Records" (a row a record)."""
+def portfolio_xlsx(
+    overview: Overview,
+    *,
+    learner_name: str = "",
+    sign_offs: Sequence[SignOff] = (),
+    localised: Export | None = None,
+    label: Callable[[str], str] = _same,
+) -> bytes:
+    """A workbook: "Summary" (the counter and the regulator's sections) and "Records" (a row a record).
+
+    `localised` is the same export in the learner's language and `label` translates a fixed word
+    (`regulators.words`): the sheets' names, headings and labels follow them; values are as written."""
     # Imported here: openpyxl takes a noticeable moment to load and only this download needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     regulator = overview.regulator
-    export = full_export(overview, learner_name=learner_name)
+    english = full_export(overview, learner_name=learner_name, sign_offs=sign_offs)
+    export = localised or english
     book = Workbook()
-    summary = book.create_sheet("Summary", 0)
+    summary = book.create_sheet(label("Summary"), 0)
     book.remove(book.worksheets[1])  # the empty sheet every new workbook starts with
     summary.append([export.title])
     summary["A1"].font = Font(bold=True, size=14)
     row = 3
-    for section in export.sections:
-        if section.title.startswith(("Record ", "Earlier record ")):
+    for original, section in zip(english.sections, export.sections, strict=True):
+        if original.title.startswith(("Record ", "Earlier record ")):
             continue
         _text_cell(summary, row, 1, section.title)
         summary.cell(row=row, column=1).font = Font(bold=True)
@@ -139,27 +170,28 @@ def portfolio_xlsx(overview: Overview, *, learner_name: str = "") -> bytes:
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 80
 
-    records = book.create_sheet("Records")
+    records = book.create_sheet(label("Records"))
     every = [*overview.current, *(r for _, rs in overview.earlier for r in rs)]
     labels = [f.label for f in regulator.record_fields(peer_reflection=True)]
-    header = [*labels, "Time spent (hours)", "How the time is known", "From"]
+    header = [*(label(name) for name in labels), *map(label, ("Time spent (hours)", "How the time is known", "From"))]
     records.append(header)
     for cell in records[1]:
         cell.font = Font(bold=True)
     for number, record in enumerate(every, start=2):
         values = dict(fields_of(regulator, record))
-        for column, label in enumerate(labels, start=1):
-            _text_cell(records, number, column, values.get(label, ""))
+        for column, name in enumerate(labels, start=1):
+            _text_cell(records, number, column, values.get(name, ""))
         if record.hours is not None:
             records.cell(row=number, column=len(labels) + 1, value=float(hours_text(record.hours)))
-        _text_cell(records, number, len(labels) + 2, HOURS_SOURCES.get(record.hours_source, ""))
-        _text_cell(records, number, len(labels) + 3, record.source or "recorded by hand")
+        _text_cell(records, number, len(labels) + 2, label(HOURS_SOURCES.get(record.hours_source, "")))
+        _text_cell(records, number, len(labels) + 3, record.source or label("recorded by hand"))
     for column in records.iter_cols(min_row=1, max_row=records.max_row):
         for cell in column:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         records.column_dimensions[column[0].column_letter].width = 30
     records.freeze_panes = "A2"
     book.properties.title = export.title
+    book.properties.language = "cy" if localised is not None and localised is not english else "en-GB"
     book.properties.creator = "SWOTT Connect"
     out = io.BytesIO()
     book.save(out)

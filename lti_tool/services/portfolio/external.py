@@ -38,6 +38,7 @@ class ExternalEntry:
     peer_with: str = ""
     peer_reflection: str = ""
     elements: tuple[str, ...] = field(default_factory=tuple)
+    supervision_appraisal: bool = False  # NISCC first-line managers (services/regulators/niscc.py)
 
 
 def _apply(row: ExternalCpd, entry: ExternalEntry) -> None:
@@ -53,6 +54,7 @@ def _apply(row: ExternalCpd, entry: ExternalEntry) -> None:
     row.peer_with = entry.peer_with.strip() if entry.peer else ""
     row.peer_reflection = entry.peer_reflection.strip() if entry.peer else ""
     row.elements = sorted(set(entry.elements))
+    row.supervision_appraisal = entry.supervision_appraisal
 
 
 def add(session: Session, *, user_id: int, entry: ExternalEntry) -> ExternalCpd:
@@ -114,6 +116,7 @@ def as_entry(row: ExternalCpd) -> ExternalEntry:
         peer_with=row.peer_with,
         peer_reflection=row.peer_reflection,
         elements=tuple(row.elements or ()),
+        supervision_appraisal=row.supervision_appraisal,
     )
 
 
@@ -137,6 +140,7 @@ def to_record(row: ExternalCpd) -> CpdRecord:
         "cpd_impact": row.impact,
         PEER_FIELD: peer_text(row),
         "sssc_elements": ", ".join(row.elements or ()),
+        "cpd_supervision_appraisal": "yes" if row.supervision_appraisal else "",
     }
     return CpdRecord(
         title=row.title,
@@ -145,6 +149,7 @@ def to_record(row: ExternalCpd) -> CpdRecord:
         hours=row.minutes / 60 if row.minutes else None,
         peer=row.peer,
         elements=frozenset(row.elements or ()),
+        supervision_appraisal=row.supervision_appraisal,
         values=MappingProxyType(values),
         source="",
         ref=f"external:{row.id}",

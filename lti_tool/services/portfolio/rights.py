@@ -44,7 +44,7 @@ from lti_tool.models import (
     utcnow,
 )
 from lti_tool.services.evaluation import personal_data as evaluation_data
-from lti_tool.services.portfolio import external
+from lti_tool.services.portfolio import external, verification
 from lti_tool.services.programmes import personal_data as programme_data
 
 
@@ -150,6 +150,7 @@ def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
                 "peer_with": e.peer_with,
                 "peer_reflection_text": e.peer_reflection,
                 "sssc_elements": list(e.elements or ()),
+                "supervision_and_appraisal_learning": e.supervision_appraisal,
                 "created_at": when(e.created_at),
                 "updated_at": when(e.updated_at),
             }
@@ -166,6 +167,17 @@ def all_my_data(session: Session, *, user_id: int) -> dict[str, Any]:
             if profile
             else None
         ),
+        "cpl_verifications": [
+            {
+                "created_at": when(v.created_at),
+                "withdrawn_at": when(v.revoked_at),
+                "verified_by": v.verifier_name,
+                "role": v.verifier_role,
+                "verified_on": v.verified_on.isoformat() if v.verified_on else None,
+                "signed_at": when(v.signed_at),
+            }
+            for v in verification.links(session, user_id=user_id)
+        ],
         "erased_reflections": [{"reason": e.reason, "erased_at": when(e.erased_at)} for e in erasures],
         "group_sessions": [
             {
@@ -236,6 +248,7 @@ def erase_reflections(session: Session, *, user_id: int, now: datetime | None = 
     rows = session.scalars(select(Reflection).where(Reflection.user_id == user_id)).all()
     count = _erase(session, rows, ErasureReason.LEARNER, now)
     external.remove_all(session, user_id=user_id)
+    verification.remove_all(session, user_id=user_id)
     evaluation_data.erase(session, user_id=user_id, now=now)
     programme_data.erase(session, user_id=user_id)
     session.execute(

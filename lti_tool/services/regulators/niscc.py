@@ -50,6 +50,9 @@ AUDIT = Source(
 )
 
 HOURS_NEEDED = 90
+# The first-line manager's requirement (rule "first-line-manager" below; NISCC, Social Worker PRTL,
+# https://niscc.info/prtl/social-worker-prtl): a record the learner marks as this learning counts.
+SUPERVISION_LABEL = "Learning in the professional supervision and appraisal of staff"
 REGISTRATION_YEARS = 3
 MANAGER_YEARS = 2
 
@@ -91,6 +94,21 @@ class NorthernIrelandSocialCareCouncil(Regulator):
         if registrant.manager_since is None:
             return None
         return Period(registrant.manager_since, add_years(registrant.manager_since, MANAGER_YEARS) - timedelta(days=1))
+
+    def manager_items(self, records: Sequence[CpdRecord], registrant: Registrant | None) -> tuple[ExportItem, ...]:
+        """The first-line manager's supervision and appraisal learning, for the audit export."""
+        window = self.manager_window(registrant) if registrant else None
+        if window is None:
+            return ()
+        done = [r for r in records if r.supervision_appraisal and r.day in window]
+        value = (
+            "; ".join(f"{r.title} ({r.day:%d/%m/%Y})" for r in done)
+            or f"Not recorded yet: due by {window.end:%-d %B %Y}"
+        )
+        return (
+            ExportItem("First-line manager since", f"{window.start:%-d %B %Y}"),
+            ExportItem(SUPERVISION_LABEL, value),
+        )
 
     def status(self, records: Sequence[CpdRecord], today: date, registrant: Registrant | None = None) -> Status:
         registrant = registrant or Registrant()
@@ -153,6 +171,7 @@ class NorthernIrelandSocialCareCouncil(Regulator):
                 (
                     ExportItem("Summary of your job role", ""),
                     ExportItem("Learning and development plan agreed with your employer", ""),
+                    *self.manager_items(records, registrant),
                 ),
             ),
         ]
@@ -160,6 +179,8 @@ class NorthernIrelandSocialCareCouncil(Regulator):
             section = self.record_section(record, self.record_fields(), number)
             hours = hours_text(record.hours) if record.hours is not None else ""
             items = tuple(ExportItem(i.label, i.value or hours) if i.label == "Hours" else i for i in section.items)
+            if record.supervision_appraisal:
+                items += (ExportItem(SUPERVISION_LABEL, "Yes"),)
             sections.append(ExportSection(section.title, items))
         sections.append(
             ExportSection(

@@ -35,7 +35,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from lti_tool.dates import UK_TIME
-from lti_tool.forms import GovDateField, SwottForm, TranslatedDateInput
+from lti_tool.forms import GovDateField, SwottForm
 from lti_tool.i18n import ENGLISH, _l, current_language
 from lti_tool.words import N_
 
@@ -132,7 +132,6 @@ class DeadlineForm(SwottForm):
         [InputRequired(_l("Enter the date of the L1 deadline"))],
         message=REAL_DATE,
         accept_iso=True,
-        widget=TranslatedDateInput(),
     )
     deadline_time = TimeOfDayField(
         _l("Time (UK)"), [InputRequired(_l("Enter the time of the L1 deadline"))], id="deadline-time", default="5pm"
@@ -160,7 +159,6 @@ class ScheduleForm(SwottForm):
         [InputRequired(_l("Enter the date of the session"))],
         message=REAL_DATE,
         accept_iso=True,
-        widget=TranslatedDateInput(),
     )
     start_time = TimeOfDayField(
         _l("Start time (UK)"), [InputRequired(_l("Enter the start time"))], id="s-time", default="10am"

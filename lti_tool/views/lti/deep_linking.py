@@ -27,7 +27,7 @@ from wtforms.validators import ValidationError
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.forms import GovDateField, SwottForm, TranslatedDateInput
+from lti_tool.forms import GovDateField, SwottForm
 from lti_tool.i18n import _l, in_content_language
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
@@ -177,7 +177,6 @@ def picker_form(offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -
         name: GovDateField(
             _l("Due date (optional)"),
             validators=[_due_date_not_past],
-            widget=TranslatedDateInput(),
             description=_l("The LMS shows it to learners as the L1 deadline. For example, 31 3 2027"),
         )
         for name in due_names

@@ -1,0 +1,72 @@
+"""The programme timeline and the evaluation report in Welsh in a real browser (issue 13): a lead starts a
+programme (in English), then a learner and the lead whose LMS launches with `locale` `cy-GB` open the
+timeline and the course's evaluation report inside the sandbox LMS's iframe. Both are `<html lang="cy">`
+and axe-core finds nothing at 320 px and 1280 px, with no sideways scroll. Screenshots: /tmp/shots/welsh-b/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from tests.lti_tool.browser.support import (
+    WIDTHS,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    needs_axe,
+    open_in_lms_frame,
+    tool_frame,
+)
+from tests.lti_tool.browser.test_programme_browser import Stack, _go
+from tests.lti_tool.browser.test_programme_browser import stack as stack
+
+SHOTS = Path("/tmp/shots/welsh-b")
+
+
+def _welsh_widths(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(150)
+        frame = tool_frame(page)
+        assert frame.evaluate("document.documentElement.lang") == "cy"
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        assert_accessible(frame)
+        assert_no_horizontal_scroll(frame)
+
+
+def _welsh(lms: Stack, name: str) -> None:
+    users = lms.sandbox.platform.users
+    users[name] = dataclasses.replace(users[name], locale="cy-GB")
+
+
+@needs_axe
+def test_the_welsh_timeline_and_evaluation_report_pass_axe(chromium: Any, stack: Stack) -> None:
+    context = chromium.new_context()
+    open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, "learner1")
+    context.close()
+    lead = chromium.new_context().new_page()
+    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
+    frame = _go(lead, "/programmes/", "Start a programme for a cohort")
+    frame.get_by_label("Ten weeks", exact=False).first.check()
+    frame.fill("#cohort_name", "Cohort A")
+    frame.fill("#starts_on-day", "1")
+    frame.fill("#starts_on-month", "3")
+    frame.fill("#starts_on-year", "2027")
+    for checkbox in frame.locator("input[name=participants]").all():
+        checkbox.check()
+    frame.get_by_role("button", name="Start the programme").click()
+    tool_frame(lead).get_by_text("Programme started").first.wait_for()
+
+    _welsh(stack, "learner1")
+    learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
+    _go(learner, "/programmes/1/timeline", "Eich rhaglen: Cohort A")
+    _welsh_widths(learner, "timeline")
+
+    _welsh(stack, "facilitator")
+    welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
+    _go(welsh_lead, "/evaluation/report", "Adroddiad gwerthuso ar gyfer y cwrs hwn")
+    _welsh_widths(welsh_lead, "evaluation-report")
