@@ -1,7 +1,7 @@
 """cpl_verification (an SSSC employer's sign-off link) and external_cpd.supervision_appraisal (NISCC).
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 """
 
 from __future__ import annotations

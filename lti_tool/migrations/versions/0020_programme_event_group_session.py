@@ -1,7 +1,7 @@
 """programme_event.group_session_id: a toolkit L2 occurrence of a programme runs as an L2 group session.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ table; with foreign keys on (every connection here, `db.make_engine`), dropping 
 (https://www.sqlite.org/foreignkeys.html#fk_schemacommands).
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0020
 """
 
 from __future__ import annotations
