@@ -19,11 +19,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from toolkits import cpd, yamlpos
-from toolkits.checking import Checker as ToolkitChecker  # a questionnaire is checked as in a toolkit
 from toolkits.checking import show
 from toolkits.loader import ID_PATTERN, VERSION_PATTERN, Catalogue, Problem
 from toolkits.loader import default_root as toolkit_root
-from toolkits.model import GroupFormat, Questionnaire
+from toolkits.model import GroupFormat
 from toolkits.programme_model import (
     COHORT_SIZE,
     DATE_PATTERN,
@@ -42,8 +41,8 @@ from toolkits.programme_model import (
     Support,
     Week,
 )
+from toolkits.programme_outcomes import outcomes_of, questionnaire_of
 from toolkits.programme_reading import Checker, quote_dates, read_programme_file
-from toolkits.questionnaires import validate_questionnaire
 
 
 def default_root() -> Path:
@@ -80,7 +79,6 @@ __all__ = [
 
 PROGRAMME_KEYS = ("id", "title", "version", "summary", "cohort_size", "outcomes", "questionnaire", "weeks",
                   "activities")  # fmt: skip
-MAX_OUTCOME_CHARS = 200
 WEEK_KEYS = ("title", "focus")
 WHEN_KEYS = ("week", "day", "date")
 ACTIVITY_KEYS = (
@@ -420,8 +418,8 @@ def _programme(c: Checker, path: Path) -> Programme | None:
         c.add(data.line_of("version"), f"`version` must look like 1.0.0, not {version!r}")
     summary = c.get(data, "summary", str)
     cohort = c.get_int(data, "cohort_size", *COHORT_SIZE, required=False)
-    outcomes = _outcomes(c, data)
-    questionnaire = _questionnaire(c, data, outcomes, path)
+    outcomes = outcomes_of(c, data)
+    questionnaire = questionnaire_of(c, data, outcomes, path)
     weeks = _weeks(c, data)
     week_count = len(weeks) if weeks is not None else None
     items = c.get(data, "activities", yamlpos.PosList)
@@ -448,41 +446,6 @@ def _programme(c: Checker, path: Path) -> Programme | None:
     )
     return Programme(pid, title, version, summary.strip(), cohort, week_objects, tuple(activities), str(path),
                      outcomes or (), questionnaire)  # fmt: skip
-
-
-def _outcomes(c: Checker, data: yamlpos.PosDict) -> tuple[str, ...] | None:
-    """`outcomes:`, one plain sentence each (optional; a questionnaire needs them)."""
-    items = c.get(data, "outcomes", yamlpos.PosList, required=False)
-    if items is None:
-        return None
-    found: list[str] = []
-    for item, line in zip(items, items.item_lines, strict=True):
-        if not isinstance(item, str) or not item.strip():
-            c.add(line, f"each outcome must be a sentence, not {show(item)}")
-        elif len(item) > MAX_OUTCOME_CHARS:
-            c.add(line, f"an outcome is {len(item)} characters long; at most {MAX_OUTCOME_CHARS} are allowed")
-        else:
-            found.append(item.strip())
-    if not items:
-        c.add(data.line_of("outcomes"), "`outcomes` is empty: list at least one, or leave the key out")
-    return tuple(found) if len(found) == len(items) and found else None
-
-
-def _questionnaire(
-    c: Checker, data: yamlpos.PosDict, outcomes: tuple[str, ...] | None, path: Path
-) -> Questionnaire | None:
-    """`questionnaire:`, checked by the toolkits' own rules (`toolkits.questionnaires`), against `outcomes`."""
-    if "questionnaire" not in data:
-        return None
-    if outcomes is None and "outcomes" not in data:
-        c.add(data.line_of("questionnaire"), "a questionnaire rates confidence against the programme's "
-              "`outcomes`: add them")  # fmt: skip
-        return None
-    checker = ToolkitChecker(root=path.parent, display="")
-    found = validate_questionnaire(checker, data, outcomes, rel=path.name, whose="programme")
-    for problem in checker.problems:
-        c.add(problem.line, problem.message)
-    return found
 
 
 def _display(path: Path) -> str:
