@@ -18,7 +18,8 @@ from tests.lti_tool.browser.support import (
     open_in_lms_frame,
     tool_frame,
 )
-from tests.lti_tool.browser.test_programme_browser import Stack, _go
+from tests.lti_tool.browser.support import go_in_frame as _go
+from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack
 
 SHOTS = Path("/tmp/shots/welsh-b")

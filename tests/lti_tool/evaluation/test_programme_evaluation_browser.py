@@ -25,7 +25,8 @@ from tests.lti_tool.browser.support import (
     open_in_lms_frame,
     tool_frame,
 )
-from tests.lti_tool.browser.test_programme_browser import Stack, _go
+from tests.lti_tool.browser.support import go_in_frame as _go
+from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack  # the fixture
 from tests.lti_tool.evaluation.programme_support import answer_programme
 from tests.lti_tool.programme_factories import START, template

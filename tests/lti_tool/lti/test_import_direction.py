@@ -60,7 +60,7 @@ FEATURES = {
     "l1": "l1", "l1_player": "l1", "l1_reflection": "l1", "player": "l1", "facilitator": "l1",
     "evaluation": "evaluation", "evaluation_forms": "evaluation", "evaluation_reports": "evaluation",
     "certificates": "evaluation", "certificate_revocation": "evaluation", "learner_calendar": "evaluation",
-    "portfolio": "portfolio", "portfolio_forms": "portfolio",
+    "portfolio": "portfolio", "cpl_verification": "portfolio", "portfolio_forms": "portfolio",
 }  # fmt: skip
 # evaluation_forms: the questionnaire and certificate forms, shared by a toolkit's and a programme's evaluation.
 COMMON_VIEW_HELPERS = frozenset({"doc_links", "evaluation_forms", "page_cache", "registration_forms", "reminders"})
