@@ -19,10 +19,12 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 import lti_tool.app
 import scorm_packager.cli
 from lti_tool import create_app, migrate
+from lti_tool.db import Database
 from toolkits import loader
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -247,6 +249,44 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
         _schemas.migrated.discard(schema)
     _schemas.give_back(engine, schema)
     engine.dispose()
+
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+def database_url_for(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL at migration head: a copy of the session's SQLite template, or a pooled
+    PostgreSQL schema (skipped, loudly, with no server configured)."""
+    if backend in ("postgresql", "postgres"):
+        url = str(request.getfixturevalue("postgres_url"))
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test that asks for it (or for `db` / `session`) runs on SQLite and on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The database at migration head, on each backend (modules may narrow this by redefining it)."""
+    database = Database(database_url_for(backend, request, tmp_path))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session on `db`."""
+    with db.session() as session:
+        yield session
 
 
 @pytest.fixture
