@@ -10,7 +10,6 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,15 +33,16 @@ from lti_tool.models import (
     utcnow,
 )
 from lti_tool.services import l2, reflections
+from tests.conftest import database_url_for, shipped_catalogue
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
 
 TOOLKIT_ID = "participatory-practice"
 
 
-@cache
 def catalogue() -> Catalogue:
-    return Catalogue()
+    """The shipped toolkits, loaded once for the whole session (tests/conftest.py)."""
+    return shipped_catalogue()
 
 
 def toolkit() -> Toolkit:
@@ -269,16 +269,10 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="po
 
 
 def database_for(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """A database at migration head on the backend the test is parametrised with.
+    """A database at migration head on the backend the test is parametrised with (`BACKENDS`).
 
-    PostgreSQL comes from the `postgres_url` fixture (a fresh schema; skipped, loudly, when no server
-    is configured) — the dashboard's query count and the erasure checks must hold on both.
+    PostgreSQL comes from the `postgres_url` fixture (skipped, loudly, when no server is configured) —
+    the dashboard's query count and the erasure checks must hold on both. The shared `db` fixture in
+    tests/conftest.py does the same for any test; this stays for modules that build their own.
     """
-    from lti_tool import migrate
-
-    if request.param == "postgres":
-        url = str(request.getfixturevalue("postgres_url"))
-    else:
-        url = f"sqlite:///{tmp_path / 'l2.sqlite3'}"
-    migrate.upgrade(url)
-    return Database(url)
+    return Database(database_url_for(str(request.param), request, tmp_path))

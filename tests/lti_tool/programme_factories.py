@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 from sqlalchemy.orm import Session
 
 from lti_tool.models import Context, LtiUser, Platform, ProgrammeRun, ResourceLink
 from lti_tool.services.programmes import runs, templates
+from tests.conftest import shipped_catalogue
 from tests.lti_tool.l1_factories import make_context, make_link, make_platform, make_user
 from toolkits import Catalogue
 from toolkits.programmes import Programme
@@ -19,9 +19,9 @@ TEN_WEEKS = "ten-week-cohort"
 START = date(2027, 3, 1)
 
 
-@cache
 def catalogue() -> Catalogue:
-    return Catalogue()
+    """The shipped toolkits, loaded once for the whole session (tests/conftest.py)."""
+    return shipped_catalogue()
 
 
 def template(template_id: str = TEN_WEEKS) -> Programme:

@@ -17,6 +17,9 @@ from lti_tool import migrate, models
 from lti_tool.db import Base, make_engine
 from swott.cli import main
 
+# These tests are about the migrations: Alembic runs every one (no session template copy).
+pytestmark = pytest.mark.usefixtures("real_migrations")
+
 
 def _differences(url: str) -> list[object]:
     engine = make_engine(url)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shipped_catalogue
 from tests.toolkits.faults import copy_mini, replace
 from toolkits.design import design_warnings
-from toolkits.loader import Catalogue, default_root, load_toolkit, validate_toolkit
+from toolkits.loader import default_root, load_toolkit, validate_toolkit
 from toolkits.model import ScoringMode
 
 SWOTT = str(Path(sys.executable).parent / "swott")
@@ -47,7 +48,7 @@ def _correct_first(path: Path) -> None:
 
 
 def test_shipped_toolkits_have_no_design_warnings() -> None:
-    for toolkit in Catalogue(default_root()):
+    for toolkit in shipped_catalogue():
         assert [str(w) for w in design_warnings(toolkit)] == [], toolkit.id
 
 
@@ -167,7 +168,7 @@ def test_a_citation_naming_no_reference_is_an_error(tmp_path: Path) -> None:
 
 
 def test_every_shipped_citation_names_a_reference() -> None:
-    for toolkit in Catalogue(default_root()):
+    for toolkit in shipped_catalogue():
         keys = {r.key for r in toolkit.references}
         assert len(keys) == len(toolkit.references), f"{toolkit.id}: two references share a key"
         cited = re.findall(r"\(#ref-([a-z0-9-]+)\)", "".join(p.body for p in toolkit.l1.pages))

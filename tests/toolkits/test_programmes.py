@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shipped_catalogue
 from tests.toolkits.faults import copy_mini
 from toolkits.loader import Catalogue, default_root
 from toolkits.model import GroupFormat
@@ -34,7 +35,7 @@ SHIPPED_TOOLKITS = {"making-safeguarding-personal", "participatory-practice", "s
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue(default_root())
+    return shipped_catalogue()
 
 
 def copy_programme(tmp_path: Path, source: Path = MINI) -> Path:

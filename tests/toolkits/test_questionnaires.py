@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shipped_catalogue
 from tests.toolkits.faults import copy_mini
-from toolkits import Catalogue
 from toolkits.loader import load_toolkit, validate_toolkit
 from toolkits.model import Phase
 
@@ -78,7 +78,7 @@ def test_each_questionnaire_problem_names_its_line(tmp_path: Path, block: str, o
 
 
 def test_every_shipped_toolkit_asks_about_each_of_its_learning_outcomes() -> None:
-    catalogue = Catalogue()
+    catalogue = shipped_catalogue()
     assert len(catalogue) == 3 and not catalogue.problems
     for toolkit in catalogue:
         questionnaire = toolkit.questionnaire

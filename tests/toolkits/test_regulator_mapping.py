@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shipped_catalogue
 from tests.toolkits.faults import copy_mini
-from toolkits import Catalogue
 from toolkits.loader import load_toolkit, validate_toolkit
 from toolkits.model import RegulatorMapping
 
@@ -66,7 +66,7 @@ def test_each_mapping_problem_names_its_line(tmp_path: Path, block: str, offset:
 
 def test_the_shipped_toolkits_give_niscc_hours_from_their_minutes() -> None:
     """Each shipped toolkit's NISCC hours are its L1 and L2 minutes / 60 (to two decimals)."""
-    catalogue = Catalogue()
+    catalogue = shipped_catalogue()
     assert len(catalogue) == 3
     for toolkit in catalogue:
         for part, minutes in (("l1", toolkit.l1.minutes), ("l2", toolkit.l2.minutes)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import shipped_catalogue
 from toolkits.loader import Catalogue, default_root, toolkit_dirs, validate_many
 from toolkits.model import PageKind, QuestionType, Toolkit
 
@@ -12,7 +13,7 @@ SHIPPED = ["making-safeguarding-personal", "participatory-practice", "social-eco
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue(default_root())
+    return shipped_catalogue()
 
 
 def test_every_shipped_toolkit_validates() -> None:

@@ -24,6 +24,7 @@ import re
 
 import pytest
 
+from tests.conftest import shipped_catalogue
 from tests.toolkits import test_shipped_toolkits as shipped
 from toolkits.loader import Catalogue, default_root, toolkit_dirs
 from toolkits.model import Toolkit
@@ -64,7 +65,7 @@ def l1_estimate(toolkit: Toolkit) -> tuple[float, int]:
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue(default_root())
+    return shipped_catalogue()
 
 
 def test_timing_covers_every_shipped_toolkit() -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +18,7 @@ from lti_tool.services import dashboard, portfolio, progress
 from lti_tool.services import l2 as l2_sessions
 from tests.lti_tool.l1_factories import RecordingOutbox, make_link
 from tests.lti_tool.l2_factories import (
-    BACKENDS,
     add_learners,
-    database_for,
     finish_l1,
     l2_values,
     make_course,
@@ -32,19 +28,6 @@ from tests.lti_tool.l2_factories import (
 )
 
 MAX_QUERIES = 15
-
-
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    database = database_for(request, tmp_path)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.session() as session:
-        yield session
 
 
 def _by_id(board: dashboard.Dashboard) -> dict[int, dashboard.Row]:

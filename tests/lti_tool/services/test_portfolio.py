@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,10 +22,8 @@ from lti_tool.services import l2 as l2_sessions
 from lti_tool.services.portfolio.external import ExternalEntry
 from tests.lti_tool.l1_factories import RecordingOutbox
 from tests.lti_tool.l2_factories import (
-    BACKENDS,
     Course,
     catalogue,
-    database_for,
     finish_l1,
     l2_values,
     make_course,
@@ -34,19 +31,6 @@ from tests.lti_tool.l2_factories import (
 )
 
 SECRET = "Zanzibar-marker-7731"
-
-
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    database = database_for(request, tmp_path)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.session() as session:
-        yield session
 
 
 def _l2_done(session: Session, course: Course, users: list[LtiUser], text: str = SECRET) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,15 +16,6 @@ from toolkits.model import CompletionPart, ScoringMode, Toolkit
 
 RIGHT = {"q-one": {"a"}, "q-two": {"a", "b"}}
 WRONG = {"q-one": {"b"}, "q-two": {"c"}}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
-    db = migrated_database(tmp_path, url)
-    with db.session() as session:
-        yield session
-    db.dispose()
 
 
 @pytest.fixture

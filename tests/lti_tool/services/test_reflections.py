@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.errors import Conflict
 from lti_tool.services import progress, reflections
-from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner, migrated_database, mini_toolkit
+from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner, mini_toolkit
 from toolkits.model import Toolkit
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """Both backends: the version check and the unique-constraint race must hold on each."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
-    database = migrated_database(tmp_path, url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.session() as session:
-        yield session
 
 
 @pytest.fixture
