@@ -61,7 +61,8 @@ def too_wide(page: Any) -> list[str]:
     found: list[str] = page.evaluate(
         """() => {
             const edge = document.documentElement.clientWidth;
-            const wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > edge + 0.5);
+            const wide = [...document.body.querySelectorAll('*')]
+                .filter(e => e.getBoundingClientRect().right > edge + 0.5);
             return wide.filter(e => !wide.some(o => o !== e && e.contains(o))).slice(0, 5).map(e =>
                 `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`
                 + ` (${Math.round(e.getBoundingClientRect().right - edge)}px)`);
@@ -127,20 +128,20 @@ def frame_fits_content(page: Any, *, tolerance: int = 50, timeout: float = 10.0)
 
 def launch_of(frame: Any) -> str:
     """The launch id the tool's frame carries in its address (the tool's own links keep it)."""
-    launch = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
+    launch: str = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
     assert launch, f"no launch id in {frame.url}"
     return launch
 
 
-def go_in_frame(page: Any, path: str, wait_text: str, *, timeout: int = 15000) -> Any:
+def go_in_frame(page: Any, path: str, wait_text: str | None, *, timeout: int = 15000) -> Any:
     """Open a tool page in the LMS frame with the frame's launch, as a link inside the tool would; wait
-    for `wait_text` on the new page and return the tool's frame."""
+    for `wait_text` (or the page's heading) on the new page and return the tool's frame."""
     frame = tool_frame(page)
     url = f"{path}{'&' if '?' in path else '?'}launch={launch_of(frame)}"
     with page.expect_event("framenavigated", predicate=lambda f: f.parent_frame is not None, timeout=timeout):
         frame.evaluate("(url) => { window.location.href = url; }", url)
     frame = tool_frame(page)
-    frame.get_by_text(wait_text).first.wait_for(timeout=timeout)
+    (frame.get_by_text(wait_text) if wait_text else frame.locator("h1")).first.wait_for(timeout=timeout)
     return frame
 
 
@@ -213,6 +214,7 @@ class PageChecks:
                 self.problems.append(f"{name} at {width}px scrolls sideways by {overflow}px: {too_wide(target)}")
         page.set_viewport_size({"width": max(WIDTHS), "height": 900})
         self.checked.append(name)
+        print(f"{name} checked; {len(self.problems)} problems so far", *self.problems[-3:], sep="\n  ")
 
     def assert_clean(self) -> None:
         assert self.problems == [], "\n".join(self.problems)

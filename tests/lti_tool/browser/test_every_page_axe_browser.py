@@ -93,27 +93,27 @@ def _skip_before_questions(page: Any, checks: PageChecks, name: str) -> None:
     tool_frame(page).locator("h1").first.wait_for()
 
 
-def test_every_shipped_toolkits_l1_pages_and_documents(chromium: Any, stack: LmsStack) -> None:
+@pytest.mark.parametrize("toolkit_id", SHIPPED)
+def test_every_shipped_toolkits_l1_pages_and_documents(chromium: Any, stack: LmsStack, toolkit_id: str) -> None:
     """Each shipped toolkit's content: every L1 page as a learner meets it, and the L2 documents."""
     checks = PageChecks(SHOTS / "content")
-    for toolkit_id in SHIPPED:
-        kit = catalogue().get(toolkit_id)
-        assert kit is not None
-        learner = chromium.new_context().new_page()
-        open_in_lms_frame(learner, stack.sandbox.url, stack.placements[f"{toolkit_id}:l1"], "learner1")
-        _skip_before_questions(learner, checks, toolkit_id)
-        _walk_l1(learner, checks, toolkit_id, answer=True)
-        learner.context.close()
-        facilitator = chromium.new_context().new_page()
-        open_in_lms_frame(facilitator, stack.sandbox.url, stack.placements[f"{toolkit_id}:l2"], "facilitator")
-        checks.check(facilitator, f"{toolkit_id}-l2-home")
-        for name, document in (
-            ("facilitator-guide", kit.l2.facilitator_guide),
-            ("participant-sheet", kit.l2.participant_sheet),
-        ):
-            go_in_frame(facilitator, f"/l2/document/{name}", document.title)
-            checks.check(facilitator, f"{toolkit_id}-l2-{name}")
-        facilitator.context.close()
+    kit = catalogue().get(toolkit_id)
+    assert kit is not None
+    learner = chromium.new_context().new_page()
+    open_in_lms_frame(learner, stack.sandbox.url, stack.placements[f"{toolkit_id}:l1"], "learner1")
+    _skip_before_questions(learner, checks, toolkit_id)
+    _walk_l1(learner, checks, toolkit_id, answer=True)
+    learner.context.close()
+    facilitator = chromium.new_context().new_page()
+    open_in_lms_frame(facilitator, stack.sandbox.url, stack.placements[f"{toolkit_id}:l2"], "facilitator")
+    checks.check(facilitator, f"{toolkit_id}-l2-home")
+    for name, document in (
+        ("facilitator-guide", kit.l2.facilitator_guide),
+        ("participant-sheet", kit.l2.participant_sheet),
+    ):
+        go_in_frame(facilitator, f"/l2/document/{name}", document.title)
+        checks.check(facilitator, f"{toolkit_id}-l2-{name}")
+    facilitator.context.close()
     checks.assert_clean()
 
 
@@ -235,7 +235,8 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     frame.locator(".l2-pending li button[value=approve]").first.click()
     frame = tool_frame(fac)
     frame.locator("input[name=present]").first.wait_for()
-    frame.locator("input[name=present]").first.check()
+    for box in frame.locator("input[name=present]").all():
+        box.check()
     frame = _click(fac, "Save attendance", "Save attendance")
     frame.click("button[value=close]")
     frame = tool_frame(fac)
@@ -248,7 +249,7 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     checks.check(fac, "l2-dashboard")
     go_in_frame(fac, "/passback/", "Grades not yet in your LMS")
     checks.check(fac, "passback")
-    go_in_frame(fac, "/evaluation/report", kit.title)
+    go_in_frame(fac, "/evaluation/report", None)
     checks.check(fac, "evaluation-report")
 
     # --- The learner: L1 from the start, reflection, portfolio, certificate, L2 keep/reflection ----
@@ -261,13 +262,16 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
 
     go_in_frame(learner, "/l2/", kit.title)
     checks.check(learner, "learner-l2-home-closed")
-    go_in_frame(learner, "/l2/reflection", "Reflection")
-    checks.check(learner, "learner-l2-keep")
-    frame = tool_frame(learner)
-    frame.locator("input[type=checkbox]").first.check()
-    frame = _click(learner, "Start writing", "What")
+    frame = go_in_frame(learner, "/l2/reflection", "Reflection")
+    if frame.get_by_role("button", name="Start writing").count():  # feedforward to keep: the keep page first
+        checks.check(learner, "learner-l2-keep")
+        frame = tool_frame(learner)
+        if frame.locator("input[type=checkbox]").count():
+            frame.locator("input[type=checkbox]").first.check()
+        _click(learner, "Start writing", "What")
     checks.check(learner, "learner-l2-reflection")
-    frame = _click(learner, "Submit", "There is a problem")
+    tool_frame(learner).click("button[value=submit]")  # nothing written yet: the same page with its errors
+    tool_frame(learner).locator(".govuk-error-summary").wait_for()
     checks.check(learner, "learner-l2-reflection-error")
     frame = tool_frame(learner)
     for field_id in ("what", "so_what", "now_what", "cpd_description", "cpd_learnt", "cpd_impact", "cpd_peer"):
@@ -276,11 +280,11 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     tool_frame(learner).locator("h1").first.wait_for()
     learner.wait_for_timeout(500)
     checks.check(learner, "learner-after-l2-reflection")
-    go_in_frame(learner, "/evaluation/after", kit.title)
+    go_in_frame(learner, "/evaluation/after", None)
     checks.check(learner, "evaluation-after")
-    go_in_frame(learner, "/evaluation/sessions/1/feedback", kit.title)
+    go_in_frame(learner, "/evaluation/sessions/1/feedback", None)
     checks.check(learner, "evaluation-session-feedback")
-    go_in_frame(learner, "/evaluation/follow-up", kit.title)
+    go_in_frame(learner, "/evaluation/follow-up", None)
     checks.check(learner, "evaluation-follow-up")
 
     go_in_frame(learner, "/portfolio/", "portfolio")
@@ -297,7 +301,7 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     checks.check(learner, "portfolio-reflection")
     go_in_frame(learner, "/certificates/", "Your certificate")
     checks.check(learner, "certificates")
-    go_in_frame(learner, "/programmes/mine", kit.title)
+    go_in_frame(learner, "/programmes/mine", None)
     checks.check(learner, "programmes-mine")
 
     # --- Programme pages: a lead starts one; a learner follows --------------------------------------
@@ -337,5 +341,5 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
 
     for page in (fac, learner, l1_page):
         page.context.close()
-    print(f"checked {len(checks.checked)} pages at 320 and 1280 px")  # noqa: T201
+    print(f"checked {len(checks.checked)} pages at 320 and 1280 px")
     checks.assert_clean()
