@@ -299,7 +299,7 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     checks.check(learner, "portfolio")
     go_in_frame(learner, "/portfolio/records/add", "Title")
     checks.check(learner, "portfolio-record-form")
-    _click(learner, "Save", "There is a problem")
+    _click(learner, "Add this record", "There is a problem")
     checks.check(learner, "portfolio-record-form-error")
     go_in_frame(learner, "/portfolio/settings", "portfolio")
     checks.check(learner, "portfolio-settings")
