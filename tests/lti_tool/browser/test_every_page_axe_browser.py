@@ -94,6 +94,11 @@ def _skip_before_questions(page: Any, checks: PageChecks, name: str) -> None:
         skip.click()
         tool_frame(page).locator("#start").wait_for()
     checks.check(page, f"{name}-l1-start")
+    # On a phone, Start is on the first screen, not under the list of every page.
+    page.set_viewport_size({"width": 320, "height": 900})
+    start_top = tool_frame(page).evaluate("document.querySelector('#start').getBoundingClientRect().top")
+    assert start_top < 700, f"Start is {start_top}px down the tool's page at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 900})
     tool_frame(page).locator("#start").click()
     tool_frame(page).locator("h1").first.wait_for()
 
