@@ -346,6 +346,7 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     ):
         go_in_frame(learner, path, text)
         checks.check(learner, name)
+    go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
     _click(learner, "Mentoring conversation", "Actions agreed", role="link")
     checks.check(learner, "programme-meeting")
     go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
