@@ -332,6 +332,9 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     checks.check(fac, "programme-run")
     _click(fac, "Discovery day", "Who attended?", role="link")
     checks.check(fac, "programme-event")
+    for box in tool_frame(fac).locator("input[name=present]").all():
+        box.check()
+    _click(fac, "Save the register", "Register saved")
     for path, text, name in (
         ("/programmes/1/cohort", "Cohort A", "programme-cohort"),
         ("/programmes/1/pairings", "Coaches, mentors and protected time", "programme-pairings"),
