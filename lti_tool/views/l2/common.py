@@ -18,7 +18,6 @@ from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services import roster
-from lti_tool.views import doc_links
 from lti_tool.words import N_
 from toolkits.model import GroupFormat, Toolkit
 from toolkits.render import render_inline
@@ -82,8 +81,6 @@ def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         "toolkit": toolkit,
         "url": lambda endpoint, **values: launch_url_for(endpoint, launch, **values),
         "render_inline": lambda text: Markup(render_inline(text)),
-        # A toolkit document (`Document`, `ReflectionTemplate`'s guidance) with its links kept in the launch.
-        "render_document": lambda doc: Markup(doc_links.render_body(toolkit, doc.source, doc.body)),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
         "session_title": lambda group: session_title(group, toolkit),
     }

@@ -9,10 +9,15 @@ page or a frame.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import Flask
 
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -23,24 +28,61 @@ needs_axe = pytest.mark.skipif(
 )
 
 
-def assert_accessible(page: Any) -> None:
-    """axe-core from the npm package, injected into the page or frame: no WCAG 2.x A/AA violation."""
+def axe_violations(page: Any) -> list[str]:
+    """axe-core from the npm package, injected into the page or frame: its WCAG 2.x A/AA violations."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` in the repository root")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations: list[str] = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
             return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
         }""",
         AXE_TAGS,
     )
+    return violations
+
+
+def assert_accessible(page: Any) -> None:
+    """No WCAG 2.x A/AA violation that axe-core finds on the page or frame."""
+    violations = axe_violations(page)
     assert violations == [], f"axe-core on {page.url}: {violations}"
 
 
+def sideways_scroll(page: Any) -> int:
+    """How many pixels the page or frame scrolls sideways (0 when it reflows)."""
+    overflow: int = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return max(overflow, 0)
+
+
+def too_wide(page: Any) -> list[str]:
+    """The innermost elements reaching past the page's right edge (what to fix when it scrolls sideways)."""
+    found: list[str] = page.evaluate(
+        """() => {
+            const edge = document.documentElement.clientWidth;
+            const wide = [...document.body.querySelectorAll('*')]
+                .filter(e => e.getBoundingClientRect().right > edge + 0.5);
+            return wide.filter(e => !wide.some(o => o !== e && e.contains(o))).slice(0, 5).map(e =>
+                `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`
+                + ` (${Math.round(e.getBoundingClientRect().right - edge)}px)`);
+        }"""
+    )
+    return found
+
+
 def assert_no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = sideways_scroll(page)
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def open_every_details(page: Any) -> int:
+    """Open every `<details>` on the page or frame (what is folded away must pass too); how many."""
+    opened: int = page.evaluate(
+        "() => { const all = [...document.querySelectorAll('details')]; all.forEach(d => { d.open = true; });"
+        " return all.length; }"
+    )
+    return opened
 
 
 def open_in_lms_frame(page: Any, platform_url: str, placement_id: str, user: str, *, timeout: int = 15000) -> Any:
@@ -84,20 +126,95 @@ def frame_fits_content(page: Any, *, tolerance: int = 50, timeout: float = 10.0)
     raise AssertionError(f"the LMS frame is {measured[0]} px tall for a {measured[1]} px page")
 
 
-def go_in_frame(page: Any, path: str, wait_text: str) -> Any:
-    """Open a tool page in the LMS frame, keeping the frame's launch; wait for its text; the frame."""
-    from urllib.parse import parse_qs, urlsplit
-
-    frame = tool_frame(page)
-    launch = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
+def launch_of(frame: Any) -> str:
+    """The launch id the tool's frame carries in its address (the tool's own links keep it)."""
+    launch: str = parse_qs(urlsplit(frame.url).query).get("launch", [""])[0]
     assert launch, f"no launch id in {frame.url}"
-    frame.evaluate("(url) => { window.location.href = url; }", f"{path}{'&' if '?' in path else '?'}launch={launch}")
-    # Wait for the new document, not only its text: the page being left may hold the same words (a nav link).
-    wanted = urlsplit(path).path
-    deadline = time.monotonic() + 20
-    while urlsplit(tool_frame(page).url).path != wanted and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
+    return launch
+
+
+def go_in_frame(page: Any, path: str, wait_text: str | None, *, timeout: int = 15000) -> Any:
+    """Open a tool page in the LMS frame with the frame's launch, as a link inside the tool would; wait
+    for `wait_text` (or the page's heading) on the new page and return the tool's frame."""
     frame = tool_frame(page)
-    frame.wait_for_load_state("load")
-    frame.get_by_text(wait_text).first.wait_for()
+    url = f"{path}{'&' if '?' in path else '?'}launch={launch_of(frame)}"
+    with page.expect_event("framenavigated", predicate=lambda f: f.parent_frame is not None, timeout=timeout):
+        frame.evaluate("(url) => { window.location.href = url; }", url)
+    frame = tool_frame(page)
+    (frame.get_by_text(wait_text) if wait_text else frame.locator("h1")).first.wait_for(timeout=timeout)
     return frame
+
+
+@dataclass
+class LmsStack:
+    """The sandbox LMS and the tool, both over real HTTP, registered with each other."""
+
+    sandbox: Any
+    tool: Any
+    app: Flask
+    placements: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def platform(self) -> Any:
+        return self.sandbox.platform
+
+    def settle(self) -> None:
+        """Wait for the tool's background work (scores, due dates and the roster go after the request)."""
+        assert self.app.extensions["swott.background"].wait_idle()
+
+
+@contextmanager
+def lms_stack(tmp_path: Path, placements: dict[str, dict[str, Any]]) -> Iterator[LmsStack]:
+    """Serve the sandbox LMS and the tool, register them, and add these placements (key: add_placement's
+    keyword arguments); yields the stack with each placement's id under its key."""
+    from sandbox_platform import SandboxServer
+    from tests.conftest import make_app
+    from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
+
+    sandbox = SandboxServer().start()
+    dispatcher = Dispatcher()
+    tool = SandboxServer(dispatcher).start()
+    app = make_app(tmp_path, base_url=tool.url)
+    dispatcher.app = app
+    register_with_each_other(sandbox, tool, app)
+    stack = LmsStack(sandbox, tool, app)
+    for key, values in placements.items():
+        stack.placements[key] = sandbox.platform.add_placement(**values).id
+    try:
+        yield stack
+    finally:
+        tool.stop()
+        sandbox.stop()
+        app.extensions["swott.db"].dispose()
+
+
+@dataclass
+class PageChecks:
+    """Check pages at each width as they are met, keeping every problem to report at the end.
+
+    At each width: every `<details>` opened, axe-core, no sideways scroll at 320 px, and a screenshot of the
+    LMS page holding the tool (or of the page itself) in `shots` for people to look at.
+    """
+
+    shots: Path
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def check(self, page: Any, name: str, *, framed: bool = True) -> None:
+        self.shots.mkdir(parents=True, exist_ok=True)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(200)
+            target = tool_frame(page) if framed else page
+            open_every_details(target)
+            page.wait_for_timeout(100)
+            page.screenshot(path=str(self.shots / f"{name}-{width}.png"), full_page=True)
+            self.problems.extend(f"{name} at {width}px: {v}" for v in axe_violations(target))
+            if width == min(WIDTHS) and (overflow := sideways_scroll(target)):
+                self.problems.append(f"{name} at {width}px scrolls sideways by {overflow}px: {too_wide(target)}")
+        page.set_viewport_size({"width": max(WIDTHS), "height": 900})
+        self.checked.append(name)
+        print(f"{name} checked; {len(self.problems)} problems so far", *self.problems[-3:], sep="\n  ")
+
+    def assert_clean(self) -> None:
+        assert self.problems == [], "\n".join(self.problems)

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from sandbox_platform import SandboxServer
-from tests.conftest import make_app
-from tests.lti_tool.browser.support import assert_accessible, assert_no_horizontal_scroll, open_in_lms_frame
-from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
+from tests.lti_tool.browser.support import (
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    lms_stack,
+    open_in_lms_frame,
+)
 from tests.lti_tool.l2_factories import catalogue
 
 TOOLKIT = "social-ecological-assessment"
@@ -19,31 +21,19 @@ SHOTS = Path("/tmp/shots/guides")
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[tuple[SandboxServer, str]]:
-    sandbox = SandboxServer().start()
-    dispatcher = Dispatcher()
-    tool = SandboxServer(dispatcher).start()
-    app = make_app(tmp_path, base_url=tool.url)
-    dispatcher.app = app
-    register_with_each_other(sandbox, tool, app)
-    l2 = sandbox.platform.add_placement(
-        title="Social-ecological assessment: L2", custom={"toolkit_id": TOOLKIT, "part": "l2"}
-    )
-    yield sandbox, l2.id
-    tool.stop()
-    sandbox.stop()
-    app.extensions["swott.db"].dispose()
+def stack(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    l2 = {"title": "Social-ecological assessment: L2", "custom": {"toolkit_id": TOOLKIT, "part": "l2"}}
+    with lms_stack(tmp_path, {"l2": l2}) as served:
+        yield served.sandbox.url, served.placements["l2"]
 
 
-def test_the_guide_links_to_the_participant_sheet_inside_the_lms_frame(
-    chromium: Any, stack: tuple[SandboxServer, str]
-) -> None:
-    sandbox, placement = stack
+def test_the_guide_links_to_the_participant_sheet_inside_the_lms_frame(chromium: Any, stack: tuple[str, str]) -> None:
+    sandbox_url, placement = stack
     kit = catalogue().get(TOOLKIT)
     assert kit is not None
     context = chromium.new_context(viewport={"width": 320, "height": 900})
     page = context.new_page()
-    frame = open_in_lms_frame(page, sandbox.url, placement, "facilitator")
+    frame = open_in_lms_frame(page, sandbox_url, placement, "facilitator")
     frame.get_by_role("link", name="Set the L1 deadline and schedule L2 sessions").click()
     frame = page.query_selector("iframe.tool").content_frame()
     frame.get_by_role("heading", level=1, name="Plan L1 and L2").wait_for()

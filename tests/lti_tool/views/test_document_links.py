@@ -74,15 +74,35 @@ def test_each_link_in_the_facilitators_documents_opens_in_the_launch(app: Flask,
         assert any("/l2/document/case-study" in href for href in followed)
 
 
+def document_link(page: str, name: str) -> str:
+    """The page's link to an L2 document (any attribute order)."""
+    for tag in re.findall(r"<a\b[^>]*>", page):
+        found = re.search(r'href="([^"]*/l2/document/' + name + r'[^"]*)"', tag)
+        if found:
+            return html.unescape(found.group(1))
+    raise AssertionError(f"no link to {name} on the page")
+
+
+def back_link(page: str) -> str:
+    for tag in re.findall(r"<a\b[^>]*>", page):
+        if "govuk-back-link" in tag and (found := re.search(r'href="([^"]+)"', tag)):
+            return html.unescape(found.group(1))
+    raise AssertionError("no back link on the page")
+
+
 @pytest.mark.parametrize("toolkit_id", SHIPPED)
 def test_each_link_in_the_participants_documents_opens_in_the_launch(app: Flask, toolkit_id: str) -> None:
     course = course_for(app, toolkit_id)
     client, launch_id = client_for(app, course, "learner")
-    on_home = follow_all(client, launch_id, f"/l2/?launch={launch_id}")
+    # The L2 home page links to the sheet (not a copy folded into the page), with the way back to it.
+    sheet_href = document_link(client.get(f"/l2/?launch={launch_id}").get_data(as_text=True), "participant-sheet")
+    assert parse_qs(urlsplit(sheet_href).query).get("launch") == [launch_id]
+    on_sheet = follow_all(client, launch_id, sheet_href)
     kit = catalogue().get(toolkit_id)
     assert kit is not None
     in_sheet = [h for h in LINK.findall(render_markdown(kit.l2.participant_sheet.body)) if is_internal(h)]
-    assert len(on_home) >= len(in_sheet)
+    assert len(on_sheet) >= len(in_sheet)
+    assert f"/l2/?launch={launch_id}" in back_link(client.get(sheet_href).get_data(as_text=True))
     for name in ("participant-sheet", "case-study"):
         follow_all(client, launch_id, f"/l2/document/{name}?launch={launch_id}")
 
@@ -138,6 +158,11 @@ def test_each_link_in_the_guide_on_the_run_page_opens_in_the_launch(app: Flask, 
         session.commit()
         group_id = group.id
     client, launch_id = client_for(app, course, "facilitator")
-    followed = follow_all(client, launch_id, f"/l2/sessions/{group_id}/run?launch={launch_id}")
+    run_page = client.get(f"/l2/sessions/{group_id}/run?launch={launch_id}").get_data(as_text=True)
+    guide_href = document_link(run_page, "facilitator-guide")
+    followed = follow_all(client, launch_id, guide_href)
     guide_links = [h for h in LINK.findall(render_markdown(kit.l2.facilitator_guide.body)) if is_internal(h)]
     assert len(followed) >= len(guide_links)
+    # The guide's Back link returns to the run page, in the launch.
+    back = back_link(client.get(guide_href).get_data(as_text=True))
+    assert f"/l2/sessions/{group_id}/run" in back and f"launch={launch_id}" in back

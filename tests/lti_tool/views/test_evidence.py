@@ -53,7 +53,11 @@ def test_every_l2_page_links_to_the_references_and_the_sheet_shows_its_diagrams(
     learner = _client(app, "l2")
     home = learner.get("/l2/").get_data(as_text=True)
     assert REFERENCES_LINK in home
-    sources = [unescape(s) for s, _alt in IMG.findall(home)]
+    # The home page links to the participant sheet (issue 10); the sheet's page shows its diagrams.
+    assert "/l2/document/participant-sheet" in home
+    sheet = learner.get("/l2/document/participant-sheet").get_data(as_text=True)
+    assert REFERENCES_LINK in sheet
+    sources = [unescape(s) for s, _alt in IMG.findall(sheet)]
     assert any("/assets/harts-ladder.svg" in s for s in sources)
     for source in sources:
         with learner.get(source) as response:
