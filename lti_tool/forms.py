@@ -141,10 +141,12 @@ class GovDateField(DateField):
         return self.message or str(self.gettext("Not a valid date value."))
 
 
-def optional_day_not_past(what: str) -> Callable[[Any, Field], None]:
+def optional_day_not_past(format_message: str, past_message: str) -> Callable[[Any, Field], None]:
     """A validator for an optional `GovDateField`: empty, or a real day that is not in the past.
 
-    `what` names the date in the messages ("the due date"), as the GOV.UK date input pattern asks.
+    Each message is a whole sentence naming the date ("Enter the due date as a day, month and year, for
+    example 31 3 2027"), as the GOV.UK date input pattern asks, so each can be translated whole (pass
+    lazy strings).
     """
 
     def check(form: Any, field: Field) -> None:
@@ -154,9 +156,9 @@ def optional_day_not_past(what: str) -> Callable[[Any, Field], None]:
             field.data = None
             return
         if field.data is None or len(typed) < 3:
-            raise ValidationError(f"Enter {what} as a day, month and year, for example 31 3 2027")
+            raise ValidationError(format_message)
         if field.data < date.today():
-            raise ValidationError(f"{what[0].upper()}{what[1:]} must be today or in the future")
+            raise ValidationError(past_message)
 
     return check
 

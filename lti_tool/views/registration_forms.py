@@ -12,6 +12,7 @@ from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from lti_tool.forms import GovDateField, SwottForm, optional_day_not_past
+from lti_tool.i18n import _l
 
 MAX_URL = 2048
 
@@ -44,7 +45,12 @@ class GrantSubscriptionForm(SwottForm):
     )
     until = GovDateField(
         "Last day (optional)",
-        validators=[optional_day_not_past("the last day")],
+        validators=[
+            optional_day_not_past(
+                _l("Enter the last day as a day, month and year, for example 31 3 2027"),
+                _l("The last day must be today or in the future"),
+            )
+        ],
         description="Leave empty for a subscription with no end. For example, 31 3 2027",
     )
 

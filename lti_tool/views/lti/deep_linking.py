@@ -27,7 +27,7 @@ from wtforms.validators import ValidationError
 from lti_tool import web
 from lti_tool.access import facilitator_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.forms import GovDateField, SwottForm, optional_day_not_past
 from lti_tool.i18n import _l, in_content_language
 from lti_tool.lti import claims, deep_linking
 from lti_tool.lti.platforms import find_deployment
@@ -156,18 +156,10 @@ class DeepLinkForm(SwottForm):
         return items
 
 
-def _due_date_not_past(form: Any, field: Field) -> None:
-    """An optional L1 due date: empty, or a real day that is not in the past (whole sentences, so each
-    can be translated; lti_tool.forms.optional_day_not_past builds its messages from pieces)."""
-    field.errors = []  # WTForms' own "Not a valid date value" gives way to the messages below
-    typed = [part.strip() for part in (field.raw_data or []) if part and part.strip()]
-    if not typed:
-        field.data = None
-        return
-    if field.data is None or len(typed) < 3:
-        raise ValidationError(_l("Enter the due date as a day, month and year, for example 31 3 2027"))
-    if field.data < date.today():
-        raise ValidationError(_l("The due date must be today or in the future"))
+_due_date_not_past = optional_day_not_past(
+    _l("Enter the due date as a day, month and year, for example 31 3 2027"),
+    _l("The due date must be today or in the future"),
+)
 
 
 def picker_form(offers: Sequence[Offer], accept_multiple: bool, **kwargs: Any) -> DeepLinkForm:
