@@ -6,10 +6,10 @@ or belonged to someone whose record was erased: never a name, a course or a coun
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from lti_tool import web
+from lti_tool import certificate_files, web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.clock import now
@@ -86,22 +86,11 @@ def pdf() -> ResponseReturnValue:
     if held is None or user is None or held.revoked_at is not None:
         raise NotFound("You have no certificate for this toolkit yet.", reason="no_certificate",
                        advice="Finish L1 and your L2 reflection, then choose ‘Get your certificate’.")  # fmt: skip
-    platform = registry.platform_by_id(session, launch.platform_id)
-    body = certificate_pdf.render(
-        certificate_pdf.CertificateText.for_toolkit(
-            toolkit,
-            holder=user.name or "Learner",
-            started_on=held.started_on,
-            completed_on=held.completed_on,
-            minutes=held.minutes,
-            council=platform.name if platform else "",
-            brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
-            code=held.code,
-            verify_url=certificate_check_url(held.code),
-        )
+    shared = certificate_files.shared_fields(
+        session, platform_id=launch.platform_id, held=held, holder=user.name or "Learner"
     )
-    name = f"certificate-{toolkit.id}.pdf"
-    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    text = certificate_pdf.CertificateText.for_toolkit(toolkit, **shared)
+    return certificate_files.download(text, f"certificate-{toolkit.id}.pdf")
 
 
 @bp.get("/check")

@@ -7,18 +7,16 @@ skipped and neither holds anything up (docs/evaluation.md, "Programmes").
 
 from __future__ import annotations
 
-from flask import Response, g, redirect, render_template
+from flask import g, redirect, render_template
 from flask.typing import ResponseReturnValue
 
-from lti_tool import web
+from lti_tool import certificate_files, web
 from lti_tool.access import launch_required
-from lti_tool.branding import usable_brand_colour
 from lti_tool.clock import now
 from lti_tool.errors import NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, ProgrammeParticipant, ProgrammeRun
 from lti_tool.public_urls import certificate_check_url
-from lti_tool.services import registry
 from lti_tool.services.evaluation import certificate_pdf, responses
 from lti_tool.services.evaluation import programmes as evaluation
 from lti_tool.views.evaluation_forms import IssueCertificateForm, QuestionnaireForm
@@ -136,21 +134,13 @@ def _pdf(
     if held is None or user is None or held.revoked_at is not None:
         raise NotFound("You have no certificate for this programme yet.", reason="no_certificate",
                        advice="Finish every required activity, then choose ‘Get your certificate’.")  # fmt: skip
-    platform = registry.platform_by_id(session, launch.platform_id)
-    body = certificate_pdf.render(
-        certificate_pdf.CertificateText(
-            holder=user.name or "Learner",
-            title=programme.title if programme else run.template_id,
-            what="programme",
-            standards=evaluation.standards(web.catalogue(), programme),
-            started_on=held.started_on,
-            completed_on=held.completed_on,
-            minutes=held.minutes,
-            council=platform.name if platform else "",
-            brand_colour=usable_brand_colour(platform.brand_colour if platform else ""),
-            code=held.code,
-            verify_url=certificate_check_url(held.code),
-        )
+    shared = certificate_files.shared_fields(
+        session, platform_id=launch.platform_id, held=held, holder=user.name or "Learner"
     )
-    name = f"certificate-{run.template_id}.pdf"
-    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    text = certificate_pdf.CertificateText(
+        title=programme.title if programme else run.template_id,
+        what="programme",
+        standards=evaluation.standards(web.catalogue(), programme),
+        **shared,
+    )
+    return certificate_files.download(text, f"certificate-{run.template_id}.pdf")
