@@ -48,11 +48,11 @@ def test_launch_bench_compares_swott_with_bare_flask_and_pylti1p3() -> None:
     for label in ("bare Flask GET", "pylti1p3: login + launch", "SWOTT: page step", "SWOTT: answer a question"):
         assert label in out
     assert "x bare" in out and "SWOTT first launch vs pylti1p3" in out
-    # The launch POST answers with the page: login + launch for a returning learner; a first-time learner
-    # first meets the before questions (issue 12: Skip is a POST redirected to the start page), then presses
-    # Start (a POST, redirected to the first page); Next is a POST and the page it redirects to.
+    # The launch POST answers with the page: login + launch for a returning learner; a first-time learner's
+    # launch answers with the before questions (issue 12), and their Skip answers with the first L1 page
+    # itself (issue 15); Next is a POST and the page it redirects to.
     assert _tool_requests(out, "SWOTT: returning launch to L1 page") == 2
-    assert _tool_requests(out, "SWOTT: first launch to L1 page") == 6
+    assert _tool_requests(out, "SWOTT: first launch to L1 page") == 3
     assert _tool_requests(out, "SWOTT: page step (new page)") == 2
 
 
