@@ -150,3 +150,10 @@ def test_after_completion_no_minutes_left(app: Flask, db: Session) -> None:
     db.commit()
     _, html = browser.get("/l1/page/02-check")
     assert "minutes left" not in html and "Page 2 of 4" in html and "You have completed this module" in html
+
+
+def test_the_start_button_comes_before_the_list_of_pages(app: Flask, db: Session) -> None:
+    # Issue 10: on a phone the list of every page pushed Start two screens down.
+    _, html = _browser(app, make_learner(db)).get("/player/")
+    assert 'id="start"' in html and "govuk-task-list" in html
+    assert html.index('id="start"') < html.index("govuk-task-list")
