@@ -25,11 +25,14 @@ from lti_tool.models.base import UTCDateTime, str_enum, utcnow
 
 
 class LinkPart(StrEnum):
-    """What a resource link opens: a toolkit's L1 or L2, or a programme (two characters in the column)."""
+    """What a resource link opens: a toolkit's L1 or L2, or a programme; or, made by the tool and never
+    launched, one programme activity's gradebook column (`services.programmes.columns`). Two characters in
+    the column."""
 
     L1 = "l1"
     L2 = "l2"
     PROGRAMME = "pg"
+    PROGRAMME_ACTIVITY = "pa"
 
 
 class LaunchState(Base):

@@ -35,7 +35,7 @@ ALLOWED: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("group_feedback", "kind", frozenset({"feedback", "feedforward"})),
     ("group_feedback", "status", frozenset({"pending", "approved", "rejected"})),
     ("reflection_erasure", "reason", frozenset({"learner", "retention"})),
-    ("resource_link", "part", frozenset({"l1", "l2", "pg"})),
+    ("resource_link", "part", frozenset({"l1", "l2", "pg", "pa"})),
     ("enrolment", "role", frozenset({"facilitator", "learner"})),
     (
         "score_record",

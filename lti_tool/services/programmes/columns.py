@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lti_tool.models import ResourceLink
+from lti_tool.models import LinkPart, ResourceLink
 
-PART = "pa"
+PART = LinkPart.PROGRAMME_ACTIVITY
 TAG = "swott-programme-activity"
 SEPARATOR = "#activity:"
 
