@@ -33,6 +33,7 @@ from lti_tool.models import (
 )
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
 from lti_tool.services.reflections import identifying_details
+from lti_tool.words import N_
 from toolkits.model import CONFIDENCE_SCALE, Phase, Questionnaire, Toolkit
 
 MIN_GROUP = 5
@@ -94,14 +95,16 @@ class FeedbackSummary:
 
 @dataclass(frozen=True)
 class Words:
-    """How a report names its moments: a toolkit's are L1 and L2; a programme's its start and end."""
+    """How a report names its moments: a toolkit's are L1 and L2; a programme's its start and end.
 
-    before: str = "before L1"
-    after: str = "after L2"
-    asked_after: str = "Finished L2 (asked after)"
+    English, marked for the catalogue (`N_`); the report pages translate them when shown."""
+
+    before: str = N_("before L1")
+    after: str = N_("after L2")
+    asked_after: str = N_("Finished L2 (asked after)")
 
 
-PROGRAMME_WORDS = Words("before the programme", "at the end", "Finished the programme (asked at the end)")
+PROGRAMME_WORDS = Words(N_("before the programme"), N_("at the end"), N_("Finished the programme (asked at the end)"))
 
 
 @dataclass(frozen=True)

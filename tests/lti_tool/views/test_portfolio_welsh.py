@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 from lti_tool.models import Platform, utcnow
 from tests.lti_tool.l2_factories import Course, csrf_from, finish_l1, launch_of, local_platform, make_course, sign_in
 from tests.lti_tool.views.test_l1_welsh import english_fragments, interface_text
+from toolkits.cpd import CPD_TYPES
 
 TODAY = utcnow().date()
 RECORD = {
@@ -73,7 +74,12 @@ def _post(client: FlaskClient, url: str, values: Mapping[str, object], form_url:
 
 # The learner's own words in the fixture's reflection ("L1 Type of CPD by learner 3") are theirs, not the
 # interface's: left out before looking for English interface strings.
-LEARNER_TEXT = re.compile(r"L[12] [^:]*? by learner \d+")
+# So are the type of CPD they chose (the list is Social Work England's words, in English like the toolkit
+# content: toolkits/cpd.py) and their name as the LMS gave it ("Learner 54" in the fixtures).
+LEARNER_TEXT = re.compile(
+    r"L[12] [^:]*? by learner \d+|Learner \d+|"
+    + "|".join(re.escape(t) for t in sorted(CPD_TYPES, key=len, reverse=True))
+)
 
 
 def english_left(html: str) -> list[str]:
