@@ -9,12 +9,12 @@ page or a frame.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
@@ -124,6 +124,28 @@ def frame_fits_content(page: Any, *, tolerance: int = 50, timeout: float = 10.0)
             return measured
         time.sleep(0.1)
     raise AssertionError(f"the LMS frame is {measured[0]} px tall for a {measured[1]} px page")
+
+
+def check_at_widths(page: Any, shots: Path, name: str, *, ready: Callable[[Any], None] | None = None) -> None:
+    """axe-core and no sideways scroll at each width, with a screenshot of the LMS page holding the tool;
+    `ready(frame)` first waits for (or asserts) what the page must show at that width."""
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(150)
+        frame = tool_frame(page)
+        if ready is not None:
+            ready(frame)
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        assert_accessible(frame)
+        assert_no_horizontal_scroll(frame)
+    page.set_viewport_size({"width": max(WIDTHS), "height": 900})
+
+
+def goto_keeping_launch(frame: Any, path: str) -> None:
+    """Open another tool page inside the frame, keeping the launch (its `launch`/`lt` query)."""
+    parts = urlsplit(frame.url)
+    frame.goto(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")))
 
 
 def launch_of(frame: Any) -> str:

@@ -11,16 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import update
 
 from lti_tool import web
 from lti_tool.models import Platform
 from tests.lti_tool.browser.support import (
-    WIDTHS,
-    assert_accessible,
-    assert_no_horizontal_scroll,
+    check_at_widths,
+    goto_keeping_launch,
     needs_axe,
     open_in_lms_frame,
     tool_frame,
@@ -30,23 +28,8 @@ from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `st
 SHOTS = Path(os.environ.get("SWOTT_SHOTS", "/tmp/shots/portfolio"))
 
 
-def _check_at_each_width(page: Any, name: str) -> None:
-    """axe-core and reflow at 320 px and 1280 px, with a screenshot of the whole LMS page at each."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        frame = tool_frame(page)
-        frame.locator("h1").first.wait_for()
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        assert_accessible(frame)
-        assert_no_horizontal_scroll(frame)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _go(frame: Any, path: str) -> None:
-    """Open another tool page inside the frame, keeping the launch (its `launch`/`lt` query)."""
-    parts = urlsplit(frame.url)
-    frame.goto(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")))
+def _heading(frame: Any) -> None:
+    frame.locator("h1").first.wait_for()
 
 
 @needs_axe
@@ -54,16 +37,16 @@ def test_add_cpd_done_elsewhere_with_an_error_then_fixed_inside_the_lms_frame(ch
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     frame = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner1")
-    _go(frame, "/portfolio/")
+    goto_keeping_launch(frame, "/portfolio/")
     frame = tool_frame(page)
     frame.get_by_role("heading", name="Your CPD portfolio").wait_for()
     assert "0 of 2 pieces of CPD, 0 of 1 with peer reflection." in frame.locator("#cpd-counter").inner_text()
-    _check_at_each_width(page, "index-empty")
+    check_at_widths(page, SHOTS, ready=_heading, name="index-empty")
 
     frame.get_by_role("button", name="Add CPD done elsewhere").click()
     frame = tool_frame(page)
     frame.get_by_role("heading", name="Add CPD done elsewhere").wait_for()
-    _check_at_each_width(page, "add")
+    check_at_widths(page, SHOTS, ready=_heading, name="add")
 
     frame = tool_frame(page)
     frame.get_by_label("Title").fill("Safeguarding adults refresher")
@@ -89,7 +72,7 @@ def test_add_cpd_done_elsewhere_with_an_error_then_fixed_inside_the_lms_frame(ch
     assert frame.locator("#hours").input_value() == "1.5"
     assert frame.locator("#peer_reflection").input_value() == "We compared two of our cases"
     assert frame.locator("#peer").is_checked()
-    _check_at_each_width(page, "add-error")
+    check_at_widths(page, SHOTS, ready=_heading, name="add-error")
 
     frame = tool_frame(page)
     frame.locator("#done_on-day").fill("28")
@@ -104,18 +87,18 @@ def test_add_cpd_done_elsewhere_with_an_error_then_fixed_inside_the_lms_frame(ch
     frame.get_by_text("CPD record added.").first.wait_for()
     assert "1 of 2 pieces of CPD, 1 of 1 with peer reflection." in frame.locator("#cpd-counter").inner_text()
     assert frame.get_by_role("heading", name="Safeguarding adults refresher").is_visible()
-    _check_at_each_width(page, "index-with-record")
+    check_at_widths(page, SHOTS, ready=_heading, name="index-with-record")
 
     frame = tool_frame(page)
     frame.get_by_role("link", name="Delete Safeguarding adults refresher").click()
     frame = tool_frame(page)
     frame.get_by_role("heading", name="Delete “Safeguarding adults refresher”?").wait_for()
-    _check_at_each_width(page, "delete")
+    check_at_widths(page, SHOTS, ready=_heading, name="delete")
 
-    _go(tool_frame(page), "/portfolio/settings")
+    goto_keeping_launch(tool_frame(page), "/portfolio/settings")
     frame = tool_frame(page)
     frame.get_by_role("heading", name="Your regulator and registration").wait_for()
-    _check_at_each_width(page, "settings")
+    check_at_widths(page, SHOTS, ready=_heading, name="settings")
     context.close()
 
 
@@ -128,14 +111,14 @@ def test_a_scottish_platforms_learner_sees_the_sssc_portfolio_inside_the_lms_fra
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     frame = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner2")
-    _go(frame, "/portfolio/")
+    goto_keeping_launch(frame, "/portfolio/")
     frame = tool_frame(page)
     frame.get_by_role("heading", name="This declaration year", exact=True).wait_for()
     assert "0 of 8 core learning elements covered." in frame.locator("#cpd-counter").inner_text()
-    _check_at_each_width(page, "sssc-index")
-    _go(tool_frame(page), "/portfolio/records/add")
+    check_at_widths(page, SHOTS, ready=_heading, name="sssc-index")
+    goto_keeping_launch(tool_frame(page), "/portfolio/records/add")
     frame = tool_frame(page)
     frame.get_by_text("Core learning elements it covers (optional)").wait_for()
     assert frame.get_by_label("Title of the learning").is_visible()
-    _check_at_each_width(page, "sssc-add")
+    check_at_widths(page, SHOTS, ready=_heading, name="sssc-add")
     context.close()

@@ -21,6 +21,8 @@ from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
     assert_no_horizontal_scroll,
+    check_at_widths,
+    goto_keeping_launch,
     needs_axe,
     open_in_lms_frame,
     tool_frame,
@@ -33,20 +35,11 @@ SHOTS = Path(os.environ.get("SWOTT_SHOTS", "/tmp/shots/welsh-b"))
 def _check(page: Any, text: str, name: str) -> None:
     """Wait for the page's Welsh text; lang="cy", then axe and reflow at each width, with screenshots."""
     tool_frame(page).get_by_text(text).first.wait_for()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        frame = tool_frame(page)
-        assert frame.evaluate("document.documentElement.lang") == "cy"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        assert_accessible(frame)
-        assert_no_horizontal_scroll(frame)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_at_widths(page, SHOTS, name, ready=_is_welsh)
 
 
-def _go(frame: Any, path: str) -> None:
-    parts = urlsplit(frame.url)
-    frame.goto(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")))
+def _is_welsh(frame: Any) -> None:
+    assert frame.evaluate("document.documentElement.lang") == "cy"
 
 
 @needs_axe
@@ -60,7 +53,7 @@ def test_the_welsh_portfolio_passes_axe_inside_the_lms_frame(chromium: Any, stac
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     frame = open_in_lms_frame(page, stack.sandbox.url, stack.placement_id, "learner1")
-    _go(frame, "/portfolio/")
+    goto_keeping_launch(frame, "/portfolio/")
     _check(page, "Eich portffolio DPP", "index")
     assert "0 o 8 elfen ddysgu graidd wedi’u cynnwys." in tool_frame(page).locator("#cpd-counter").inner_text()
 
@@ -70,10 +63,10 @@ def test_the_welsh_portfolio_passes_axe_inside_the_lms_frame(chromium: Any, stac
     _check(page, "Mae yna broblem", "record-form-error")
     assert "Rhowch deitl" in tool_frame(page).locator(".govuk-error-summary").inner_text()
 
-    _go(tool_frame(page), "/portfolio/settings")
+    goto_keeping_launch(tool_frame(page), "/portfolio/settings")
     _check(page, "Pwy yw eich rheoleiddiwr?", "settings")
 
-    _go(tool_frame(page), "/portfolio/")
+    goto_keeping_launch(tool_frame(page), "/portfolio/")
     tool_frame(page).get_by_role("button", name="Gwneud dolen ddilysu").click()
     _check(page, "Copïwch y ddolen nawr", "verification-link")
     link = tool_frame(page).locator("#verification-link").input_value().strip()

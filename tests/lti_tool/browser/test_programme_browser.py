@@ -19,9 +19,7 @@ from flask import Flask
 from sandbox_platform import SandboxServer
 from tests.conftest import make_app
 from tests.lti_tool.browser.support import (
-    WIDTHS,
-    assert_accessible,
-    assert_no_horizontal_scroll,
+    check_at_widths,
     go_in_frame,
     open_in_lms_frame,
     tool_frame,
@@ -56,18 +54,6 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     app.extensions["swott.db"].dispose()
 
 
-def _check_widths(page: Any, name: str) -> None:
-    """axe-core and reflow at each width, with a screenshot of the LMS page holding the tool."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(150)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        frame = tool_frame(page)
-        assert_accessible(frame)
-        assert_no_horizontal_scroll(frame)
-
-
 def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack: Stack) -> None:
     learners = ("learner1", "learner2", "learner3")
     for name in learners:  # each learner opens the course once, so the tool knows them
@@ -78,7 +64,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     lead = chromium.new_context().new_page()
     open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
     frame = go_in_frame(lead, "/programmes/", "Start a programme for a cohort")
-    _check_widths(lead, "index")
+    check_at_widths(lead, SHOTS, "index")
     lead.set_viewport_size({"width": 1280, "height": 900})
     frame = tool_frame(lead)
     # A wrong form comes back as the same page with an error summary, the name kept.
@@ -88,7 +74,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     frame = tool_frame(lead)
     frame.get_by_text("There is a problem").first.wait_for()
     assert frame.input_value("#cohort_name") == "Cohort A"
-    _check_widths(lead, "index-error")
+    check_at_widths(lead, SHOTS, "index-error")
     lead.set_viewport_size({"width": 1280, "height": 900})
     frame = tool_frame(lead)
     frame.fill("#starts_on-day", "1")
@@ -100,7 +86,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     frame = tool_frame(lead)
     frame.get_by_text("Programme started").first.wait_for()
     assert "Monday 1 March 2027" in frame.content()
-    _check_widths(lead, "run")
+    check_at_widths(lead, SHOTS, "run")
 
     # Move the assessment workshop onto Easter Monday: the timeline points it out.
     lead.set_viewport_size({"width": 1280, "height": 900})
@@ -108,7 +94,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     frame.get_by_role("link", name="Workshop: assessment in practice", exact=False).first.click()
     frame = tool_frame(lead)
     frame.get_by_text("Date, time and place").first.wait_for()
-    _check_widths(lead, "event")
+    check_at_widths(lead, SHOTS, "event")
     frame = tool_frame(lead)
     frame.fill("#day-day", "29")
     frame.fill("#day-month", "3")
@@ -129,36 +115,36 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     frame = tool_frame(lead)
     frame.get_by_text("Register saved").first.wait_for()
     assert frame.get_by_text("Done").count() >= 2
-    _check_widths(lead, "cohort")
+    check_at_widths(lead, SHOTS, "cohort")
     frame = go_in_frame(lead, "/programmes/1/pairings", "Coaches, mentors and protected time")
-    _check_widths(lead, "pairings")
+    check_at_widths(lead, SHOTS, "pairings")
     frame = go_in_frame(lead, "/programmes/1/supporting", "Your one-to-ones")
-    _check_widths(lead, "supporting")
+    check_at_widths(lead, SHOTS, "supporting")
 
     learner = chromium.new_context().new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
     frame = go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
     assert "Week 10" in frame.content()
-    _check_widths(learner, "timeline")
+    check_at_widths(learner, SHOTS, "timeline")
     # Sam attended the discovery day: its reflection is open; an empty submit comes back with errors.
     frame.get_by_role("link", name="Discovery day", exact=False).first.click()
     frame = tool_frame(learner)
     frame.get_by_text("Reflection: Discovery day").first.wait_for()
-    _check_widths(learner, "reflection")
+    check_at_widths(learner, SHOTS, "reflection")
     frame = tool_frame(learner)
     frame.get_by_role("button", name="Submit to my CPD portfolio").click()
     frame = tool_frame(learner)
     frame.get_by_text("There is a problem").first.wait_for()
-    _check_widths(learner, "reflection-error")
+    check_at_widths(learner, SHOTS, "reflection-error")
     frame = go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
     frame.get_by_role("link", name="Mentoring conversation").first.click()
     frame = tool_frame(learner)
     frame.get_by_text("Actions agreed").first.wait_for()
-    _check_widths(learner, "meeting")
+    check_at_widths(learner, SHOTS, "meeting")
     frame = go_in_frame(learner, "/programmes/1/calendar", "Add your programme to your calendar")
     frame.get_by_role("button", name="Get my calendar address").click()
     frame = tool_frame(learner)
     frame.get_by_text("Copy it now").first.wait_for()
-    _check_widths(learner, "calendar")
+    check_at_widths(learner, SHOTS, "calendar")
     frame = go_in_frame(learner, "/programmes/1/plan", "Your development plan")
-    _check_widths(learner, "plan")
+    check_at_widths(learner, SHOTS, "plan")

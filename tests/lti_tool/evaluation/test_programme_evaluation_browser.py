@@ -18,9 +18,7 @@ from lti_tool.services.evaluation import certificates
 from lti_tool.services.programmes import runs
 from sandbox_platform.model import User
 from tests.lti_tool.browser.support import (
-    WIDTHS,
-    assert_accessible,
-    assert_no_horizontal_scroll,
+    check_at_widths,
     needs_axe,
     open_in_lms_frame,
     tool_frame,
@@ -33,18 +31,6 @@ from tests.lti_tool.programme_factories import START, template
 
 SHOTS = Path("/tmp/shots/eval")
 LEARNERS = ("learner1", "learner2", "learner3", "learner4", "learner5")
-
-
-def _look(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(150)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        frame = tool_frame(page)
-        assert_accessible(frame)
-        assert_no_horizontal_scroll(frame)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _wait_text(page: Any, text: str, timeout: float = 30.0) -> Any:
@@ -108,23 +94,23 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
     frame = _wait_text(lead, "Evaluation report for the cohort Cohort A")
     assert "Not enough responses to show" in frame.locator("#confidence ~ .govuk-inset-text").first.inner_text()
     assert frame.locator("svg").count() == 0
-    _look(lead, "cohort-report-four")
+    check_at_widths(lead, SHOTS, "cohort-report-four")
 
     learner = chromium.new_context().new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner5")
     frame = _go(learner, f"/programmes/{run_id}/questionnaire/before", "Before the programme starts")
-    _look(learner, "programme-before")
+    check_at_widths(learner, SHOTS, "programme-before")
     frame = tool_frame(learner)
     frame.click("button[value=send]")  # nothing chosen: the same page with the error summary
     _wait_text(learner, "There is a problem")
-    _look(learner, "programme-before-error")
+    check_at_widths(learner, SHOTS, "programme-before-error")
     _answer(tool_frame(learner), 1)
     _wait_text(learner, "Your programme: Cohort A")
     frame = _go(learner, f"/programmes/{run_id}/questionnaire/after", "At the end of the programme")
-    _look(learner, "programme-after")
+    check_at_widths(learner, SHOTS, "programme-after")
     _answer(tool_frame(learner), 5)
     _wait_text(learner, "Your programme certificate")
-    _look(learner, "programme-certificate")
+    check_at_widths(learner, SHOTS, "programme-certificate")
 
     frame = _go(lead, f"/evaluation/cohort/{run_id}", "Evaluation report for the cohort Cohort A")
     assert frame.locator("svg[role=img]").count() == 1 and frame.locator("#confidence-table").count() == 1
@@ -132,11 +118,11 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
     cells = [row.locator("td").all_inner_texts() for row in first.locator("tbody tr").all()]
     assert [c[0] for c in cells] == ["1", "4", "0", "0", "0", "1.8"]  # before: learner5 1, four at 2
     assert [c[1] for c in cells] == ["0", "0", "0", "4", "1", "4.2"]
-    _look(lead, "cohort-report-five")
+    check_at_widths(lead, SHOTS, "cohort-report-five")
     frame.get_by_text("The report for every cohort of this programme").first.click()
     frame = _wait_text(lead, "Evaluation report for every cohort of this programme")
     assert frame.locator("svg[role=img]").count() == 1
-    _look(lead, "programme-report")
+    check_at_widths(lead, SHOTS, "programme-report")
 
 
 @needs_axe
@@ -160,11 +146,11 @@ def test_the_lead_withdraws_a_certificate_after_the_confirm_step(chromium: Any, 
     open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
     frame = _go(lead, "/certificates/course", "Withdraw a certificate only if")
     assert code in frame.content()
-    _look(lead, "certificates-course")
+    check_at_widths(lead, SHOTS, "certificates-course")
     tool_frame(lead).get_by_role("link", name="Withdraw", exact=False).first.click()
     frame = _wait_text(lead, "Withdraw this certificate?")
     assert frame.locator("button.govuk-button--warning").count() == 1
-    _look(lead, "certificate-withdraw")
+    check_at_widths(lead, SHOTS, "certificate-withdraw")
     tool_frame(lead).locator("button.govuk-button--warning").click()
     _wait_text(lead, f"Certificate {code} has been withdrawn")
-    _look(lead, "certificates-course-withdrawn")
+    check_at_widths(lead, SHOTS, "certificates-course-withdrawn")
