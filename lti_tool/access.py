@@ -56,8 +56,8 @@ def operator_from_link() -> str:
     operator = admin_links.operator_from(current_app.secret_key or "", request.args.get("token", ""))
     if operator is None:
         raise Forbidden(
-            "This page is for the SWOTT Connect operator.",
+            _l("This page is for the SWOTT Connect operator."),
             reason="admin_link_invalid",
-            advice="Run `swott admin link` on the server for a fresh link (links last one hour).",
+            advice=_l("Run `swott admin link` on the server for a fresh link (links last one hour)."),
         )
     return operator

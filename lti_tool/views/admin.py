@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import admin_links, web
 from lti_tool.access import operator_from_link
 from lti_tool.errors import NotFound
+from lti_tool.i18n import _l
 from lti_tool.lti.platforms import RegistrationError, ToolUrls
 from lti_tool.models import Platform, Subscription, utcnow
 from lti_tool.services import registrations, subscriptions
@@ -27,13 +29,14 @@ from lti_tool.views.registration_forms import (
     GrantSubscriptionForm,
     RevokeSubscriptionForm,
 )
+from lti_tool.words import N_
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 DONE = {
-    "approved": "The platform is approved: it can launch SWOTT Connect and show it in its pages.",
-    "granted": "The subscription is granted.",
-    "revoked": "The subscription is revoked.",
+    "approved": _l("The platform is approved: it can launch SWOTT Connect and show it in its pages."),
+    "granted": _l("The subscription is granted."),
+    "revoked": _l("The subscription is revoked."),
 }
 
 
@@ -46,9 +49,13 @@ def _grant_form(form: GrantSubscriptionForm | None = None) -> GrantSubscriptionF
     form = form or GrantSubscriptionForm(formdata=None)
     session = web.db_session()
     platforms = registrations.list_platforms(session)
-    form.platform.choices = [(p.id, f"{p.name or p.issuer} ({p.issuer}, client {p.client_id})") for p in platforms]
+    form.platform.choices = [
+        (p.id, gettext("%(name)s (%(issuer)s, client %(client)s)", name=p.name or p.issuer, issuer=p.issuer,
+                       client=p.client_id))
+        for p in platforms
+    ]  # fmt: skip
     catalogue = web.catalogue()
-    form.toolkit.choices = [(ALL_TOOLKITS, "All toolkits, including future ones")] + [
+    form.toolkit.choices = [(ALL_TOOLKITS, gettext("All toolkits, including future ones"))] + [
         (t.id, t.title) for t in (catalogue.get(i) for i in catalogue.ids()) if t is not None
     ]
     return form
@@ -68,9 +75,9 @@ def _page(operator: str, status: int = 200, grant_form: GrantSubscriptionForm | 
         grant_form=_grant_form(grant_form),
         approve_form=ApprovePlatformForm(formdata=None),
         revoke_form=RevokeSubscriptionForm(formdata=None),
-        operator=operator + " (operator page)",
+        operator=gettext("%(operator)s (operator page)", operator=operator),
         token=request.args.get("token", ""),
-        done=DONE.get(request.args.get("done", ""), ""),
+        done=str(DONE.get(request.args.get("done", ""), "")),
     )
     return html, status
 
@@ -90,7 +97,7 @@ def approve(platform_id: int) -> ResponseReturnValue:
     session = web.db_session()
     platform = session.get(Platform, platform_id)
     if platform is None:
-        raise NotFound("That registration no longer exists.", reason="admin_platform_gone")
+        raise NotFound(N_("That registration no longer exists."), reason="admin_platform_gone")
     registrations.approve_platform(session, platform, by)
     return _back("approved")
 
@@ -105,14 +112,14 @@ def grant() -> ResponseReturnValue:
     session = web.db_session()
     platform = session.get(Platform, form.platform.data)
     if platform is None:
-        raise NotFound("That registration no longer exists.", reason="admin_platform_gone")
+        raise NotFound(N_("That registration no longer exists."), reason="admin_platform_gone")
     toolkit = None if form.toolkit.data == ALL_TOOLKITS else form.toolkit.data
     try:
         subscriptions.grant(session, platform, [toolkit], ends_on=form.until.data, granted_by=by)
     except RegistrationError as error:
         # The same page, the refusal beside the field, everything chosen kept (issue 10 point 2).
         session.rollback()
-        form.toolkit.errors = [f"The subscription was not granted: {error}"]
+        form.toolkit.errors = [gettext("The subscription was not granted: %(error)s", error=str(error))]
         return _page(operator, 400, form)
     return _back("granted")
 
@@ -123,6 +130,6 @@ def revoke(subscription_id: int) -> ResponseReturnValue:
     session = web.db_session()
     subscription = session.get(Subscription, subscription_id)
     if subscription is None:
-        raise NotFound("That subscription no longer exists.", reason="admin_subscription_gone")
+        raise NotFound(N_("That subscription no longer exists."), reason="admin_subscription_gone")
     subscriptions.revoke_subscription(session, subscription, by)
     return _back("revoked")

@@ -39,19 +39,21 @@ ALL_TOOLKITS = "*"
 class GrantSubscriptionForm(SwottForm):
     """Give a platform toolkits (one, or all including future ones), from today until a last day."""
 
-    platform = SelectField("Platform", coerce=int, widget=GovSelect(), validators=[InputRequired("Choose a platform")])
+    platform = SelectField(
+        _l("Platform"), coerce=int, widget=GovSelect(), validators=[InputRequired(_l("Choose a platform"))]
+    )
     toolkit = SelectField(
-        "Toolkit", widget=GovSelect(), validators=[InputRequired("Choose a toolkit, or all toolkits")]
+        _l("Toolkit"), widget=GovSelect(), validators=[InputRequired(_l("Choose a toolkit, or all toolkits"))]
     )
     until = GovDateField(
-        "Last day (optional)",
+        _l("Last day (optional)"),
         validators=[
             optional_day_not_past(
                 _l("Enter the last day as a day, month and year, for example 31 3 2027"),
                 _l("The last day must be today or in the future"),
             )
         ],
-        description="Leave empty for a subscription with no end. For example, 31 3 2027",
+        description=_l("Leave empty for a subscription with no end. For example, 31 3 2027"),
     )
 
 

@@ -1,8 +1,8 @@
 """The L2 pages' forms: WTForms classes with their validators, rendered by govuk-frontend-wtf widgets.
 
 Dates are the GOV.UK date input (day, month, year: the Design System's "Dates" pattern); a time of day is
-one text box that takes "10am", "2:30pm" or "14:30". Both are read in UK time (lti_tool/dates.py), and
-every form comes back with what was typed when it has an error (issue 10).
+one text box that takes "10am", "2:30pm" or "14:30" (and the Welsh "10yb", "2 y.h."). Both are read in UK
+time (lti_tool/dates.py), and every form comes back with what was typed when it has an error (issue 10).
 """
 
 from __future__ import annotations
@@ -54,24 +54,33 @@ class ContentSelect(GovSelect):  # type: ignore[misc]  # the package has no type
 
 
 REAL_DATE = _l("Enter a real date, for example 27 3 2027")
-TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+TIME = re.compile(
+    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:(?P<am>a\.?\s*m\.?|y\.?\s*b\.?)|(?P<pm>p\.?\s*m\.?|y\.?\s*h\.?))?\s*$",
+    re.IGNORECASE,
+)
+"""A time as people type it in English or Welsh: a Welsh page's hint asks for "10yb" or "2yh", the usual
+Welsh shorthand for the 12-hour clock ("y bore", the morning: am; "yr hwyr", the evening: pm), so the
+box reads it with or without dots and spaces ("10 y.b."), as it reads "10am" and "10 a.m."."""
+MIDDAY = ("midday", "noon", "canol dydd", "hanner dydd")
+MIDNIGHT = ("midnight", "hanner nos", "canol nos")
 
 
 def parse_time(text: str) -> time | None:
-    """'10am', '2:30pm', '14:30', '9.15', 'midday', 'midnight' → a time of day; None if it is not one."""
-    text = text.strip().lower()
-    if text in ("midday", "noon"):
+    """'10am', '2:30pm', '14:30', '9.15', 'midday', 'midnight', and the Welsh '10yb', '10 y.b.', '2yh',
+    '2 y.h.', 'canol dydd', 'hanner nos' → a time of day; None if it is not one."""
+    text = " ".join(text.strip().lower().split())
+    if text in MIDDAY:
         return time(12, 0)
-    if text == "midnight":
+    if text in MIDNIGHT:
         return time(0, 0)
     found = TIME.match(text)
     if not found:
         return None
-    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
-    if half:
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if found.group("am") or found.group("pm"):
         if not 1 <= hour <= 12:
             return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
+        hour = hour % 12 + (12 if found.group("pm") else 0)
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)

@@ -79,7 +79,7 @@ def test_planning_and_the_dashboard_are_in_welsh(cymru: World) -> None:
     # A form error: the summary, the inline messages and the title in Welsh, what was typed kept.
     status, html = _post(facilitator, "/l2/sessions", "/l2/plan", {"start_time": "half ten"})
     assert status == 400
-    _checked(html, "/l2/sessions (error)", "Mae yna broblem", "Rhowch amser fel 10am, 2:30pm neu 14:30")
+    _checked(html, "/l2/sessions (error)", "Mae yna broblem", "Rhowch amser fel 10yb, 2:30yh neu 14:30")
     assert "<title>Gwall:" in html
 
     status, _html = _post(
