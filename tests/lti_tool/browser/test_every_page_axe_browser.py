@@ -279,6 +279,9 @@ def test_every_tool_page_a_learner_a_facilitator_and_the_operator_meet(chromium:
     go_in_frame(learner, "/l2/", kit.title)
     checks.check(learner, "learner-l2-home-closed")
     frame = go_in_frame(learner, "/l2/reflection", "Reflection")
+    # The keep page or the form: wait for one of their buttons before asking which it is, so a page still
+    # settling is never taken for the form (a run on an idle machine timed out at the submit button once).
+    frame.locator("button[value=submit], button:has-text('Start writing')").first.wait_for()
     if frame.get_by_role("button", name="Start writing").count():  # feedforward to keep: the keep page first
         checks.check(learner, "learner-l2-keep")
         frame = tool_frame(learner)
