@@ -75,14 +75,21 @@ class SessionFeedback(Base):
     """A learner's two-minute feedback on one group session: how useful, what to change.
 
     Separate from the peer feedback and feedforward of `GroupFeedback`, which is about practice; this is
-    about the session, for whoever runs the next one.
+    about the session, for whoever runs the next one. About either an L2 group session (`session_id`) or
+    a programme's workshop or action learning set meeting (`event_id`: one row per meeting of a set
+    series); exactly one of the two is set.
     """
 
     __tablename__ = "session_feedback"
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("session_id", "user_id"), UniqueConstraint("event_id", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("group_session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_session.id", ondelete="CASCADE"), index=True, default=None
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme_event.id", ondelete="CASCADE"), index=True, default=None
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     status: Mapped[Answer] = mapped_column(str_enum(Answer, 16))
     usefulness: Mapped[int] = mapped_column(default=0)  # 1-5, 0 when skipped

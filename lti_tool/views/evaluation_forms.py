@@ -105,6 +105,37 @@ class SessionFeedbackForm(SkippableForm):
         return ok
 
 
+class ProgrammeSessionFeedbackForm(SkippableForm):
+    """The same two questions after a programme's workshop or set meeting, in the page's language."""
+
+    usefulness = RadioField(
+        _l("How useful was this session for your practice?"),
+        choices=[SelectChoice(str(i), _l(label)) for i, label in enumerate(USEFULNESS_SCALE, 1)],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    change = TextAreaField(
+        _l("What would you change about the session?"),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_TEXT_CHARS, message=_l("Keep your answer to %(n)s characters or fewer", n=f"{MAX_TEXT_CHARS:,}")
+            ),
+        ],
+        widget=GovTextArea(),
+        description=_l("For example the timing, the activities or how the discussion was run."),
+    )
+    share = BooleanField(_l("My answer about what to change can be shown, without my name, in reports for the "
+                            "programme lead"), widget=GovCheckboxInput())  # fmt: skip
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok: bool = super().validate(extra_validators)
+        if ok and not self.skipped and not self.usefulness.data:
+            self.usefulness.errors = [str(_l("Choose how useful the session was, or choose ‘Skip’"))]
+            return False
+        return ok
+
+
 class FollowUpForm(SkippableForm):
     """`action`: "send", "later" (ask again in two weeks) or "skip" (never ask again)."""
 

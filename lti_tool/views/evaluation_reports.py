@@ -162,11 +162,11 @@ def cohort_report(run_id: int) -> ResponseReturnValue:
     launch = require_launch()
     return render_template(
         "evaluation/report.html",
-        scope="this cohort",
-        heading=f"Evaluation report for the cohort {run.cohort_name}",
+        scope=gettext("this cohort"),
+        heading=gettext("Evaluation report for one cohort: %(cohort)s", cohort=run.cohort_name),
         csv_url=launch_url_for("evaluation_reports.cohort_csv", launch, run_id=run.id),
         other_url=launch_url_for("evaluation_reports.programme_report", launch, template_id=run.template_id),
-        other_text="The report for every cohort of this programme",
+        other_text=gettext("The report for every cohort of this programme"),
         brand_colour=_brand(),
         **_values(report),
     )
@@ -186,8 +186,8 @@ def programme_report(template_id: str) -> ResponseReturnValue:
     launch = require_launch()
     return render_template(
         "evaluation/report.html",
-        scope="this programme's cohorts",
-        heading="Evaluation report for every cohort of this programme",
+        scope=gettext("this programme’s cohorts"),
+        heading=gettext("Evaluation report for every cohort of this programme"),
         csv_url=launch_url_for("evaluation_reports.programme_csv", launch, template_id=template_id),
         brand_colour=_brand(),
         **_values(report),

@@ -61,33 +61,47 @@ def give(
     share_text: bool,
     now: datetime,
 ) -> SessionFeedback:
+    return record(session, find_row(session, session_id=group.id, user_id=user_id, now=now), usefulness=usefulness,
+                  change_text=change_text, share_text=share_text)  # fmt: skip
+
+
+def skip(session: Session, group: GroupSession, *, user_id: int, now: datetime) -> None:
+    mark_skipped(session, find_row(session, session_id=group.id, user_id=user_id, now=now))
+
+
+def record(
+    session: Session, row: SessionFeedback, *, usefulness: int, change_text: str, share_text: bool
+) -> SessionFeedback:
+    """Answer a feedback row (an L2 session's or a programme event's): one answer per learner and session."""
     if not 1 <= usefulness <= len(USEFULNESS_SCALE):
         raise InvalidAnswer("usefulness is outside the scale")
     text = change_text.strip()
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidAnswer(f"an answer is over {MAX_TEXT_CHARS} characters")
-    row = _row(session, group, user_id, now)
     row.status, row.usefulness, row.change_text = Answer.ANSWERED, usefulness, text
     row.share_text = share_text and bool(text)
     session.flush()
     return row
 
 
-def skip(session: Session, group: GroupSession, *, user_id: int, now: datetime) -> None:
-    row = _row(session, group, user_id, now)
+def mark_skipped(session: Session, row: SessionFeedback) -> None:
+    """A skip is kept (and asked no more); it never replaces an answer."""
     if row.status != Answer.ANSWERED:
         row.status = Answer.SKIPPED
     session.flush()
 
 
-def _row(session: Session, group: GroupSession, user_id: int, now: datetime) -> SessionFeedback:
-    row = session.scalars(
-        select(SessionFeedback).where(SessionFeedback.session_id == group.id, SessionFeedback.user_id == user_id)
-    ).first()
+def find_row(
+    session: Session, *, user_id: int, now: datetime, session_id: int | None = None, event_id: int | None = None
+) -> SessionFeedback:
+    """The learner's row about an L2 session (`session_id`) or a programme event (`event_id`), made if none."""
+    assert (session_id is None) != (event_id is None), "feedback is about one session or one event"
+    key = SessionFeedback.session_id == session_id if session_id is not None else SessionFeedback.event_id == event_id
+    row = session.scalars(select(SessionFeedback).where(key, SessionFeedback.user_id == user_id)).first()
     if row is None:
         row = SessionFeedback(
-            session_id=group.id, user_id=user_id, status=Answer.SKIPPED, usefulness=0, change_text="",
-            share_text=False, created_at=now,
+            session_id=session_id, event_id=event_id, user_id=user_id, status=Answer.SKIPPED, usefulness=0,
+            change_text="", share_text=False, created_at=now,
         )  # fmt: skip
         session.add(row)
     return row

@@ -2,8 +2,13 @@
 run of a template in a council's courses). The same threshold as every report (`reports.MIN_GROUP`):
 nothing is shown for fewer than 5 people who answered both times.
 
-A programme has no session feedback of its own (its group sessions' feedback is in their toolkits'
-reports), so these reports leave that section out.
+Session feedback: the runs' workshops and action learning set meetings, and the L2 group sessions of
+their toolkit L2 occurrences (`services.evaluation.programme_feedback`), with the same threshold in people.
+
+"Finished the programme (asked at the end)" counts the participants asked the after questions: those
+who finished (every required activity, or the run marked finished) and anyone who answered or skipped
+them, since answering is itself being asked (a participant may finish, answer, and then have a register
+corrected, or the questionnaire may have been reached from the certificate page).
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lti_tool.models import Context, ProgrammeParticipant, ProgrammeRun, RunStatus
+from lti_tool.models import Context, EvaluationResponse, ProgrammeParticipant, ProgrammeRun, RunStatus
+from lti_tool.services.evaluation import programme_feedback
 from lti_tool.services.evaluation import programmes as evaluation
-from lti_tool.services.evaluation.reports import PROGRAMME_WORDS, Report, build_for
+from lti_tool.services.evaluation.reports import PROGRAMME_WORDS, Report, build_for, feedback_summary
 from lti_tool.services.programmes import cohort, templates
+from toolkits.model import Phase
 from toolkits.programmes import Programme
 
 
@@ -34,12 +41,26 @@ def runs_of_template(session: Session, *, platform_id: int, template_id: str) ->
 
 
 def _finished(session: Session, runs: Sequence[ProgrammeRun], programme: Programme | None, now: datetime) -> int:
-    """How many participants were asked the after questions: everyone of a finished run, else those done."""
+    """How many participants were asked the after questions: everyone of a finished run, else those done,
+    and in any case everyone who answered or skipped them (each participant once per run)."""
     views = cohort.build_many(session, runs, now, {r.id: templates.toolkit_of(programme) for r in runs})
-    return sum(
-        len(view.rows) if view.run.status == RunStatus.FINISHED.value else sum(r.complete for r in view.rows)
+    asked = {
+        (view.run.id, row.user_id)
         for view in views
-    )
+        for row in view.rows
+        if view.run.status == RunStatus.FINISHED or row.complete
+    }
+    subjects = {evaluation.subject_id(r): r.id for r in runs}
+    members = {(view.run.id, row.user_id) for view in views for row in view.rows}
+    for subject, user_id in session.execute(
+        select(EvaluationResponse.toolkit_id, EvaluationResponse.user_id).where(
+            EvaluationResponse.toolkit_id.in_(subjects), EvaluationResponse.phase == Phase.AFTER
+        )
+    ):
+        key = (subjects[subject], user_id)
+        if key in members:  # a participant since removed from the run is not counted
+            asked.add(key)
+    return len(asked)
 
 
 def build(session: Session, *, programme: Programme, runs: Sequence[ProgrammeRun], now: datetime) -> Report:
@@ -54,6 +75,7 @@ def build(session: Session, *, programme: Programme, runs: Sequence[ProgrammeRun
     return build_for(
         session, questionnaire=programme.questionnaire, subject_ids=[evaluation.subject_id(r) for r in runs],
         context_ids=sorted({r.context_id for r in runs}), learners=learners or 0,
-        after_asked=_finished(session, runs, programme, now) if runs else 0, feedback=None, toolkit=None,
+        after_asked=_finished(session, runs, programme, now) if runs else 0, toolkit=None,
+        feedback=feedback_summary(programme_feedback.rows_for_runs(session, runs)),
         title=programme.title, words=PROGRAMME_WORDS,
     )  # fmt: skip

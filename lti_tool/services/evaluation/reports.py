@@ -88,9 +88,10 @@ class Comment:
 
 @dataclass(frozen=True)
 class FeedbackSummary:
-    respondents: int
-    usefulness: Distribution | None  # None below MIN_GROUP
+    respondents: int  # people who answered
+    usefulness: Distribution | None  # None below MIN_GROUP people
     comments: tuple[Comment, ...]
+    answers: int = 0  # answers (a programme's participant answers after each workshop and set meeting)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Report:
     outcomes: tuple[OutcomeChange, ...] | None  # None below MIN_GROUP paired respondents
     before_comments: tuple[Comment, ...]
     after_comments: tuple[Comment, ...]
-    feedback: FeedbackSummary | None  # None where the report has no session feedback (a programme's)
+    feedback: FeedbackSummary | None  # None where the report has no session feedback section
 
     @property
     def enough(self) -> bool:
@@ -274,13 +275,23 @@ def _feedback(session: Session, toolkit_id: str, context_ids: Sequence[int]) -> 
             )
         )
     )
-    if len(rows) < MIN_GROUP:
-        return FeedbackSummary(len(rows), None, ())
+    return feedback_summary(rows)
+
+
+def feedback_summary(rows: Sequence[SessionFeedback]) -> FeedbackSummary:
+    """Answered feedback rows as a summary; nothing but the counts below `MIN_GROUP` people.
+
+    The threshold counts people, not answers: in a programme one participant answers after each meeting
+    of a set series, and five answers from two people would let each pick out the other's."""
+    people = len({r.user_id for r in rows})
+    if people < MIN_GROUP:
+        return FeedbackSummary(people, None, (), len(rows))
     counts = [0] * len(USEFULNESS_SCALE)
     for row in rows:
-        counts[row.usefulness - 1] += 1
+        if 1 <= row.usefulness <= len(counts):
+            counts[row.usefulness - 1] += 1
     shared = [r.change_text for r in rows if r.share_text]
-    return FeedbackSummary(len(rows), Distribution(tuple(counts)), _comments(shared, len(rows)))
+    return FeedbackSummary(people, Distribution(tuple(counts)), _comments(shared, people), len(rows))
 
 
 # --- Operator-wide -----------------------------------------------------------------------------------
@@ -360,6 +371,10 @@ def to_csv(report: Report) -> str:
     else:
         writer.writerow(("Session feedback", "How useful the session was", fb.respondents, *fb.usefulness.counts,
                          f"{fb.usefulness.mean:.1f}", ""))  # fmt: skip
+        writer.writerow(("Session feedback", "Answers", fb.answers, *[""] * 6, ""))
+        for comment in fb.comments:  # shared by their authors; the page shows the same
+            note = "May identify someone: " + ", ".join(comment.flags) if comment.flags else ""
+            writer.writerow(("What people would change", _cell(comment.text), "", *[""] * 6, note))
     return out.getvalue()
 
 

@@ -1,4 +1,5 @@
-"""A participant's programme questionnaire (before the programme, and at its end) and certificate.
+"""A participant's programme questionnaire (before the programme, and at its end), their feedback on each
+workshop and set meeting they attended, and their certificate.
 
 Thin views over `services.evaluation.programmes`. The programme launch calls `on_launch` first: the
 before questionnaire on the first launch, the after one once the programme is complete; both can be
@@ -13,15 +14,15 @@ from flask.typing import ResponseReturnValue
 from lti_tool import certificate_files, web
 from lti_tool.access import launch_required
 from lti_tool.clock import now
-from lti_tool.errors import NotFound
+from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import LtiUser, ProgrammeParticipant, ProgrammeRun
 from lti_tool.public_urls import certificate_check_url
-from lti_tool.services.evaluation import certificate_pdf, responses
+from lti_tool.services.evaluation import certificate_pdf, programme_feedback, responses
 from lti_tool.services.evaluation import programmes as evaluation
-from lti_tool.views.evaluation_forms import IssueCertificateForm, QuestionnaireForm
+from lti_tool.views.evaluation_forms import IssueCertificateForm, ProgrammeSessionFeedbackForm, QuestionnaireForm
 from lti_tool.views.programmes.common import bp, commit, programme_of, url
-from lti_tool.views.programmes.learner import _mine
+from lti_tool.views.programmes.learner import _mine, _my_event
 from toolkits.model import CONFIDENCE_SCALE, Phase
 from toolkits.programmes import Programme
 
@@ -89,6 +90,39 @@ def questionnaire(run_id: int, phase: str) -> ResponseReturnValue:
     commit()
     after = "programmes.certificate" if which is Phase.AFTER else "programmes.timeline_page"
     return redirect(launch_url_for(after, launch, run_id=run.id), code=303)
+
+
+# --- Feedback on a workshop or set meeting ---------------------------------------------------------------
+
+
+@bp.route("/<int:run_id>/events/<int:event_id>/feedback", methods=["GET", "POST"])
+@launch_required
+def session_feedback(run_id: int, event_id: int) -> ResponseReturnValue:
+    """Two questions about a workshop or set meeting the participant attended, once its register is in."""
+    launch = require_launch()
+    run, participant, event, programme, _activity = _my_event(launch, run_id, event_id)
+    session = web.db_session()
+    state = programme_feedback.state(session, run, participant, programme, event)
+    if state is None:
+        raise Forbidden("Feedback opens once you have attended this session and its register is in.",
+                        reason="programme_feedback_not_open",
+                        advice="If you were there, ask your programme lead to check the register.")  # fmt: skip
+    if state is programme_feedback.State.ANSWERED:
+        return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id), code=303)
+    form = ProgrammeSessionFeedbackForm()
+    if form.validate_on_submit():
+        if form.skipped:
+            programme_feedback.skip(session, event, user_id=launch.user_id, now=now())
+        else:
+            programme_feedback.give(session, event, user_id=launch.user_id, usefulness=int(form.usefulness.data),
+                                    change_text=form.change.data or "", share_text=bool(form.share.data),
+                                    now=now())  # fmt: skip
+        commit()
+        said = "skipped" if form.skipped else "sent"
+        return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id, feedback=said), code=303)
+    status = 400 if form.errors else 200
+    return render_template("programmes/session_feedback.html", run=run, event=event, form=form,
+                           url=url(launch)), status  # fmt: skip
 
 
 # --- The programme certificate ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
+from lti_tool.services.evaluation import programme_feedback
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
@@ -65,9 +66,13 @@ def timeline_page(run_id: int) -> ResponseReturnValue:
     launch = require_launch()
     run, participant = _mine(launch, run_id)
     programme = programme_of(run)
-    weeks = timeline.build(web.db_session(), run, participant, programme, now())
+    session = web.db_session()
+    weeks = timeline.build(session, run, participant, programme, now())
+    asked = programme_feedback.states(session, run, participant, programme, [i.event for w in weeks for i in w.items])
+    due = [i.event for w in weeks for i in w.items if asked.get(i.event.id) is programme_feedback.State.DUE]
     return render_template("programmes/timeline.html", run=run, programme=programme, weeks=weeks, url=url(launch),
-                           saved=request.args.get("saved", ""))  # fmt: skip
+                           saved=request.args.get("saved", ""), feedback=asked, feedback_due=due,
+                           feedback_said=request.args.get("feedback", ""))  # fmt: skip
 
 
 @bp.route("/<int:run_id>/events/<int:event_id>/reflection", methods=["GET", "POST"])
@@ -108,9 +113,11 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
             commit()
             return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id, saved=event.id), code=303)
     status = 400 if (form.errors or incomplete) else 200
+    asked = programme_feedback.state(session, run, participant, programme, event)
     return render_template(
         "programmes/reflection.html", run=run, event=event, activity=activity, form=form, stored=stored,
         url=url(launch), peer=bool(activity and activity.peer_reflection), short_fields=SHORT_FIELDS,
+        feedback_due=asked is programme_feedback.State.DUE,
     ), status  # fmt: skip
 
 
