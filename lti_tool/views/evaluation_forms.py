@@ -20,6 +20,7 @@ from lti_tool.services.evaluation.followups import CARRIED_OUT_LABELS
 from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS
 from toolkits.model import CONFIDENCE_SCALE, Phase, Questionnaire
 
+MAX_TEXT_SHOWN = f"{MAX_TEXT_CHARS:,}"  # "2,000", for a translated message's placeholder
 TOO_LONG = f"Keep your answer to {MAX_TEXT_CHARS:,} characters or fewer"
 SHARE_LABEL = "My written answers can be shown, without my name, in reports for course leads"
 
@@ -118,9 +119,7 @@ class ProgrammeSessionFeedbackForm(SkippableForm):
         _l("What would you change about the session?"),
         validators=[
             Optional(),
-            Length(
-                max=MAX_TEXT_CHARS, message=_l("Keep your answer to %(n)s characters or fewer", n=f"{MAX_TEXT_CHARS:,}")
-            ),
+            Length(max=MAX_TEXT_CHARS, message=_l("Keep your answer to %(n)s characters or fewer", n=MAX_TEXT_SHOWN)),
         ],
         widget=GovTextArea(),
         description=_l("For example the timing, the activities or how the discussion was run."),
