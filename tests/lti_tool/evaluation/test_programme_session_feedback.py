@@ -70,7 +70,9 @@ def _rows(world: World) -> list[SessionFeedback]:
 
 def _give(world: World, client: FlaskClient, event: ProgrammeEvent, usefulness: int, change: str = "",
           share: bool = False) -> None:  # fmt: skip
-    data = {"action": "send", "usefulness": str(usefulness), "change": change, **({"share": "y"} if share else {})}
+    data: dict[str, object] = {"action": "send", "usefulness": str(usefulness), "change": change}
+    if share:
+        data["share"] = "y"
     assert _post(client, _feedback_url(world, event), data).status_code == 303
 
 
