@@ -33,7 +33,8 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
             for r in answers
         ],
         "session_feedback": [
-            {"session": r.session_id, "status": r.status, "usefulness": r.usefulness, "change": r.change_text,
+            {"session": r.session_id, "programme_event": r.event_id, "status": r.status, "usefulness": r.usefulness,
+             "change": r.change_text,
              "may_be_shared": r.share_text, "at": r.created_at.isoformat()}
             for r in feedback
         ],

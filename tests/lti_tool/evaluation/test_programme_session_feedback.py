@@ -135,6 +135,7 @@ def test_each_set_meeting_asks_its_own_and_a_skip_is_kept(world: World) -> None:
     skipped = _post(client, _feedback_url(world, sets[0]), {"action": "skip"})
     assert skipped.status_code == 303
     timeline = _text(client.get(skipped.headers["Location"]))
+    assert "you will not be asked about it again" in timeline
     assert _feedback_url(world, sets[0]) not in timeline  # skipped: asked no more
     assert _feedback_url(world, sets[1]) in timeline  # the next meeting asks its own
     _give(world, client, sets[1], 5)
