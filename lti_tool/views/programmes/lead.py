@@ -14,6 +14,7 @@ from lti_tool.errors import NotFound
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import EventStatus, GroupSession, ProgrammeEvent, ProgrammeRun
+from lti_tool.services.evaluation import programme_feedback
 from lti_tool.services.programmes import cohort, group_sessions, meetings, runs, templates, timeline
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
@@ -143,6 +144,7 @@ def _event_page(run: ProgrammeRun, event_id: int, form: EventForm | None = None,
         l2_activity=group_sessions.toolkit_l2(programme, event), group=group_sessions.group_of(session, event),
         holiday=runs.holiday_warnings(run, [event]).get(event.id, ""),
         takes_register=event.kind in (ActivityKind.GROUP_SESSION.value, ActivityKind.DISCOVERY_DAY.value),
+        asks_feedback=programme_feedback.asks_feedback(programme, event),
     ), status  # fmt: skip
 
 

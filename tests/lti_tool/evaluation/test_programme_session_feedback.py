@@ -18,12 +18,13 @@ from sqlalchemy import select
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch
 from lti_tool.models import LtiUser, ProgrammeEvent, ProgrammeRun, SessionFeedback
+from lti_tool.services.evaluation import feedback, programme_reports
 from lti_tool.services.evaluation.reports import NOT_ENOUGH
-from lti_tool.services.programmes import runs
+from lti_tool.services.programmes import group_sessions, runs
 from tests.lti_tool.evaluation.programme_support import AFTER_END, answer_programme
 from tests.lti_tool.l1_factories import sign_in
 from tests.lti_tool.l2_factories import local_platform
-from tests.lti_tool.programme_factories import Cohort, make_cohort, template
+from tests.lti_tool.programme_factories import Cohort, catalogue, make_cohort, template
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
 from tests.lti_tool.views.test_programme_views import World, _post, _text
 
@@ -85,6 +86,8 @@ def test_an_attendee_is_offered_feedback_after_the_register_and_answers_once(wor
     assert "Give feedback" not in _text(client.get(timeline_url))
     assert client.get(_feedback_url(world, workshop)).status_code == 403
 
+    lead_page = _text(world.lead().get(f"/programmes/{world.a.the_run.id}/events/{workshop.id}"))
+    assert "everyone marked present is asked two questions about the session" in lead_page
     _register(world, workshop, [there])
     timeline = _text(client.get(timeline_url))
     assert "How did it go?" in timeline and f"Give feedback on {workshop.title}" in timeline
@@ -242,3 +245,27 @@ def test_the_feedback_page_and_the_cohort_report_heading_are_in_welsh(world: Wor
     assert "Yr adroddiad ar gyfer pob carfan o’r rhaglen hon" in report
     whole = _text(lead.get(f"/evaluation/programme/{template().id}"))
     assert "Adroddiad gwerthuso ar gyfer pob carfan o’r rhaglen hon" in whole
+
+
+def test_the_cohort_report_counts_the_feedback_on_its_toolkit_l2_sessions_too(app: Flask) -> None:
+    """A toolkit L2 occurrence runs as an L2 group session, whose feedback the L2 pages ask for."""
+    with app.extensions["swott.db"].session() as session:
+        cohort = make_cohort(session, learners=5, platform=local_platform(session))
+        run = cohort.the_run
+        programme = template()
+        event = next(e for e in runs.events(session, run) if e.activity_id == "participation-l2")
+        activity = programme.activity(event.activity_id)
+        assert activity is not None and activity.toolkit
+        toolkit = catalogue().get(activity.toolkit)
+        assert toolkit is not None
+        event.place = "Civic Centre, room 4"
+        group = group_sessions.open_session(session, run, event, toolkit)
+        for user in cohort.learners:
+            feedback.give(session, group, user_id=user.id, usefulness=4, change_text="", share_text=False,
+                          now=AFTER_END)  # fmt: skip
+        report = programme_reports.build(session, programme=programme, runs=[run], now=AFTER_END)
+        assert report.feedback is not None and report.feedback.usefulness is not None
+        assert (report.feedback.respondents, report.feedback.usefulness.counts) == (5, (0, 0, 0, 5, 0))
+        other = make_cohort(session, learners=1, platform=cohort.platform, name="Cohort B")
+        alone = programme_reports.build(session, programme=programme, runs=[other.the_run], now=AFTER_END)
+        assert alone.feedback is not None and alone.feedback.respondents == 0
