@@ -14,8 +14,8 @@ from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
 from lti_tool.models import Certificate, Context, LtiUser
-from lti_tool.services.evaluation import certificates
-from lti_tool.services.programmes import runs
+from lti_tool.services.evaluation import certificates, programme_feedback
+from lti_tool.services.programmes import cohort, runs
 from sandbox_platform.model import User
 from tests.lti_tool.browser.support import (
     check_at_widths,
@@ -26,7 +26,7 @@ from tests.lti_tool.browser.support import (
 from tests.lti_tool.browser.support import go_in_frame as _go
 from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack  # the fixture
-from tests.lti_tool.evaluation.programme_support import answer_programme
+from tests.lti_tool.evaluation.programme_support import AFTER_END, answer_programme
 from tests.lti_tool.programme_factories import START, template
 
 SHOTS = Path("/tmp/shots/eval")
@@ -59,6 +59,14 @@ def _seed(stack: Stack) -> int:
                               starts_on=START, participant_ids=[u.id for u in users])  # fmt: skip
         for user in users[:4]:
             answer_programme(session, run, user, 2, 4)
+        # All five were at the launch workshop; four answered its session feedback so far.
+        workshop = next(e for e in runs.events(session, run) if e.activity_id == "launch-workshop")
+        members = runs.members(session, run)
+        cohort.record_attendance(session, workshop, [m.participant.id for m in members],
+                                 {m.participant.id for m in members})  # fmt: skip
+        for index, user in enumerate(users[:4]):
+            programme_feedback.give(session, workshop, user_id=user.id, usefulness=3 + index % 3,
+                                    change_text=f"Change number {index}", share_text=True, now=AFTER_END)  # fmt: skip
         session.commit()
         return run.id
 
@@ -91,9 +99,10 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
     open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
     frame = _go(lead, f"/programmes/{run_id}", "Coaches, mentors and protected time")
     frame.get_by_role("link", name="Evaluation report: confidence before and after", exact=True).click()
-    frame = _wait_text(lead, "Evaluation report for the cohort Cohort A")
+    frame = _wait_text(lead, "Evaluation report for one cohort: Cohort A")
     assert "Not enough responses to show" in frame.locator("#confidence ~ .govuk-inset-text").first.inner_text()
     assert frame.locator("svg").count() == 0
+    assert "Not enough responses to show" in frame.locator("#session-feedback ~ .govuk-inset-text").first.inner_text()
     check_at_widths(lead, SHOTS, "cohort-report-four")
 
     learner = chromium.new_context().new_page()
@@ -111,13 +120,24 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
     _answer(tool_frame(learner), 5)
     _wait_text(learner, "Your programme certificate")
     check_at_widths(learner, SHOTS, "programme-certificate")
+    frame = _go(learner, f"/programmes/{run_id}/timeline", "How did it go?")
+    frame.get_by_role("link", name="Give feedback on Programme launch workshop").click()
+    frame = _wait_text(learner, "Feedback on the session")
+    frame.get_by_label("Very useful", exact=True).check()
+    frame.fill("#change", "More time for the case study")
+    frame.get_by_label("My answer about what to change can be shown", exact=False).check()
+    frame.get_by_role("button", name="Send feedback").click()
+    _wait_text(learner, "your feedback on the session is sent")
 
-    frame = _go(lead, f"/evaluation/cohort/{run_id}", "Evaluation report for the cohort Cohort A")
+    frame = _go(lead, f"/evaluation/cohort/{run_id}", "Evaluation report for one cohort: Cohort A")
     assert frame.locator("svg[role=img]").count() == 1 and frame.locator("#confidence-table").count() == 1
     first = frame.locator("#confidence-table table").first
     cells = [row.locator("td").all_inner_texts() for row in first.locator("tbody tr").all()]
     assert [c[0] for c in cells] == ["1", "4", "0", "0", "0", "1.8"]  # before: learner5 1, four at 2
     assert [c[1] for c in cells] == ["0", "0", "0", "4", "1", "4.2"]
+    useful = frame.locator("#feedback-table tbody td").all_inner_texts()
+    assert useful == ["0", "0", "2", "1", "2", "4.0"]  # 3, 4, 5, 3 and learner5's 5
+    assert "More time for the case study" in frame.locator(".swott-comments").last.inner_text()
     check_at_widths(lead, SHOTS, "cohort-report-five")
     frame.get_by_text("The report for every cohort of this programme").first.click()
     frame = _wait_text(lead, "Evaluation report for every cohort of this programme")
