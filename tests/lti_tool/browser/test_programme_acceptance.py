@@ -195,6 +195,9 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
         for number, meeting in enumerate(sets, start=1):
             values = {f.id: f"Set meeting {number}: {f.label}" for f in fields}
             person.post(f"/programmes/{run_id}/events/{meeting.id}/reflection", {**values, "submit": "1"})
+    # Before they do, each timeline says where self-study is done.
+    before = people["learner2"].get(f"/programmes/{run_id}/timeline").text
+    assert "from your course page in your LMS" in before
     # Last, every participant works through each toolkit's L1 in the L1 player, launched from the course's
     # L1 placement. Each completion moves the programme line by itself: the lead never presses "Send
     # programme scores" in this run, so the gradebook below shows what the completions queued.
@@ -215,6 +218,12 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
     assert len({r["participant"] for r in rows}) == COHORT
     assert {r["status"] for r in rows} == {"Done"}, sorted({(r["activity"], r["status"]) for r in rows})
     assert {r["coach"] for r in rows} == {"Kim Ashby"} and {r["protected hours a week"] for r in rows} == {"12"}
+
+    # Every participant's timeline (over HTTP): all ten weeks done, nothing missed or still to start.
+    for key, person in people.items():
+        text = person.get(f"/programmes/{run_id}/timeline").text
+        assert "Week 10" in text and "Missed" not in text and "Not started" not in text, key
+        assert "from your course page" not in text, key  # no self-study left to point to
 
     # One participant's timeline and portfolio in the browser.
     sam = chromium.new_context().new_page()
