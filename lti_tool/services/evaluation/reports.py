@@ -217,7 +217,9 @@ def build_for(
         learners=learners,
         before_answered=len(before),
         before_skipped=len(by_phase[Phase.BEFORE.value]) - len(before),
-        after_asked=after_asked,
+        # Whoever answered or skipped the after questions was asked them, whatever the count of finishers
+        # says (a learner may open them from a bookmarked link before their L2 reflection is in).
+        after_asked=max(after_asked, len(by_phase[Phase.AFTER.value])),
         after_answered=len(after),
         after_skipped=len(by_phase[Phase.AFTER.value]) - len(after),
         paired=len(paired_keys),

@@ -157,6 +157,9 @@ def test_questionnaires_before_and_after_and_the_report_with_four_then_five(chro
     table = frame.locator("#confidence-table")
     assert table.count() == 1 and frame.locator("svg[role=img]").count() == 1
     _look(lead_page, "report-five")
+    # Five answered after: five were asked, never "0 asked" beside "5 (100% of those asked)".
+    summary = " ".join(frame.locator("main dl").first.inner_text().split())
+    assert "Finished L2 (asked after) 5" in summary, summary
     lead_page.set_viewport_size({"width": 320, "height": 900})
     tool_frame(lead_page).locator("svg[role=img]").screenshot(path=str(SHOTS / "chart-320.png"))
     lead_page.set_viewport_size({"width": 1280, "height": 900})
