@@ -141,8 +141,10 @@ def _register_blueprints(app: Flask) -> None:
     targets = launch_targets.init_app(app)
     for feature in (lti, player, facilitator, l2, programmes, evaluation):
         feature.register_launch_targets(targets)
-    # What other features do when an L2 session closes (lti_tool.session_hooks).
-    session_hooks.init_app(app).append(programmes.lead.after_l2_close)
+    # What other features do when an L2 session closes or an L1 is completed (lti_tool.session_hooks).
+    hooks = session_hooks.init_app(app)
+    hooks.l2_closed.append(programmes.lead.after_l2_close)
+    hooks.l1_completed.append(programmes.lead.after_l1_completed)
 
 
 def _configure_logging(level: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from lti_tool import session_hooks
 from lti_tool.background import Background
 from lti_tool.db import Database
-from lti_tool.services import outbox
+from lti_tool.services import outbox, progress
 from lti_tool.settings import Settings
 from toolkits import Catalogue
 
@@ -23,6 +24,8 @@ def db_session() -> Session:
         g.db_session = database().sessions()
         # Scores the request queues are handed to the background delivery once its commit succeeds.
         g.db_session.info[outbox.AFTER_COMMIT] = background().scores_committed
+        # What other features do when an L1 attempt becomes complete (e.g. a programme's score moves).
+        g.db_session.info[progress.L1_COMPLETED] = session_hooks.l1_completed_hooks()
     session: Session = g.db_session
     return session
 

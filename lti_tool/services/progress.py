@@ -56,6 +56,10 @@ from lti_tool.services.option_order import record_option_orders as record_option
 from toolkits.model import CompletionPart, Question, QuestionType, ScoringMode, Toolkit
 
 REFLECTION_STEP = "reflection"
+L1_COMPLETED = "swott.l1_completed"
+"""`Session.info` key: hooks `(session, attempt)` run in the transaction where an attempt becomes
+complete (`lti_tool.session_hooks`; e.g. a programme's gradebook line moves). A session without it
+(a plain script or a unit test) runs none."""
 SCORE_MAXIMUM = 100.0
 
 STARTED = (ActivityProgress.STARTED, GradingProgress.NOT_READY)
@@ -432,7 +436,8 @@ def _progress_changed(
     if not outstanding(attempt, toolkit, True) and not outstanding(
         attempt, toolkit, reflection_submitted(session, attempt)
     ):
-        changed = attempt.status != AttemptStatus.COMPLETED or attempt.score_percent != result.percent
+        newly = attempt.status != AttemptStatus.COMPLETED
+        changed = newly or attempt.score_percent != result.percent
         attempt.status = AttemptStatus.COMPLETED
         attempt.completed_at = attempt.completed_at or utcnow()
         attempt.score_percent = result.percent
@@ -445,6 +450,9 @@ def _progress_changed(
             )
             _enqueue(session, send, attempt, COMPLETED, result.percent, comment)
         attempt.graded = True
+        if newly:
+            for hook in session.info.get(L1_COMPLETED, ()):
+                hook(session, attempt)
         return
     if attempt.graded:
         # Moodle blanks a grade on any score that is not FullyGraded: once graded, stay silent.

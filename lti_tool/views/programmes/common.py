@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -33,11 +34,12 @@ def url(launch: CurrentLaunch) -> Any:
     return lambda endpoint, **values: launch_url_for(endpoint, launch, **values)
 
 
-def queue_run_scores(run: ProgrammeRun) -> int:
-    """Queue the run's programme scores and its activity columns' (the outbox skips unchanged ones)."""
+def queue_run_scores(run: ProgrammeRun, user_ids: Iterable[int] | None = None) -> int:
+    """Queue the run's programme scores and its activity columns' (the outbox skips unchanged ones),
+    for every participant or only `user_ids`."""
     session = web.db_session()
     view = cohort.build_many(session, [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
-    return gradebook.queue_scores(session, view, programme=programme_of(run))
+    return gradebook.queue_scores(session, view, user_ids, programme=programme_of(run))
 
 
 def commit() -> None:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
@@ -13,7 +14,7 @@ from lti_tool.dates import to_uk
 from lti_tool.errors import NotFound
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import launch_url_for, require_launch
-from lti_tool.models import EventStatus, GroupSession, ProgrammeEvent, ProgrammeRun
+from lti_tool.models import Attempt, EventStatus, GroupSession, ProgrammeEvent, ProgrammeRun, ResourceLink
 from lti_tool.services.programmes import cohort, group_sessions, meetings, runs, templates, timeline
 from lti_tool.services.programmes import deep_link as programme_links
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
@@ -231,6 +232,21 @@ def after_l2_close(group: GroupSession) -> None:
     """A closed L2 session's attendance reaches the programmes it ran, and their gradebook columns."""
     for run in group_sessions.after_close(web.db_session(), group):
         _queue_scores(run)
+
+
+def after_l1_completed(session: Session, attempt: Attempt) -> None:
+    """A learner has just completed a toolkit's L1: in each programme of this course they take part in
+    whose template has that L1, their programme line (and the L1's own column) is queued in the same
+    transaction, so the gradebook moves without the lead pressing "Send programme scores"."""
+    link = session.get(ResourceLink, attempt.resource_link_id)  # the player's own link: no query
+    if link is None:
+        return
+    for run in runs.runs_of_learner(session, user_id=attempt.user_id, context_id=link.context_id):
+        programme = programme_of(run)
+        if programme is not None and any(
+            a.kind is ActivityKind.TOOLKIT_L1 and a.toolkit == attempt.toolkit_id for a in programme.activities
+        ):
+            queue_run_scores(run, [attempt.user_id])
 
 
 def _queue_scores(run: ProgrammeRun) -> int:

@@ -13,9 +13,9 @@ peer reflection for each set meeting.
 Twelve browser contexts are too heavy for a small machine, so only the lead's set-up and cohort view
 and one participant's timeline and portfolio go through the browser; everything else is the same form
 posts over real HTTP (`programme_http.Person`: a session launched from the sandbox placement, posting
-the tool's forms with the CSRF token and launch its pages carry). The L1s are the exception: working
-through three toolkits' L1 players for twelve people is the L1 tests' job, so each participant's
-completed L1 attempts are written as the L1 player leaves them (`_complete_l1s`).
+the tool's forms with the CSRF token and launch its pages carry). The L1s too: each participant
+launches each toolkit's L1 placement and works through its player (`programme_http.work_through_l1`),
+last of all, so the gradebook shows what the completions themselves queued.
 """
 
 from __future__ import annotations
@@ -33,21 +33,18 @@ from sqlalchemy import select
 
 from lti_tool import web
 from lti_tool.models import (
-    Attempt,
     LtiUser,
     ProgrammeEvent,
     ProgrammeMeeting,
     ProgrammeParticipant,
     ProgrammeRun,
-    ResourceLink,
-    utcnow,
 )
 from lti_tool.services.programmes import meetings
 from lti_tool.views.programmes import common, lead, learner
 from sandbox_platform.model import User
 from tests.lti_tool.browser.support import go_in_frame, open_in_lms_frame, tool_frame
 from tests.lti_tool.l1_stack import Stack, running_stack
-from tests.lti_tool.lti.programme_http import Person, sandbox_gradebook
+from tests.lti_tool.lti.programme_http import Person, sandbox_gradebook, work_through_l1
 from tests.lti_tool.lti.test_programme_gradebook import PROGRAMME, run_toolkit_l2
 from tests.lti_tool.programme_factories import catalogue, template
 
@@ -84,28 +81,20 @@ def _inject_clock(monkeypatch: pytest.MonkeyPatch, moment: Any) -> None:
         monkeypatch.setattr(module, "now", lambda: moment)
 
 
-def _complete_l1s(stack: Stack, run_id: int) -> None:
-    """Each participant's completed L1 of each toolkit in the programme, as the L1 player leaves it."""
-    with stack.app.app_context():
-        session = web.db_session()
-        run = session.get_one(ProgrammeRun, run_id)
-        people = session.scalars(select(ProgrammeParticipant.user_id).where(ProgrammeParticipant.run_id == run_id))
-        user_ids = list(people)
-        for activity in template().activities:
-            if activity.kind.value != "toolkit-l1" or not activity.toolkit:
-                continue
+def _l1_placements(stack: Stack) -> dict[str, str]:
+    """An L1 placement in the course for each toolkit L1 the programme names, as a lead adds them in Moodle."""
+    placements = {}
+    for activity in template().activities:
+        if activity.kind.value == "toolkit-l1" and activity.toolkit and activity.toolkit not in placements:
             kit = catalogue().get(activity.toolkit)
             assert kit is not None
-            link = ResourceLink(context_id=run.context_id, link_id=f"l1-{kit.id}", title=f"{kit.title}: L1",
-                                toolkit_id=kit.id, part="l1", lineitem_url="", ags_scopes=[])  # fmt: skip
-            session.add(link)
-            session.flush()
-            for user_id in user_ids:
-                session.add(Attempt(user_id=user_id, resource_link_id=link.id, toolkit_id=kit.id,
-                                    current_page="reflection", pages_viewed=[p.id for p in kit.l1.pages],
-                                    answers={}, answer_counts={}, notes={}, status="completed",
-                                    score_percent=90.0, passed=True, graded=True, completed_at=utcnow()))  # fmt: skip
-        session.commit()
+            placement = stack.platform.add_placement(
+                title=f"{kit.title}: L1",
+                custom={"toolkit_id": kit.id, "part": "l1"},
+                line_item={"label": f"{kit.title} L1", "scoreMaximum": 100},
+            )
+            placements[kit.id] = placement.id
+    return placements
 
 
 def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
@@ -172,7 +161,6 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
 
     # The rest of the lead's steps as the same form posts over HTTP.
     lead_http = Person.launch_from(sandbox, tool, placement, "facilitator")
-    _complete_l1s(stack_, run_id)
     set_meeting = 0
     for event in events:
         page_path = f"/programmes/{run_id}/events/{event.id}"
@@ -207,8 +195,15 @@ def test_a_cohort_of_twelve_runs_the_ten_week_programme_to_its_end(
         for number, meeting in enumerate(sets, start=1):
             values = {f.id: f"Set meeting {number}: {f.label}" for f in fields}
             person.post(f"/programmes/{run_id}/events/{meeting.id}/reflection", {**values, "submit": "1"})
-    # L1s completed since the last register: the lead sends the programme scores again.
-    lead_http.post(f"/programmes/{run_id}/gradebook", {}, form_page=f"/programmes/{run_id}/cohort")
+    # Last, every participant works through each toolkit's L1 in the L1 player, launched from the course's
+    # L1 placement. Each completion moves the programme line by itself: the lead never presses "Send
+    # programme scores" in this run, so the gradebook below shows what the completions queued.
+    for kit_id, l1_placement in _l1_placements(stack_).items():
+        kit = catalogue().get(kit_id)
+        assert kit is not None
+        for key in keys:
+            done = work_through_l1(sandbox, tool, l1_placement, key, kit, "2027-05-01")
+            assert "You have completed L1" in done, (key, kit_id)
     stack_.settle()
 
     # The lead's cohort view in the browser: nobody falling behind, nothing missed.

@@ -15,7 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from lti_tool.services import progress, reflections
 from sandbox_platform.browser import follow
+from toolkits.model import Toolkit
 
 TOKEN = re.compile(r'<input(?=[^>]*name="csrf_token")[^>]*value="([^"]+)"')
 
@@ -53,6 +55,31 @@ class Person:
         response = self.http.post(self.url(path, launch), data={"csrf_token": token.group(1), **data}, timeout=30)
         assert response.status_code == 200, (path, response.status_code, response.text[:1500])
         return response
+
+
+def work_through_l1(sandbox_url: str, tool_url: str, placement_id: str, user: str, kit: Toolkit, day: str) -> str:
+    """Launch `kit`'s L1 placement as `user` and complete it in the L1 player as a learner's browser
+    would: skip the before questions if asked, step through every page (the Next buttons' POSTs),
+    answer each knowledge check rightly, and submit the CPD reflection. Returns the last page's HTML."""
+    person = Person.launch_from(sandbox_url, tool_url, placement_id, user)
+    landing = person.get("/l1/")
+    token = TOKEN.search(landing.text)
+    assert token, "the L1 page carries no form"
+
+    def post(path: str, data: dict[str, Any]) -> str:
+        response = person.http.post(person.url(path), data={"csrf_token": token.group(1), **data}, timeout=30)
+        assert response.status_code == 200, (path, response.status_code, response.text[:1500])
+        return response.text
+
+    if "/questionnaire/before" in landing.text:
+        post("/questionnaire/before", {"action": "skip"})
+    for step in progress.steps(kit):
+        post(f"/l1/page/{step}/view", {})
+        page = kit.l1.page(step)
+        for question in page.questions if page is not None else ():
+            post(f"/l1/page/{step}/answer", {"question": question.id, "option": sorted(question.correct_option_ids)})
+    values = {f.id: f"{kit.title} L1: {f.label}" for f in reflections.form_fields(kit)}
+    return post("/l1/page/reflection", {**values, "cpd_date": day, "version": "0", "action": "submit"})
 
 
 def launch_of(url: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from lti_tool import web
 from lti_tool.dates import UK_TIME
 from lti_tool.models import LtiUser, ProgrammeEvent, ProgrammeRun, ResourceLink
 from tests.lti_tool.l1_stack import Stack, running_stack
-from tests.lti_tool.lti.programme_http import Person, launch_of, sandbox_gradebook
+from tests.lti_tool.lti.programme_http import Person, launch_of, sandbox_gradebook, work_through_l1
 
 PROGRAMME = "Programme: Ten weeks of practice development"
 L2S = ("participation-l2", "assessment-l2", "safeguarding-l2")
@@ -103,3 +104,40 @@ def test_the_sandbox_gradebook_shows_a_column_per_activity(stack: tuple[Stack, s
     items = {i.label: i for i in stack_.platform.line_items()}
     assert {items[t].resource_link_id for t in titles.values()} == {placement}
     assert len({items[t].resource_id for t in titles.values()}) == 3
+
+
+def test_an_l1_completed_in_the_player_moves_the_programme_column_by_itself(stack: tuple[Stack, str]) -> None:
+    """Issue 16: the lead never presses "Send programme scores"; finishing the L1 is enough."""
+    stack_, placement = stack
+    sandbox, tool = stack_.sandbox.url, stack_.tool.url
+    for name in ("learner1", "learner2", "learner3"):
+        Person.launch_from(sandbox, tool, placement, name)
+    lead = Person.launch_from(sandbox, tool, placement, "facilitator")
+    with stack_.app.app_context():
+        users = {u.sub: u.id for u in web.db_session().scalars(select(LtiUser))}
+    in_programme = [users[stack_.platform.user(n).sub] for n in ("learner1", "learner2")]
+    started = lead.post("/programmes/", {"template": "ten-week-cohort", "cohort_name": "Cohort A",
+                                         "starts_on": ["1", "3", "2027"], "nation": "england-and-wales",
+                                         "participants": [str(i) for i in in_programme]})  # fmt: skip
+    assert "Programme started" in started.text
+    kit = web_catalogue(stack_).get("participatory-practice")
+    assert kit is not None
+    # Sam (in the cohort) and Taylor (not in it) finish the course's participatory-practice L1.
+    for name in ("learner1", "learner3"):
+        done = work_through_l1(sandbox, tool, stack_.placement_id, name, kit, "2027-03-05")
+        assert "You have completed L1" in done
+    stack_.settle()
+
+    column = sandbox_gradebook(sandbox)[PROGRAMME]
+    sam, chris, taylor = (stack_.platform.user(n).name for n in ("learner1", "learner2", "learner3"))
+    score, progress = column[sam].split(" | ")[:2]
+    assert 0 < float(score) < 100 and progress == "InProgress · FullyGraded", column[sam]
+    assert column[chris] == "—"  # nothing of Chris's changed, so nothing was sent for them
+    assert column[taylor] == "—"  # not in the programme: their L1 is only their L1
+    # Sam's L1 column has its own score too, as any L1's.
+    assert [s for s in stack_.accepted_scores("learner1") if s.get("scoreGiven") == 100.0]
+
+
+def web_catalogue(stack: Stack) -> Any:
+    with stack.app.app_context():
+        return web.catalogue()
