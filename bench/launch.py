@@ -13,8 +13,9 @@ Measured per operation, summing only the times of the *tool's* responses (not th
   returning learner's launch (login + the launch POST answering with the L1 page they were on: two
   tool requests); with how many tool requests each takes;
 - SWOTT page step: Next, a POST to /l1/page/<next>/view (a page not seen before: progress and score
-  change), and the page it redirects to (a GET never changes progress);
-- SWOTT answer: POST a knowledge-check answer (and the page it redirects to);
+  change), which answers with that page itself: one tool request (the page names its GET address for
+  the address bar, as the launch's does);
+- SWOTT answer: POST a knowledge-check answer, answered with the page showing its feedback: one request;
 - pylti1p3 launch: login + launch (its page names the message type);
 - bare: one GET.
 Each run's median per operation; over `--runs` runs the min/median/max of those medians; and the ratio
@@ -69,8 +70,8 @@ NEXT_FORM = re.compile(r'<form class="step-next" method="post" action="([^"]+)">
 
 def advance(session: requests.Session, page: requests.Response) -> requests.Response:
     """The next L1 page as a learner gets there: the Next form (a POST to /l1/page/<next>/view, which
-    records the step and redirects to the page; a GET never moves progress), or "Save and continue" on a
-    thinking page."""
+    records the step and answers with the page itself; a GET never moves progress), or "Save and
+    continue" on a thinking page (likewise one POST)."""
     forms = support.browser.forms(page.text)
     go = CONTINUE.search(page.text)
     notes = next((f for f in forms if "/notes?" in f.action or f.action.endswith("/notes")), None)

@@ -83,6 +83,7 @@ def remember(launch: CurrentLaunch) -> None:
         launches = [{**d, "deep_link": {}} for d in launches]
     launches.append(launch.to_dict())
     session[SESSION_KEY] = launches[-MAX_LAUNCHES:]
+    request.environ.pop(_RESOLVED, None)  # the session's launches changed: resolve afresh
 
 
 def launch_token(launch: CurrentLaunch) -> str:
@@ -90,6 +91,10 @@ def launch_token(launch: CurrentLaunch) -> str:
 
 
 REQUEST_LAUNCH = "swott_launch"
+# This request's launch as read from `lt` or the session, kept in the request's own environ (not `g`,
+# which a test's outer app context shares between requests): an L1 page asks for it about 18 times
+# (every link), and each reading decoded the session's launch again (issue 15).
+_RESOLVED = "swott.launch_resolved"
 
 
 def use_for_request(launch: CurrentLaunch) -> None:
@@ -104,6 +109,14 @@ def current_launch() -> CurrentLaunch | None:
     made: CurrentLaunch | None = g.get(REQUEST_LAUNCH)
     if made is not None:
         return made
+    environ = request.environ
+    if _RESOLVED not in environ:
+        environ[_RESOLVED] = _resolve()
+    resolved: CurrentLaunch | None = environ[_RESOLVED]
+    return resolved
+
+
+def _resolve() -> CurrentLaunch | None:
     token = request.values.get("lt") or (request.view_args or {}).get("lt")
     if token:
         try:

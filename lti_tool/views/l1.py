@@ -113,7 +113,18 @@ def begin_after_questions() -> ResponseReturnValue:
         step = progress.steps(player.toolkit)[0]
     progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
     commit_and_deliver()
-    g.launch_page_url = step_url(step)
+    return show_step(player, step)
+
+
+def show_step(player: Player, step: str, fragment: str = "") -> ResponseReturnValue:
+    """What a POST that moves the learner answers with (issue 15: one request, no Post/Redirect/Get):
+    the step's page itself, after the caller committed. The page names its own GET address
+    (`g.launch_page_url`, with `fragment`), which `static/launch.js` puts in the address bar: a reload
+    or Back asks for the page with GET and never posts again, and the language switch links to it.
+    The launch POST, the before questionnaire's Skip/Submit, Next/Previous, an answer and "Save and
+    continue" all use this one mechanism.
+    """
+    g.launch_page_url = step_url(step) + (f"#{fragment}" if fragment else "")
     if step == progress.REFLECTION_STEP:
         return l1_reflection.reflection_page(player)
     return _content_page(player, step)
@@ -135,14 +146,15 @@ def step(step: str) -> ResponseReturnValue:
 @launch_required
 def view(step: str) -> ResponseReturnValue:
     """Move to `step` (Start, Next, Previous; or a beacon from l1.js after a plain link): record it as
-    viewed and the resume point, then show it (Post/Redirect/Get, so reload and Back stay harmless)."""
+    viewed and the resume point, then answer with its page (`show_step`: reload and Back ask for the
+    page with GET, so they stay harmless)."""
     player = load_player()
     progress.view_step(web.db_session(), player.attempt, player.toolkit, step)
     commit_and_deliver()
     form = StepForm()
     if form.validate() and form.beacon.data:
         return "", 204
-    return redirect(step_url(step), code=303)
+    return show_step(player, step)
 
 
 def evidence_words() -> EvidenceWords:
@@ -201,7 +213,8 @@ def _references_url(toolkit: Toolkit) -> str:
 @bp.post("/l1/page/<step>/answer")
 @launch_required
 def answer(step: str) -> ResponseReturnValue:
-    """Check one question's answer; feedback is shown per chosen option on the page it came from."""
+    """Check one question's answer; answers with the page it came from, the feedback shown per chosen
+    option (the form's action ends in `#feedback-<question>`, so the browser lands on it)."""
     player = load_player()
     page = _page_of_kind(player.toolkit, step, PageKind.CHECK)
     form = AnswerForm()
@@ -213,7 +226,7 @@ def answer(step: str) -> ResponseReturnValue:
     question_id, chosen = question.id, form.chosen
     progress.answer_question(web.db_session(), player.attempt, player.toolkit, question_id, chosen)
     commit_and_deliver()
-    return redirect(step_url(step) + f"#feedback-{question_id}", code=303)
+    return show_step(player, step, fragment=f"feedback-{question_id}")
 
 
 @bp.post("/l1/page/<step>/notes")
@@ -261,7 +274,7 @@ def notes(step: str) -> ResponseReturnValue:
     if autosave:
         # Only the boxes this save carried: a tab must not learn the version of a note whose text it lacks.
         return jsonify(saved=True, versions={pid: saved[pid] for pid in sent if pid in saved})
-    return redirect(step_url(target), code=303)
+    return show_step(player, target)
 
 
 def _page_of_kind(toolkit: Toolkit, step: str, kind: PageKind) -> Page:

@@ -65,7 +65,7 @@ class Player:
     attempt: Attempt
     brand_colour: str
     reflection_submitted: bool = False
-    # None when the player was loaded to write: read on demand, by a refused form shown again.
+    # None only for a player made without its query (read on demand by `common`).
     dates: LearnerDates | None = None
 
 
@@ -111,17 +111,18 @@ def _player_query(writing: bool) -> Select[Any]:
     )
     deadline, next_session = _dates_columns(user_id)
     query = (
-        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column(), deadline)
+        select(ResourceLink, Context, LtiUser, Attempt, reflection_status, registry.version_column())
+        .add_columns(deadline, GroupSession)
         .join(Context, Context.id == ResourceLink.context_id)
         .join(LtiUser, LtiUser.id == user_id)
         .outerjoin(Attempt, (Attempt.user_id == LtiUser.id) & (Attempt.resource_link_id == ResourceLink.id))
+        .outerjoin(GroupSession, GroupSession.id == next_session)
         .where(ResourceLink.id == link_id)
     )
-    if not writing:
-        # A write locks rows: PostgreSQL refuses FOR UPDATE with the nullable side of an outer join,
-        # and a page that posts shows no dates (it redirects to a GET, which does).
-        return query.add_columns(GroupSession).outerjoin(GroupSession, GroupSession.id == next_session)
-    return query.with_for_update(of=LtiUser)
+    # A write locks the learner's row only (`FOR UPDATE OF lti_user`: PostgreSQL refuses to lock the
+    # nullable side of an outer join, and the attempt and session are that side). The dates come too:
+    # a page step's POST answers with the next page itself (issue 15: one request, one read).
+    return query.with_for_update(of=LtiUser) if writing else query
 
 
 def _learner_dates(deadline: datetime | None, group: GroupSession | None) -> LearnerDates:
@@ -194,7 +195,7 @@ def load_player(writing: bool | None = None) -> Player:
         attempt,
         usable_brand_colour(platform.brand_colour if platform else ""),
         reflection_submitted=row[4] == ReflectionStatus.SUBMITTED,
-        dates=None if writing else _learner_dates(row[6], row[7]),
+        dates=_learner_dates(row[6], row[7]),
     )
 
 

@@ -395,3 +395,40 @@ def test_after_a_launch_the_address_bar_holds_the_page_and_reload_keeps_it(chrom
     again.reload()
     assert heading(again) == "Introduction"
     context.close()
+
+
+def test_next_and_an_answer_are_one_request_and_a_reload_asks_for_the_page_again(chromium: Any, stack: Stack) -> None:
+    """Next and Check answer post and get the page back in that one response (issue 15: no redirect);
+    launch.js puts the page's own address in the address bar (the answer's with `#feedback-<id>`), so
+    a reload shows the same page with a GET and never posts the step or the answer again."""
+    context = chromium.new_context()
+    page = launch(context, stack, "learner1")
+    start(page)
+    documents: list[tuple[str, str, int]] = []
+    page.on(
+        "response",
+        lambda r: (
+            documents.append((r.request.method, r.url, r.status)) if r.request.resource_type == "document" else None
+        ),
+    )
+    page.click("button[data-step-nav=next]")
+    page.wait_for_load_state("load")
+    assert heading(page) == "Check"
+    assert [(method, status) for method, _url, status in documents] == [("POST", 200)]
+    page.wait_for_function("() => !location.pathname.endsWith('/view')")
+    assert re.search(r"/l1/page/02-check\?launch=[\w-]+$", page.url), page.url
+
+    documents.clear()
+    page.check("#q-q-one-a")
+    page.click("#q-q-one button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.locator("#feedback-q-one").inner_text().startswith("You got this one right.")
+    assert [(method, status) for method, _url, status in documents] == [("POST", 200)]
+    page.wait_for_function("() => !location.pathname.endsWith('/answer')")
+    assert page.url.endswith("#feedback-q-one") and "/l1/page/02-check?" in page.url
+
+    documents.clear()
+    page.reload()
+    assert page.locator("#feedback-q-one").inner_text().startswith("You got this one right.")
+    assert [method for method, _url, _status in documents] == ["GET"]
+    context.close()
