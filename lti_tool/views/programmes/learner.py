@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import launch_required
@@ -15,6 +16,7 @@ from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
 from lti_tool.views.reminders import follow_up_events
+from lti_tool.words import N_
 from toolkits.programmes import Activity, ActivityKind, Programme
 
 ICS = "text/calendar; charset=utf-8"
@@ -24,7 +26,7 @@ def _mine(launch: CurrentLaunch, run_id: int) -> tuple[ProgrammeRun, ProgrammePa
     run = the_run(launch, run_id)
     participant = runs.participant_for(web.db_session(), run, launch.user_id)
     if participant is None:
-        raise NotFound("You are not a participant of this programme.", reason="not_programme_participant")
+        raise NotFound(N_("You are not a participant of this programme."), reason="not_programme_participant")
     return run, participant
 
 
@@ -79,8 +81,8 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
     weeks = timeline.build(session, run, participant, programme, now())
     item = next((i for w in weeks for i in w.items if i.event.id == event.id), None)
     if item is None or not item.reflection_open:
-        raise Forbidden("The reflection opens once you have attended.", reason="programme_reflection_not_open",
-                        advice="If you were there, ask your programme lead to check the register.")  # fmt: skip
+        raise Forbidden(N_("The reflection opens once you have attended."), reason="programme_reflection_not_open",
+                        advice=N_("If you were there, ask your programme lead to check the register."))  # fmt: skip
     fields = meetings.form_fields(activity)
     stored = meetings.reflection_for(session, participant, event)
     form = ReflectionForm.for_fields(fields)
@@ -103,7 +105,8 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
             incomplete = error.missing
             for fid in incomplete:
                 label = form[fid].label.text
-                form[fid].errors = [f"Write your {label[:1].lower()}{label[1:]}"]
+                field = label[:1].lower() + label[1:]
+                form[fid].errors = [gettext("Write your %(field)s", field=field)]
         else:
             commit()
             return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id, saved=event.id), code=303)
@@ -193,7 +196,7 @@ def feed(token: str) -> ResponseReturnValue:
     session = web.db_session()
     participant = calendar.participant_by_token(session, token)
     if participant is None:
-        raise NotFound("This calendar address is not in use: it may have been replaced.", reason="unknown_feed")
+        raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
     extra = follow_up_events(session, participant.user_id)
     response = Response(calendar.feed(session, participant, now(), extra=extra), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
@@ -214,7 +217,7 @@ def supporting(run_id: int) -> ResponseReturnValue:
     if request.method == "POST" and held is not None and form.validate_on_submit():
         pairs = [m for group in found.values() for m in group if m.meeting.id == held]
         if not pairs:
-            raise NotFound("That meeting is not one of yours.", reason="not_supporter_meeting")
+            raise NotFound(N_("That meeting is not one of yours."), reason="not_supporter_meeting")
         meetings.mark_held(session, pairs[0].meeting, pairs[0].event, by_user_id=launch.user_id,
                            is_lead=launch.is_facilitator)  # fmt: skip
         queue_run_scores(run)  # a one-to-one held counts toward the programme's column
