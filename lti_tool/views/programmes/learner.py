@@ -6,10 +6,12 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
+from lti_tool.i18n import in_content_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
@@ -105,8 +107,9 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
             incomplete = error.missing
             for fid in incomplete:
                 label = form[fid].label.text
-                field = label[:1].lower() + label[1:]
-                form[fid].errors = [gettext("Write your %(field)s", field=field)]
+                # The label is the toolkit's CPD field (English content): marked lang="en-GB" on a Welsh page.
+                field = in_content_language(label[:1].lower() + label[1:])
+                form[fid].errors = [Markup(escape(gettext("Write your %(field)s"))) % {"field": field}]
         else:
             commit()
             return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id, saved=event.id), code=303)
