@@ -87,6 +87,7 @@ def test_the_programme_leads_pages_are_in_welsh(app: Flask, cohort: Cohort) -> N
     index = _welsh(lead, "/programmes/", "Rhaglenni yn y cwrs hwn", "Dechrau rhaglen ar gyfer carfan",
                    "Cymru a Lloegr", "Pa wyliau banc sy’n berthnasol?")  # fmt: skip
     assert index.count(f'<span lang="en-GB">{template().title}</span>') == 1  # in the table: English content
+    assert f"/programmes/{run_id}?launch=" in index and ">Carfan Gwynedd</a>" in index and "&lt;a" not in index
     assert re.search(r'<div class="govuk-radios"\s+lang="en-GB" data-module="govuk-radios">', index)  # titles too
     refused = _post(lead, "/programmes/", {"cohort_name": ""}, form_page="/programmes/")
     _assert_welsh(refused, "Mae yna broblem", "Dewiswch raglen", "Rhowch enw ar gyfer y garfan")
