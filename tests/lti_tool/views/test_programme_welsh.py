@@ -172,3 +172,16 @@ def test_the_programme_certificate_is_in_welsh_with_its_title_in_english(app: Fl
     for english in ("Certificate of completion", "This certifies that", "completed the programme", "March",
                     "hours of learning", "Check this certificate"):  # fmt: skip
         assert english not in text, english
+
+
+def test_the_programme_questionnaire_marks_its_statements_english(app: Flask, cohort: Cohort) -> None:
+    """The page's own words are Welsh and the template's statements are marked English content. (The
+    confidence scale and the send/skip buttons come from the evaluation forms, translated separately.)"""
+    learner = _client(app, cohort, cohort.learners[0])
+    page = learner.get(f"/programmes/{cohort.the_run.id}/questionnaire/before").get_data(as_text=True)
+    assert '<html lang="cy"' in page
+    assert "Cyn i'r rhaglen ddechrau: pa mor hyderus ydych chi?" in interface_text(page)
+    questionnaire = template().questionnaire
+    assert questionnaire is not None
+    assert f'<span lang="en-GB">{questionnaire.confidence[0]}</span>' in page  # the template's own words
+    assert f'<span lang="en-GB">{template().title}</span>' in page
