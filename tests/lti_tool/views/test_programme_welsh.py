@@ -7,6 +7,7 @@ following test_l1_welsh.py's method. English launches are covered, unchanged, by
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Iterator
@@ -22,8 +23,10 @@ from lti_tool.lti.session import CurrentLaunch
 from lti_tool.models import LtiUser, ProgrammeEvent
 from lti_tool.services.programmes import meetings, runs
 from tests.lti_tool.evaluation.programme_support import AFTER_END, finish_programme
+from tests.lti_tool.evaluation.support import complete_toolkit
 from tests.lti_tool.l1_factories import sign_in
-from tests.lti_tool.l2_factories import csrf_from, local_platform
+from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, make_course, toolkit
+from tests.lti_tool.l2_factories import sign_in as sign_in_l2
 from tests.lti_tool.programme_factories import Cohort, make_cohort, template
 from tests.lti_tool.views.test_l1_welsh import interface_text
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
@@ -185,3 +188,22 @@ def test_the_programme_questionnaire_marks_its_statements_english(app: Flask, co
     assert questionnaire is not None
     assert f'<span lang="en-GB">{questionnaire.confidence[0]}</span>' in page  # the template's own words
     assert f'<span lang="en-GB">{template().title}</span>' in page
+
+
+def test_a_toolkit_certificate_is_in_welsh_for_a_welsh_launch(app: Flask) -> None:
+    """The toolkit's certificate shares the PDF (certificate_files.download): Welsh words, English title."""
+    with app.extensions["swott.db"].session() as session:
+        course = make_course(session, learners=1, platform=local_platform(session))
+        complete_toolkit(session, course, course.learners[0])
+        session.commit()
+    client = app.test_client()
+    sign_in_l2(client, dataclasses.replace(launch_of(course, course.learners[0], part="l1"), locale="cy-GB"))
+    assert client.post("/certificates/", data={"csrf_token": csrf_from(client, "/certificates/")}).status_code == 303
+    reader = PdfReader(io.BytesIO(client.get("/certificates/certificate.pdf").data))
+    assert str(reader.root_object["/Lang"]) == "cy"
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    title = " ".join(toolkit().title.split())
+    for words in ("Tystysgrif cwblhau", "wedi cwblhau pecyn cymorth SWOTT", "15 Ionawr 2027",
+                  "Safonau proffesiynol Social Work England a gwmpesir:", title):  # fmt: skip
+        assert words in text, words
+    assert "Certificate of completion" not in text and "January" not in text
