@@ -148,8 +148,25 @@ def test_a_participants_programme_pages_are_in_welsh(app: Flask, cohort: Cohort)
 
 def test_a_coachs_one_to_ones_are_in_welsh(app: Flask, cohort: Cohort) -> None:
     coach = _client(app, cohort, cohort.coaches[0], "facilitator")
-    _welsh(coach, f"/programmes/{cohort.the_run.id}/supporting", "Eich cyfarfodydd un i un",
-           "Nid oes neb yn y garfan hon")  # fmt: skip
+    run_id = cohort.the_run.id
+    _welsh(coach, f"/programmes/{run_id}/supporting", "Eich cyfarfodydd un i un", "Nid oes neb yn y garfan hon")
+    with app.extensions["swott.db"].session() as session:
+        ids = [m.participant.id for m in runs.members(session, cohort.the_run)]
+    pairs: dict[str, object] = {}
+    for pid in ids:
+        pairs |= {f"coach-{pid}": str(cohort.coaches[0].id), f"mentor-{pid}": "0", f"hours-{pid}": "12"}
+    lead = _client(app, cohort, cohort.lead, "facilitator")
+    _post(lead, f"/programmes/{run_id}/pairings", pairs)
+    wrong = _post(lead, f"/programmes/{run_id}/pairings", {**pairs, f"hours-{ids[0]}": "99"})
+    _assert_welsh(wrong, "Rhowch rhwng 0 a 40 awr")
+    _welsh(lead, f"/programmes/{run_id}/cohort?paired=1", "Parau wedi’u cadw.", "12 awr yr wythnos", NAMES[1])
+    learner = _client(app, cohort, cohort.learners[0])
+    meeting = f"/programmes/{run_id}/events/{_event(app, cohort, 'coaching')}/meeting"
+    _post(learner, meeting, {"notes": "Pryder preifat", "actions": "Cynllunio’r ymweliad", "shared": "y"})
+    _post(learner, f"/programmes/{run_id}/plan", {"goal-text": "Arwain cynhadledd", "goal-add_goal": "1"})
+    plans = "Cynlluniau datblygu’r cyfranogwyr rydych yn eu hyfforddi"
+    _welsh(coach, f"/programmes/{run_id}/supporting", "Cofnodi fel un a gynhaliwyd", "Nodiadau a rannwyd:",
+           "Camau gweithredu:", plans, "Arwain cynhadledd")  # fmt: skip
 
 
 def test_the_programme_certificate_is_in_welsh_with_its_title_in_english(app: Flask, cohort: Cohort) -> None:
