@@ -58,3 +58,13 @@ def test_the_l2_reflection_before_attending_says_why_in_welsh(world: World) -> N
     text = interface_text(html)
     assert "Mae’r myfyrdod L2 yn agor pan fyddwch wedi’ch marcio’n bresennol" in text
     assert "opens once you are marked as attending" not in text and english_left(html) == []
+
+
+def test_the_group_session_page_of_the_player_is_in_welsh(world: World) -> None:  # noqa: F811 - the fixture
+    client = world.app.test_client()
+    sign_in(client, dataclasses.replace(launch_of(world.course, world.course.learners[0], part="l2"), locale="cy-GB"))
+    html = client.get("/player/session").get_data(as_text=True)
+    assert '<html lang="cy"' in html
+    text = interface_text(html)
+    assert "Sesiwn grŵp L2 · tua" in text and "Mae eich hwylusydd yn cynnal y sesiwn hon" in text
+    assert "L2 group session" not in text and english_left(html) == []
