@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.i18n import in_content_language
+from lti_tool.i18n import ENGLISH, current_language, in_content_language, language_of
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
@@ -178,6 +178,8 @@ def calendar_page(run_id: int) -> ResponseReturnValue:
         token = calendar.reset_feed_token(web.db_session(), participant)
         commit()
         address = web.settings().base_url.rstrip("/") + f"/programmes/feed/{token}.ics"
+        if current_language() != ENGLISH:  # the feed has no launch: its address says the language
+            address += f"?lang={current_language()}"
     return render_template("programmes/calendar.html", run=run, participant=participant, form=form,
                            address=address, url=url(launch))  # fmt: skip
 
@@ -188,7 +190,8 @@ def event_ics(run_id: int, event_id: int) -> ResponseReturnValue:
     launch = require_launch()
     run = the_run(launch, run_id) if launch.is_facilitator else _mine(launch, run_id)[0]
     event = runs.get_event(web.db_session(), run, event_id)
-    response = Response(calendar.event_file(run, event, now()), mimetype=ICS)
+    words = calendar.CalendarWords.translated(gettext)
+    response = Response(calendar.event_file(run, event, now(), words), mimetype=ICS)
     response.headers["Content-Disposition"] = f'attachment; filename="programme-{event.id}.ics"'
     return response
 
@@ -201,7 +204,9 @@ def feed(token: str) -> ResponseReturnValue:
     if participant is None:
         raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
     extra = follow_up_events(session, participant.user_id)
-    response = Response(calendar.feed(session, participant, now(), extra=extra), mimetype=ICS)
+    with force_locale(language_of(request.args.get("lang")) or ENGLISH):
+        words = calendar.CalendarWords.translated(gettext)
+    response = Response(calendar.feed(session, participant, now(), extra=extra, words=words), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

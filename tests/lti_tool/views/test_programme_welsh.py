@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -72,7 +73,7 @@ def _welsh(client: FlaskClient, path: str, *words: str, status: int = 200) -> st
 
 def _post(client: FlaskClient, url: str, data: dict[str, object], form_page: str = "") -> str:
     response = client.post(url, data={"csrf_token": csrf_from(client, form_page or url), **data})
-    assert response.status_code in (303, 400), url
+    assert response.status_code in (200, 303, 400), url
     return response.get_data(as_text=True)
 
 
@@ -224,3 +225,23 @@ def test_a_toolkit_certificate_is_in_welsh_for_a_welsh_launch(app: Flask) -> Non
                   "Safonau proffesiynol Social Work England a gwmpesir:", title):  # fmt: skip
         assert words in text, words
     assert "Certificate of completion" not in text and "January" not in text
+
+
+def test_the_calendar_files_and_feed_are_in_welsh_for_a_welsh_learner(app: Flask, cohort: Cohort) -> None:
+    learner = _client(app, cohort, cohort.learners[0])
+    run_id = cohort.the_run.id
+    made = _post(learner, f"/programmes/{run_id}/calendar", {})
+    _assert_welsh(made, "Cyfeiriad eich calendr", "Copïwch ef nawr")
+    address = made.split('id="feed-address" type="text" readonly value="')[1].split('"')[0]
+    assert address.endswith(".ics?lang=cy")  # the feed has no launch: its address keeps the language
+    feed = Calendar.from_ical(app.test_client().get(address.removeprefix("http://127.0.0.1:5000")).data)
+    assert str(feed["X-WR-CALNAME"]) == "Rhaglen: Carfan Gwynedd"
+    summaries = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")]
+    assert any(s.startswith("Dyddiad cau: ") for s in summaries) and not any(s.startswith("Due:") for s in summaries)
+    assert all(str(e["DESCRIPTION"]).startswith("Carfan Gwynedd: rhaglen ") for e in feed.walk("VEVENT"))
+    l1 = next(e for e in feed.walk("VEVENT") if str(e["SUMMARY"]).startswith("Dyddiad cau: "))
+    with app.extensions["swott.db"].session() as session:
+        event = session.scalars(select(ProgrammeEvent).where(ProgrammeEvent.uid == str(l1["UID"]))).one()
+        event_id = event.id
+    one = Calendar.from_ical(learner.get(f"/programmes/{run_id}/events/{event_id}.ics").data)
+    assert str(one.walk("VEVENT")[0]["SUMMARY"]).startswith("Dyddiad cau: ")
