@@ -111,6 +111,8 @@ def test_the_programme_leads_pages_are_in_welsh(app: Flask, cohort: Cohort) -> N
            "Cynnydd fesul cyfranogwr", "Wedi’i wneud", "Wedi’i golli", "Heb ddechrau", "Llyfr graddau")  # fmt: skip
     _welsh(lead, f"/programmes/{run_id}/pairings", "Hyfforddwyr, mentoriaid ac amser wedi’i neilltuo",
            "Oriau wedi’u neilltuo yr wythnos", "Neb eto", "Cadw’r parau")  # fmt: skip
+    issued = _welsh(lead, "/certificates/course", "Rhaglenni", "Tystysgrifau a roddwyd yn y cwrs hwn")
+    assert '<span class="govuk-caption-l">Rhaglenni</span>' in issued
     sets = _event(app, cohort, "action-learning-set")
     _welsh(lead, f"/programmes/{run_id}/events/{sets}", "Rolau yn y cyfarfod hwn", "Cyflwynydd", "Dim rôl")
 
