@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 
 from lti_tool import web
@@ -16,6 +17,7 @@ from lti_tool.access import facilitator_required
 from lti_tool.access import operator_from_link as operator_name
 from lti_tool.clock import now
 from lti_tool.errors import NotFound
+from lti_tool.i18n import in_content_language
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Certificate, LtiUser
 from lti_tool.services.evaluation import certificates
@@ -62,8 +64,11 @@ def course() -> ResponseReturnValue:
     toolkit = web.catalogue().get(launch.toolkit_id) if subject else None
     return render_template(
         "certificates/course.html",
-        rows=[(r, holders.get(r.user_id or 0, "") or "Learner") for r in rows],
-        toolkit_title=toolkit.title if toolkit else ("Programmes" if subject is None else launch.toolkit_id),
+        rows=[(r, holders.get(r.user_id or 0, "") or gettext("Learner")) for r in rows],
+        # The caption: a toolkit's title is English content (lang="en-GB" on a Welsh page); "Programmes" ours.
+        toolkit_title=in_content_language(toolkit.title)
+        if toolkit
+        else (gettext("Programmes") if subject is None else launch.toolkit_id),
         revoke_url=lambda code: launch_url_for("certificate_revocation.course_revoke", launch, code=code),
         withdrawn=request.args.get("withdrawn", ""),
     )

@@ -9,21 +9,62 @@ Every value is escaped (a learner's name is their platform's text).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 
 from markupsafe import escape
 
 from lti_tool.dates import format_date
-from lti_tool.services.evaluation.certificates import hours
+from lti_tool.words import N_
 from toolkits.cpd import STANDARD_TITLES
 from toolkits.model import Toolkit
 
 DEFAULT_COLOUR = "#1d70b8"
-WHAT = {
-    "toolkit": ("completed the SWOTT toolkit", "The online unit (L1) and the group session with peer reflection (L2)."),
-    "programme": ("completed the programme", "Every required activity of the programme."),
-}
+
+
+@dataclass(frozen=True)
+class CertificateWords:
+    """The certificate's own words, English by default (a package or a CLI has no request).
+
+    Each is marked `N_` for the catalogue; `certificate_files` fills them in the learner's language
+    (`translated`), so a learner who launched in Welsh gets a Welsh certificate (issue 13). The toolkit's
+    or programme's title and the Social Work England standards stay as written (English, `lang="en-GB"`).
+    """
+
+    language: str = "en"  # for the dates (lti_tool.dates)
+    document_title: str = N_("Certificate: %(title)s")
+    heading: str = N_("Certificate of completion")
+    certifies: str = N_("This certifies that")
+    completed_toolkit: str = N_("completed the SWOTT toolkit")
+    toolkit_detail: str = N_("The online unit (L1) and the group session with peer reflection (L2).")
+    completed_programme: str = N_("completed the programme")
+    programme_detail: str = N_("Every required activity of the programme.")
+    dates: str = N_("From %(start)s to %(end)s: %(hours)s of learning.")
+    one_hour: str = N_("%(n)s hour")
+    many_hours: str = N_("%(n)s hours")
+    standards: str = N_("Social Work England professional standards addressed:")
+    check: str = N_("Check this certificate at %(url)s")
+    code: str = N_("Certificate code %(code)s")
+
+    @classmethod
+    def translated(cls, gettext: Callable[[str], str], language: str) -> CertificateWords:
+        """Every word through `gettext` (Flask-Babel's, in the request's language)."""
+        english = cls()
+        values = {f.name: gettext(getattr(english, f.name)) for f in fields(cls) if f.name != "language"}
+        return cls(language=language, **values)
+
+    def what(self, kind: str) -> tuple[str, str]:
+        """What was completed and what that took, for a toolkit's or a programme's certificate."""
+        if kind == "programme":
+            return self.completed_programme, self.programme_detail
+        return self.completed_toolkit, self.toolkit_detail
+
+    def hours(self, minutes: int) -> str:
+        """'2.9 hours' (one decimal; '3 hours' when whole; '1 hour')."""
+        value = round(minutes / 60, 1)
+        return (self.one_hour if value == 1 else self.many_hours) % {"n": f"{value:g}"}
+
 
 STYLE = """
 @page { size: A4 landscape; margin: 0; }
@@ -44,7 +85,7 @@ footer { position: absolute; bottom: 6mm; left: 18mm; right: 18mm; font-size: 10
 class CertificateText:
     holder: str
     title: str  # the toolkit's or the programme's
-    what: str  # "toolkit" | "programme" (`WHAT`)
+    what: str  # "toolkit" | "programme" (`CertificateWords.what`)
     standards: tuple[str, ...]  # Social Work England professional standards, e.g. "4.1"
     started_on: date
     completed_on: date
@@ -59,42 +100,45 @@ class CertificateText:
         return cls(title=toolkit.title, what="toolkit", standards=toolkit.standards, **values)  # type: ignore[arg-type]
 
 
-def certificate_html(cert: CertificateText, *, lang: str = "en-GB") -> str:
+def certificate_html(cert: CertificateText, *, lang: str = "en-GB", words: CertificateWords | None = None) -> str:
+    words = words or CertificateWords()
     colour = cert.brand_colour or DEFAULT_COLOUR
     issuer = cert.council or "SWOTT Connect"
-    completed, detail = WHAT.get(cert.what, WHAT["toolkit"])
+    completed, detail = words.what(cert.what)
+    # Toolkit and programme titles, and the regulator's standards, are English content (WCAG 2.2 SC 3.1.2).
+    content = "" if lang.lower().startswith("en") else ' lang="en-GB"'
     standards = "".join(
-        f"<li>{escape(number)} {escape(STANDARD_TITLES.get(number, ''))}</li>" for number in cert.standards
+        f"<li>{escape(number)} <span{content}>{escape(STANDARD_TITLES.get(number, ''))}</span></li>"
+        for number in cert.standards
     )
-    dates = (
-        f"From {format_date(cert.started_on)} to {format_date(cert.completed_on)}: {hours(cert.minutes)} of learning."
-    )
+    start, end = format_date(cert.started_on, words.language), format_date(cert.completed_on, words.language)
+    dates = words.dates % {"start": start, "end": end, "hours": words.hours(cert.minutes)}
     return "".join(
         [
             f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">',
-            f"<title>Certificate: {escape(cert.title)}</title>",
+            f"<title>{escape(words.document_title % {'title': cert.title})}</title>",
             f'<meta name="author" content="{escape(issuer)}">',
             f"<style>{STYLE % {'colour': escape(colour)}}</style></head><body>",
             f"<header>{escape(issuer)}</header><main>",
-            "<h1>Certificate of completion</h1>",
-            f'<p>This certifies that</p><p class="holder">{escape(cert.holder)}</p>',
-            f'<p>{escape(completed)}</p><p class="title">{escape(cert.title)}</p>',
+            f"<h1>{escape(words.heading)}</h1>",
+            f'<p>{escape(words.certifies)}</p><p class="holder">{escape(cert.holder)}</p>',
+            f'<p>{escape(completed)}</p><p class="title"{content}>{escape(cert.title)}</p>',
             f"<p>{escape(detail)}</p><p>{escape(dates)}</p>",
-            f"<p>Social Work England professional standards addressed:</p><ul>{standards}</ul>" if standards else "",
+            f"<p>{escape(words.standards)}</p><ul>{standards}</ul>" if standards else "",
             "</main>",
-            f"<footer><p>Check this certificate at {escape(cert.verify_url)}</p>",
-            f"<p>Certificate code {escape(cert.code)}</p></footer>",
+            f"<footer><p>{escape(words.check % {'url': cert.verify_url})}</p>",
+            f"<p>{escape(words.code % {'code': cert.code})}</p></footer>",
             '<div class="rule" aria-hidden="true"></div></body></html>',
         ]
     )
 
 
-def render(cert: CertificateText) -> bytes:
-    """A tagged PDF (PDF/UA-1) of the certificate."""
+def render(cert: CertificateText, *, lang: str = "en-GB", words: CertificateWords | None = None) -> bytes:
+    """A tagged PDF (PDF/UA-1) of the certificate, in `words`' language (English by default)."""
     # Imported here, as in services.portfolio.pdf: WeasyPrint loads Pango on import.
     import weasyprint
 
-    pdf = weasyprint.HTML(string=certificate_html(cert)).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = weasyprint.HTML(string=certificate_html(cert, lang=lang, words=words)).write_pdf(pdf_variant="pdf/ua-1")
     if not isinstance(pdf, bytes):
         raise RuntimeError("WeasyPrint wrote no PDF")
     return pdf

@@ -79,6 +79,9 @@ from lti_tool.services.l2.reflection import (
     start_reflection,
     submit_reflection,
 )
+from lti_tool.services.l2.reflection import (
+    TITLE_SUFFIX as REFLECTION_TITLE_SUFFIX,
+)
 from lti_tool.services.l2.running import (
     Timer,
     assign_roles,
@@ -126,6 +129,7 @@ __all__ = [
     "PRESENTER",
     "PRESETS",
     "REFLECTION_NOT_OPEN",
+    "REFLECTION_TITLE_SUFFIX",
     "REJECTED",
     "ROLE_LABELS",
     "RUNNING",

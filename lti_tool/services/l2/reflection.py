@@ -56,7 +56,7 @@ def reflection_open(session: Session, *, user_id: int, context_id: int, toolkit:
     return False
 
 
-REFLECTION_NOT_OPEN = (
+REFLECTION_NOT_OPEN = N_(
     "The L2 reflection opens once you are marked as attending and your facilitator reaches the session's "
     "written reflections."
 )
@@ -101,6 +101,17 @@ def kept_feedforward(
     return [item for item in offered if item.id in kept]
 
 
+TITLE_SUFFIX = N_("(SWOTT L2 group session)")
+"""How the toolkits' L2 `cpd_title` ends (toolkits/*/l2/reflection.md): the words the tool adds, not content."""
+
+
+def with_suffix(title: str, suffix: str) -> str:
+    """`title` with its closing `TITLE_SUFFIX` written as `suffix`; any other title as it is."""
+    if suffix != TITLE_SUFFIX and title.endswith(TITLE_SUFFIX):
+        return title.removesuffix(TITLE_SUFFIX) + suffix
+    return title
+
+
 def start_reflection(
     session: Session,
     *,
@@ -109,8 +120,12 @@ def start_reflection(
     toolkit: Toolkit,
     keep_ids: Iterable[int] = (),
     today: date | None = None,
+    title_suffix: str = TITLE_SUFFIX,
 ) -> Reflection:
     """Create the L2 reflection draft and remember which feedforward the learner keeps as prompts.
+
+    The record's title starts as the toolkit's `cpd_title`, whose closing "(SWOTT L2 group session)" is
+    written in `title_suffix` (the view passes it in the learner's language; the toolkit's title stays).
 
     The peer box starts empty: colleagues' words are shown beside it, never put in the learner's record.
     The CPD date starts as today in UK time (issue 10), for the learner to change if they write it later.
@@ -126,7 +141,7 @@ def start_reflection(
     kept = [i for i in sorted(set(keep_ids)) if i in offered]
     template = toolkit.l2.reflection
     values = {
-        "cpd_title": template.cpd_title,
+        "cpd_title": with_suffix(template.cpd_title, title_suffix),
         "cpd_type": "Reflective group discussion",
         "cpd_peer": "",
         "cpd_date": (today or to_uk(utcnow()).date()).isoformat(),

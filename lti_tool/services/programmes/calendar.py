@@ -21,6 +21,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -30,9 +31,28 @@ from sqlalchemy.orm import Session
 from lti_tool.models import EventStatus, LearnerFeed, ProgrammeEvent, ProgrammeParticipant, ProgrammeRun
 from lti_tool.services.evaluation.followups import Reminder, reminders
 from lti_tool.services.programmes import runs
+from lti_tool.words import N_
 
 PRODID = "-//SWOTT Connect//Programmes//EN"
 TOKEN_BYTES = 32
+
+
+@dataclass(frozen=True)
+class CalendarWords:
+    """The words the tool adds to programme calendar entries, English by default; the views fill them in
+    the learner's language (`translated`): the page's for a one-date file, the feed address's `lang`."""
+
+    due: str = N_("Due: %(title)s")
+    description: str = N_("%(cohort)s: programme %(programme)s")
+    name: str = N_("Programme: %(cohort)s")
+
+    @classmethod
+    def translated(cls, gettext: Callable[[str], str]) -> CalendarWords:
+        english = cls()
+        return cls(**{f.name: gettext(getattr(english, f.name)) for f in fields(cls)})
+
+
+ENGLISH_WORDS = CalendarWords()
 
 
 def _hash(token: str) -> str:
@@ -54,14 +74,14 @@ def participant_by_token(session: Session, token: str) -> ProgrammeParticipant |
     return session.scalars(query).first()
 
 
-def _vevent(run: ProgrammeRun, event: ProgrammeEvent, stamp: datetime) -> Event:
+def _vevent(run: ProgrammeRun, event: ProgrammeEvent, stamp: datetime, words: CalendarWords) -> Event:
     item = Event()
     item.add("uid", event.uid)
     item.add("dtstamp", stamp)
     item.add("sequence", event.sequence)
     if event.due_at is not None:
         # A toolkit L1: the entry marks the time it is due.
-        item.add("summary", f"Due: {event.title}")
+        item.add("summary", words.due % {"title": event.title})
         item.add("dtstart", event.due_at - timedelta(minutes=event.minutes))
         item.add("dtend", event.due_at)
     else:
@@ -72,14 +92,14 @@ def _vevent(run: ProgrammeRun, event: ProgrammeEvent, stamp: datetime) -> Event:
         item.add("location", event.place)
     if event.video_link:
         item.add("url", event.video_link)
-    item.add("description", f"{run.cohort_name}: programme {run.template_id}")
+    item.add("description", words.description % {"cohort": run.cohort_name, "programme": run.template_id})
     item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     return item
 
 
 def calendar_bytes(
     run: ProgrammeRun | None, found: Iterable[ProgrammeEvent], now: datetime, name: str = "",
-    extra: Sequence[Event] = (),
+    extra: Sequence[Event] = (), words: CalendarWords = ENGLISH_WORDS,
 ) -> bytes:  # fmt: skip
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -89,7 +109,7 @@ def calendar_bytes(
         cal.add("x-wr-calname", name)
     for event in found:
         assert run is not None
-        cal.add_component(_vevent(run, event, now))
+        cal.add_component(_vevent(run, event, now, words))
     for item in extra:
         cal.add_component(item)
     return bytes(cal.to_ical())
@@ -153,13 +173,17 @@ def learner_by_token(session: Session, token: str) -> LearnerFeed | None:
     return session.scalars(select(LearnerFeed).where(LearnerFeed.token_hash == _hash(token))).first()
 
 
-def event_file(run: ProgrammeRun, event: ProgrammeEvent, now: datetime) -> bytes:
+def event_file(run: ProgrammeRun, event: ProgrammeEvent, now: datetime, words: CalendarWords = ENGLISH_WORDS) -> bytes:
     """The .ics of one session."""
-    return calendar_bytes(run, [event], now)
+    return calendar_bytes(run, [event], now, words=words)
 
 
-def feed(session: Session, participant: ProgrammeParticipant, now: datetime, extra: Sequence[Event] = ()) -> bytes:
+def feed(
+    session: Session, participant: ProgrammeParticipant, now: datetime, extra: Sequence[Event] = (),
+    words: CalendarWords = ENGLISH_WORDS,
+) -> bytes:  # fmt: skip
     """Every date of the participant's programme as one calendar (and `extra`: their follow-ups)."""
     run = session.get(ProgrammeRun, participant.run_id)
     assert run is not None
-    return calendar_bytes(run, runs.events(session, run), now, name=f"Programme: {run.cohort_name}", extra=extra)
+    name = words.name % {"cohort": run.cohort_name}
+    return calendar_bytes(run, runs.events(session, run), now, name=name, extra=extra, words=words)

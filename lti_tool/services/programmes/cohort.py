@@ -35,13 +35,14 @@ from lti_tool.models import (
     ResourceLink,
     SetRole,
 )
+from lti_tool.words import N_
 from toolkits.programmes import ActivityKind
 
 STATUS_LABELS: dict[str, str] = {
-    ProgressStatus.NOT_STARTED: "Not started",
-    ProgressStatus.DONE: "Done",
-    ProgressStatus.MISSED: "Missed",
-    EventStatus.CANCELLED: "Cancelled",
+    ProgressStatus.NOT_STARTED: N_("Not started"),
+    ProgressStatus.DONE: N_("Done"),
+    ProgressStatus.MISSED: N_("Missed"),
+    EventStatus.CANCELLED: N_("Cancelled"),
 }
 
 

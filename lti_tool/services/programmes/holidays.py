@@ -12,10 +12,12 @@ from functools import cache
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
+from lti_tool.words import N_
+
 NATIONS = {
-    BankHolidays.ENGLAND_AND_WALES: "England and Wales",
-    BankHolidays.SCOTLAND: "Scotland",
-    BankHolidays.NORTHERN_IRELAND: "Northern Ireland",
+    BankHolidays.ENGLAND_AND_WALES: N_("England and Wales"),
+    BankHolidays.SCOTLAND: N_("Scotland"),
+    BankHolidays.NORTHERN_IRELAND: N_("Northern Ireland"),
 }
 DEFAULT_NATION = BankHolidays.ENGLAND_AND_WALES
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint
 from flask_babel import gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lti_tool import web
 from lti_tool.access import facilitator_launch
 from lti_tool.dates import to_uk
 from lti_tool.errors import NotFound
-from lti_tool.i18n import current_language
+from lti_tool.i18n import current_language, in_content_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession
 from lti_tool.services import l2 as l2_sessions
@@ -83,6 +83,7 @@ def page_context(launch: CurrentLaunch, toolkit: Toolkit) -> dict[str, Any]:
         "render_inline": lambda text: Markup(render_inline(text)),
         "format_titles": {f.value: l2_sessions.PRESETS[f].title for f in GroupFormat},
         "session_title": lambda group: session_title(group, toolkit),
+        "session_heading": lambda group: session_heading(group, toolkit),
     }
 
 
@@ -92,3 +93,12 @@ def session_title(group: GroupSession, toolkit: Toolkit) -> str:
     if group.title == f"{toolkit.title}: L2 group session":
         return str(gettext("%(toolkit)s: L2 group session", toolkit=toolkit.title))
     return group.title
+
+
+def session_heading(group: GroupSession, toolkit: Toolkit) -> Markup:
+    """`session_title` for the page itself (not the <title>): the toolkit's title in a translated default
+    title is English content, so a Welsh page marks it `lang="en-GB"` (WCAG 2.2 SC 3.1.2)."""
+    if group.title == f"{toolkit.title}: L2 group session":
+        sentence = Markup(escape(gettext("%(toolkit)s: L2 group session")))
+        return sentence % {"toolkit": in_content_language(toolkit.title)}
+    return escape(group.title)

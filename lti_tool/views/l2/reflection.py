@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import jsonify, redirect, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 
 from lti_tool import web
@@ -133,8 +134,9 @@ def start_reflection() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _keep_page(launch, toolkit, link, form), 400
     l2_sessions.start_reflection(
-        web.db_session(), user_id=launch.user_id, link=link, toolkit=toolkit, keep_ids=form.keep.data or []
-    )
+        web.db_session(), user_id=launch.user_id, link=link, toolkit=toolkit, keep_ids=form.keep.data or [],
+        title_suffix=gettext(l2_sessions.REFLECTION_TITLE_SUFFIX),
+    )  # fmt: skip
     commit()
     return redirect(launch_url_for("l2.reflection", launch), code=303)
 

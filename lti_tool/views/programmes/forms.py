@@ -6,6 +6,7 @@ import re
 from datetime import time
 from typing import Any
 
+from flask_babel import gettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -29,6 +30,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from lti_tool.forms import ConfirmForm as ConfirmForm
 from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.i18n import _l
 from lti_tool.services.programmes.holidays import NATIONS
 from toolkits.cpd import Field
 
@@ -43,62 +45,66 @@ def gov_date(label: str, message: str) -> GovDateField:
 class StartRunForm(SwottForm):
     """Start a programme for a cohort: template, name, start date, nation, participants."""
 
-    template = RadioField("Programme", widget=GovRadioInput(), validators=[InputRequired("Choose a programme")])
+    template = RadioField(_l("Programme"), widget=GovRadioInput(), validators=[InputRequired(_l("Choose a programme"))])
     cohort_name = StringField(
-        "Cohort name",
+        _l("Cohort name"),
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter a name for the cohort"),
-            Length(max=255, message="Use at most 255 characters"),
+            InputRequired(_l("Enter a name for the cohort")),
+            Length(max=255, message=_l("Use at most 255 characters")),
         ],
     )
-    starts_on = gov_date("Start date", "Enter the start date, for example 1 3 2027")
+    starts_on = gov_date(_l("Start date"), _l("Enter the start date, for example 1 3 2027"))
     nation = RadioField(
-        "Bank holidays of",
+        _l("Bank holidays of"),
         widget=GovRadioInput(),
         default=NATION_CHOICES[0][0],
-        validators=[InputRequired("Choose where the cohort works")],
+        validators=[InputRequired(_l("Choose where the cohort works"))],
     )
     participants = SelectMultipleField(
-        "Participants", coerce=int, widget=GovCheckboxesInput(), validators=[DataRequired("Choose the participants")]
+        _l("Participants"),
+        coerce=int,
+        widget=GovCheckboxesInput(),
+        validators=[DataRequired(_l("Choose the participants"))],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choices are set after construction: WTForms 3.3 deprecates tuples passed to the constructor.
-        self.nation.choices = NATION_CHOICES
+        # The nations' names are marked N_ in services.programmes.holidays and translated here.
+        self.nation.choices = [(code, gettext(name)) for code, name in NATION_CHOICES]
 
 
 class StartDateForm(SwottForm):
-    starts_on = gov_date("New start date", "Enter the new start date")
+    starts_on = gov_date(_l("New start date"), _l("Enter the new start date"))
 
 
 def _parse_time(text: str) -> time:
     match = TIME_PATTERN.match(text.strip())
     if match is None:
-        raise ValidationError("Enter a time on the 24-hour clock, for example 14:30")
+        raise ValidationError(gettext("Enter a time on the 24-hour clock, for example 14:30"))
     return time(int(match.group(1)), int(match.group(2)))
 
 
 class EventForm(SwottForm):
     """Change one date of the programme: day, UK start time, place, video link; or cancel it."""
 
-    day = gov_date("Date", "Enter the date")
+    day = gov_date(_l("Date"), _l("Enter the date"))
     start_time = StringField(
-        "Start time (UK)", widget=GovTextInput(), validators=[InputRequired("Enter the start time")]
+        _l("Start time (UK)"), widget=GovTextInput(), validators=[InputRequired(_l("Enter the start time"))]
     )
-    place = StringField("Place", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    place = StringField(_l("Place"), widget=GovTextInput(), validators=[Optional(), Length(max=255)])
     video_link = StringField(
-        "Video link",
+        _l("Video link"),
         widget=GovTextInput(),
         validators=[
             Optional(),
             Length(max=1024),
-            Regexp(r"^https?://\S+$", message="Enter a web address starting with https://"),
+            Regexp(r"^https?://\S+$", message=_l("Enter a web address starting with https://")),
         ],
     )
-    save = SubmitField("Save this date", widget=GovSubmitInput())
-    cancel_event = SubmitField("Cancel this date", widget=GovSubmitInput())
+    save = SubmitField(_l("Save this date"), widget=GovSubmitInput())
+    cancel_event = SubmitField(_l("Cancel this date"), widget=GovSubmitInput())
 
     def validate_start_time(self, field: StringField) -> None:
         _parse_time(field.data or "")
@@ -111,7 +117,7 @@ class EventForm(SwottForm):
 class AttendanceForm(SwottForm):
     """The register of one session, and each participant's role at a set meeting (`for_members`)."""
 
-    present = SelectMultipleField("Who attended", coerce=int, widget=GovCheckboxesInput(), validators=[Optional()])
+    present = SelectMultipleField(_l("Who attended"), coerce=int, widget=GovCheckboxesInput(), validators=[Optional()])
     role_ids: list[int]
 
     @classmethod
@@ -121,11 +127,12 @@ class AttendanceForm(SwottForm):
         fields: dict[str, Any] = {}
         if with_roles:
             for pid in member_ids:
-                fields[f"role-{pid}"] = SelectField("Role", widget=GovSelect(), validators=[Optional()])
+                fields[f"role-{pid}"] = SelectField(_l("Role"), widget=GovSelect(), validators=[Optional()])
         form: AttendanceForm = type("MembersAttendanceForm", (cls,), fields)()
         form.role_ids = member_ids if with_roles else []
         for pid in form.role_ids:
-            form[f"role-{pid}"].choices = [("", "No role"), *role_choices]
+            roles = [(value, gettext(label)) for value, label in role_choices]
+            form[f"role-{pid}"].choices = [("", gettext("No role")), *roles]
         return form
 
     def roles(self) -> dict[int, str]:
@@ -139,16 +146,16 @@ class PairingsForm(SwottForm):
 
     @classmethod
     def for_members(cls, member_ids: list[int], people: list[tuple[int, str]]) -> PairingsForm:
-        choices = [(0, "Nobody yet"), *people]
+        choices = [(0, gettext("Nobody yet")), *people]
         fields: dict[str, Any] = {}
         for pid in member_ids:
-            fields[f"coach-{pid}"] = SelectField("Coach", coerce=int, widget=GovSelect())
-            fields[f"mentor-{pid}"] = SelectField("Mentor", coerce=int, widget=GovSelect())
+            fields[f"coach-{pid}"] = SelectField(_l("Coach"), coerce=int, widget=GovSelect())
+            fields[f"mentor-{pid}"] = SelectField(_l("Mentor"), coerce=int, widget=GovSelect())
             fields[f"hours-{pid}"] = IntegerField(
-                "Protected hours a week",
+                _l("Protected hours a week"),
                 widget=GovTextInput(),
-                validators=[InputRequired("Enter the hours, 0 if none"),
-                            NumberRange(0, 40, "Enter between 0 and 40 hours")],
+                validators=[InputRequired(_l("Enter the hours, 0 if none")),
+                            NumberRange(0, 40, _l("Enter between 0 and 40 hours"))],
             )  # fmt: skip
         form: PairingsForm = type("MembersPairingsForm", (cls,), fields)()
         form.member_ids = member_ids
@@ -170,8 +177,8 @@ SHORT_FIELDS = ("cpd_title", "cpd_date", "cpd_type")
 class ReflectionForm(SwottForm):
     """A reflection on one occurrence: one box per field of the reflective model and CPD record."""
 
-    save = SubmitField("Save as draft", widget=GovSubmitInput())
-    submit = SubmitField("Submit to my CPD portfolio", widget=GovSubmitInput())
+    save = SubmitField(_l("Save as draft"), widget=GovSubmitInput())
+    submit = SubmitField(_l("Submit to my CPD portfolio"), widget=GovSubmitInput())
     field_ids: list[str]
 
     @classmethod
@@ -198,20 +205,24 @@ class ReflectionForm(SwottForm):
 class MeetingForm(SwottForm):
     """The participant's own record of a one-to-one."""
 
-    notes = TextAreaField("Your notes", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)],
-                          description="Private to you unless you share them with your coach or mentor.")  # fmt: skip
-    actions = TextAreaField("Actions agreed", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)],
-                            description="These carry into your next one-to-one.")  # fmt: skip
-    shared = BooleanField("Share my notes with my coach or mentor", widget=GovCheckboxInput())
+    notes = TextAreaField(
+        _l("Your notes"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=20_000)],
+        description=_l("Private to you unless you share them with your coach or mentor."),
+    )
+    actions = TextAreaField(_l("Actions agreed"), widget=GovTextArea(), validators=[Optional(), Length(max=20_000)],
+                            description=_l("These carry into your next one-to-one."))  # fmt: skip
+    shared = BooleanField(_l("Share my notes with my coach or mentor"), widget=GovCheckboxInput())
 
 
 class GoalForm(SwottForm):
-    text = TextAreaField("A goal for this programme", widget=GovTextArea(),
-                         validators=[InputRequired("Write the goal"), Length(max=2000)])  # fmt: skip
-    add_goal = SubmitField("Add the goal", widget=GovSubmitInput())
+    text = TextAreaField(_l("A goal for this programme"), widget=GovTextArea(),
+                         validators=[InputRequired(_l("Write the goal")), Length(max=2000)])  # fmt: skip
+    add_goal = SubmitField(_l("Add the goal"), widget=GovSubmitInput())
 
 
 class ReviewForm(SwottForm):
-    review = TextAreaField("How far did you get?", widget=GovTextArea(),
-                           validators=[InputRequired("Write your review"), Length(max=5000)])  # fmt: skip
-    save_review = SubmitField("Save the review", widget=GovSubmitInput())
+    review = TextAreaField(_l("How far did you get?"), widget=GovTextArea(),
+                           validators=[InputRequired(_l("Write your review")), Length(max=5000)])  # fmt: skip
+    save_review = SubmitField(_l("Save the review"), widget=GovSubmitInput())

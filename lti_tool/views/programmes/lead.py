@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from lti_tool import web
@@ -27,9 +28,11 @@ from lti_tool.views.programmes.forms import (
     StartDateForm,
     StartRunForm,
 )
+from lti_tool.words import N_
 from toolkits.programmes import ActivityKind, SessionType
 
-ROLE_CHOICES = [("presenter", "Presenter"), ("consultant", "Consultant"), ("facilitator", "Facilitator")]
+ROLE_CHOICES = [("presenter", N_("Presenter")), ("consultant", N_("Consultant")), ("facilitator", N_("Facilitator"))]
+"""An action learning set's roles; the form translates the names (`N_`: marked here, shown translated)."""
 
 
 def _day(value: date | None) -> date:
@@ -42,7 +45,7 @@ def _start_form(fresh: bool = False) -> StartRunForm:
     form = StartRunForm(formdata=None) if fresh else StartRunForm()
     form.template.choices = [(p.id, p.title) for p in templates.available(web.catalogue()).values()]
     people = runs.course_people(web.db_session(), launch.context_id, Role.LEARNER)
-    form.participants.choices = [(u.id, u.name or f"Learner {u.id}") for u in people]
+    form.participants.choices = [(u.id, u.name or gettext("Learner %(n)s", n=u.id)) for u in people]
     return form
 
 
@@ -138,7 +141,9 @@ def _event_page(run: ProgrammeRun, event_id: int, form: EventForm | None = None,
                                "video_link": event.video_link})  # fmt: skip
     if register is None:
         register = _register_form(run, event.id, [m.participant.id for m in members], is_set, prefill=True)
-    register.present.choices = [(m.participant.id, m.user.name or f"Learner {m.user.id}") for m in members]
+    register.present.choices = [
+        (m.participant.id, m.user.name or gettext("Learner %(n)s", n=m.user.id)) for m in members
+    ]
     return render_template(
         "programmes/event.html", run=run, event=event, activity=activity, form=form, register=register,
         members=members, is_set=is_set, role_choices=ROLE_CHOICES, url=url(launch),
@@ -224,7 +229,7 @@ def open_l2(run_id: int, event_id: int) -> ResponseReturnValue:
     activity = group_sessions.toolkit_l2(programme_of(run), event)
     toolkit = web.catalogue().get(activity.toolkit) if activity and activity.toolkit else None
     if toolkit is None or event.status == EventStatus.CANCELLED.value:
-        raise NotFound("This date is not a toolkit's L2 session.", reason="programme_event_not_l2")
+        raise NotFound(N_("This date is not a toolkit's L2 session."), reason="programme_event_not_l2")
     group_sessions.open_session(session, run, event, toolkit)
     commit()
     return redirect(launch_url_for("programmes.l2_session", launch, run_id=run.id, event_id=event.id), code=303)
@@ -262,7 +267,7 @@ def pairings(run_id: int) -> ResponseReturnValue:
     run = the_run(launch, run_id)
     session = web.db_session()
     members = runs.members(session, run)
-    people = [(u.id, u.name or f"Member {u.id}") for u in runs.course_people(session, run.context_id)]
+    people = [(u.id, u.name or gettext("Member %(n)s", n=u.id)) for u in runs.course_people(session, run.context_id)]
     form = PairingsForm.for_members([m.participant.id for m in members], people)
     if request.method == "GET":
         for m in members:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
+from markupsafe import Markup, escape
 
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
+from lti_tool.i18n import ENGLISH, current_language, in_content_language, language_of
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
 from lti_tool.services.evaluation import programme_feedback
@@ -16,6 +19,7 @@ from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
 from lti_tool.views.reminders import follow_up_events
+from lti_tool.words import N_
 from toolkits.programmes import Activity, ActivityKind, Programme
 
 ICS = "text/calendar; charset=utf-8"
@@ -25,7 +29,7 @@ def _mine(launch: CurrentLaunch, run_id: int) -> tuple[ProgrammeRun, ProgrammePa
     run = the_run(launch, run_id)
     participant = runs.participant_for(web.db_session(), run, launch.user_id)
     if participant is None:
-        raise NotFound("You are not a participant of this programme.", reason="not_programme_participant")
+        raise NotFound(N_("You are not a participant of this programme."), reason="not_programme_participant")
     return run, participant
 
 
@@ -84,8 +88,8 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
     weeks = timeline.build(session, run, participant, programme, now())
     item = next((i for w in weeks for i in w.items if i.event.id == event.id), None)
     if item is None or not item.reflection_open:
-        raise Forbidden("The reflection opens once you have attended.", reason="programme_reflection_not_open",
-                        advice="If you were there, ask your programme lead to check the register.")  # fmt: skip
+        raise Forbidden(N_("The reflection opens once you have attended."), reason="programme_reflection_not_open",
+                        advice=N_("If you were there, ask your programme lead to check the register."))  # fmt: skip
     fields = meetings.form_fields(activity)
     stored = meetings.reflection_for(session, participant, event)
     form = ReflectionForm.for_fields(fields)
@@ -108,7 +112,9 @@ def reflection(run_id: int, event_id: int) -> ResponseReturnValue:
             incomplete = error.missing
             for fid in incomplete:
                 label = form[fid].label.text
-                form[fid].errors = [f"Write your {label[:1].lower()}{label[1:]}"]
+                # The label is the toolkit's CPD field (English content): marked lang="en-GB" on a Welsh page.
+                field = in_content_language(label[:1].lower() + label[1:])
+                form[fid].errors = [Markup(escape(gettext("Write your %(field)s"))) % {"field": field}]
         else:
             commit()
             return redirect(launch_url_for("programmes.timeline_page", launch, run_id=run.id, saved=event.id), code=303)
@@ -179,6 +185,8 @@ def calendar_page(run_id: int) -> ResponseReturnValue:
         token = calendar.reset_feed_token(web.db_session(), participant)
         commit()
         address = web.settings().base_url.rstrip("/") + f"/programmes/feed/{token}.ics"
+        if current_language() != ENGLISH:  # the feed has no launch: its address says the language
+            address += f"?lang={current_language()}"
     return render_template("programmes/calendar.html", run=run, participant=participant, form=form,
                            address=address, url=url(launch))  # fmt: skip
 
@@ -189,7 +197,8 @@ def event_ics(run_id: int, event_id: int) -> ResponseReturnValue:
     launch = require_launch()
     run = the_run(launch, run_id) if launch.is_facilitator else _mine(launch, run_id)[0]
     event = runs.get_event(web.db_session(), run, event_id)
-    response = Response(calendar.event_file(run, event, now()), mimetype=ICS)
+    words = calendar.CalendarWords.translated(gettext)
+    response = Response(calendar.event_file(run, event, now(), words), mimetype=ICS)
     response.headers["Content-Disposition"] = f'attachment; filename="programme-{event.id}.ics"'
     return response
 
@@ -200,9 +209,11 @@ def feed(token: str) -> ResponseReturnValue:
     session = web.db_session()
     participant = calendar.participant_by_token(session, token)
     if participant is None:
-        raise NotFound("This calendar address is not in use: it may have been replaced.", reason="unknown_feed")
+        raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
     extra = follow_up_events(session, participant.user_id)
-    response = Response(calendar.feed(session, participant, now(), extra=extra), mimetype=ICS)
+    with force_locale(language_of(request.args.get("lang")) or ENGLISH):
+        words = calendar.CalendarWords.translated(gettext)
+    response = Response(calendar.feed(session, participant, now(), extra=extra, words=words), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -221,7 +232,7 @@ def supporting(run_id: int) -> ResponseReturnValue:
     if request.method == "POST" and held is not None and form.validate_on_submit():
         pairs = [m for group in found.values() for m in group if m.meeting.id == held]
         if not pairs:
-            raise NotFound("That meeting is not one of yours.", reason="not_supporter_meeting")
+            raise NotFound(N_("That meeting is not one of yours."), reason="not_supporter_meeting")
         meetings.mark_held(session, pairs[0].meeting, pairs[0].event, by_user_id=launch.user_id,
                            is_lead=launch.is_facilitator)  # fmt: skip
         queue_run_scores(run)  # a one-to-one held counts toward the programme's column

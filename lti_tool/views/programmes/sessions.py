@@ -23,6 +23,7 @@ from lti_tool.services.l2 import scheduling
 from lti_tool.services.l2.formats import CLOSED
 from lti_tool.services.programmes import group_sessions, runs
 from lti_tool.views.programmes.common import bp, programme_of, the_run
+from lti_tool.words import N_
 
 
 def l2_launch(launch: CurrentLaunch, link: ResourceLink) -> CurrentLaunch:
@@ -48,16 +49,16 @@ def l2_session(run_id: int, event_id: int) -> ResponseReturnValue:
     run = the_run(launch, run_id)
     session = web.db_session()
     if not launch.is_facilitator and runs.participant_for(session, run, launch.user_id) is None:
-        raise NotFound("You are not a participant of this programme.", reason="not_programme_participant")
+        raise NotFound(N_("You are not a participant of this programme."), reason="not_programme_participant")
     event = runs.get_event(session, run, event_id)
     activity = group_sessions.toolkit_l2(programme_of(run), event)
     group = group_sessions.group_of(session, event)
     toolkit = web.catalogue().get(activity.toolkit) if activity and activity.toolkit else None
     if toolkit is None or group is None:
         raise NotFound(
-            "This session has not been opened yet.",
+            N_("This session has not been opened yet."),
             reason="programme_l2_not_open",
-            advice="Come back from your programme's timeline on the day of the session.",
+            advice=N_("Come back from your programme's timeline on the day of the session."),
         )
     derived = l2_launch(launch, group_sessions.l2_placement(session, context_id=run.context_id, toolkit=toolkit))
     session.commit()  # a placement made for the purpose

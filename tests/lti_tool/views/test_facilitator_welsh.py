@@ -113,12 +113,15 @@ def test_running_a_session_and_following_it_are_in_welsh(cymru: World) -> None:
     facilitator = _welsh(cymru, "facilitator")
     group = _schedule(cymru, facilitator)
     run = f"/l2/sessions/{group.id}/run"
-    _welsh_page(facilitator, run, "Rheoli’r sesiwn", "Dechrau’r sesiwn", "Presenoldeb", "Agenda")
+    control = _welsh_page(facilitator, run, "Rheoli’r sesiwn", "Dechrau’r sesiwn", "Presenoldeb", "Agenda")
     learner = _welsh(cymru, "a")
     live = f"/l2/sessions/{group.id}/live"
-    _welsh_page(
+    waiting = _welsh_page(
         learner, live, "Nid yw’r sesiwn wedi dechrau eto.", "Gallwch anfon adborth pan fydd y sesiwn yn dechrau."
     )
+    screen = _welsh_page(facilitator, f"/l2/sessions/{group.id}/screen")
+    for page in (control, waiting, screen):  # the toolkit's title in the default title: English content, marked
+        assert re.search(r'<h1 class="govuk-heading-l[^"]*"><span lang="en-GB">[^<]+</span>: sesiwn grŵp L2</h1>', page)
 
     # Starting on another day than the one scheduled asks first (the confirm step), in Welsh.
     status, html = _post(facilitator, f"/l2/sessions/{group.id}/control", run, {"action": "start"})

@@ -44,3 +44,27 @@ def test_the_l2_reflection_page_is_in_welsh(world: World) -> None:  # noqa: F811
     text = interface_text(page)
     assert "Eich cofnod DPP ar gyfer Social Work England" in text and "Cyflwyno’r myfyrdod" in text
     assert english_left(page) == []
+    # The record's title starts as the toolkit's (English content) with the tool's own words in Welsh.
+    assert re.search(r'name="cpd_title"[^>]*value="[^"]+\(sesiwn grŵp L2 SWOTT\)"', page), "the title box"
+    assert "L2 group session" not in page
+
+
+def test_the_l2_reflection_before_attending_says_why_in_welsh(world: World) -> None:  # noqa: F811 - the fixture
+    client = world.app.test_client()
+    sign_in(client, dataclasses.replace(launch_of(world.course, world.course.learners[1]), locale="cy-GB"))
+    refused = client.get("/l2/reflection")
+    assert refused.status_code == 403
+    html = refused.get_data(as_text=True)
+    text = interface_text(html)
+    assert "Mae’r myfyrdod L2 yn agor pan fyddwch wedi’ch marcio’n bresennol" in text
+    assert "opens once you are marked as attending" not in text and english_left(html) == []
+
+
+def test_the_group_session_page_of_the_player_is_in_welsh(world: World) -> None:  # noqa: F811 - the fixture
+    client = world.app.test_client()
+    sign_in(client, dataclasses.replace(launch_of(world.course, world.course.learners[0], part="l2"), locale="cy-GB"))
+    html = client.get("/player/session").get_data(as_text=True)
+    assert '<html lang="cy"' in html
+    text = interface_text(html)
+    assert "Sesiwn grŵp L2 · tua" in text and "Mae eich hwylusydd yn cynnal y sesiwn hon" in text
+    assert "L2 group session" not in text and english_left(html) == []

@@ -20,7 +20,7 @@ from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
 
 def test_the_programme_timeline_is_in_welsh(app: Flask) -> None:
     with app.extensions["swott.db"].session() as session:
-        cohort = make_cohort(session, learners=1, platform=local_platform(session))
+        cohort = make_cohort(session, learners=1, platform=local_platform(session), name="Carfan A")
         person = cohort.learners[0]
         run_id, platform_id, context_id, link_id = (
             cohort.the_run.id,
