@@ -215,6 +215,9 @@ def test_finished_the_programme_counts_those_who_answered_at_the_end(app: Flask)
 
 
 def test_the_feedback_page_and_the_cohort_report_heading_are_in_welsh(world: World) -> None:
+    with world.app.extensions["swott.db"].session() as session:  # the lead's own words for the cohort
+        session.get_one(ProgrammeRun, world.a.the_run.id).cohort_name = "Carfan A"
+        session.commit()
     workshop = world.events("launch-workshop")[0]
     _register(world, workshop, world.a.learners[:1])
     learner = world.a.learners[0]
@@ -241,7 +244,7 @@ def test_the_feedback_page_and_the_cohort_report_heading_are_in_welsh(world: Wor
         part="programme", deployment_id="1", message_type="LtiResourceLinkRequest",
     ), locale="cy-GB"))  # fmt: skip
     report = _text(lead.get(f"/evaluation/cohort/{world.a.the_run.id}"))
-    assert "Adroddiad gwerthuso ar gyfer un garfan: Cohort A" in report
+    assert "Adroddiad gwerthuso ar gyfer un garfan: Carfan A" in report
     assert "Yr adroddiad ar gyfer pob carfan o’r rhaglen hon" in report
     whole = _text(lead.get(f"/evaluation/programme/{template().id}"))
     assert "Adroddiad gwerthuso ar gyfer pob carfan o’r rhaglen hon" in whole
