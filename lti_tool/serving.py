@@ -59,7 +59,7 @@ QUEUE_WAIT = "swott.queue_wait"
 """WSGI environ key: seconds the request waited in waitress's queue before a thread took it."""
 
 
-class _Dispatcher(ThreadedTaskDispatcher):
+class _Dispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
     """Waitress's thread pool, noting when each request joined the queue (the task is its channel)."""
 
     def add_task(self, task: Any) -> None:
