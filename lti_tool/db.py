@@ -67,11 +67,22 @@ def _serialise_sqlite_writes(engine: Engine, timeout: float) -> None:
 
     # The transaction ends with a commit or a rollback, or with the connection going back to the pool
     # (which rolls it back) or being thrown away.
-    event.listen(engine, "commit", lambda conn: _give_back(conn.info))
-    event.listen(engine, "rollback", lambda conn: _give_back(conn.info))
-    event.listen(engine.pool, "reset", lambda _dbapi, record, *_args: _give_back(record.info))
-    event.listen(engine.pool, "invalidate", lambda _dbapi, record, *_args: _give_back(record.info))
-    event.listen(engine.pool, "close", lambda _dbapi, record: _give_back(record.info))
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(conn: Any) -> None:
+        _give_back(conn.info)
+
+    @event.listens_for(engine.pool, "reset")
+    def _reset(_dbapi: Any, record: Any, _state: Any) -> None:
+        _give_back(record.info)
+
+    @event.listens_for(engine.pool, "invalidate")
+    def _invalidated(_dbapi: Any, record: Any, _error: Any) -> None:
+        _give_back(record.info)
+
+    @event.listens_for(engine.pool, "close")
+    def _closed(_dbapi: Any, record: Any) -> None:
+        _give_back(record.info)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
