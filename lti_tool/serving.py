@@ -59,8 +59,25 @@ QUEUE_WAIT = "swott.queue_wait"
 """WSGI environ key: seconds the request waited in waitress's queue before a thread took it."""
 
 
+class _QueueLog:
+    """Waitress's "Task queue depth is N", at most once every `every` seconds: it logs it for every
+    request that joins a queue (hundreds a second in a burst), inside the lock the threads take work from."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self._next = 0.0
+
+    def warning(self, message: str, *args: Any) -> None:
+        now = time.monotonic()
+        if now >= self._next:
+            self._next = now + self.every
+            logging.getLogger("waitress.queue").warning(message, *args)
+
+
 class _Dispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
     """Waitress's thread pool, noting when each request joined the queue (the task is its channel)."""
+
+    queue_logger = _QueueLog()
 
     def add_task(self, task: Any) -> None:
         task.queued_at = time.monotonic()
