@@ -52,8 +52,9 @@ POOL_TIMEOUT = 10.0
 
 MAX_QUEUE_WAIT = 20.0
 """Seconds a request may wait for a free thread; after that it is answered with the "busy" page (503,
-Retry-After) without running. Below the 30 s after which browsers' proxies and most clients give up, so
-the learner sees the page instead of a time-out, and the queue is cleared at the speed of a busy page."""
+Retry-After) without running. Below the 30 s after which many clients and proxies give up (the load
+benchmark's among them), so the learner sees the page instead of a time-out, and a deep queue is cleared
+at the speed of a busy page."""
 
 QUEUE_WAIT = "swott.queue_wait"
 """WSGI environ key: seconds the request waited in waitress's queue before a thread took it."""
