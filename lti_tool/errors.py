@@ -65,6 +65,15 @@ class ServiceUnavailable(UserFacingError):
     title = _l("A service we depend on is not answering")
 
 
+class ServerBusy(Exception):
+    """Too many requests for this server at once (one waited too long for a thread): the busy page.
+    `reason` is a stable code for the log."""
+
+    def __init__(self, reason: str = "busy") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 HTTP_MESSAGES = {
     400: _l("The request was not one we could understand."),
     403: _l("You do not have access to this page."),
@@ -139,6 +148,10 @@ def register_error_handlers(app: Flask) -> None:
             message = _shown(error.description) if error.description else gettext("Something went wrong.")
         title = str(HTTP_TITLES[status]) if status in HTTP_TITLES else error.name
         return render_template("error.html", title=title, message=message, advice="", status=status), status
+
+    @app.errorhandler(ServerBusy)
+    def _server_busy(error: ServerBusy) -> tuple[str, int, dict[str, str]]:
+        return _busy(error)
 
     @app.errorhandler(sql_errors.TimeoutError)
     @app.errorhandler(sql_errors.OperationalError)

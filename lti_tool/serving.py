@@ -9,6 +9,13 @@ pool then never needs more than two connections per thread (the request's sessio
 state store's own), so it is sized for that; if it is still exhausted, the user sees the "busy, try
 again" page (503 with Retry-After, `lti_tool.errors`), never a traceback.
 
+Under a burst (200 learners launching at once, docs/performance.md "The embedded default under a
+burst") two more things keep the server answering: a request whose client has gone (closed the tab, or
+gave up waiting) is dropped before it runs, instead of costing a thread a launch nobody will see; and a
+request that waited in the queue longer than `MAX_QUEUE_WAIT` gets the "busy, try again" page at once,
+so the queue cannot grow past what the threads can clear and the server recovers as soon as the burst
+ends. SQLite's writers queue on a lock in this process (`lti_tool.db`), not on SQLite's busy polling.
+
 Production with several processes uses gunicorn (README, "For operators"); this module is for one
 process on one machine, SQLite or PostgreSQL.
 """
@@ -17,14 +24,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy.pool import QueuePool
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher, WSGITask
 
+from lti_tool.background import Background
 from lti_tool.db import Database
+from lti_tool.errors import ServerBusy
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +50,65 @@ CONNECTION_LIMIT = 1000
 POOL_TIMEOUT = 10.0
 """Seconds a request waits for a database connection before it gets the "busy, try again" page."""
 
+MAX_QUEUE_WAIT = 20.0
+"""Seconds a request may wait for a free thread; after that it is answered with the "busy" page (503,
+Retry-After) without running. Below the 30 s after which many clients and proxies give up (the load
+benchmark's among them), so the learner sees the page instead of a time-out, and a deep queue is cleared
+at the speed of a busy page."""
+
+QUEUE_WAIT = "swott.queue_wait"
+"""WSGI environ key: seconds the request waited in waitress's queue before a thread took it."""
+
+
+class _QueueLog:
+    """Waitress's "Task queue depth is N", at most once every `every` seconds: it logs it for every
+    request that joins a queue (hundreds a second in a burst), inside the lock the threads take work from."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self._next = 0.0
+
+    def warning(self, message: str, *args: Any) -> None:
+        now = time.monotonic()
+        if now >= self._next:
+            self._next = now + self.every
+            logging.getLogger("waitress.queue").warning(message, *args)
+
+
+class _Dispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
+    """Waitress's thread pool, noting when each request joined the queue (the task is its channel)."""
+
+    queue_logger = _QueueLog()
+
+    def add_task(self, task: Any) -> None:
+        task.queued_at = time.monotonic()
+        super().add_task(task)
+
+
+class _Task(WSGITask):  # type: ignore[misc]
+    def get_environment(self) -> Any:
+        environ = super().get_environment()
+        queued_at = getattr(self.channel, "queued_at", None)
+        environ[QUEUE_WAIT] = 0.0 if queued_at is None else time.monotonic() - queued_at
+        return environ
+
+
+class _Channel(HTTPChannel):  # type: ignore[misc]
+    """A connection. With `channel_request_lookahead` it stays readable while its request waits, so a
+    client that hangs up is seen at once, and waitress skips its request (`HTTPChannel.service` runs a
+    request only while `connected`)."""
+
+    task_class = _Task
+
+
+def _refuse_stale(app: Flask) -> None:
+    """Answer a request that waited too long for a thread with the busy page, before any work."""
+
+    @app.before_request
+    def _stale() -> None:
+        if request.environ.get(QUEUE_WAIT, 0.0) > MAX_QUEUE_WAIT:
+            raise ServerBusy("queued")
+
 
 def size_pool(app: Flask, threads: int = THREADS) -> Database:
     """Give `app` a database pool sized for `threads` request threads, replacing the default one.
@@ -50,13 +121,24 @@ def size_pool(app: Flask, threads: int = THREADS) -> Database:
         return old  # an in-memory SQLite database (tests) has one connection per thread, nothing to size
     sized = Database(old.url, pool_size=2 * threads + 2, max_overflow=0, pool_timeout=POOL_TIMEOUT)
     app.extensions["swott.db"] = sized
+    background = app.extensions.get("swott.background")
+    if isinstance(background, Background) and background.database is old:
+        background.database = sized  # the post-response threads share the sized pool, not a disposed one
     old.dispose()
     return sized
 
 
+def prepare(app: Flask, threads: int = THREADS) -> Database:
+    """Ready `app` for waitress: the sized pool, and the busy page for requests queued too long."""
+    _refuse_stale(app)
+    return size_pool(app, threads)
+
+
 def make_server(app: Any, host: str, port: int, threads: int = THREADS) -> Any:
     """A bound waitress server for `app` (port 0 picks a free port; `.effective_port` says which)."""
-    return create_server(
+    dispatcher = _Dispatcher()
+    dispatcher.set_thread_count(threads)
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -64,10 +146,15 @@ def make_server(app: Any, host: str, port: int, threads: int = THREADS) -> Any:
         connection_limit=CONNECTION_LIMIT,
         backlog=2048,
         channel_timeout=60,
+        # Keep reading a connection whose request waits, so a client that has gone is noticed.
+        channel_request_lookahead=1,
         ident="SWOTT Connect",
         clear_untrusted_proxy_headers=True,
         asyncore_loop_timeout=0.1,
+        _dispatcher=dispatcher,
     )
+    server.channel_class = _Channel
+    return server
 
 
 class ToolServer:
@@ -88,7 +175,7 @@ class ToolServer:
         self._thread: threading.Thread | None = None
         try:
             app = app_factory(self.url)
-            size_pool(app, threads)
+            prepare(app, threads)
             self._app = app
         except BaseException:
             self._close()
@@ -136,7 +223,7 @@ class ToolServer:
 
 def serve_forever(app: Flask, host: str, port: int, threads: int = THREADS) -> None:
     """Serve `app` in this thread until Ctrl+C (`swott serve`)."""
-    size_pool(app, threads)
+    prepare(app, threads)
     server = make_server(app, host, port, threads)
     try:
         server.run()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from flask import Flask
+from flask import Flask, request
 
 from lti_tool import serving
 from lti_tool.db import Database
@@ -110,3 +112,94 @@ def test_a_locked_sqlite_database_gives_the_busy_page_too(tmp_path: Path) -> Non
         blocker.rollback()
         blocker.close()
         quick.dispose()
+
+
+def _held_server(tmp_path: Path, threads: int = 2) -> tuple[ToolServer, threading.Event, list[str]]:
+    """A server with `threads` threads and two extra pages: /test/hold (waits until the event is set)
+    and /test/count (notes that it ran), to fill the threads and to see which queued requests ran."""
+    release = threading.Event()
+    ran: list[str] = []
+
+    def factory(url: str) -> Flask:
+        app = make_app(tmp_path, base_url=url)
+
+        def hold() -> str:
+            release.wait(30)
+            return "held"
+
+        def count() -> str:
+            ran.append(request.args.get("n", ""))
+            return "counted"
+
+        app.add_url_rule("/test/hold", "test_hold", hold)
+        app.add_url_rule("/test/count", "test_count", count)
+        return app
+
+    return ToolServer(factory, threads=threads).start(), release, ran
+
+
+def _hold_threads(server: ToolServer, count: int) -> list[threading.Thread]:
+    holders = [
+        threading.Thread(target=requests.get, args=(server.url + "/test/hold",), kwargs={"timeout": 60})
+        for _ in range(count)
+    ]
+    for holder in holders:
+        holder.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and server._server.task_dispatcher.active_count < count:
+        time.sleep(0.02)
+    return holders
+
+
+def test_after_a_burst_with_abandoned_requests_the_server_answers_at_once(tmp_path: Path) -> None:
+    """Every thread busy, 30 clients queue a request and hang up: their requests are never run, and
+    once the threads are free the next learner is served, not queued behind the abandoned ones."""
+    server, release, ran = _held_server(tmp_path)
+    try:
+        holders = _hold_threads(server, 2)
+        for n in range(30):
+            with socket.create_connection((server.host, server.port)) as gone:
+                gone.sendall(f"GET /test/count?n={n} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        time.sleep(0.5)  # the server sees every hang-up while the threads are still held
+        release.set()
+        for holder in holders:
+            holder.join(timeout=30)
+
+        response = requests.get(server.url + "/test/count?n=after", timeout=10)
+
+        assert response.status_code == 200
+        assert ran == ["after"]
+    finally:
+        release.set()
+        server.stop()
+        server.app.extensions["swott.db"].dispose()
+
+
+def test_a_request_queued_too_long_gets_the_busy_page_and_the_next_one_is_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serving, "MAX_QUEUE_WAIT", 0.3)
+    server, release, ran = _held_server(tmp_path, threads=1)
+    try:
+        holders = _hold_threads(server, 1)
+        answers: list[requests.Response] = []
+        waiting = threading.Thread(
+            target=lambda: answers.append(requests.get(server.url + "/test/count?n=queued", timeout=30))
+        )
+        waiting.start()
+        time.sleep(0.6)  # queued behind the held thread for longer than MAX_QUEUE_WAIT
+        release.set()
+        waiting.join(timeout=30)
+        for holder in holders:
+            holder.join(timeout=30)
+
+        assert answers[0].status_code == 503
+        assert answers[0].headers["Retry-After"] == "5"
+        assert "SWOTT Connect is busy" in answers[0].text
+        assert ran == []  # the page's own work never started
+        assert requests.get(server.url + "/test/count?n=next", timeout=10).status_code == 200
+        assert ran == ["next"]
+    finally:
+        release.set()
+        server.stop()
+        server.app.extensions["swott.db"].dispose()
