@@ -10,14 +10,11 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import (
@@ -33,7 +30,7 @@ from lti_tool.models import (
     utcnow,
 )
 from lti_tool.services import l2, reflections
-from tests.conftest import database_url_for, shipped_catalogue
+from tests.conftest import shipped_catalogue
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
 
@@ -261,18 +258,3 @@ def csrf_from(client: FlaskClient, url: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert found, f"no form on {url}"
     return found.group(1)
-
-
-# --- Databases: SQLite and PostgreSQL --------------------------------------------------------------------
-
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
-
-
-def database_for(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """A database at migration head on the backend the test is parametrised with (`BACKENDS`).
-
-    PostgreSQL comes from the `postgres_url` fixture (skipped, loudly, when no server is configured) —
-    the dashboard's query count and the erasure checks must hold on both. The shared `db` fixture in
-    tests/conftest.py does the same for any test; this stays for modules that build their own.
-    """
-    return Database(database_url_for(str(request.param), request, tmp_path))
