@@ -17,7 +17,6 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, launch_for, make_learner, sign_in
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -92,11 +91,7 @@ def english_left(html: str) -> list[str]:
     return [f for f in english_fragments() if re.search(rf"(?<![\w’']){re.escape(f)}(?![\w’'])", text)]
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
-    yield application
-    application.extensions["swott.db"].dispose()
+pytestmark = pytest.mark.app_settings(toolkits_dir=str(FIXTURE_TOOLKITS))  # the small fixture toolkits
 
 
 @pytest.fixture
