@@ -31,6 +31,7 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2, reflections
 from tests.conftest import shipped_catalogue
+from tests.lti_tool.factories import AttemptFactory
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
 
@@ -74,14 +75,13 @@ def finish_l1(
     """A completed L1 attempt with a submitted reflection, as the L1 player leaves them."""
     kit = toolkit()
     done = when or utcnow()
-    attempt = Attempt(
+    attempt: Attempt = AttemptFactory.create(
+        session=session,
         user_id=user.id,
         resource_link_id=course.l1.id,
         toolkit_id=kit.id,
         current_page="reflection",
         pages_viewed=[p.id for p in kit.l1.pages],
-        answers={},
-        answer_counts={},
         notes={"prompt": "A private thinking note"},
         status="completed",
         score_percent=score,
@@ -89,7 +89,6 @@ def finish_l1(
         graded=True,
         completed_at=done,
     )
-    session.add(attempt)
     values = {f.id: f"L1 {f.label} by learner {user.id}" for f in reflections.form_fields(kit)}
     values["cpd_date"] = done.date().isoformat()
     session.add(
@@ -110,19 +109,14 @@ def finish_l1(
 
 def start_l1(session: Session, course: Course, user: LtiUser, *, pages: int = 3) -> Attempt:
     kit = toolkit()
-    attempt = Attempt(
+    attempt: Attempt = AttemptFactory.create(
+        session=session,
         user_id=user.id,
         resource_link_id=course.l1.id,
         toolkit_id=kit.id,
         current_page=kit.l1.pages[pages - 1].id,
         pages_viewed=[p.id for p in kit.l1.pages[:pages]],
-        answers={},
-        answer_counts={},
-        notes={},
-        status="in_progress",
     )
-    session.add(attempt)
-    session.flush()
     return attempt
 
 
