@@ -1,5 +1,6 @@
-"""factory_boy factories for the core models: `PlatformFactory.create(session=s)`, `ContextFactory.create(
-session=s, platform=p)`, `ResourceLinkFactory`, `LtiUserFactory`, `EnrolmentFactory`, `AttemptFactory`.
+"""factory_boy factories for the core models: `PlatformFactory.create(session=s)`,
+`ContextFactory.create(session=s, platform=p)`, `ResourceLinkFactory`, `LtiUserFactory`, `EnrolmentFactory`,
+`AttemptFactory`, `ReflectionFactory`.
 
 Each call adds the row to the given session and flushes it (so it has its id), as the helpers in
 `l1_factories`, `l2_factories` and `services/passback_support` expect. Generated values draw numbers from
@@ -15,7 +16,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from factory.declarations import LazyAttribute, LazyFunction
 from sqlalchemy.orm import Session
 
-from lti_tool.models import Attempt, Context, Enrolment, LtiUser, Platform, ResourceLink
+from lti_tool.models import Attempt, Context, Enrolment, LtiUser, Platform, Reflection, ResourceLink
 
 ids = itertools.count(1)
 
@@ -117,3 +118,14 @@ class AttemptFactory(ModelFactory):
     answer_counts = LazyFunction(dict)
     notes = LazyFunction(dict)
     status = "in_progress"
+
+
+class ReflectionFactory(ModelFactory):
+    """A submitted reflection, as a save then a submit leave it (pass the owner, link, toolkit, model, fields
+    and `submitted_at`)."""
+
+    class Meta:
+        model = Reflection
+
+    status = "submitted"
+    version = 2

@@ -31,7 +31,7 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2, reflections
 from tests.conftest import shipped_catalogue
-from tests.lti_tool.factories import AttemptFactory
+from tests.lti_tool.factories import AttemptFactory, ReflectionFactory
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
 
@@ -91,19 +91,15 @@ def finish_l1(
     )
     values = {f.id: f"L1 {f.label} by learner {user.id}" for f in reflections.form_fields(kit)}
     values["cpd_date"] = done.date().isoformat()
-    session.add(
-        Reflection(
-            user_id=user.id,
-            resource_link_id=course.l1.id,
-            toolkit_id=kit.id,
-            model=kit.l1.reflection.model,
-            fields=values,
-            status="submitted",
-            version=2,
-            submitted_at=done,
-        )
+    ReflectionFactory.create(
+        session=session,
+        user_id=user.id,
+        resource_link_id=course.l1.id,
+        toolkit_id=kit.id,
+        model=kit.l1.reflection.model,
+        fields=values,
+        submitted_at=done,
     )
-    session.flush()
     return attempt
 
 

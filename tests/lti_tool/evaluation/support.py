@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import LtiUser, Reflection
 from lti_tool.services.evaluation import responses
+from tests.lti_tool.factories import ReflectionFactory
 from tests.lti_tool.l2_factories import Course, finish_l1, l2_values, toolkit
 from toolkits.model import Phase
 
@@ -20,12 +21,10 @@ def submit_l2(session: Session, course: Course, user: LtiUser, *, when: datetime
     values = l2_values(f"learner {user.id}")
     if action:
         values["now_what"] = action
-    reflection = Reflection(
-        user_id=user.id, resource_link_id=course.l2.id, toolkit_id=kit.id, model=kit.l2.reflection.model,
-        fields=values, status="submitted", version=2, submitted_at=when,
+    reflection: Reflection = ReflectionFactory.create(
+        session=session, user_id=user.id, resource_link_id=course.l2.id, toolkit_id=kit.id,
+        model=kit.l2.reflection.model, fields=values, submitted_at=when,
     )  # fmt: skip
-    session.add(reflection)
-    session.flush()
     return reflection
 
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from lti_tool.models import LtiUser, Reflection
+from lti_tool.models import LtiUser
 from lti_tool.services import portfolio, regulators
 from lti_tool.services.portfolio import records
 from lti_tool.services.regulators import Registrant
+from tests.lti_tool.factories import ReflectionFactory
 from tests.lti_tool.l2_factories import Course, catalogue, finish_l1, make_course, toolkit
 
 
@@ -26,19 +27,15 @@ def _l2_reflection(session: Session, course: Course, user: LtiUser, when: dateti
         **extra,
     }
     kit = toolkit()
-    session.add(
-        Reflection(
-            user_id=user.id,
-            resource_link_id=course.l2.id,
-            toolkit_id=kit.id,
-            model=kit.l2.reflection.model,
-            fields=values,
-            status="submitted",
-            version=2,
-            submitted_at=when,
-        )
+    ReflectionFactory.create(
+        session=session,
+        user_id=user.id,
+        resource_link_id=course.l2.id,
+        toolkit_id=kit.id,
+        model=kit.l2.reflection.model,
+        fields=values,
+        submitted_at=when,
     )
-    session.flush()
 
 
 def test_a_year_of_portfolio_pieces_under_each_regulator(session: Session) -> None:
