@@ -276,9 +276,26 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a database at migration head, on each backend."""
+    return database_url_for(backend, request, tmp_path)
+
+
+@pytest.fixture
+def backend_settings(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """What an app built by a test needs on each backend: nothing on SQLite (the app migrates its own file),
+    `database_url` of a pooled PostgreSQL schema at head otherwise."""
+    if backend == "sqlite":
+        return {}
+    url = str(request.getfixturevalue("postgres_url"))
+    migrate.upgrade(url)
+    return {"database_url": url}
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
     """The database at migration head, on each backend (modules may narrow this by redefining it)."""
-    database = Database(database_url_for(backend, request, tmp_path))
+    database = Database(database_url)
     yield database
     database.dispose()
 

@@ -48,9 +48,8 @@ class Council:
 
 
 @pytest.fixture
-def council(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Council]:
-    overrides = {"database_url": str(request.getfixturevalue("postgres_url"))} if backend == "postgresql" else {}
-    app = make_app(tmp_path, **overrides)
+def council(backend_settings: dict[str, str], tmp_path: Path) -> Iterator[Council]:
+    app = make_app(tmp_path, **backend_settings)
     with app.extensions["swott.db"].session() as session:
         course = make_course(session, learners=0, platform=local_platform(session))
         add_learners(session, course, LEARNERS)
