@@ -91,16 +91,26 @@ def finish_l1(
     )
     values = {f.id: f"L1 {f.label} by learner {user.id}" for f in reflections.form_fields(kit)}
     values["cpd_date"] = done.date().isoformat()
-    ReflectionFactory.create(
+    submitted_reflection(session, course, user, part="l1", fields=values, when=done)
+    return attempt
+
+
+def submitted_reflection(
+    session: Session, course: Course, user: LtiUser, *, part: str, fields: dict[str, str], when: datetime
+) -> Reflection:
+    """The learner's submitted L1 or L2 reflection (`part`) in the course, as the reflection form leaves it."""
+    kit = toolkit()
+    stage = kit.l1 if part == "l1" else kit.l2
+    reflection: Reflection = ReflectionFactory.create(
         session=session,
         user_id=user.id,
-        resource_link_id=course.l1.id,
+        resource_link_id=(course.l1 if part == "l1" else course.l2).id,
         toolkit_id=kit.id,
-        model=kit.l1.reflection.model,
-        fields=values,
-        submitted_at=done,
+        model=stage.reflection.model,
+        fields=fields,
+        submitted_at=when,
     )
-    return attempt
+    return reflection
 
 
 def start_l1(session: Session, course: Course, user: LtiUser, *, pages: int = 3) -> Attempt:

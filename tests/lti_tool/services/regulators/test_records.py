@@ -10,8 +10,7 @@ from lti_tool.models import LtiUser
 from lti_tool.services import portfolio, regulators
 from lti_tool.services.portfolio import records
 from lti_tool.services.regulators import Registrant
-from tests.lti_tool.factories import ReflectionFactory
-from tests.lti_tool.l2_factories import Course, catalogue, finish_l1, make_course, toolkit
+from tests.lti_tool.l2_factories import Course, catalogue, finish_l1, make_course, submitted_reflection
 
 
 def _l2_reflection(session: Session, course: Course, user: LtiUser, when: datetime, **extra: str) -> None:
@@ -26,16 +25,7 @@ def _l2_reflection(session: Session, course: Course, user: LtiUser, when: dateti
         "cpd_peer": "A colleague challenged my reading of the case",
         **extra,
     }
-    kit = toolkit()
-    ReflectionFactory.create(
-        session=session,
-        user_id=user.id,
-        resource_link_id=course.l2.id,
-        toolkit_id=kit.id,
-        model=kit.l2.reflection.model,
-        fields=values,
-        submitted_at=when,
-    )
+    submitted_reflection(session, course, user, part="l2", fields=values, when=when)
 
 
 def test_a_year_of_portfolio_pieces_under_each_regulator(session: Session) -> None:
