@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -275,9 +276,26 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a database at migration head, on each backend."""
+    return database_url_for(backend, request, tmp_path)
+
+
+@pytest.fixture
+def backend_settings(backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """What an app built by a test needs on each backend: nothing on SQLite (the app migrates its own file),
+    `database_url` of a pooled PostgreSQL schema at head otherwise."""
+    if backend == "sqlite":
+        return {}
+    url = str(request.getfixturevalue("postgres_url"))
+    migrate.upgrade(url)
+    return {"database_url": url}
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
     """The database at migration head, on each backend (modules may narrow this by redefining it)."""
-    database = Database(database_url_for(backend, request, tmp_path))
+    database = Database(database_url)
     yield database
     database.dispose()
 
@@ -316,11 +334,30 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     return app
 
 
+@contextmanager
+def running_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
+    """`make_app`, its database's connections closed afterwards."""
+    application = make_app(tmp_path, **overrides)
+    try:
+        yield application
+    finally:
+        application.extensions["swott.db"].dispose()
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path)
-    yield application
-    application.extensions["swott.db"].dispose()
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own SQLite database at head. A module or test marked
+    `@pytest.mark.app_settings(toolkits_dir=...)` gets those settings (e.g. the small fixture toolkits)."""
+    marker = request.node.get_closest_marker("app_settings")
+    with running_app(tmp_path, **(marker.kwargs if marker else {})) as application:
+        yield application
+
+
+@pytest.fixture
+def app_session(app: Flask) -> Iterator[Session]:
+    """A session on the app's database, closed after the test (what a view test seeds and reads back)."""
+    with app.extensions["swott.db"].session() as session:
+        yield session
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ One factory per model (house style); `Learner` bundles the rows one launch would
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,18 @@ from lti_tool import migrate
 from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
-from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink
+from lti_tool.models import Context, LtiUser, Platform, ResourceLink
+from tests.lti_tool.factories import (
+    ContextFactory,
+    EnrolmentFactory,
+    LtiUserFactory,
+    PlatformFactory,
+    ResourceLinkFactory,
+)
+from tests.lti_tool.factories import ids as _ids
 from toolkits import Toolkit, load_toolkit
 
 FIXTURE_TOOLKITS = Path(__file__).resolve().parent / "l1_fixtures" / "toolkits"
-_ids = itertools.count(1)
 
 
 def mini_toolkit() -> Toolkit:
@@ -30,44 +36,25 @@ def mini_toolkit() -> Toolkit:
 
 
 def make_platform(session: Session, *, issuer: str = "", brand_colour: str = "") -> Platform:
-    n = next(_ids)
-    platform = Platform(
-        issuer=issuer or f"https://lms{n}.example.org",
-        client_id=f"client-{n}",
-        name=f"Council {n}",
-        auth_login_url="https://lms.example.org/auth",
-        auth_token_url="https://lms.example.org/token",
-        key_set_url="https://lms.example.org/jwks",
-        brand_colour=brand_colour,
+    platform: Platform = PlatformFactory.create(
+        session=session, brand_colour=brand_colour, **({"issuer": issuer} if issuer else {})
     )
-    session.add(platform)
-    session.flush()
     return platform
 
 
 def make_context(session: Session, platform: Platform) -> Context:
-    context = Context(platform_id=platform.id, context_id=f"course-{next(_ids)}", title="Team CPD")
-    session.add(context)
-    session.flush()
+    context: Context = ContextFactory.create(session=session, platform=platform)
     return context
 
 
 def make_link(session: Session, context: Context, *, toolkit_id: str = "mini", part: str = "l1") -> ResourceLink:
-    link = ResourceLink(
-        context_id=context.id, link_id=f"link-{next(_ids)}", title="L1", toolkit_id=toolkit_id, part=part
-    )
-    session.add(link)
-    session.flush()
+    link: ResourceLink = ResourceLinkFactory.create(session=session, context=context, toolkit_id=toolkit_id, part=part)
     return link
 
 
 def make_user(session: Session, platform: Platform, context: Context, *, role: str = "learner") -> LtiUser:
-    n = next(_ids)
-    user = LtiUser(platform_id=platform.id, sub=f"user-{n}", name=f"Learner {n}", email=f"l{n}@example.org")
-    session.add(user)
-    session.flush()
-    session.add(Enrolment(user_id=user.id, context_id=context.id, role=role))
-    session.flush()
+    user: LtiUser = LtiUserFactory.create(session=session, platform=platform)
+    EnrolmentFactory.create(session=session, user_id=user.id, context_id=context.id, role=role)
     return user
 
 

@@ -10,14 +10,11 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import (
@@ -33,7 +30,8 @@ from lti_tool.models import (
     utcnow,
 )
 from lti_tool.services import l2, reflections
-from tests.conftest import database_url_for, shipped_catalogue
+from tests.conftest import shipped_catalogue
+from tests.lti_tool.factories import AttemptFactory, ReflectionFactory
 from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
 from toolkits import Catalogue, Toolkit
 
@@ -77,14 +75,13 @@ def finish_l1(
     """A completed L1 attempt with a submitted reflection, as the L1 player leaves them."""
     kit = toolkit()
     done = when or utcnow()
-    attempt = Attempt(
+    attempt: Attempt = AttemptFactory.create(
+        session=session,
         user_id=user.id,
         resource_link_id=course.l1.id,
         toolkit_id=kit.id,
         current_page="reflection",
         pages_viewed=[p.id for p in kit.l1.pages],
-        answers={},
-        answer_counts={},
         notes={"prompt": "A private thinking note"},
         status="completed",
         score_percent=score,
@@ -92,40 +89,40 @@ def finish_l1(
         graded=True,
         completed_at=done,
     )
-    session.add(attempt)
     values = {f.id: f"L1 {f.label} by learner {user.id}" for f in reflections.form_fields(kit)}
     values["cpd_date"] = done.date().isoformat()
-    session.add(
-        Reflection(
-            user_id=user.id,
-            resource_link_id=course.l1.id,
-            toolkit_id=kit.id,
-            model=kit.l1.reflection.model,
-            fields=values,
-            status="submitted",
-            version=2,
-            submitted_at=done,
-        )
-    )
-    session.flush()
+    submitted_reflection(session, course, user, part="l1", fields=values, when=done)
     return attempt
+
+
+def submitted_reflection(
+    session: Session, course: Course, user: LtiUser, *, part: str, fields: dict[str, str], when: datetime
+) -> Reflection:
+    """The learner's submitted L1 or L2 reflection (`part`) in the course, as the reflection form leaves it."""
+    kit = toolkit()
+    stage = kit.l1 if part == "l1" else kit.l2
+    reflection: Reflection = ReflectionFactory.create(
+        session=session,
+        user_id=user.id,
+        resource_link_id=(course.l1 if part == "l1" else course.l2).id,
+        toolkit_id=kit.id,
+        model=stage.reflection.model,
+        fields=fields,
+        submitted_at=when,
+    )
+    return reflection
 
 
 def start_l1(session: Session, course: Course, user: LtiUser, *, pages: int = 3) -> Attempt:
     kit = toolkit()
-    attempt = Attempt(
+    attempt: Attempt = AttemptFactory.create(
+        session=session,
         user_id=user.id,
         resource_link_id=course.l1.id,
         toolkit_id=kit.id,
         current_page=kit.l1.pages[pages - 1].id,
         pages_viewed=[p.id for p in kit.l1.pages[:pages]],
-        answers={},
-        answer_counts={},
-        notes={},
-        status="in_progress",
     )
-    session.add(attempt)
-    session.flush()
     return attempt
 
 
@@ -261,18 +258,3 @@ def csrf_from(client: FlaskClient, url: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert found, f"no form on {url}"
     return found.group(1)
-
-
-# --- Databases: SQLite and PostgreSQL --------------------------------------------------------------------
-
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
-
-
-def database_for(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """A database at migration head on the backend the test is parametrised with (`BACKENDS`).
-
-    PostgreSQL comes from the `postgres_url` fixture (skipped, loudly, when no server is configured) —
-    the dashboard's query count and the erasure checks must hold on both. The shared `db` fixture in
-    tests/conftest.py does the same for any test; this stays for modules that build their own.
-    """
-    return Database(database_url_for(str(request.param), request, tmp_path))

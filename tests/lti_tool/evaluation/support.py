@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import LtiUser, Reflection
 from lti_tool.services.evaluation import responses
-from tests.lti_tool.l2_factories import Course, finish_l1, l2_values, toolkit
+from tests.lti_tool.l2_factories import Course, finish_l1, l2_values, submitted_reflection, toolkit
 from toolkits.model import Phase
 
 T0 = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
@@ -16,17 +16,10 @@ T0 = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 
 def submit_l2(session: Session, course: Course, user: LtiUser, *, when: datetime = T0, action: str = "") -> Reflection:
     """A submitted L2 reflection (as the L2 page leaves it), its action plan naming `action`."""
-    kit = toolkit()
     values = l2_values(f"learner {user.id}")
     if action:
         values["now_what"] = action
-    reflection = Reflection(
-        user_id=user.id, resource_link_id=course.l2.id, toolkit_id=kit.id, model=kit.l2.reflection.model,
-        fields=values, status="submitted", version=2, submitted_at=when,
-    )  # fmt: skip
-    session.add(reflection)
-    session.flush()
-    return reflection
+    return submitted_reflection(session, course, user, part="l2", fields=values, when=when)
 
 
 def answer_both(

@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from lti_tool import migrate
-from lti_tool.db import Database
 from lti_tool.services.evaluation import certificate_pdf, certificates, followups, impact_records, personal_data
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
 from tests.lti_tool.l2_factories import finish_l1, make_course, toolkit
 
 DAYS = 91
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    url = f"sqlite:///{tmp_path / 'evaluation.sqlite3'}"
-    migrate.upgrade(url)
-    database = Database(url)
-    with database.session() as s:
-        yield s
-    database.dispose()
 
 
 def test_the_follow_up_is_due_three_months_after_l2_and_quotes_the_planned_action(session: Session) -> None:

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy.orm import Session
 
-from lti_tool.db import Database
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services.evaluation import chart, feedback, reports, responses
 from tests.lti_tool.evaluation.support import T0, answer_both
 from tests.lti_tool.l1_factories import RecordingOutbox
-from tests.lti_tool.l2_factories import BACKENDS, database_for, make_course, run_closed_session, toolkit
+from tests.lti_tool.l2_factories import make_course, run_closed_session, toolkit
 from toolkits.model import Phase
-
-
-@pytest.fixture(params=BACKENDS)
-def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
-    database: Database = database_for(request, tmp_path)
-    with database.session() as s:
-        yield s
-    database.dispose()
 
 
 def test_four_respondents_show_nothing_and_five_show_the_change(session: Session) -> None:

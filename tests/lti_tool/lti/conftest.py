@@ -65,7 +65,8 @@ def _migrated_copy(tmp_path: Path) -> str:
 def build_app(tmp_path: Path, platform: FakePlatform, **overrides: Any) -> Flask:
     """The tool (as `tests.conftest.make_app` builds it) registered with `platform`, all toolkits subscribed."""
     overrides.setdefault("toolkits_dir", str(TOOLKITS))
-    overrides.setdefault("database_url", _migrated_copy(tmp_path))
+    if "database_url" not in overrides:  # not `setdefault`: the copy would overwrite a given tmp_path database
+        overrides["database_url"] = _migrated_copy(tmp_path)
     overrides.setdefault("secret_key", "test-secret-" + "x" * 40)
     overrides.setdefault("base_url", TOOL_URL)
     app = create_app(overrides)

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lti_tool import migrate, web
+from lti_tool import web
 from lti_tool.lti.claims import clean_identifier, clean_text
 from lti_tool.models import Context, LtiUser, ResourceLink
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app, row_counts
@@ -40,13 +40,9 @@ def test_clean_identifier_refuses_rather_than_alters() -> None:
         assert clean_identifier(value) is None
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_app(request: pytest.FixtureRequest, tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
-    overrides: dict[str, Any] = {}
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        migrate.upgrade(url)
-        overrides["database_url"] = url
+@pytest.fixture
+def any_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
+    overrides: dict[str, Any] = dict(backend_settings)
     app = build_app(tmp_path, lti_platform, **overrides)
     yield app
     app.extensions["swott.db"].dispose()

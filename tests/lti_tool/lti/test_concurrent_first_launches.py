@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from lti_tool import migrate, web
+from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app
 from tests.lti_tool.lti.lti_platform import INSTRUCTOR, LTI, FakePlatform
@@ -24,13 +24,9 @@ from tests.lti_tool.lti.lti_platform import INSTRUCTOR, LTI, FakePlatform
 RACERS = 12
 
 
-@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"])
-def race_app(request: pytest.FixtureRequest, tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
-    overrides: dict[str, Any] = {}
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        migrate.upgrade(url)
-        overrides["database_url"] = url
+@pytest.fixture
+def race_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
+    overrides: dict[str, Any] = dict(backend_settings)
     app = build_app(tmp_path, lti_platform, **overrides)
     yield app
     app.extensions["swott.db"].dispose()

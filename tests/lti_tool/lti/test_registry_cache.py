@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from lti_tool import migrate, web
+from lti_tool import web
 from lti_tool.services import registrations, registry, subscriptions
 from swott.cli import main
 from tests.lti_tool.lti.conftest import TOOL_URL, build_app, count_statements, register
@@ -34,16 +34,6 @@ ADD = [
     "--deployment",
     "3",
 ]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgresql":
-        url: str = request.getfixturevalue("postgres_url")
-    else:
-        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    migrate.upgrade(url)
-    return url
 
 
 @pytest.fixture

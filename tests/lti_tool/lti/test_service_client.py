@@ -6,38 +6,21 @@ Over real HTTP against the Moodle-like `AgsPlatform` (token endpoint verifying o
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from lti_tool import migrate
 from lti_tool.db import Database
 from lti_tool.lti import service_client
 from lti_tool.lti.service_client import LtiServiceClient, PlatformEndpoint, ServiceError, retryable_status
 from lti_tool.models import Platform
 from lti_tool.services.access_tokens import AccessTokens
 from tests.lti_tool.services.ags_platform import AgsPlatform
-from tests.lti_tool.services.passback_support import AGS_SCOPES, seed_course, start_platform
+from tests.lti_tool.services.passback_support import AGS_SCOPES, seed_course
 
 LTI_PACKAGE = Path(service_client.__file__).parent
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'client.sqlite3'}"
-    migrate.upgrade(url)
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def ags(database: Database) -> Iterator[AgsPlatform]:
-    platform = start_platform(database)
-    yield platform
-    platform.stop()
 
 
 def _endpoint(database: Database, ags: AgsPlatform) -> tuple[PlatformEndpoint, str]:

@@ -19,7 +19,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from lti_tool import migrate
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app, count_statements
 from tests.lti_tool.lti.lti_platform import FakePlatform
 
@@ -28,15 +27,11 @@ LAUNCH_BUDGET = 8
 PAGE_STEP_BUDGET = 4
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture
 def budget_app(
-    request: pytest.FixtureRequest, tmp_path: Path, lti_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
+    backend_settings: dict[str, str], tmp_path: Path, lti_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Flask]:
-    overrides: dict[str, Any] = {}
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        migrate.upgrade(url)
-        overrides["database_url"] = url
+    overrides: dict[str, Any] = dict(backend_settings)
     # Scores leave the request for `swott worker` (or a background thread): with the worker mode no
     # other thread's statements can mix into the count.
     overrides["passback"] = "worker"

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from lti_tool.db import Database
-from lti_tool.models import Context, LtiUser, Platform, ResourceLink, ScoreRecord
+from lti_tool.models import ScoreRecord
 from lti_tool.services.keys import public_jwks
 from lti_tool.services.roster import SCOPE_NRPS
+from tests.lti_tool.factories import ContextFactory, LtiUserFactory, PlatformFactory, ResourceLinkFactory
 from tests.lti_tool.services.ags_platform import AgsPlatform
 
 CLIENT_ID = "swott-client-1"
@@ -59,7 +60,8 @@ def seed_course(
 ) -> Course:
     """One platform (registered with the fake's token URL), one course, one L1 link, some learners."""
     with database.session() as session:
-        platform = Platform(
+        platform = PlatformFactory.create(
+            session=session,
             issuer=issuer,
             client_id=CLIENT_ID,
             name="Test council Moodle",
@@ -67,19 +69,17 @@ def seed_course(
             auth_token_url=ags.token_url,
             key_set_url=ags.base_url + "/jwks",
         )
-        session.add(platform)
-        session.flush()
-        context = Context(
-            platform_id=platform.id,
+        context = ContextFactory.create(
+            session=session,
+            platform=platform,
             context_id="course-2",
             title="Safeguarding CPD",
             lineitems_url=ags.lineitems_url,
             memberships_url=ags.memberships_url,
         )
-        session.add(context)
-        session.flush()
-        link = ResourceLink(
-            context_id=context.id,
+        link = ResourceLinkFactory.create(
+            session=session,
+            context=context,
             link_id="rl-42",
             title="Participatory practice L1",
             toolkit_id="participatory-practice",
@@ -87,9 +87,12 @@ def seed_course(
             lineitem_url=ags.add_lineitem("Participatory practice L1", "rl-42") if with_lineitem else "",
             ags_scopes=AGS_SCOPES if scopes is None else scopes,
         )
-        session.add(link)
-        users = [LtiUser(platform_id=platform.id, sub=f"moodle-user-{n}", name=f"Learner {n}") for n in range(learners)]
-        session.add_all(users)
+        users = [
+            LtiUserFactory.create(
+                session=session, platform=platform, sub=f"moodle-user-{n}", name=f"Learner {n}", email=""
+            )
+            for n in range(learners)
+        ]
         session.commit()
         return Course(platform.id, context.id, link.id, [u.id for u in users], [u.sub for u in users])
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -22,13 +20,6 @@ from tests.lti_tool.services.passback_support import AGS_SCOPES, SCOPE_NRPS, see
 def _database(url: str) -> Database:
     migrate.upgrade(url)
     return Database(url)
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = _database(f"sqlite:///{tmp_path / 'tokens.sqlite3'}")
-    yield db
-    db.dispose()
 
 
 def _endpoint(database: Database) -> PlatformEndpoint:

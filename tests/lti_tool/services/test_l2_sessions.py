@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.db import Database
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.models import Attempt, GroupSession, utcnow
 from lti_tool.services import l2, reflections
-from tests.lti_tool.l1_factories import RecordingOutbox, migrated_database
+from tests.lti_tool.l1_factories import RecordingOutbox
 from tests.lti_tool.l2_factories import (
     Course,
     l2_values,
@@ -23,19 +20,6 @@ from tests.lti_tool.l2_factories import (
     toolkit,
 )
 from toolkits.model import GroupFormat
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = migrated_database(tmp_path)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    with db.session() as session:
-        yield session
 
 
 @pytest.fixture

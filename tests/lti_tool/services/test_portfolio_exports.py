@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -18,16 +15,8 @@ from lti_tool.models import utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio.external import ExternalEntry
 from lti_tool.services.regulators import Export, ExportItem, ExportSection
-from tests.lti_tool.l2_factories import BACKENDS, database_for, finish_l1, make_course
+from tests.lti_tool.l2_factories import finish_l1, make_course
 from tests.lti_tool.services.test_portfolio import SECRET, _l2_done, _overview, _pdf_text, _reflection_of
-
-
-@pytest.fixture(params=BACKENDS)
-def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
-    database = database_for(request, tmp_path)
-    with database.session() as session:
-        yield session
-    database.dispose()
 
 
 def test_the_pdf_is_tagged_numbered_and_holds_the_social_work_england_fields(session: Session) -> None:

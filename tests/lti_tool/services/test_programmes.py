@@ -3,9 +3,7 @@ set meetings with a reflection each, calendars, the gradebook score — and who 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -17,24 +15,8 @@ from lti_tool.errors import BadRequest, Forbidden
 from lti_tool.models import Attempt, EventStatus, ProgrammeEvent, ProgressStatus, SetRole, utcnow
 from lti_tool.services.programmes import calendar, cohort, gradebook, holidays, meetings, runs, templates, timeline
 from lti_tool.services.programmes import cpd as programme_cpd
-from tests.lti_tool.l1_factories import RecordingOutbox, make_link, make_user, migrated_database
-from tests.lti_tool.l2_factories import BACKENDS
+from tests.lti_tool.l1_factories import RecordingOutbox, make_link, make_user
 from tests.lti_tool.programme_factories import START, Cohort, catalogue, make_cohort, template
-
-
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """Every programme service test on SQLite and on PostgreSQL (where enum values must be plain text)."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
-    db = migrated_database(tmp_path, url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def session(database: Database) -> Iterator[Session]:
-    with database.session() as s:
-        yield s
 
 
 def _events(session: Session, c: Cohort, activity_id: str) -> list[ProgrammeEvent]:
@@ -118,7 +100,7 @@ def test_cohort_view_statuses_attendance_and_who_is_behind(session: Session) -> 
     assert f"Cohort A,{a.name}," in text and "Missed" in text
 
 
-def test_cohort_view_runs_a_bounded_number_of_queries(database: Database, session: Session) -> None:
+def test_cohort_view_runs_a_bounded_number_of_queries(db: Database, session: Session) -> None:
     small = make_cohort(session, learners=2)
     big = [make_cohort(session, learners=12, context=small.context, platform=small.platform) for _ in range(3)]
     statements: list[str] = []
@@ -128,14 +110,14 @@ def test_cohort_view_runs_a_bounded_number_of_queries(database: Database, sessio
 
     all_runs = [small.the_run, *(c.the_run for c in big)]
     toolkit_of = {r.id: templates.toolkit_of(template()) for r in all_runs}
-    sa_event.listen(database.engine, "before_cursor_execute", count)
+    sa_event.listen(db.engine, "before_cursor_execute", count)
     try:
         cohort.build_many(session, all_runs[:1], utcnow(), toolkit_of)
         few = len(statements)
         statements.clear()
         views = cohort.build_many(session, all_runs, utcnow(), toolkit_of)
     finally:
-        sa_event.remove(database.engine, "before_cursor_execute", count)
+        sa_event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == few <= 4
     assert sum(len(v.rows) for v in views) == 38
 

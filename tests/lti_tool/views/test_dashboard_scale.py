@@ -26,7 +26,6 @@ from lti_tool.services import dashboard
 from lti_tool.services import l2 as l2_sessions
 from tests.conftest import make_app
 from tests.lti_tool.l2_factories import (
-    BACKENDS,
     Course,
     add_learners,
     launch_of,
@@ -48,10 +47,9 @@ class Council:
     facilitator: FlaskClient
 
 
-@pytest.fixture(params=BACKENDS)
-def council(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Council]:
-    overrides = {"database_url": str(request.getfixturevalue("postgres_url"))} if request.param == "postgres" else {}
-    app = make_app(tmp_path, **overrides)
+@pytest.fixture
+def council(backend_settings: dict[str, str], tmp_path: Path) -> Iterator[Council]:
+    app = make_app(tmp_path, **backend_settings)
     with app.extensions["swott.db"].session() as session:
         course = make_course(session, learners=0, platform=local_platform(session))
         add_learners(session, course, LEARNERS)

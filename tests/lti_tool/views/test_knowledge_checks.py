@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lti_tool.models import Attempt, Reflection
-from tests.conftest import make_app
+from tests.conftest import running_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, launch_for, make_learner
 from tests.lti_tool.l1_factories import sign_in as sign_in_l1
 from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
@@ -91,9 +91,8 @@ def test_two_learners_see_their_own_option_order_and_it_is_in_their_exported_rec
 
 @pytest.fixture
 def mini_app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
-    yield application
-    application.extensions["swott.db"].dispose()
+    with running_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS)) as application:
+        yield application
 
 
 def _mini_client(app: Flask) -> tuple[FlaskClient, int, str]:

@@ -7,8 +7,6 @@ platform is exercised by the browser test.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import Attempt, Reflection, ScoreRecord
 from lti_tool.views.l1 import usable_brand_colour
-from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, Learner, launch_for, make_learner, sign_in
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -32,22 +29,12 @@ def heading(html: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
-    yield application
-    application.extensions["swott.db"].dispose()
+pytestmark = pytest.mark.app_settings(toolkits_dir=str(FIXTURE_TOOLKITS))  # the small fixture toolkits
 
 
-@pytest.fixture
-def db(app: Flask) -> Iterator[Session]:
-    with app.extensions["swott.db"].session() as session:
-        yield session
-
-
-def _learner(db: Session, **kwargs: object) -> Learner:
-    learner = make_learner(db, **kwargs)  # type: ignore[arg-type]
-    db.commit()
+def _learner(app_session: Session, **kwargs: object) -> Learner:
+    learner = make_learner(app_session, **kwargs)  # type: ignore[arg-type]
+    app_session.commit()
     return learner
 
 
@@ -86,9 +73,11 @@ def _browser(app: Flask, learner: Learner) -> Browser:
     return Browser(client, launch.launch_id)
 
 
-def _scores(db: Session, learner: Learner) -> list[tuple[str, str, float | None]]:
-    db.expire_all()
-    rows = db.scalars(select(ScoreRecord).where(ScoreRecord.user_id == learner.user.id).order_by(ScoreRecord.id)).all()
+def _scores(app_session: Session, learner: Learner) -> list[tuple[str, str, float | None]]:
+    app_session.expire_all()
+    rows = app_session.scalars(
+        select(ScoreRecord).where(ScoreRecord.user_id == learner.user.id).order_by(ScoreRecord.id)
+    ).all()
     return [(r.activity_progress, r.grading_progress, r.score_given) for r in rows]
 
 
@@ -112,12 +101,12 @@ def _reflection_values(**overrides: str) -> dict[str, str]:
     return values | overrides
 
 
-def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, db: Session) -> None:
-    learner = _learner(db)
+def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, app_session: Session) -> None:
+    learner = _learner(app_session)
     browser = _browser(app, learner)
     status, html = browser.get("/l1/")
     assert status == 200 and heading(html) == "Introduction"
-    assert _scores(db, learner) == []  # looking is not progress
+    assert _scores(app_session, learner) == []  # looking is not progress
     status, html = browser.view("01-intro")  # Start (a POST)
     assert status == 200
     assert heading(html) == "Introduction"
@@ -125,11 +114,13 @@ def test_first_launch_lands_on_page_one_with_progress_and_contents(app: Flask, d
     # The contents are a GOV.UK task list: this page is marked, the others are not viewed yet.
     assert re.search(r'Introduction\s*</a>.*?<strong class="govuk-tag govuk-tag--blue">\s*This page', html, re.S)
     assert "Not viewed yet" in html
-    assert _scores(db, learner) == [("Started", "NotReady", None)]
+    assert _scores(app_session, learner) == [("Started", "NotReady", None)]
 
 
-def test_resume_returns_to_the_page_where_the_learner_stopped_on_another_device(app: Flask, db: Session) -> None:
-    learner = _learner(db)
+def test_resume_returns_to_the_page_where_the_learner_stopped_on_another_device(
+    app: Flask, app_session: Session
+) -> None:
+    learner = _learner(app_session)
     laptop = _browser(app, learner)
     laptop.view("01-intro")
     laptop.view("03-thinking")
@@ -138,8 +129,8 @@ def test_resume_returns_to_the_page_where_the_learner_stopped_on_another_device(
     assert status == 200 and heading(html) == "Thinking"
 
 
-def test_a_check_shows_feedback_for_each_chosen_option_and_keeps_the_answer(app: Flask, db: Session) -> None:
-    learner = _learner(db)
+def test_a_check_shows_feedback_for_each_chosen_option_and_keeps_the_answer(app: Flask, app_session: Session) -> None:
+    learner = _learner(app_session)
     browser = _browser(app, learner)
     status, html = browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": ["a", "c"]})
     assert status == 200
@@ -151,20 +142,22 @@ def test_a_check_shows_feedback_for_each_chosen_option_and_keeps_the_answer(app:
     assert "You got this one right." in html
 
 
-def test_checking_without_choosing_says_so_next_to_the_question(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_checking_without_choosing_says_so_next_to_the_question(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     status, html = browser.post("/l1/page/02-check/answer", {"question": "q-one"})
     assert status == 400 and "Choose an answer before checking it." in html
 
 
-def test_thinking_notes_are_saved_without_javascript_and_shown_in_the_reflection(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_thinking_notes_are_saved_without_javascript_and_shown_in_the_reflection(
+    app: Flask, app_session: Session
+) -> None:
+    browser = _browser(app, _learner(app_session))
     status, html = browser.post("/l1/page/03-thinking/notes", {"note-think-one": "Quite a lot", "go": "reflection"})
     assert status == 200 and "Your notes from earlier" in html and "Quite a lot" in html
 
 
-def test_notes_autosave_answers_in_json(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_notes_autosave_answers_in_json(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     _, page = browser.get("/l1/page/03-thinking")
     token = CSRF.search(page)
     assert token is not None
@@ -177,14 +170,14 @@ def test_notes_autosave_answers_in_json(app: Flask, db: Session) -> None:
     assert "draft note</textarea>" in page
 
 
-def test_a_post_without_the_csrf_token_is_refused(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_a_post_without_the_csrf_token_is_refused(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     response = browser.client.post(browser.url("/l1/page/02-check/answer"), data={"question": "q-one", "option": "a"})
     assert response.status_code == 403
 
 
-def test_reflection_draft_then_submit_completes_l1_with_the_score(app: Flask, db: Session) -> None:
-    learner = _learner(db)
+def test_reflection_draft_then_submit_completes_l1_with_the_score(app: Flask, app_session: Session) -> None:
+    learner = _learner(app_session)
     browser = _browser(app, learner)
     for step in ("01-intro", "02-check", "03-thinking"):
         browser.view(step)
@@ -195,13 +188,13 @@ def test_reflection_draft_then_submit_completes_l1_with_the_score(app: Flask, db
     assert status == 200 and "Your draft is saved" in html and "Unsure</textarea>" in html
     status, html = browser.post("/l1/page/reflection", {"action": "submit", "version": "1", **_reflection_values()})
     assert status == 200 and "You have completed L1" in html and "1 of 2" in html and "50%" in html
-    assert _scores(db, learner)[-1] == ("Completed", "FullyGraded", 50.0)
+    assert _scores(app_session, learner)[-1] == ("Completed", "FullyGraded", 50.0)
     # One score per change in what the gradebook shows (issue 9: it used to be one per page view).
-    assert [p for p, _, _ in _scores(db, learner)] == ["Started", "InProgress", "Completed"]
+    assert [p for p, _, _ in _scores(app_session, learner)] == ["Started", "InProgress", "Completed"]
 
 
-def test_submitting_with_empty_boxes_lists_them_and_keeps_the_text(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_submitting_with_empty_boxes_lists_them_and_keeps_the_text(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     browser.post("/l1/page/02-check/answer", {"question": "q-one", "option": "a"})
     browser.post("/l1/page/02-check/answer", {"question": "q-two", "option": "c"})
     status, html = browser.post(
@@ -224,8 +217,8 @@ def test_submitting_with_empty_boxes_lists_them_and_keeps_the_text(app: Flask, d
     assert 'name="cpd_date-day" type="text" value="31"' in html and 'value="2026"' in html
 
 
-def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, db: Session) -> None:
-    learner = _learner(db)
+def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, app_session: Session) -> None:
+    learner = _learner(app_session)
     browser = _browser(app, learner)
     browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Tab A"})
     # The second tab still holds version 0.
@@ -240,13 +233,13 @@ def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, db: 
         data={"autosave": "1", "version": "0", "feelings": "Tab B again", "csrf_token": token.group(1)},
     )
     assert response.status_code == 409 and response.get_json()["conflict"] is True
-    db.expire_all()
-    stored = db.scalars(select(Reflection).where(Reflection.user_id == learner.user.id)).one()
+    app_session.expire_all()
+    stored = app_session.scalars(select(Reflection).where(Reflection.user_id == learner.user.id)).one()
     assert stored.fields["feelings"] == "Tab A" and stored.version == 1
 
 
-def test_autosave_returns_the_new_version_and_identifying_warnings(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_autosave_returns_the_new_version_and_identifying_warnings(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     _, page = browser.get("/l1/page/reflection")
     token = CSRF.search(page)
     assert token is not None
@@ -261,9 +254,9 @@ def test_autosave_returns_the_new_version_and_identifying_warnings(app: Flask, d
     assert "Check that nobody can be identified" in page
 
 
-def test_a_learner_never_sees_another_learners_work(app: Flask, db: Session) -> None:
-    alice = _learner(db)
-    bob = _learner(db, link=alice.link)  # same course, same activity
+def test_a_learner_never_sees_another_learners_work(app: Flask, app_session: Session) -> None:
+    alice = _learner(app_session)
+    bob = _learner(app_session, link=alice.link)  # same course, same activity
     alice_browser = _browser(app, alice)
     alice_browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Alice's secret"})
     alice_browser.post("/l1/page/03-thinking/notes", {"note-think-one": "Alice's note"})
@@ -274,13 +267,13 @@ def test_a_learner_never_sees_another_learners_work(app: Flask, db: Session) -> 
     bob_browser.launch_id = alice_browser.launch_id
     status, html = bob_browser.get("/l1/page/reflection")
     assert status == 401 and "Alice" not in html
-    attempts = db.scalars(select(Attempt).where(Attempt.user_id == bob.user.id)).all()
+    attempts = app_session.scalars(select(Attempt).where(Attempt.user_id == bob.user.id)).all()
     assert all("think-one" not in a.notes for a in attempts)
 
 
-def test_a_launch_whose_rows_belong_to_another_platform_is_refused(app: Flask, db: Session) -> None:
-    mine = _learner(db)
-    other = _learner(db)  # another platform entirely
+def test_a_launch_whose_rows_belong_to_another_platform_is_refused(app: Flask, app_session: Session) -> None:
+    mine = _learner(app_session)
+    other = _learner(app_session)  # another platform entirely
     client = app.test_client()
     forged = launch_for(mine)
     # A launch naming my user but the other platform's resource link (as if ids were guessed).
@@ -288,7 +281,7 @@ def test_a_launch_whose_rows_belong_to_another_platform_is_refused(app: Flask, d
     sign_in(client, forged)
     response = client.get(f"/l1/page/01-intro?launch={forged.launch_id}")
     assert response.status_code == 403
-    assert db.scalars(select(Attempt).where(Attempt.resource_link_id == other.link.id)).all() == []
+    assert app_session.scalars(select(Attempt).where(Attempt.resource_link_id == other.link.id)).all() == []
 
 
 def test_without_a_launch_the_player_says_how_to_get_in(app: Flask) -> None:
@@ -296,23 +289,23 @@ def test_without_a_launch_the_player_says_how_to_get_in(app: Flask) -> None:
     assert response.status_code == 401 and "Open the activity again from your course" in response.get_data(as_text=True)
 
 
-def test_unknown_pages_are_not_found(app: Flask, db: Session) -> None:
-    status, _ = _browser(app, _learner(db)).get("/l1/page/99-nope")
+def test_unknown_pages_are_not_found(app: Flask, app_session: Session) -> None:
+    status, _ = _browser(app, _learner(app_session)).get("/l1/page/99-nope")
     assert status == 404
 
 
-def test_a_readable_platform_brand_colour_is_used(app: Flask, db: Session) -> None:
-    learner = _learner(db)
+def test_a_readable_platform_brand_colour_is_used(app: Flask, app_session: Session) -> None:
+    learner = _learner(app_session)
     learner.platform.brand_colour = "#6b1d5e"
-    db.commit()
+    app_session.commit()
     _, html = _browser(app, learner).get("/l1/page/01-intro")
     assert 'style="--brand: #6b1d5e"' in html
     assert usable_brand_colour("#ffee00") == ""  # white text on yellow would be unreadable
     assert usable_brand_colour("red; x") == ""
 
 
-def test_internal_links_and_images_go_through_the_player(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_internal_links_and_images_go_through_the_player(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     _, html = browser.get("/l1/page/01-intro")
     assert re.search(r'href="/l1/page/02-check\?launch=', html)
     image = re.search(r'src="(/l1/asset/mini/assets/diagram.svg[^"]*)"', html)
@@ -329,22 +322,22 @@ def test_the_accessibility_statement_is_public(client: FlaskClient) -> None:
     assert "WCAG" in html and "2.2" in html and "Accessibility Regulations 2018" in html
 
 
-def _all_rows(db: Session) -> dict[str, list[tuple[object, ...]]]:
+def _all_rows(app_session: Session) -> dict[str, list[tuple[object, ...]]]:
     from lti_tool.db import Base
 
-    db.expire_all()
-    return {t.name: [tuple(r) for r in db.execute(select(t)).all()] for t in Base.metadata.sorted_tables}
+    app_session.expire_all()
+    return {t.name: [tuple(r) for r in app_session.execute(select(t)).all()] for t in Base.metadata.sorted_tables}
 
 
-def test_a_cross_site_get_changes_nothing(app: Flask, db: Session) -> None:
+def test_a_cross_site_get_changes_nothing(app: Flask, app_session: Session) -> None:
     """Issue 9, defect 12: with `SameSite=None` a page on another site can make the learner's browser GET
     any player URL with their cookie. No GET may record a view, a resume point or a score."""
-    learner = _learner(db)
+    learner = _learner(app_session)
     browser = _browser(app, learner)
     browser.view("01-intro")
     # The view's score is sent by the background thread: let it finish, so only GETs could change rows.
     assert app.extensions["swott.background"].wait_idle()
-    before = _all_rows(db)
+    before = _all_rows(app_session)
     for path in ("/l1/", "/l1/page/02-check", "/l1/page/03-thinking", "/l1/page/reflection", "/l1/summary"):
         response = browser.client.get(browser.url(path), headers={"Sec-Fetch-Site": "cross-site"})
         assert response.status_code in (200, 303)
@@ -352,12 +345,12 @@ def test_a_cross_site_get_changes_nothing(app: Flask, db: Session) -> None:
     assert browser.client.get(browser.url("/l1/page/02-check/view")).status_code == 405
     # And a cross-site POST has no CSRF token.
     assert browser.client.post(browser.url("/l1/page/02-check/view"), data={"beacon": "1"}).status_code == 403
-    assert _all_rows(db) == before
+    assert _all_rows(app_session) == before
 
 
-def test_a_page_reached_by_a_link_records_its_view_with_a_beacon(app: Flask, db: Session) -> None:
+def test_a_page_reached_by_a_link_records_its_view_with_a_beacon(app: Flask, app_session: Session) -> None:
     """Contents links are plain GETs; the page asks l1.js to post a beacon (with its CSRF token)."""
-    learner = _learner(db)
+    learner = _learner(app_session)
     browser = _browser(app, learner)
     browser.view("01-intro")
     _, html = browser.get("/l1/page/03-thinking")
@@ -367,8 +360,8 @@ def test_a_page_reached_by_a_link_records_its_view_with_a_beacon(app: Flask, db:
         found.group(1).replace("&amp;", "&"), data={"beacon": "1", "csrf_token": found.group(2)}
     )
     assert response.status_code == 204
-    db.expire_all()
-    attempt = db.scalars(select(Attempt)).one()
+    app_session.expire_all()
+    attempt = app_session.scalars(select(Attempt)).one()
     assert attempt.pages_viewed == ["01-intro", "03-thinking"] and attempt.current_page == "03-thinking"
     _, html = browser.get("/l1/page/03-thinking")
     assert "data-record-view" not in html  # viewed: no second beacon

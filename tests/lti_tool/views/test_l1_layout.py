@@ -8,9 +8,7 @@ session, and "where you left off" for a returning learner.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,30 +17,19 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import Attempt, AttemptStatus
 from lti_tool.services import l2 as l2_sessions
-from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, Learner, launch_for, make_learner, sign_in
 from tests.lti_tool.views.test_l1 import Browser, _browser
 
 BRAND = "#6b1d5e"
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
-    yield application
-    application.extensions["swott.db"].dispose()
+pytestmark = pytest.mark.app_settings(toolkits_dir=str(FIXTURE_TOOLKITS))  # the small fixture toolkits
 
 
-@pytest.fixture
-def db(app: Flask) -> Iterator[Session]:
-    with app.extensions["swott.db"].session() as session:
-        yield session
-
-
-def _branded(db: Session) -> Learner:
-    learner = make_learner(db)
+def _branded(app_session: Session) -> Learner:
+    learner = make_learner(app_session)
     learner.platform.brand_colour = BRAND
-    db.commit()
+    app_session.commit()
     return learner
 
 
@@ -52,8 +39,8 @@ def _header(html: str) -> str:
     return found.group(0)
 
 
-def test_the_brand_colour_and_the_portfolio_link_are_on_every_learner_page(app: Flask, db: Session) -> None:
-    browser = _browser(app, _branded(db))
+def test_the_brand_colour_and_the_portfolio_link_are_on_every_learner_page(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _branded(app_session))
     browser.view("01-intro")
     for path in ("/l1/page/01-intro", "/l1/page/reflection", "/l1/summary", "/portfolio/", "/player/session"):
         status, html = browser.get(path)
@@ -63,10 +50,10 @@ def test_the_brand_colour_and_the_portfolio_link_are_on_every_learner_page(app: 
         assert re.search(r'href="/portfolio/\?launch=[^"]+">Your CPD portfolio</a>', header), path
 
 
-def test_a_facilitator_gets_no_portfolio_link_but_the_colour(app: Flask, db: Session) -> None:
-    learner = make_learner(db, role="facilitator")
+def test_a_facilitator_gets_no_portfolio_link_but_the_colour(app: Flask, app_session: Session) -> None:
+    learner = make_learner(app_session, role="facilitator")
     learner.platform.brand_colour = BRAND
-    db.commit()
+    app_session.commit()
     client = app.test_client()
     launch = launch_for(learner, role="facilitator")
     sign_in(client, launch)
@@ -74,41 +61,43 @@ def test_a_facilitator_gets_no_portfolio_link_but_the_colour(app: Flask, db: Ses
     assert f"--govuk-brand-colour: {BRAND}" in _header(html) and "Your CPD portfolio" not in html
 
 
-def test_an_unreadable_colour_is_not_used_and_a_page_without_a_launch_has_the_default(app: Flask, db: Session) -> None:
-    learner = make_learner(db)
+def test_an_unreadable_colour_is_not_used_and_a_page_without_a_launch_has_the_default(
+    app: Flask, app_session: Session
+) -> None:
+    learner = make_learner(app_session)
     learner.platform.brand_colour = "#ffee00"  # white on yellow: 1.2:1
-    db.commit()
+    app_session.commit()
     _, html = _browser(app, learner).get("/l1/page/01-intro")
     assert "--govuk-brand-colour" not in _header(html)
     html = app.test_client().get("/accessibility").get_data(as_text=True)
     assert "--govuk-brand-colour" not in _header(html) and "Your CPD portfolio" not in html
 
 
-def test_the_footer_links_the_statement_and_the_references_once(app: Flask, db: Session) -> None:
-    browser = _browser(app, make_learner(db))
-    db.commit()
+def test_the_footer_links_the_statement_and_the_references_once(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, make_learner(app_session))
+    app_session.commit()
     _, html = browser.get("/l1/page/01-intro")
     assert html.count(">Accessibility statement</a>") == 1
     # The page's own sources already link every reference: the footer does not say it again.
     assert html.count("All references for this toolkit") == 1 and "References for this toolkit" not in html
 
 
-def test_learners_see_their_l1_deadline_and_l2_session_on_their_l1_pages(app: Flask, db: Session) -> None:
-    learner = make_learner(db)
+def test_learners_see_their_l1_deadline_and_l2_session_on_their_l1_pages(app: Flask, app_session: Session) -> None:
+    learner = make_learner(app_session)
     toolkit = app.extensions["swott.catalogue"].get("mini")
     assert toolkit is not None
     l2_sessions.set_l1_deadline(
-        db, context_id=learner.context.id, toolkit_id="mini", deadline=datetime(2027, 6, 15, 16, 0, tzinfo=UTC)
+        app_session, context_id=learner.context.id, toolkit_id="mini", deadline=datetime(2027, 6, 15, 16, 0, tzinfo=UTC)
     )
     l2_sessions.schedule_session(
-        db,
+        app_session,
         context_id=learner.context.id,
         toolkit=toolkit,
         starts_at=datetime(2027, 6, 22, 9, 30, tzinfo=UTC),
         video_link="https://meet.example.org/l2-session",
         participant_ids=[learner.user.id],
     )
-    db.commit()
+    app_session.commit()
     browser = _browser(app, learner)
     for path in ("/player/", "/l1/page/01-intro", "/l1/page/reflection", "/l1/summary"):
         _, html = browser.get(path)
@@ -118,8 +107,8 @@ def test_learners_see_their_l1_deadline_and_l2_session_on_their_l1_pages(app: Fl
         assert re.search(r'href="/l2/\?launch=[^"]+">Your group session page</a>', html), path
 
 
-def test_no_dates_no_dates_box(app: Flask, db: Session) -> None:
-    _, html = _browser(app, make_learner(db)).get("/l1/page/01-intro")
+def test_no_dates_no_dates_box(app: Flask, app_session: Session) -> None:
+    _, html = _browser(app, make_learner(app_session)).get("/l1/page/01-intro")
     assert "Your dates" not in html
 
 
@@ -128,9 +117,9 @@ def _reach_check(browser: Browser) -> None:
     browser.view("02-check")
 
 
-def test_coming_back_says_where_the_learner_left_off(app: Flask, db: Session) -> None:
-    browser = _browser(app, make_learner(db))
-    db.commit()
+def test_coming_back_says_where_the_learner_left_off(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, make_learner(app_session))
+    app_session.commit()
     _reach_check(browser)
     _, html = browser.get("/l1/")  # the start of L1 again: back where they stopped, and told so
     assert "Welcome back" in html and "You left off at Check, page 2 of 4." in html
@@ -138,22 +127,22 @@ def test_coming_back_says_where_the_learner_left_off(app: Flask, db: Session) ->
     assert "Welcome back" not in html
 
 
-def test_after_completion_no_minutes_left(app: Flask, db: Session) -> None:
-    learner = make_learner(db)
-    db.commit()
+def test_after_completion_no_minutes_left(app: Flask, app_session: Session) -> None:
+    learner = make_learner(app_session)
+    app_session.commit()
     browser = _browser(app, learner)
     _reach_check(browser)
     _, html = browser.get("/l1/page/02-check")
     assert "minutes left" in html
-    attempt = db.scalars(select(Attempt)).one()
+    attempt = app_session.scalars(select(Attempt)).one()
     attempt.status = AttemptStatus.COMPLETED
-    db.commit()
+    app_session.commit()
     _, html = browser.get("/l1/page/02-check")
     assert "minutes left" not in html and "Page 2 of 4" in html and "You have completed this module" in html
 
 
-def test_the_start_button_comes_before_the_list_of_pages(app: Flask, db: Session) -> None:
+def test_the_start_button_comes_before_the_list_of_pages(app: Flask, app_session: Session) -> None:
     # Issue 10: on a phone the list of every page pushed Start two screens down.
-    _, html = _browser(app, make_learner(db)).get("/player/")
+    _, html = _browser(app, make_learner(app_session)).get("/player/")
     assert 'id="start"' in html and "govuk-task-list" in html
     assert html.index('id="start"') < html.index("govuk-task-list")

@@ -8,7 +8,6 @@ typed text comes back on the page.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,13 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import Attempt
 from lti_tool.services import notes
-from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, make_learner, mini_toolkit
 from tests.lti_tool.views.test_l1 import CSRF, Browser, _browser, _learner
 
 NOTES = "/l1/page/03-thinking/notes"
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
-    yield application
-    application.extensions["swott.db"].dispose()
-
-
-@pytest.fixture
-def db(app: Flask) -> Iterator[Session]:
-    with app.extensions["swott.db"].session() as session:
-        yield session
+pytestmark = pytest.mark.app_settings(toolkits_dir=str(FIXTURE_TOOLKITS))  # the small fixture toolkits
 
 
 def _token(browser: Browser) -> str:
@@ -53,14 +41,14 @@ def _autosave(browser: Browser, token: str, **boxes: tuple[str, int]) -> tuple[i
     return response.status_code, response.get_json() or {}
 
 
-def _saved(db: Session) -> dict[str, str]:
-    db.expire_all()
-    attempt = db.query(Attempt).one_or_none()  # none yet: a GET shows a page without starting an attempt
+def _saved(app_session: Session) -> dict[str, str]:
+    app_session.expire_all()
+    attempt = app_session.query(Attempt).one_or_none()  # none yet: a GET shows a page without starting an attempt
     return dict(attempt.notes) if attempt is not None else {}
 
 
-def test_two_tabs_typing_in_different_prompts_both_keep_their_text(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_two_tabs_typing_in_different_prompts_both_keep_their_text(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     tab_a, tab_b = _token(browser), _token(browser)  # both opened before either saved: versions 0
     assert _autosave(browser, tab_a, think_one=("From tab A", 0)) == (
         200,
@@ -69,22 +57,22 @@ def test_two_tabs_typing_in_different_prompts_both_keep_their_text(app: Flask, d
     status, body = _autosave(browser, tab_b, think_two=("From tab B", 0))
     # Only the box it sent: tab B must not learn think-one's version without its text.
     assert status == 200 and body["versions"] == {"think-two": 1}
-    assert _saved(db) == {"think-one": "From tab A", "think-two": "From tab B"}
+    assert _saved(app_session) == {"think-one": "From tab A", "think-two": "From tab B"}
 
 
-def test_the_same_prompt_in_two_tabs_gives_the_second_a_conflict(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_the_same_prompt_in_two_tabs_gives_the_second_a_conflict(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     token = _token(browser)
     assert _autosave(browser, token, think_one=("First tab", 0))[0] == 200
     status, body = _autosave(browser, token, think_one=("Second tab", 0))
     assert status == 409 and body["conflict"] is True and body["fields"] == ["think-one"]
     assert "changed in another tab" in str(body["message"])
-    assert _saved(db) == {"think-one": "First tab"}
+    assert _saved(app_session) == {"think-one": "First tab"}
 
 
-def test_the_plain_form_resends_every_box_without_undoing_another_tab(app: Flask, db: Session) -> None:
+def test_the_plain_form_resends_every_box_without_undoing_another_tab(app: Flask, app_session: Session) -> None:
     """Without JavaScript every box is posted: an untouched box (same text as the page showed) is no change."""
-    browser = _browser(app, _learner(db))
+    browser = _browser(app, _learner(app_session))
     token = _token(browser)
     assert _autosave(browser, token, think_two=("Saved elsewhere", 0))[0] == 200
     # This tab's page showed think-two empty at version 0 and think-one empty; the learner typed only think-one.
@@ -99,7 +87,7 @@ def test_the_plain_form_resends_every_box_without_undoing_another_tab(app: Flask
         },
     )
     assert status == 200
-    assert _saved(db) == {"think-one": "Typed here", "think-two": "Saved elsewhere"}
+    assert _saved(app_session) == {"think-one": "Typed here", "think-two": "Saved elsewhere"}
     # The same form, stale on think-two and changed there: a 409 page that keeps what was typed.
     status, page = browser.post(
         NOTES,
@@ -113,30 +101,30 @@ def test_the_plain_form_resends_every_box_without_undoing_another_tab(app: Flask
     )
     assert status == 409 and "Not saved: changed in another tab" in page
     assert "My own words</textarea>" in page and "Saved in the other tab" in page
-    assert _saved(db) == {"think-one": "Typed here", "think-two": "Saved elsewhere"}
+    assert _saved(app_session) == {"think-one": "Typed here", "think-two": "Saved elsewhere"}
 
 
-def test_a_note_over_the_limit_says_the_limit_and_saves_nothing(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_a_note_over_the_limit_says_the_limit_and_saves_nothing(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     token = _token(browser)
     too_long = "x" * (notes.MAX_NOTE_CHARS + 1)
     status, body = _autosave(browser, token, think_one=(too_long, 0), think_two=("fine", 0))
     assert status == 413 and body["fields"] == ["think-one"] and body["saved"] is False
     assert "at most 20,000 characters" in str(body["message"]) and "connection" not in str(body).lower()
-    assert _saved(db) == {}
+    assert _saved(app_session) == {}
     status, page = browser.post(NOTES, {"note-think-one": too_long, "version-think-one": "0", "go": "03-thinking"})
     assert status == 413 and "Not saved: a note is too long" in page and too_long + "</textarea>" in page
     assert 'aria-invalid="true"' in page
 
 
-def test_a_version_that_is_not_a_number_is_a_plain_400(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_a_version_that_is_not_a_number_is_a_plain_400(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     token = _token(browser)
     response = browser.client.post(
         browser.url(NOTES), data={"autosave": "1", "csrf_token": token, "note-think-one": "x", "version-think-one": "x"}
     )
     assert response.status_code == 400 and "reload the page" in response.get_json()["message"]
-    assert _saved(db) == {}
+    assert _saved(app_session) == {}
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -183,8 +171,8 @@ def test_racing_saves_of_different_prompts_both_land(
     database.dispose()
 
 
-def test_a_reflection_box_over_the_limit_autosaves_to_a_plain_refusal(app: Flask, db: Session) -> None:
-    browser = _browser(app, _learner(db))
+def test_a_reflection_box_over_the_limit_autosaves_to_a_plain_refusal(app: Flask, app_session: Session) -> None:
+    browser = _browser(app, _learner(app_session))
     _, page = browser.get("/l1/page/reflection")
     match = CSRF.search(page)
     assert match is not None

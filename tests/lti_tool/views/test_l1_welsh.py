@@ -17,9 +17,9 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, launch_for, make_learner, sign_in
 
+pytestmark = pytest.mark.app_settings(toolkits_dir=str(FIXTURE_TOOLKITS))  # the small fixture toolkits
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUE = ROOT / "lti_tool" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -90,13 +90,6 @@ def english_fragments() -> list[str]:
 def english_left(html: str) -> list[str]:
     text = interface_text(html)
     return [f for f in english_fragments() if re.search(rf"(?<![\w’']){re.escape(f)}(?![\w’'])", text)]
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, toolkits_dir=str(FIXTURE_TOOLKITS))
-    yield application
-    application.extensions["swott.db"].dispose()
 
 
 @pytest.fixture

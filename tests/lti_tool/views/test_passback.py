@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,19 +14,11 @@ from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import LtiUser
 from lti_tool.services import delivery, outbox
-from tests.conftest import make_app
 from tests.lti_tool.services.ags_platform import AgsPlatform
 from tests.lti_tool.services.passback_support import Course, seed_course, start_platform
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 RETRY = re.compile(r'action="([^"]*/passback/(\d+)/retry[^"]*)"')
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path)
-    yield application
-    application.extensions["swott.db"].dispose()
 
 
 @pytest.fixture

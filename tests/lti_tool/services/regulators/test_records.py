@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy.orm import Session
 
-from lti_tool.db import Database
-from lti_tool.models import LtiUser, Reflection
+from lti_tool.models import LtiUser
 from lti_tool.services import portfolio, regulators
 from lti_tool.services.portfolio import records
 from lti_tool.services.regulators import Registrant
-from tests.lti_tool.l2_factories import BACKENDS, Course, catalogue, database_for, finish_l1, make_course, toolkit
-
-
-@pytest.fixture(params=BACKENDS)
-def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
-    database: Database = database_for(request, tmp_path)
-    with database.session() as session:
-        yield session
-    database.dispose()
+from tests.lti_tool.l2_factories import Course, catalogue, finish_l1, make_course, submitted_reflection
 
 
 def _l2_reflection(session: Session, course: Course, user: LtiUser, when: datetime, **extra: str) -> None:
@@ -37,20 +25,7 @@ def _l2_reflection(session: Session, course: Course, user: LtiUser, when: dateti
         "cpd_peer": "A colleague challenged my reading of the case",
         **extra,
     }
-    kit = toolkit()
-    session.add(
-        Reflection(
-            user_id=user.id,
-            resource_link_id=course.l2.id,
-            toolkit_id=kit.id,
-            model=kit.l2.reflection.model,
-            fields=values,
-            status="submitted",
-            version=2,
-            submitted_at=when,
-        )
-    )
-    session.flush()
+    submitted_reflection(session, course, user, part="l2", fields=values, when=when)
 
 
 def test_a_year_of_portfolio_pieces_under_each_regulator(session: Session) -> None:

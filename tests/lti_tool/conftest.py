@@ -1,25 +1,21 @@
-"""Fixtures shared by the passback tests: a migrated SQLite database and a Moodle-like AGS platform."""
+"""Fixtures shared by the passback and LTI service tests: the shared `db` (each backend) under the name they
+use, and a Moodle-like AGS platform serving it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from lti_tool import migrate
 from lti_tool.db import Database
 from tests.lti_tool.services.ags_platform import AgsPlatform
 from tests.lti_tool.services.passback_support import start_platform
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'passback.sqlite3'}"
-    migrate.upgrade(url)
-    db = Database(url)
-    yield db
-    db.dispose()
+def database(db: Database) -> Database:
+    """The database at migration head, on SQLite and on PostgreSQL (tests/conftest.py's `db`)."""
+    return db
 
 
 @pytest.fixture

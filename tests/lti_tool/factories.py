@@ -1,0 +1,131 @@
+"""factory_boy factories for the core models: `PlatformFactory.create(session=s)`,
+`ContextFactory.create(session=s, platform=p)`, `ResourceLinkFactory`, `LtiUserFactory`, `EnrolmentFactory`,
+`AttemptFactory`, `ReflectionFactory`.
+
+Each call adds the row to the given session and flushes it (so it has its id), as the helpers in
+`l1_factories`, `l2_factories` and `services/passback_support` expect. Generated values draw numbers from
+one counter, `ids`, shared with those helpers, so names such as "Learner 7" stay unique across models.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from factory.alchemy import SQLAlchemyModelFactory
+from factory.declarations import LazyAttribute, LazyFunction
+from sqlalchemy.orm import Session
+
+from lti_tool.models import Attempt, Context, Enrolment, LtiUser, Platform, Reflection, ResourceLink
+
+ids = itertools.count(1)
+
+
+def _next_id() -> int:
+    return next(ids)
+
+
+class ModelFactory(SQLAlchemyModelFactory):
+    """A factory whose `create` takes the session to use: `SomeFactory.create(session=session, **fields)`."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type[Any], *args: Any, session: Session | None = None, **kwargs: Any) -> Any:
+        assert session is not None, f"{cls.__name__}(session=...) needs the session to add the row to"
+        row = model_class(*args, **kwargs)
+        session.add(row)
+        session.flush()
+        return row
+
+
+class PlatformFactory(ModelFactory):
+    class Meta:
+        model = Platform
+
+    class Params:
+        n = LazyFunction(_next_id)
+
+    issuer = LazyAttribute(lambda o: f"https://lms{o.n}.example.org")
+    client_id = LazyAttribute(lambda o: f"client-{o.n}")
+    name = LazyAttribute(lambda o: f"Council {o.n}")
+    auth_login_url = "https://lms.example.org/auth"
+    auth_token_url = "https://lms.example.org/token"
+    key_set_url = "https://lms.example.org/jwks"
+    brand_colour = ""
+
+
+class ContextFactory(ModelFactory):
+    """A course on `platform` (pass `platform=`, or `platform_id=`)."""
+
+    class Meta:
+        model = Context
+        exclude = ("platform",)
+
+    platform = None
+    platform_id = LazyAttribute(lambda o: o.platform.id)
+    context_id = LazyFunction(lambda: f"course-{_next_id()}")
+    title = "Team CPD"
+
+
+class ResourceLinkFactory(ModelFactory):
+    """A placement in `context` (pass `context=`, or `context_id=`); the small fixture toolkit's L1 unless told."""
+
+    class Meta:
+        model = ResourceLink
+        exclude = ("context",)
+
+    context = None
+    context_id = LazyAttribute(lambda o: o.context.id)
+    link_id = LazyFunction(lambda: f"link-{_next_id()}")
+    title = "L1"
+    toolkit_id = "mini"
+    part = "l1"
+
+
+class LtiUserFactory(ModelFactory):
+    """A person on `platform` (pass `platform=`, or `platform_id=`)."""
+
+    class Meta:
+        model = LtiUser
+        exclude = ("platform",)
+
+    class Params:
+        n = LazyFunction(_next_id)
+
+    platform = None
+    platform_id = LazyAttribute(lambda o: o.platform.id)
+    sub = LazyAttribute(lambda o: f"user-{o.n}")
+    name = LazyAttribute(lambda o: f"Learner {o.n}")
+    email = LazyAttribute(lambda o: f"l{o.n}@example.org")
+
+
+class EnrolmentFactory(ModelFactory):
+    class Meta:
+        model = Enrolment
+
+    role = "learner"
+
+
+class AttemptFactory(ModelFactory):
+    """An L1 attempt just started (pass `user_id`, `resource_link_id`, `toolkit_id` and what differs)."""
+
+    class Meta:
+        model = Attempt
+
+    answers = LazyFunction(dict)
+    answer_counts = LazyFunction(dict)
+    notes = LazyFunction(dict)
+    status = "in_progress"
+
+
+class ReflectionFactory(ModelFactory):
+    """A submitted reflection, as a save then a submit leave it (pass the owner, link, toolkit, model, fields
+    and `submitted_at`)."""
+
+    class Meta:
+        model = Reflection
+
+    status = "submitted"
+    version = 2
