@@ -14,6 +14,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 log = logging.getLogger(__name__)
+_BODY = "sandbox.response_body"
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -22,6 +23,14 @@ class QuietRequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = self.path.split("?", 1)[0]
         log.debug("%s %s %s", self.command, path, code)
+
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        """Close the response a browser hung up on. Werkzeug closes it at the end of its clean-up, which
+        first reads what is left of the request; when that read meets the reset connection, the close is
+        skipped and a served file (a static script) stays open (werkzeug/serving.py, `execute`)."""
+        body = (environ or {}).pop(_BODY, None)
+        if body is not None and hasattr(body, "close"):
+            body.close()
 
 
 class SandboxServer:
@@ -81,7 +90,9 @@ class SandboxServer:
         self._server = server
 
     def _dispatch(self, environ: Any, start_response: Any) -> Any:
-        return self.app(environ, start_response)
+        body = self.app(environ, start_response)
+        environ[_BODY] = body  # for QuietRequestHandler.connection_dropped
+        return body
 
     def start(self) -> SandboxServer:
         """Serve (again) on the same port; the app and its state are kept."""
