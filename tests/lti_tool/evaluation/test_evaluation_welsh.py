@@ -1,8 +1,9 @@
 """The learner's evaluation pages for a `cy-GB` launch (issue 13): the before and after questionnaires
 (with the error a send of nothing brings back, and the banner after the L2 submit), the follow-up and
-its thank-you page are `<html lang="cy">` with no English interface string outside `lang="en-GB"`
-(the method of tests/lti_tool/views/test_l1_welsh.py). The toolkit's title, statements and questions
-are content, marked `lang="en-GB"`. English launches are covered, unchanged, by test_views.py."""
+its thank-you page, the session feedback and the "finished" page are `<html lang="cy">` with no English
+interface string outside `lang="en-GB"` (the method of tests/lti_tool/views/test_l1_welsh.py). The
+toolkit's title, statements and questions are content, marked `lang="en-GB"`. English launches are
+covered, unchanged, by test_views.py."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.lti_tool.evaluation.support import T0, submit_l2
+from lti_tool.models import GroupParticipant, GroupSession
+from lti_tool.services.evaluation import responses
+from tests.lti_tool.evaluation.support import T0, complete_toolkit, submit_l2
 from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
+from toolkits.model import Phase
 
 
 @pytest.fixture
@@ -81,3 +85,35 @@ def test_the_follow_up_and_its_thanks_are_in_welsh(app: Flask, course: Course) -
     thanks = _text(client.get(done.headers["Location"]))
     _assert_welsh(thanks, "Diolch", "Mae eich ateb wedi’i gadw", "Eich cofnodion o’r effaith ar ymarfer",
                   "Yn rhannol — Fe wnes i gwrdd â nhw", "Parhau i’ch gweithgaredd")  # fmt: skip
+
+
+def test_the_session_feedback_and_the_finished_page_are_in_welsh(app: Flask, course: Course) -> None:
+    kit = toolkit()
+    learner = course.learners[0]
+    with app.extensions["swott.db"].session() as session:
+        complete_toolkit(session, course, learner)
+        responses.skip(session, user_id=learner.id, context_id=course.context.id, toolkit=kit, phase=Phase.AFTER,
+                       now=T0)  # fmt: skip
+        group = GroupSession(context_id=course.context.id, toolkit_id=kit.id, title=f"{kit.title}: L2 group session",
+                             starts_at=T0 - timedelta(hours=2), format="swott-default", status="closed")  # fmt: skip
+        session.add(group)
+        session.flush()
+        session.add(GroupParticipant(session_id=group.id, user_id=learner.id, attended=True))
+        session.commit()
+        url = f"/evaluation/sessions/{group.id}/feedback"
+    client = _welsh(app, course, "l2")
+    asked = client.get("/evaluation/after?submitted=1")
+    assert asked.status_code == 303 and url in asked.headers["Location"]
+    page = _text(client.get(asked.headers["Location"]))
+    _assert_welsh(page, "Adborth ar eich sesiwn grŵp", ": sesiwn grŵp L2, ", "Dau gwestiwn, ar gyfer pwy bynnag",
+                  "Pa mor ddefnyddiol oedd y sesiwn grŵp hon i’ch ymarfer?", "Ddim yn ddefnyddiol o gwbl",
+                  "Mae eich myfyrdod L2 wedi’i gyflwyno", "Anfon adborth", "Hepgor")  # fmt: skip
+    assert f'<span lang="en-GB">{kit.title}</span>: sesiwn grŵp L2' in page  # the title inside, marked
+    refused = client.post(url, data={"csrf_token": csrf_from(client, url), "action": "send"})
+    assert refused.status_code == 400
+    _assert_welsh(_text(refused), "Dewiswch pa mor ddefnyddiol oedd y sesiwn, neu dewiswch ‘Hepgor’")
+    sent = client.post(url, data={"csrf_token": csrf_from(client, url), "action": "send", "usefulness": "4"})
+    assert sent.status_code == 303
+    finished = _text(client.get(sent.headers["Location"]))
+    _assert_welsh(finished, "Rydych wedi gorffen y sesiwn grŵp", "Cael eich tystysgrif ar gyfer y pecyn cymorth hwn",
+                  "Darllen neu newid eich myfyrdod L2")  # fmt: skip
