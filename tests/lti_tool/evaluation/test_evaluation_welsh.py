@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -17,7 +18,8 @@ from flask.testing import FlaskClient
 
 from lti_tool.models import GroupParticipant, GroupSession
 from lti_tool.services.evaluation import responses
-from tests.lti_tool.evaluation.support import T0, complete_toolkit, submit_l2
+from lti_tool.views.admin import admin_link
+from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
 from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
 from toolkits.model import Phase
@@ -117,3 +119,21 @@ def test_the_session_feedback_and_the_finished_page_are_in_welsh(app: Flask, cou
     finished = _text(client.get(sent.headers["Location"]))
     _assert_welsh(finished, "Rydych wedi gorffen y sesiwn grŵp", "Cael eich tystysgrif ar gyfer y pecyn cymorth hwn",
                   "Darllen neu newid eich myfyrdod L2")  # fmt: skip
+
+
+def test_the_operator_report_across_councils_is_in_welsh_for_a_welsh_session(app: Flask) -> None:
+    """The operator's page has no launch: it follows the session's choice made with the language switch."""
+    with app.extensions["swott.db"].session() as session:
+        course = make_course(session, learners=5, platform=local_platform(session))
+        for user in course.learners:
+            answer_both(session, course, user, 2, 4, text="Geiriau a rannwyd", share=True)
+        session.commit()
+    client = app.test_client()
+    with app.test_request_context():
+        token = admin_link().split("token=", 1)[1]
+    url = f"/evaluation/operator?token={token}&toolkit={toolkit().id}"
+    assert client.get(f"/language/cy?next={quote(url)}").status_code in (302, 303)
+    page = _text(client.get(url))
+    _assert_welsh(page, "Tîm SWOTT", "Gwerthuso ar draws cynghorau", "Fesul cyngor", "Cyngor", "Wedi ateb y ddwy waith",
+                  "Hyder cyfartalog ar draws pob canlyniad")  # fmt: skip
+    assert f'<span lang="en-GB">{toolkit().title}</span>' in page
