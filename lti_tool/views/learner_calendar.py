@@ -18,6 +18,7 @@ from lti_tool.forms import ConfirmForm
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.services.programmes import calendar
 from lti_tool.views.reminders import follow_up_events
+from lti_tool.words import N_
 
 bp = Blueprint("learner_calendar", __name__, url_prefix="/calendar")
 
@@ -52,7 +53,7 @@ def feed(token: str) -> ResponseReturnValue:
     session = web.db_session()
     row = calendar.learner_by_token(session, token)
     if row is None:
-        raise NotFound("This calendar address is not in use: it may have been replaced.", reason="unknown_feed")
+        raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
     body = calendar.calendar_bytes(
         None, (), now(), name="SWOTT Connect: your dates", extra=follow_up_events(session, row.user_id)
     )
