@@ -8,6 +8,7 @@ covered, unchanged, by test_views.py."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import quote
@@ -15,6 +16,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from icalendar import Calendar
 
 from lti_tool.models import GroupParticipant, GroupSession
 from lti_tool.services.evaluation import responses
@@ -137,3 +139,23 @@ def test_the_operator_report_across_councils_is_in_welsh_for_a_welsh_session(app
     _assert_welsh(page, "Tîm SWOTT", "Gwerthuso ar draws cynghorau", "Fesul cyngor", "Cyngor", "Wedi ateb y ddwy waith",
                   "Hyder cyfartalog ar draws pob canlyniad")  # fmt: skip
     assert f'<span lang="en-GB">{toolkit().title}</span>' in page
+
+
+def test_the_calendar_page_and_its_feed_are_in_welsh(app: Flask, course: Course) -> None:
+    """The feed is fetched without a launch: the address a Welsh learner copies says `?lang=cy`."""
+    with app.extensions["swott.db"].session() as session:
+        submit_l2(session, course, course.learners[0], when=T0)
+        session.commit()
+    app.extensions["swott.clock"] = lambda: T0 + timedelta(days=1)
+    client = _welsh(app, course, "l2")
+    done = client.post("/calendar/", data={"csrf_token": csrf_from(client, "/calendar/")})
+    page = _text(done)
+    _assert_welsh(page, "Cael cyfeiriad calendr newydd")
+    found = re.search(r'id="feed-address"[^>]*value="([^"]+)"', page)
+    assert found is not None and found.group(1).endswith("?lang=cy")
+    feed = app.test_client().get("/" + found.group(1).split("://", 1)[1].split("/", 1)[1])
+    calendar = Calendar.from_ical(feed.data)
+    assert str(calendar["x-wr-calname"]) == "SWOTT Connect: eich dyddiadau"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]) == f"Dilyniant: a wnaethoch chi gyflawni eich cam gweithredu? ({toolkit().title})"
+    assert "bydd SWOTT Connect yn gofyn" in str(event["description"])
