@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from lti_tool import launch_targets, web
 from lti_tool.access import launch_required
 from lti_tool.branding import usable_brand_colour
 from lti_tool.clock import now
 from lti_tool.errors import NotFound
+from lti_tool.i18n import in_content_language
 from lti_tool.launch_targets import LaunchTargets
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import GroupSession, LinkPart
 from lti_tool.services import registry
 from lti_tool.services.evaluation import certificates, feedback, followups, responses
 from lti_tool.views.evaluation_forms import FollowUpForm, QuestionnaireForm, SessionFeedbackForm
+from lti_tool.words import N_
 from toolkits.model import CONFIDENCE_SCALE, Phase, Toolkit
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
@@ -32,7 +36,7 @@ GATE = "swott.follow_up_gate"
 def _toolkit(launch: CurrentLaunch) -> Toolkit:
     toolkit = web.catalogue().get(launch.toolkit_id)
     if toolkit is None:
-        raise NotFound("This toolkit is no longer available.", reason="toolkit_gone")
+        raise NotFound(N_("This toolkit is no longer available."), reason="toolkit_gone")
     return toolkit
 
 
@@ -126,7 +130,7 @@ def _phase(value: str) -> Phase:
     try:
         return Phase(value)
     except ValueError:
-        raise NotFound("There is no such questionnaire.", reason="unknown_phase") from None
+        raise NotFound(N_("There is no such questionnaire."), reason="unknown_phase") from None
 
 
 def _questionnaire_page(
@@ -147,7 +151,7 @@ def questionnaire(phase: str) -> ResponseReturnValue:
     toolkit = _toolkit(launch)
     which = _phase(phase)
     if toolkit.questionnaire is None:
-        raise NotFound("This toolkit has no questionnaire.", reason="no_questionnaire")
+        raise NotFound(N_("This toolkit has no questionnaire."), reason="no_questionnaire")
     form = QuestionnaireForm.for_questionnaire(toolkit.questionnaire, which)
     if not form.is_submitted():
         return _questionnaire_page(launch, toolkit, which, form)
@@ -182,7 +186,7 @@ def _attended_session(launch: CurrentLaunch, session_id: int) -> GroupSession:
         or group.toolkit_id != launch.toolkit_id
         or not feedback.attended(session, group, launch.user_id)
     ):
-        raise NotFound("There is no group session you attended here.", reason="unknown_group_session")
+        raise NotFound(N_("There is no group session you attended here."), reason="unknown_group_session")
     return group
 
 
@@ -203,7 +207,19 @@ def session_feedback(session_id: int) -> ResponseReturnValue:
         return redirect(launch_url_for("evaluation.after_l2", launch), code=303)
     action = launch_url_for("evaluation.session_feedback", launch, session_id=group.id)
     status = 400 if form.errors else 200
-    return _page("evaluation/session_feedback.html", launch, status, form=form, group=group, action=action)
+    return _page("evaluation/session_feedback.html", launch, status, form=form, group=group, action=action,
+                 session_name=_session_name(group, _toolkit(launch)))  # fmt: skip
+
+
+def _session_name(group: GroupSession, toolkit: Toolkit) -> Markup:
+    """The session's name in the page's language: the default title (stored in English, as
+    `views.l2.common.session_heading` shows it) translated with the toolkit's title marked as content."""
+    if not group.title:
+        return escape(gettext("Group session"))
+    if group.title == f"{toolkit.title}: L2 group session":
+        sentence = Markup(escape(gettext("%(toolkit)s: L2 group session")))
+        return sentence % {"toolkit": in_content_language(toolkit.title)}
+    return escape(group.title)
 
 
 # --- Follow-up ---------------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS
 from toolkits.model import CONFIDENCE_SCALE, Phase, Questionnaire
 
 MAX_TEXT_SHOWN = f"{MAX_TEXT_CHARS:,}"  # "2,000", for a translated message's placeholder
-TOO_LONG = f"Keep your answer to {MAX_TEXT_CHARS:,} characters or fewer"
-SHARE_LABEL = "My written answers can be shown, without my name, in reports for course leads"
+TOO_LONG = _l("Keep your answer to %(n)s characters or fewer", n=MAX_TEXT_SHOWN)
+SHARE_LABEL = _l("My written answers can be shown, without my name, in reports for course leads")
 
 
 def _text() -> list[Any]:
@@ -30,7 +30,8 @@ def _text() -> list[Any]:
 
 
 def _scale(labels: tuple[str, ...]) -> list[SelectChoice]:
-    return [SelectChoice(str(i), label) for i, label in enumerate(labels, 1)]
+    """The scale's words (in the catalogue), translated when shown."""
+    return [SelectChoice(str(i), _l(label)) for i, label in enumerate(labels, 1)]
 
 
 class SkippableForm(SwottForm):
@@ -71,7 +72,7 @@ class QuestionnaireForm(SkippableForm):
         ok: bool = super().validate(extra_validators)
         if ok and not self.skipped and not any(self.confidence()) and not any(self.open_answers().values()):
             first = self[self.statements[0][0]]
-            first.errors = [*first.errors, "Choose how confident you are, or choose ‘Skip these questions’"]
+            first.errors = [*first.errors, str(_l("Choose how confident you are, or choose ‘Skip these questions’"))]
             return False
         return ok
 
@@ -85,23 +86,23 @@ class QuestionnaireForm(SkippableForm):
 
 class SessionFeedbackForm(SkippableForm):
     usefulness = RadioField(
-        "How useful was this group session for your practice?",
+        _l("How useful was this group session for your practice?"),
         choices=_scale(USEFULNESS_SCALE),
         widget=GovRadioInput(),
         validators=[Optional()],
     )
     change = TextAreaField(
-        "What would you change about the session?",
+        _l("What would you change about the session?"),
         validators=_text(),
         widget=GovTextArea(),
-        description="For example the timing, the case study or how the discussion was run.",
+        description=_l("For example the timing, the case study or how the discussion was run."),
     )
     share = BooleanField(SHARE_LABEL, widget=GovCheckboxInput())
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok: bool = super().validate(extra_validators)
         if ok and not self.skipped and not self.usefulness.data:
-            self.usefulness.errors = ["Choose how useful the session was, or choose ‘Skip’"]
+            self.usefulness.errors = [str(_l("Choose how useful the session was, or choose ‘Skip’"))]
             return False
         return ok
 
@@ -139,24 +140,24 @@ class FollowUpForm(SkippableForm):
     """`action`: "send", "later" (ask again in two weeks) or "skip" (never ask again)."""
 
     carried_out = RadioField(
-        "Did you carry out the action you planned?",
-        choices=[SelectChoice(k.value, v) for k, v in CARRIED_OUT_LABELS.items()],
+        _l("Did you carry out the action you planned?"),
+        choices=[SelectChoice(k.value, _l(v)) for k, v in CARRIED_OUT_LABELS.items()],
         widget=GovRadioInput(),
         validators=[Optional()],
     )
     what_happened = TextAreaField(
-        "What did you do, and what happened?",
+        _l("What did you do, and what happened?"),
         validators=_text(),
         widget=GovTextArea(),
-        description="If you have not done it yet, what got in the way?",
+        description=_l("If you have not done it yet, what got in the way?"),
     )
     impact = TextAreaField(
-        "What difference has it made to your practice and to the people you work with?",
+        _l("What difference has it made to your practice and to the people you work with?"),
         validators=_text(),
         widget=GovTextArea(),
-        description="Do not name or identify the people you work with.",
+        description=_l("Do not name or identify the people you work with."),
     )
-    in_portfolio = BooleanField("Add this to my CPD portfolio as a record of impact on my practice",
+    in_portfolio = BooleanField(_l("Add this to my CPD portfolio as a record of impact on my practice"),
                                 widget=GovCheckboxInput())  # fmt: skip
 
     @property
@@ -166,7 +167,7 @@ class FollowUpForm(SkippableForm):
     def validate(self, extra_validators: Any = None) -> bool:
         ok: bool = super().validate(extra_validators)
         if ok and not self.skipped and not self.later and not self.carried_out.data:
-            self.carried_out.errors = ["Choose whether you carried out your action, or choose ‘Ask me later’"]
+            self.carried_out.errors = [str(_l("Choose whether you carried out your action, or choose ‘Ask me later’"))]
             return False
         return ok
 
@@ -189,5 +190,5 @@ class FindCertificateForm(SwottForm):
     """The operator types the code from a certificate to withdraw it."""
 
     code = StringField(
-        "Certificate code", widget=GovTextInput(), validators=[InputRequired("Enter the certificate code")]
+        _l("Certificate code"), widget=GovTextInput(), validators=[InputRequired(_l("Enter the certificate code"))]
     )

@@ -24,6 +24,7 @@ from lti_tool.services import registry
 from lti_tool.services.evaluation import chart, programme_reports, reports
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
 from lti_tool.services.programmes import runs, templates
+from lti_tool.words import N_
 from toolkits.model import CONFIDENCE_SCALE, Toolkit
 from toolkits.programmes import Programme
 
@@ -109,7 +110,7 @@ def operator_report() -> ResponseReturnValue:
     wanted = request.args.get("toolkit", "")
     chosen = next((t for t in toolkits if t.id == wanted), toolkits[0] if toolkits else None)
     if chosen is None:
-        raise NotFound("No toolkit has a questionnaire.", reason="no_questionnaire")
+        raise NotFound(N_("No toolkit has a questionnaire."), reason="no_questionnaire")
     report = reports.build(session, toolkit=chosen, context_ids=reports.all_context_ids(session, chosen.id))
     return render_template(
         "evaluation/operator.html",
@@ -127,7 +128,7 @@ def operator_report() -> ResponseReturnValue:
 def _programme(template_id: str) -> Programme:
     programme = templates.get(web.catalogue(), template_id)
     if programme is None or programme.questionnaire is None:
-        raise NotFound("This programme has no questionnaire.", reason="no_questionnaire")
+        raise NotFound(N_("This programme has no questionnaire."), reason="no_questionnaire")
     return programme
 
 

@@ -19,7 +19,10 @@ def _title(toolkit_id: str) -> str:
     return toolkit.title if toolkit else toolkit_id
 
 
-def follow_up_events(session: Session, user_id: int) -> list[Event]:
-    """The learner's follow-up reminders as calendar events (none when follow-ups are turned off)."""
+def follow_up_events(
+    session: Session, user_id: int, words: calendar.CalendarWords = calendar.ENGLISH_WORDS
+) -> list[Event]:
+    """The learner's follow-up reminders as calendar events (none when follow-ups are turned off), in
+    `words`' language (the toolkit's title stays as written)."""
     days = web.settings().follow_up_days
-    return calendar.follow_up_events(session, user_id=user_id, days=days, now=now(), title_of=_title)
+    return calendar.follow_up_events(session, user_id=user_id, days=days, now=now(), title_of=_title, words=words)

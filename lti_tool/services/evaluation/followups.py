@@ -19,12 +19,13 @@ from lti_tool.models import CarriedOut as CarriedOut
 from lti_tool.models import FollowUp, LinkPart, Reflection, ReflectionStatus, ResourceLink
 from lti_tool.models import FollowUpStatus as Status
 from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS, InvalidAnswer
+from lti_tool.words import N_
 from toolkits.cpd import CARRY
 
 REMIND_LATER_DAYS = 14
 
 
-CARRIED_OUT_LABELS = {CarriedOut.YES: "Yes", CarriedOut.PARTLY: "Partly", CarriedOut.NO: "Not yet"}
+CARRIED_OUT_LABELS = {CarriedOut.YES: N_("Yes"), CarriedOut.PARTLY: N_("Partly"), CarriedOut.NO: N_("Not yet")}
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ class CalendarWords:
     due: str = N_("Due: %(title)s")
     description: str = N_("%(cohort)s: programme %(programme)s")
     name: str = N_("Programme: %(cohort)s")
+    follow_up: str = N_("Follow-up: did you carry out your action? (%(toolkit)s)")
+    follow_up_description: str = N_(
+        "Open the toolkit in your course from this day: SWOTT Connect will ask whether you carried out the action "
+        "you planned in your L2 reflection. It takes two minutes."
+    )
+    learner_feed: str = N_("SWOTT Connect: your dates")
 
     @classmethod
     def translated(cls, gettext: Callable[[str], str]) -> CalendarWords:
@@ -126,7 +132,13 @@ def follow_up_uid(user_id: int, reminder: Reminder) -> str:
 
 
 def follow_up_events(
-    session: Session, *, user_id: int, days: int, now: datetime, title_of: Callable[[str], str]
+    session: Session,
+    *,
+    user_id: int,
+    days: int,
+    now: datetime,
+    title_of: Callable[[str], str],
+    words: CalendarWords = ENGLISH_WORDS,
 ) -> list[Event]:
     """One all-day event per follow-up to come: the day the learner's next launch will ask about it."""
     found = []
@@ -139,9 +151,8 @@ def follow_up_events(
         item.add("sequence", max(0, int((reminder.on - base).total_seconds() // 60)))
         item.add("dtstart", reminder.on.date())
         item.add("dtend", reminder.on.date() + timedelta(days=1))
-        item.add("summary", f"Follow-up: did you carry out your action? ({title_of(reminder.toolkit_id)})")
-        item.add("description", "Open the toolkit in your course from this day: SWOTT Connect will ask whether "
-                 "you carried out the action you planned in your L2 reflection. It takes two minutes.")  # fmt: skip
+        item.add("summary", words.follow_up % {"toolkit": title_of(reminder.toolkit_id)})
+        item.add("description", words.follow_up_description)
         item.add("transp", "TRANSPARENT")
         item.add("status", "CONFIRMED")
         found.append(item)

@@ -210,9 +210,9 @@ def feed(token: str) -> ResponseReturnValue:
     participant = calendar.participant_by_token(session, token)
     if participant is None:
         raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
-    extra = follow_up_events(session, participant.user_id)
     with force_locale(language_of(request.args.get("lang")) or ENGLISH):
         words = calendar.CalendarWords.translated(gettext)
+    extra = follow_up_events(session, participant.user_id, words)
     response = Response(calendar.feed(session, participant, now(), extra=extra, words=words), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
