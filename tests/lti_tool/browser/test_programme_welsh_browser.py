@@ -8,10 +8,10 @@ Screenshots: /tmp/shots/welshprog/.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
+from tests.lti_tool.browser.programme_support import speaks_welsh, start_ten_week_programme
 from tests.lti_tool.browser.support import check_at_widths, needs_axe, open_in_lms_frame, tool_frame
 from tests.lti_tool.browser.support import go_in_frame as _go
 from tests.lti_tool.browser.test_programme_browser import Stack
@@ -24,30 +24,11 @@ def _in_welsh(frame: Any) -> None:
     assert frame.evaluate("document.documentElement.lang") == "cy"
 
 
-def _welsh(lms: Stack, name: str) -> None:
-    users = lms.sandbox.platform.users
-    users[name] = dataclasses.replace(users[name], locale="cy-GB")
-
-
 @needs_axe
 def test_the_welsh_programme_pages_pass_axe_at_320_and_1280(chromium: Any, stack: Stack) -> None:
-    context = chromium.new_context()
-    open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, "learner1")
-    context.close()
-    lead = chromium.new_context().new_page()
-    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
-    frame = _go(lead, "/programmes/", "Start a programme for a cohort")
-    frame.get_by_label("Ten weeks", exact=False).first.check()
-    frame.fill("#cohort_name", "Carfan Gwynedd")
-    frame.fill("#starts_on-day", "1")
-    frame.fill("#starts_on-month", "3")
-    frame.fill("#starts_on-year", "2027")
-    for checkbox in frame.locator("input[name=participants]").all():
-        checkbox.check()
-    frame.get_by_role("button", name="Start the programme").click()
-    tool_frame(lead).get_by_text("Programme started").first.wait_for()
+    start_ten_week_programme(chromium, stack.sandbox.url, stack.placement, "Carfan Gwynedd")
 
-    _welsh(stack, "facilitator")
+    speaks_welsh(stack.sandbox.platform, "facilitator")
     welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
     frame = _go(welsh_lead, "/programmes/", "Rhaglenni yn y cwrs hwn")
@@ -61,7 +42,7 @@ def test_the_welsh_programme_pages_pass_axe_at_320_and_1280(chromium: Any, stack
     _go(welsh_lead, "/programmes/1/cohort", "Cynnydd fesul cyfranogwr")
     check_at_widths(welsh_lead, SHOTS, "cohort", ready=_in_welsh)
 
-    _welsh(stack, "learner1")
+    speaks_welsh(stack.sandbox.platform, "learner1")
     learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
     _go(learner, "/programmes/1/plan", "Ychwanegu nod")

@@ -6,10 +6,10 @@ and axe-core finds nothing at 320 px and 1280 px, with no sideways scroll. Scree
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
+from tests.lti_tool.browser.programme_support import speaks_welsh, start_ten_week_programme
 from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
@@ -37,36 +37,17 @@ def _welsh_widths(page: Any, name: str) -> None:
         assert_no_horizontal_scroll(frame)
 
 
-def _welsh(lms: Stack, name: str) -> None:
-    users = lms.sandbox.platform.users
-    users[name] = dataclasses.replace(users[name], locale="cy-GB")
-
-
 @needs_axe
 def test_the_welsh_timeline_and_evaluation_report_pass_axe(chromium: Any, stack: Stack) -> None:
-    context = chromium.new_context()
-    open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, "learner1")
-    context.close()
-    lead = chromium.new_context().new_page()
-    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
-    frame = _go(lead, "/programmes/", "Start a programme for a cohort")
-    frame.get_by_label("Ten weeks", exact=False).first.check()
-    frame.fill("#cohort_name", "Cohort A")
-    frame.fill("#starts_on-day", "1")
-    frame.fill("#starts_on-month", "3")
-    frame.fill("#starts_on-year", "2027")
-    for checkbox in frame.locator("input[name=participants]").all():
-        checkbox.check()
-    frame.get_by_role("button", name="Start the programme").click()
-    tool_frame(lead).get_by_text("Programme started").first.wait_for()
+    start_ten_week_programme(chromium, stack.sandbox.url, stack.placement, "Cohort A")
 
-    _welsh(stack, "learner1")
+    speaks_welsh(stack.sandbox.platform, "learner1")
     learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
     _go(learner, "/programmes/1/timeline", "Eich rhaglen: Cohort A")
     _welsh_widths(learner, "timeline")
 
-    _welsh(stack, "facilitator")
+    speaks_welsh(stack.sandbox.platform, "facilitator")
     welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
     _go(welsh_lead, "/evaluation/report", "Adroddiad gwerthuso ar gyfer y cwrs hwn")
