@@ -13,21 +13,16 @@ from lti_tool.models import EvaluationResponse
 from lti_tool.services.evaluation import programmes as evaluation
 from lti_tool.services.programmes import runs
 from tests.lti_tool.evaluation.programme_support import AFTER_END, finish_programme
-from tests.lti_tool.l2_factories import csrf_from, local_platform
-from tests.lti_tool.programme_factories import make_cohort, template
-from tests.lti_tool.views.test_programme_views import World, _text
+from tests.lti_tool.l2_factories import csrf_from
+from tests.lti_tool.programme_factories import template
+from tests.lti_tool.views.test_programme_views import World, _text, make_world
 
 
 @pytest.fixture
 def world(app: Flask) -> Iterator[World]:
-    with app.extensions["swott.db"].session() as session:
-        platform = local_platform(session)
-        a = make_cohort(session, learners=3, platform=platform, name="Cohort A")
-        b = make_cohort(session, learners=1, platform=platform, context=a.context, name="Cohort B")
-        other = make_cohort(session, learners=1, platform=platform, name="Elsewhere")
-        session.commit()
+    world = make_world(app)
     app.extensions["swott.clock"] = lambda: AFTER_END
-    yield World(app, a, b, other)
+    yield world
 
 
 def _responses(app: Flask) -> list[EvaluationResponse]:

@@ -26,19 +26,13 @@ from tests.lti_tool.l1_factories import sign_in
 from tests.lti_tool.l2_factories import local_platform
 from tests.lti_tool.programme_factories import Cohort, catalogue, make_cohort, template
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
-from tests.lti_tool.views.test_programme_views import World, _post, _text
+from tests.lti_tool.views.test_programme_views import World, _post, _text, make_world
 
 
 @pytest.fixture
 def world(app: Flask) -> Iterator[World]:
     """Cohort A: 5 participants; cohort B (same course): 1; another course: 1."""
-    with app.extensions["swott.db"].session() as session:
-        platform = local_platform(session)
-        a = make_cohort(session, learners=5, platform=platform, name="Cohort A")
-        b = make_cohort(session, learners=1, platform=platform, context=a.context, name="Cohort B")
-        other = make_cohort(session, learners=1, platform=platform, name="Elsewhere")
-        session.commit()
-    yield World(app, a, b, other)
+    yield make_world(app, learners=5)
 
 
 def _participant_ids(world: World, cohort: Cohort) -> dict[int, int]:

@@ -56,15 +56,20 @@ class World:
             return found
 
 
-@pytest.fixture
-def world(app: Flask) -> Iterator[World]:
+def make_world(app: Flask, learners: int = 3) -> World:
+    """Cohort A with `learners` participants; cohort B (same course): 1; another course: 1."""
     with app.extensions["swott.db"].session() as session:
         platform = local_platform(session)
-        a = make_cohort(session, learners=3, platform=platform, name="Cohort A")
+        a = make_cohort(session, learners=learners, platform=platform, name="Cohort A")
         b = make_cohort(session, learners=1, platform=platform, context=a.context, name="Cohort B")
         other = make_cohort(session, learners=1, platform=platform, name="Elsewhere")
         session.commit()
-    yield World(app, a, b, other)
+    return World(app, a, b, other)
+
+
+@pytest.fixture
+def world(app: Flask) -> Iterator[World]:
+    yield make_world(app)
 
 
 def _post(client: FlaskClient, url: str, data: dict[str, object], form_page: str = "") -> TestResponse:
