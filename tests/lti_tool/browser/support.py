@@ -219,6 +219,7 @@ class PageChecks:
     """
 
     shots: Path
+    language: Callable[[Any], list[str]] | None = None  # the page's language problems, if its language is checked
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
 
@@ -235,6 +236,10 @@ class PageChecks:
             if width == min(WIDTHS) and (overflow := sideways_scroll(target)):
                 self.problems.append(f"{name} at {width}px scrolls sideways by {overflow}px: {too_wide(target)}")
         page.set_viewport_size({"width": max(WIDTHS), "height": 900})
+        if self.language is not None:
+            self.problems.extend(
+                f"{name}: {problem}" for problem in self.language(tool_frame(page) if framed else page)
+            )
         self.checked.append(name)
         print(f"{name} checked; {len(self.problems)} problems so far", *self.problems[-3:], sep="\n  ")
 
