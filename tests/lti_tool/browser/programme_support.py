@@ -19,16 +19,26 @@ def start_ten_week_programme(chromium: Any, sandbox_url: str, placement: str, co
     frame = go_in_frame(lead, "/programmes/", "Start a programme for a cohort")
     frame.get_by_label("Ten weeks", exact=False).first.check()
     frame.fill("#cohort_name", cohort_name)
+    submit_start(frame)
+    tool_frame(lead).get_by_text("Programme started").first.wait_for()
+    lead.context.close()
+
+
+def submit_start(frame: Any) -> None:
+    """On the start form: 1 March 2027, every participant ticked, then Start the programme."""
     frame.fill("#starts_on-day", "1")
     frame.fill("#starts_on-month", "3")
     frame.fill("#starts_on-year", "2027")
     for checkbox in frame.locator("input[name=participants]").all():
         checkbox.check()
     frame.get_by_role("button", name="Start the programme").click()
-    tool_frame(lead).get_by_text("Programme started").first.wait_for()
-    lead.context.close()
 
 
 def speaks_welsh(platform: Any, name: str) -> None:
     """The sandbox LMS sends this person's launches with the locale cy-GB from now on."""
     platform.users[name] = dataclasses.replace(platform.users[name], locale="cy-GB")
+
+
+def in_welsh(frame: Any) -> None:
+    """`check_at_widths`'s `ready`: the tool's page is in Welsh at this width too."""
+    assert frame.evaluate("document.documentElement.lang") == "cy"

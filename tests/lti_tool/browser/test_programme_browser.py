@@ -18,6 +18,7 @@ from flask import Flask
 
 from sandbox_platform import SandboxServer
 from tests.conftest import make_app
+from tests.lti_tool.browser.programme_support import submit_start
 from tests.lti_tool.browser.support import (
     check_at_widths,
     go_in_frame,
@@ -76,13 +77,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     assert frame.input_value("#cohort_name") == "Cohort A"
     check_at_widths(lead, SHOTS, "index-error")
     lead.set_viewport_size({"width": 1280, "height": 900})
-    frame = tool_frame(lead)
-    frame.fill("#starts_on-day", "1")
-    frame.fill("#starts_on-month", "3")
-    frame.fill("#starts_on-year", "2027")
-    for checkbox in frame.locator("input[name=participants]").all():
-        checkbox.check()
-    frame.get_by_role("button", name="Start the programme").click()
+    submit_start(tool_frame(lead))
     frame = tool_frame(lead)
     frame.get_by_text("Programme started").first.wait_for()
     assert "Monday 1 March 2027" in frame.content()

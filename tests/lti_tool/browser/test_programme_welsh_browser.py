@@ -11,17 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.lti_tool.browser.programme_support import speaks_welsh, start_ten_week_programme
+from tests.lti_tool.browser.programme_support import in_welsh, speaks_welsh, start_ten_week_programme
 from tests.lti_tool.browser.support import check_at_widths, needs_axe, open_in_lms_frame, tool_frame
 from tests.lti_tool.browser.support import go_in_frame as _go
 from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack
 
 SHOTS = Path("/tmp/shots/welshprog")
-
-
-def _in_welsh(frame: Any) -> None:
-    assert frame.evaluate("document.documentElement.lang") == "cy"
 
 
 @needs_axe
@@ -32,18 +28,18 @@ def test_the_welsh_programme_pages_pass_axe_at_320_and_1280(chromium: Any, stack
     welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
     frame = _go(welsh_lead, "/programmes/", "Rhaglenni yn y cwrs hwn")
-    check_at_widths(welsh_lead, SHOTS, "programmes", ready=_in_welsh)
+    check_at_widths(welsh_lead, SHOTS, "programmes", ready=in_welsh)
     frame = _go(welsh_lead, "/programmes/1", "Symud y rhaglen gyfan")
-    check_at_widths(welsh_lead, SHOTS, "run", ready=_in_welsh)
+    check_at_widths(welsh_lead, SHOTS, "run", ready=in_welsh)
     frame.locator("a[href*='/programmes/1/events/']").first.click()
     frame = tool_frame(welsh_lead)
     frame.get_by_text("Dyddiad, amser a lle").first.wait_for()
-    check_at_widths(welsh_lead, SHOTS, "event", ready=_in_welsh)
+    check_at_widths(welsh_lead, SHOTS, "event", ready=in_welsh)
     _go(welsh_lead, "/programmes/1/cohort", "Cynnydd fesul cyfranogwr")
-    check_at_widths(welsh_lead, SHOTS, "cohort", ready=_in_welsh)
+    check_at_widths(welsh_lead, SHOTS, "cohort", ready=in_welsh)
 
     speaks_welsh(stack.sandbox.platform, "learner1")
     learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
     _go(learner, "/programmes/1/plan", "Ychwanegu nod")
-    check_at_widths(learner, SHOTS, "plan", ready=_in_welsh)
+    check_at_widths(learner, SHOTS, "plan", ready=in_welsh)

@@ -9,32 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.lti_tool.browser.programme_support import speaks_welsh, start_ten_week_programme
+from tests.lti_tool.browser.programme_support import in_welsh, speaks_welsh, start_ten_week_programme
 from tests.lti_tool.browser.support import (
-    WIDTHS,
-    assert_accessible,
-    assert_no_horizontal_scroll,
+    check_at_widths,
     needs_axe,
     open_in_lms_frame,
-    tool_frame,
 )
 from tests.lti_tool.browser.support import go_in_frame as _go
 from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack
 
 SHOTS = Path("/tmp/shots/welsh-b")
-
-
-def _welsh_widths(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(150)
-        frame = tool_frame(page)
-        assert frame.evaluate("document.documentElement.lang") == "cy"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        assert_accessible(frame)
-        assert_no_horizontal_scroll(frame)
 
 
 @needs_axe
@@ -45,10 +30,10 @@ def test_the_welsh_timeline_and_evaluation_report_pass_axe(chromium: Any, stack:
     learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
     _go(learner, "/programmes/1/timeline", "Eich rhaglen: Cohort A")
-    _welsh_widths(learner, "timeline")
+    check_at_widths(learner, SHOTS, "timeline", ready=in_welsh)
 
     speaks_welsh(stack.sandbox.platform, "facilitator")
     welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
     _go(welsh_lead, "/evaluation/report", "Adroddiad gwerthuso ar gyfer y cwrs hwn")
-    _welsh_widths(welsh_lead, "evaluation-report")
+    check_at_widths(welsh_lead, SHOTS, "evaluation-report", ready=in_welsh)
