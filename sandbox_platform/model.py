@@ -5,6 +5,7 @@ Plain dataclasses with no Flask; `Platform` keeps them in memory behind a lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -154,6 +155,9 @@ class PendingLaunch:
     placement_id: str | None
     created: float
     used: bool = False
+    #: In-process only: the claims a negative test forged for this launch, given the nonce
+    #: (`sandbox_platform.forge`); the id_token carries them instead of the platform's own.
+    forged: Callable[[str], dict[str, Any]] | None = None
 
 
 @dataclass

@@ -333,7 +333,8 @@ class Platform:
                 hint_lifetime=self.config.launch_hint_lifetime,
             )
             request.launch.used = True
-        return request, self.key.sign(self.id_token_claims(request))
+        forged = request.launch.forged
+        return request, self.key.sign(forged(request.nonce) if forged else self.id_token_claims(request))
 
     def id_token_claims(self, request: AuthRequest) -> dict[str, Any]:
         """Every claim of the id_token for a validated authentication request."""

@@ -29,4 +29,6 @@ def authorize() -> tuple[str, int]:
 
 @bp.get("/.well-known/jwks.json")
 def jwks() -> Response:
-    return jsonify(platform().key.jwks())
+    key = platform().key
+    key.fetches += 1
+    return jsonify(key.jwks())

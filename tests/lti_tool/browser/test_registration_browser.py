@@ -19,6 +19,7 @@ import requests
 from lti_tool import web
 from lti_tool.services import registrations
 from lti_tool.views.admin import admin_link
+from sandbox_platform.forge import Forge
 from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
@@ -28,7 +29,7 @@ from tests.lti_tool.browser.support import (
 )
 from tests.lti_tool.browser.test_l1_browser import launch, start
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
-from tests.lti_tool.lti.lti_platform import FakePlatform, serve
+from tests.lti_tool.lti.http_support import serve
 
 SHOTS = Path("/tmp/shots/lti-admin")
 
@@ -37,7 +38,7 @@ class AttackerSite:
     """The attacker's platform (for the registration) and, on the same origin, a page that frames a URL."""
 
     def __init__(self) -> None:
-        self.platform = FakePlatform()
+        self.platform = Forge()
         self.target = ""
 
     def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Fixtures for the LTI tests: a test platform over real HTTP, and the tool registered with it."""
+"""Fixtures for the LTI tests: the sandbox platform over real HTTP (scripted by a `Forge`), and the tool
+registered with it."""
 
 from __future__ import annotations
 
@@ -18,21 +19,30 @@ from lti_tool import create_app, migrate, web
 from lti_tool.db import Base
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
 from lti_tool.services import registrations, subscriptions
-from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, fixture_toolkits, query, serve
+from sandbox_platform import SandboxServer
+from sandbox_platform.forge import Forge
+from tests.lti_tool.lti.http_support import Dispatcher, fixture_toolkits, query, serve
 
 TOOLKITS = fixture_toolkits()
 TOOL_URL = "http://127.0.0.1:5000"
 
 
+@contextmanager
+def sandbox(client_id: str = "swott-client-1") -> Iterator[Forge]:
+    """A sandbox platform on a free port, scripted by a `Forge` whose tool is `client_id`."""
+    with SandboxServer() as server:
+        yield Forge(server, client_id)
+
+
 @pytest.fixture
-def lti_platform() -> Iterator[FakePlatform]:
-    platform = FakePlatform()
-    with serve(platform.wsgi) as url:
-        platform.base_url = url
+def lti_platform() -> Iterator[Forge]:
+    with sandbox() as platform:
         yield platform
 
 
-def register(app: Flask, platform: FakePlatform, subscribe: bool = True) -> None:
+def register(app: Flask, platform: Forge, subscribe: bool = True) -> None:
+    """Register `platform` with the tool (and the tool, at its base URL, with the sandbox)."""
+    platform.attach(app.extensions["swott.settings"].base_url)
     with app.app_context():
         session = web.db_session()
         row = registrations.add_platform(
@@ -62,7 +72,7 @@ def _migrated_copy(tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def build_app(tmp_path: Path, platform: FakePlatform, **overrides: Any) -> Flask:
+def build_app(tmp_path: Path, platform: Forge, **overrides: Any) -> Flask:
     """The tool (as `tests.conftest.make_app` builds it) registered with `platform`, all toolkits subscribed."""
     overrides.setdefault("toolkits_dir", str(TOOLKITS))
     if "database_url" not in overrides:  # not `setdefault`: the copy would overwrite a given tmp_path database
@@ -77,7 +87,7 @@ def build_app(tmp_path: Path, platform: FakePlatform, **overrides: Any) -> Flask
 
 
 @pytest.fixture
-def lti_app(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
+def lti_app(tmp_path: Path, lti_platform: Forge) -> Iterator[Flask]:
     app = build_app(tmp_path, lti_platform)
     yield app
     app.extensions["swott.db"].dispose()
@@ -89,7 +99,7 @@ def lti_client(lti_app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def tool_server(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[tuple[str, Flask]]:
+def tool_server(tmp_path: Path, lti_platform: Forge) -> Iterator[tuple[str, Flask]]:
     """The tool served over real HTTP by Werkzeug in a thread, registered with the test platform."""
     dispatcher = Dispatcher()
     with serve(dispatcher) as url:
@@ -114,7 +124,7 @@ def row_counts(app: Flask) -> dict[str, int]:
         return counts
 
 
-def begin_login(client: FlaskClient, platform: FakePlatform, **extra: str) -> tuple[str, str]:
+def begin_login(client: FlaskClient, platform: Forge, **extra: str) -> tuple[str, str]:
     """Run the OIDC login on the tool; return the state and nonce it sent to the platform."""
     params = {
         "iss": platform.issuer,

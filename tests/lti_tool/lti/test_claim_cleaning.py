@@ -17,8 +17,8 @@ from sqlalchemy import select
 from lti_tool import web
 from lti_tool.lti.claims import clean_identifier, clean_text
 from lti_tool.models import Context, LtiUser, ResourceLink
+from sandbox_platform.forge import LTI, Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app, row_counts
-from tests.lti_tool.lti.lti_platform import LTI, FakePlatform
 
 
 def test_clean_text_removes_controls_and_bounds_length() -> None:
@@ -41,21 +41,21 @@ def test_clean_identifier_refuses_rather_than_alters() -> None:
 
 
 @pytest.fixture
-def any_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
+def any_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: Forge) -> Iterator[Flask]:
     overrides: dict[str, Any] = dict(backend_settings)
     app = build_app(tmp_path, lti_platform, **overrides)
     yield app
     app.extensions["swott.db"].dispose()
 
 
-def _launch(app: Flask, platform: FakePlatform, **claims: Any) -> Any:
+def _launch(app: Flask, platform: Forge, **claims: Any) -> Any:
     client = app.test_client()
     state, nonce = begin_login(client, platform)
     body = platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch", **claims)
     return client.post("/lti/launch", data={"id_token": platform.sign(body), "state": state})
 
 
-def test_sub_of_255_characters_launches_again_and_again(any_app: Flask, lti_platform: FakePlatform) -> None:
+def test_sub_of_255_characters_launches_again_and_again(any_app: Flask, lti_platform: Forge) -> None:
     sub = "s" * 255
     for _ in range(2):
         assert _launch(any_app, lti_platform, sub=sub).status_code == 200
@@ -65,7 +65,7 @@ def test_sub_of_255_characters_launches_again_and_again(any_app: Flask, lti_plat
 
 @pytest.mark.parametrize("sub", ["s" * 256, "s" * 10_000, "user\x00one", "user\none"])
 def test_unusable_sub_is_refused_with_a_clear_400_and_no_rows(
-    any_app: Flask, lti_platform: FakePlatform, sub: str, caplog: pytest.LogCaptureFixture
+    any_app: Flask, lti_platform: Forge, sub: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Refused, not cut or cleaned: two ids sharing their first 255 characters must not become one
     person's CPD record (OIDC Core §2 caps `sub` at 255 ASCII characters)."""
@@ -80,7 +80,7 @@ def test_unusable_sub_is_refused_with_a_clear_400_and_no_rows(
     assert row_counts(any_app) == before
 
 
-def test_nul_and_controls_in_names_and_titles_are_cleaned(any_app: Flask, lti_platform: FakePlatform) -> None:
+def test_nul_and_controls_in_names_and_titles_are_cleaned(any_app: Flask, lti_platform: Forge) -> None:
     response = _launch(
         any_app,
         lti_platform,
@@ -116,7 +116,7 @@ def test_nul_and_controls_in_names_and_titles_are_cleaned(any_app: Flask, lti_pl
     ids=["long context id", "NUL context id", "long link id", "NUL link id", "NUL issuer", "NUL audience"],
 )
 def test_unusable_identifiers_are_refused_before_any_query(
-    any_app: Flask, lti_platform: FakePlatform, claims: dict[str, Any]
+    any_app: Flask, lti_platform: Forge, claims: dict[str, Any]
 ) -> None:
     before = row_counts(any_app)
     response = _launch(any_app, lti_platform, **claims)
@@ -126,7 +126,7 @@ def test_unusable_identifiers_are_refused_before_any_query(
 
 
 @pytest.mark.parametrize("param", ["login_hint", "lti_message_hint", "iss", "client_id"])
-def test_login_with_control_characters_is_refused(any_app: Flask, lti_platform: FakePlatform, param: str) -> None:
+def test_login_with_control_characters_is_refused(any_app: Flask, lti_platform: Forge, param: str) -> None:
     params = {
         "iss": lti_platform.issuer,
         "login_hint": "user-1",

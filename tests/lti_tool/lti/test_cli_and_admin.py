@@ -11,9 +11,9 @@ from flask import Flask
 
 from lti_tool.cli_lti import platform
 from lti_tool.services.registrations import RegistrationError, check_platform_url
+from sandbox_platform.forge import Forge
 from swott.cli import main
 from tests.lti_tool.lti.conftest import TOOLKITS, build_app
-from tests.lti_tool.lti.lti_platform import FakePlatform
 
 ADD = [
     "platform",
@@ -136,7 +136,7 @@ def test_platform_url_policy(url: str, production: bool, ok: bool) -> None:
             check_platform_url(url, production)
 
 
-def test_admin_page_needs_a_fresh_signed_link(cli: CliRunner, tmp_path: Path, lti_platform: FakePlatform) -> None:
+def test_admin_page_needs_a_fresh_signed_link(cli: CliRunner, tmp_path: Path, lti_platform: Forge) -> None:
     link = cli.invoke(main, ["admin", "link"]).output.strip()
     assert link.startswith("https://swott.council.example/admin/?token=")
     (tmp_path / "web").mkdir()
@@ -151,7 +151,7 @@ def test_admin_page_needs_a_fresh_signed_link(cli: CliRunner, tmp_path: Path, lt
     app.extensions["swott.db"].dispose()
 
 
-def test_frame_ancestors_lists_registered_platforms(lti_app: Flask, lti_platform: FakePlatform) -> None:
+def test_frame_ancestors_lists_registered_platforms(lti_app: Flask, lti_platform: Forge) -> None:
     header = lti_app.test_client().get("/healthz").headers["Content-Security-Policy"]
     assert header == f"frame-ancestors 'self' {lti_platform.base_url}"
 

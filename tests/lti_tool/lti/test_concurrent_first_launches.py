@@ -18,14 +18,14 @@ from sqlalchemy import func, select
 
 from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink
+from sandbox_platform.forge import INSTRUCTOR, LTI, Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app
-from tests.lti_tool.lti.lti_platform import INSTRUCTOR, LTI, FakePlatform
 
 RACERS = 12
 
 
 @pytest.fixture
-def race_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: FakePlatform) -> Iterator[Flask]:
+def race_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: Forge) -> Iterator[Flask]:
     overrides: dict[str, Any] = dict(backend_settings)
     app = build_app(tmp_path, lti_platform, **overrides)
     yield app
@@ -33,7 +33,7 @@ def race_app(backend_settings: dict[str, str], tmp_path: Path, lti_platform: Fak
 
 
 def test_racing_first_launches_all_succeed_with_one_row_each(
-    race_app: Flask, lti_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    race_app: Flask, lti_platform: Forge, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Keys fetched and registry cached by an unrelated launch into another course first.
     warm = race_app.test_client()

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink, Subscription, ToolkitSchedule
 from lti_tool.services import registrations, subscriptions
-from tests.lti_tool.lti.lti_platform import DL, INSTRUCTOR, LTI, FakePlatform, forms, launch, page_url, submit
+from sandbox_platform.forge import DL, INSTRUCTOR, LTI, Forge
+from tests.lti_tool.lti.http_support import forms, launch, page_url, submit
 
 
-def deep_link_scenario(platform: FakePlatform, roles: list[str] | None = None) -> dict[str, Any]:
+def deep_link_scenario(platform: Forge, roles: list[str] | None = None) -> dict[str, Any]:
     """A Deep Linking request (Deep Linking 2.0 §4.4) from the test platform."""
     scenario: dict[str, Any] = {
         LTI + "message_type": "LtiDeepLinkingRequest",
@@ -43,7 +44,7 @@ def _verify_with_tool_jwks(token: str, tool_url: str, **kwargs: Any) -> dict[str
     return dict(jwt.decode(token, key, algorithms=["RS256"], **kwargs))
 
 
-def test_learner_launch_reaches_the_l1_start_page(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
+def test_learner_launch_reaches_the_l1_start_page(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, app = tool_server
     lti_platform.scenarios["learner"] = {}
     http = requests.Session()
@@ -65,9 +66,7 @@ def test_learner_launch_reaches_the_l1_start_page(tool_server: tuple[str, Flask]
         assert session.scalars(select(Context)).one().title == "Social work practice"
 
 
-def test_instructor_launch_reaches_the_facilitator_page(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
-) -> None:
+def test_instructor_launch_reaches_the_facilitator_page(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, _app = tool_server
     lti_platform.scenarios["teach"] = {LTI + "roles": [INSTRUCTOR], "sub": "teacher-9"}
     page = launch(requests.Session(), url, lti_platform, "teach")
@@ -77,7 +76,7 @@ def test_instructor_launch_reaches_the_facilitator_page(
     assert "Social work practice" in page.text and "L1 self-study" in page.text
 
 
-def test_l2_link_opens_the_session_landing_page(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
+def test_l2_link_opens_the_session_landing_page(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, _app = tool_server
     lti_platform.scenarios["l2"] = {LTI + "custom": {"toolkit_id": "mini", "part": "l2"}}
     page = launch(requests.Session(), url, lti_platform, "l2")
@@ -86,7 +85,7 @@ def test_l2_link_opens_the_session_landing_page(tool_server: tuple[str, Flask], 
 
 
 def _picker_subscribed_to_mini_only(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> tuple[str, requests.Session, requests.Response]:
     """An instructor's deep-linking picker on a platform subscribed to "mini" only (not "second")."""
     url, app = tool_server
@@ -104,7 +103,7 @@ def _picker_subscribed_to_mini_only(
 
 
 def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, http, picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
     assert picker.status_code == 200 and page_url(picker).startswith("/lti/deep-link")
@@ -144,7 +143,7 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
 
 
 def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, http, picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
     refused = submit(http, picker, {"item": "second:l1"})
@@ -157,7 +156,7 @@ def test_deep_linking_refuses_a_toolkit_that_was_not_offered(
 
 
 def test_a_picker_error_comes_back_on_the_same_page_with_the_choices_kept(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     """Canvas's assignment selection takes one item (`accept_multiple` false); a past due date is refused."""
     url, http, _picker = _picker_subscribed_to_mini_only(tool_server, lti_platform)
@@ -171,7 +170,7 @@ def test_a_picker_error_comes_back_on_the_same_page_with_the_choices_kept(
     assert lti_platform.deep_link_returns == []
 
 
-def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
+def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, _app = tool_server
     lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform)
     page = launch(requests.Session(), url, lti_platform, "dl")
@@ -179,7 +178,7 @@ def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: 
 
 
 def test_dynamic_registration_completes_against_a_platform_registration_endpoint(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, app = tool_server
     params = {
@@ -214,7 +213,7 @@ def test_dynamic_registration_completes_against_a_platform_registration_endpoint
 
 
 def test_dynamic_registration_refuses_a_wrong_token_and_a_foreign_issuer(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, app = tool_server
     config = lti_platform.base_url + "/.well-known/openid-configuration"
@@ -236,7 +235,7 @@ def test_dynamic_registration_refuses_a_wrong_token_and_a_foreign_issuer(
 
 
 def test_platform_key_rotation_is_picked_up_on_an_unknown_kid(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, _app = tool_server
     lti_platform.scenarios["learner"] = {}
@@ -247,7 +246,7 @@ def test_platform_key_rotation_is_picked_up_on_an_unknown_kid(
     assert lti_platform.jwks_requests == fetches + 1
 
 
-def test_unknown_kid_refresh_is_rate_limited(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
+def test_unknown_kid_refresh_is_rate_limited(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, app = tool_server
     app.extensions.pop("swott.platform_keys", None)
     app.config["SWOTT_PLATFORM_KEYS_MIN_REFRESH"] = 3600
@@ -260,9 +259,7 @@ def test_unknown_kid_refresh_is_rate_limited(tool_server: tuple[str, Flask], lti
     assert lti_platform.jwks_requests == fetches
 
 
-def test_canvas_developer_key_json_points_at_the_tool(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
-) -> None:
+def test_canvas_developer_key_json_points_at_the_tool(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, _app = tool_server
     config = requests.get(url + "/lti/canvas.json", timeout=5).json()
     assert config["oidc_initiation_url"] == url + "/lti/login"
@@ -273,7 +270,7 @@ def test_canvas_developer_key_json_points_at_the_tool(
 
 
 def test_registration_page_may_be_framed_by_the_registering_platform(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     """Even before it is registered (and when registration fails), the platform can show our page."""
     url, app = tool_server

@@ -12,9 +12,10 @@ from flask import Flask
 
 from lti_tool import web
 from lti_tool.services import keys
+from sandbox_platform.forge import Forge
 from swott.cli import main
 from tests.lti_tool.lti.conftest import TOOLKITS
-from tests.lti_tool.lti.lti_platform import FakePlatform, launch
+from tests.lti_tool.lti.http_support import launch
 
 
 def _cli_env(monkeypatch: pytest.MonkeyPatch, app: Flask, url: str) -> None:
@@ -41,7 +42,7 @@ def _sign_and_verify(app: Flask, url: str) -> str:
 
 
 def test_launches_and_signing_survive_a_rotation(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    tool_server: tuple[str, Flask], lti_platform: Forge, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     url, app = tool_server
     _cli_env(monkeypatch, app, url)

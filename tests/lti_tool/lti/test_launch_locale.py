@@ -12,11 +12,12 @@ from sqlalchemy import select
 from lti_tool import web
 from lti_tool.lti.session import SESSION_KEY
 from lti_tool.models import Platform
+from sandbox_platform.forge import LTI, Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
-from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, page_url
+from tests.lti_tool.lti.http_support import page_url
 
 
-def _launch(client: FlaskClient, platform: FakePlatform, presentation: Any) -> None:
+def _launch(client: FlaskClient, platform: Forge, presentation: Any) -> None:
     state, nonce = begin_login(client, platform)
     body = platform.claims(
         nonce, target_link_uri=TOOL_URL + "/lti/launch", **{LTI + "launch_presentation": presentation}
@@ -37,7 +38,7 @@ def _launch(client: FlaskClient, platform: FakePlatform, presentation: Any) -> N
     ],
 )
 def test_the_launch_locale_sets_the_language_of_the_pages_that_follow(
-    lti_client: FlaskClient, lti_platform: FakePlatform, presentation: object, kept: str, title: str
+    lti_client: FlaskClient, lti_platform: Forge, presentation: object, kept: str, title: str
 ) -> None:
     _launch(lti_client, lti_platform, presentation)
     with lti_client.session_transaction() as session:
@@ -48,7 +49,7 @@ def test_the_launch_locale_sets_the_language_of_the_pages_that_follow(
 
 
 def test_a_welsh_councils_default_language_comes_with_the_launch(
-    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge
 ) -> None:
     with lti_app.app_context():
         session = web.db_session()
@@ -60,7 +61,7 @@ def test_a_welsh_councils_default_language_comes_with_the_launch(
     assert "Heb ddod o hyd i’r dudalen" in lti_client.get("/no-such-page").get_data(as_text=True)
 
 
-def test_a_refused_welsh_launch_is_explained_in_welsh(lti_client: FlaskClient, lti_platform: FakePlatform) -> None:
+def test_a_refused_welsh_launch_is_explained_in_welsh(lti_client: FlaskClient, lti_platform: Forge) -> None:
     # Verified, then refused (the link names no toolkit we have): the page speaks the launch's language.
     state, nonce = begin_login(lti_client, lti_platform)
     extra: dict[str, Any] = {

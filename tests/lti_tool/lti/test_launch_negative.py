@@ -18,13 +18,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sandbox_platform.forge import LTI, Forge, SigningKey
 from tests.lti_tool.lti.conftest import begin_login, build_app, row_counts
-from tests.lti_tool.lti.lti_platform import LTI, FakePlatform, SigningKey, b64, serve
+from tests.lti_tool.lti.http_support import b64, serve
 
-Forge = Callable[[FakePlatform, str], str]
+Forge = Callable[[Forge, str], str]
 
 
-def _body(platform: FakePlatform, nonce: str, **changes: Any) -> dict[str, Any]:
+def _body(platform: Forge, nonce: str, **changes: Any) -> dict[str, Any]:
     body = platform.claims(nonce, target_link_uri="http://127.0.0.1:5000/lti/launch")
     for name, value in changes.items():
         key = name if not name.startswith("lti_") else LTI + name[4:]
@@ -44,7 +45,7 @@ class FromNow(int):
 
 
 def signed(**changes: Any) -> Forge:
-    def forge(platform: FakePlatform, nonce: str) -> str:
+    def forge(platform: Forge, nonce: str) -> str:
         now = int(time.time())
         at_sign_time = {k: now + v if isinstance(v, FromNow) else v for k, v in changes.items()}
         return platform.sign(_body(platform, nonce, **at_sign_time))
@@ -52,30 +53,30 @@ def signed(**changes: Any) -> Forge:
     return forge
 
 
-def _no_kid(platform: FakePlatform, nonce: str) -> str:
+def _no_kid(platform: Forge, nonce: str) -> str:
     return platform.sign(_body(platform, nonce), headers={})
 
 
-def _wrong_kid(platform: FakePlatform, nonce: str) -> str:
+def _wrong_kid(platform: Forge, nonce: str) -> str:
     return platform.sign(_body(platform, nonce), headers={"kid": "no-such-kid"})
 
 
-def _unknown_key(platform: FakePlatform, nonce: str) -> str:
+def _unknown_key(platform: Forge, nonce: str) -> str:
     # Signed by a key the platform never published, under the platform's real kid.
-    return platform.sign(_body(platform, nonce), key=SigningKey.generate(), headers={"kid": platform.key.kid})
+    return platform.sign(_body(platform, nonce), key=SigningKey(), headers={"kid": platform.key.kid})
 
 
-def _tampered(platform: FakePlatform, nonce: str) -> str:
+def _tampered(platform: Forge, nonce: str) -> str:
     header, _payload, signature = platform.sign(_body(platform, nonce)).split(".")
     payload = b64(_body(platform, nonce, lti_roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]))
     return f"{header}.{payload}.{signature}"
 
 
-def _alg_none(platform: FakePlatform, nonce: str) -> str:
+def _alg_none(platform: Forge, nonce: str) -> str:
     return f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': platform.key.kid})}.{b64(_body(platform, nonce))}."
 
 
-def _hs256_with_public_key(platform: FakePlatform, nonce: str) -> str:
+def _hs256_with_public_key(platform: Forge, nonce: str) -> str:
     # The classic algorithm-confusion attack: HMAC keyed with the platform's (public) PEM.
     header = {"alg": "HS256", "typ": "JWT", "kid": platform.key.kid}
     signing_input = f"{b64(header)}.{b64(_body(platform, nonce))}".encode()
@@ -86,7 +87,7 @@ def _hs256_with_public_key(platform: FakePlatform, nonce: str) -> str:
     return signing_input.decode() + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
-def _garbage(platform: FakePlatform, nonce: str) -> str:
+def _garbage(platform: Forge, nonce: str) -> str:
     return "not-a-jwt"
 
 
@@ -128,15 +129,15 @@ CASES: dict[str, tuple[Forge, str]] = {
 
 
 @pytest.fixture(scope="module")
-def shared_platform() -> Iterator[FakePlatform]:
-    platform = FakePlatform()
+def shared_platform() -> Iterator[Forge]:
+    platform = Forge()
     with serve(platform.wsgi) as url:
         platform.base_url = url
         yield platform
 
 
 @pytest.fixture(scope="module")
-def shared_app(tmp_path_factory: pytest.TempPathFactory, shared_platform: FakePlatform) -> Iterator[Flask]:
+def shared_app(tmp_path_factory: pytest.TempPathFactory, shared_platform: Forge) -> Iterator[Flask]:
     """One app for all the known-bad cases: a refused launch changes nothing, which each case checks."""
     app = build_app(tmp_path_factory.mktemp("negative"), shared_platform)
     yield app
@@ -145,7 +146,7 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory, shared_platform: FakePl
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_bad_launch_is_refused_with_no_rows_written(
-    case: str, shared_app: Flask, shared_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    case: str, shared_app: Flask, shared_platform: Forge, caplog: pytest.LogCaptureFixture
 ) -> None:
     forge, reason = CASES[case]
     lti_app, lti_platform = shared_app, shared_platform
@@ -164,7 +165,7 @@ def test_bad_launch_is_refused_with_no_rows_written(
     assert row_counts(lti_app) == before
 
 
-def test_replayed_id_token_is_refused(lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform) -> None:
+def test_replayed_id_token_is_refused(lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge) -> None:
     state, nonce = begin_login(lti_client, lti_platform)
     token = lti_platform.sign(_body(lti_platform, nonce))
     first = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
@@ -177,7 +178,7 @@ def test_replayed_id_token_is_refused(lti_app: Flask, lti_client: FlaskClient, l
 
 
 def test_nonce_is_single_use_even_with_a_fresh_state(
-    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge
 ) -> None:
     """pylti1p3 never consumes the nonce; here a nonce that launched once never launches again."""
     from lti_tool import web
@@ -209,7 +210,7 @@ def test_missing_or_unknown_state_or_token(lti_app: Flask, lti_client: FlaskClie
 
 
 def test_state_issued_to_another_browser_is_not_accepted(
-    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge
 ) -> None:
     """Login CSRF: a state issued to the attacker's browser, posted from the victim's, has no cookie."""
     state, nonce = begin_login(lti_client, lti_platform)
@@ -224,7 +225,7 @@ def test_state_issued_to_another_browser_is_not_accepted(
 
 
 def test_unsubscribed_toolkit_gets_a_403_that_says_who_to_contact(
-    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge
 ) -> None:
     from lti_tool import web
     from lti_tool.models import Subscription
@@ -270,7 +271,7 @@ ROUTING_CASES: dict[str, tuple[dict[str, Any], int, str]] = {
 
 @pytest.mark.parametrize("case", list(ROUTING_CASES), ids=list(ROUTING_CASES))
 def test_launch_refused_by_routing_writes_nothing_not_even_the_nonce(
-    case: str, shared_app: Flask, shared_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    case: str, shared_app: Flask, shared_platform: Forge, caplog: pytest.LogCaptureFixture
 ) -> None:
     changes, status, reason = ROUTING_CASES[case]
     client = shared_app.test_client()
@@ -285,7 +286,7 @@ def test_launch_refused_by_routing_writes_nothing_not_even_the_nonce(
 
 
 def test_platform_without_subscription_writes_nothing(
-    tmp_path: Path, lti_platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, lti_platform: Forge, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A platform registered but never granted a subscription: a 403, and every table as it was."""
     from lti_tool import web

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser
+from sandbox_platform.forge import INSTRUCTOR, LEARNER, LTI, Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
-from tests.lti_tool.lti.lti_platform import INSTRUCTOR, LEARNER, LTI, FakePlatform, page_url
+from tests.lti_tool.lti.http_support import page_url
 
 CASES: dict[str, tuple[dict[str, Any], str, str]] = {
     "several roles": ({LTI + "roles": [LEARNER, INSTRUCTOR]}, "/facilitator/", "facilitator"),
@@ -32,9 +33,7 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_valid_certification_launch(
-    case: str, lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
-) -> None:
+def test_valid_certification_launch(case: str, lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge) -> None:
     changes, path, role = CASES[case]
     state, nonce = begin_login(lti_client, lti_platform)
     body = lti_platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch", **changes)

@@ -23,9 +23,10 @@ from sqlalchemy import select
 from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink, utcnow
 from lti_tool.services import registrations, subscriptions
+from sandbox_platform.forge import SigningKey
 from tests.conftest import make_app
 from tests.lti_tool.lti.conftest import TOOLKITS, row_counts
-from tests.lti_tool.lti.lti_platform import SigningKey, query
+from tests.lti_tool.lti.http_support import query
 
 MOODLE = "https://moodle.council.example"
 CANVAS = "https://canvas.instructure.com"
@@ -163,7 +164,7 @@ def canvas_claims(nonce: str, roles: list[str]) -> dict[str, Any]:
 
 @pytest.fixture
 def lms_key() -> SigningKey:
-    return SigningKey.generate()
+    return SigningKey()
 
 
 def _register(app: Flask, issuer: str, client_id: str, deployment: str, key: SigningKey, login: str) -> None:
@@ -179,7 +180,7 @@ def _register(app: Flask, issuer: str, client_id: str, deployment: str, key: Sig
             key_set_url=issuer + "/jwks",
             deployment_ids=[deployment],
         )
-        platform.key_set = {"keys": [key.jwk]}
+        platform.key_set = {"keys": [key.public_jwk()]}
         platform.key_set_fetched_at = utcnow()
         subscriptions.grant(session, platform, [None])
 

@@ -20,8 +20,9 @@ import redis
 import requests
 import sqlalchemy as sa
 
+from sandbox_platform.forge import Forge
 from tests.lti_tool.lti.conftest import TOOLKITS
-from tests.lti_tool.lti.lti_platform import FakePlatform, launch
+from tests.lti_tool.lti.http_support import launch
 
 VENV_BIN = Path(sys.executable).parent
 LAUNCHES = 50
@@ -44,7 +45,7 @@ def _swott(env: dict[str, str], *args: str) -> str:
 
 @pytest.fixture
 def gunicorn_tool(
-    postgres_url: str, redis_url: str, lti_platform: FakePlatform, tmp_path: Path
+    postgres_url: str, redis_url: str, lti_platform: Forge, tmp_path: Path
 ) -> Iterator[tuple[str, dict[str, str], Path]]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -123,7 +124,7 @@ def gunicorn_tool(
 @pytest.mark.redis
 @pytest.mark.slow
 def test_fifty_launches_in_a_row_on_two_workers(
-    gunicorn_tool: tuple[str, dict[str, str], Path], lti_platform: FakePlatform, postgres_url: str, redis_url: str
+    gunicorn_tool: tuple[str, dict[str, str], Path], lti_platform: Forge, postgres_url: str, redis_url: str
 ) -> None:
     url, _env, access_log = gunicorn_tool
     lti_platform.scenarios["learner"] = {}

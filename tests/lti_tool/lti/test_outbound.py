@@ -19,7 +19,7 @@ import pytest
 
 from lti_tool.lti import outbound
 from lti_tool.lti.outbound import GuardedSession, OutboundPolicy, OutboundRefused
-from tests.lti_tool.lti.lti_platform import serve
+from tests.lti_tool.lti.http_support import serve
 
 
 class Listener:

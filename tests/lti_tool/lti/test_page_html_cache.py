@@ -15,15 +15,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.views import page_cache
+from sandbox_platform.forge import Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, TOOLKITS, begin_login, build_app
-from tests.lti_tool.lti.lti_platform import FakePlatform
 from toolkits import Catalogue
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LAUNCH = re.compile(r"launch=([\w-]+)")
 
 
-def _intro_page(client: FlaskClient, platform: FakePlatform, sub: str) -> tuple[str, str]:
+def _intro_page(client: FlaskClient, platform: Forge, sub: str) -> tuple[str, str]:
     """Launch as `sub` and press Start, which answers with the first page itself (issue 15: one request):
     its HTML and the learner's launch id."""
     state, nonce = begin_login(client, platform, login_hint=sub)
@@ -38,9 +38,7 @@ def _intro_page(client: FlaskClient, platform: FakePlatform, sub: str) -> tuple[
     return started.get_data(as_text=True), launch.group(1)
 
 
-def test_each_learner_gets_links_with_their_own_launch_from_one_rendering(
-    lti_app: Flask, lti_platform: FakePlatform
-) -> None:
+def test_each_learner_gets_links_with_their_own_launch_from_one_rendering(lti_app: Flask, lti_platform: Forge) -> None:
     page_cache.clear()
     first, first_launch = _intro_page(lti_app.test_client(), lti_platform, "learner-a")
     second, second_launch = _intro_page(lti_app.test_client(), lti_platform, "learner-b")
@@ -56,7 +54,7 @@ def test_each_learner_gets_links_with_their_own_launch_from_one_rendering(
     assert page_cache.renders == 2
 
 
-def test_a_changed_toolkit_is_rendered_afresh(tmp_path: Path, lti_platform: FakePlatform) -> None:
+def test_a_changed_toolkit_is_rendered_afresh(tmp_path: Path, lti_platform: Forge) -> None:
     toolkits = tmp_path / "toolkits"
     shutil.copytree(TOOLKITS, toolkits)
     app = build_app(tmp_path, lti_platform, toolkits_dir=str(toolkits))
@@ -84,7 +82,7 @@ def _contents(page: str) -> str:
 
 
 def test_the_cached_contents_show_each_learner_their_own_progress_and_links(
-    lti_app: Flask, lti_platform: FakePlatform
+    lti_app: Flask, lti_platform: Forge
 ) -> None:
     def status_of_check(contents: str) -> str:
         item = re.search(r'href="/l1/page/02-check\?launch=[\w-]+".*?</li>', contents, re.S)

@@ -12,7 +12,7 @@ from lti_tool import web
 from lti_tool.lti.outbound import OutboundPolicy
 from lti_tool.lti.platform_keys import KeySetUnavailable, PlatformKeyCache
 from lti_tool.services import registrations
-from tests.lti_tool.lti.lti_platform import FakePlatform, SigningKey
+from sandbox_platform.forge import Forge, SigningKey
 
 
 def _platform(app: Flask, key_set_url: str) -> int:
@@ -28,29 +28,29 @@ def _platform(app: Flask, key_set_url: str) -> int:
         return row.id
 
 
-def test_unknown_kid_fetches_once_per_interval(app: Flask, lti_platform: FakePlatform) -> None:
+def test_unknown_kid_fetches_once_per_interval(app: Flask, lti_platform: Forge) -> None:
     platform_id = _platform(app, lti_platform.jwks_url)
     cache = PlatformKeyCache(min_refresh=timedelta(hours=1), policy=OutboundPolicy.development())
     with app.app_context():
         session = web.db_session()
         platform = registrations.find_platform(session, "http://127.0.0.1:1", "c")
         assert platform is not None and platform.id == platform_id
-        assert cache.key_for(session, platform, lti_platform.key.kid) == lti_platform.key.jwk
+        assert cache.key_for(session, platform, lti_platform.key.kid) == lti_platform.key.public_jwk()
         assert cache.key_for(session, platform, "forged-1") is None
         assert cache.key_for(session, platform, "forged-2") is None
     assert lti_platform.jwks_requests == 1
 
 
 def test_stale_cache_survives_a_platform_outage(app: Flask) -> None:
-    key = SigningKey.generate()
+    key = SigningKey()
     _platform(app, "http://127.0.0.1:9/jwks")  # nothing listens on port 9
     cache = PlatformKeyCache(min_refresh=timedelta(0), max_age=timedelta(0), policy=OutboundPolicy.development())
     with app.app_context():
         session = web.db_session()
         platform = registrations.find_platform(session, "http://127.0.0.1:1", "c")
         assert platform is not None
-        platform.key_set = {"keys": [key.jwk]}
+        platform.key_set = {"keys": [key.public_jwk()]}
         session.commit()
-        assert cache.key_for(session, platform, key.kid) == key.jwk
+        assert cache.key_for(session, platform, key.kid) == key.public_jwk()
         with pytest.raises(KeySetUnavailable):
             cache.key_for(session, platform, "unknown")

@@ -13,11 +13,12 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sandbox_platform.forge import Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, row_counts
-from tests.lti_tool.lti.lti_platform import FakePlatform, page_url, query
+from tests.lti_tool.lti.http_support import page_url, query
 
 
-def _storage_login(client: FlaskClient, platform: FakePlatform) -> tuple[str, str, str, str]:
+def _storage_login(client: FlaskClient, platform: Forge) -> tuple[str, str, str, str]:
     response = client.get(
         "/lti/login",
         query_string={
@@ -41,7 +42,7 @@ def _storage_login(client: FlaskClient, platform: FakePlatform) -> tuple[str, st
     return params["state"], params["nonce"], key, secret
 
 
-def test_launch_without_cookies_completes_through_platform_storage(lti_app: Flask, lti_platform: FakePlatform) -> None:
+def test_launch_without_cookies_completes_through_platform_storage(lti_app: Flask, lti_platform: Forge) -> None:
     login_browser = lti_app.test_client(use_cookies=False)
     state, nonce, key, secret = _storage_login(login_browser, lti_platform)
     token = lti_platform.sign(lti_platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch"))
@@ -62,7 +63,7 @@ def test_launch_without_cookies_completes_through_platform_storage(lti_app: Flas
     assert row_counts(lti_app)["lti_user"] == 1
 
 
-def test_wrong_storage_value_is_refused_and_writes_nothing(lti_app: Flask, lti_platform: FakePlatform) -> None:
+def test_wrong_storage_value_is_refused_and_writes_nothing(lti_app: Flask, lti_platform: Forge) -> None:
     client = lti_app.test_client(use_cookies=False)
     state, nonce, _key, _secret = _storage_login(client, lti_platform)
     token = lti_platform.sign(lti_platform.claims(nonce, target_link_uri=TOOL_URL + "/lti/launch"))
@@ -73,7 +74,7 @@ def test_wrong_storage_value_is_refused_and_writes_nothing(lti_app: Flask, lti_p
 
 
 def test_without_cookies_or_storage_the_user_gets_one_button_to_a_new_window(
-    lti_app: Flask, lti_platform: FakePlatform
+    lti_app: Flask, lti_platform: Forge
 ) -> None:
     client = lti_app.test_client(use_cookies=False)
     response = client.get(
@@ -94,7 +95,7 @@ def test_without_cookies_or_storage_the_user_gets_one_button_to_a_new_window(
     assert 'target="_blank"' in text and 'name="login_hint" value="user-1"' in text
 
 
-def test_cookies_are_samesite_none_and_secure_under_https(tmp_path: object, lti_platform: FakePlatform) -> None:
+def test_cookies_are_samesite_none_and_secure_under_https(tmp_path: object, lti_platform: Forge) -> None:
     from pathlib import Path
 
     from tests.lti_tool.lti.conftest import build_app

@@ -18,24 +18,14 @@ from sqlalchemy import select
 
 from lti_tool import web
 from lti_tool.models import LtiUser, ProgrammeRun, ResourceLink
+from sandbox_platform.forge import DL, INSTRUCTOR, LTI, Forge
 from tests.lti_tool.lti.conftest import build_app
-from tests.lti_tool.lti.lti_platform import (
-    DL,
-    INSTRUCTOR,
-    LTI,
-    Dispatcher,
-    FakePlatform,
-    forms,
-    launch,
-    page_url,
-    serve,
-    submit,
-)
+from tests.lti_tool.lti.http_support import Dispatcher, forms, launch, page_url, serve, submit
 from tests.lti_tool.lti.test_end_to_end import deep_link_scenario
 
 
 @pytest.fixture
-def shipped_tool(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[tuple[str, Flask]]:
+def shipped_tool(tmp_path: Path, lti_platform: Forge) -> Iterator[tuple[str, Flask]]:
     """The tool over real HTTP with the shipped toolkits and programme templates (all subscribed)."""
     dispatcher = Dispatcher()
     with serve(dispatcher) as url:
@@ -45,7 +35,7 @@ def shipped_tool(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[tuple[s
         app.extensions["swott.db"].dispose()
 
 
-def _deep_link_a_programme(url: str, platform: FakePlatform) -> dict[str, Any]:
+def _deep_link_a_programme(url: str, platform: Forge) -> dict[str, Any]:
     platform.scenarios["dl"] = deep_link_scenario(platform, [INSTRUCTOR])
     http = requests.Session()
     picker = launch(http, url, platform, "dl")
@@ -64,7 +54,7 @@ def _deep_link_a_programme(url: str, platform: FakePlatform) -> dict[str, Any]:
 
 
 def test_a_deep_linked_programme_launches_for_its_lead_and_its_learner(
-    shipped_tool: tuple[str, Flask], lti_platform: FakePlatform
+    shipped_tool: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, app = shipped_tool
     item = _deep_link_a_programme(url, lti_platform)

@@ -21,30 +21,31 @@ from sqlalchemy import func, select
 from lti_tool import web
 from lti_tool.models import LaunchState, Platform, RegistrationInvite, Subscription, utcnow
 from lti_tool.services import registrations
+from sandbox_platform.forge import Forge
 from swott.cli import main
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
-from tests.lti_tool.lti.lti_platform import FakePlatform, serve
+from tests.lti_tool.lti.http_support import serve
 
-DYNAMIC_CLIENT = "dynamic-client-7"  # what FakePlatform's registration endpoint answers
+DYNAMIC_CLIENT = "dynamic-client-7"  # what Forge's registration endpoint answers
 
 
 @pytest.fixture
-def attacker() -> Iterator[FakePlatform]:
+def attacker() -> Iterator[Forge]:
     """A second platform on its own origin that nobody registered or invited."""
-    platform = FakePlatform()
+    platform = Forge()
     with serve(platform.wsgi) as url:
         platform.base_url = url
         yield platform
 
 
-def _params(platform: FakePlatform) -> dict[str, str]:
+def _params(platform: Forge) -> dict[str, str]:
     return {
         "openid_configuration": platform.base_url + "/.well-known/openid-configuration",
         "registration_token": platform.registration_token,
     }
 
 
-def register_dynamically(client: FlaskClient, platform: FakePlatform, path: str = "/lti/register") -> str:
+def register_dynamically(client: FlaskClient, platform: Forge, path: str = "/lti/register") -> str:
     """As the LMS administrator does: open the approval page, then press Register. The final page."""
     approval = client.get(path, query_string=_params(platform))
     assert approval.status_code == 200, approval.get_data(as_text=True)
@@ -72,7 +73,7 @@ def _csp(client: FlaskClient) -> str:
 
 
 def test_the_approval_page_shows_what_the_lms_will_receive_and_sends_nothing(
-    lti_client: FlaskClient, attacker: FakePlatform
+    lti_client: FlaskClient, attacker: Forge
 ) -> None:
     page = lti_client.get("/lti/register", query_string=_params(attacker))
     text = page.get_data(as_text=True)
@@ -85,7 +86,7 @@ def test_the_approval_page_shows_what_the_lms_will_receive_and_sends_nothing(
 
 
 def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_nothing(
-    lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, attacker: Forge
 ) -> None:
     final = register_dynamically(lti_client, attacker)
     assert "will check and approve" in final and "org.imsglobal.lti.close" in final
@@ -120,7 +121,7 @@ def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_no
 
 
 def test_a_pending_platform_cannot_launch_even_with_a_state_it_was_given(
-    lti_app: Flask, lti_client: FlaskClient, lti_platform: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge
 ) -> None:
     """Approval withdrawn after login (or a state from before): the launch itself refuses, nothing written."""
     from tests.lti_tool.lti.conftest import row_counts
@@ -139,9 +140,7 @@ def test_a_pending_platform_cannot_launch_even_with_a_state_it_was_given(
     assert row_counts(lti_app) == before
 
 
-def test_an_invite_registers_and_activates_once(
-    lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
-) -> None:
+def test_an_invite_registers_and_activates_once(lti_app: Flask, lti_client: FlaskClient, attacker: Forge) -> None:
     with lti_app.app_context():
         invite, token = registrations.create_invite(web.db_session(), label="Testshire Council", created_by="sam")
         invite_id = invite.id
@@ -165,7 +164,7 @@ def test_an_invite_registers_and_activates_once(
     assert _count(lti_app, Platform) == platforms
 
 
-def test_an_expired_invite_registers_nothing(lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform) -> None:
+def test_an_expired_invite_registers_nothing(lti_app: Flask, lti_client: FlaskClient, attacker: Forge) -> None:
     with lti_app.app_context():
         session = web.db_session()
         invite, token = registrations.create_invite(session, valid_for=timedelta(minutes=1))
@@ -179,7 +178,7 @@ def test_an_expired_invite_registers_nothing(lti_app: Flask, lti_client: FlaskCl
 
 
 def test_an_invite_is_given_back_when_the_registration_fails(
-    lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, attacker: Forge
 ) -> None:
     with lti_app.app_context():
         invite, token = registrations.create_invite(web.db_session())
@@ -194,7 +193,7 @@ def test_an_invite_is_given_back_when_the_registration_fails(
 
 
 def test_registering_the_same_issuer_and_client_again_updates_it(
-    lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, attacker: Forge
 ) -> None:
     first = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
     assert "Already registered" not in first
@@ -308,7 +307,7 @@ def _csrf(page: str) -> str:
 
 
 def test_operator_page_approves_grants_and_revokes_with_who_and_when(
-    lti_app: Flask, lti_client: FlaskClient, attacker: FakePlatform
+    lti_app: Flask, lti_client: FlaskClient, attacker: Forge
 ) -> None:
     register_dynamically(lti_client, attacker)
     pending = _platform(lti_app, attacker.issuer)

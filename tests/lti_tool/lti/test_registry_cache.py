@@ -13,9 +13,10 @@ from flask import Flask
 
 from lti_tool import web
 from lti_tool.services import registrations, registry, subscriptions
+from sandbox_platform.forge import Forge
 from swott.cli import main
 from tests.lti_tool.lti.conftest import TOOL_URL, build_app, count_statements, register
-from tests.lti_tool.lti.lti_platform import FakePlatform, serve
+from tests.lti_tool.lti.http_support import serve
 
 MOODLE = "https://moodle.council.example"
 ADD = [
@@ -37,7 +38,7 @@ ADD = [
 
 
 @pytest.fixture
-def two_apps(tmp_path: Path, lti_platform: FakePlatform, database_url: str) -> Iterator[tuple[Flask, Flask]]:
+def two_apps(tmp_path: Path, lti_platform: Forge, database_url: str) -> Iterator[tuple[Flask, Flask]]:
     """Two instances of the tool on one database (the first registers the test platform)."""
     first = build_app(tmp_path, lti_platform, database_url=database_url)
     second = build_app(tmp_path, lti_platform, database_url=database_url)
@@ -55,7 +56,7 @@ def _ancestors(app: Flask) -> str:
     return response.headers["Content-Security-Policy"]
 
 
-def _launch_status(app: Flask, platform: FakePlatform) -> int:
+def _launch_status(app: Flask, platform: Forge) -> int:
     client = app.test_client()
     login = client.get(
         "/lti/login",
@@ -68,7 +69,7 @@ def _launch_status(app: Flask, platform: FakePlatform) -> int:
     )
     if login.status_code != 302:
         return login.status_code
-    from tests.lti_tool.lti.lti_platform import query
+    from tests.lti_tool.lti.http_support import query
 
     auth = query(login.headers["Location"])
     body = platform.claims(auth["nonce"], target_link_uri=TOOL_URL + "/lti/launch")
@@ -96,7 +97,7 @@ def test_a_registration_made_through_one_instance_launches_through_the_other(
     two_apps: tuple[Flask, Flask],
 ) -> None:
     first, second = two_apps
-    newcomer = FakePlatform(client_id="newcomer-client")
+    newcomer = Forge(client_id="newcomer-client")
     with serve(newcomer.wsgi) as url:
         newcomer.base_url = url
         assert _launch_status(second, newcomer) == 401  # unknown platform, and now cached

@@ -19,8 +19,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sandbox_platform.forge import Forge
 from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, build_app, count_statements
-from tests.lti_tool.lti.lti_platform import FakePlatform
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LAUNCH_BUDGET = 8
@@ -29,7 +29,7 @@ PAGE_STEP_BUDGET = 4
 
 @pytest.fixture
 def budget_app(
-    backend_settings: dict[str, str], tmp_path: Path, lti_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
+    backend_settings: dict[str, str], tmp_path: Path, lti_platform: Forge, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Flask]:
     overrides: dict[str, Any] = dict(backend_settings)
     # Scores leave the request for `swott worker` (or a background thread): with the worker mode no
@@ -40,7 +40,7 @@ def budget_app(
     app.extensions["swott.db"].dispose()
 
 
-def _launch(client: FlaskClient, platform: FakePlatform, sub: str = "user-1") -> Any:
+def _launch(client: FlaskClient, platform: Forge, sub: str = "user-1") -> Any:
     state, nonce = begin_login(client, platform, login_hint=sub)
     body = platform.claims(nonce, sub=sub, target_link_uri=TOOL_URL + "/lti/launch")
     response = client.post("/lti/launch", data={"id_token": platform.sign(body), "state": state})
@@ -53,7 +53,7 @@ def _writes(statements: list[str]) -> list[str]:
     return [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
 
 
-def test_login_writes_the_state_in_one_statement(budget_app: Flask, lti_platform: FakePlatform) -> None:
+def test_login_writes_the_state_in_one_statement(budget_app: Flask, lti_platform: Forge) -> None:
     client = budget_app.test_client()
     _launch(client, lti_platform)  # warm: registry snapshot and platform keys cached
     for _ in range(5):  # housekeeping runs on about one login in 64; count several to be fair
@@ -65,7 +65,7 @@ def test_login_writes_the_state_in_one_statement(budget_app: Flask, lti_platform
 
 
 @pytest.mark.parametrize("first", [True, False], ids=["first launch", "returning learner"])
-def test_a_whole_launch_is_at_most_8_statements(budget_app: Flask, lti_platform: FakePlatform, first: bool) -> None:
+def test_a_whole_launch_is_at_most_8_statements(budget_app: Flask, lti_platform: Forge, first: bool) -> None:
     client = budget_app.test_client()
     _launch(client, lti_platform, sub="warm-up")  # platform keys fetched once, registry cached
     if not first:
@@ -82,7 +82,7 @@ def test_a_whole_launch_is_at_most_8_statements(budget_app: Flask, lti_platform:
 
 @pytest.mark.redis
 def test_with_redis_a_launch_is_6_statements(
-    tmp_path: Path, lti_platform: FakePlatform, redis_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, lti_platform: Forge, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = build_app(tmp_path, lti_platform, redis_url=redis_url)
     try:
@@ -122,7 +122,7 @@ def _one_request(response: Any) -> str:
     return str(response.get_data(as_text=True))
 
 
-def test_a_page_step_is_one_request_of_at_most_4_statements(budget_app: Flask, lti_platform: FakePlatform) -> None:
+def test_a_page_step_is_one_request_of_at_most_4_statements(budget_app: Flask, lti_platform: Forge) -> None:
     client = budget_app.test_client()
     launched = _launch(client, lti_platform)
     page_one = _one_request(_post_view(client, launched.get_data(as_text=True), "01-intro"))
@@ -159,7 +159,7 @@ def _answer_form(page: str) -> tuple[str, dict[str, str]]:
     return action.group(1).replace("&amp;", "&"), fields
 
 
-def test_an_answer_and_a_step_that_changes_no_score(budget_app: Flask, lti_platform: FakePlatform) -> None:
+def test_an_answer_and_a_step_that_changes_no_score(budget_app: Flask, lti_platform: Forge) -> None:
     client = budget_app.test_client()
     launched = _launch(client, lti_platform)
     page_one = _one_request(_post_view(client, launched.get_data(as_text=True), "01-intro"))

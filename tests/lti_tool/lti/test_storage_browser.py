@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 
 import pytest
 
+from sandbox_platform.forge import Forge
 from tests.lti_tool.lti.conftest import build_app
-from tests.lti_tool.lti.lti_platform import Dispatcher, FakePlatform, serve
+from tests.lti_tool.lti.http_support import Dispatcher, serve
 
 
 @pytest.fixture
-def tool_on_localhost(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[str]:
+def tool_on_localhost(tmp_path: Path, lti_platform: Forge) -> Iterator[str]:
     dispatcher = Dispatcher()
     with serve(dispatcher) as url:
         url = url.replace("127.0.0.1", "localhost")
@@ -33,7 +34,7 @@ def tool_on_localhost(tmp_path: Path, lti_platform: FakePlatform) -> Iterator[st
 
 @pytest.mark.browser
 def test_launch_in_a_cross_site_iframe_completes_through_platform_storage(
-    chromium: Any, tool_on_localhost: str, lti_platform: FakePlatform
+    chromium: Any, tool_on_localhost: str, lti_platform: Forge
 ) -> None:
     url = tool_on_localhost
     lti_platform.scenarios["learner"] = {}

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import requests
 from flask import Flask
 
-from tests.lti_tool.lti.lti_platform import INSTRUCTOR, LTI, FakePlatform, launch, page_url, submit
+from sandbox_platform.forge import INSTRUCTOR, LTI, Forge
+from tests.lti_tool.lti.http_support import launch, page_url, submit
 
 
 def _counting_session(tool_url: str) -> tuple[requests.Session, list[str]]:
@@ -27,7 +28,7 @@ def _counting_session(tool_url: str) -> tuple[requests.Session, list[str]]:
 
 
 def test_a_returning_learner_lands_on_their_l1_page_in_two_tool_requests(
-    tool_server: tuple[str, Flask], lti_platform: FakePlatform
+    tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, _app = tool_server
     http, seen = _counting_session(url)
@@ -47,7 +48,7 @@ def test_a_returning_learner_lands_on_their_l1_page_in_two_tool_requests(
     assert page_url(again).startswith("/l1/page/02-check?launch=")
 
 
-def test_facilitator_and_picker_answer_directly(tool_server: tuple[str, Flask], lti_platform: FakePlatform) -> None:
+def test_facilitator_and_picker_answer_directly(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, _app = tool_server
     lti_platform.scenarios["teach"] = {LTI + "roles": [INSTRUCTOR], "sub": "teacher-1"}
     http, seen = _counting_session(url)

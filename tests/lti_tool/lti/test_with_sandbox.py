@@ -17,7 +17,7 @@ from lti_tool.services import registrations, subscriptions
 from sandbox_platform import SandboxServer, browser
 from tests.conftest import make_app
 from tests.lti_tool.lti.conftest import TOOLKITS
-from tests.lti_tool.lti.lti_platform import Dispatcher, serve, submit
+from tests.lti_tool.lti.http_support import Dispatcher, serve, submit
 
 
 @pytest.fixture

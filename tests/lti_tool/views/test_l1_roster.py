@@ -14,7 +14,7 @@ import requests
 
 from sandbox_platform import browser
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
-from tests.lti_tool.lti.lti_platform import page_url
+from tests.lti_tool.lti.http_support import page_url
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ROW = re.compile(
