@@ -124,6 +124,25 @@ class Forge:
             tool.redirect_uris.append(launch)
         return tool
 
+    # ----- Dynamic Registration ------------------------------------------------------------------------
+
+    @property
+    def registered(self) -> Tool | None:
+        """The tool that last registered itself by Dynamic Registration, if any."""
+        tools = [tool for tool in self.platform.tools if tool.registration]
+        return tools[-1] if tools else None
+
+    @property
+    def registrations(self) -> list[dict[str, Any]]:
+        """The client registrations tools POSTed (DR 1.0 §3.5), as received."""
+        return [tool.registration for tool in self.platform.tools if tool.registration]
+
+    @property
+    def registration_token(self) -> str:
+        """A fresh registration token; once a tool has registered, one that updates that registration."""
+        registered = self.registered
+        return self.platform.new_registration_token(registered.client_id if registered else None)
+
     # ----- tokens -------------------------------------------------------------------------------------
 
     def claims(

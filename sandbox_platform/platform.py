@@ -10,7 +10,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -111,6 +111,7 @@ class _State:
     launches: dict[str, PendingLaunch] = field(default_factory=dict)
     deep_links: dict[str, DeepLinkRequest] = field(default_factory=dict)
     registration_tokens: dict[str, float] = field(default_factory=dict)
+    registration_updates: dict[str, str] = field(default_factory=dict)
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
     seen_jtis: dict[str, float] = field(default_factory=dict)
     seen_dl_nonces: dict[str, float] = field(default_factory=dict)
@@ -448,10 +449,14 @@ class Platform:
 
     # ----- dynamic registration ---------------------------------------------------------------
 
-    def new_registration_token(self) -> str:
+    def new_registration_token(self, client_id: str | None = None) -> str:
+        """A single-use registration token; with `client_id`, registering with it updates that tool
+        (same client and deployment) instead of adding one."""
         token = secrets.token_urlsafe(24)
         with self._lock:
             self._state.registration_tokens[token] = time.time() + self.config.registration_token_lifetime
+            if client_id is not None:
+                self._state.registration_updates[token] = client_id
         return token
 
     def registration_token_valid(self, token: str) -> bool:
@@ -475,17 +480,23 @@ class Platform:
             if not self.registration_token_valid(token):
                 raise RegistrationError("invalid_token", "the registration token is unknown, used or expired", 401)
             del self._state.registration_tokens[token]
-            tool = self.register_tool(
-                initiate_login_uri=registration.initiate_login_uri,
-                redirect_uris=registration.redirect_uris,
-                jwks_uri=registration.jwks_uri,
-                target_link_uri=registration.target_link_uri,
-                name=registration.name,
-                deep_linking_uri=registration.deep_linking_uri,
-                scopes=registration.scopes,
-                custom=registration.custom,
-                registration=registration.raw,
-            )
+            fields: dict[str, Any] = {
+                "initiate_login_uri": registration.initiate_login_uri,
+                "redirect_uris": list(registration.redirect_uris),
+                "jwks_uri": registration.jwks_uri,
+                "target_link_uri": registration.target_link_uri,
+                "name": registration.name,
+                "deep_linking_uri": registration.deep_linking_uri,
+                "scopes": frozenset(registration.scopes),
+                "custom": dict(registration.custom),
+                "registration": dict(registration.raw),
+            }
+            existing = self._state.tools.get(self._state.registration_updates.pop(token, ""))
+            if existing is not None:
+                tool = replace(existing, **fields)
+                self._state.tools[tool.client_id] = tool
+            else:
+                tool = self.register_tool(**fields)
             tool.claims = registration.claims
         return registration_response(registration, client_id=tool.client_id, deployment_id=tool.deployment_id)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
@@ -21,6 +22,7 @@ from lti_tool.models import Context, Enrolment, LtiUser, ResourceLink, UsedNonce
 from lti_tool.services import registrations, subscriptions
 from sandbox_platform import SandboxServer
 from sandbox_platform.forge import Forge
+from swott.cli import main
 from tests.lti_tool.lti.http_support import Dispatcher, fixture_toolkits, query, serve
 
 TOOLKITS = fixture_toolkits()
@@ -38,6 +40,22 @@ def sandbox(client_id: str = "swott-client-1") -> Iterator[Forge]:
 def lti_platform() -> Iterator[Forge]:
     with sandbox() as platform:
         yield platform
+
+
+def registration_params(platform: Forge) -> dict[str, str]:
+    """What a platform's "Register a tool" sends to the tool's registration URL (DR 1.0 §3.3)."""
+    return {"openid_configuration": platform.configuration_url, "registration_token": platform.registration_token}
+
+
+def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A `swott` command line on a fresh, migrated SQLite database in `tmp_path`."""
+    monkeypatch.setenv("SWOTT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("SWOTT_BASE_URL", "https://swott.council.example")
+    monkeypatch.setenv("SWOTT_TOOLKITS_DIR", str(TOOLKITS))
+    monkeypatch.setenv("SWOTT_SECRET_KEY", "cli-secret-" + "z" * 40)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    return runner
 
 
 def register(app: Flask, platform: Forge, subscribe: bool = True) -> None:

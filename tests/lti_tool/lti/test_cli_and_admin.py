@@ -13,7 +13,7 @@ from lti_tool.cli_lti import platform
 from lti_tool.services.registrations import RegistrationError, check_platform_url
 from sandbox_platform.forge import Forge
 from swott.cli import main
-from tests.lti_tool.lti.conftest import TOOLKITS, build_app
+from tests.lti_tool.lti.conftest import build_app, cli_runner
 
 ADD = [
     "platform",
@@ -35,13 +35,7 @@ ADD = [
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("SWOTT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    monkeypatch.setenv("SWOTT_BASE_URL", "https://swott.council.example")
-    monkeypatch.setenv("SWOTT_TOOLKITS_DIR", str(TOOLKITS))
-    monkeypatch.setenv("SWOTT_SECRET_KEY", "cli-secret-" + "z" * 40)
-    runner = CliRunner()
-    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
-    return runner
+    return cli_runner(tmp_path, monkeypatch)
 
 
 def test_platform_add_prints_the_values_to_paste(cli: CliRunner) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from swott.cli import main
-from tests.lti_tool.lti.conftest import TOOLKITS
+from tests.lti_tool.lti.conftest import cli_runner
 from tests.lti_tool.lti.test_cli_and_admin import ADD
 
 ISSUER = "https://moodle.council.example"
@@ -17,12 +17,7 @@ ISSUER = "https://moodle.council.example"
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("SWOTT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    monkeypatch.setenv("SWOTT_BASE_URL", "https://swott.council.example")
-    monkeypatch.setenv("SWOTT_TOOLKITS_DIR", str(TOOLKITS))
-    monkeypatch.setenv("SWOTT_SECRET_KEY", "cli-secret-" + "z" * 40)
-    runner = CliRunner()
-    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    runner = cli_runner(tmp_path, monkeypatch)
     assert runner.invoke(main, ADD).exit_code == 0
     return runner
 

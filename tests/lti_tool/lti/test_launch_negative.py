@@ -19,8 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sandbox_platform.forge import LTI, Forge, SigningKey
-from tests.lti_tool.lti.conftest import begin_login, build_app, row_counts
-from tests.lti_tool.lti.http_support import b64, serve
+from tests.lti_tool.lti.conftest import begin_login, build_app, row_counts, sandbox
+from tests.lti_tool.lti.http_support import b64
 
 Forge = Callable[[Forge, str], str]
 
@@ -130,9 +130,7 @@ CASES: dict[str, tuple[Forge, str]] = {
 
 @pytest.fixture(scope="module")
 def shared_platform() -> Iterator[Forge]:
-    platform = Forge()
-    with serve(platform.wsgi) as url:
-        platform.base_url = url
+    with sandbox() as platform:
         yield platform
 
 

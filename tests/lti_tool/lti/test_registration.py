@@ -23,39 +23,41 @@ from lti_tool.models import LaunchState, Platform, RegistrationInvite, Subscript
 from lti_tool.services import registrations
 from sandbox_platform.forge import Forge
 from swott.cli import main
-from tests.lti_tool.lti.conftest import TOOL_URL, begin_login
-from tests.lti_tool.lti.http_support import serve
-
-DYNAMIC_CLIENT = "dynamic-client-7"  # what Forge's registration endpoint answers
+from tests.lti_tool.lti.conftest import TOOL_URL, begin_login, cli_runner, registration_params, sandbox
 
 
 @pytest.fixture
 def attacker() -> Iterator[Forge]:
-    """A second platform on its own origin that nobody registered or invited."""
-    platform = Forge()
-    with serve(platform.wsgi) as url:
-        platform.base_url = url
+    """A second platform (a sandbox) on its own origin that nobody registered or invited."""
+    with sandbox() as platform:
         yield platform
 
 
-def _params(platform: Forge) -> dict[str, str]:
-    return {
-        "openid_configuration": platform.base_url + "/.well-known/openid-configuration",
-        "registration_token": platform.registration_token,
-    }
+def _client(platform: Forge) -> str:
+    """The client_id the platform gave the tool when it registered itself."""
+    registered = platform.registered
+    assert registered is not None
+    return registered.client_id
+
+
+def _deployment(platform: Forge) -> str:
+    registered = platform.registered
+    assert registered is not None
+    return registered.deployment_id
 
 
 def register_dynamically(client: FlaskClient, platform: Forge, path: str = "/lti/register") -> str:
     """As the LMS administrator does: open the approval page, then press Register. The final page."""
-    approval = client.get(path, query_string=_params(platform))
+    approval = client.get(path, query_string=registration_params(platform))
     assert approval.status_code == 200, approval.get_data(as_text=True)
     assert "What your platform will receive" in approval.get_data(as_text=True)
-    done = client.post(path, data=_params(platform))
+    done = client.post(path, data=registration_params(platform))
     assert done.status_code == 200, done.get_data(as_text=True)
     return done.get_data(as_text=True)
 
 
-def _platform(app: Flask, issuer: str, client_id: str = DYNAMIC_CLIENT) -> Platform:
+def _platform(app: Flask, platform: Forge) -> Platform:
+    issuer, client_id = platform.issuer, _client(platform)
     with app.app_context():
         row = registrations.find_platform(web.db_session(), issuer, client_id)
         assert row is not None
@@ -75,7 +77,7 @@ def _csp(client: FlaskClient) -> str:
 def test_the_approval_page_shows_what_the_lms_will_receive_and_sends_nothing(
     lti_client: FlaskClient, attacker: Forge
 ) -> None:
-    page = lti_client.get("/lti/register", query_string=_params(attacker))
+    page = lti_client.get("/lti/register", query_string=registration_params(attacker))
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     for value in (attacker.issuer, TOOL_URL + "/lti/login", TOOL_URL + "/lti/jwks.json", TOOL_URL + "/lti/launch"):
@@ -90,7 +92,7 @@ def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_no
 ) -> None:
     final = register_dynamically(lti_client, attacker)
     assert "will check and approve" in final and "org.imsglobal.lti.close" in final
-    row = _platform(lti_app, attacker.issuer)
+    row = _platform(lti_app, attacker)
     assert row.status == "pending" and row.approved_at is None
     assert attacker.base_url not in _csp(lti_client)
 
@@ -101,7 +103,7 @@ def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_no
             "iss": attacker.issuer,
             "login_hint": "u",
             "target_link_uri": TOOL_URL + "/lti/launch",
-            "client_id": DYNAMIC_CLIENT,
+            "client_id": _client(attacker),
         },
     )
     assert refused.status_code == 403 and "waiting for approval" in refused.get_data(as_text=True)
@@ -109,14 +111,14 @@ def test_an_uninvited_registration_is_pending_and_can_log_in_launch_and_frame_no
 
     with lti_app.app_context():
         session = web.db_session()
-        platform = registrations.find_platform(session, attacker.issuer, DYNAMIC_CLIENT)
+        platform = registrations.find_platform(session, attacker.issuer, _client(attacker))
         assert platform is not None
         assert registrations.may_launch(platform) is False
         assert registrations.approve_platform(session, platform, "sam (test)")
     assert attacker.base_url in _csp(lti_client)
-    state, _nonce = begin_login(lti_client, attacker, client_id=DYNAMIC_CLIENT)
+    state, _nonce = begin_login(lti_client, attacker, client_id=_client(attacker))
     assert state
-    approved = _platform(lti_app, attacker.issuer)
+    approved = _platform(lti_app, attacker)
     assert approved.status == "active" and approved.approved_by == "sam (test)" and approved.approved_at
 
 
@@ -145,11 +147,11 @@ def test_an_invite_registers_and_activates_once(lti_app: Flask, lti_client: Flas
         invite, token = registrations.create_invite(web.db_session(), label="Testshire Council", created_by="sam")
         invite_id = invite.id
     path = "/lti/register/" + token
-    approval = lti_client.get(path, query_string=_params(attacker)).get_data(as_text=True)
+    approval = lti_client.get(path, query_string=registration_params(attacker)).get_data(as_text=True)
     assert "as soon as you register" in approval and "Testshire Council" in approval
     final = register_dynamically(lti_client, attacker, path)
     assert "will check and approve" not in final
-    row = _platform(lti_app, attacker.issuer)
+    row = _platform(lti_app, attacker)
     assert row.status == "active" and "Testshire Council" in row.approved_by
     assert attacker.base_url in _csp(lti_client)
     with lti_app.app_context():
@@ -158,9 +160,9 @@ def test_an_invite_registers_and_activates_once(lti_app: Flask, lti_client: Flas
         assert used.token_hash != token and token not in used.token_hash  # only a hash is kept
 
     platforms = _count(lti_app, Platform)
-    again = lti_client.post(path, data=_params(attacker))
+    again = lti_client.post(path, data=registration_params(attacker))
     assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
-    assert lti_client.get(path, query_string=_params(attacker)).status_code == 400
+    assert lti_client.get(path, query_string=registration_params(attacker)).status_code == 400
     assert _count(lti_app, Platform) == platforms
 
 
@@ -170,11 +172,11 @@ def test_an_expired_invite_registers_nothing(lti_app: Flask, lti_client: FlaskCl
         invite, token = registrations.create_invite(session, valid_for=timedelta(minutes=1))
         invite.expires_at = utcnow() - timedelta(seconds=1)
         session.commit()
-    refused = lti_client.post("/lti/register/" + token, data=_params(attacker))
+    refused = lti_client.post("/lti/register/" + token, data=registration_params(attacker))
     assert refused.status_code == 400 and "expired" in refused.get_data(as_text=True)
     assert attacker.registrations == []
     with lti_app.app_context():
-        assert registrations.find_platform(web.db_session(), attacker.issuer, DYNAMIC_CLIENT) is None
+        assert registrations.platforms_for_issuer(web.db_session(), attacker.issuer) == []
 
 
 def test_an_invite_is_given_back_when_the_registration_fails(
@@ -183,43 +185,44 @@ def test_an_invite_is_given_back_when_the_registration_fails(
     with lti_app.app_context():
         invite, token = registrations.create_invite(web.db_session())
         invite_id = invite.id
-    bad = dict(_params(attacker), registration_token="wrong")
+    bad = dict(registration_params(attacker), registration_token="wrong")
     assert lti_client.post("/lti/register/" + token, data=bad).status_code == 400
     with lti_app.app_context():
         row = web.db_session().get(RegistrationInvite, invite_id)
         assert row is not None and row.used_at is None
     register_dynamically(lti_client, attacker, "/lti/register/" + token)
-    assert _platform(lti_app, attacker.issuer).status == "active"
+    assert _platform(lti_app, attacker).status == "active"
 
 
 def test_registering_the_same_issuer_and_client_again_updates_it(
     lti_app: Flask, lti_client: FlaskClient, attacker: Forge
 ) -> None:
-    first = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
+    first = lti_client.get("/lti/register", query_string=registration_params(attacker)).get_data(as_text=True)
     assert "Already registered" not in first
     register_dynamically(lti_client, attacker)
     # The approval page tells the LMS administrator before they register a second time.
-    second = lti_client.get("/lti/register", query_string=_params(attacker)).get_data(as_text=True)
+    second = lti_client.get("/lti/register", query_string=registration_params(attacker)).get_data(as_text=True)
     assert "Already registered" in second and "registering updates that registration" in second
     register_dynamically(lti_client, attacker)
     with lti_app.app_context():
         rows = registrations.platforms_for_issuer(web.db_session(), attacker.issuer)
         assert [(r.client_id, r.status, [d.deployment_id for d in r.deployments]) for r in rows] == [
-            (DYNAMIC_CLIENT, "pending", ["dyn-1"])
+            (_client(attacker), "pending", [_deployment(attacker)])
         ]
         session = web.db_session()
         # By hand, with a trailing slash an administrator might paste: still the same registration.
         registrations.add_platform(
             session,
             issuer=attacker.issuer + "/",
-            client_id=DYNAMIC_CLIENT + " ",
+            client_id=_client(attacker) + " ",
             auth_login_url=attacker.auth_url,
             auth_token_url=attacker.token_url,
             key_set_url=attacker.jwks_url,
             deployment_ids=["dyn-2"],
         )
         rows = registrations.platforms_for_issuer(session, attacker.issuer)
-        assert [(r.status, [d.deployment_id for d in r.deployments]) for r in rows] == [("active", ["dyn-1", "dyn-2"])]
+        deployments = [_deployment(attacker), "dyn-2"]
+        assert [(r.status, [d.deployment_id for d in r.deployments]) for r in rows] == [("active", deployments)]
 
 
 # --- CLI ---------------------------------------------------------------------------------------------
@@ -227,15 +230,7 @@ def test_registering_the_same_issuer_and_client_again_updates_it(
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    from tests.lti_tool.lti.conftest import TOOLKITS
-
-    monkeypatch.setenv("SWOTT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    monkeypatch.setenv("SWOTT_BASE_URL", "https://swott.council.example")
-    monkeypatch.setenv("SWOTT_TOOLKITS_DIR", str(TOOLKITS))
-    monkeypatch.setenv("SWOTT_SECRET_KEY", "cli-secret-" + "z" * 40)
-    runner = CliRunner()
-    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
-    return runner
+    return cli_runner(tmp_path, monkeypatch)
 
 
 def test_platform_add_help_explains_every_option_for_moodle_and_canvas(cli: CliRunner) -> None:
@@ -310,7 +305,7 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
     lti_app: Flask, lti_client: FlaskClient, attacker: Forge
 ) -> None:
     register_dynamically(lti_client, attacker)
-    pending = _platform(lti_app, attacker.issuer)
+    pending = _platform(lti_app, attacker)
     with lti_app.app_context():
         registrations.create_invite(web.db_session(), label="Testshire Council", created_by="sam (cli)")
     link = _admin(lti_app)
@@ -324,11 +319,11 @@ def test_operator_page_approves_grants_and_revokes_with_who_and_when(
     assert (
         lti_client.post(f"/admin/platforms/{pending.id}/approve", data={"csrf_token": _csrf(page)}).status_code == 403
     )
-    assert _platform(lti_app, attacker.issuer).status == "pending"
+    assert _platform(lti_app, attacker).status == "pending"
 
     done = lti_client.post(f"/admin/platforms/{pending.id}/approve?token={token}", data={"csrf_token": _csrf(page)})
     assert done.status_code == 303
-    approved = _platform(lti_app, attacker.issuer)
+    approved = _platform(lti_app, attacker)
     assert approved.status == "active" and approved.approved_by == "Sam Operator (operator page)"
     assert attacker.base_url in _csp(lti_client)
     assert "The platform is approved" in lti_client.get(done.headers["Location"]).get_data(as_text=True)

@@ -15,8 +15,7 @@ from lti_tool import web
 from lti_tool.services import registrations, registry, subscriptions
 from sandbox_platform.forge import Forge
 from swott.cli import main
-from tests.lti_tool.lti.conftest import TOOL_URL, build_app, count_statements, register
-from tests.lti_tool.lti.http_support import serve
+from tests.lti_tool.lti.conftest import TOOL_URL, build_app, count_statements, register, sandbox
 
 MOODLE = "https://moodle.council.example"
 ADD = [
@@ -97,9 +96,7 @@ def test_a_registration_made_through_one_instance_launches_through_the_other(
     two_apps: tuple[Flask, Flask],
 ) -> None:
     first, second = two_apps
-    newcomer = Forge(client_id="newcomer-client")
-    with serve(newcomer.wsgi) as url:
-        newcomer.base_url = url
+    with sandbox(client_id="newcomer-client") as newcomer:
         assert _launch_status(second, newcomer) == 401  # unknown platform, and now cached
         register(first, newcomer)
         assert _launch_status(second, newcomer) == 200
