@@ -28,6 +28,9 @@ class PlatformConfig:
     clock_leeway: int = 60
     #: Answer the OpenID configuration only with a live registration token as a bearer (Moodle serves it openly).
     require_token_for_configuration: bool = True
+    #: The service scopes the OpenID configuration offers (DR §3.4.1 `scopes_supported`); empty: every
+    #: scope the sandbox implements. Fewer shows whether a tool asks only for what is offered.
+    scopes_supported: tuple[str, ...] = ()
     secret_key: str = ""
     product_family_code: str = "swott-sandbox"
     version: str = "1.0"

@@ -209,16 +209,24 @@ class Forge:
             "lti_deployment_id": self.deployment_id,
         }
 
-    def deep_link_settings(self, data: str = "opaque-platform-data", **settings: Any) -> dict[str, Any]:
-        """Deep Linking 2.0 §4.4.1 settings returning to the sandbox's real `/deep_linking/return`."""
-        return {
-            "deep_link_return_url": self.deep_link_return_url,
-            "accept_types": ["ltiResourceLink"],
-            "accept_presentation_document_targets": ["iframe", "window"],
-            "accept_multiple": True,
-            "data": data,
-            **settings,
+    def deep_link_request(self, roles: list[str] | None = None, data: str = "opaque-platform-data") -> dict[str, Any]:
+        """A scenario: a Deep Linking request (DL 2.0 §4.4) answered to the sandbox's `/deep_linking/return`,
+        which then checks the tool's response as for any request it made and adds the items as placements."""
+        scenario: dict[str, Any] = {
+            LTI + "message_type": DEEP_LINKING_REQUEST,
+            LTI + "resource_link": None,
+            LTI + "custom": None,
+            DL + "deep_linking_settings": {
+                "deep_link_return_url": self.deep_link_return_url,
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "accept_multiple": True,
+                "data": data,
+            },
         }
+        if roles is not None:
+            scenario[LTI + "roles"] = roles
+        return scenario
 
     def _expect_deep_link_response(self, body: dict[str, Any], user_key: str) -> None:
         """A scripted Deep Linking request: the sandbox accepts one response echoing its `data`."""

@@ -44,7 +44,7 @@ def openid_configuration(config: PlatformConfig) -> dict[str, Any]:
         "registration_endpoint": config.url("/registration"),
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],
         "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": ["openid", *ALL_SCOPES],
+        "scopes_supported": ["openid", *(config.scopes_supported or ALL_SCOPES)],
         "response_types_supported": ["id_token"],
         "response_modes_supported": ["form_post"],
         "subject_types_supported": ["public"],

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+from werkzeug.wrappers import Response
 
 from lti_tool import web
 from lti_tool.services import registrations
@@ -29,32 +30,28 @@ from tests.lti_tool.browser.support import (
 )
 from tests.lti_tool.browser.test_l1_browser import launch, start
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
-from tests.lti_tool.lti.http_support import serve
+from tests.lti_tool.lti.conftest import registration_params, sandbox
 
 SHOTS = Path("/tmp/shots/lti-admin")
 
 
 class AttackerSite:
-    """The attacker's platform (for the registration) and, on the same origin, a page that frames a URL."""
+    """The attacker's platform (a sandbox, for the registration) and, on its origin, a page that frames a URL."""
 
-    def __init__(self) -> None:
-        self.platform = Forge()
+    def __init__(self, platform: Forge) -> None:
+        self.platform = platform
         self.target = ""
+        platform.server.app.add_url_rule("/evil", "evil", self._evil)
 
-    def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == "/evil":
-            body = f'<!doctype html><title>Totally your LMS</title><iframe id="victim" src="{self.target}"></iframe>'
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-            return [body.encode()]
-        return self.platform.wsgi(environ, start_response)
+    def _evil(self) -> Response:
+        body = f'<!doctype html><title>Totally your LMS</title><iframe id="victim" src="{self.target}"></iframe>'
+        return Response(body, mimetype="text/html")
 
 
 @pytest.fixture
 def attacker() -> Iterator[AttackerSite]:
-    site = AttackerSite()
-    with serve(site.wsgi) as url:
-        site.platform.base_url = url
-        yield site
+    with sandbox() as platform:
+        yield AttackerSite(platform)
 
 
 def _framed_heading(page: Any) -> str:
@@ -73,10 +70,7 @@ def test_a_pending_registration_cannot_frame_a_learner_page(
     chromium: Any, stack: Stack, attacker: AttackerSite
 ) -> None:
     # The attacker registers through the plain registration URL (GET shows the approval page, POST registers).
-    params = {
-        "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",
-        "registration_token": attacker.platform.registration_token,
-    }
+    params = registration_params(attacker.platform)
     assert requests.get(stack.tool.url + "/lti/register", params=params, timeout=10).status_code == 200
     assert requests.post(stack.tool.url + "/lti/register", data=params, timeout=10).status_code == 200
     with stack.app.app_context():
@@ -124,10 +118,7 @@ def _checked_at_each_width(page: Any, target: Any, name: str) -> None:
 
 
 def test_the_approval_page_then_the_registered_page(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
-    params = {
-        "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",
-        "registration_token": attacker.platform.registration_token,
-    }
+    params = registration_params(attacker.platform)
     context = chromium.new_context()
     page = context.new_page()
     page.goto(stack.tool.url + "/lti/register?" + "&".join(f"{k}={v}" for k, v in params.items()))
@@ -144,10 +135,7 @@ def test_the_approval_page_then_the_registered_page(chromium: Any, stack: Stack,
 
 
 def test_the_operator_page_approves_grants_and_revokes(chromium: Any, stack: Stack, attacker: AttackerSite) -> None:
-    params = {
-        "openid_configuration": attacker.platform.base_url + "/.well-known/openid-configuration",
-        "registration_token": attacker.platform.registration_token,
-    }
+    params = registration_params(attacker.platform)
     assert requests.post(stack.tool.url + "/lti/register", data=params, timeout=10).status_code == 200
     with stack.app.app_context(), stack.app.test_request_context():
         link = admin_link("Sam Operator")

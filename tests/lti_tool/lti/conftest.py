@@ -30,9 +30,10 @@ TOOL_URL = "http://127.0.0.1:5000"
 
 
 @contextmanager
-def sandbox(client_id: str = "swott-client-1") -> Iterator[Forge]:
-    """A sandbox platform on a free port, scripted by a `Forge` whose tool is `client_id`."""
-    with SandboxServer() as server:
+def sandbox(client_id: str = "swott-client-1", **config: Any) -> Iterator[Forge]:
+    """A sandbox platform (`config`: `PlatformConfig` settings) on a free port, scripted by a `Forge`
+    whose tool is `client_id`."""
+    with SandboxServer(config=config) as server:
         yield Forge(server, client_id)
 
 

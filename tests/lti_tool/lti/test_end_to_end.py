@@ -15,26 +15,22 @@ from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink, Subscription, ToolkitSchedule
 from lti_tool.services import registrations, subscriptions
 from sandbox_platform.forge import DL, INSTRUCTOR, LTI, Forge
+from tests.lti_tool.lti.conftest import registration_params, sandbox
 from tests.lti_tool.lti.http_support import forms, launch, page_url, submit
 
+OFFERED = (
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+)
 
-def deep_link_scenario(platform: Forge, roles: list[str] | None = None) -> dict[str, Any]:
-    """A Deep Linking request (Deep Linking 2.0 §4.4) from the test platform."""
-    scenario: dict[str, Any] = {
-        LTI + "message_type": "LtiDeepLinkingRequest",
-        LTI + "resource_link": None,
-        LTI + "custom": None,
-        DL + "deep_linking_settings": {
-            "deep_link_return_url": platform.base_url + "/deep-link-return",
-            "accept_types": ["ltiResourceLink"],
-            "accept_presentation_document_targets": ["iframe", "window"],
-            "accept_multiple": True,
-            "data": "opaque-platform-data",
-        },
-    }
-    if roles is not None:
-        scenario[LTI + "roles"] = roles
-    return scenario
+
+def _delete_all(app: Flask, model: type[Platform] | type[Subscription]) -> None:
+    with app.app_context():
+        session = web.db_session()
+        for row in session.scalars(select(model)):
+            session.delete(row)
+        session.commit()
 
 
 def _verify_with_tool_jwks(token: str, tool_url: str, **kwargs: Any) -> dict[str, Any]:
@@ -89,15 +85,13 @@ def _picker_subscribed_to_mini_only(
 ) -> tuple[str, requests.Session, requests.Response]:
     """An instructor's deep-linking picker on a platform subscribed to "mini" only (not "second")."""
     url, app = tool_server
+    _delete_all(app, Subscription)
     with app.app_context():
         session = web.db_session()
-        for row in session.scalars(select(Subscription)):
-            session.delete(row)
-        session.commit()
         platform = registrations.find_platform(session, lti_platform.issuer, lti_platform.client_id)
         assert platform is not None
         subscriptions.grant(session, platform, ["mini"])
-    lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform, [INSTRUCTOR])
+    lti_platform.scenarios["dl"] = lti_platform.deep_link_request([INSTRUCTOR])
     http = requests.Session()
     return url, http, launch(http, url, lti_platform, "dl")
 
@@ -113,9 +107,9 @@ def test_deep_linking_returns_a_signed_jwt_with_the_chosen_items(
     assert offered == {"mini:l1", "mini:l2"}
 
     returned = submit(http, picker, {"item": ["mini:l1", "mini:l2"], "due-mini": ["31", "1", "2027"]})
-    assert returned.status_code == 200 and "deep-link-return" in returned.text
-    final = submit(http, returned)
-    assert final.text == "<p>content added</p>"
+    assert returned.status_code == 200 and lti_platform.deep_link_return_url in returned.text
+    final = submit(http, returned)  # the sandbox checks the response and adds both items to the course
+    assert final.status_code == 200 and "2 placement(s) added to the course." in final.text
     token = lti_platform.deep_link_returns[-1]
     claims = _verify_with_tool_jwks(token, url, audience=lti_platform.issuer, issuer=lti_platform.client_id)
     assert claims[LTI + "message_type"] == "LtiDeepLinkingResponse"
@@ -172,7 +166,7 @@ def test_a_picker_error_comes_back_on_the_same_page_with_the_choices_kept(
 
 def test_learner_cannot_deep_link(tool_server: tuple[str, Flask], lti_platform: Forge) -> None:
     url, _app = tool_server
-    lti_platform.scenarios["dl"] = deep_link_scenario(lti_platform)
+    lti_platform.scenarios["dl"] = lti_platform.deep_link_request()
     page = launch(requests.Session(), url, lti_platform, "dl")
     assert page.status_code == 403 and "Only course facilitators" in page.text
 
@@ -181,42 +175,39 @@ def test_dynamic_registration_completes_against_a_platform_registration_endpoint
     tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, app = tool_server
-    params = {
-        "openid_configuration": lti_platform.base_url + "/.well-known/openid-configuration",
-        "registration_token": lti_platform.registration_token,
-    }
-    approval = requests.get(url + "/lti/register", params=params, timeout=10)
-    assert approval.status_code == 200 and "Register SWOTT Connect" in approval.text
-    assert lti_platform.registrations == []  # nothing sent until the administrator confirms
-    page = requests.post(url + "/lti/register", data=params, timeout=10)
-    assert page.status_code == 200
-    assert "org.imsglobal.lti.close" in page.text and "dyn-1" in page.text
-    sent = lti_platform.registrations[-1]
-    assert sent["initiate_login_uri"] == url + "/lti/login"
-    assert sent["redirect_uris"] == [url + "/lti/launch"]
-    assert sent["jwks_uri"] == url + "/lti/jwks.json"
-    assert sent["token_endpoint_auth_method"] == "private_key_jwt"
-    assert set(sent["scope"].split()) == {
-        "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-        "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-    }
-    tool_config = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]
-    assert {m["type"] for m in tool_config["messages"]} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
-    with app.app_context():
-        session = web.db_session()
-        platform = registrations.find_platform(session, lti_platform.issuer, "dynamic-client-7")
-        assert platform is not None and platform.registered_by == "dynamic"
-        assert platform.status == "pending"  # nobody invited it: an operator approves it first
-        assert [d.deployment_id for d in platform.deployments] == ["dyn-1"]
-        assert platform.subscriptions == []  # nothing until an operator grants it
+    # A platform offering three of the five service scopes the tool would ask for.
+    with sandbox(client_id="not-registered-by-hand", scopes_supported=OFFERED) as lms:
+        params = registration_params(lms)
+        approval = requests.get(url + "/lti/register", params=params, timeout=10)
+        assert approval.status_code == 200 and "Register SWOTT Connect" in approval.text
+        assert lms.registrations == []  # nothing sent until the administrator confirms
+        page = requests.post(url + "/lti/register", data=params, timeout=10)
+        assert page.status_code == 200
+        registered = lms.registered  # the sandbox's answer: a new client_id and deployment
+        assert registered is not None
+        assert "org.imsglobal.lti.close" in page.text and f"Deployment {registered.deployment_id}" in page.text
+        sent = lms.registrations[-1]
+        assert sent["initiate_login_uri"] == url + "/lti/login"
+        assert sent["redirect_uris"] == [url + "/lti/launch"]
+        assert sent["jwks_uri"] == url + "/lti/jwks.json"
+        assert sent["token_endpoint_auth_method"] == "private_key_jwt"
+        assert set(sent["scope"].split()) == set(OFFERED)  # only what the platform offers
+        tool_config = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]
+        assert {m["type"] for m in tool_config["messages"]} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+        with app.app_context():
+            session = web.db_session()
+            platform = registrations.find_platform(session, lms.issuer, registered.client_id)
+            assert platform is not None and platform.registered_by == "dynamic"
+            assert platform.status == "pending"  # nobody invited it: an operator approves it first
+            assert [d.deployment_id for d in platform.deployments] == [registered.deployment_id]
+            assert platform.subscriptions == []  # nothing until an operator grants it
 
 
 def test_dynamic_registration_refuses_a_wrong_token_and_a_foreign_issuer(
     tool_server: tuple[str, Flask], lti_platform: Forge
 ) -> None:
     url, app = tool_server
-    config = lti_platform.base_url + "/.well-known/openid-configuration"
+    config = lti_platform.configuration_url
     bad_token = requests.post(
         url + "/lti/register", data={"openid_configuration": config, "registration_token": "wrong"}, timeout=10
     )
@@ -225,7 +216,7 @@ def test_dynamic_registration_refuses_a_wrong_token_and_a_foreign_issuer(
         url + "/lti/register",
         data={
             "openid_configuration": config.replace("127.0.0.1", "localhost"),
-            "registration_token": "reg-token-123",
+            "registration_token": lti_platform.registration_token,
         },
         timeout=10,
     )
@@ -274,16 +265,12 @@ def test_registration_page_may_be_framed_by_the_registering_platform(
 ) -> None:
     """Even before it is registered (and when registration fails), the platform can show our page."""
     url, app = tool_server
-    with app.app_context():
-        session = web.db_session()
-        for row in session.scalars(select(Platform)):
-            session.delete(row)
-        session.commit()
+    _delete_all(app, Platform)
     assert requests.get(url + "/healthz", timeout=5).headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     page = requests.get(
         url + "/lti/register",
         params={
-            "openid_configuration": lti_platform.base_url + "/.well-known/openid-configuration",
+            "openid_configuration": lti_platform.configuration_url,
             "registration_token": "wrong-token",
         },
         timeout=10,

@@ -22,7 +22,7 @@ from sandbox_platform.forge import LTI, Forge, SigningKey
 from tests.lti_tool.lti.conftest import begin_login, build_app, row_counts, sandbox
 from tests.lti_tool.lti.http_support import b64
 
-Forge = Callable[[Forge, str], str]
+Forgery = Callable[[Forge, str], str]
 
 
 def _body(platform: Forge, nonce: str, **changes: Any) -> dict[str, Any]:
@@ -44,7 +44,7 @@ class FromNow(int):
     a long suite run would otherwise age a "future" iat into the past)."""
 
 
-def signed(**changes: Any) -> Forge:
+def signed(**changes: Any) -> Forgery:
     def forge(platform: Forge, nonce: str) -> str:
         now = int(time.time())
         at_sign_time = {k: now + v if isinstance(v, FromNow) else v for k, v in changes.items()}
@@ -91,7 +91,7 @@ def _garbage(platform: Forge, nonce: str) -> str:
     return "not-a-jwt"
 
 
-CASES: dict[str, tuple[Forge, str]] = {
+CASES: dict[str, tuple[Forgery, str]] = {
     # 1EdTech certification "known bad" payloads
     "no kid": (_no_kid, "no_kid"),
     "wrong kid": (_wrong_kid, "unknown_kid"),

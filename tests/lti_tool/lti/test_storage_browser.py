@@ -1,9 +1,10 @@
 """Platform storage in a real browser (Debian chromium): the tool framed cross-site by a course page.
 
-The platform is served as http://127.0.0.1:PORT and the tool as http://localhost:PORT, so they are
-different sites: the browser does not send the tool's (SameSite=Lax, as on plain HTTP) cookies with the
-platform's cross-site form post into the iframe — what Safari and Chrome with third-party cookies
-blocked do under HTTPS too. The launch must still complete through the platform's storage frame.
+The platform (the sandbox) is served as http://127.0.0.1:PORT and the tool as http://localhost:PORT, so
+they are different sites: the browser does not send the tool's (SameSite=Lax, as on plain HTTP) cookies
+with the platform's cross-site form post into the iframe — what Safari and Chrome with third-party
+cookies blocked do under HTTPS too. The launch must still complete through the platform's storage: the
+sandbox's course page answers `lti.put_data`/`lti.get_data` as the tool's `_parent` frame.
 """
 
 from __future__ import annotations
@@ -37,22 +38,11 @@ def test_launch_in_a_cross_site_iframe_completes_through_platform_storage(
     chromium: Any, tool_on_localhost: str, lti_platform: Forge
 ) -> None:
     url = tool_on_localhost
-    lti_platform.scenarios["learner"] = {}
-    login = (
-        url
-        + "/lti/login?"
-        + urlencode(
-            {
-                "iss": lti_platform.issuer,
-                "login_hint": "user-1",
-                "target_link_uri": url + "/lti/launch",
-                "lti_message_hint": "learner",
-                "client_id": lti_platform.client_id,
-                "lti_storage_target": "swott-storage",
-            }
-        )
+    placement = lti_platform.platform.add_placement(
+        title="L1", client_id=lti_platform.client_id, custom={"toolkit_id": "mini", "part": "l1"}
     )
-    course = lti_platform.base_url + "/course?" + urlencode({"login": login})
+    # The sandbox's course page with "Launch with platform storage": it is the tool's `_parent` storage frame.
+    course = lti_platform.base_url + "/play?" + urlencode({"user": "learner1", "placement": placement.id, "storage": 1})
     context = chromium.new_context()
     try:
         page = context.new_page()
