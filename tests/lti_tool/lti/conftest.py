@@ -143,16 +143,20 @@ def row_counts(app: Flask) -> dict[str, int]:
         return counts
 
 
-def begin_login(client: FlaskClient, platform: Forge, **extra: str) -> tuple[str, str]:
-    """Run the OIDC login on the tool; return the state and nonce it sent to the platform."""
+def login_params(platform: Forge, **extra: str) -> dict[str, str]:
+    """Third-party initiated login (LTI Security §5.1.1.1) from `platform` to the tool at `TOOL_URL`."""
     params = {
         "iss": platform.issuer,
         "login_hint": "user-1",
         "target_link_uri": TOOL_URL + "/lti/launch",
         "client_id": platform.client_id,
-        "lti_deployment_id": platform.deployment_id,
-        **extra,
     }
+    return {**params, **extra}
+
+
+def begin_login(client: FlaskClient, platform: Forge, **extra: str) -> tuple[str, str]:
+    """Run the OIDC login on the tool; return the state and nonce it sent to the platform."""
+    params = login_params(platform, lti_deployment_id=platform.deployment_id, **extra)
     response = client.get("/lti/login", query_string=params)
     assert response.status_code == 302, response.get_data(as_text=True)
     auth = query(response.headers["Location"])

@@ -163,9 +163,14 @@ def test_bad_launch_is_refused_with_no_rows_written(
     assert row_counts(lti_app) == before
 
 
+def _valid_launch(client: FlaskClient, platform: Forge) -> tuple[str, str, str]:
+    """A login on `client` and a valid id_token for it: the state, the nonce and the token."""
+    state, nonce = begin_login(client, platform)
+    return state, nonce, platform.sign(_body(platform, nonce))
+
+
 def test_replayed_id_token_is_refused(lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge) -> None:
-    state, nonce = begin_login(lti_client, lti_platform)
-    token = lti_platform.sign(_body(lti_platform, nonce))
+    state, _nonce, token = _valid_launch(lti_client, lti_platform)
     first = lti_client.post("/lti/launch", data={"id_token": token, "state": state})
     assert first.status_code == 200
     after_first = row_counts(lti_app)
@@ -182,8 +187,7 @@ def test_nonce_is_single_use_even_with_a_fresh_state(
     from lti_tool import web
     from lti_tool.lti.state_store import DatabaseStateStore, StateRecord
 
-    state, nonce = begin_login(lti_client, lti_platform)
-    token = lti_platform.sign(_body(lti_platform, nonce))
+    state, nonce, token = _valid_launch(lti_client, lti_platform)
     assert lti_client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 200
     before = row_counts(lti_app)
     # An attacker who could plant a state carrying the same nonce still gets nowhere.
@@ -211,12 +215,10 @@ def test_state_issued_to_another_browser_is_not_accepted(
     lti_app: Flask, lti_client: FlaskClient, lti_platform: Forge
 ) -> None:
     """Login CSRF: a state issued to the attacker's browser, posted from the victim's, has no cookie."""
-    state, nonce = begin_login(lti_client, lti_platform)
+    state, _nonce, token = _valid_launch(lti_client, lti_platform)
     victim = lti_app.test_client()
     before = row_counts(lti_app)
-    response = victim.post(
-        "/lti/launch", data={"id_token": lti_platform.sign(_body(lti_platform, nonce)), "state": state}
-    )
+    response = victim.post("/lti/launch", data={"id_token": token, "state": state})
     assert response.status_code == 401
     assert "Open in a new window" in response.get_data(as_text=True)
     assert row_counts(lti_app) == before

@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from lti_tool import web
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, ResourceLink, utcnow
@@ -218,6 +219,11 @@ def _login(client: FlaskClient, issuer: str, client_id: str, deployment: str) ->
     return auth["state"], auth["nonce"]
 
 
+def _post_launch(client: FlaskClient, state: str, token: str) -> TestResponse:
+    """The platform's form post of the id_token to the tool, redirects followed."""
+    return client.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=True)
+
+
 def test_moodle_teacher_launch_in_a_course_section(lms_app: Flask, lms_key: SigningKey) -> None:
     client = lms_app.test_client()
     state, nonce = _login(client, MOODLE, "sXk2Ic2b0LIJyB1", "3")
@@ -226,8 +232,7 @@ def test_moodle_teacher_launch_in_a_course_section(lms_app: Flask, lms_key: Sign
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
         "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
     ]
-    token = lms_key_sign(lms_key, moodle_claims(nonce, roles))
-    response = client.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=True)
+    response = _post_launch(client, state, lms_key_sign(lms_key, moodle_claims(nonce, roles)))
     assert response.status_code == 200
     assert "You are the <strong>facilitator</strong>" in response.get_data(as_text=True)
     with lms_app.app_context():
@@ -252,7 +257,7 @@ def test_moodle_student_launch_without_client_id_in_login(lms_app: Flask, lms_ke
     token = lms_key_sign(
         lms_key, moodle_claims(auth["nonce"], ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"])
     )
-    page = client.post("/lti/launch", data={"id_token": token, "state": auth["state"]}, follow_redirects=True)
+    page = _post_launch(client, auth["state"], token)
     assert page.status_code == 200 and 'id="start"' in page.get_data(as_text=True)
 
 
@@ -264,8 +269,7 @@ def test_canvas_student_launch_with_n_hash_deployment(lms_app: Flask, lms_key: S
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
         "http://purl.imsglobal.org/vocab/lis/v2/system/person#User",
     ]
-    token = lms_key_sign(lms_key, canvas_claims(nonce, roles))
-    page = client.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=True)
+    page = _post_launch(client, state, lms_key_sign(lms_key, canvas_claims(nonce, roles)))
     assert page.status_code == 200
     assert "L2 group session" in page.get_data(as_text=True)
     with lms_app.app_context():

@@ -14,20 +14,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sandbox_platform.forge import Forge
-from tests.lti_tool.lti.conftest import TOOL_URL, row_counts
+from tests.lti_tool.lti.conftest import TOOL_URL, login_params, row_counts
 from tests.lti_tool.lti.http_support import page_url, query
 
 
 def _storage_login(client: FlaskClient, platform: Forge) -> tuple[str, str, str, str]:
     response = client.get(
         "/lti/login",
-        query_string={
-            "iss": platform.issuer,
-            "login_hint": "user-1",
-            "target_link_uri": TOOL_URL + "/lti/launch",
-            "client_id": platform.client_id,
-            "lti_storage_target": "post_message_forwarding",
-        },
+        query_string=login_params(platform, lti_storage_target="post_message_forwarding"),
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -15,7 +15,8 @@ from lti_tool import web
 from lti_tool.services import registrations, registry, subscriptions
 from sandbox_platform.forge import Forge
 from swott.cli import main
-from tests.lti_tool.lti.conftest import TOOL_URL, build_app, count_statements, register, sandbox
+from tests.lti_tool.lti.conftest import TOOL_URL, build_app, count_statements, login_params, register, sandbox
+from tests.lti_tool.lti.http_support import query
 
 MOODLE = "https://moodle.council.example"
 ADD = [
@@ -57,19 +58,9 @@ def _ancestors(app: Flask) -> str:
 
 def _launch_status(app: Flask, platform: Forge) -> int:
     client = app.test_client()
-    login = client.get(
-        "/lti/login",
-        query_string={
-            "iss": platform.issuer,
-            "login_hint": "user-1",
-            "target_link_uri": TOOL_URL + "/lti/launch",
-            "client_id": platform.client_id,
-        },
-    )
+    login = client.get("/lti/login", query_string=login_params(platform))
     if login.status_code != 302:
         return login.status_code
-    from tests.lti_tool.lti.http_support import query
-
     auth = query(login.headers["Location"])
     body = platform.claims(auth["nonce"], target_link_uri=TOOL_URL + "/lti/launch")
     return client.post("/lti/launch", data={"id_token": platform.sign(body), "state": auth["state"]}).status_code
