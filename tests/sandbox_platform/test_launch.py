@@ -244,3 +244,15 @@ def test_storage_launches_name_the_parent_as_storage_target(
     assert "lti_storage_target" not in platform.launch_url(user="learner1", placement=placement)
     assert "lti.put_data" in page.text and "storage=1" in page.text
     assert f'var toolOrigin = "{registered_tool.url}"' in page.text
+
+
+def test_a_rotated_key_signs_from_then_on_and_the_old_one_stays_published(sandbox: SandboxServer) -> None:
+    key = sandbox.platform.key
+    old = key.kid
+    key.rotate()
+    published = requests.get(sandbox.url + "/.well-known/jwks.json", timeout=5).json()["keys"]
+    assert [k["kid"] for k in published] == [old, key.kid]
+    token = key.sign({"sub": "x"})
+    assert jwt.get_unverified_header(token)["kid"] == key.kid
+    assert jwt.decode(token, jwt.PyJWK(published[1]), algorithms=["RS256"]) == {"sub": "x"}
+    assert key.fetches == 1

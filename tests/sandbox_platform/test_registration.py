@@ -11,6 +11,7 @@ import requests
 from sandbox_platform import SandboxServer, browser
 from sandbox_platform.model import PLATFORM_CONFIGURATION, TOOL_CONFIGURATION
 from sandbox_platform.platform import Platform
+from sandbox_platform.registration import validate_registration
 
 from .conftest import FakeTool
 
@@ -180,3 +181,22 @@ def test_the_configuration_can_be_served_openly_as_moodle_does() -> None:
 
     assert response.status_code == 200
     assert response.json()["issuer"] == server.url
+
+
+def test_a_token_for_a_registered_tool_updates_that_registration(platform: Platform, fake_tool: FakeTool) -> None:
+    requests.get(platform.start_registration(fake_tool.url + "/register"), timeout=5)
+    first = fake_tool.registrations[-1]
+    token = platform.new_registration_token(first["client_id"])
+    answer = platform.register_client(
+        token, validate_registration(dict(fake_tool.registration_request(), client_name="Renamed tool"))
+    )
+    assert answer["client_id"] == first["client_id"]
+    assert answer[TOOL_CONFIGURATION]["deployment_id"] == first[TOOL_CONFIGURATION]["deployment_id"]
+    assert [tool.name for tool in platform.tools] == ["Renamed tool"]
+
+
+def test_the_configuration_offers_only_the_scopes_configured() -> None:
+    offered = ("https://purl.imsglobal.org/spec/lti-ags/scope/score",)
+    with SandboxServer(config={"scopes_supported": offered, "require_token_for_configuration": False}) as server:
+        config = requests.get(server.url + "/.well-known/openid-configuration", timeout=5).json()
+    assert config["scopes_supported"] == ["openid", *offered]
