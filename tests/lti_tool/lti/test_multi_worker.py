@@ -60,6 +60,7 @@ def gunicorn_tool(
         "SWOTT_LOG_LEVEL": "WARNING",
     }
     _swott(env, "db", "upgrade")
+    lti_platform.attach(url)  # the sandbox's side of the registration (the tool's side is the CLI's)
     _swott(
         env,
         "platform",
