@@ -303,7 +303,7 @@ def cohort_csv(run_id: int) -> ResponseReturnValue:
     launch = require_launch()
     run = the_run(launch, run_id)
     view = cohort.build_many(web.db_session(), [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
-    response = Response(cohort.to_csv([view]), mimetype="text/csv")
+    response = Response(cohort.to_csv([view], gettext), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="programme-{run.id}-cohort.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
