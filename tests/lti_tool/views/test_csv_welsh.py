@@ -15,7 +15,7 @@ from lti_tool.services import dashboard
 from tests.lti_tool.evaluation.programme_support import AFTER_END
 from tests.lti_tool.evaluation.support import answer_both
 from tests.lti_tool.evaluation.test_programme_session_feedback import _give, _register
-from tests.lti_tool.l2_factories import finish_l1, launch_of, local_platform, make_course, sign_in
+from tests.lti_tool.l2_factories import Course, finish_l1, launch_of, local_platform, make_course, sign_in
 from tests.lti_tool.views.test_programme_times import _lead
 from tests.lti_tool.views.test_programme_views import make_world
 
@@ -38,17 +38,23 @@ def _rows(client: FlaskClient, url: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
+def _in_both(app: Flask, course: Course, part: str, url: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The course facilitator's download of `url`, launched in English and then in Welsh."""
+    found = []
+    for locale in ("en-GB", "cy-GB"):
+        client = app.test_client()
+        sign_in(client, dataclasses.replace(launch_of(course, course.facilitator, part=part, role="facilitator"),
+                                            locale=locale))  # fmt: skip
+        found.append(_rows(client, url))
+    return found[0], found[1]
+
+
 def test_the_dashboard_csv_is_in_the_facilitators_language(app: Flask) -> None:
     with app.extensions["swott.db"].session() as session:
         course = make_course(session, learners=2, platform=local_platform(session))
         finish_l1(session, course, course.learners[0], score=90.0)
         session.commit()
-    clients = {}
-    for locale in ("en-GB", "cy-GB"):
-        clients[locale] = app.test_client()
-        launch = launch_of(course, course.facilitator, part="l2", role="facilitator")
-        sign_in(clients[locale], dataclasses.replace(launch, locale=locale))
-    english, welsh = _rows(clients["en-GB"], "/l2/dashboard.csv"), _rows(clients["cy-GB"], "/l2/dashboard.csv")
+    english, welsh = _in_both(app, course, "l2", "/l2/dashboard.csv")
     assert english[0] == list(dashboard.CSV_HEADER) and welsh[0] == DASHBOARD_CY
     finished = course.learners[0].name
     by_name = {row[0]: row for row in english[1:]}
@@ -88,13 +94,7 @@ def test_the_course_evaluation_csv_is_in_the_leads_language(app: Flask) -> None:
         for index, user in enumerate(course.learners):
             answer_both(session, course, user, 1 + index % 2, 4, text=f"Geiriau {index}", share=True)
         session.commit()
-    clients = {}
-    for locale in ("en-GB", "cy-GB"):
-        clients[locale] = app.test_client()
-        launch = launch_of(course, course.facilitator, part="l1", role="facilitator")
-        sign_in(clients[locale], dataclasses.replace(launch, locale=locale))
-    english = _rows(clients["en-GB"], "/evaluation/report.csv")
-    welsh = _rows(clients["cy-GB"], "/evaluation/report.csv")
+    english, welsh = _in_both(app, course, "l1", "/evaluation/report.csv")
     assert english[0] == REPORT_EN and welsh[0] == REPORT_CY
     assert english[1] == ["Response rate", "Enrolled learners", "5", *[""] * 6, ""]
     assert welsh[1] == ["Cyfradd ymateb", "Dysgwyr sydd wedi cofrestru", "5", *[""] * 6, ""]
