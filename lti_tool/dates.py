@@ -14,11 +14,15 @@ lists them for review by a Welsh speaker.
 
 Plain module (no Flask): the app registers these as Jinja filters `date`, `datetime`, `time`, `day`
 (through `lti_tool.i18n.localised`, which passes the request's language).
+
+Reading a time: `parse_time` is the one reader behind every time box of the tool (`lti_tool.forms.TimeOfDayField`:
+the L2 plan page and the programme lead's dates), so each takes the same English and Welsh ways of writing it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -85,3 +89,50 @@ def format_datetime(moment: datetime, language: str = "en") -> str:
 
 def format_optional(moment: datetime | None, empty: str = "", language: str = "en") -> str:
     return format_datetime(moment, language) if moment is not None else empty
+
+
+TIME = re.compile(
+    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:(?P<am>a\.?\s*m\.?|y\.?\s*b\.?)|(?P<pm>p\.?\s*m\.?|y\.?\s*h\.?))?\s*$",
+    re.IGNORECASE,
+)
+"""A time as people type it in English or Welsh: a Welsh page's hint asks for "10yb" or "2yh", the usual
+Welsh shorthand for the 12-hour clock ("y bore", the morning: am; "yr hwyr", the evening: pm), so the
+box reads it with or without dots and spaces ("10 y.b."), as it reads "10am" and "10 a.m."."""
+MIDDAY = ("midday", "noon", "canol dydd", "hanner dydd")
+MIDNIGHT = ("midnight", "hanner nos", "canol nos")
+
+
+def parse_time(text: str) -> time | None:
+    """'10am', '2:30pm', '14:30', '9.15', 'midday', 'midnight', and the Welsh '10yb', '10 y.b.', '2yh',
+    '2 y.h.', 'canol dydd', 'hanner nos' → a time of day; None if it is not one."""
+    text = " ".join(text.strip().lower().split())
+    if text in MIDDAY:
+        return time(12, 0)
+    if text in MIDNIGHT:
+        return time(0, 0)
+    found = TIME.match(text)
+    if not found:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if found.group("am") or found.group("pm"):
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if found.group("pm") else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def time_box_text(moment: datetime, language: str = "en") -> str:
+    """A saved time as a time box shows it again: as the page writes times ('5pm', '5yh'), but '12pm' and
+    '12am' ('12yh', '12yb') for midday and midnight, which read better in a box; `parse_time` reads each."""
+    local = to_uk(moment)
+    if local.minute == 0 and local.hour in (0, 12):
+        am, pm = (_WELSH.am, _WELSH.pm) if language == WELSH else ("am", "pm")
+        return f"12{pm if local.hour else am}"
+    return format_time(moment, language)
+
+
+def uk_moment(day: date, clock: time) -> datetime:
+    """A UK wall-clock date and time as the UTC moment the database keeps (GMT or BST as that day has)."""
+    return datetime.combine(day, clock, tzinfo=UK_TIME).astimezone(UTC)

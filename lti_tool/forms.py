@@ -15,19 +15,22 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from babel import support
 from flask import current_app, has_request_context
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from markupsafe import Markup, escape
-from wtforms import DateField, Field
+from wtforms import DateField, Field, StringField
 from wtforms.i18n import messages_path
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
+
+from lti_tool.dates import parse_time
+from lti_tool.i18n import _l
 
 
 class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
@@ -139,6 +142,31 @@ class GovDateField(DateField):
         if self.name_in_message:
             return f"{self.name_in_message} must be a real date"
         return self.message or str(self.gettext("Not a valid date value."))
+
+
+TIME_EXAMPLE = _l("For example, 10am or 14:30")
+NOT_A_TIME = _l("Enter a time like 10am, 2:30pm or 14:30")
+
+
+class TimeOfDayField(StringField):
+    """A time of day in one box, read by `lti_tool.dates.parse_time` ('10am', '2:30pm', '14:30', the Welsh
+    '10yb', '2 y.h.'): every time box of the tool is one of these, with the same hint (its description,
+    which govuk-frontend-wtf shows as the hint) and the same message for a time it cannot read.
+
+    `data` stays the text as typed (so a page with an error shows it again); `clock` is the time read.
+    """
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, validators: Any = None, *, hint: str = TIME_EXAMPLE, **kwargs: Any) -> None:
+        kwargs.setdefault("description", hint)
+        super().__init__(label, validators, **kwargs)
+        self.clock: time | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        self.clock = parse_time(self.data or "") if self.data else None
+        if self.data and self.clock is None:
+            raise ValidationError(NOT_A_TIME)
 
 
 def optional_day_not_past(format_message: str, past_message: str) -> Callable[[Any, Field], None]:

@@ -43,7 +43,7 @@ from lti_tool.models import (
     ToolkitSchedule,
     utcnow,
 )
-from lti_tool.words import N_
+from lti_tool.words import N_, NO, YES, Translate, english
 from toolkits.model import CompletionPart, Toolkit
 
 PAGE_SIZE = 100
@@ -61,7 +61,7 @@ L1_LABELS = {
     L1Status.IN_PROGRESS: N_("In progress"),
     L1Status.COMPLETED: N_("Completed"),
 }
-"""English (the CSV keeps it); the dashboard page shows each through gettext, as it does FILTER_LABELS."""
+"""English; the dashboard page and its CSV show each through gettext, as the page does FILTER_LABELS."""
 
 
 class Filter(StrEnum):
@@ -391,37 +391,41 @@ class _PercentRule:
 
 
 CSV_HEADER = (
-    "Name",
-    "L1 status",
-    "L1 progress %",
-    "L1 score %",
-    "L1 completed at (UTC)",
-    "L1 reflection submitted",
-    "Not finished by the deadline",
-    "L2 session",
-    "L2 attendance",
-    "L2 reflection submitted",
+    N_("Name"),
+    N_("L1 status"),
+    N_("L1 progress %"),
+    N_("L1 score %"),
+    N_("L1 completed at (UTC)"),
+    N_("L1 reflection submitted"),
+    N_("Not finished by the deadline"),
+    N_("L2 session"),
+    N_("L2 attendance"),
+    N_("L2 reflection submitted"),
 )
 
 
-def to_csv(rows: Iterable[Row]) -> str:
-    """The dashboard as CSV for a spreadsheet; names that look like formulas are defused."""
+def to_csv(rows: Iterable[Row], gettext: Translate = english) -> str:
+    """The dashboard as CSV for a spreadsheet; names that look like formulas are defused.
+
+    The headings and the words in cells (statuses, yes and no) are in the facilitator's language (the view
+    passes its `gettext`); the columns, numbers and ISO dates are the same in every language."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([gettext(heading) for heading in CSV_HEADER])
+    yes, no = gettext(YES), gettext(NO)
     for row in rows:
         writer.writerow(
             (
                 _cell(row.name),
-                L1_LABELS[row.l1_status],
+                gettext(L1_LABELS[row.l1_status]),
                 row.l1_percent,
                 "" if row.l1_score is None else f"{row.l1_score:g}",
                 row.l1_completed_at.strftime("%Y-%m-%d %H:%M") if row.l1_completed_at else "",
-                "yes" if row.l1_reflection else "no",
-                "yes" if row.overdue else "no",
+                yes if row.l1_reflection else no,
+                yes if row.overdue else no,
                 row.l2_session_starts_at.strftime("%Y-%m-%d %H:%M") if row.l2_session_starts_at else "",
-                row.l2_label,
-                "yes" if row.l2_reflection else "no",
+                gettext(row.l2_label),
+                yes if row.l2_reflection else no,
             )
         )
     return out.getvalue()

@@ -31,7 +31,6 @@ Moodle blanks the grade when it receives any other gradingProgress.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -53,6 +52,8 @@ from lti_tool.services import outbox
 from lti_tool.services.option_order import option_order as option_order
 from lti_tool.services.option_order import ordered_options as ordered_options
 from lti_tool.services.option_order import record_option_orders as record_option_orders
+from lti_tool.words import Translate as Translate
+from lti_tool.words import english as english
 from toolkits.model import CompletionPart, Question, QuestionType, ScoringMode, Toolkit
 
 REFLECTION_STEP = "reflection"
@@ -82,16 +83,6 @@ class EnqueueScore(Protocol):
         grading_progress: str,
         comment: str = "",
     ) -> Any: ...
-
-
-Translate = Callable[..., str]
-"""A gettext: (message, **values) -> the message in the page's language with the values put in.
-The views pass Flask-Babel's; this module stays free of Flask (docs/welsh.md)."""
-
-
-def english(message: str, **values: object) -> str:
-    """The message as written, with its `%(name)s` values put in: the default `Translate`."""
-    return message % values if values else message
 
 
 @dataclass(frozen=True)

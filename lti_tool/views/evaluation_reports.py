@@ -95,7 +95,7 @@ def course_report() -> ResponseReturnValue:
 def course_csv() -> ResponseReturnValue:
     report, toolkit_id = _course_report()
     return Response(
-        reports.to_csv(report),
+        reports.to_csv(report, gettext),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="evaluation-{toolkit_id}.csv"'},
     )
@@ -152,7 +152,7 @@ def _programme_report(template_id: str) -> reports.Report:
 
 
 def _csv(report: reports.Report, name: str) -> ResponseReturnValue:
-    return Response(reports.to_csv(report), mimetype="text/csv",
+    return Response(reports.to_csv(report, gettext), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="evaluation-{name}.csv"'})  # fmt: skip
 
 

@@ -33,17 +33,17 @@ from lti_tool.models import (
 )
 from lti_tool.services.evaluation.feedback import USEFULNESS_SCALE
 from lti_tool.services.reflections import identifying_details
-from lti_tool.words import N_
+from lti_tool.words import N_, Translate, english
 from toolkits.model import CONFIDENCE_SCALE, Phase, Questionnaire, Toolkit
 
 MIN_GROUP = 5
-NOT_ENOUGH = "Not enough responses to show"
+NOT_ENOUGH = N_("Not enough responses to show")
 FLAG_WORDS = {
-    "name": "a name",
-    "date_of_birth": "a date of birth",
-    "date": "a date",
-    "nhs_number": "an NHS number",
-    "case_number": "a case number",
+    "name": N_("a name"),
+    "date_of_birth": N_("a date of birth"),
+    "date": N_("a date"),
+    "nhs_number": N_("an NHS number"),
+    "case_number": N_("a case number"),
 }
 
 
@@ -340,43 +340,52 @@ def by_council(session: Session, *, toolkit: Toolkit) -> list[CouncilRow]:
 
 # --- CSV ------------------------------------------------------------------------------------------------
 
-CSV_HEADER = ("Section", "Item", "Respondents", *[f"{i} {label}" for i, label in enumerate(CONFIDENCE_SCALE, 1)],
-              "Average (1 to 5)", "Note")  # fmt: skip
+CSV_HEADER = (N_("Section"), N_("Item"), N_("Respondents"), N_("Average (1 to 5)"), N_("Note"))
+"""The columns but the scale's five points, which come after "Respondents": "1 Not at all confident" …"""
 
 
-def to_csv(report: Report) -> str:
-    """The report's figures as CSV, the same figures as the page (and the same threshold)."""
+def to_csv(report: Report, gettext: Translate = english) -> str:
+    """The report's figures as CSV, the same figures as the page (and the same threshold).
+
+    Headings, section names and notes are in the lead's language (the view passes its `gettext`); the
+    learning outcomes' statements and the comments are as written, and the figures are the same in every
+    language."""
+    _ = gettext
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    writer.writerow(("Response rate", "Enrolled learners", report.learners, *[""] * 6, ""))
-    writer.writerow(("Response rate", f"Answered {report.words.before}", report.before_answered, *[""] * 6,
+    scale = [f"{i} {_(label)}" for i, label in enumerate(CONFIDENCE_SCALE, 1)]
+    heading = [_(column) for column in CSV_HEADER]
+    writer.writerow([*heading[:3], *scale, *heading[3:]])
+    rate, blank, not_enough = _("Response rate"), [""] * 6, _(NOT_ENOUGH)
+    writer.writerow((rate, _("Enrolled learners"), report.learners, *blank, ""))
+    writer.writerow((rate, _("Answered %(when)s", when=_(report.words.before)), report.before_answered, *blank,
                      _rate(report.before_answered, report.learners)))  # fmt: skip
-    writer.writerow(("Response rate", f"Answered {report.words.after}", report.after_answered, *[""] * 6,
+    writer.writerow((rate, _("Answered %(when)s", when=_(report.words.after)), report.after_answered, *blank,
                      _rate(report.after_answered, report.after_asked)))  # fmt: skip
-    writer.writerow(("Response rate", "Answered both", report.paired, *[""] * 6, ""))
+    writer.writerow((rate, _("Answered both"), report.paired, *blank, ""))
     if report.outcomes is None:
-        writer.writerow(("Confidence", "All learning outcomes", report.paired, *[""] * 6, NOT_ENOUGH))
+        writer.writerow((_("Confidence"), _("All learning outcomes"), report.paired, *blank, not_enough))
     else:
         for outcome in report.outcomes:
-            for label, dist in (("Confidence before", outcome.before), ("Confidence after", outcome.after)):
+            for label, dist in ((_("Confidence before"), outcome.before), (_("Confidence after"), outcome.after)):
                 item = _cell(f"{outcome.number}. {outcome.statement}")
                 if not dist.total:
-                    writer.writerow((label, item, "", *[""] * 6, NOT_ENOUGH))
+                    writer.writerow((label, item, "", *blank, not_enough))
                     continue
                 writer.writerow((label, item, dist.total, *dist.counts, f"{dist.mean:.1f}", ""))
     fb = report.feedback
+    feedback, useful = _("Session feedback"), _("How useful the session was")
     if fb is None:
         pass
     elif fb.usefulness is None:
-        writer.writerow(("Session feedback", "How useful the session was", fb.respondents, *[""] * 6, NOT_ENOUGH))
+        writer.writerow((feedback, useful, fb.respondents, *blank, not_enough))
     else:
-        writer.writerow(("Session feedback", "How useful the session was", fb.respondents, *fb.usefulness.counts,
-                         f"{fb.usefulness.mean:.1f}", ""))  # fmt: skip
-        writer.writerow(("Session feedback", "Answers", fb.answers, *[""] * 6, ""))
+        writer.writerow((feedback, useful, fb.respondents, *fb.usefulness.counts, f"{fb.usefulness.mean:.1f}", ""))
+        writer.writerow((feedback, _("Answers"), fb.answers, *blank, ""))
         for comment in fb.comments:  # shared by their authors; the page shows the same
-            note = "May identify someone: " + ", ".join(comment.flags) if comment.flags else ""
-            writer.writerow(("What people would change", _cell(comment.text), "", *[""] * 6, note))
+            flags = ", ".join(_(flag) for flag in comment.flags)
+            note = _("May identify someone: %(details)s", details=flags) if comment.flags else ""
+            writer.writerow((_("What people would change"), _cell(comment.text), "", *blank, note))
     return out.getvalue()
 
 

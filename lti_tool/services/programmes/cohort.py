@@ -35,7 +35,7 @@ from lti_tool.models import (
     ResourceLink,
     SetRole,
 )
-from lti_tool.words import N_
+from lti_tool.words import N_, NO, YES, Translate, english
 from toolkits.programmes import ActivityKind
 
 STATUS_LABELS: dict[str, str] = {
@@ -209,20 +209,29 @@ def build_many(
     return views
 
 
-def to_csv(views: Iterable[CohortView]) -> str:
-    """One line per participant and activity (long format): easy to filter and pivot in a spreadsheet."""
+CSV_HEADER = (N_("cohort"), N_("participant"), N_("coach"), N_("mentor"), N_("protected hours a week"),
+              N_("activity"), N_("date (UTC)"), N_("required"), N_("status"), N_("attended"), N_("role"))  # fmt: skip
+ROLE_WORDS = {"presenter": N_("presenter"), "consultant": N_("consultant"), "facilitator": N_("facilitator")}
+"""An action learning set's roles as the CSV writes them: the stored value, in the lead's language."""
+
+
+def to_csv(views: Iterable[CohortView], gettext: Translate = english) -> str:
+    """One line per participant and activity (long format): easy to filter and pivot in a spreadsheet.
+
+    The headings and the words in cells (status, yes and no, role) are in the lead's language (the view
+    passes its `gettext`); names and titles are as written, dates ISO in UTC, in every language."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["cohort", "participant", "coach", "mentor", "protected hours a week", "activity",
-                     "date (UTC)", "required", "status", "attended", "role"])  # fmt: skip
+    writer.writerow([gettext(heading) for heading in CSV_HEADER])
+    yes, no = gettext(YES), gettext(NO)
     for view in views:
         for row in view.rows:
             for column, cell in zip(view.columns, row.cells, strict=True):
                 writer.writerow([
                     _safe(view.run.cohort_name), _safe(row.name), _safe(row.coach), _safe(row.mentor),
                     row.protected_hours, _safe(column.title), column.deadline.strftime("%Y-%m-%d %H:%M"),
-                    "yes" if column.required else "no", STATUS_LABELS[cell.status],
-                    "yes" if cell.attended else "no", cell.role,
+                    yes if column.required else no, gettext(STATUS_LABELS[cell.status]),
+                    yes if cell.attended else no, gettext(ROLE_WORDS.get(cell.role, cell.role)) if cell.role else "",
                 ])  # fmt: skip
     return out.getvalue()
 

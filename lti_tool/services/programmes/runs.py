@@ -14,12 +14,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.dates import UK_TIME
+from lti_tool.dates import UK_TIME, uk_moment
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.lti.roles import Role
 from lti_tool.models import (
@@ -45,11 +45,6 @@ DEFAULT_TIMES = {
 L1_DUE_TIME = time(17, 0)
 L1_EVENT_MINUTES = 30  # the calendar entry for an L1: half an hour on the day it opens
 MAX_NAME = 255
-
-
-def uk_moment(day: date, at: time) -> datetime:
-    """`day` at `at` UK time (GMT or BST as on that day), as a UTC moment."""
-    return datetime.combine(day, at, tzinfo=UK_TIME).astimezone(UTC)
 
 
 def _local_time(moment: datetime) -> time:

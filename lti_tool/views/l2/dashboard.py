@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
@@ -43,7 +44,7 @@ def dashboard_csv() -> ResponseReturnValue:
     launch, toolkit = facilitator_and_toolkit()
     board = dashboard.build(web.db_session(), context_id=launch.context_id, toolkit=toolkit)
     rows = board.filtered(dashboard.parse_filter(request.args.get("filter")))
-    response = Response(dashboard.to_csv(rows), mimetype="text/csv")
+    response = Response(dashboard.to_csv(rows, gettext), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{toolkit.id}-progress.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

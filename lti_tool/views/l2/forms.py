@@ -1,15 +1,15 @@
 """The L2 pages' forms: WTForms classes with their validators, rendered by govuk-frontend-wtf widgets.
 
 Dates are the GOV.UK date input (day, month, year: the Design System's "Dates" pattern); a time of day is
-one text box that takes "10am", "2:30pm" or "14:30" (and the Welsh "10yb", "2 y.h."). Both are read in UK
-time (lti_tool/dates.py), and every form comes back with what was typed when it has an error (issue 10).
+one text box that takes "10am", "2:30pm" or "14:30" (and the Welsh "10yb", "2 y.h."): the tool's one
+`TimeOfDayField` (lti_tool/forms.py). Both are read in UK time (lti_tool/dates.py), and every form comes back
+with what was typed when it has an error (issue 10).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,8 +34,8 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from lti_tool.dates import UK_TIME
-from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.dates import uk_moment
+from lti_tool.forms import GovDateField, SwottForm, TimeOfDayField
 from lti_tool.i18n import ENGLISH, _l, current_language
 from lti_tool.words import N_
 
@@ -54,56 +54,6 @@ class ContentSelect(GovSelect):  # type: ignore[misc]  # the package has no type
 
 
 REAL_DATE = _l("Enter a real date, for example 27 3 2027")
-TIME = re.compile(
-    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:(?P<am>a\.?\s*m\.?|y\.?\s*b\.?)|(?P<pm>p\.?\s*m\.?|y\.?\s*h\.?))?\s*$",
-    re.IGNORECASE,
-)
-"""A time as people type it in English or Welsh: a Welsh page's hint asks for "10yb" or "2yh", the usual
-Welsh shorthand for the 12-hour clock ("y bore", the morning: am; "yr hwyr", the evening: pm), so the
-box reads it with or without dots and spaces ("10 y.b."), as it reads "10am" and "10 a.m."."""
-MIDDAY = ("midday", "noon", "canol dydd", "hanner dydd")
-MIDNIGHT = ("midnight", "hanner nos", "canol nos")
-
-
-def parse_time(text: str) -> time | None:
-    """'10am', '2:30pm', '14:30', '9.15', 'midday', 'midnight', and the Welsh '10yb', '10 y.b.', '2yh',
-    '2 y.h.', 'canol dydd', 'hanner nos' → a time of day; None if it is not one."""
-    text = " ".join(text.strip().lower().split())
-    if text in MIDDAY:
-        return time(12, 0)
-    if text in MIDNIGHT:
-        return time(0, 0)
-    found = TIME.match(text)
-    if not found:
-        return None
-    hour, minute = int(found.group(1)), int(found.group(2) or 0)
-    if found.group("am") or found.group("pm"):
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if found.group("pm") else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-def uk_moment(day: date, clock: time) -> datetime:
-    """A UK wall-clock date and time as the UTC moment the database keeps (GMT or BST as that day has)."""
-    return datetime.combine(day, clock, tzinfo=UK_TIME).astimezone(UTC)
-
-
-class TimeOfDayField(StringField):
-    """A time of day in one box ('10am', '2:30pm', '14:30'); `data` stays the text, `clock` the time."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.clock: time | None = None
-
-    def pre_validate(self, form: Any) -> None:
-        self.clock = parse_time(self.data or "") if self.data else None
-        if self.data and self.clock is None:
-            raise ValidationError(_l("Enter a time like 10am, 2:30pm or 14:30"))
 
 
 class IntegerChoices(SelectMultipleField):
@@ -143,7 +93,11 @@ class DeadlineForm(SwottForm):
         accept_iso=True,
     )
     deadline_time = TimeOfDayField(
-        _l("Time (UK)"), [InputRequired(_l("Enter the time of the L1 deadline"))], id="deadline-time", default="5pm"
+        _l("Time (UK)"),
+        [InputRequired(_l("Enter the time of the L1 deadline"))],
+        id="deadline-time",
+        default="5pm",
+        hint=_l("For example, 5pm or 17:00"),
     )
 
     def moment(self) -> datetime:

@@ -17,7 +17,8 @@ from flask_babel import gettext
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
-from lti_tool.dates import format_time, to_uk
+from lti_tool.dates import time_box_text, to_uk
+from lti_tool.i18n import current_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for
 from lti_tool.models import utcnow
 from lti_tool.services import l2 as l2_sessions
@@ -45,8 +46,7 @@ def _deadline_form(deadline: datetime | None) -> DeadlineForm:
     form = DeadlineForm(formdata=None)
     if deadline is not None:
         form.deadline_day.data = to_uk(deadline).date()
-        text = format_time(deadline)
-        form.deadline_time.data = {"midday": "12pm", "midnight": "12am"}.get(text, text)
+        form.deadline_time.data = time_box_text(deadline, current_language())
     return form
 
 

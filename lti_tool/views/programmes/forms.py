@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import time
 from typing import Any
 
@@ -26,15 +25,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from lti_tool.forms import ConfirmForm as ConfirmForm
-from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.forms import GovDateField, SwottForm, TimeOfDayField
 from lti_tool.i18n import _l
 from lti_tool.services.programmes.holidays import NATIONS
 from toolkits.cpd import Field
 
-TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 NATION_CHOICES = list(NATIONS.items())
 
 
@@ -79,20 +77,11 @@ class StartDateForm(SwottForm):
     starts_on = gov_date(_l("New start date"), _l("Enter the new start date"))
 
 
-def _parse_time(text: str) -> time:
-    match = TIME_PATTERN.match(text.strip())
-    if match is None:
-        raise ValidationError(gettext("Enter a time on the 24-hour clock, for example 14:30"))
-    return time(int(match.group(1)), int(match.group(2)))
-
-
 class EventForm(SwottForm):
     """Change one date of the programme: day, UK start time, place, video link; or cancel it."""
 
     day = gov_date(_l("Date"), _l("Enter the date"))
-    start_time = StringField(
-        _l("Start time (UK)"), widget=GovTextInput(), validators=[InputRequired(_l("Enter the start time"))]
-    )
+    start_time = TimeOfDayField(_l("Start time (UK)"), validators=[InputRequired(_l("Enter the start time"))])
     place = StringField(_l("Place"), widget=GovTextInput(), validators=[Optional(), Length(max=255)])
     video_link = StringField(
         _l("Video link"),
@@ -106,12 +95,10 @@ class EventForm(SwottForm):
     save = SubmitField(_l("Save this date"), widget=GovSubmitInput())
     cancel_event = SubmitField(_l("Cancel this date"), widget=GovSubmitInput())
 
-    def validate_start_time(self, field: StringField) -> None:
-        _parse_time(field.data or "")
-
     @property
     def at(self) -> time:
-        return _parse_time(self.start_time.data or "")
+        assert self.start_time.clock is not None  # the form validated it (InputRequired, then the box's reader)
+        return self.start_time.clock
 
 
 class AttendanceForm(SwottForm):

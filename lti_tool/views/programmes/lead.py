@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from lti_tool import web
 from lti_tool.access import facilitator_required
-from lti_tool.dates import to_uk
+from lti_tool.dates import time_box_text, to_uk
 from lti_tool.errors import NotFound
+from lti_tool.i18n import current_language
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.models import Attempt, EventStatus, GroupSession, ProgrammeEvent, ProgrammeRun, ResourceLink
@@ -136,8 +137,8 @@ def _event_page(run: ProgrammeRun, event_id: int, form: EventForm | None = None,
     members = runs.members(session, run)
     is_set = activity is not None and activity.session is SessionType.ACTION_LEARNING_SET
     if form is None:
-        local = to_uk(event.starts_at)
-        form = EventForm(data={"day": local.date(), "start_time": local.strftime("%H:%M"), "place": event.place,
+        form = EventForm(data={"day": to_uk(event.starts_at).date(), "place": event.place,
+                               "start_time": time_box_text(event.starts_at, current_language()),
                                "video_link": event.video_link})  # fmt: skip
     if register is None:
         register = _register_form(run, event.id, [m.participant.id for m in members], is_set, prefill=True)
@@ -302,7 +303,7 @@ def cohort_csv(run_id: int) -> ResponseReturnValue:
     launch = require_launch()
     run = the_run(launch, run_id)
     view = cohort.build_many(web.db_session(), [run], now(), {run.id: templates.toolkit_of(programme_of(run))})[0]
-    response = Response(cohort.to_csv([view]), mimetype="text/csv")
+    response = Response(cohort.to_csv([view], gettext), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="programme-{run.id}-cohort.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -108,7 +108,7 @@ def test_moving_a_date_onto_a_bank_holiday_is_pointed_out(world: World) -> None:
     workshop = world.events("assessment-workshop")[0]
     url = f"/programmes/{world.a.the_run.id}/events/{workshop.id}"
     bad = _post(lead, url, {"day": ["29", "3", "2027"], "start_time": "25:00", "place": "Hall", "save": "1"})
-    assert bad.status_code == 400 and "24-hour clock" in _text(bad)
+    assert bad.status_code == 400 and "Enter a time like 10am, 2:30pm or 14:30" in _text(bad)
     moved = _post(lead, url, {"day": ["29", "3", "2027"], "start_time": "13:30", "place": "Hall", "save": "1"})
     assert moved.status_code == 303
     html = _text(lead.get(f"/programmes/{world.a.the_run.id}"))

@@ -103,7 +103,7 @@ def test_the_programme_leads_pages_are_in_welsh(app: Flask, cohort: Cohort) -> N
            "Cadw’r gofrestr", "Yn ôl i’r amserlen")  # fmt: skip
     wrong = _post(lead, page, {"day-day": "31", "day-month": "2", "day-year": "2027", "start_time": "25:00",
                                "save": "1"})  # fmt: skip
-    _assert_welsh(wrong, "Rhowch amser ar y cloc 24 awr, er enghraifft 14:30")
+    _assert_welsh(wrong, "Rhowch amser fel 10yb, 2:30yh neu 14:30")
     with app.extensions["swott.db"].session() as session:
         ids = [str(m.participant.id) for m in runs.members(session, cohort.the_run)]
     _post(lead, f"{page}/register", {"present": ids[:1]}, form_page=page)

@@ -1,6 +1,6 @@
-"""The one-box time of day (L2 session start, L1 deadline) reads what people type in English and in Welsh
-(issue 13): a Welsh page's hint says "10yb", so "10yb", "10 y.b.", "2yh" and "2 y.h." must be read as the
-English "10am" and "2pm" are, and a time the box cannot read is refused, not guessed."""
+"""The one-box time of day (L2 session start, L1 deadline, a programme's dates) reads what people type in
+English and in Welsh (issue 13): a Welsh page's hint says "10yb", so "10yb", "10 y.b.", "2yh" and "2 y.h."
+must be read as the English "10am" and "2pm" are, and a time the box cannot read is refused, not guessed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import time
 
 import pytest
 
-from lti_tool.views.l2.forms import parse_time
+from lti_tool.dates import parse_time
 
 
 @pytest.mark.parametrize(
