@@ -12,8 +12,8 @@ from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.services import outbox
 from tests.conftest import make_app
-from tests.lti_tool.services.ags_platform import AgsPlatform
 from tests.lti_tool.services.passback_support import Course, records, seed_course, start_platform
+from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 
 def _commit_a_score_in_a_request(app: Flask, course: Course, *, rollback: bool = False) -> None:
@@ -40,7 +40,7 @@ def test_a_committed_score_is_sent_by_the_background_only_in_background_mode(tmp
     app = make_app(tmp_path, passback=mode)
     database: Database = app.extensions["swott.db"]
     background: Background = app.extensions["swott.background"]
-    ags: AgsPlatform = start_platform(database)
+    ags: SandboxLms = start_platform(database)
     try:
         course = seed_course(database, ags)
         _commit_a_score_in_a_request(app, course, rollback=True)  # a refused request: nothing to send
@@ -48,9 +48,9 @@ def test_a_committed_score_is_sent_by_the_background_only_in_background_mode(tmp
         _commit_a_score_in_a_request(app, course)
         assert background.wait_idle()
         if mode == "background":
-            assert [r.status for r in records(database)] == ["delivered"] and len(ags.scores) == 1
+            assert [r.status for r in records(database)] == ["delivered"] and len(ags.accepted()) == 1
         else:  # production: `swott worker` sends it
-            assert [r.status for r in records(database)] == ["pending"] and ags.requests == 0
+            assert [r.status for r in records(database)] == ["pending"] and ags.script.count() == 0
     finally:
         background.stop()
         ags.stop()
