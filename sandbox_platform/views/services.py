@@ -38,12 +38,10 @@ def _json(body: Any, status: int = 200, media_type: str = "application/json") ->
     return response
 
 
-def _error(status: int, error: str, description: str, retry_after: int | None = None) -> Response:
+def _error(status: int, error: str, description: str) -> Response:
     response = _json({"error": error, "error_description": description}, status)
     if status == 401:
         response.headers["WWW-Authenticate"] = f'Bearer error="{error}"'
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -55,10 +53,10 @@ def scripted(*names: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             fault = platform().script.before(names)
             if fault is not None:
-                # RFC 6749 has `temporarily_unavailable` for an overloaded server; any other status is a refusal.
-                error = "temporarily_unavailable" if fault.status >= 500 or fault.status == 429 else "invalid_request"
-                reason = "the sandbox was scripted to fail this request"
-                return _error(fault.status, error, reason, fault.retry_after)
+                # Plain text, as the web server or proxy in front of a down or overloaded LMS answers.
+                answer = Response("scripted fault", status=fault.status, mimetype="text/plain")
+                answer.headers["Retry-After"] = str(fault.retry_after)
+                return answer
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -16,17 +16,21 @@ from tests.lti_tool.services.passback_support import Course, records, seed_cours
 from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 
-def _commit_a_score_in_a_request(app: Flask, course: Course, *, rollback: bool = False) -> None:
+def _commit_a_score_in_a_request(
+    app: Flask, course: Course, *, graded: float | None = None, rollback: bool = False
+) -> None:
+    """A request that queues the learner's score (Started, or Completed and `graded`) and commits or rolls back."""
+    activity, grading = ("Started", "NotReady") if graded is None else ("Completed", "FullyGraded")
     with app.test_request_context("/"):
         session = web.db_session()
         outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
             user_id=course.learners[0],
-            score_given=None,
+            score_given=graded,
             score_maximum=100.0,
-            activity_progress="Started",
-            grading_progress="NotReady",
+            activity_progress=activity,
+            grading_progress=grading,
         )
         if rollback:
             session.rollback()
@@ -71,18 +75,7 @@ def test_the_passback_thread_stops_when_idle_and_starts_again_on_the_next_commit
         assert first is not None
         first.join(5)
         assert not first.is_alive() and background._passback is None  # nothing waiting: it stopped
-        with app.test_request_context("/"):
-            session = web.db_session()
-            outbox.enqueue_score(
-                session,
-                resource_link_id=course.link_id,
-                user_id=course.learners[0],
-                score_given=70.0,
-                score_maximum=100.0,
-                activity_progress="Completed",
-                grading_progress="FullyGraded",
-            )
-            session.commit()
+        _commit_a_score_in_a_request(app, course, graded=70.0)
         assert background.wait_idle()
         assert [r.status for r in records(database)] == ["delivered", "delivered"]
     finally:

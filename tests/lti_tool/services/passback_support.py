@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lti_tool.db import Database
 from lti_tool.models import ScoreRecord
+from lti_tool.services import outbox
 from lti_tool.services.roster import SCOPE_NRPS
 from tests.lti_tool.factories import ContextFactory, LtiUserFactory, PlatformFactory, ResourceLinkFactory
 from tests.lti_tool.services.sandbox_lms import SandboxLms, start_sandbox
@@ -88,6 +89,25 @@ def seed_course(
         return Course(platform.id, context.id, link.id, [u.id for u in users], [u.sub for u in users])
 
 
+def queue_score(
+    database: Database, course: Course, activity: str, grading: str, score: float | None = None, learner: int = 0
+) -> int:
+    """One progress step's transaction: queue the learner's score and commit, as the player does; its id."""
+    with database.session() as session:
+        record = outbox.enqueue_score(
+            session,
+            resource_link_id=course.link_id,
+            user_id=course.learners[learner],
+            score_given=score,
+            score_maximum=100.0,
+            activity_progress=activity,
+            grading_progress=grading,
+        )
+        session.commit()
+        assert record is not None, "the score changes nothing in the gradebook, so it was not queued"
+        return record.id
+
+
 def let_time_pass(database: Database, amount: timedelta = timedelta(hours=2)) -> None:
     """Move every scheduled retry into the past, as if `amount` of time had gone by."""
     with database.session() as session:
@@ -111,6 +131,7 @@ __all__ = [
     "SCOPE_NRPS",
     "Course",
     "let_time_pass",
+    "queue_score",
     "records",
     "seed_course",
     "start_platform",

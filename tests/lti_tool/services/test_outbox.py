@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from lti_tool import migrate
@@ -19,7 +20,14 @@ from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
 from sandbox_platform.script import SERVICES
 from tests.conftest import make_app
-from tests.lti_tool.services.passback_support import Course, let_time_pass, records, seed_course, start_platform
+from tests.lti_tool.services.passback_support import (
+    Course,
+    let_time_pass,
+    queue_score,
+    records,
+    seed_course,
+    start_platform,
+)
 from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 
@@ -39,22 +47,36 @@ def completed(score: float) -> Step:
 
 
 def enqueue(database: Database, course: Course, step: Step, learner: int = 0) -> int:
-    """One progress step's transaction: queue the score and commit, as the player does."""
-    with database.session() as session:
-        record = outbox.enqueue_score(
-            session,
-            resource_link_id=course.link_id,
-            user_id=course.learners[learner],
-            score_maximum=100.0,
-            **step._asdict(),
-        )
-        session.commit()
-        assert record is not None, "the score changes nothing in the gradebook, so it was not queued"
-        return record.id
+    return queue_score(database, course, *step, learner=learner)
 
 
 def received(ags: SandboxLms, sub: str) -> list[tuple[str, str, float | None]]:
     return [(s["activityProgress"], s["gradingProgress"], s.get("scoreGiven")) for s in ags.accepted(sub)]
+
+
+# What the gradebook receives from a learner who starts, works on, submits and is graded 90.
+WHOLE_JOURNEY_GRADED_90 = [
+    ("Started", "NotReady", None),
+    ("InProgress", "Pending", None),
+    ("Submitted", "PendingManual", None),
+    ("Completed", "FullyGraded", 90.0),
+]
+
+
+def start_and_work_on_while_the_platform_is_down(
+    app: Flask, database: Database, course: Course, ags: SandboxLms
+) -> list[int]:
+    """The learner starts and works on while every service answers 503, then the platform stops answering.
+
+    The two scores' ids; the send after commit tried the first only (the second waits behind it).
+    """
+    ags.script.fail(503, services=SERVICES)
+    first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
+    report = delivery.deliver_after_commit(app, first)
+    assert report is not None and report.delivered == [] and report.retrying == first[:1]
+    ags.script.clear()
+    ags.stop()  # now the platform refuses connections
+    return first
 
 
 def test_score_commits_and_rolls_back_with_the_progress_change(database: Database, ags: SandboxLms) -> None:
@@ -154,20 +176,14 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
     ags = start_platform(database)
     try:
         course = seed_course(database, ags)
-        ags.script.fail(503, services=SERVICES)
-        first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
-        report = delivery.deliver_after_commit(app, first)
-        assert report is not None and report.delivered == [] and report.retrying == first[:1]
-        ags.script.clear()
-        ags.stop()  # now the platform refuses connections
+        first = start_and_work_on_while_the_platform_is_down(app, database, course, ags)
         let_time_pass(database)
         later = [enqueue(database, course, SUBMITTED), enqueue(database, course, completed(90))]
         # The inline send takes the learner's due first score along (order first): connection refused.
         report = delivery.deliver_after_commit(app, later)
         assert report is not None and report.retrying == first[:1] and not report.delivered
-        assert (
-            ags.accepted() == [] and ags.script.count() == 1
-        )  # one token request got 503; the refused one never arrived
+        # One token request got 503; the refused one never arrived.
+        assert ags.accepted() == [] and ags.script.count() == 1
 
         ags.start()  # back on the same port
         let_time_pass(database)
@@ -176,12 +192,7 @@ def test_platform_down_for_the_whole_completion_then_worker_delivers_everything_
         result = CliRunner().invoke(main, ["worker", "--once"])
         assert result.exit_code == 0, result.output
         assert "Passback: 4 delivered, 0 waiting to retry, 0 failed." in result.output
-        assert received(ags, course.subs[0]) == [
-            ("Started", "NotReady", None),
-            ("InProgress", "Pending", None),
-            ("Submitted", "PendingManual", None),
-            ("Completed", "FullyGraded", 90.0),
-        ]
+        assert received(ags, course.subs[0]) == WHOLE_JOURNEY_GRADED_90
         assert ags.script.count("scores") == 4  # exactly once each: no duplicate and no 409
         assert ags.score(course.subs[0]) == 90.0
     finally:
@@ -412,12 +423,7 @@ def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_
     ags = start_platform(database)
     try:
         course = seed_course(database, ags)
-        ags.script.fail(503, services=SERVICES)
-        first = [enqueue(database, course, STARTED), enqueue(database, course, IN_PROGRESS)]
-        report = delivery.deliver_after_commit(app, first)
-        assert report is not None and report.retrying == first[:1]
-        ags.script.clear()
-        ags.stop()
+        first = start_and_work_on_while_the_platform_is_down(app, database, course, ags)
         enqueue(database, course, SUBMITTED)
         enqueue(database, course, completed(90))
         let_time_pass(database)
@@ -428,12 +434,7 @@ def test_outage_and_app_restart_on_postgres_lose_nothing(postgres_url: str, tmp_
         ags.start()
         let_time_pass(restarted)
         assert len(delivery.deliver_pending(restarted).delivered) == 4
-        assert received(ags, course.subs[0]) == [
-            ("Started", "NotReady", None),
-            ("InProgress", "Pending", None),
-            ("Submitted", "PendingManual", None),
-            ("Completed", "FullyGraded", 90.0),
-        ]
+        assert received(ags, course.subs[0]) == WHOLE_JOURNEY_GRADED_90
         assert ags.script.count("scores") == 4
         restarted.dispose()
     finally:

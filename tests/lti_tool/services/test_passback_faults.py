@@ -26,7 +26,14 @@ from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
 from tests.conftest import make_app
-from tests.lti_tool.services.passback_support import Course, let_time_pass, records, seed_course, start_platform
+from tests.lti_tool.services.passback_support import (
+    Course,
+    let_time_pass,
+    queue_score,
+    records,
+    seed_course,
+    start_platform,
+)
 from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 SECRET = "test-secret-" + "x" * 40
@@ -37,26 +44,8 @@ NO_RESULT_SCOPES = [
 ]
 
 
-def queue(
-    database: Database, course: Course, activity: str, grading: str, score: float | None, learner: int = 0
-) -> int:
-    with database.session() as session:
-        record = outbox.enqueue_score(
-            session,
-            resource_link_id=course.link_id,
-            user_id=course.learners[learner],
-            score_given=score,
-            score_maximum=100.0,
-            activity_progress=activity,
-            grading_progress=grading,
-        )
-        session.commit()
-        assert record is not None
-        return record.id
-
-
 def graded(database: Database, course: Course, score: float, learner: int = 0) -> int:
-    return queue(database, course, "Completed", "FullyGraded", score, learner)
+    return queue_score(database, course, "Completed", "FullyGraded", score, learner)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
@@ -116,7 +105,7 @@ def test_a_progress_score_that_timed_out_is_re_sent_with_its_timestamp_and_appli
     database: Database, slow: SandboxLms
 ) -> None:
     course = seed_course(database, slow)
-    record_id = queue(database, course, "Started", "NotReady", None)
+    record_id = queue_score(database, course, "Started", "NotReady", None)
     service = impatient_service(database)
     try:
         assert delivery.deliver_pending(database, grades=service).retrying == [record_id]
@@ -180,7 +169,7 @@ def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(
 
 def test_503s_delay_a_score_but_it_is_applied_once(database: Database, ags: SandboxLms) -> None:
     course = seed_course(database, ags, learners=2)
-    ids = [graded(database, course, 70), queue(database, course, "Started", "NotReady", None, learner=1)]
+    ids = [graded(database, course, 70), queue_score(database, course, "Started", "NotReady", None, learner=1)]
     ags.script.fail(503, services=("scores",))
     for _ in range(3):
         report = delivery.deliver_pending(database)

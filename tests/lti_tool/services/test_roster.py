@@ -197,7 +197,7 @@ def any_database(request: pytest.FixtureRequest, database: Database) -> Iterator
 def test_roster_entries_are_cleaned_and_length_checked_before_storage(any_database: Database) -> None:
     """Issue 9 defect 4: one NUL in an NRPS name broke the facilitator pages on PostgreSQL."""
     database = any_database
-    hostile = [
+    hostile: list[dict[str, Any]] = [
         {"user_id": "u-nul", "name": "Alex\x00 Morgan\x07", "email": "a\x00lex@council.example", "roles": ["Learner"]},
         {"user_id": "u-long", "name": "N" * 5000, "email": "e" * 300 + "@council.example", "roles": ["Learner"]},
         {"user_id": "x" * 256, "name": "Too long an id", "roles": ["Learner"]},

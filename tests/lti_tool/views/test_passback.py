@@ -13,9 +13,9 @@ from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import LtiUser
-from lti_tool.services import delivery, outbox
+from lti_tool.services import delivery
 from sandbox_platform.script import SERVICES
-from tests.lti_tool.services.passback_support import Course, seed_course, start_platform
+from tests.lti_tool.services.passback_support import Course, queue_score, seed_course, start_platform
 from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -55,19 +55,7 @@ def _signed_in(app: Flask, course: Course, *, role: Role, launch_id: str = "laun
 
 
 def _queue_started(database: Database, course: Course, learner: int) -> int:
-    with database.session() as session:
-        record = outbox.enqueue_score(
-            session,
-            resource_link_id=course.link_id,
-            user_id=course.learners[learner],
-            score_given=None,
-            score_maximum=100.0,
-            activity_progress="Started",
-            grading_progress="NotReady",
-        )
-        session.commit()
-        assert record is not None
-        return record.id
+    return queue_score(database, course, "Started", "NotReady", learner=learner)
 
 
 def test_learners_cannot_see_the_page(app: Flask, ags: SandboxLms) -> None:
