@@ -181,51 +181,47 @@ def test_503s_delay_a_score_but_it_is_applied_once(database: Database, ags: Sand
 
 
 @pytest.mark.parametrize("answer", ["moodle", "edx"])
-def test_a_platform_that_already_has_the_score_is_not_a_failure(database: Database, answer: str) -> None:
+def test_a_platform_that_already_has_the_score_is_not_a_failure(
+    database: Database, ags: SandboxLms, answer: str
+) -> None:
     """Moodle's 409 and Open edX's `400 {"timestamp": ["Score already exists ..."]}` are reconciled."""
-    ags = start_platform(database)
     ags.script.duplicate_answer = answer
-    try:
-        course = seed_course(database, ags)
-        record_id = graded(database, course, 60)
-        delivery.deliver_pending(database)
-        with database.session() as session:  # the outcome was lost (a database restart mid-write)
-            record = session.get(ScoreRecord, record_id)
-            assert record is not None
-            record.status, record.delivered_at = ScoreStatus.PENDING, None
-            session.commit()
-        assert delivery.deliver_pending(database).delivered == [record_id]
-        [record] = records(database)
-        assert record.response_status == (409 if answer == "moodle" else 400)
-        assert "already had this score" in record.last_error and "read back" in record.last_error
-        assert ags.script.count("results") == 1
-        assert_exactly_once(database, ags, course)
-    finally:
-        ags.stop()
+    course = seed_course(database, ags)
+    record_id = graded(database, course, 60)
+    delivery.deliver_pending(database)
+    with database.session() as session:  # the outcome was lost (a database restart mid-write)
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None
+        record.status, record.delivered_at = ScoreStatus.PENDING, None
+        session.commit()
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    [record] = records(database)
+    assert record.response_status == (409 if answer == "moodle" else 400)
+    assert "already had this score" in record.last_error and "read back" in record.last_error
+    assert ags.script.count("results") == 1
+    assert_exactly_once(database, ags, course)
 
 
-def test_an_edx_refusal_of_an_old_retried_score_counts_when_the_newer_grade_is_shown(database: Database) -> None:
-    ags = start_platform(database)
+def test_an_edx_refusal_of_an_old_retried_score_counts_when_the_newer_grade_is_shown(
+    database: Database, ags: SandboxLms
+) -> None:
     ags.script.duplicate_answer = "edx"
-    try:
-        course = seed_course(database, ags)
-        old = graded(database, course, 40)
-        with database.session() as session:
-            record = session.get(ScoreRecord, old)
-            assert record is not None
-            record.status = ScoreStatus.FAILED  # failed for a reason since fixed
-            session.commit()
-        graded(database, course, 90)
-        delivery.deliver_pending(database)
-        with database.session() as session:
-            outbox.retry(session, old, context_id=course.context_id)
-            session.commit()
-        assert delivery.deliver_pending(database).delivered == [old]  # 400 "only a later point in time"
-        assert ags.score(course.subs[0]) == 90.0
-        with database.session() as session:
-            assert outbox.undelivered(session, course.context_id) == []
-    finally:
-        ags.stop()
+    course = seed_course(database, ags)
+    old = graded(database, course, 40)
+    with database.session() as session:
+        record = session.get(ScoreRecord, old)
+        assert record is not None
+        record.status = ScoreStatus.FAILED  # failed for a reason since fixed
+        session.commit()
+    graded(database, course, 90)
+    delivery.deliver_pending(database)
+    with database.session() as session:
+        outbox.retry(session, old, context_id=course.context_id)
+        session.commit()
+    assert delivery.deliver_pending(database).delivered == [old]  # 400 "only a later point in time"
+    assert ags.score(course.subs[0]) == 90.0
+    with database.session() as session:
+        assert outbox.undelivered(session, course.context_id) == []
 
 
 def test_a_duplicate_answer_with_another_grade_in_the_gradebook_is_a_real_failure(
