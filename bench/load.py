@@ -169,7 +169,7 @@ def empty_token_cache(database: Database, redis_url: str, platform: support.Plat
         for name in client.scan_iter("swott:access-token:*"):
             client.delete(name)
         client.close()
-    platform.expire_access_tokens()
+    platform.script.revoke_tokens()
 
 
 @contextlib.contextmanager

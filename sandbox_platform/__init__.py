@@ -34,9 +34,9 @@ def create_app(config: dict[str, Any] | PlatformConfig | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.extensions[EXTENSION] = Platform(settings)
-    from sandbox_platform.views import admin, course, oidc, registration, services
+    from sandbox_platform.views import course, oidc, registration, services
 
-    for blueprint in (course.bp, oidc.bp, registration.bp, services.bp, admin.bp):
+    for blueprint in (course.bp, oidc.bp, registration.bp, services.bp):
         app.register_blueprint(blueprint)
     return app
 

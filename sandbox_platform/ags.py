@@ -8,6 +8,9 @@ because it is the strictest platform SWOTT's councils use:
 - unless `gradingProgress` is FullyGraded, `scoreGiven` is blanked;
 - a score whose timestamp is not newer than the stored one (compared to the second, as Moodle keeps
   `timemodified` in whole seconds) is refused with 409 Conflict.
+
+A line item PUT replaces the line item (§3.2.8: the tool sends the whole line item it read, changed):
+`label` and `scoreMaximum` are required and an optional field it leaves out is cleared.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ RESULT_CONTAINER_MEDIA_TYPE = "application/vnd.ims.lis.v2.resultcontainer+json"
 
 ACTIVITY_PROGRESS = ("Initialized", "Started", "InProgress", "Submitted", "Completed")
 GRADING_PROGRESS = ("FullyGraded", "Pending", "PendingManual", "Failed", "NotReady")
+
+
+SAME_TIMESTAMP = "a score with the same timestamp (to the second) is already recorded"
+OLDER_TIMESTAMP = "a score with a newer timestamp is already recorded"
 
 
 class ScoreError(Exception):
@@ -80,8 +87,10 @@ def apply_score(body: Any, *, members: set[str], current: Grade | None) -> Grade
             raise ScoreError(400, "scoreGiven must not be negative")
     if grading != "FullyGraded":
         score_given = None
-    if current is not None and int(timestamp.timestamp()) <= int(current.timestamp.timestamp()):
-        raise ScoreError(409, "a score with the same or a newer timestamp is already recorded")
+    if current is not None:
+        stamp, stored = int(timestamp.timestamp()), int(current.timestamp.timestamp())
+        if stamp <= stored:
+            raise ScoreError(409, SAME_TIMESTAMP if stamp == stored else OLDER_TIMESTAMP)
     comment = body.get("comment")
     return Grade(
         user_id=user_id,
@@ -116,23 +125,21 @@ def line_item_json(line_item: LineItem, url: str) -> dict[str, Any]:
     return body
 
 
-def validate_line_item(body: Any, *, partial: bool = False) -> dict[str, Any]:
+def validate_line_item(body: Any) -> dict[str, Any]:
     """Check a line item POST/PUT body; returns the fields to store (AGS §3.2.7–3.2.8)."""
     if not isinstance(body, dict):
         raise ScoreError(400, "the line item must be a JSON object")
     fields: dict[str, Any] = {}
-    if "label" in body or not partial:
-        label = body.get("label")
-        if not isinstance(label, str) or not label.strip():
-            raise ScoreError(400, "label is required")
-        fields["label"] = label
-    if "scoreMaximum" in body or not partial:
-        if "scoreMaximum" not in body:
-            raise ScoreError(400, "scoreMaximum is required")
-        maximum = _number(body["scoreMaximum"], "scoreMaximum")
-        if maximum <= 0:
-            raise ScoreError(400, "scoreMaximum must be greater than zero")
-        fields["score_maximum"] = maximum
+    label = body.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise ScoreError(400, "label is required")
+    fields["label"] = label
+    if "scoreMaximum" not in body:
+        raise ScoreError(400, "scoreMaximum is required")
+    maximum = _number(body["scoreMaximum"], "scoreMaximum")
+    if maximum <= 0:
+        raise ScoreError(400, "scoreMaximum must be greater than zero")
+    fields["score_maximum"] = maximum
     for key, name in (("resourceId", "resource_id"), ("tag", "tag"), ("resourceLinkId", "resource_link_id")):
         if key in body:
             if not isinstance(body[key], str):
@@ -143,6 +150,14 @@ def validate_line_item(body: Any, *, partial: bool = False) -> dict[str, Any]:
             parse_timestamp_field(body[key], key)
             fields[name] = body[key]
     return fields
+
+
+def line_item_replacement(body: Any) -> dict[str, Any]:
+    """The fields a PUT leaves on a line item: the optional ones it omits are cleared.
+
+    `resourceLinkId` stays when omitted: it ties the column to a placement, which a PUT does not move.
+    """
+    return {"resource_id": "", "tag": "", "start_date_time": "", "end_date_time": "", **validate_line_item(body)}
 
 
 def parse_timestamp_field(value: Any, name: str) -> None:

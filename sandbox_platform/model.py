@@ -178,3 +178,5 @@ class AccessToken:
     client_id: str
     scopes: frozenset[str]
     expires: float
+    #: `Script.token_generation` when issued: `Script.revoke_tokens()` refuses older generations.
+    generation: int = 0

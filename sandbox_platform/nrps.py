@@ -25,20 +25,22 @@ def member_json(user: User) -> dict[str, Any]:
     }
 
 
-def role_matches(user: User, role: str) -> bool:
+def role_matches(member: dict[str, Any], role: str) -> bool:
     """Match a full role URI, or a short name like `Learner` against the role's last segment (§2.3)."""
-    return any(r == role or r.rsplit("#", 1)[-1] == role for r in user.roles)
+    roles = member.get("roles")
+    return isinstance(roles, list) and any(
+        isinstance(r, str) and (r == role or r.rsplit("#", 1)[-1] == role) for r in roles
+    )
 
 
 def membership_page(
-    *, url: str, course: Course, users: list[User], offset: int, limit: int
+    *, url: str, course: Course, members: list[dict[str, Any]], offset: int, limit: int
 ) -> tuple[dict[str, Any], int | None]:
     """One page of members and the offset of the next page, if any."""
-    page = users[offset : offset + limit]
     body = {
         "id": url,
         "context": {"id": course.id, "label": course.label, "title": course.title},
-        "members": [member_json(user) for user in page],
+        "members": members[offset : offset + limit],
     }
     following = offset + limit
-    return body, following if following < len(users) else None
+    return body, following if following < len(members) else None

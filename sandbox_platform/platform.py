@@ -42,6 +42,7 @@ from sandbox_platform.model import (
 )
 from sandbox_platform.oidc import AuthRequest, validate_auth_request
 from sandbox_platform.registration import ClientRegistration, RegistrationError, registration_response
+from sandbox_platform.script import Script
 from sandbox_platform.toolkeys import ToolKeys, ToolTokenError
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -68,16 +69,6 @@ class DeepLinkResult:
     placements: list[Placement]
     msg: str = ""
     errormsg: str = ""
-
-
-@dataclass
-class Fault:
-    """An injected failure: services answer `status` until `until` passes or `remaining` runs out."""
-
-    services: frozenset[str]
-    status: int
-    until: float | None
-    remaining: int | None
 
 
 @dataclass
@@ -117,7 +108,6 @@ class _State:
     seen_dl_nonces: dict[str, float] = field(default_factory=dict)
     scores: list[ScoreRecord] = field(default_factory=list)
     token_requests: list[TokenRequest] = field(default_factory=list)
-    faults: list[Fault] = field(default_factory=list)
     next_type_id: int = 1
     next_line_item: int = 1
 
@@ -133,6 +123,8 @@ class Platform:
         self.users = {user.key: user for user in _people()}
         self._state = _State()
         self._lock = threading.RLock()
+        #: Faults, delays and other LMSs' answers that tests and demos in this process script (never over HTTP).
+        self.script = Script()
 
     # ----- people and tools -------------------------------------------------------------------
 
@@ -531,6 +523,7 @@ class Platform:
             client_id=tool.client_id,
             scopes=frozenset(scopes),
             expires=time.time() + self.config.access_token_lifetime,
+            generation=self.script.token_generation,
         )
         with self._lock:
             self._state.access_tokens[token.token] = token
@@ -591,22 +584,14 @@ class Platform:
             raise TokenError("invalid_token", "a bearer access token is required", 401)
         with self._lock:
             token = self._state.access_tokens.get(value.strip())
-        if token is None or token.expires <= time.time():
-            raise TokenError("invalid_token", "the access token is unknown or expired", 401)
+        if token is None or token.expires <= time.time() or token.generation < self.script.token_generation:
+            raise TokenError("invalid_token", "the access token is unknown, expired or revoked", 401)
         if not wanted & token.scopes:
             raise TokenError("insufficient_scope", "the access token lacks the scope this service needs", 403)
         tool = self.tool(token.client_id)
         if type_id is not None and type_id != str(tool.type_id):
             raise TokenError("insufficient_scope", "type_id does not name the tool this token belongs to", 403)
         return tool
-
-    def expire_access_tokens(self) -> int:
-        """Make every access token issued so far expired (tests of a tool fetching a new one); how many."""
-        with self._lock:
-            count = len(self._state.access_tokens)
-            for token in self._state.access_tokens.values():
-                token.expires = 0
-            return count
 
     @property
     def token_requests(self) -> list[TokenRequest]:
@@ -627,7 +612,8 @@ class Platform:
         return self._new_line_item(tool.client_id, **ags.validate_line_item(body))
 
     def update_line_item(self, tool: Tool, line_item_id: str, body: Any) -> LineItem:
-        fields = ags.validate_line_item(body, partial=True)
+        """Replace a line item with a PUT body (AGS §3.2.8; see `ags.line_item_replacement`)."""
+        fields = ags.line_item_replacement(body)
         with self._lock:
             item = self.line_item(tool, line_item_id)
             for name, value in fields.items():
@@ -680,47 +666,6 @@ class Platform:
         """The stored grade of `user` (handle or sub) on a line item, if any."""
         with self._lock:
             return self._state.grades.get((line_item_id, self.user(user).sub))
-
-    # ----- failure injection ------------------------------------------------------------------
-
-    def fail_services(
-        self,
-        *,
-        status: int = 503,
-        count: int | None = None,
-        seconds: float | None = None,
-        services: Iterable[str] = ("ags",),
-    ) -> None:
-        """Make services ("ags", "token", "nrps") answer `status` for `count` requests or `seconds`.
-
-        With neither, they fail until `clear_faults()`.
-        """
-        fault = Fault(
-            services=frozenset(services),
-            status=status,
-            until=time.time() + seconds if seconds is not None else None,
-            remaining=count,
-        )
-        with self._lock:
-            self._state.faults.append(fault)
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._state.faults.clear()
-
-    def injected_failure(self, service: str) -> int | None:
-        """The status to answer instead of serving `service`, consuming one counted failure."""
-        now = time.time()
-        with self._lock:
-            self._state.faults = [
-                f for f in self._state.faults if (f.until is None or f.until > now) and f.remaining != 0
-            ]
-            for fault in self._state.faults:
-                if service in fault.services:
-                    if fault.remaining is not None:
-                        fault.remaining -= 1
-                    return fault.status
-        return None
 
 
 def _with_query(url: str, params: dict[str, str]) -> str:

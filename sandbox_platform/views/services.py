@@ -1,7 +1,8 @@
 """LTI Advantage services: the token endpoint, AGS 2.0 line items/scores/results and NRPS 2.0.
 
 Every service checks the bearer token and its scope, and the `type_id` query parameter that Moodle
-puts on its service URLs. `Platform.fail_services` can make them answer 503 for a while.
+puts on its service URLs. Each view names its service for `Platform.script` (`sandbox_platform.script`),
+which tests in the same process use to make it slow, fail or answer like another LMS.
 """
 
 from __future__ import annotations
@@ -41,20 +42,21 @@ def _error(status: int, error: str, description: str) -> Response:
     response = _json({"error": error, "error_description": description}, status)
     if status == 401:
         response.headers["WWW-Authenticate"] = f'Bearer error="{error}"'
-    if status == 503:
-        response.headers["Retry-After"] = "1"
     return response
 
 
-def injectable(service: str) -> Callable[[F], F]:
-    """Answer with an injected failure status instead of serving, while one is set."""
+def scripted(*names: str) -> Callable[[F], F]:
+    """Serve the view as `Platform.script` says for the service `names`: after its delay, or its fault."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            status = platform().injected_failure(service)
-            if status is not None:
-                return _error(status, "temporarily_unavailable", "the sandbox was told to fail this request")
+            fault = platform().script.before(names)
+            if fault is not None:
+                # Plain text, as the web server or proxy in front of a down or overloaded LMS answers.
+                answer = Response("scripted fault", status=fault.status, mimetype="text/plain")
+                answer.headers["Retry-After"] = str(fault.retry_after)
+                return answer
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -84,7 +86,7 @@ bp.register_error_handler(KeyError, not_found)
 
 
 @bp.post("/token")
-@injectable("token")
+@scripted("token")
 def token() -> Response:
     """The client-credentials grant (LTI Security §4.1; errors as RFC 6749 §5.2)."""
     body = platform().issue_access_token(request.form.to_dict())
@@ -99,7 +101,7 @@ def _check_context(context_id: str) -> None:
 
 
 @bp.route("/ags/contexts/<context_id>/lineitems", methods=["GET", "POST"])
-@injectable("ags")
+@scripted("ags", "lineitems")
 def line_items(context_id: str) -> Response:
     """The line items container (AGS §3.2): list with filters, or create."""
     _check_context(context_id)
@@ -125,7 +127,7 @@ def line_items(context_id: str) -> Response:
 
 
 @bp.route("/ags/contexts/<context_id>/lineitems/<line_item_id>/lineitem", methods=["GET", "PUT", "DELETE"])
-@injectable("ags")
+@scripted("ags", "lineitems")
 def line_item(context_id: str, line_item_id: str) -> Response:
     """One line item (AGS §3.2.6–3.2.9)."""
     _check_context(context_id)
@@ -144,21 +146,26 @@ def line_item(context_id: str, line_item_id: str) -> Response:
 
 
 @bp.post("/ags/contexts/<context_id>/lineitems/<line_item_id>/lineitem/scores")
-@injectable("ags")
+@scripted("ags", "scores")
 def scores(context_id: str, line_item_id: str) -> Response:
     """Score publish (AGS §3.4) with Moodle's rules (see `sandbox_platform.ags`)."""
     _check_context(context_id)
     tool = _tool((SCOPE_SCORE,))
     if request.mimetype != ags.SCORE_MEDIA_TYPE:
         return _error(415, "invalid_request", f"the Content-Type must be {ags.SCORE_MEDIA_TYPE}")
-    record = platform().post_score(tool, line_item_id, request.get_json(silent=True, force=True))
+    p = platform()
+    record = p.post_score(tool, line_item_id, request.get_json(silent=True, force=True))
+    if record.status == 409:
+        other_lms = p.script.conflict_answer(same_timestamp=record.reason == ags.SAME_TIMESTAMP)
+        if other_lms is not None:
+            return _json(other_lms[1], other_lms[0])
     if record.status != 200:
         return _error(record.status, "invalid_request", record.reason)
     return Response(status=200)
 
 
 @bp.get("/ags/contexts/<context_id>/lineitems/<line_item_id>/lineitem/results")
-@injectable("ags")
+@scripted("ags", "results")
 def results(context_id: str, line_item_id: str) -> Response:
     """The result service (AGS §3.3): the current grade of each user."""
     _check_context(context_id)
@@ -188,21 +195,23 @@ def results(context_id: str, line_item_id: str) -> Response:
 
 
 @bp.get("/nrps/contexts/<context_id>/bindings/<type_id>/memberships")
-@injectable("nrps")
+@scripted("nrps")
 def memberships(context_id: str, type_id: str) -> Response:
     """The context membership service (NRPS 2.0 §2), paged with `limit` and `Link: rel="next"`."""
     _check_context(context_id)
     p = platform()
     tool = p.check_access(request.headers.get("Authorization", ""), (SCOPE_NRPS,), type_id)
-    users = list(p.users.values())
+    members = p.script.members
+    if members is None:
+        members = [nrps.member_json(user) for user in p.users.values()]
     role = request.args.get("role")
     if role:
-        users = [user for user in users if nrps.role_matches(user, role)]
+        members = [member for member in members if nrps.role_matches(member, role)]
     limit = request.args.get("limit", type=int) or p.config.nrps_page_size
     limit = max(1, min(limit, p.config.nrps_page_size))
     offset = max(0, request.args.get("offset", default=0, type=int))
     url = p.memberships_url(tool)
-    body, following = nrps.membership_page(url=url, course=p.course, users=users, offset=offset, limit=limit)
+    body, following = nrps.membership_page(url=url, course=p.course, members=members, offset=offset, limit=limit)
     response = _json(body, 200, nrps.MEMBERSHIP_MEDIA_TYPE)
     if following is not None:
         query = {"limit": str(limit), "offset": str(following)}

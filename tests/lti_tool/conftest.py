@@ -1,5 +1,5 @@
 """Fixtures shared by the passback and LTI service tests: the shared `db` (each backend) under the name they
-use, and a Moodle-like AGS platform serving it."""
+use, and the sandbox LMS with the tool registered in it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from lti_tool.db import Database
-from tests.lti_tool.services.ags_platform import AgsPlatform
 from tests.lti_tool.services.passback_support import start_platform
+from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def database(db: Database) -> Database:
 
 
 @pytest.fixture
-def ags(database: Database) -> Iterator[AgsPlatform]:
+def ags(database: Database) -> Iterator[SandboxLms]:
     platform = start_platform(database)
     yield platform
     platform.stop()

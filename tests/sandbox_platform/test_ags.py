@@ -286,9 +286,14 @@ def test_line_items_can_be_created_listed_filtered_and_given_a_due_date(
     ] == ["L2 attendance"]
 
     due = "2026-12-01T17:00:00+00:00"
-    updated = requests.put(item_url, json={"endDateTime": due}, headers=headers, timeout=5)
+    item = requests.get(item_url, headers=headers, timeout=5).json()  # a PUT sends the whole line item
+    updated = requests.put(item_url, json={**item, "endDateTime": due}, headers=headers, timeout=5)
     assert updated.status_code == 200
     assert requests.get(item_url, headers=headers, timeout=5).json()["endDateTime"] == due
+    # What the PUT leaves out is cleared (AGS 2.0 §3.2.8: the body replaces the line item).
+    assert requests.put(item_url, json={"label": "L2", "scoreMaximum": 1}, headers=headers, timeout=5).ok
+    assert "endDateTime" not in requests.get(item_url, headers=headers, timeout=5).json()
+    assert requests.put(item_url, json={"endDateTime": due}, headers=headers, timeout=5).status_code == 400
 
 
 def test_a_line_item_needs_a_label_and_a_positive_maximum(platform: Platform, registered_tool: FakeTool) -> None:
@@ -308,7 +313,7 @@ def test_a_line_item_needs_a_label_and_a_positive_maximum(platform: Platform, re
 
 def test_injected_failures_answer_503_then_recover(platform: Platform, graded: dict[str, Any]) -> None:
     sub = platform.user("learner1").sub
-    platform.fail_services(status=503, count=2)
+    platform.script.fail(503, count=2)
 
     first = _post_score(graded, _score(sub, T0))
     second = _post_score(graded, _score(sub, T0))
@@ -319,11 +324,15 @@ def test_injected_failures_answer_503_then_recover(platform: Platform, graded: d
     assert len(platform.scores) == 1
 
 
-def test_failures_can_be_injected_over_http(platform: Platform, graded: dict[str, Any]) -> None:
-    assert requests.post(platform.issuer + "/admin/faults", json={"services": ["ags"]}, timeout=5).status_code == 201
+def test_a_fault_lasts_until_it_is_cleared_and_cannot_be_set_over_http(
+    platform: Platform, graded: dict[str, Any]
+) -> None:
+    platform.script.fail(503, services=("ags",))
     assert _post_score(graded, _score(platform.user("learner1").sub, T0)).status_code == 503
-    requests.delete(platform.issuer + "/admin/faults", timeout=5)
+    platform.script.clear()
     assert _post_score(graded, _score(platform.user("learner1").sub, T0)).status_code == 200
+    # Fault scripting is in-process only: the HTTP switch the sandbox once had is gone.
+    assert requests.post(platform.issuer + "/admin/faults", json={"services": ["ags"]}, timeout=5).status_code == 404
 
 
 def test_a_stopped_platform_refuses_connections_and_comes_back_with_its_state(
@@ -343,8 +352,9 @@ def test_a_stopped_platform_refuses_connections_and_comes_back_with_its_state(
     assert [record.status for record in platform.scores] == [200, 200]
 
 
-def test_expired_access_tokens_are_refused(platform: Platform, graded: dict[str, Any]) -> None:
-    assert platform.expire_access_tokens() == 1
+def test_revoked_access_tokens_are_refused(platform: Platform, graded: dict[str, Any]) -> None:
+    assert [request.granted for request in platform.token_requests] == [True]
+    platform.script.revoke_tokens()
 
     response = _post_score(graded, _score(platform.user("learner1").sub, T0))
 

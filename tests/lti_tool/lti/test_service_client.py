@@ -1,6 +1,6 @@
 """The one LTI service client: token, bearer request, one 401 refresh, one retry rule, one error class.
 
-Over real HTTP against the Moodle-like `AgsPlatform` (token endpoint verifying our client assertion).
+Over real HTTP against the sandbox platform (its token endpoint verifying our client assertion).
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from lti_tool.lti import service_client
 from lti_tool.lti.service_client import LtiServiceClient, PlatformEndpoint, ServiceError, retryable_status
 from lti_tool.models import Platform
 from lti_tool.services.access_tokens import AccessTokens
-from tests.lti_tool.services.ags_platform import AgsPlatform
+from sandbox_platform.script import SERVICES
 from tests.lti_tool.services.passback_support import AGS_SCOPES, seed_course
+from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 LTI_PACKAGE = Path(service_client.__file__).parent
 
 
-def _endpoint(database: Database, ags: AgsPlatform) -> tuple[PlatformEndpoint, str]:
+def _endpoint(database: Database, ags: SandboxLms) -> tuple[PlatformEndpoint, str]:
     seed_course(database, ags)
     with database.session() as session:
         return PlatformEndpoint.of(session.scalars(select(Platform)).one()), ags.lineitem_url(1)
@@ -40,13 +41,13 @@ def test_the_service_client_never_imports_the_domain_or_the_views() -> None:
                 assert not name.startswith(("lti_tool.services", "lti_tool.views")), f"{module.name} imports {name}"
 
 
-def test_a_dropped_token_is_refreshed_once(database: Database, ags: AgsPlatform) -> None:
+def test_a_dropped_token_is_refreshed_once(database: Database, ags: SandboxLms) -> None:
     endpoint, lineitem = _endpoint(database, ags)
     client = LtiServiceClient(AccessTokens(database))
     assert client.request(endpoint, AGS_SCOPES, "GET", lineitem, what="line item read").status_code == 200
-    ags.revoke_tokens()  # Moodle deletes tokens on its own schedule
+    ags.script.revoke_tokens()  # Moodle deletes tokens on its own schedule
     assert client.request(endpoint, AGS_SCOPES, "GET", lineitem, what="line item read").status_code == 200
-    assert ags.token_requests == 2
+    assert len(ags.platform.token_requests) == 2
 
 
 class _RefusedToken:
@@ -65,7 +66,7 @@ class _RefusedToken:
         pass
 
 
-def test_a_second_401_is_an_error_not_a_loop(database: Database, ags: AgsPlatform) -> None:
+def test_a_second_401_is_an_error_not_a_loop(database: Database, ags: SandboxLms) -> None:
     endpoint, lineitem = _endpoint(database, ags)
     tokens = _RefusedToken()
     with pytest.raises(ServiceError) as refused:
@@ -77,29 +78,29 @@ def test_a_second_401_is_an_error_not_a_loop(database: Database, ags: AgsPlatfor
 @pytest.mark.parametrize(("status", "retryable"), [(408, True), (425, True), (429, True), (500, True), (503, True),
                                                    (400, False), (403, False), (404, False)])  # fmt: skip
 def test_one_retry_rule_for_the_token_endpoint_and_the_services(
-    database: Database, ags: AgsPlatform, status: int, retryable: bool
+    database: Database, ags: SandboxLms, status: int, retryable: bool
 ) -> None:
     endpoint, lineitem = _endpoint(database, ags)
     assert retryable_status(status) is retryable
-    ags.fail_with = status
+    ags.script.fail(status, services=SERVICES)
     with pytest.raises(ServiceError) as token_refused:
         AccessTokens(database).token(endpoint, AGS_SCOPES)
     assert (token_refused.value.status, token_refused.value.retryable) == (status, retryable)
-    ags.fail_with = None
+    ags.script.clear()
     client = LtiServiceClient(AccessTokens(database))
     client.request(endpoint, AGS_SCOPES, "GET", lineitem, what="line item read")  # a token is cached now
-    ags.fail_with = status
+    ags.script.fail(status, services=SERVICES)
     with pytest.raises(ServiceError) as service_refused:
         client.request(endpoint, AGS_SCOPES, "GET", lineitem, what="line item read")
     assert (service_refused.value.status, service_refused.value.retryable) == (status, retryable)
     assert service_refused.value.retry_after == 1.0  # the platform's Retry-After is kept for the backoff
 
 
-def test_no_answer_is_retryable_and_says_whether_the_request_went_out(database: Database, ags: AgsPlatform) -> None:
+def test_no_answer_is_retryable_and_says_whether_the_request_went_out(database: Database, ags: SandboxLms) -> None:
     endpoint, lineitem = _endpoint(database, ags)
     patient = LtiServiceClient(AccessTokens(database))
     patient.request(endpoint, AGS_SCOPES, "GET", lineitem, what="line item read")  # token cached
-    ags.delay = 1.0  # score posts take a second
+    ags.script.slow(1.0)  # score posts take a second
     impatient = LtiServiceClient(AccessTokens(database), timeout=(2.0, 0.2))
     with pytest.raises(ServiceError) as timed_out:
         impatient.request(endpoint, AGS_SCOPES, "POST", lineitem.replace("/lineitem?", "/lineitem/scores?"), what="x")

@@ -1,4 +1,4 @@
-"""Factories for the passback tests: a platform row pointing at an `AgsPlatform`, a course, a link, learners."""
+"""Factories for the passback tests: a platform row pointing at a sandbox LMS, a course, a link, learners."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from lti_tool.db import Database
 from lti_tool.models import ScoreRecord
-from lti_tool.services.keys import public_jwks
+from lti_tool.services import outbox
 from lti_tool.services.roster import SCOPE_NRPS
 from tests.lti_tool.factories import ContextFactory, LtiUserFactory, PlatformFactory, ResourceLinkFactory
-from tests.lti_tool.services.ags_platform import AgsPlatform
+from tests.lti_tool.services.sandbox_lms import SandboxLms, start_sandbox
 
 CLIENT_ID = "swott-client-1"
 AGS_SCOPES = [
@@ -24,20 +24,9 @@ AGS_SCOPES = [
 ]
 
 
-def tool_jwks(database: Database) -> Any:
-    """The tool's published keys, read the way a platform would fetch /lti/jwks.json."""
-
-    def read() -> dict[str, Any]:
-        with database.session() as session:
-            jwks = public_jwks(session)
-            session.commit()
-            return jwks
-
-    return read
-
-
-def start_platform(database: Database, **kwargs: Any) -> AgsPlatform:
-    return AgsPlatform(client_id=CLIENT_ID, tool_jwks=tool_jwks(database), **kwargs).start()
+def start_platform(database: Database, **config: Any) -> SandboxLms:
+    """The sandbox platform with the tool registered as `CLIENT_ID`; `config` as `PlatformConfig` takes it."""
+    return start_sandbox(database, CLIENT_ID, **config)
 
 
 @dataclass(frozen=True)
@@ -51,14 +40,15 @@ class Course:
 
 def seed_course(
     database: Database,
-    ags: AgsPlatform,
+    ags: SandboxLms,
     *,
     learners: int = 2,
     with_lineitem: bool = True,
     scopes: list[str] | None = None,
     issuer: str = "https://moodle.example.org",
 ) -> Course:
-    """One platform (registered with the fake's token URL), one course, one L1 link, some learners."""
+    """One platform (registered with the sandbox's token URL), one course, one L1 link, some learners (also
+    on the sandbox's course)."""
     with database.session() as session:
         platform = PlatformFactory.create(
             session=session,
@@ -93,8 +83,29 @@ def seed_course(
             )
             for n in range(learners)
         ]
+        for user in users:
+            ags.enrol(user.sub, user.name)
         session.commit()
         return Course(platform.id, context.id, link.id, [u.id for u in users], [u.sub for u in users])
+
+
+def queue_score(
+    database: Database, course: Course, activity: str, grading: str, score: float | None = None, learner: int = 0
+) -> int:
+    """One progress step's transaction: queue the learner's score and commit, as the player does; its id."""
+    with database.session() as session:
+        record = outbox.enqueue_score(
+            session,
+            resource_link_id=course.link_id,
+            user_id=course.learners[learner],
+            score_given=score,
+            score_maximum=100.0,
+            activity_progress=activity,
+            grading_progress=grading,
+        )
+        session.commit()
+        assert record is not None, "the score changes nothing in the gradebook, so it was not queued"
+        return record.id
 
 
 def let_time_pass(database: Database, amount: timedelta = timedelta(hours=2)) -> None:
@@ -120,6 +131,7 @@ __all__ = [
     "SCOPE_NRPS",
     "Course",
     "let_time_pass",
+    "queue_score",
     "records",
     "seed_course",
     "start_platform",

@@ -1,6 +1,6 @@
 """Passback fault matrix (issue 9 defect 8): exactly one accepted post per score, whatever fails.
 
-Each case runs the real outbox against the Moodle-like `AgsPlatform` over HTTP on 127.0.0.1 and
+Each case runs the real outbox against the sandbox platform (Moodle-like) over HTTP on 127.0.0.1 and
 checks the four things the issue measured: 0 lost (every score delivered), 0 duplicated at the
 platform (each score applied once), 0 false failures (nothing the platform holds shown as "not
 delivered"), and no post beyond what the fault forces.
@@ -26,8 +26,15 @@ from lti_tool.services import delivery, outbox
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import GradeService
 from tests.conftest import make_app
-from tests.lti_tool.services.ags_platform import AgsPlatform
-from tests.lti_tool.services.passback_support import Course, let_time_pass, records, seed_course, start_platform
+from tests.lti_tool.services.passback_support import (
+    Course,
+    let_time_pass,
+    queue_score,
+    records,
+    seed_course,
+    start_platform,
+)
+from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 SECRET = "test-secret-" + "x" * 40
 # Moodle-like scopes without the result service: duplicates cannot be read back there.
@@ -37,26 +44,8 @@ NO_RESULT_SCOPES = [
 ]
 
 
-def queue(
-    database: Database, course: Course, activity: str, grading: str, score: float | None, learner: int = 0
-) -> int:
-    with database.session() as session:
-        record = outbox.enqueue_score(
-            session,
-            resource_link_id=course.link_id,
-            user_id=course.learners[learner],
-            score_given=score,
-            score_maximum=100.0,
-            activity_progress=activity,
-            grading_progress=grading,
-        )
-        session.commit()
-        assert record is not None
-        return record.id
-
-
 def graded(database: Database, course: Course, score: float, learner: int = 0) -> int:
-    return queue(database, course, "Completed", "FullyGraded", score, learner)
+    return queue_score(database, course, "Completed", "FullyGraded", score, learner)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
@@ -66,7 +55,7 @@ def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
         time.sleep(0.02)
 
 
-def assert_exactly_once(database: Database, ags: AgsPlatform, course: Course) -> None:
+def assert_exactly_once(database: Database, ags: SandboxLms, course: Course) -> None:
     """0 lost, 0 duplicated at the platform, 0 false failures."""
     rows = records(database)
     assert {r.status for r in rows} == {"delivered"}, [(r.id, r.status, r.last_error) for r in rows]
@@ -84,14 +73,15 @@ def impatient_service(database: Database) -> GradeService:
 
 
 @pytest.fixture
-def slow(database: Database) -> Iterator[AgsPlatform]:
-    platform = start_platform(database, delay=1.0)
+def slow(database: Database) -> Iterator[SandboxLms]:
+    platform = start_platform(database)
+    platform.script.slow(1.0)
     yield platform
     platform.stop()
 
 
 def test_a_graded_score_that_timed_out_but_landed_is_read_back_not_posted_again(
-    database: Database, slow: AgsPlatform
+    database: Database, slow: SandboxLms
 ) -> None:
     course = seed_course(database, slow)
     record_id = graded(database, course, 80)
@@ -101,32 +91,32 @@ def test_a_graded_score_that_timed_out_but_landed_is_read_back_not_posted_again(
     finally:
         service.close()
     assert report.retrying == [record_id]  # no answer in time: not delivered, not failed
-    wait_for(lambda: len(slow.scores) == 1)  # the slow platform applied it after the sender gave up
-    slow.delay = 0.0
+    wait_for(lambda: len(slow.accepted()) == 1)  # the slow platform applied it after the sender gave up
+    slow.script.slow(0.0)
     let_time_pass(database)
     assert delivery.deliver_pending(database).delivered == [record_id]
-    assert slow.posts_started == 1  # the gradebook showed it: nothing posted a second time
-    assert slow.result_reads == 1
+    assert slow.script.count("scores") == 1  # the gradebook showed it: nothing posted a second time
+    assert slow.script.count("results") == 1
     assert "read back" in records(database)[0].last_error
     assert_exactly_once(database, slow, course)
 
 
 def test_a_progress_score_that_timed_out_is_re_sent_with_its_timestamp_and_applied_once(
-    database: Database, slow: AgsPlatform
+    database: Database, slow: SandboxLms
 ) -> None:
     course = seed_course(database, slow)
-    record_id = queue(database, course, "Started", "NotReady", None)
+    record_id = queue_score(database, course, "Started", "NotReady", None)
     service = impatient_service(database)
     try:
         assert delivery.deliver_pending(database, grades=service).retrying == [record_id]
     finally:
         service.close()
-    wait_for(lambda: len(slow.scores) == 1)
-    slow.delay = 0.0
+    wait_for(lambda: len(slow.accepted()) == 1)
+    slow.script.slow(0.0)
     let_time_pass(database)
     # No grade to read back: re-sent with the same timestamp, refused as a duplicate (409), reconciled.
     assert delivery.deliver_pending(database).delivered == [record_id]
-    assert slow.posts_started == 2 and len(slow.scores) == 1
+    assert slow.script.count("scores") == 2 and len(slow.accepted()) == 1
     assert records(database)[0].response_status == 409
     assert_exactly_once(database, slow, course)
 
@@ -141,7 +131,8 @@ def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(
         overrides["database_url"] = request.getfixturevalue("postgres_url")
     app = make_app(tmp_path, **overrides)
     database: Database = app.extensions["swott.db"]
-    ags = start_platform(database, delay=2.0)
+    ags = start_platform(database)
+    ags.script.slow(2.0)
     process: subprocess.Popen[bytes] | None = None
     try:
         course = seed_course(database, ags)
@@ -154,19 +145,19 @@ def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(
             env=env,
             cwd=Path(__file__).resolve().parents[3],
         )
-        wait_for(lambda: ags.posts_started == 1, 30)  # the worker's POST is at the platform ...
+        wait_for(lambda: ags.script.count("scores") == 1, 30)  # the worker's POST is at the platform ...
         process.send_signal(signal.SIGKILL)  # ... when the worker dies
         process.wait(10)
         [leased] = records(database)
         assert leased.status == "pending" and leased.claim_token  # it never heard the answer
-        wait_for(lambda: len(ags.scores) == 1)  # the platform applied it all the same
+        wait_for(lambda: len(ags.accepted()) == 1)  # the platform applied it all the same
         # A second sender before the lease expires leaves the record alone.
         assert delivery.deliver_pending(database).attempted == 0
         let_time_pass(database)  # the lease expires
-        ags.delay = 0.0
+        ags.script.slow(0.0)
         assert delivery.deliver_pending(database).delivered == [record_id]
-        assert ags.posts_started == 1 and ags.result_reads == 1
-        assert ags.grades[(1, course.subs[0])]["score"] == 90.0
+        assert ags.script.count("scores") == 1 and ags.script.count("results") == 1
+        assert ags.score(course.subs[0]) == 90.0
         assert_exactly_once(database, ags, course)
     finally:
         if process is not None and process.poll() is None:
@@ -176,73 +167,73 @@ def test_a_worker_killed_mid_post_on_a_slow_platform_leaves_one_applied_score(
         database.dispose()
 
 
-def test_503s_delay_a_score_but_it_is_applied_once(database: Database, ags: AgsPlatform) -> None:
+def test_503s_delay_a_score_but_it_is_applied_once(database: Database, ags: SandboxLms) -> None:
     course = seed_course(database, ags, learners=2)
-    ids = [graded(database, course, 70), queue(database, course, "Started", "NotReady", None, learner=1)]
-    ags.fail_scores_with = 503
+    ids = [graded(database, course, 70), queue_score(database, course, "Started", "NotReady", None, learner=1)]
+    ags.script.fail(503, services=("scores",))
     for _ in range(3):
         report = delivery.deliver_pending(database)
         assert report.delivered == [] and report.failed == []
         let_time_pass(database)
-    ags.fail_scores_with = None
+    ags.script.clear()
     assert sorted(delivery.deliver_pending(database).delivered) == ids
     assert_exactly_once(database, ags, course)
 
 
 @pytest.mark.parametrize("answer", ["moodle", "edx"])
-def test_a_platform_that_already_has_the_score_is_not_a_failure(database: Database, answer: str) -> None:
+def test_a_platform_that_already_has_the_score_is_not_a_failure(
+    database: Database, ags: SandboxLms, answer: str
+) -> None:
     """Moodle's 409 and Open edX's `400 {"timestamp": ["Score already exists ..."]}` are reconciled."""
-    ags = start_platform(database, duplicate_answer=answer)
-    try:
-        course = seed_course(database, ags)
-        record_id = graded(database, course, 60)
-        delivery.deliver_pending(database)
-        with database.session() as session:  # the outcome was lost (a database restart mid-write)
-            record = session.get(ScoreRecord, record_id)
-            assert record is not None
-            record.status, record.delivered_at = ScoreStatus.PENDING, None
-            session.commit()
-        assert delivery.deliver_pending(database).delivered == [record_id]
-        [record] = records(database)
-        assert record.response_status == (409 if answer == "moodle" else 400)
-        assert "already had this score" in record.last_error and "read back" in record.last_error
-        assert ags.result_reads == 1
-        assert_exactly_once(database, ags, course)
-    finally:
-        ags.stop()
+    ags.script.duplicate_answer = answer
+    course = seed_course(database, ags)
+    record_id = graded(database, course, 60)
+    delivery.deliver_pending(database)
+    with database.session() as session:  # the outcome was lost (a database restart mid-write)
+        record = session.get(ScoreRecord, record_id)
+        assert record is not None
+        record.status, record.delivered_at = ScoreStatus.PENDING, None
+        session.commit()
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    [record] = records(database)
+    assert record.response_status == (409 if answer == "moodle" else 400)
+    assert "already had this score" in record.last_error and "read back" in record.last_error
+    assert ags.script.count("results") == 1
+    assert_exactly_once(database, ags, course)
 
 
-def test_an_edx_refusal_of_an_old_retried_score_counts_when_the_newer_grade_is_shown(database: Database) -> None:
-    ags = start_platform(database, duplicate_answer="edx")
-    try:
-        course = seed_course(database, ags)
-        old = graded(database, course, 40)
-        with database.session() as session:
-            record = session.get(ScoreRecord, old)
-            assert record is not None
-            record.status = ScoreStatus.FAILED  # failed for a reason since fixed
-            session.commit()
-        graded(database, course, 90)
-        delivery.deliver_pending(database)
-        with database.session() as session:
-            outbox.retry(session, old, context_id=course.context_id)
-            session.commit()
-        assert delivery.deliver_pending(database).delivered == [old]  # 400 "only a later point in time"
-        assert ags.grades[(1, course.subs[0])]["score"] == 90.0
-        with database.session() as session:
-            assert outbox.undelivered(session, course.context_id) == []
-    finally:
-        ags.stop()
+def test_an_edx_refusal_of_an_old_retried_score_counts_when_the_newer_grade_is_shown(
+    database: Database, ags: SandboxLms
+) -> None:
+    ags.script.duplicate_answer = "edx"
+    course = seed_course(database, ags)
+    old = graded(database, course, 40)
+    with database.session() as session:
+        record = session.get(ScoreRecord, old)
+        assert record is not None
+        record.status = ScoreStatus.FAILED  # failed for a reason since fixed
+        session.commit()
+    graded(database, course, 90)
+    delivery.deliver_pending(database)
+    with database.session() as session:
+        outbox.retry(session, old, context_id=course.context_id)
+        session.commit()
+    assert delivery.deliver_pending(database).delivered == [old]  # 400 "only a later point in time"
+    assert ags.score(course.subs[0]) == 90.0
+    with database.session() as session:
+        assert outbox.undelivered(session, course.context_id) == []
 
 
 def test_a_duplicate_answer_with_another_grade_in_the_gradebook_is_a_real_failure(
-    database: Database, ags: AgsPlatform
+    database: Database, ags: SandboxLms
 ) -> None:
     """Reconciling is a check, not a rubber stamp: a gradebook showing another grade is reported."""
     course = seed_course(database, ags)
     record_id = graded(database, course, 60)
     delivery.deliver_pending(database)
-    ags.grades[(1, course.subs[0])]["score"] = 10.0  # someone changed the grade in the LMS meanwhile
+    grade = ags.platform.grade("1", course.subs[0])
+    assert grade is not None
+    grade.score_given = 10.0  # someone changed the grade in the LMS meanwhile
     with database.session() as session:
         record = session.get(ScoreRecord, record_id)
         assert record is not None
@@ -253,7 +244,7 @@ def test_a_duplicate_answer_with_another_grade_in_the_gradebook_is_a_real_failur
 
 
 def test_without_the_result_service_a_duplicate_answer_still_counts_as_delivered(
-    database: Database, ags: AgsPlatform
+    database: Database, ags: SandboxLms
 ) -> None:
     course = seed_course(database, ags, scopes=NO_RESULT_SCOPES)
     record_id = graded(database, course, 60)
@@ -264,39 +255,30 @@ def test_without_the_result_service_a_duplicate_answer_still_counts_as_delivered
         record.status = ScoreStatus.PENDING
         session.commit()
     assert delivery.deliver_pending(database).delivered == [record_id]
-    assert ags.result_reads == 0
+    assert ags.script.count("results") == 0
     assert_exactly_once(database, ags, course)
 
 
-def test_a_token_refused_because_the_platform_could_not_reach_our_jwks_is_retried(database: Database) -> None:
+def test_a_token_refused_because_the_platform_could_not_reach_our_jwks_is_retried(
+    database: Database, ags: SandboxLms
+) -> None:
     """Issue 15's deadlock: the platform answers invalid_client when it cannot fetch our JWKS."""
-    reachable = {"jwks": False}
-    real = start_platform(database)
-    real.stop()
-    keys: Callable[[], dict[str, Any]] = real.tool_jwks
-
-    def jwks() -> dict[str, Any]:
-        return keys() if reachable["jwks"] else {"keys": []}
-
-    ags = AgsPlatform(client_id=real.client_id, tool_jwks=jwks).start()
-    try:
-        course = seed_course(database, ags)
-        record_id = graded(database, course, 75)
-        report = delivery.deliver_pending(database)
-        assert report.retrying == [record_id] and report.failed == []
-        assert "invalid_client" in records(database)[0].last_error
-        reachable["jwks"] = True
-        let_time_pass(database)
-        assert delivery.deliver_pending(database).delivered == [record_id]
-        assert_exactly_once(database, ags, course)
-    finally:
-        ags.stop()
+    course = seed_course(database, ags)
+    record_id = graded(database, course, 75)
+    ags.jwks.stop()  # our keys are out of the platform's reach
+    report = delivery.deliver_pending(database)
+    assert report.retrying == [record_id] and report.failed == []
+    assert "invalid_client" in records(database)[0].last_error
+    ags.jwks.start()
+    let_time_pass(database)
+    assert delivery.deliver_pending(database).delivered == [record_id]
+    assert_exactly_once(database, ags, course)
 
 
-def test_records_left_in_doubt_are_only_those_without_an_answer(database: Database, ags: AgsPlatform) -> None:
+def test_records_left_in_doubt_are_only_those_without_an_answer(database: Database, ags: SandboxLms) -> None:
     course = seed_course(database, ags)
     graded(database, course, 50)
-    ags.fail_scores_with = 503
+    ags.script.fail(503, services=("scores",))
     delivery.deliver_pending(database)
     with database.session() as session:
         claim = session.scalar(select(ScoreRecord.claim_token))

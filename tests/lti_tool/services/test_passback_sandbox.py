@@ -68,14 +68,14 @@ def test_platform_down_then_back_gets_every_score_once_in_order(demo: Demo, monk
     database: Database = demo.tool_app.extensions["swott.db"]
     platform = demo.platform
 
-    platform.fail_services(status=503, services=("ags", "token"))
+    platform.script.fail(503, services=("ags", "token"))
     first = [
         _enqueue(database, user_id, link_id, "Started", "NotReady", None),
         _enqueue(database, user_id, link_id, "InProgress", "Pending", None),
     ]
     report = delivery.deliver_after_commit(demo.tool_app, first)
     assert report is not None and report.retrying == first[:1] and not report.delivered
-    platform.clear_faults()
+    platform.script.clear()
     demo.platform_server.stop()  # connection refused from here on
     later = [
         _enqueue(database, user_id, link_id, "Submitted", "PendingManual", None),

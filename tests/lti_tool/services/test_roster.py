@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,8 +13,9 @@ from lti_tool.db import Database
 from lti_tool.models import Context, Enrolment, LtiUser, Platform
 from lti_tool.services.access_tokens import AccessTokens, PlatformEndpoint
 from lti_tool.services.roster import RosterError, RosterService, refresh_roster
-from tests.lti_tool.services.ags_platform import AgsPlatform
+from sandbox_platform.script import SERVICES
 from tests.lti_tool.services.passback_support import seed_course, start_platform
+from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 
@@ -26,14 +28,21 @@ MEMBERS = [
 ]
 
 
+def _serving(database: Database, members: list[dict[str, Any]], page_size: int) -> SandboxLms:
+    """A sandbox LMS whose NRPS sends `members` as they are, `page_size` to a page."""
+    platform = start_platform(database, nrps_page_size=page_size)
+    platform.script.members = members
+    return platform
+
+
 @pytest.fixture
-def ags(database: Database) -> Iterator[AgsPlatform]:
-    platform = start_platform(database, members=list(MEMBERS), page_size=2)
+def ags(database: Database) -> Iterator[SandboxLms]:
+    platform = _serving(database, list(MEMBERS), page_size=2)
     yield platform
     platform.stop()
 
 
-def _course(database: Database, ags: AgsPlatform) -> tuple[PlatformEndpoint, str]:
+def _course(database: Database, ags: SandboxLms) -> tuple[PlatformEndpoint, str]:
     seed_course(database, ags)
     with database.session() as session:
         platform = session.scalars(select(Platform)).one()
@@ -41,11 +50,11 @@ def _course(database: Database, ags: AgsPlatform) -> tuple[PlatformEndpoint, str
         return PlatformEndpoint.of(platform), context.memberships_url
 
 
-def test_every_member_across_all_pages_with_one_token(database: Database, ags: AgsPlatform) -> None:
+def test_every_member_across_all_pages_with_one_token(database: Database, ags: SandboxLms) -> None:
     endpoint, url = _course(database, ags)
     members = RosterService(AccessTokens(database)).members(endpoint, url)
     assert [m.user_id for m in members] == ["u-fac", "u-1", "u-2", "u-3", "u-4"]  # three pages
-    assert ags.token_requests == 1
+    assert len(ags.platform.token_requests) == 1
     by_id = {m.user_id: m for m in members}
     assert by_id["u-fac"].is_facilitator and not by_id["u-fac"].is_learner
     assert by_id["u-1"].is_learner and by_id["u-1"].active and by_id["u-1"].email == "alex@council.example"
@@ -53,7 +62,7 @@ def test_every_member_across_all_pages_with_one_token(database: Database, ags: A
     assert by_id["u-4"].is_learner  # a learner who also mentors
 
 
-def test_next_link_to_another_origin_is_not_followed(database: Database, ags: AgsPlatform) -> None:
+def test_next_link_to_another_origin_is_not_followed(database: Database, ags: SandboxLms) -> None:
     endpoint, _url = _course(database, ags)
     # Same platform reached under another host name: the bearer token must not go there.
     elsewhere = ags.memberships_url.replace("127.0.0.1", "localhost")
@@ -62,7 +71,7 @@ def test_next_link_to_another_origin_is_not_followed(database: Database, ags: Ag
 
 
 def test_names_and_emails_stay_out_of_logs_and_reprs(
-    database: Database, ags: AgsPlatform, caplog: pytest.LogCaptureFixture
+    database: Database, ags: SandboxLms, caplog: pytest.LogCaptureFixture
 ) -> None:
     endpoint, url = _course(database, ags)
     caplog.set_level(logging.DEBUG)
@@ -75,21 +84,21 @@ def test_names_and_emails_stay_out_of_logs_and_reprs(
     assert "5 members in 3 page(s)" in caplog.text
 
 
-def test_no_roster_service_or_platform_down_is_a_clear_error(database: Database, ags: AgsPlatform) -> None:
+def test_no_roster_service_or_platform_down_is_a_clear_error(database: Database, ags: SandboxLms) -> None:
     endpoint, url = _course(database, ags)
     roster = RosterService(AccessTokens(database))
     with pytest.raises(RosterError, match="no roster service") as missing:
         roster.members(endpoint, "")
     assert not missing.value.retryable
     roster.members(endpoint, url)  # token cached
-    ags.fail_with = 503
+    ags.script.fail(503, services=SERVICES)
     with pytest.raises(RosterError) as down:
         roster.members(endpoint, url)
     assert down.value.retryable and down.value.status == 503
 
 
 def test_refresh_roster_enrols_everyone_so_the_facilitator_sees_who_has_not_started(
-    database: Database, ags: AgsPlatform, caplog: pytest.LogCaptureFixture
+    database: Database, ags: SandboxLms, caplog: pytest.LogCaptureFixture
 ) -> None:
     course = seed_course(database, ags)  # two learners who launched earlier
     with database.session() as session:
@@ -122,7 +131,7 @@ def test_refresh_roster_enrols_everyone_so_the_facilitator_sees_who_has_not_star
 
 
 def test_facilitator_pages_ask_for_the_roster_in_the_background_at_most_every_few_minutes(
-    database: Database, ags: AgsPlatform
+    database: Database, ags: SandboxLms
 ) -> None:
     from datetime import timedelta
 
@@ -138,23 +147,23 @@ def test_facilitator_pages_ask_for_the_roster_in_the_background_at_most_every_fe
         first = ensure_recent(database, course.context_id, background, now=start)
         assert (first.status, first.synced_at, first.notice) == (RosterStatus.REFRESHING, None, FIRST_SYNC_NOTICE)
         assert background.wait_idle()
-        asked = ags.requests
+        asked = ags.script.count()
         assert asked > 0
         # A page view a minute later uses the list it has: no request to the platform at all.
         fresh = ensure_recent(database, course.context_id, background, now=start + timedelta(minutes=1))
         assert fresh.status is RosterStatus.FRESH and fresh.notice == ""
         assert fresh.synced_at is not None and "last updated at" in fresh.synced_text
-        assert background.wait_idle() and ags.requests == asked
+        assert background.wait_idle() and ags.script.count() == asked
         # The platform is down when the list is due again: the page keeps the last list; once the refresh
         # has failed the next view says so, and tries again.
         later = start + ROSTER_MAX_AGE + timedelta(seconds=1)
-        ags.fail_with = 503
+        ags.script.fail(503, services=SERVICES)
         assert ensure_recent(database, course.context_id, background, now=later).status is RosterStatus.REFRESHING
         assert background.wait_idle()
         down = ensure_recent(database, course.context_id, background, now=later)
         assert down.status is RosterStatus.UNAVAILABLE and down.notice == NOTICES[RosterStatus.UNAVAILABLE]
         assert background.wait_idle()
-        ags.fail_with = None
+        ags.script.clear()
         assert ensure_recent(database, course.context_id, background, now=later).status is RosterStatus.UNAVAILABLE
         assert background.wait_idle()  # that view's retry worked
         back = ensure_recent(database, course.context_id, background)
@@ -188,14 +197,14 @@ def any_database(request: pytest.FixtureRequest, database: Database) -> Iterator
 def test_roster_entries_are_cleaned_and_length_checked_before_storage(any_database: Database) -> None:
     """Issue 9 defect 4: one NUL in an NRPS name broke the facilitator pages on PostgreSQL."""
     database = any_database
-    hostile = [
+    hostile: list[dict[str, Any]] = [
         {"user_id": "u-nul", "name": "Alex\x00 Morgan\x07", "email": "a\x00lex@council.example", "roles": ["Learner"]},
         {"user_id": "u-long", "name": "N" * 5000, "email": "e" * 300 + "@council.example", "roles": ["Learner"]},
         {"user_id": "x" * 256, "name": "Too long an id", "roles": ["Learner"]},
         {"user_id": "bad\x00id", "name": "NUL in the id", "roles": ["Learner"]},
         {"user_id": "u-odd", "name": 42, "roles": "Learner", "status": "Banished"},
     ]
-    ags = start_platform(database, members=hostile, page_size=10)
+    ags = _serving(database, hostile, page_size=10)
     try:
         course = seed_course(database, ags)
         result = refresh_roster(database, course.context_id)
@@ -221,7 +230,7 @@ def test_the_first_sync_of_ten_thousand_members_happens_off_the_page_view(databa
     from lti_tool.services.roster import RosterStatus, ensure_recent
 
     members = [{"user_id": f"u-{n}", "name": f"Person {n}", "roles": ["Learner"]} for n in range(10_000)]
-    ags = start_platform(database, members=members, page_size=1000)
+    ags = _serving(database, members, page_size=1000)
     background = Background(database, deliver_scores=False)
     try:
         course = seed_course(database, ags, learners=0)

@@ -13,29 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from lti_tool.db import Database
-from lti_tool.services import delivery, outbox
+from lti_tool.services import delivery
 from lti_tool.worker import run
 from swott.cli import main
 from tests.conftest import make_app
-from tests.lti_tool.services.passback_support import Course, records, seed_course, start_platform
+from tests.lti_tool.services.passback_support import queue_score, records, seed_course, start_platform
 
 SECRET = "test-secret-" + "x" * 40
-
-
-def _enqueue_started(database: Database, course: Course, learner: int = 0) -> int:
-    with database.session() as session:
-        record = outbox.enqueue_score(
-            session,
-            resource_link_id=course.link_id,
-            user_id=course.learners[learner],
-            score_given=None,
-            score_maximum=100.0,
-            activity_progress="Started",
-            grading_progress="NotReady",
-        )
-        session.commit()
-        assert record is not None
-        return record.id
 
 
 def test_worker_once_with_an_empty_outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,13 +51,13 @@ def test_worker_loop_delivers_scores_queued_while_it_runs_and_stops_when_asked(t
             kwargs={"interval": 0.05, "max_interval": 0.1, "stop": stop, "on_pass": on_pass},
         )
         loop.start()
-        _enqueue_started(database, course)
+        queue_score(database, course, "Started", "NotReady")
         assert delivered.wait(20), "the running worker never delivered the queued score"
         stop.set()
         loop.join(20)
         assert not loop.is_alive()
         assert [r.status for r in records(database)] == ["delivered"]
-        assert len(ags.scores) == 1
+        assert len(ags.accepted()) == 1
     finally:
         ags.stop()
         database.dispose()
@@ -86,7 +70,7 @@ def test_sigterm_stops_the_worker_cleanly(tmp_path: Path) -> None:
     process: subprocess.Popen[str] | None = None
     try:
         course = seed_course(database, ags)
-        _enqueue_started(database, course)
+        queue_score(database, course, "Started", "NotReady")
         env = {
             **os.environ,
             "SWOTT_DATABASE_URL": database.url,
@@ -108,7 +92,7 @@ def test_sigterm_stops_the_worker_cleanly(tmp_path: Path) -> None:
         out, err = process.communicate(timeout=30)
         assert process.returncode == 0, err
         assert "Worker stopped." in out
-        assert len(ags.scores) == 1
+        assert len(ags.accepted()) == 1
     finally:
         if process is not None:
             if process.poll() is None:

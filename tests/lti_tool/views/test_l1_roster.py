@@ -111,7 +111,7 @@ def test_every_member_is_listed_with_their_l1_status(stack: Stack) -> None:
 
 def test_without_the_platforms_roster_the_table_lists_who_has_launched_and_says_so(stack: Stack) -> None:
     Person(stack, "learner1").view("01-intro")
-    stack.platform.fail_services(status=503, count=20, services=("nrps",))
+    stack.platform.script.fail(503, count=20, services=("nrps",))
     facilitator = Person(stack, "facilitator")
     facilitator.reload()  # the background refresh has failed by now
     assert "could not get the course list from your LMS" in facilitator.page

@@ -13,16 +13,17 @@ from lti_tool.db import Database
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import LtiUser
-from lti_tool.services import delivery, outbox
-from tests.lti_tool.services.ags_platform import AgsPlatform
-from tests.lti_tool.services.passback_support import Course, seed_course, start_platform
+from lti_tool.services import delivery
+from sandbox_platform.script import SERVICES
+from tests.lti_tool.services.passback_support import Course, queue_score, seed_course, start_platform
+from tests.lti_tool.services.sandbox_lms import SandboxLms
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 RETRY = re.compile(r'action="([^"]*/passback/(\d+)/retry[^"]*)"')
 
 
 @pytest.fixture
-def ags(app: Flask) -> Iterator[AgsPlatform]:
+def ags(app: Flask) -> Iterator[SandboxLms]:
     platform = start_platform(app.extensions["swott.db"])
     yield platform
     platform.stop()
@@ -54,34 +55,22 @@ def _signed_in(app: Flask, course: Course, *, role: Role, launch_id: str = "laun
 
 
 def _queue_started(database: Database, course: Course, learner: int) -> int:
-    with database.session() as session:
-        record = outbox.enqueue_score(
-            session,
-            resource_link_id=course.link_id,
-            user_id=course.learners[learner],
-            score_given=None,
-            score_maximum=100.0,
-            activity_progress="Started",
-            grading_progress="NotReady",
-        )
-        session.commit()
-        assert record is not None
-        return record.id
+    return queue_score(database, course, "Started", "NotReady", learner=learner)
 
 
-def test_learners_cannot_see_the_page(app: Flask, ags: AgsPlatform) -> None:
+def test_learners_cannot_see_the_page(app: Flask, ags: SandboxLms) -> None:
     course = seed_course(app.extensions["swott.db"], ags)
     client = _signed_in(app, course, role=Role.LEARNER)
     assert client.get("/passback/?launch=launch-1").status_code == 403
 
 
-def test_facilitator_sees_waiting_scores_and_retries_them(app: Flask, ags: AgsPlatform) -> None:
+def test_facilitator_sees_waiting_scores_and_retries_them(app: Flask, ags: SandboxLms) -> None:
     database: Database = app.extensions["swott.db"]
     course = seed_course(database, ags)
-    ags.fail_with = 503
+    ags.script.fail(503, services=SERVICES)
     first, second = _queue_started(database, course, 0), _queue_started(database, course, 1)
     delivery.deliver_pending(database)
-    ags.fail_with = None
+    ags.script.clear()
 
     client = _signed_in(app, course, role=Role.FACILITATOR)
     page = client.get("/passback/?launch=launch-1").get_data(as_text=True)
@@ -99,21 +88,21 @@ def test_facilitator_sees_waiting_scores_and_retries_them(app: Flask, ags: AgsPl
     assert app.extensions["swott.background"].wait_idle()
     page = client.get("/passback/?launch=launch-1").get_data(as_text=True)
     assert "Learner 0" not in page
-    assert [s["userId"] for s in ags.scores_for(course.subs[0])] == [course.subs[0]]
+    assert [s["userId"] for s in ags.accepted(course.subs[0])] == [course.subs[0]]
 
     response = client.post("/passback/retry-all?launch=launch-1", data={"csrf_token": token.group(1)})
     assert response.status_code == 303
     assert app.extensions["swott.background"].wait_idle()
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Every score has reached your LMS." in page
-    assert len(ags.scores) == 2 and ags.score_posts == 2  # each score reached the LMS once
+    assert len(ags.accepted()) == 2 and ags.script.count("scores") == 2  # each score reached the LMS once
 
 
-def test_a_score_of_another_course_cannot_be_retried(app: Flask, ags: AgsPlatform) -> None:
+def test_a_score_of_another_course_cannot_be_retried(app: Flask, ags: SandboxLms) -> None:
     database: Database = app.extensions["swott.db"]
     course = seed_course(database, ags)
     other = seed_course(database, ags, issuer="https://other-council.example.org")
-    ags.fail_with = 503
+    ags.script.fail(503, services=SERVICES)
     ours, theirs = _queue_started(database, course, 0), _queue_started(database, other, 0)
     delivery.deliver_pending(database)
     client = _signed_in(app, course, role=Role.FACILITATOR)
@@ -125,10 +114,10 @@ def test_a_score_of_another_course_cannot_be_retried(app: Flask, ags: AgsPlatfor
     assert response.status_code == 404
 
 
-def test_the_facilitator_page_links_to_waiting_scores(app: Flask, ags: AgsPlatform) -> None:
+def test_the_facilitator_page_links_to_waiting_scores(app: Flask, ags: SandboxLms) -> None:
     database: Database = app.extensions["swott.db"]
     course = seed_course(database, ags)
-    ags.fail_with = 503
+    ags.script.fail(503, services=SERVICES)
     _queue_started(database, course, 0)
     _queue_started(database, course, 1)
     delivery.deliver_pending(database)
