@@ -22,12 +22,12 @@ from babel import support
 from flask import current_app, has_request_context
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from markupsafe import Markup, escape
-from wtforms import DateField, Field
+from wtforms import DateField, Field, StringField
 from wtforms.i18n import messages_path
 from wtforms.utils import unset_value
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 
 class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
@@ -63,6 +63,14 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
 def wtforms_translations(locale: str) -> support.NullTranslations:
     """WTForms' message catalogue for `locale` (installed with WTForms, so fixed while the process runs)."""
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def required_text(label: str, required: str, *, max_length: int, too_long: str) -> StringField:
+    """A one-line text box that must be filled in, with at most `max_length` characters: `required` and
+    `too_long` are its two error messages."""
+    return StringField(
+        label, widget=GovTextInput(), validators=[InputRequired(required), Length(max=max_length, message=too_long)]
+    )
 
 
 DATE_BOX_LABEL = re.compile(
