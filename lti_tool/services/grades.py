@@ -249,7 +249,7 @@ class GradeService(LtiServiceClient):
             url = next_url if next_url and same_origin(next_url, lineitems_url) else None
         return None
 
-    def create_line_item(
+    def find_or_create_line_item(
         self,
         platform: PlatformEndpoint,
         lineitems_url: str,
@@ -260,8 +260,16 @@ class GradeService(LtiServiceClient):
         resource_id: str = "",
         tag: str = "",
         scopes: Sequence[str] = (SCOPE_LINEITEM,),
+        distinct_resource: bool = False,
     ) -> str:
-        """Create a line item bound to the resource link (§3.2.6) and return its id (URL)."""
+        """The link's line item: found by `resource_link_id` (and `resource_id` when `distinct_resource`),
+        or created bound to the resource link when the platform has none (§3.2.6)."""
+        found = self.find_line_item(
+            platform, lineitems_url, resource_link_id, scopes, resource_id if distinct_resource else ""
+        )
+        if found:
+            return found
+        log.info("creating a line item on platform %s for a resource link", platform.platform_id)
         body: dict[str, Any] = {
             "scoreMaximum": score_maximum,
             "label": label or "SWOTT toolkit",
@@ -271,6 +279,12 @@ class GradeService(LtiServiceClient):
             body["resourceId"] = resource_id
         if tag:
             body["tag"] = tag
+        return self._create_line_item(platform, lineitems_url, body, scopes)
+
+    def _create_line_item(
+        self, platform: PlatformEndpoint, lineitems_url: str, body: dict[str, Any], scopes: Sequence[str]
+    ) -> str:
+        """POST the line item `body` to the container (§3.2.6) and return the new item's id (URL)."""
         response = self.request(
             platform,
             scopes,
@@ -287,38 +301,6 @@ class GradeService(LtiServiceClient):
                 "the platform created a line item without an id", status=response.status_code, retryable=False
             )
         return str(created["id"])
-
-    def find_or_create_line_item(
-        self,
-        platform: PlatformEndpoint,
-        lineitems_url: str,
-        *,
-        resource_link_id: str,
-        label: str,
-        score_maximum: float,
-        resource_id: str = "",
-        tag: str = "",
-        scopes: Sequence[str] = (SCOPE_LINEITEM,),
-        distinct_resource: bool = False,
-    ) -> str:
-        """The link's line item: found by `resource_link_id` (and `resource_id` when `distinct_resource`),
-        or created when the platform has none."""
-        found = self.find_line_item(
-            platform, lineitems_url, resource_link_id, scopes, resource_id if distinct_resource else ""
-        )
-        if found:
-            return found
-        log.info("creating a line item on platform %s for a resource link", platform.platform_id)
-        return self.create_line_item(
-            platform,
-            lineitems_url,
-            resource_link_id=resource_link_id,
-            label=label,
-            score_maximum=score_maximum,
-            resource_id=resource_id,
-            tag=tag,
-            scopes=scopes,
-        )
 
     def update_line_item_end_date(
         self,
