@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from wtforms import DateField, Field, StringField
 from wtforms.i18n import messages_path
 from wtforms.utils import unset_value
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from lti_tool.dates import parse_time
 from lti_tool.i18n import _l
@@ -66,6 +66,14 @@ class SwottForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
 def wtforms_translations(locale: str) -> support.NullTranslations:
     """WTForms' message catalogue for `locale` (installed with WTForms, so fixed while the process runs)."""
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def required_text(label: str, required: str, *, max_length: int, too_long: str) -> StringField:
+    """A one-line text box that must be filled in, with at most `max_length` characters: `required` and
+    `too_long` are its two error messages."""
+    return StringField(
+        label, widget=GovTextInput(), validators=[InputRequired(required), Length(max=max_length, message=too_long)]
+    )
 
 
 DATE_BOX_LABEL = re.compile(

@@ -32,15 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
-
-from lti_tool.lti.service_client import (
-    DEFAULT_TIMEOUT,
-    LtiServiceClient,
-    PlatformEndpoint,
-    ServiceError,
-    TokenProvider,
-)
+from lti_tool.lti.service_client import LtiServiceClient, PlatformEndpoint, ServiceError
 from lti_tool.models import ActivityProgress, GradingProgress
 
 log = logging.getLogger(__name__)
@@ -170,20 +162,11 @@ def same_origin(a: str, b: str) -> bool:
     return (pa.scheme, pa.netloc) == (pb.scheme, pb.netloc)
 
 
-class GradeService:
-    """AGS calls for one platform at a time, authenticated with shared, reused access tokens."""
+class GradeService(LtiServiceClient):
+    """AGS calls for one platform at a time, authenticated with shared, reused access tokens.
 
-    def __init__(
-        self,
-        tokens: TokenProvider,
-        *,
-        http: requests.Session | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-    ) -> None:
-        self.tokens = tokens
-        self.client = LtiServiceClient(tokens, http=http, timeout=timeout)
-        self.http = self.client.http
-        self.timeout = timeout
+    The requests themselves (token, bearer, 401 retry, the retry rule) are the `LtiServiceClient`'s.
+    """
 
     def submit_score(
         self, platform: PlatformEndpoint, lineitem_url: str, score: Score, scopes: Sequence[str] = (SCOPE_SCORE,)
@@ -191,7 +174,7 @@ class GradeService:
         """Publish one score (AGS 2.0 §3.4). Raises `ScoreAlreadyRecorded` when the platform says it has
         this timestamp already, `AgsError` otherwise."""
         try:
-            self._call(
+            self.request(
                 platform,
                 scopes,
                 "POST",
@@ -209,7 +192,7 @@ class GradeService:
         self, platform: PlatformEndpoint, lineitem_url: str, user_id: str, scopes: Sequence[str]
     ) -> Result | None:
         """The learner's result on the line item (AGS 2.0 §3.3), or None when the platform lists none."""
-        response = self._call(
+        response = self.request(
             platform,
             scopes,
             "GET",
@@ -247,7 +230,7 @@ class GradeService:
         for _page in range(MAX_PAGES):
             if url is None:
                 break
-            response = self._call(
+            response = self.request(
                 platform, scopes, "GET", url, what="line item search", accept=LINEITEM_CONTAINER_MEDIA_TYPE
             )
             items = response.json()
@@ -266,7 +249,7 @@ class GradeService:
             url = next_url if next_url and same_origin(next_url, lineitems_url) else None
         return None
 
-    def create_line_item(
+    def find_or_create_line_item(
         self,
         platform: PlatformEndpoint,
         lineitems_url: str,
@@ -277,8 +260,16 @@ class GradeService:
         resource_id: str = "",
         tag: str = "",
         scopes: Sequence[str] = (SCOPE_LINEITEM,),
+        distinct_resource: bool = False,
     ) -> str:
-        """Create a line item bound to the resource link (§3.2.6) and return its id (URL)."""
+        """The link's line item: found by `resource_link_id` (and `resource_id` when `distinct_resource`),
+        or created bound to the resource link when the platform has none (§3.2.6)."""
+        found = self.find_line_item(
+            platform, lineitems_url, resource_link_id, scopes, resource_id if distinct_resource else ""
+        )
+        if found:
+            return found
+        log.info("creating a line item on platform %s for a resource link", platform.platform_id)
         body: dict[str, Any] = {
             "scoreMaximum": score_maximum,
             "label": label or "SWOTT toolkit",
@@ -288,7 +279,13 @@ class GradeService:
             body["resourceId"] = resource_id
         if tag:
             body["tag"] = tag
-        response = self._call(
+        return self._create_line_item(platform, lineitems_url, body, scopes)
+
+    def _create_line_item(
+        self, platform: PlatformEndpoint, lineitems_url: str, body: dict[str, Any], scopes: Sequence[str]
+    ) -> str:
+        """POST the line item `body` to the container (§3.2.6) and return the new item's id (URL)."""
+        response = self.request(
             platform,
             scopes,
             "POST",
@@ -305,38 +302,6 @@ class GradeService:
             )
         return str(created["id"])
 
-    def find_or_create_line_item(
-        self,
-        platform: PlatformEndpoint,
-        lineitems_url: str,
-        *,
-        resource_link_id: str,
-        label: str,
-        score_maximum: float,
-        resource_id: str = "",
-        tag: str = "",
-        scopes: Sequence[str] = (SCOPE_LINEITEM,),
-        distinct_resource: bool = False,
-    ) -> str:
-        """The link's line item: found by `resource_link_id` (and `resource_id` when `distinct_resource`),
-        or created when the platform has none."""
-        found = self.find_line_item(
-            platform, lineitems_url, resource_link_id, scopes, resource_id if distinct_resource else ""
-        )
-        if found:
-            return found
-        log.info("creating a line item on platform %s for a resource link", platform.platform_id)
-        return self.create_line_item(
-            platform,
-            lineitems_url,
-            resource_link_id=resource_link_id,
-            label=label,
-            score_maximum=score_maximum,
-            resource_id=resource_id,
-            tag=tag,
-            scopes=scopes,
-        )
-
     def update_line_item_end_date(
         self,
         platform: PlatformEndpoint,
@@ -345,7 +310,9 @@ class GradeService:
         scopes: Sequence[str] = (SCOPE_LINEITEM,),
     ) -> dict[str, Any]:
         """Set (or, with None, clear) the line item's `endDateTime` (§3.2.7): read it, change it, PUT it."""
-        response = self._call(platform, scopes, "GET", lineitem_url, what="line item read", accept=LINEITEM_MEDIA_TYPE)
+        response = self.request(
+            platform, scopes, "GET", lineitem_url, what="line item read", accept=LINEITEM_MEDIA_TYPE
+        )
         item = response.json()
         if not isinstance(item, dict):
             raise AgsError("line item is not a JSON object", status=response.status_code, retryable=False)
@@ -353,7 +320,7 @@ class GradeService:
             item.pop("endDateTime", None)
         else:
             item["endDateTime"] = iso_timestamp(end)
-        response = self._call(
+        response = self.request(
             platform,
             scopes,
             "PUT",
@@ -366,30 +333,7 @@ class GradeService:
         updated = response.json() if response.content else item
         return updated if isinstance(updated, dict) else item
 
-    def _call(
-        self,
-        platform: PlatformEndpoint,
-        scopes: Sequence[str],
-        method: str,
-        url: str,
-        *,
-        what: str,
-        json_body: dict[str, Any] | None = None,
-        content_type: str = "",
-        accept: str = "",
-    ) -> requests.Response:
-        return self.client.request(
-            platform,
-            scopes,
-            method,
-            url,
-            what=what,
-            json_body=json_body,
-            content_type=content_type,
-            accept=accept,
-        )
-
     def close(self) -> None:
         """Close the HTTP session and the token cache's connections."""
-        self.client.close()
+        super().close()
         self.tokens.close()

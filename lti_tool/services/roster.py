@@ -20,20 +20,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool import dates
 from lti_tool.db import Database
 from lti_tool.lti.roles import Role, swott_role
-from lti_tool.lti.service_client import (
-    DEFAULT_TIMEOUT,
-    LtiServiceClient,
-    PlatformEndpoint,
-    ServiceError,
-    TokenProvider,
-)
+from lti_tool.lti.service_client import LtiServiceClient, PlatformEndpoint, ServiceError
 from lti_tool.models import Context, Enrolment, LtiUser, Platform, utcnow
 from lti_tool.services.access_tokens import AccessTokens
 from lti_tool.services.grades import same_origin
@@ -128,19 +121,10 @@ def _member(raw: dict[str, Any]) -> Member | None:
     )
 
 
-class RosterService:
-    """Reads a course's members over NRPS with a shared, reused access token."""
+class RosterService(LtiServiceClient):
+    """Reads a course's members over NRPS with a shared, reused access token (`LtiServiceClient`)."""
 
-    def __init__(
-        self,
-        tokens: TokenProvider,
-        *,
-        http: requests.Session | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        max_pages: int = MAX_PAGES,
-    ) -> None:
-        self.client = LtiServiceClient(tokens, http=http, timeout=timeout)
-        self.max_pages = max_pages
+    max_pages = MAX_PAGES
 
     def members(
         self, platform: PlatformEndpoint, memberships_url: str, scopes: Sequence[str] = (SCOPE_NRPS,)
@@ -173,9 +157,7 @@ class RosterService:
         return list(members.values())
 
     def _page(self, platform: PlatformEndpoint, url: str, scopes: Sequence[str]) -> tuple[dict[str, Any], str | None]:
-        response = self.client.request(
-            platform, scopes, "GET", url, what="roster request", accept=MEMBERSHIP_MEDIA_TYPE
-        )
+        response = self.request(platform, scopes, "GET", url, what="roster request", accept=MEMBERSHIP_MEDIA_TYPE)
         try:
             body = response.json()
         except ValueError:

@@ -19,6 +19,14 @@
   var RETRY_MS = 10000;
   var MAX_RETRIES = 5;
 
+  // A new element with its class and, when given, its text: the GOV.UK components built below.
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
   function timeNow() {
     var d = new Date();
     return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
@@ -127,32 +135,19 @@
         stopped = true;
       }
       // GOV.UK Frontend's notification banner, as the page itself shows a conflict without script.
-      var box = document.createElement("div");
-      box.className = "govuk-notification-banner" + (perPrompt ? " notes-conflict" : "");
+      var box = element("div", "govuk-notification-banner" + (perPrompt ? " notes-conflict" : ""));
       box.setAttribute("role", "alert");
       box.setAttribute("aria-labelledby", "conflict-live-title");
-      var header = document.createElement("div");
-      header.className = "govuk-notification-banner__header";
-      var title = document.createElement("h2");
-      title.className = "govuk-notification-banner__title";
+      var header = element("div", "govuk-notification-banner__header");
+      var title = element("h2", "govuk-notification-banner__title", "Not saved");
       title.id = "conflict-live-title";
-      title.textContent = "Not saved";
       header.appendChild(title);
-      var content = document.createElement("div");
-      content.className = "govuk-notification-banner__content";
-      var heading = document.createElement("p");
-      heading.className = "govuk-notification-banner__heading";
-      heading.textContent = "Not saved: changed in another tab";
-      var message = document.createElement("p");
-      message.className = "govuk-body";
-      message.textContent = (body && body.message) || "This was changed in another tab or window.";
-      var advice = document.createElement("p");
-      advice.className = "govuk-body";
-      advice.textContent = ((body && body.advice) || "") + " ";
-      var reload = document.createElement("a");
-      reload.className = "govuk-notification-banner__link";
+      var content = element("div", "govuk-notification-banner__content");
+      var heading = element("p", "govuk-notification-banner__heading", "Not saved: changed in another tab");
+      var message = element("p", "govuk-body", (body && body.message) || "This was changed in another tab or window.");
+      var advice = element("p", "govuk-body", ((body && body.advice) || "") + " ");
+      var reload = element("a", "govuk-notification-banner__link", "Load the latest version");
       reload.href = window.location.href.split("#")[0].replace(/([?&])(saved|back)=1&?/, "$1");
-      reload.textContent = "Load the latest version";
       advice.appendChild(reload);
       content.appendChild(heading);
       content.appendChild(message);
@@ -168,22 +163,15 @@
       if (!region) { return; }
       while (region.firstChild) { region.removeChild(region.firstChild); }
       if (!warnings.length) { return; }
-      var box = document.createElement("div");
-      box.className = "govuk-inset-text swott-warning";
-      var heading = document.createElement("h2");
-      heading.className = "govuk-heading-s";
-      heading.textContent = "Check that nobody can be identified";
-      var intro = document.createElement("p");
-      intro.className = "govuk-body";
-      intro.textContent = "Reflections must not identify people who use services. You can still save; please check:";
-      var list = document.createElement("ul");
-      list.className = "govuk-list govuk-list--bullet";
+      var box = element("div", "govuk-inset-text swott-warning");
+      var heading = element("h2", "govuk-heading-s", "Check that nobody can be identified");
+      var intro = element("p", "govuk-body",
+        "Reflections must not identify people who use services. You can still save; please check:");
+      var list = element("ul", "govuk-list govuk-list--bullet");
       warnings.forEach(function (w) {
-        var item = document.createElement("li");
-        var link = document.createElement("a");
-        link.className = "govuk-link";
+        var item = element("li");
+        var link = element("a", "govuk-link", w.message);
         link.href = "#field-" + w.field;
-        link.textContent = w.message;
         item.appendChild(link);
         list.appendChild(item);
       });

@@ -91,31 +91,36 @@ def index() -> ResponseReturnValue:
     return _page(operator_from_link())
 
 
-@bp.post("/platforms/<int:platform_id>/approve")
-def approve(platform_id: int) -> ResponseReturnValue:
-    by = operator_from_link() + " (operator page)"
-    session = web.db_session()
-    platform = session.get(Platform, platform_id)
+def _by(operator: str) -> str:
+    """Who did it, as the audit columns record an action taken on this page."""
+    return operator + " (operator page)"
+
+
+def _platform(platform_id: int) -> Platform:
+    platform = web.db_session().get(Platform, platform_id)
     if platform is None:
         raise NotFound(N_("That registration no longer exists."), reason="admin_platform_gone")
-    registrations.approve_platform(session, platform, by)
+    return platform
+
+
+@bp.post("/platforms/<int:platform_id>/approve")
+def approve(platform_id: int) -> ResponseReturnValue:
+    by = _by(operator_from_link())
+    registrations.approve_platform(web.db_session(), _platform(platform_id), by)
     return _back("approved")
 
 
 @bp.post("/subscriptions")
 def grant() -> ResponseReturnValue:
     operator = operator_from_link()
-    by = operator + " (operator page)"
     form = _grant_form(GrantSubscriptionForm())
     if not form.validate():
         return _page(operator, 400, form)
     session = web.db_session()
-    platform = session.get(Platform, form.platform.data)
-    if platform is None:
-        raise NotFound(N_("That registration no longer exists."), reason="admin_platform_gone")
+    platform = _platform(form.platform.data)
     toolkit = None if form.toolkit.data == ALL_TOOLKITS else form.toolkit.data
     try:
-        subscriptions.grant(session, platform, [toolkit], ends_on=form.until.data, granted_by=by)
+        subscriptions.grant(session, platform, [toolkit], ends_on=form.until.data, granted_by=_by(operator))
     except RegistrationError as error:
         # The same page, the refusal beside the field, everything chosen kept (issue 10 point 2).
         session.rollback()
@@ -126,7 +131,7 @@ def grant() -> ResponseReturnValue:
 
 @bp.post("/subscriptions/<int:subscription_id>/revoke")
 def revoke(subscription_id: int) -> ResponseReturnValue:
-    by = operator_from_link() + " (operator page)"
+    by = _by(operator_from_link())
     session = web.db_session()
     subscription = session.get(Subscription, subscription_id)
     if subscription is None:

@@ -107,8 +107,9 @@ class SessionFeedbackForm(SkippableForm):
         return ok
 
 
-class ProgrammeSessionFeedbackForm(SkippableForm):
-    """The same two questions after a programme's workshop or set meeting, in the page's language."""
+class ProgrammeSessionFeedbackForm(SessionFeedbackForm):
+    """The same two questions after a programme's workshop or set meeting, in the page's language (the
+    same check: a usefulness rating unless skipped)."""
 
     usefulness = RadioField(
         _l("How useful was this session for your practice?"),
@@ -127,13 +128,6 @@ class ProgrammeSessionFeedbackForm(SkippableForm):
     )
     share = BooleanField(_l("My answer about what to change can be shown, without my name, in reports for the "
                             "programme lead"), widget=GovCheckboxInput())  # fmt: skip
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok: bool = super().validate(extra_validators)
-        if ok and not self.skipped and not self.usefulness.data:
-            self.usefulness.errors = [str(_l("Choose how useful the session was, or choose ‘Skip’"))]
-            return False
-        return ok
 
 
 class FollowUpForm(SkippableForm):

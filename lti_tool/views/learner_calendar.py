@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, gettext
 
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.clock import now
-from lti_tool.errors import NotFound
 from lti_tool.forms import ConfirmForm
-from lti_tool.i18n import ENGLISH, current_language, language_of
+from lti_tool.i18n import ENGLISH, current_language
 from lti_tool.lti.session import launch_url_for, require_launch
 from lti_tool.services.programmes import calendar
-from lti_tool.views.reminders import follow_up_events
-from lti_tool.words import N_
+from lti_tool.views.reminders import feed_words, follow_up_events, unknown_feed
 
 bp = Blueprint("learner_calendar", __name__, url_prefix="/calendar")
 
@@ -57,9 +54,8 @@ def feed(token: str) -> ResponseReturnValue:
     session = web.db_session()
     row = calendar.learner_by_token(session, token)
     if row is None:
-        raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
-    with force_locale(language_of(request.args.get("lang")) or ENGLISH):
-        words = calendar.CalendarWords.translated(gettext)
+        raise unknown_feed()
+    words = feed_words()
     body = calendar.calendar_bytes(
         None, (), now(), name=words.learner_feed, extra=follow_up_events(session, row.user_id, words)
     )

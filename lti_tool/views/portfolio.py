@@ -8,7 +8,8 @@ record fields and every export follow the learner's regulator (`services.portfol
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -39,6 +40,7 @@ from lti_tool.views.portfolio_forms import (
     WithdrawVerificationLinkForm,
 )
 
+T = TypeVar("T")
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 NOTICES = {
@@ -285,6 +287,15 @@ def _export(launch: CurrentLaunch) -> tuple[portfolio.Overview, Export]:
     return view, export
 
 
+def _full_export_as(build: Callable[..., T]) -> T:
+    """The launch's full export built by `build` (`portfolio_json`, `portfolio_xlsx`), which also gets
+    the export in the learner's language."""
+    launch = require_launch()
+    view, export = _export(launch)
+    return build(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch), localised=export,
+                 label=_label)  # fmt: skip
+
+
 def _time_spent_words(hours: float) -> str:
     """'1 hour 30 minutes' in the page's language."""
     minutes = round(hours * 60)
@@ -342,10 +353,7 @@ def export_pdf() -> ResponseReturnValue:
 @bp.get("/portfolio.xlsx")
 @launch_required
 def export_xlsx() -> ResponseReturnValue:
-    launch = require_launch()
-    view, export = _export(launch)
-    body = portfolio.portfolio_xlsx(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch),
-                                    localised=export, label=_label)  # fmt: skip
+    body = _full_export_as(portfolio.portfolio_xlsx)
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cpd-portfolio.xlsx")
 
 
@@ -361,11 +369,9 @@ def export_text() -> ResponseReturnValue:
 @bp.get("/portfolio.json")
 @launch_required
 def export_json() -> ResponseReturnValue:
-    launch = require_launch()
-    view, export = _export(launch)
-    data = portfolio.portfolio_json(view, learner_name=_learner_name(launch), sign_offs=_sign_offs(launch),
-                                    localised=export, label=_label)  # fmt: skip
-    return _download(portfolio.dumps(data), "application/json", "cpd-portfolio.json")
+    return _download(
+        portfolio.dumps(_full_export_as(portfolio.portfolio_json)), "application/json", "cpd-portfolio.json"
+    )
 
 
 @bp.get("/my-data.json")

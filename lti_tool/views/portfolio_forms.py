@@ -22,7 +22,7 @@ from wtforms import BooleanField, DecimalField, RadioField, SelectMultipleField,
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-wtforms lags
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
-from lti_tool.forms import GovDateField, SwottForm
+from lti_tool.forms import GovDateField, SwottForm, required_text
 from lti_tool.i18n import _l
 from lti_tool.models import utcnow
 from lti_tool.services import regulators
@@ -64,6 +64,13 @@ def _not_in_future(form: SwottForm, field: GovDateField) -> None:
         raise ValidationError(_l("%(name)s must be today or in the past", name=field.name_in_message))
 
 
+def _past_date(label: str, required: str, *, earliest_year: int) -> GovDateField:
+    """A date that must be given and not be in the future; `label` also names it in messages."""
+    return GovDateField(
+        label, name_in_message=label, earliest_year=earliest_year, validators=[InputRequired(required), _not_in_future]
+    )
+
+
 def _peer_required(message: str) -> Any:
     def check(form: ExternalCpdForm, field: StringField) -> None:
         if form.peer.data == "yes" and not (field.data or "").strip():
@@ -75,20 +82,10 @@ def _peer_required(message: str) -> Any:
 class ExternalCpdForm(SwottForm):
     """CPD done elsewhere: one record (issue 10 item 10). Labels come from the learner's regulator."""
 
-    title = StringField(
-        _l("Title"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
+    title = required_text(
+        _l("Title"), _l("Enter a title"), max_length=200, too_long=_l("Title must be 200 characters or fewer")
     )
-    done_on = GovDateField(
-        _l("Date"),
-        name_in_message=_l("Date"),
-        earliest_year=1950,
-        validators=[InputRequired(_l("Enter the date you did it")), _not_in_future],
-    )
+    done_on = _past_date(_l("Date"), _l("Enter the date you did it"), earliest_year=1950)
     activity_type = RadioField(
         _l("Type of CPD"),
         choices=[SelectChoice(t, t) for t in CPD_TYPES],
@@ -268,27 +265,20 @@ def _must_confirm(form: SwottForm, field: BooleanField) -> None:
 class CplSignOffForm(SwottForm):
     """An SSSC employer's sign-off of a learner's CPL (no LMS account; CSRF bound to their session)."""
 
-    name = StringField(
+    name = required_text(
         _l("Your full name"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Your name must be 200 characters or fewer")),
-        ],
+        _l("Enter your full name"),
+        max_length=200,
+        too_long=_l("Your name must be 200 characters or fewer"),
     )
-    role = StringField(
+    role = required_text(
         _l("Your role"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(_l("Enter your role, for example team manager")),
-            Length(max=200, message=_l("Your role must be 200 characters or fewer")),
-        ],
+        _l("Enter your role, for example team manager"),
+        max_length=200,
+        too_long=_l("Your role must be 200 characters or fewer"),
     )
-    verified_on = GovDateField(
-        _l("Date of your verification"),
-        name_in_message=_l("Date of your verification"),
-        earliest_year=2024,
-        validators=[InputRequired(_l("Enter the date of your verification")), _not_in_future],
+    verified_on = _past_date(
+        _l("Date of your verification"), _l("Enter the date of your verification"), earliest_year=2024
     )
     confirm = BooleanField(
         _l("I confirm this learning took place"), widget=GovCheckboxInput(), validators=[_must_confirm]

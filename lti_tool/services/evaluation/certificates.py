@@ -12,8 +12,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import (
@@ -57,30 +58,36 @@ def normalise(code: str) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
+Row = TypeVar("Row")
+
+
+def _on_part(
+    query: Select[Row],
+    model: type[Attempt | Reflection],
+    user_id: int,
+    context_id: int,
+    toolkit: Toolkit,
+    part: LinkPart,
+) -> Select[Row]:
+    """`query` narrowed to the learner's rows of `model` on the toolkit's `part` links in the course."""
+    return query.join(ResourceLink, ResourceLink.id == model.resource_link_id).where(
+        model.user_id == user_id,
+        ResourceLink.context_id == context_id,
+        ResourceLink.toolkit_id == toolkit.id,
+        ResourceLink.part == part,
+    )
+
+
 def completion(session: Session, *, user_id: int, context_id: int, toolkit: Toolkit) -> Completion | None:
     """When the learner started L1 and finished L2 in this course, or None if either is not done."""
     attempt = session.scalars(
-        select(Attempt)
-        .join(ResourceLink, ResourceLink.id == Attempt.resource_link_id)
-        .where(
-            Attempt.user_id == user_id,
-            Attempt.status == AttemptStatus.COMPLETED,
-            ResourceLink.context_id == context_id,
-            ResourceLink.toolkit_id == toolkit.id,
-            ResourceLink.part == LinkPart.L1,
-        )
+        _on_part(select(Attempt), Attempt, user_id, context_id, toolkit, LinkPart.L1)
+        .where(Attempt.status == AttemptStatus.COMPLETED)
         .order_by(Attempt.started_at)
     ).first()
     l2_done = session.scalar(
-        select(Reflection.submitted_at)
-        .join(ResourceLink, ResourceLink.id == Reflection.resource_link_id)
-        .where(
-            Reflection.user_id == user_id,
-            Reflection.status == ReflectionStatus.SUBMITTED,
-            ResourceLink.context_id == context_id,
-            ResourceLink.toolkit_id == toolkit.id,
-            ResourceLink.part == LinkPart.L2,
-        )
+        _on_part(select(Reflection.submitted_at), Reflection, user_id, context_id, toolkit, LinkPart.L2)
+        .where(Reflection.status == ReflectionStatus.SUBMITTED)
         .order_by(Reflection.submitted_at)
         .limit(1)
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import Answer, GroupParticipant, GroupSession, SessionFeedback, SessionStatus
 from lti_tool.services.evaluation.responses import MAX_TEXT_CHARS, InvalidAnswer
+from lti_tool.services.l2.scheduling import learner_sessions
 
 USEFULNESS_SCALE = ("Not at all useful", "A little useful", "Fairly useful", "Useful", "Very useful")
 
@@ -21,21 +22,9 @@ def awaiting(session: Session, *, user_id: int, context_id: int, toolkit_id: str
     """Closed sessions of this toolkit in this course that the learner attended and has not yet answered
     or skipped feedback on, oldest first."""
     answered = select(SessionFeedback.session_id).where(SessionFeedback.user_id == user_id)
-    return list(
-        session.scalars(
-            select(GroupSession)
-            .join(GroupParticipant, GroupParticipant.session_id == GroupSession.id)
-            .where(
-                GroupParticipant.user_id == user_id,
-                GroupParticipant.attended.is_(True),
-                GroupSession.context_id == context_id,
-                GroupSession.toolkit_id == toolkit_id,
-                GroupSession.status == SessionStatus.CLOSED,
-                GroupSession.id.not_in(answered),
-            )
-            .order_by(GroupSession.starts_at)
-        )
-    )
+    attended = learner_sessions(user_id=user_id, context_id=context_id, toolkit_id=toolkit_id, attended=True)
+    closed = attended.where(GroupSession.status == SessionStatus.CLOSED, GroupSession.id.not_in(answered))
+    return list(session.scalars(closed.order_by(GroupSession.starts_at)))
 
 
 def attended(session: Session, group: GroupSession, user_id: int) -> bool:

@@ -22,6 +22,7 @@ from lti_tool.models import (
 from lti_tool.services import outbox, reflections
 from lti_tool.services.l2.feedback import feedforward_for
 from lti_tool.services.l2.formats import CLOSED, COMPLETED, RUNNING, SCORE_MAXIMUM, agenda_for, reflection_item_index
+from lti_tool.services.l2.scheduling import learner_sessions
 from lti_tool.services.progress import EnqueueScore
 from lti_tool.words import N_
 from toolkits.cpd import Field
@@ -37,17 +38,8 @@ def reflection_form_fields(toolkit: Toolkit) -> tuple[Field, ...]:
 def reflection_open(session: Session, *, user_id: int, context_id: int, toolkit: Toolkit) -> bool:
     """Whether the L2 reflection is open for this learner: marked as attending a session of this toolkit
     in this course, and that session has reached its written-reflections item, or is closed."""
-    groups = session.scalars(
-        select(GroupSession)
-        .join(GroupParticipant, GroupParticipant.session_id == GroupSession.id)
-        .where(
-            GroupParticipant.user_id == user_id,
-            GroupParticipant.attended.is_(True),
-            GroupSession.context_id == context_id,
-            GroupSession.toolkit_id == toolkit.id,
-            GroupSession.status.in_((RUNNING, CLOSED)),
-        )
-    ).all()
+    attended = learner_sessions(user_id=user_id, context_id=context_id, toolkit_id=toolkit.id, attended=True)
+    groups = session.scalars(attended.where(GroupSession.status.in_((RUNNING, CLOSED)))).all()
     for group in groups:
         if group.status == CLOSED:
             return True

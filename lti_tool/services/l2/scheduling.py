@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -219,20 +219,25 @@ def l2_link(session: Session, *, context_id: int, toolkit_id: str) -> ResourceLi
     )
 
 
-def upcoming_for_learner(session: Session, *, user_id: int, context_id: int, toolkit_id: str) -> list[GroupSession]:
-    """The sessions a learner is invited to in this course, soonest first."""
-    return list(
-        session.scalars(
-            select(GroupSession)
-            .join(GroupParticipant, GroupParticipant.session_id == GroupSession.id)
-            .where(
-                GroupParticipant.user_id == user_id,
-                GroupSession.context_id == context_id,
-                GroupSession.toolkit_id == toolkit_id,
-            )
-            .order_by(GroupSession.starts_at, GroupSession.id)
+def learner_sessions(*, user_id: int, context_id: int, toolkit_id: str, attended: bool = False) -> Select[GroupSession]:
+    """The query for the toolkit's sessions in this course that the learner is invited to (with
+    `attended`, those they are marked as attending); callers add their own conditions and order."""
+    query = (
+        select(GroupSession)
+        .join(GroupParticipant, GroupParticipant.session_id == GroupSession.id)
+        .where(
+            GroupParticipant.user_id == user_id,
+            GroupSession.context_id == context_id,
+            GroupSession.toolkit_id == toolkit_id,
         )
     )
+    return query.where(GroupParticipant.attended.is_(True)) if attended else query
+
+
+def upcoming_for_learner(session: Session, *, user_id: int, context_id: int, toolkit_id: str) -> list[GroupSession]:
+    """The sessions a learner is invited to in this course, soonest first."""
+    query = learner_sessions(user_id=user_id, context_id=context_id, toolkit_id=toolkit_id)
+    return list(session.scalars(query.order_by(GroupSession.starts_at, GroupSession.id)))
 
 
 def ends_at(group: GroupSession, toolkit: Toolkit) -> datetime:

@@ -267,7 +267,8 @@ class Regulator(ABC):
     def record_fields(self, *, peer_reflection: bool = False) -> tuple[Field, ...]:
         """The boxes of one record, as the regulator asks for them."""
 
-    @abstractmethod
+    export_title: str  # the export's heading, before the period: "Social Work England CPD record"
+
     def export(
         self,
         records: Sequence[CpdRecord],
@@ -276,7 +277,30 @@ class Regulator(ABC):
         *,
         learner_name: str = "",
     ) -> Export:
-        """The export for the period holding `today`."""
+        """The export for the period holding `today`: the summary, the profile's own sections before and
+        after, and one section a record."""
+        status = self.status(records, today, registrant)
+        sections = [
+            self.summary_section(status, learner_name),
+            *self.sections_before_records(status, records, registrant),
+            *(self.export_record(record, number) for number, record in enumerate(status.records, start=1)),
+            *self.sections_after_records(status),
+        ]
+        return Export(self.code, f"{self.export_title}, {status.period.label}", tuple(sections))
+
+    def sections_before_records(
+        self, status: Status, records: Sequence[CpdRecord], registrant: Registrant | None
+    ) -> tuple[ExportSection, ...]:
+        """The export's sections between the summary and the records (none unless a profile adds some)."""
+        return ()
+
+    def sections_after_records(self, status: Status) -> tuple[ExportSection, ...]:
+        """The export's sections after the records (none unless a profile adds some)."""
+        return ()
+
+    def export_record(self, record: CpdRecord, number: int) -> ExportSection:
+        """One record's section of the export, in the boxes of `record_fields`."""
+        return self.record_section(record, self.record_fields(), number)
 
     # Shared helpers ----------------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from datetime import date, timedelta
 
 from lti_tool.services.regulators.base import (
     CpdRecord,
-    Export,
     ExportItem,
     ExportSection,
     Measure,
@@ -62,6 +61,7 @@ class NorthernIrelandSocialCareCouncil(Regulator):
     name = "Northern Ireland Social Care Council"
     nation = "Northern Ireland"
     term = "PRTL"
+    export_title = "NISCC PRTL record of activity"
     rules = (
         Rule(
             "hours", f"{HOURS_NEEDED} hours of PRTL in each three-year registration period.", (SOCIAL_WORKER_PRTL, PRTL)
@@ -154,42 +154,23 @@ class NorthernIrelandSocialCareCouncil(Regulator):
             ),
         )
 
-    def export(
-        self,
-        records: Sequence[CpdRecord],
-        today: date,
-        registrant: Registrant | None = None,
-        *,
-        learner_name: str = "",
-    ) -> Export:
-        """A PRTL audit submission: job role and plan (to fill in), then the record of activity."""
-        status = self.status(records, today, registrant)
-        sections = [
-            self.summary_section(status, learner_name),
-            ExportSection(
-                "About you",
-                (
-                    ExportItem("Summary of your job role", ""),
-                    ExportItem("Learning and development plan agreed with your employer", ""),
-                    *self.manager_items(records, registrant),
-                ),
-            ),
-        ]
-        for number, record in enumerate(status.records, start=1):
-            section = self.record_section(record, self.record_fields(), number)
-            hours = hours_text(record.hours) if record.hours is not None else ""
-            items = tuple(ExportItem(i.label, i.value or hours) if i.label == "Hours" else i for i in section.items)
-            if record.supervision_appraisal:
-                items += (ExportItem(SUPERVISION_LABEL, "Yes"),)
-            sections.append(ExportSection(section.title, items))
-        sections.append(
-            ExportSection(
-                "Total",
-                (
-                    ExportItem(
-                        "Hours of PRTL in this period", f"{hours_text(self.hours(status.records))} of {HOURS_NEEDED}"
-                    ),
-                ),
-            )
+    def sections_before_records(
+        self, status: Status, records: Sequence[CpdRecord], registrant: Registrant | None
+    ) -> tuple[ExportSection, ...]:
+        """A PRTL audit submission starts with the job role and plan (to fill in)."""
+        about_you = (
+            ExportItem("Summary of your job role", ""),
+            ExportItem("Learning and development plan agreed with your employer", ""),
+            *self.manager_items(records, registrant),
         )
-        return Export(self.code, f"NISCC PRTL record of activity, {status.period.label}", tuple(sections))
+        return (ExportSection("About you", about_you),)
+
+    def export_record(self, record: CpdRecord, number: int) -> ExportSection:
+        section = super().export_record(record, number)
+        if not record.supervision_appraisal:
+            return section
+        return ExportSection(section.title, (*section.items, ExportItem(SUPERVISION_LABEL, "Yes")))
+
+    def sections_after_records(self, status: Status) -> tuple[ExportSection, ...]:
+        total = f"{hours_text(self.hours(status.records))} of {HOURS_NEEDED}"
+        return (ExportSection("Total", (ExportItem("Hours of PRTL in this period", total),)),)

@@ -31,7 +31,6 @@ from datetime import date, timedelta
 
 from lti_tool.services.regulators.base import (
     CpdRecord,
-    Export,
     ExportItem,
     ExportSection,
     Measure,
@@ -42,7 +41,6 @@ from lti_tool.services.regulators.base import (
     Source,
     Status,
     anchored_period,
-    hours_text,
 )
 from toolkits.cpd import Field
 
@@ -80,6 +78,7 @@ class SocialCareWales(Regulator):
     name = "Social Care Wales"
     nation = "Wales"
     term = "CPD"
+    export_title = "Social Care Wales CPD record"
     rules = (
         Rule("period", "Registration is renewed every three years from the date of original registration.", (RENEWAL,)),
         Rule("record", "Keep a record of CPD, discuss it with your manager, and send it only if sampled.", (CPD_PAGE,)),
@@ -128,31 +127,9 @@ class SocialCareWales(Regulator):
             Field("cpd_impact", "Impact on the people you support", "The difference for people.", required=False),
         )
 
-    def export(
-        self,
-        records: Sequence[CpdRecord],
-        today: date,
-        registrant: Registrant | None = None,
-        *,
-        learner_name: str = "",
-    ) -> Export:
-        status = self.status(records, today, registrant)
-        confirmation = ExportSection(
-            "Confirmation at renewal",
-            (
-                ExportItem(
-                    "Renewal",
-                    "at renewal" if status.period.approximate else f"{status.period.end + timedelta(days=1):%-d %B %Y}",
-                ),
-                ExportItem("Statement", CONFIRMATION),
-            ),
-        )
-        sections = [self.summary_section(status, learner_name), confirmation]
-        for number, record in enumerate(status.records, start=1):
-            section = self.record_section(record, self.record_fields(), number)
-            hours = hours_text(record.hours) if record.hours is not None else ""
-            items = tuple(
-                ExportItem(i.label, i.value or hours) if i.label == "How long it took" else i for i in section.items
-            )
-            sections.append(ExportSection(section.title, items))
-        return Export(self.code, f"Social Care Wales CPD record, {status.period.label}", tuple(sections))
+    def sections_before_records(
+        self, status: Status, records: Sequence[CpdRecord], registrant: Registrant | None
+    ) -> tuple[ExportSection, ...]:
+        renewal = "at renewal" if status.period.approximate else f"{status.period.end + timedelta(days=1):%-d %B %Y}"
+        confirmation = (ExportItem("Renewal", renewal), ExportItem("Statement", CONFIRMATION))
+        return (ExportSection("Confirmation at renewal", confirmation),)

@@ -31,7 +31,6 @@ from datetime import date, timedelta
 
 from lti_tool.services.regulators.base import (
     CpdRecord,
-    Export,
     ExportItem,
     ExportSection,
     Measure,
@@ -83,6 +82,7 @@ class ScottishSocialServicesCouncil(Regulator):
     name = "Scottish Social Services Council"
     nation = "Scotland"
     term = "CPL"
+    export_title = "SSSC continuous professional learning"
     period_name = "declaration year"
     rules = (
         Rule(
@@ -186,40 +186,37 @@ class ScottishSocialServicesCouncil(Regulator):
             Field("cpd_impact", "Impact on your practice", "How it changes your practice and the outcomes for people."),
         )
 
-    def export(
-        self,
-        records: Sequence[CpdRecord],
-        today: date,
-        registrant: Registrant | None = None,
-        *,
-        learner_name: str = "",
-    ) -> Export:
-        """The CPL details an SSSC sample asks for, with a verification section for the employer to sign."""
-        status = self.status(records, today, registrant)
-        titles = {e.id: e.title for e in self.elements}
+    def sections_before_records(
+        self, status: Status, records: Sequence[CpdRecord], registrant: Registrant | None
+    ) -> tuple[ExportSection, ...]:
+        """The CPL details an SSSC sample asks for start with the coverage of the core learning elements."""
+        titles = self.element_titles()
         coverage = tuple(
             ExportItem(titles[eid], "; ".join(r.title for r in found) if found else "Not covered yet")
             for eid, found in self.coverage(status.records).items()
         )
-        sections = [self.summary_section(status, learner_name), ExportSection("Core learning elements", coverage)]
-        for number, record in enumerate(status.records, start=1):
-            section = self.record_section(record, self.record_fields(), number)
-            items = tuple(
-                ExportItem(i.label, ", ".join(titles.get(e, e) for e in sorted(record.elements)) or "—")
-                if i.label == "Core learning elements covered"
-                else i
-                for i in section.items
-            )
-            sections.append(ExportSection(section.title, items))
-        sections.append(
-            ExportSection(
-                "Employer verification",
-                (
-                    ExportItem("Verified by (name)", ""),
-                    ExportItem("Role", ""),
-                    ExportItem("Date", ""),
-                    ExportItem("I confirm this learning took place", ""),
-                ),
-            )
+        return (ExportSection("Core learning elements", coverage),)
+
+    def export_record(self, record: CpdRecord, number: int) -> ExportSection:
+        section = super().export_record(record, number)
+        titles = self.element_titles()
+        items = tuple(
+            ExportItem(i.label, ", ".join(titles.get(e, e) for e in sorted(record.elements)) or "—")
+            if i.label == "Core learning elements covered"
+            else i
+            for i in section.items
         )
-        return Export(self.code, f"SSSC continuous professional learning, {status.period.label}", tuple(sections))
+        return ExportSection(section.title, items)
+
+    def sections_after_records(self, status: Status) -> tuple[ExportSection, ...]:
+        """A verification section for the employer to sign."""
+        verification = (
+            ExportItem("Verified by (name)", ""),
+            ExportItem("Role", ""),
+            ExportItem("Date", ""),
+            ExportItem("I confirm this learning took place", ""),
+        )
+        return (ExportSection("Employer verification", verification),)
+
+    def element_titles(self) -> dict[str, str]:
+        return {e.id: e.title for e in self.elements}

@@ -28,7 +28,6 @@ from datetime import date
 
 from lti_tool.services.regulators.base import (
     CpdRecord,
-    Export,
     ExportSection,
     Measure,
     Period,
@@ -88,6 +87,7 @@ class SocialWorkEngland(Regulator):
     name = "Social Work England"
     nation = "England"
     term = "CPD"
+    export_title = "Social Work England CPD record"
     period_name = "registration year"
     rules = (
         Rule("period", "The registration year runs 1 December to 30 November.", (GUIDANCE, WHAT_YOU_NEED)),
@@ -141,17 +141,7 @@ class SocialWorkEngland(Regulator):
             for f in cpd_record_fields(peer_reflection)
         )
 
-    def export(
-        self,
-        records: Sequence[CpdRecord],
-        today: date,
-        registrant: Registrant | None = None,
-        *,
-        learner_name: str = "",
-    ) -> Export:
-        status = self.status(records, today, registrant)
-        sections: list[ExportSection] = [self.summary_section(status, learner_name)]
-        for number, record in enumerate(status.records, start=1):
-            fields = self.record_fields(peer_reflection=bool(record.value(PEER_FIELD)) or record.peer)
-            sections.append(self.record_section(record, fields, number))
-        return Export(self.code, f"Social Work England CPD record, {status.period.label}", tuple(sections))
+    def export_record(self, record: CpdRecord, number: int) -> ExportSection:
+        """A record with peer reflection gets the online form's peer reflection boxes."""
+        fields = self.record_fields(peer_reflection=bool(record.value(PEER_FIELD)) or record.peer)
+        return self.record_section(record, fields, number)

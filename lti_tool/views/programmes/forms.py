@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from lti_tool.forms import ConfirmForm as ConfirmForm
-from lti_tool.forms import GovDateField, SwottForm, TimeOfDayField
+from lti_tool.forms import GovDateField, SwottForm, TimeOfDayField, required_text
 from lti_tool.i18n import _l
 from lti_tool.services.programmes.holidays import NATIONS
 from toolkits.cpd import Field
@@ -44,13 +44,8 @@ class StartRunForm(SwottForm):
     """Start a programme for a cohort: template, name, start date, nation, participants."""
 
     template = RadioField(_l("Programme"), widget=GovRadioInput(), validators=[InputRequired(_l("Choose a programme"))])
-    cohort_name = StringField(
-        _l("Cohort name"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(_l("Enter a name for the cohort")),
-            Length(max=255, message=_l("Use at most 255 characters")),
-        ],
+    cohort_name = required_text(
+        _l("Cohort name"), _l("Enter a name for the cohort"), max_length=255, too_long=_l("Use at most 255 characters")
     )
     starts_on = gov_date(_l("Start date"), _l("Enter the start date, for example 1 3 2027"))
     nation = RadioField(

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from lti_tool import web
 from lti_tool.access import launch_required
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.i18n import ENGLISH, current_language, in_content_language, language_of
+from lti_tool.i18n import ENGLISH, current_language, in_content_language
 from lti_tool.lti.session import CurrentLaunch, launch_url_for, require_launch
 from lti_tool.models import ProgrammeEvent, ProgrammeParticipant, ProgrammeRun, ReflectionStatus
 from lti_tool.services.evaluation import programme_feedback
 from lti_tool.services.programmes import calendar, meetings, runs, timeline
 from lti_tool.views.programmes.common import bp, commit, now, programme_of, queue_run_scores, the_run, url
 from lti_tool.views.programmes.forms import SHORT_FIELDS, ConfirmForm, GoalForm, MeetingForm, ReflectionForm, ReviewForm
-from lti_tool.views.reminders import follow_up_events
+from lti_tool.views.reminders import feed_words, follow_up_events, unknown_feed
 from lti_tool.words import N_
 from toolkits.programmes import Activity, ActivityKind, Programme
 
@@ -209,9 +209,8 @@ def feed(token: str) -> ResponseReturnValue:
     session = web.db_session()
     participant = calendar.participant_by_token(session, token)
     if participant is None:
-        raise NotFound(N_("This calendar address is not in use: it may have been replaced."), reason="unknown_feed")
-    with force_locale(language_of(request.args.get("lang")) or ENGLISH):
-        words = calendar.CalendarWords.translated(gettext)
+        raise unknown_feed()
+    words = feed_words()
     extra = follow_up_events(session, participant.user_id, words)
     response = Response(calendar.feed(session, participant, now(), extra=extra, words=words), mimetype=ICS)
     response.headers["Cache-Control"] = "private, no-store"
