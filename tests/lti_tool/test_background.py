@@ -22,7 +22,7 @@ def _commit_a_score_in_a_request(app: Flask, course: Course, *, rollback: bool =
         outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[0],
+            user_id=course.learners[0].id,
             score_given=None,
             score_maximum=100.0,
             activity_progress="Started",
@@ -76,7 +76,7 @@ def test_the_passback_thread_stops_when_idle_and_starts_again_on_the_next_commit
             outbox.enqueue_score(
                 session,
                 resource_link_id=course.link_id,
-                user_id=course.learners[0],
+                user_id=course.learners[0].id,
                 score_given=70.0,
                 score_maximum=100.0,
                 activity_progress="Completed",

@@ -21,7 +21,8 @@ from lti_tool.services.evaluation import certificates
 from lti_tool.views.admin import admin_link
 from swott.cli import main
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
-from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, sign_in, toolkit
 
 
 @dataclass

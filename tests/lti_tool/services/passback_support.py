@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ from lti_tool.db import Database
 from lti_tool.models import ScoreRecord
 from lti_tool.services.keys import public_jwks
 from lti_tool.services.roster import SCOPE_NRPS
-from tests.lti_tool.factories import ContextFactory, LtiUserFactory, PlatformFactory, ResourceLinkFactory
+from tests.lti_tool.factories import Course, PlatformFactory, make_course
 from tests.lti_tool.services.ags_platform import AgsPlatform
 
 CLIENT_ID = "swott-client-1"
@@ -40,15 +39,6 @@ def start_platform(database: Database, **kwargs: Any) -> AgsPlatform:
     return AgsPlatform(client_id=CLIENT_ID, tool_jwks=tool_jwks(database), **kwargs).start()
 
 
-@dataclass(frozen=True)
-class Course:
-    platform_id: int
-    context_id: int
-    link_id: int
-    learners: list[int]
-    subs: list[str]
-
-
 def seed_course(
     database: Database,
     ags: AgsPlatform,
@@ -58,7 +48,10 @@ def seed_course(
     scopes: list[str] | None = None,
     issuer: str = "https://moodle.example.org",
 ) -> Course:
-    """One platform (registered with the fake's token URL), one course, one L1 link, some learners."""
+    """One platform (registered with the fake's token URL), one course, one L1 link, some learners.
+
+    The learners are not enrolled and there is no facilitator: the roster tests count what a sync adds.
+    """
     with database.session() as session:
         platform = PlatformFactory.create(
             session=session,
@@ -69,32 +62,29 @@ def seed_course(
             auth_token_url=ags.token_url,
             key_set_url=ags.base_url + "/jwks",
         )
-        context = ContextFactory.create(
-            session=session,
+        course = make_course(
+            session,
             platform=platform,
-            context_id="course-2",
-            title="Safeguarding CPD",
-            lineitems_url=ags.lineitems_url,
-            memberships_url=ags.memberships_url,
+            learners=learners,
+            parts=("l1",),
+            facilitator=False,
+            enrolled=False,
+            context_fields={
+                "context_id": "course-2",
+                "title": "Safeguarding CPD",
+                "lineitems_url": ags.lineitems_url,
+                "memberships_url": ags.memberships_url,
+            },
+            l1_fields={
+                "link_id": "rl-42",
+                "title": "Participatory practice L1",
+                "lineitem_url": ags.add_lineitem("Participatory practice L1", "rl-42") if with_lineitem else "",
+                "ags_scopes": AGS_SCOPES if scopes is None else scopes,
+            },
+            learner_fields=lambda n: {"sub": f"moodle-user-{n}", "name": f"Learner {n}", "email": ""},
         )
-        link = ResourceLinkFactory.create(
-            session=session,
-            context=context,
-            link_id="rl-42",
-            title="Participatory practice L1",
-            toolkit_id="participatory-practice",
-            part="l1",
-            lineitem_url=ags.add_lineitem("Participatory practice L1", "rl-42") if with_lineitem else "",
-            ags_scopes=AGS_SCOPES if scopes is None else scopes,
-        )
-        users = [
-            LtiUserFactory.create(
-                session=session, platform=platform, sub=f"moodle-user-{n}", name=f"Learner {n}", email=""
-            )
-            for n in range(learners)
-        ]
         session.commit()
-        return Course(platform.id, context.id, link.id, [u.id for u in users], [u.sub for u in users])
+        return course
 
 
 def let_time_pass(database: Database, amount: timedelta = timedelta(hours=2)) -> None:

@@ -43,7 +43,7 @@ def enqueue(database: Database, course: Course, step: Step, learner: int = 0) ->
         record = outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[learner],
+            user_id=course.learners[learner].id,
             score_maximum=100.0,
             **step._asdict(),
         )
@@ -62,7 +62,7 @@ def test_score_commits_and_rolls_back_with_the_progress_change(database: Databas
         outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[0],
+            user_id=course.learners[0].id,
             score_maximum=100.0,
             **STARTED._asdict(),
         )
@@ -100,7 +100,7 @@ def test_a_score_that_changes_nothing_in_the_gradebook_is_not_queued(database: D
             again = outbox.enqueue_score(
                 session,
                 resource_link_id=course.link_id,
-                user_id=course.learners[0],
+                user_id=course.learners[0].id,
                 score_maximum=100.0,
                 **IN_PROGRESS._asdict(),
             )
@@ -110,7 +110,7 @@ def test_a_score_that_changes_nothing_in_the_gradebook_is_not_queued(database: D
     # Still nothing new once delivered; a change (a grade) is queued and posted.
     with database.session() as session:
         assert outbox.enqueue_score(
-            session, resource_link_id=course.link_id, user_id=course.learners[0], score_maximum=100.0,
+            session, resource_link_id=course.link_id, user_id=course.learners[0].id, score_maximum=100.0,
             **IN_PROGRESS._asdict(),
         ) is None  # fmt: skip
     enqueue(database, course, completed(80))

@@ -44,7 +44,7 @@ def queue(
         record = outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[learner],
+            user_id=course.learners[learner].id,
             score_given=score,
             score_maximum=100.0,
             activity_progress=activity,
@@ -71,7 +71,7 @@ def assert_exactly_once(database: Database, ags: AgsPlatform, course: Course) ->
     rows = records(database)
     assert {r.status for r in rows} == {"delivered"}, [(r.id, r.status, r.last_error) for r in rows]
     for learner, sub in enumerate(course.subs):
-        mine = [r for r in rows if r.user_id == course.learners[learner]]
+        mine = [r for r in rows if r.user_id == course.learners[learner].id]
         applied = [s["timestamp"] for s in ags.accepted(sub)]
         assert len(applied) == len(set(applied)) == len(mine)  # each score applied once, none lost
     with database.session() as session:

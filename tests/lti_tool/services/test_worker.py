@@ -27,7 +27,7 @@ def _enqueue_started(database: Database, course: Course, learner: int = 0) -> in
         record = outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[learner],
+            user_id=course.learners[learner].id,
             score_given=None,
             score_maximum=100.0,
             activity_progress="Started",

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from lti_tool.models import CplVerification, ExternalCpd, Platform, PortfolioProfile, utcnow
-from tests.lti_tool.l2_factories import Course, csrf_from, finish_l1, launch_of, local_platform, make_course, sign_in
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import csrf_from, finish_l1, launch_of, local_platform, sign_in
 
 TODAY = utcnow().date()
 RECORD = {

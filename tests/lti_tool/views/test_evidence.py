@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.services import progress
-from tests.lti_tool.l2_factories import launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.factories import make_course
+from tests.lti_tool.l2_factories import launch_of, local_platform, sign_in, toolkit
 
 REFERENCES_LINK = 'href="/toolkits/participatory-practice#references"'
 IMG = re.compile(r'<img src="([^"]+)" alt="([^"]*)"')

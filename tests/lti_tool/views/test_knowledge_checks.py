@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from lti_tool.models import Attempt, Reflection
 from tests.conftest import running_app
+from tests.lti_tool.factories import make_course
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, launch_for, make_learner
 from tests.lti_tool.l1_factories import sign_in as sign_in_l1
-from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, sign_in, toolkit
 
 OPTION = re.compile(r'id="q-([a-z0-9-]+)-([a-z])" name="option" type="(?:radio|checkbox)"')
 REFLECTION = {

@@ -58,7 +58,7 @@ def _queue_started(database: Database, course: Course, learner: int) -> int:
         record = outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[learner],
+            user_id=course.learners[learner].id,
             score_given=None,
             score_maximum=100.0,
             activity_progress="Started",

@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from lti_tool.models import Platform, utcnow
-from tests.lti_tool.l2_factories import Course, csrf_from, finish_l1, launch_of, local_platform, make_course, sign_in
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import csrf_from, finish_l1, launch_of, local_platform, sign_in
 from tests.lti_tool.views.test_l1_welsh import english_fragments, interface_text
 from toolkits.cpd import CPD_TYPES
 

@@ -11,8 +11,9 @@ from flask import Flask
 from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch
 from tests.lti_tool.evaluation.support import answer_both
+from tests.lti_tool.factories import make_course
 from tests.lti_tool.l1_factories import sign_in
-from tests.lti_tool.l2_factories import launch_of, local_platform, make_course
+from tests.lti_tool.l2_factories import launch_of, local_platform
 from tests.lti_tool.l2_factories import sign_in as sign_in_l2
 from tests.lti_tool.programme_factories import make_cohort
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
