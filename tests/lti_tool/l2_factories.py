@@ -10,6 +10,7 @@ import itertools
 import re
 from datetime import datetime, timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from lti_tool.models import (
 )
 from lti_tool.services import l2, reflections
 from tests.conftest import shipped_catalogue
-from tests.lti_tool.factories import AttemptFactory, Course, ReflectionFactory
+from tests.lti_tool.factories import AttemptFactory, Course, ReflectionFactory, make_course
 from tests.lti_tool.l1_factories import RecordingOutbox, make_platform
 from toolkits import Catalogue, Toolkit
 
@@ -203,6 +204,25 @@ def local_platform(session: Session) -> Platform:
     platform.key_set_url = f"{UNREACHABLE}/jwks"
     session.flush()
     return platform
+
+
+def course_in(app: Flask, *, learners: int, finished: int = 0) -> Course:
+    """A course committed to the app's database on a local platform; its first `finished` learners have
+    completed L1 (with their reflection)."""
+    with app.extensions["swott.db"].session() as session:
+        course = make_course(session, learners=learners, platform=local_platform(session))
+        for learner in course.learners[:finished]:
+            finish_l1(session, course, learner)
+        session.commit()
+    return course
+
+
+def set_regulator(app: Flask, course: Course, code: str) -> None:
+    """The course's platform (the council) names `code` as its learners' regulator."""
+    with app.extensions["swott.db"].session() as session:
+        platform = session.get_one(Platform, course.platform.id)
+        platform.default_regulator = code
+        session.commit()
 
 
 def launch_of(course: Course, user: LtiUser, *, part: str = "l2", role: str = "learner") -> CurrentLaunch:
