@@ -15,9 +15,8 @@ from sqlalchemy import select
 
 from lti_tool.models import Attempt, Reflection
 from tests.conftest import running_app
-from tests.lti_tool.factories import make_course
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, make_learner
-from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, sign_in, toolkit
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, sign_in, toolkit
 from tests.lti_tool.views.test_l1 import Browser, _browser, _reflection_values
 
 OPTION = re.compile(r'id="q-([a-z0-9-]+)-([a-z])" name="option" type="(?:radio|checkbox)"')
@@ -38,14 +37,12 @@ def _post(client: FlaskClient, url: str, form_page: str, data: dict[str, object]
 
 
 def test_two_learners_see_their_own_option_order_and_it_is_in_their_exported_record(app: Flask) -> None:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=2, platform=local_platform(session))
-        session.commit()
-        clients = []
-        for user in course.learners:
-            client = app.test_client()
-            sign_in(client, launch_of(course, user, part="l1"))
-            clients.append(client)
+    course = course_in(app, learners=2)
+    clients = []
+    for user in course.learners:
+        client = app.test_client()
+        sign_in(client, launch_of(course, user, part="l1"))
+        clients.append(client)
     check_pages = [p for p in toolkit().l1.pages if p.questions]
     seen: list[dict[str, list[str]]] = [{}, {}]
     for index, client in enumerate(clients):
@@ -148,7 +145,7 @@ def test_the_stages_carry_into_the_record_and_stay_editable(mini_app: Flask) -> 
     stages = {
         k: REFLECTION[k] for k in ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan")
     }
-    carried = {"action": "carry", "version": "0", **stages, "cpd_impact": "Already mine."}
+    carried: dict[str, object] = {"action": "carry", "version": "0", **stages, "cpd_impact": "Already mine."}
     status, page = browser.post("/l1/page/reflection", carried)
     assert status == 200 and "Your draft is saved" in page
     assert "Your Social Work England CPD record" in page
