@@ -10,11 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.lti_tool.browser.programme_support import in_welsh, open_in_welsh, start_ten_week_programme
-from tests.lti_tool.browser.support import (
-    LmsStack,
-    check_at_widths,
-    needs_axe,
-)
+from tests.lti_tool.browser.support import LmsStack, check_at_widths, needs_axe
 from tests.lti_tool.browser.support import go_in_frame as _go
 from tests.lti_tool.browser.test_programme_browser import stack as stack
 

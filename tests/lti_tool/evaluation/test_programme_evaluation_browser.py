@@ -17,13 +17,7 @@ from lti_tool.models import Certificate, Context, LtiUser
 from lti_tool.services.evaluation import certificates, programme_feedback
 from lti_tool.services.programmes import cohort, runs
 from sandbox_platform.model import User
-from tests.lti_tool.browser.support import (
-    LmsStack,
-    check_at_widths,
-    needs_axe,
-    open_in_lms_frame,
-    tool_frame,
-)
+from tests.lti_tool.browser.support import LmsStack, check_at_widths, needs_axe, open_in_lms_frame, tool_frame
 from tests.lti_tool.browser.support import go_in_frame as _go
 from tests.lti_tool.browser.test_programme_browser import stack as stack  # the fixture
 from tests.lti_tool.evaluation.programme_support import AFTER_END, answer_programme

@@ -19,13 +19,7 @@ from werkzeug.test import TestResponse
 
 from lti_tool.models import utcnow
 from tests.lti_tool.factories import Course
-from tests.lti_tool.l2_factories import (
-    course_in,
-    csrf_from,
-    launch_of,
-    set_regulator,
-    sign_in,
-)
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, set_regulator, sign_in
 from tests.lti_tool.views.test_l1_welsh import english_fragments, interface_text
 from toolkits.cpd import CPD_TYPES
 
