@@ -8,7 +8,6 @@ page or a frame.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +18,6 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -167,20 +165,6 @@ def go_in_frame(page: Any, path: str, wait_text: str | None, *, timeout: int = 1
     frame = tool_frame(page)
     (frame.get_by_text(wait_text) if wait_text else frame.locator("h1")).first.wait_for(timeout=timeout)
     return frame
-
-
-@contextmanager
-def served_over_http(app: Flask) -> Iterator[str]:
-    """Serve `app` over real HTTP (Werkzeug, in a thread, on a free local port); yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        app.extensions["swott.db"].dispose()
 
 
 @dataclass

@@ -16,7 +16,8 @@ from flask import Flask, render_template_string
 from flask.typing import ResponseReturnValue
 
 from tests.conftest import make_app
-from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll, served_over_http
+from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
+from tests.lti_tool.lti.lti_platform import serve
 from tests.lti_tool.test_frontend import PAGE, _Hours
 
 pytestmark = [
@@ -37,8 +38,9 @@ def served(tmp_path: Path) -> Iterator[str]:
             return "saved"
         return render_template_string(PAGE, form=form, brand_colour=BRAND)
 
-    with served_over_http(app) as url:
+    with serve(app) as url:
         yield url
+    app.extensions["swott.db"].dispose()
 
 
 @pytest.mark.parametrize("width", [320, 1280])

@@ -18,7 +18,8 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool.errors import NotFound
 from tests.conftest import make_app
-from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll, served_over_http
+from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
+from tests.lti_tool.lti.lti_platform import serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,8 +43,9 @@ def served(tmp_path: Path) -> Iterator[str]:
     def missing() -> ResponseReturnValue:
         raise NotFound("There is no page at this address.", reason="test")
 
-    with served_over_http(app) as url:
+    with serve(app) as url:
         yield url
+    app.extensions["swott.db"].dispose()
 
 
 @pytest.mark.parametrize("width", [320, 1280])
