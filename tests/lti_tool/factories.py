@@ -1,6 +1,6 @@
 """factory_boy factories for the core models: `PlatformFactory.create(session=s)`,
 `ContextFactory.create(session=s, platform=p)`, `ResourceLinkFactory`, `LtiUserFactory`, `EnrolmentFactory`,
-`AttemptFactory`, `ReflectionFactory`.
+`AttemptFactory`, `ReflectionFactory`; and `make_course`, the one builder of a whole `Course` from them.
 
 Each call adds the row to the given session and flushes it (so it has its id), as the helpers in
 `l1_factories`, `l2_factories` and `services/passback_support` expect. Generated values draw numbers from
@@ -10,6 +10,8 @@ one counter, `ids`, shared with those helpers, so names such as "Learner 7" stay
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from factory.alchemy import SQLAlchemyModelFactory
@@ -129,3 +131,89 @@ class ReflectionFactory(ModelFactory):
 
     status = "submitted"
     version = 2
+
+
+@dataclass
+class Course:
+    """A course on one platform with its placements (by part), learners and facilitators.
+
+    Rows are loaded and stay readable after their session closes (`Database` sessions keep them), so a test
+    may read `course.l1.id` or `course.learners[0].sub` outside any session.
+    """
+
+    platform: Platform
+    context: Context
+    links: dict[str, ResourceLink]
+    learners: list[LtiUser]
+    facilitators: list[LtiUser] = field(default_factory=list)
+
+    @property
+    def l1(self) -> ResourceLink:
+        return self.links["l1"]
+
+    @property
+    def l2(self) -> ResourceLink:
+        assert "l2" in self.links, "this course was made without an L2 placement"
+        return self.links["l2"]
+
+    @property
+    def facilitator(self) -> LtiUser:
+        assert self.facilitators, "this course was made without a facilitator"
+        return self.facilitators[0]
+
+    # The passback tests address the course by ids and its learners by platform user id (AGS `userId`).
+    @property
+    def platform_id(self) -> int:
+        return self.platform.id
+
+    @property
+    def context_id(self) -> int:
+        return self.context.id
+
+    @property
+    def link_id(self) -> int:
+        return self.l1.id
+
+    @property
+    def subs(self) -> list[str]:
+        return [user.sub for user in self.learners]
+
+
+def make_course(
+    session: Session,
+    *,
+    platform: Platform | None = None,
+    learners: int = 2,
+    toolkit_id: str = "participatory-practice",
+    parts: tuple[str, ...] = ("l1", "l2"),
+    facilitator: bool = True,
+    enrolled: bool = True,
+    context_fields: Mapping[str, Any] | None = None,
+    l1_fields: Mapping[str, Any] | None = None,
+    learner_fields: Callable[[int], Mapping[str, Any]] | None = None,
+) -> Course:
+    """A course with a placement of `toolkit_id` for each of `parts`, a facilitator and `learners` learners.
+
+    Only what is asked for is made: without `enrolled` the learners have no enrolment (they exist on the
+    platform, as if they had launched another course), and `facilitator=False` adds no facilitator, so
+    tests that count the enrolments a roster sync adds count only their own. `*_fields` override the
+    factories' generated values (`learner_fields(n)` for the n-th learner).
+    """
+    platform = platform or PlatformFactory.create(session=session)
+    context = ContextFactory.create(session=session, platform=platform, **(context_fields or {}))
+    links = {}
+    for part in parts:
+        overrides = (l1_fields or {}) if part == "l1" else {}
+        links[part] = ResourceLinkFactory.create(
+            session=session, context=context, toolkit_id=toolkit_id, part=part, **overrides
+        )
+
+    def person(role: str, fields: Mapping[str, Any], *, enrol: bool = True) -> LtiUser:
+        user: LtiUser = LtiUserFactory.create(session=session, platform=platform, **fields)
+        if enrol:
+            EnrolmentFactory.create(session=session, user_id=user.id, context_id=context.id, role=role)
+        return user
+
+    facilitators = [person("facilitator", {})] if facilitator else []
+    people = [person("learner", learner_fields(n) if learner_fields else {}, enrol=enrolled) for n in range(learners)]
+    return Course(platform, context, links, people, facilitators)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -19,20 +19,18 @@ from lti_tool.lti.roles import Role
 from lti_tool.lti.session import SESSION_KEY, CurrentLaunch
 from lti_tool.models import (
     Attempt,
-    Context,
     Enrolment,
     GroupParticipant,
     GroupSession,
     LtiUser,
     Platform,
     Reflection,
-    ResourceLink,
     utcnow,
 )
 from lti_tool.services import l2, reflections
 from tests.conftest import shipped_catalogue
-from tests.lti_tool.factories import AttemptFactory, ReflectionFactory
-from tests.lti_tool.l1_factories import RecordingOutbox, make_context, make_link, make_platform, make_user
+from tests.lti_tool.factories import AttemptFactory, Course, ReflectionFactory, make_course
+from tests.lti_tool.l1_factories import RecordingOutbox, make_platform
 from toolkits import Catalogue, Toolkit
 
 TOOLKIT_ID = "participatory-practice"
@@ -47,26 +45,6 @@ def toolkit() -> Toolkit:
     found = catalogue().get(TOOLKIT_ID)
     assert found is not None, "the shipped participatory-practice toolkit must load"
     return found
-
-
-@dataclass
-class Course:
-    platform: Platform
-    context: Context
-    l1: ResourceLink
-    l2: ResourceLink
-    facilitator: LtiUser
-    learners: list[LtiUser] = field(default_factory=list)
-
-
-def make_course(session: Session, *, learners: int = 2, platform: Platform | None = None) -> Course:
-    platform = platform or make_platform(session)
-    context = make_context(session, platform)
-    l1 = make_link(session, context, toolkit_id=TOOLKIT_ID, part="l1")
-    l2 = make_link(session, context, toolkit_id=TOOLKIT_ID, part="l2")
-    facilitator = make_user(session, platform, context, role="facilitator")
-    people = [make_user(session, platform, context) for _ in range(learners)]
-    return Course(platform, context, l1, l2, facilitator, people)
 
 
 def finish_l1(
@@ -226,6 +204,25 @@ def local_platform(session: Session) -> Platform:
     platform.key_set_url = f"{UNREACHABLE}/jwks"
     session.flush()
     return platform
+
+
+def course_in(app: Flask, *, learners: int, finished: int = 0) -> Course:
+    """A course committed to the app's database on a local platform; its first `finished` learners have
+    completed L1 (with their reflection)."""
+    with app.extensions["swott.db"].session() as session:
+        course = make_course(session, learners=learners, platform=local_platform(session))
+        for learner in course.learners[:finished]:
+            finish_l1(session, course, learner)
+        session.commit()
+    return course
+
+
+def set_regulator(app: Flask, course: Course, code: str) -> None:
+    """The course's platform (the council) names `code` as its learners' regulator."""
+    with app.extensions["swott.db"].session() as session:
+        platform = session.get_one(Platform, course.platform.id)
+        platform.default_regulator = code
+        session.commit()
 
 
 def launch_of(course: Course, user: LtiUser, *, part: str = "l2", role: str = "learner") -> CurrentLaunch:

@@ -65,13 +65,17 @@ def test_add_a_toolkit_in_the_iframe_returns_to_the_course_with_new_placements(d
     assert len(demo.platform.placements) == before + 1
 
 
-def test_a_launch_with_platform_storage_keeps_the_tools_state_in_the_course_page(demo: Demo, page: Any) -> None:
+def _play_l1_with_storage(demo: Demo, page: Any, user: str) -> list[str]:
+    """Open the course's L1 as `user` with the platform storage offered; the sandbox's log of its messages."""
     l1 = demo.platform.placements[0]
-    page.goto(f"{demo.platform_server.url}/play?placement={l1.id}&user=learner1&storage=1")
-
+    page.goto(f"{demo.platform_server.url}/play?placement={l1.id}&user={user}&storage=1")
     page.frame_locator("iframe.tool").get_by_text("L1 self-study").first.wait_for(timeout=15000)
+    log: list[str] = page.evaluate("window.sandboxStorageLog")
+    return log
 
-    log = page.evaluate("window.sandboxStorageLog")
+
+def test_a_launch_with_platform_storage_keeps_the_tools_state_in_the_course_page(demo: Demo, page: Any) -> None:
+    log = _play_l1_with_storage(demo, page, "learner1")
     assert "lti.capabilities" in log
     assert "lti.put_data" in log
 
@@ -87,12 +91,7 @@ def test_platform_storage_carries_the_launch_when_the_tools_cookie_is_blocked(de
         route.continue_()
 
     page.route(f"{demo.platform_server.url}/auth?*", forget_cookies)
-    l1 = demo.platform.placements[0]
-    page.goto(f"{demo.platform_server.url}/play?placement={l1.id}&user=learner2&storage=1")
-
-    page.frame_locator("iframe.tool").get_by_text("L1 self-study").first.wait_for(timeout=15000)
-
-    log = page.evaluate("window.sandboxStorageLog")
+    log = _play_l1_with_storage(demo, page, "learner2")
     assert "lti.put_data" in log
     assert "lti.get_data" in log
 

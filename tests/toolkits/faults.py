@@ -7,6 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from toolkits.checking import Problem, ToolkitInvalid
+from toolkits.loader import load_toolkit, validate_toolkit
+
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 Mutation = Callable[[Path], None]
@@ -16,6 +21,24 @@ def copy_mini(dest: Path, name: str = "mini") -> Path:
     target = dest / name
     shutil.copytree(MINI, target)
     return target
+
+
+def mini_with(dest: Path, block: str) -> tuple[Path, int]:
+    """The mini toolkit with `block` appended to toolkit.yaml, and the line the block starts on."""
+    root = copy_mini(dest)
+    yaml_path = root / "toolkit.yaml"
+    text = yaml_path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    first = text.count("\n") + 1
+    yaml_path.write_text(text + block, encoding="utf-8")
+    return root, first
+
+
+def first_problem(root: Path, message: str) -> Problem:
+    """The first problem `validate_toolkit` reports for `root` whose sentence contains `message`."""
+    problems = validate_toolkit(root)
+    found = [p for p in problems if message in p.message]
+    assert found, [str(p) for p in problems]
+    return found[0]
 
 
 def replace(rel: str, old: str, new: str, count: int = 1) -> Mutation:
@@ -48,6 +71,21 @@ class Fault:
     file: str
     line: int
     message: str
+
+
+def assert_reported(fault: Fault, dest: Path) -> tuple[list[Problem], ToolkitInvalid]:
+    """Inject `fault` into a copy of the mini toolkit: validation names its file, line and sentence, and
+    loading refuses the toolkit. Returns the problems and the loader's error."""
+    root = copy_mini(dest)
+    fault.mutate(root)
+    problems = validate_toolkit(root)
+    rendered = [str(p) for p in problems]
+    matching = [p for p in problems if fault.message in p.message]
+    assert matching, f"expected {fault.message!r} in {rendered}"
+    assert any(p.path.endswith(f"mini/{fault.file}") and p.line == fault.line for p in matching), rendered
+    with pytest.raises(ToolkitInvalid) as raised:
+        load_toolkit(root)
+    return problems, raised.value
 
 
 FAULTS: list[Fault] = [

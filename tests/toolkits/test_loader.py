@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.toolkits.faults import FAULTS, MINI, Fault, copy_mini
-from toolkits.loader import Catalogue, ToolkitInvalid, load_toolkit, validate_many, validate_toolkit
+from tests.toolkits.faults import FAULTS, MINI, Fault, assert_reported, copy_mini
+from toolkits.loader import Catalogue, load_toolkit, validate_many, validate_toolkit
 from toolkits.model import GroupFormat, PageKind, QuestionType
 
 
@@ -29,16 +29,8 @@ def test_minimal_fixture_is_valid_and_fully_loaded() -> None:
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_each_fault_is_reported_with_file_line_and_sentence(fault: Fault, tmp_path: Path) -> None:
-    root = copy_mini(tmp_path)
-    fault.mutate(root)
-    problems = validate_toolkit(root)
-    rendered = [str(p) for p in problems]
-    matching = [p for p in problems if fault.message in p.message]
-    assert matching, f"expected {fault.message!r} in {rendered}"
-    assert any(p.path.endswith(f"mini/{fault.file}") and p.line == fault.line for p in matching), rendered
-    with pytest.raises(ToolkitInvalid) as raised:
-        load_toolkit(root)
-    assert raised.value.problems == problems
+    problems, error = assert_reported(fault, tmp_path)
+    assert error.problems == problems
 
 
 def test_several_faults_are_all_reported_at_once(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shipped_catalogue
-from tests.toolkits.faults import copy_mini
-from toolkits.loader import load_toolkit, validate_toolkit
+from tests.toolkits.faults import copy_mini, first_problem, mini_with
+from toolkits.loader import load_toolkit
 from toolkits.model import Phase
 
 GOOD = """questionnaire:
@@ -23,22 +23,12 @@ GOOD = """questionnaire:
 """
 
 
-def _with(tmp_path: Path, block: str) -> tuple[Path, int]:
-    """The mini toolkit with `block` appended to toolkit.yaml, and the line the block starts on."""
-    root = copy_mini(tmp_path)
-    yaml_path = root / "toolkit.yaml"
-    text = yaml_path.read_text(encoding="utf-8").rstrip("\n") + "\n"
-    first = text.count("\n") + 1
-    yaml_path.write_text(text + block, encoding="utf-8")
-    return root, first
-
-
 def test_a_toolkit_without_a_questionnaire_asks_nothing(tmp_path: Path) -> None:
     assert load_toolkit(copy_mini(tmp_path)).questionnaire is None
 
 
 def test_the_questionnaire_is_loaded_with_when_each_question_is_asked(tmp_path: Path) -> None:
-    root, _ = _with(tmp_path, GOOD)
+    root, _ = mini_with(tmp_path, GOOD)
     questionnaire = load_toolkit(root).questionnaire
     assert questionnaire is not None
     assert questionnaire.confidence == ("I can recognise a valid toolkit.",)
@@ -69,12 +59,10 @@ def test_the_questionnaire_is_loaded_with_when_each_question_is_asked(tmp_path: 
     ],
 )  # fmt: skip
 def test_each_questionnaire_problem_names_its_line(tmp_path: Path, block: str, offset: int, message: str) -> None:
-    root, first = _with(tmp_path, block)
-    problems = validate_toolkit(root)
-    found = [p for p in problems if message in p.message]
-    assert found, [str(p) for p in problems]
-    assert found[0].path.endswith("mini/toolkit.yaml") and found[0].line == first + offset
-    assert str(found[0]).startswith(f"{found[0].path}:{first + offset}: ")
+    root, first = mini_with(tmp_path, block)
+    found = first_problem(root, message)
+    assert found.path.endswith("mini/toolkit.yaml") and found.line == first + offset
+    assert str(found).startswith(f"{found.path}:{first + offset}: ")
 
 
 def test_every_shipped_toolkit_asks_about_each_of_its_learning_outcomes() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shipped_catalogue
-from tests.toolkits.faults import copy_mini
-from toolkits.loader import load_toolkit, validate_toolkit
+from tests.toolkits.faults import copy_mini, first_problem, mini_with
+from toolkits.loader import load_toolkit
 from toolkits.model import RegulatorMapping
 
 GOOD = """regulators:
@@ -18,22 +18,12 @@ GOOD = """regulators:
 """
 
 
-def _with(tmp_path: Path, block: str) -> tuple[Path, int]:
-    """The mini toolkit with `block` appended to toolkit.yaml, and the line the block starts on."""
-    root = copy_mini(tmp_path)
-    yaml_path = root / "toolkit.yaml"
-    text = yaml_path.read_text(encoding="utf-8").rstrip("\n") + "\n"
-    first = text.count("\n") + 1
-    yaml_path.write_text(text + block, encoding="utf-8")
-    return root, first
-
-
 def test_a_toolkit_without_the_mapping_counts_for_nothing_extra(tmp_path: Path) -> None:
     assert load_toolkit(copy_mini(tmp_path)).regulators == RegulatorMapping()
 
 
 def test_the_mapping_is_loaded(tmp_path: Path) -> None:
-    root, _ = _with(tmp_path, GOOD)
+    root, _ = mini_with(tmp_path, GOOD)
     mapping = load_toolkit(root).regulators
     assert mapping.sssc_elements == ("ethics-values-rights", "communication-engagement-relationships")
     assert mapping.sssc_mandatory == ("trauma",)
@@ -57,11 +47,9 @@ def test_the_mapping_is_loaded(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_each_mapping_problem_names_its_line(tmp_path: Path, block: str, offset: int, message: str) -> None:
-    root, first = _with(tmp_path, block)
-    problems = validate_toolkit(root)
-    found = [p for p in problems if message in p.message]
-    assert found, [str(p) for p in problems]
-    assert found[0].path.endswith("mini/toolkit.yaml") and found[0].line == first + offset
+    root, first = mini_with(tmp_path, block)
+    found = first_problem(root, message)
+    assert found.path.endswith("mini/toolkit.yaml") and found.line == first + offset
 
 
 def test_the_shipped_toolkits_give_niscc_hours_from_their_minutes() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from tests.lti_tool.browser.support import go_in_frame, open_in_lms_frame, tool_frame
+from tests.lti_tool.browser.support import LmsStack, go_in_frame, open_in_lms_frame, tool_frame
 
 
 def start_ten_week_programme(chromium: Any, sandbox_url: str, placement: str, cohort_name: str) -> None:
@@ -37,6 +37,14 @@ def submit_start(frame: Any) -> None:
 def speaks_welsh(platform: Any, name: str) -> None:
     """The sandbox LMS sends this person's launches with the locale cy-GB from now on."""
     platform.users[name] = dataclasses.replace(platform.users[name], locale="cy-GB")
+
+
+def open_in_welsh(chromium: Any, stack: LmsStack, name: str) -> Any:
+    """From now on `name` speaks Welsh: a new 1280 px page holding their launch of the L1 placement."""
+    speaks_welsh(stack.platform, name)
+    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_in_lms_frame(page, stack.sandbox.url, stack.placements["l1"], name)
+    return page
 
 
 def in_welsh(frame: Any) -> None:

@@ -7,7 +7,6 @@ brand colour and a form in its error state, as a converted page will.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,10 @@ from typing import Any
 import pytest
 from flask import Flask, render_template_string
 from flask.typing import ResponseReturnValue
-from werkzeug.serving import make_server
 
 from tests.conftest import make_app
 from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
+from tests.lti_tool.lti.lti_platform import serve
 from tests.lti_tool.test_frontend import PAGE, _Hours
 
 pytestmark = [
@@ -39,12 +38,8 @@ def served(tmp_path: Path) -> Iterator[str]:
             return "saved"
         return render_template_string(PAGE, form=form, brand_colour=BRAND)
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as url:
+        yield url
     app.extensions["swott.db"].dispose()
 
 

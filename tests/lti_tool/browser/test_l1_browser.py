@@ -62,6 +62,16 @@ def contents(page: Any, title: str) -> None:
     page.wait_for_load_state("load")
 
 
+def two_tabs(context: Any, stack: Stack, user: str, title: str) -> tuple[Any, Any]:
+    """Two tabs on one attempt, both at the contents entry `title`: the second opened from the first's address."""
+    tab_a = launch(context, stack, user)
+    start(tab_a)
+    contents(tab_a, title)
+    tab_b = context.new_page()
+    tab_b.goto(tab_a.url)
+    return tab_a, tab_b
+
+
 def wait_saved(page: Any) -> None:
     page.locator(".save-status", has_text="Saved at").wait_for()
 
@@ -169,11 +179,7 @@ def test_autosave_survives_a_killed_page_and_pagehide_sends_the_rest(chromium: A
 
 def test_two_tabs_the_second_save_gets_a_conflict_and_nothing_is_overwritten(chromium: Any, stack: Stack) -> None:
     context = chromium.new_context()
-    tab_a = launch(context, stack, "learner3")
-    start(tab_a)
-    contents(tab_a, "Reflection")
-    tab_b = context.new_page()
-    tab_b.goto(tab_a.url)
+    tab_a, tab_b = two_tabs(context, stack, "learner3", "Reflection")
     tab_a.fill("#field-feelings", "Written in tab A")
     wait_saved(tab_a)
     tab_b.fill("#field-feelings", "Written in tab B")

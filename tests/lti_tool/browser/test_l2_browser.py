@@ -29,15 +29,14 @@ from sqlalchemy import select
 from lti_tool.models import Reflection, ResourceLink
 from lti_tool.services import l2
 from sandbox_platform import SandboxServer
-from tests.conftest import make_app
 from tests.lti_tool.browser.support import (
     WIDTHS,
     assert_accessible,
     assert_no_horizontal_scroll,
+    lms_stack,
     open_in_lms_frame,
     tool_frame,
 )
-from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
 from tests.lti_tool.l2_factories import toolkit
 from toolkits.model import PageKind
 
@@ -81,28 +80,18 @@ class Stack:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    sandbox = SandboxServer().start()
-    dispatcher = Dispatcher()
-    tool = SandboxServer(dispatcher).start()
-    app = make_app(tmp_path, base_url=tool.url)
-    dispatcher.app = app
-    platform = sandbox.platform
-    register_with_each_other(sandbox, tool, app)
-    l1 = platform.add_placement(
-        title="Participatory practice: L1",
-        custom={"toolkit_id": TOOLKIT, "part": "l1"},
-        line_item={"label": "Participatory practice L1", "scoreMaximum": 100},
-    )
-    l2 = platform.add_placement(
-        title="Participatory practice: L2 group session",
-        custom={"toolkit_id": TOOLKIT, "part": "l2"},
-        line_item={"label": "Participatory practice L2", "scoreMaximum": 100},
-    )
-    assert l1.line_item_id and l2.line_item_id
-    yield Stack(sandbox, tool, app, l1.id, l2.id, l1.line_item_id, l2.line_item_id)
-    tool.stop()
-    sandbox.stop()
-    app.extensions["swott.db"].dispose()
+    placements = {
+        part: {
+            "title": title,
+            "custom": {"toolkit_id": TOOLKIT, "part": part},
+            "line_item": {"label": f"Participatory practice {part.upper()}", "scoreMaximum": 100},
+        }
+        for part, title in (("l1", "Participatory practice: L1"), ("l2", "Participatory practice: L2 group session"))
+    }
+    with lms_stack(tmp_path, placements) as served:
+        l1, l2 = (served.platform.placement(served.placements[part]) for part in ("l1", "l2"))
+        assert l1.line_item_id and l2.line_item_id
+        yield Stack(served.sandbox, served.tool, served.app, l1.id, l2.id, l1.line_item_id, l2.line_item_id)
 
 
 def fill_date(page: Any, name: str, day: str, month: str, year: str) -> None:

@@ -7,7 +7,6 @@ adds the include (docs/welsh.md), and the error page in whichever language was c
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +15,11 @@ from typing import Any
 import pytest
 from flask import Flask, render_template_string
 from flask.typing import ResponseReturnValue
-from werkzeug.serving import make_server
 
 from lti_tool.errors import NotFound
 from tests.conftest import make_app
 from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
+from tests.lti_tool.lti.lti_platform import serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,12 +43,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     def missing() -> ResponseReturnValue:
         raise NotFound("There is no page at this address.", reason="test")
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as url:
+        yield url
     app.extensions["swott.db"].dispose()
 
 

@@ -13,7 +13,7 @@ from lti_tool import web
 from lti_tool.models import Attempt, LtiUser
 from lti_tool.services.notes import MAX_NOTE_CHARS
 from tests.lti_tool.browser.support import assert_accessible
-from tests.lti_tool.browser.test_l1_browser import contents, launch, start, wait_saved
+from tests.lti_tool.browser.test_l1_browser import contents, launch, start, two_tabs, wait_saved
 from tests.lti_tool.l1_stack import Stack, stack_fixture  # noqa: F401 - the `stack` fixture
 
 
@@ -28,11 +28,7 @@ def stored_notes(stack: Stack, user: str) -> dict[str, str]:
 
 def test_two_tabs_different_prompts_both_kept_same_prompt_conflicts(chromium: Any, stack: Stack) -> None:
     context = chromium.new_context()
-    tab_a = launch(context, stack, "learner2")
-    start(tab_a)
-    contents(tab_a, "Thinking")
-    tab_b = context.new_page()
-    tab_b.goto(tab_a.url)
+    tab_a, tab_b = two_tabs(context, stack, "learner2", "Thinking")
 
     tab_a.fill("#note-think-one", "Typed in tab A")
     wait_saved(tab_a)

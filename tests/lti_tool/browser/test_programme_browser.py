@@ -9,61 +9,40 @@ scrolling. Screenshots go to /tmp/shots/programmes/ for people to look at (never
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from sandbox_platform import SandboxServer
-from tests.conftest import make_app
 from tests.lti_tool.browser.programme_support import submit_start
 from tests.lti_tool.browser.support import (
+    LmsStack,
     check_at_widths,
     go_in_frame,
+    lms_stack,
     open_in_lms_frame,
     tool_frame,
 )
-from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
 
 SHOTS = Path("/tmp/shots/programmes")
 
 
-@dataclass
-class Stack:
-    sandbox: SandboxServer
-    tool: SandboxServer
-    app: Flask
-    placement: str
-
-
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    sandbox = SandboxServer().start()
-    dispatcher = Dispatcher()
-    tool = SandboxServer(dispatcher).start()
-    app = make_app(tmp_path, base_url=tool.url)
-    dispatcher.app = app
-    register_with_each_other(sandbox, tool, app)
-    placement = sandbox.platform.add_placement(
-        title="Participatory practice: L1", custom={"toolkit_id": "participatory-practice", "part": "l1"}
-    )
-    yield Stack(sandbox, tool, app, placement.id)
-    tool.stop()
-    sandbox.stop()
-    app.extensions["swott.db"].dispose()
+def stack(tmp_path: Path) -> Iterator[LmsStack]:
+    l1 = {"title": "Participatory practice: L1", "custom": {"toolkit_id": "participatory-practice", "part": "l1"}}
+    with lms_stack(tmp_path, {"l1": l1}) as served:
+        yield served
 
 
-def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack: Stack) -> None:
+def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack: LmsStack) -> None:
     learners = ("learner1", "learner2", "learner3")
     for name in learners:  # each learner opens the course once, so the tool knows them
         context = chromium.new_context()
-        open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, name)
+        open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placements["l1"], name)
         context.close()
 
     lead = chromium.new_context().new_page()
-    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
+    open_in_lms_frame(lead, stack.sandbox.url, stack.placements["l1"], "facilitator")
     frame = go_in_frame(lead, "/programmes/", "Start a programme for a cohort")
     check_at_widths(lead, SHOTS, "index")
     lead.set_viewport_size({"width": 1280, "height": 900})
@@ -127,7 +106,7 @@ def test_a_lead_plans_a_programme_and_a_learner_follows_it(chromium: Any, stack:
     check_at_widths(lead, SHOTS, "supporting")
 
     learner = chromium.new_context().new_page()
-    open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
+    open_in_lms_frame(learner, stack.sandbox.url, stack.placements["l1"], "learner1")
     frame = go_in_frame(learner, "/programmes/1/timeline", "Your programme: Cohort A")
     assert "Week 10" in frame.content()
     check_at_widths(learner, SHOTS, "timeline")

@@ -11,22 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.lti_tool.browser.programme_support import in_welsh, speaks_welsh, start_ten_week_programme
-from tests.lti_tool.browser.support import check_at_widths, needs_axe, open_in_lms_frame, tool_frame
+from tests.lti_tool.browser.programme_support import in_welsh, open_in_welsh, start_ten_week_programme
+from tests.lti_tool.browser.support import LmsStack, check_at_widths, needs_axe, tool_frame
 from tests.lti_tool.browser.support import go_in_frame as _go
-from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack
 
 SHOTS = Path("/tmp/shots/welshprog")
 
 
 @needs_axe
-def test_the_welsh_programme_pages_pass_axe_at_320_and_1280(chromium: Any, stack: Stack) -> None:
-    start_ten_week_programme(chromium, stack.sandbox.url, stack.placement, "Carfan Gwynedd")
+def test_the_welsh_programme_pages_pass_axe_at_320_and_1280(chromium: Any, stack: LmsStack) -> None:
+    start_ten_week_programme(chromium, stack.sandbox.url, stack.placements["l1"], "Carfan Gwynedd")
 
-    speaks_welsh(stack.sandbox.platform, "facilitator")
-    welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
+    welsh_lead = open_in_welsh(chromium, stack, "facilitator")
     frame = _go(welsh_lead, "/programmes/", "Rhaglenni yn y cwrs hwn")
     check_at_widths(welsh_lead, SHOTS, "programmes", ready=in_welsh)
     frame = _go(welsh_lead, "/programmes/1", "Symud y rhaglen gyfan")
@@ -38,8 +35,6 @@ def test_the_welsh_programme_pages_pass_axe_at_320_and_1280(chromium: Any, stack
     _go(welsh_lead, "/programmes/1/cohort", "Cynnydd fesul cyfranogwr")
     check_at_widths(welsh_lead, SHOTS, "cohort", ready=in_welsh)
 
-    speaks_welsh(stack.sandbox.platform, "learner1")
-    learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
+    learner = open_in_welsh(chromium, stack, "learner1")
     _go(learner, "/programmes/1/plan", "Ychwanegu nod")
     check_at_widths(learner, SHOTS, "plan", ready=in_welsh)

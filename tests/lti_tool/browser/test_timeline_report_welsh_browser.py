@@ -9,31 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.lti_tool.browser.programme_support import in_welsh, speaks_welsh, start_ten_week_programme
-from tests.lti_tool.browser.support import (
-    check_at_widths,
-    needs_axe,
-    open_in_lms_frame,
-)
+from tests.lti_tool.browser.programme_support import in_welsh, open_in_welsh, start_ten_week_programme
+from tests.lti_tool.browser.support import LmsStack, check_at_widths, needs_axe
 from tests.lti_tool.browser.support import go_in_frame as _go
-from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack
 
 SHOTS = Path("/tmp/shots/welsh-b")
 
 
 @needs_axe
-def test_the_welsh_timeline_and_evaluation_report_pass_axe(chromium: Any, stack: Stack) -> None:
-    start_ten_week_programme(chromium, stack.sandbox.url, stack.placement, "Cohort A")
+def test_the_welsh_timeline_and_evaluation_report_pass_axe(chromium: Any, stack: LmsStack) -> None:
+    start_ten_week_programme(chromium, stack.sandbox.url, stack.placements["l1"], "Cohort A")
 
-    speaks_welsh(stack.sandbox.platform, "learner1")
-    learner = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner1")
+    learner = open_in_welsh(chromium, stack, "learner1")
     _go(learner, "/programmes/1/timeline", "Eich rhaglen: Cohort A")
     check_at_widths(learner, SHOTS, "timeline", ready=in_welsh)
 
-    speaks_welsh(stack.sandbox.platform, "facilitator")
-    welsh_lead = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    open_in_lms_frame(welsh_lead, stack.sandbox.url, stack.placement, "facilitator")
+    welsh_lead = open_in_welsh(chromium, stack, "facilitator")
     _go(welsh_lead, "/evaluation/report", "Adroddiad gwerthuso ar gyfer y cwrs hwn")
     check_at_widths(welsh_lead, SHOTS, "evaluation-report", ready=in_welsh)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import LtiUser, Reflection
 from lti_tool.services.evaluation import responses
-from tests.lti_tool.l2_factories import Course, finish_l1, l2_values, submitted_reflection, toolkit
+from tests.lti_tool.factories import Course
+from tests.lti_tool.l2_factories import finish_l1, l2_values, submitted_reflection, toolkit
 from toolkits.model import Phase
 
 T0 = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,19 +22,18 @@ from sqlalchemy import select
 
 from lti_tool.models import Attempt, GroupParticipant, GroupSession, LtiUser, Reflection, ResourceLink
 from lti_tool.services import l2 as l2_sessions
-from sandbox_platform import SandboxServer
 from sandbox_platform.model import User
-from tests.conftest import make_app
 from tests.lti_tool.browser.support import (
     WIDTHS,
+    LmsStack,
     assert_accessible,
     assert_no_horizontal_scroll,
+    lms_stack,
     needs_axe,
     open_in_lms_frame,
     tool_frame,
 )
 from tests.lti_tool.evaluation.support import T0
-from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
 from tests.lti_tool.l2_factories import toolkit
 
 TOOLKIT = "participatory-practice"
@@ -45,34 +43,18 @@ LEARNERS = ("learner1", "learner2", "learner3", "learner4", "learner5")
 RATINGS = {"learner1": (1, 3), "learner2": (2, 4), "learner3": (2, 2), "learner4": (3, 5), "learner5": (1, 4)}
 
 
-@dataclass
-class Stack:
-    sandbox: SandboxServer
-    tool: SandboxServer
-    app: Flask
-    l1: str
-
-
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    sandbox = SandboxServer().start()
-    dispatcher = Dispatcher()
-    tool = SandboxServer(dispatcher).start()
-    app = make_app(tmp_path, base_url=tool.url)
-    dispatcher.app = app
-    register_with_each_other(sandbox, tool, app)
-    platform = sandbox.platform
-    # The sandbox course has three learners; the threshold needs five.
-    for n in (4, 5):
-        platform.users[f"learner{n}"] = User(
-            f"learner{n}", f"200{n}", "Learner", f"Number{n}", f"learner{n}@example.org",
-            platform.users["learner1"].roles,
-        )  # fmt: skip
-    l1 = platform.add_placement(title="Participatory practice: L1", custom={"toolkit_id": TOOLKIT, "part": "l1"})
-    yield Stack(sandbox, tool, app, l1.id)
-    tool.stop()
-    sandbox.stop()
-    app.extensions["swott.db"].dispose()
+def stack(tmp_path: Path) -> Iterator[LmsStack]:
+    l1 = {"title": "Participatory practice: L1", "custom": {"toolkit_id": TOOLKIT, "part": "l1"}}
+    with lms_stack(tmp_path, {"l1": l1}) as served:
+        platform = served.platform
+        # The sandbox course has three learners; the threshold needs five.
+        for n in (4, 5):
+            platform.users[f"learner{n}"] = User(
+                f"learner{n}", f"200{n}", "Learner", f"Number{n}", f"learner{n}@example.org",
+                platform.users["learner1"].roles,
+            )  # fmt: skip
+        yield served
 
 
 def _launch_id(frame: Any) -> str:
@@ -103,8 +85,8 @@ def _answer(frame: Any, rating: int, words: str) -> None:
     frame.click("button[value=send]")
 
 
-def _report(page: Any, stack: Stack) -> Any:
-    frame = open_in_lms_frame(page, stack.sandbox.url, stack.l1, "facilitator")
+def _report(page: Any, stack: LmsStack) -> Any:
+    frame = open_in_lms_frame(page, stack.sandbox.url, stack.placements["l1"], "facilitator")
     frame.click("text=Evaluation report")
     frame = tool_frame(page)
     frame.get_by_text("Evaluation report for this course").first.wait_for()
@@ -112,13 +94,13 @@ def _report(page: Any, stack: Stack) -> Any:
 
 
 @needs_axe
-def test_questionnaires_before_and_after_and_the_report_with_four_then_five(chromium: Any, stack: Stack) -> None:
+def test_questionnaires_before_and_after_and_the_report_with_four_then_five(chromium: Any, stack: LmsStack) -> None:
     kit = toolkit()
     for index, name in enumerate(LEARNERS):
         context = chromium.new_context()
         page = context.new_page()
         before, after = RATINGS[name]
-        frame = open_in_lms_frame(page, stack.sandbox.url, stack.l1, name)
+        frame = open_in_lms_frame(page, stack.sandbox.url, stack.placements["l1"], name)
         # Asked before L1 starts: the questionnaire comes first, inside the LMS's frame.
         assert frame.locator("h1").inner_text() == "Before you start: how confident are you?"
         if index == 0:
@@ -205,7 +187,7 @@ def _seed_finished_toolkit(app: Flask, sub: str) -> None:
 
 
 @needs_axe
-def test_follow_up_session_feedback_certificate_and_its_check(chromium: Any, stack: Stack) -> None:
+def test_follow_up_session_feedback_certificate_and_its_check(chromium: Any, stack: LmsStack) -> None:
     l2 = stack.sandbox.platform.add_placement(
         title="Participatory practice: L2", custom={"toolkit_id": TOOLKIT, "part": "l2"}
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -22,17 +21,15 @@ from lti_tool.models import GroupParticipant, GroupSession
 from lti_tool.services.evaluation import responses
 from lti_tool.views.admin import admin_link
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
-from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, local_platform, sign_in, toolkit
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
 from toolkits.model import Phase
 
 
 @pytest.fixture
-def course(app: Flask) -> Iterator[Course]:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=1, platform=local_platform(session))
-        session.commit()
-    yield course
+def course(app: Flask) -> Course:
+    return course_in(app, learners=1)
 
 
 def _welsh(app: Flask, course: Course, part: str) -> FlaskClient:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.services.evaluation import certificate_pdf, certificates, followups, impact_records, personal_data
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
-from tests.lti_tool.l2_factories import finish_l1, make_course, toolkit
+from tests.lti_tool.factories import make_course
+from tests.lti_tool.l2_factories import finish_l1, toolkit
 
 DAYS = 91
 

@@ -17,14 +17,8 @@ from lti_tool.models import Certificate, Context, LtiUser
 from lti_tool.services.evaluation import certificates, programme_feedback
 from lti_tool.services.programmes import cohort, runs
 from sandbox_platform.model import User
-from tests.lti_tool.browser.support import (
-    check_at_widths,
-    needs_axe,
-    open_in_lms_frame,
-    tool_frame,
-)
+from tests.lti_tool.browser.support import LmsStack, check_at_widths, needs_axe, open_in_lms_frame, tool_frame
 from tests.lti_tool.browser.support import go_in_frame as _go
-from tests.lti_tool.browser.test_programme_browser import Stack
 from tests.lti_tool.browser.test_programme_browser import stack as stack  # the fixture
 from tests.lti_tool.evaluation.programme_support import AFTER_END, answer_programme
 from tests.lti_tool.programme_factories import START, template
@@ -49,7 +43,7 @@ def _wait_text(page: Any, text: str, timeout: float = 30.0) -> Any:
         page.wait_for_timeout(200)
 
 
-def _seed(stack: Stack) -> int:
+def _seed(stack: LmsStack) -> int:
     """A ten-week run for the five learners; the first four have answered before and after."""
     with stack.app.extensions["swott.db"].session() as session:
         context = session.scalars(select(Context)).one()
@@ -81,7 +75,7 @@ def _answer(frame: Any, rating: int) -> None:
 
 @needs_axe
 def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_change_at_5(
-    chromium: Any, stack: Stack
+    chromium: Any, stack: LmsStack
 ) -> None:
     platform = stack.sandbox.platform
     for n in (4, 5):
@@ -91,12 +85,12 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
         )  # fmt: skip
     for name in LEARNERS:  # each opens the course once, so the tool knows them
         context = chromium.new_context()
-        open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, name)
+        open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placements["l1"], name)
         context.close()
     run_id = _seed(stack)
 
     lead = chromium.new_context().new_page()
-    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
+    open_in_lms_frame(lead, stack.sandbox.url, stack.placements["l1"], "facilitator")
     frame = _go(lead, f"/programmes/{run_id}", "Coaches, mentors and protected time")
     frame.get_by_role("link", name="Evaluation report: confidence before and after", exact=True).click()
     frame = _wait_text(lead, "Evaluation report for one cohort: Cohort A")
@@ -106,7 +100,7 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
     check_at_widths(lead, SHOTS, "cohort-report-four")
 
     learner = chromium.new_context().new_page()
-    open_in_lms_frame(learner, stack.sandbox.url, stack.placement, "learner5")
+    open_in_lms_frame(learner, stack.sandbox.url, stack.placements["l1"], "learner5")
     frame = _go(learner, f"/programmes/{run_id}/questionnaire/before", "Before the programme starts")
     check_at_widths(learner, SHOTS, "programme-before")
     frame = tool_frame(learner)
@@ -146,9 +140,9 @@ def test_a_participant_answers_and_the_cohort_report_shows_nothing_at_4_and_the_
 
 
 @needs_axe
-def test_the_lead_withdraws_a_certificate_after_the_confirm_step(chromium: Any, stack: Stack) -> None:
+def test_the_lead_withdraws_a_certificate_after_the_confirm_step(chromium: Any, stack: LmsStack) -> None:
     context = chromium.new_context()
-    open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placement, "learner1")
+    open_in_lms_frame(context.new_page(), stack.sandbox.url, stack.placements["l1"], "learner1")
     context.close()
     with stack.app.extensions["swott.db"].session() as session:
         holder = session.scalars(
@@ -163,7 +157,7 @@ def test_the_lead_withdraws_a_certificate_after_the_confirm_step(chromium: Any, 
         session.commit()
         code = certificate.code
     lead = chromium.new_context().new_page()
-    open_in_lms_frame(lead, stack.sandbox.url, stack.placement, "facilitator")
+    open_in_lms_frame(lead, stack.sandbox.url, stack.placements["l1"], "facilitator")
     frame = _go(lead, "/certificates/course", "Withdraw a certificate only if")
     assert code in frame.content()
     check_at_widths(lead, SHOTS, "certificates-course")

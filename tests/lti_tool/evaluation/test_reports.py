@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services.evaluation import chart, feedback, reports, responses
 from tests.lti_tool.evaluation.support import T0, answer_both
+from tests.lti_tool.factories import make_course
 from tests.lti_tool.l1_factories import RecordingOutbox
-from tests.lti_tool.l2_factories import make_course, run_closed_session, toolkit
+from tests.lti_tool.l2_factories import run_closed_session, toolkit
 from toolkits.model import Phase
 
 

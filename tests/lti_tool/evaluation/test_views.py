@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +20,8 @@ from lti_tool.services.evaluation import certificates
 from lti_tool.views.admin import admin_link
 from swott.cli import main
 from tests.lti_tool.evaluation.support import T0, answer_both, complete_toolkit, submit_l2
-from tests.lti_tool.l2_factories import Course, csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, local_platform, sign_in, toolkit
 
 
 @dataclass
@@ -45,11 +45,8 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask) -> Iterator[World]:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=5, platform=local_platform(session))
-        session.commit()
-    yield World(app, course)
+def world(app: Flask) -> World:
+    return World(app, course_in(app, learners=5))
 
 
 def _text(response: object) -> str:

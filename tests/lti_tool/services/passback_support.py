@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ from lti_tool.db import Database
 from lti_tool.models import ScoreRecord
 from lti_tool.services import outbox
 from lti_tool.services.roster import SCOPE_NRPS
-from tests.lti_tool.factories import ContextFactory, LtiUserFactory, PlatformFactory, ResourceLinkFactory
+from tests.lti_tool.factories import Course, PlatformFactory, make_course
 from tests.lti_tool.services.sandbox_lms import SandboxLms, start_sandbox
 
 CLIENT_ID = "swott-client-1"
@@ -29,15 +28,6 @@ def start_platform(database: Database, **config: Any) -> SandboxLms:
     return start_sandbox(database, CLIENT_ID, **config)
 
 
-@dataclass(frozen=True)
-class Course:
-    platform_id: int
-    context_id: int
-    link_id: int
-    learners: list[int]
-    subs: list[str]
-
-
 def seed_course(
     database: Database,
     ags: SandboxLms,
@@ -47,8 +37,11 @@ def seed_course(
     scopes: list[str] | None = None,
     issuer: str = "https://moodle.example.org",
 ) -> Course:
-    """One platform (registered with the sandbox's token URL), one course, one L1 link, some learners (also
-    on the sandbox's course)."""
+    """One platform (registered with the sandbox's token URL), one course, one L1 link, some learners.
+
+    The learners are on the sandbox's course but not enrolled in the tool's database, and there is no
+    facilitator: the roster tests count what a sync adds.
+    """
     with database.session() as session:
         platform = PlatformFactory.create(
             session=session,
@@ -59,34 +52,31 @@ def seed_course(
             auth_token_url=ags.token_url,
             key_set_url=ags.base_url + "/jwks",
         )
-        context = ContextFactory.create(
-            session=session,
+        course = make_course(
+            session,
             platform=platform,
-            context_id="course-2",
-            title="Safeguarding CPD",
-            lineitems_url=ags.lineitems_url,
-            memberships_url=ags.memberships_url,
+            learners=learners,
+            parts=("l1",),
+            facilitator=False,
+            enrolled=False,
+            context_fields={
+                "context_id": "course-2",
+                "title": "Safeguarding CPD",
+                "lineitems_url": ags.lineitems_url,
+                "memberships_url": ags.memberships_url,
+            },
+            l1_fields={
+                "link_id": "rl-42",
+                "title": "Participatory practice L1",
+                "lineitem_url": ags.add_lineitem("Participatory practice L1", "rl-42") if with_lineitem else "",
+                "ags_scopes": AGS_SCOPES if scopes is None else scopes,
+            },
+            learner_fields=lambda n: {"sub": f"moodle-user-{n}", "name": f"Learner {n}", "email": ""},
         )
-        link = ResourceLinkFactory.create(
-            session=session,
-            context=context,
-            link_id="rl-42",
-            title="Participatory practice L1",
-            toolkit_id="participatory-practice",
-            part="l1",
-            lineitem_url=ags.add_lineitem("Participatory practice L1", "rl-42") if with_lineitem else "",
-            ags_scopes=AGS_SCOPES if scopes is None else scopes,
-        )
-        users = [
-            LtiUserFactory.create(
-                session=session, platform=platform, sub=f"moodle-user-{n}", name=f"Learner {n}", email=""
-            )
-            for n in range(learners)
-        ]
-        for user in users:
+        for user in course.learners:
             ags.enrol(user.sub, user.name)
         session.commit()
-        return Course(platform.id, context.id, link.id, [u.id for u in users], [u.sub for u in users])
+        return course
 
 
 def queue_score(
@@ -97,7 +87,7 @@ def queue_score(
         record = outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[learner],
+            user_id=course.learners[learner].id,
             score_given=score,
             score_maximum=100.0,
             activity_progress=activity,

@@ -11,14 +11,9 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import BadRequest, Conflict, Forbidden, NotFound
 from lti_tool.models import Attempt, GroupSession, utcnow
 from lti_tool.services import l2, reflections
+from tests.lti_tool.factories import Course, make_course
 from tests.lti_tool.l1_factories import RecordingOutbox
-from tests.lti_tool.l2_factories import (
-    Course,
-    l2_values,
-    make_course,
-    run_closed_session,
-    toolkit,
-)
+from tests.lti_tool.l2_factories import l2_values, run_closed_session, toolkit
 from toolkits.model import GroupFormat
 
 

@@ -85,7 +85,7 @@ def test_score_commits_and_rolls_back_with_the_progress_change(database: Databas
         outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[0],
+            user_id=course.learners[0].id,
             score_maximum=100.0,
             **STARTED._asdict(),
         )
@@ -123,7 +123,7 @@ def test_a_score_that_changes_nothing_in_the_gradebook_is_not_queued(database: D
             again = outbox.enqueue_score(
                 session,
                 resource_link_id=course.link_id,
-                user_id=course.learners[0],
+                user_id=course.learners[0].id,
                 score_maximum=100.0,
                 **IN_PROGRESS._asdict(),
             )
@@ -133,7 +133,7 @@ def test_a_score_that_changes_nothing_in_the_gradebook_is_not_queued(database: D
     # Still nothing new once delivered; a change (a grade) is queued and posted.
     with database.session() as session:
         assert outbox.enqueue_score(
-            session, resource_link_id=course.link_id, user_id=course.learners[0], score_maximum=100.0,
+            session, resource_link_id=course.link_id, user_id=course.learners[0].id, score_maximum=100.0,
             **IN_PROGRESS._asdict(),
         ) is None  # fmt: skip
     enqueue(database, course, completed(80))

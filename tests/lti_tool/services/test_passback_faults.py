@@ -60,7 +60,7 @@ def assert_exactly_once(database: Database, ags: SandboxLms, course: Course) -> 
     rows = records(database)
     assert {r.status for r in rows} == {"delivered"}, [(r.id, r.status, r.last_error) for r in rows]
     for learner, sub in enumerate(course.subs):
-        mine = [r for r in rows if r.user_id == course.learners[learner]]
+        mine = [r for r in rows if r.user_id == course.learners[learner].id]
         applied = [s["timestamp"] for s in ags.accepted(sub)]
         assert len(applied) == len(set(applied)) == len(mine)  # each score applied once, none lost
     with database.session() as session:

@@ -20,15 +20,9 @@ from lti_tool.models import Attempt, GroupFeedback, LtiUser, Reflection, Reflect
 from lti_tool.services import dashboard, portfolio, regulators
 from lti_tool.services import l2 as l2_sessions
 from lti_tool.services.portfolio.external import ExternalEntry
+from tests.lti_tool.factories import Course, make_course
 from tests.lti_tool.l1_factories import RecordingOutbox
-from tests.lti_tool.l2_factories import (
-    Course,
-    catalogue,
-    finish_l1,
-    l2_values,
-    make_course,
-    toolkit,
-)
+from tests.lti_tool.l2_factories import catalogue, finish_l1, l2_values, toolkit
 
 SECRET = "Zanzibar-marker-7731"
 

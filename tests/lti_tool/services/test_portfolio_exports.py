@@ -15,7 +15,8 @@ from lti_tool.models import utcnow
 from lti_tool.services import portfolio
 from lti_tool.services.portfolio.external import ExternalEntry
 from lti_tool.services.regulators import Export, ExportItem, ExportSection
-from tests.lti_tool.l2_factories import finish_l1, make_course
+from tests.lti_tool.factories import make_course
+from tests.lti_tool.l2_factories import finish_l1
 from tests.lti_tool.services.test_portfolio import SECRET, _l2_done, _overview, _pdf_text, _reflection_of
 
 

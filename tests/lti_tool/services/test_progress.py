@@ -11,21 +11,11 @@ from sqlalchemy.orm import Session
 
 from lti_tool.errors import BadRequest, NotFound
 from lti_tool.services import progress, reflections
-from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner, migrated_database, mini_toolkit
+from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner, migrated_database
 from toolkits.model import CompletionPart, ScoringMode, Toolkit
 
 RIGHT = {"q-one": {"a"}, "q-two": {"a", "b"}}
 WRONG = {"q-one": {"b"}, "q-two": {"c"}}
-
-
-@pytest.fixture
-def toolkit() -> Toolkit:
-    return mini_toolkit()
-
-
-@pytest.fixture
-def learner(session: Session) -> Learner:
-    return make_learner(session)
 
 
 def _submit_reflection(session: Session, learner: Learner, toolkit: Toolkit, outbox: RecordingOutbox) -> None:

@@ -8,18 +8,8 @@ from sqlalchemy.orm import Session
 from lti_tool.db import Database
 from lti_tool.errors import Conflict
 from lti_tool.services import progress, reflections
-from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner, mini_toolkit
+from tests.lti_tool.l1_factories import Learner, RecordingOutbox, make_learner
 from toolkits.model import Toolkit
-
-
-@pytest.fixture
-def toolkit() -> Toolkit:
-    return mini_toolkit()
-
-
-@pytest.fixture
-def learner(session: Session) -> Learner:
-    return make_learner(session)
 
 
 def _answer_every_check(session: Session, learner: Learner, toolkit: Toolkit) -> None:

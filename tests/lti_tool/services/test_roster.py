@@ -102,7 +102,7 @@ def test_refresh_roster_enrols_everyone_so_the_facilitator_sees_who_has_not_star
 ) -> None:
     course = seed_course(database, ags)  # two learners who launched earlier
     with database.session() as session:
-        session.add(Enrolment(user_id=course.learners[0], context_id=course.context_id, role="learner"))
+        session.add(Enrolment(user_id=course.learners[0].id, context_id=course.context_id, role="learner"))
         session.commit()
     caplog.set_level(logging.INFO)
     result = refresh_roster(database, course.context_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import pytest
 from flask import Flask
@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from lti_tool.models import CplVerification, ExternalCpd, Platform, PortfolioProfile, utcnow
-from tests.lti_tool.l2_factories import Course, csrf_from, finish_l1, launch_of, local_platform, make_course, sign_in
+from lti_tool.models import CplVerification, ExternalCpd, PortfolioProfile, utcnow
+from tests.lti_tool.factories import Course
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, set_regulator, sign_in
 
 TODAY = utcnow().date()
 RECORD = {
@@ -34,17 +35,10 @@ RECORD = {
 
 
 @pytest.fixture
-def course(app: Flask) -> Iterator[Course]:
-    with app.extensions["swott.db"].session() as session:
-        platform = local_platform(session)
-        course = make_course(session, learners=2, platform=platform)
-        finish_l1(session, course, course.learners[0])
-        finish_l1(session, course, course.learners[1])
-        row = session.get(Platform, platform.id)
-        assert row is not None
-        row.default_regulator = "sssc"
-        session.commit()
-    yield course
+def course(app: Flask) -> Course:
+    course = course_in(app, learners=2, finished=2)
+    set_regulator(app, course, "sssc")
+    return course
 
 
 def _learner(app: Flask, course: Course, index: int = 0) -> FlaskClient:

@@ -25,15 +25,8 @@ from lti_tool.models import utcnow
 from lti_tool.services import dashboard
 from lti_tool.services import l2 as l2_sessions
 from tests.conftest import make_app
-from tests.lti_tool.l2_factories import (
-    Course,
-    add_learners,
-    launch_of,
-    local_platform,
-    make_course,
-    sign_in,
-    toolkit,
-)
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import add_learners, launch_of, local_platform, sign_in, toolkit
 
 LEARNERS = 1500
 MAX_PAGE_QUERIES = 10  # launch lookups, roster throttle, the seven dashboard questions, shared reflections

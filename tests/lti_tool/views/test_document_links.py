@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.services import l2
-from tests.lti_tool.l1_factories import make_context, make_link, make_user
-from tests.lti_tool.l2_factories import Course, catalogue, launch_of, local_platform, sign_in
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import catalogue, launch_of, local_platform, sign_in
 from toolkits.render import is_internal, render_markdown
 
 SHIPPED = ("making-safeguarding-personal", "participatory-practice", "social-ecological-assessment")
@@ -23,14 +23,9 @@ LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 def course_for(app: Flask, toolkit_id: str) -> Course:
     with app.extensions["swott.db"].session() as session:
-        platform = local_platform(session)
-        context = make_context(session, platform)
-        l1 = make_link(session, context, toolkit_id=toolkit_id, part="l1")
-        l2 = make_link(session, context, toolkit_id=toolkit_id, part="l2")
-        facilitator = make_user(session, platform, context, role="facilitator")
-        learner = make_user(session, platform, context)
+        course = make_course(session, learners=1, platform=local_platform(session), toolkit_id=toolkit_id)
         session.commit()
-        return Course(platform, context, l1, l2, facilitator, [learner])
+        return course
 
 
 def client_for(app: Flask, course: Course, who: str) -> tuple[FlaskClient, str]:

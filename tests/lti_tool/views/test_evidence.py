@@ -10,19 +10,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.services import progress
-from tests.lti_tool.l2_factories import launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.l2_factories import course_in, launch_of, sign_in, toolkit
 
 REFERENCES_LINK = 'href="/toolkits/participatory-practice#references"'
 IMG = re.compile(r'<img src="([^"]+)" alt="([^"]*)"')
 
 
 def _client(app: Flask, part: str, role: str = "learner") -> FlaskClient:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=1, platform=local_platform(session))
-        session.commit()
-        user = course.facilitator if role == "facilitator" else course.learners[0]
-        client = app.test_client()
-        sign_in(client, launch_of(course, user, part=part, role=role))
+    course = course_in(app, learners=1)
+    user = course.facilitator if role == "facilitator" else course.learners[0]
+    client = app.test_client()
+    sign_in(client, launch_of(course, user, part=part, role=role))
     return client
 
 

@@ -15,25 +15,12 @@ from sqlalchemy import select
 
 from lti_tool.models import Attempt, Reflection
 from tests.conftest import running_app
-from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, launch_for, make_learner
-from tests.lti_tool.l1_factories import sign_in as sign_in_l1
-from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, make_course, sign_in, toolkit
+from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS, make_learner
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, sign_in, toolkit
+from tests.lti_tool.views.test_l1 import Browser, _browser, _reflection_values
 
 OPTION = re.compile(r'id="q-([a-z0-9-]+)-([a-z])" name="option" type="(?:radio|checkbox)"')
-REFLECTION = {
-    "description": "A review meeting.",
-    "feelings": "Anxious at first.",
-    "evaluation": "The child's views were heard.",
-    "analysis": "Lundy's audience element was weak.",
-    "conclusion": "Prepare the chair.",
-    "action_plan": "Brief chairs before meetings.",
-    "cpd_title": "Mini toolkit (L1)",
-    "cpd_date": "2026-11-20",
-    "cpd_type": "Course or training",
-    "cpd_description": "Online module.",
-    "cpd_learnt": "Two models.",
-    "cpd_impact": "Children influence plans.",
-}
+REFLECTION = _reflection_values()  # the mini toolkit's Gibbs reflection and CPD record, every box filled
 
 
 def _orders(page: str) -> dict[str, list[str]]:
@@ -50,14 +37,12 @@ def _post(client: FlaskClient, url: str, form_page: str, data: dict[str, object]
 
 
 def test_two_learners_see_their_own_option_order_and_it_is_in_their_exported_record(app: Flask) -> None:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=2, platform=local_platform(session))
-        session.commit()
-        clients = []
-        for user in course.learners:
-            client = app.test_client()
-            sign_in(client, launch_of(course, user, part="l1"))
-            clients.append(client)
+    course = course_in(app, learners=2)
+    clients = []
+    for user in course.learners:
+        client = app.test_client()
+        sign_in(client, launch_of(course, user, part="l1"))
+        clients.append(client)
     check_pages = [p for p in toolkit().l1.pages if p.questions]
     seen: list[dict[str, list[str]]] = [{}, {}]
     for index, client in enumerate(clients):
@@ -95,54 +80,32 @@ def mini_app(tmp_path: Path) -> Iterator[Flask]:
         yield application
 
 
-def _mini_client(app: Flask) -> tuple[FlaskClient, int, str]:
+def _mini_browser(app: Flask) -> tuple[Browser, int]:
+    """A learner of the mini fixture toolkit, signed in: their browser and their user id."""
     with app.extensions["swott.db"].session() as session:
         learner = make_learner(session)
         session.commit()
-        launch = launch_for(learner)
-        client = app.test_client()
-        sign_in_l1(client, launch)
-        return client, learner.user.id, launch.launch_id
+    return _browser(app, learner), learner.user.id
 
 
-def _get(client: FlaskClient, launch_id: str, path: str) -> str:
-    return client.get(f"{path}?launch={launch_id}", follow_redirects=True).get_data(as_text=True)
-
-
-def _send(client: FlaskClient, launch_id: str, path: str, form_page: str, data: dict[str, object]) -> tuple[int, str]:
-    page = _get(client, launch_id, form_page)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token is not None
-    response = client.post(
-        f"{path}?launch={launch_id}", data={"csrf_token": token.group(1), **data}, follow_redirects=True
-    )
-    return response.status_code, response.get_data(as_text=True)
-
-
-def _view(client: FlaskClient, launch_id: str, step: str) -> None:
+def _view(browser: Browser, step: str) -> None:
     """Record a page as seen the way the player does: a POST (a GET never changes progress)."""
-    status, _ = _send(client, launch_id, f"/l1/page/{step}/view", f"/l1/page/{step}", {})
+    status, _ = browser.view(step)
     assert status == 200
 
 
 def test_wrong_then_right_scores_below_full_marks(mini_app: Flask) -> None:
-    client, user_id, launch_id = _mini_client(mini_app)
+    browser, user_id = _mini_browser(mini_app)
     for step in ("01-intro", "02-check", "03-thinking"):
-        _view(client, launch_id, step)
+        _view(browser, step)
     check = "/l1/page/02-check"
-    page = _get(client, launch_id, check)
+    page = browser.get(check)[1]
     assert "Your first answer to each question counts toward your score" in page
-    _send(client, launch_id, f"{check}/answer", check, {"question": "q-one", "option": "b"})  # wrong
-    _, retried = _send(client, launch_id, f"{check}/answer", check, {"question": "q-one", "option": "a"})  # right
+    browser.post(f"{check}/answer", {"question": "q-one", "option": "b"})  # wrong
+    _, retried = browser.post(f"{check}/answer", {"question": "q-one", "option": "a"})  # right
     assert "You got this one right." in retried  # retries stay for learning, with feedback
-    _send(client, launch_id, f"{check}/answer", check, {"question": "q-two", "option": ["a", "b"]})  # right
-    status, done = _send(
-        client,
-        launch_id,
-        "/l1/page/reflection",
-        "/l1/page/reflection",
-        {"action": "submit", "version": "0", **REFLECTION},
-    )
+    browser.post(f"{check}/answer", {"question": "q-two", "option": ["a", "b"]})  # right
+    status, done = browser.post("/l1/page/reflection", {"action": "submit", "version": "0", **REFLECTION})
     assert status == 200 and "You have completed L1" in done
     assert "1 of 2" in done and "50%" in done  # the first answer to q-one was wrong
     with mini_app.extensions["swott.db"].session() as session:
@@ -152,20 +115,14 @@ def test_wrong_then_right_scores_below_full_marks(mini_app: Flask) -> None:
 
 
 def test_skipping_every_check_blocks_the_reflection_with_a_reason(mini_app: Flask) -> None:
-    client, user_id, launch_id = _mini_client(mini_app)
+    browser, user_id = _mini_browser(mini_app)
     for step in ("01-intro", "02-check", "03-thinking"):
-        _view(client, launch_id, step)
-    form = _get(client, launch_id, "/l1/page/reflection")
+        _view(browser, step)
+    form = browser.get("/l1/page/reflection")[1]
     # Said before the learner writes: what is left, with a link to each page.
     assert "Before you can submit" in form and "2 questions left" in form
     assert "To complete this module, view every page, answer every knowledge-check question and submit" in form
-    status, refused = _send(
-        client,
-        launch_id,
-        "/l1/page/reflection",
-        "/l1/page/reflection",
-        {"action": "submit", "version": "0", **REFLECTION},
-    )
+    status, refused = browser.post("/l1/page/reflection", {"action": "submit", "version": "0", **REFLECTION})
     assert status == 400
     assert "Your reflection was not submitted" in refused
     assert "once you have answered every knowledge-check question: 2 are still unanswered" in refused
@@ -178,26 +135,18 @@ def test_skipping_every_check_blocks_the_reflection_with_a_reason(mini_app: Flas
 
 
 def test_a_draft_can_still_be_saved_while_checks_are_outstanding(mini_app: Flask) -> None:
-    client, _user_id, launch_id = _mini_client(mini_app)
-    status, saved = _send(
-        client,
-        launch_id,
-        "/l1/page/reflection",
-        "/l1/page/reflection",
-        {"action": "save", "version": "0", **REFLECTION},
-    )
+    browser, _user_id = _mini_browser(mini_app)
+    status, saved = browser.post("/l1/page/reflection", {"action": "save", "version": "0", **REFLECTION})
     assert status == 200 and "Your draft is saved" in saved
 
 
 def test_the_stages_carry_into_the_record_and_stay_editable(mini_app: Flask) -> None:
-    client, _user_id, launch_id = _mini_client(mini_app)
+    browser, _user_id = _mini_browser(mini_app)
     stages = {
         k: REFLECTION[k] for k in ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan")
     }
-    status, page = _send(
-        client, launch_id, "/l1/page/reflection", "/l1/page/reflection",
-        {"action": "carry", "version": "0", **stages, "cpd_impact": "Already mine."},
-    )  # fmt: skip
+    carried: dict[str, object] = {"action": "carry", "version": "0", **stages, "cpd_impact": "Already mine."}
+    status, page = browser.post("/l1/page/reflection", carried)
     assert status == 200 and "Your draft is saved" in page
     assert "Your Social Work England CPD record" in page
     assert 'name="cpd_description" rows="5"' in page and ">A review meeting.</textarea>" in page

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from lti_tool.models import Attempt, Reflection, ScoreRecord
 from lti_tool.views.l1 import usable_brand_colour
@@ -57,13 +58,22 @@ class Browser:
         return self.post(f"/l1/page/{step}/view", {})
 
     def post(self, path: str, data: dict[str, object]) -> tuple[int, str]:
+        response = self.client.post(
+            self.url(path), data={**data, "csrf_token": self._token(path)}, follow_redirects=True
+        )
+        return response.status_code, response.get_data(as_text=True)
+
+    def autosave(self, path: str, data: dict[str, object]) -> TestResponse:
+        """Save as the page's script does: `autosave=1`, answered in JSON (no redirect)."""
+        return self.client.post(self.url(path), data={**data, "autosave": "1", "csrf_token": self._token(path)})
+
+    def _token(self, path: str) -> str:
         # The token comes from the page the form is on, as in a browser.
         form_page = path.removesuffix("/answer").removesuffix("/notes").removesuffix("/view")
         _, page = self.get(form_page)
         token = CSRF.search(page)
         assert token is not None, "every player page carries a CSRF token"
-        response = self.client.post(self.url(path), data={**data, "csrf_token": token.group(1)}, follow_redirects=True)
-        return response.status_code, response.get_data(as_text=True)
+        return token.group(1)
 
 
 def _browser(app: Flask, learner: Learner) -> Browser:
@@ -158,13 +168,7 @@ def test_thinking_notes_are_saved_without_javascript_and_shown_in_the_reflection
 
 def test_notes_autosave_answers_in_json(app: Flask, app_session: Session) -> None:
     browser = _browser(app, _learner(app_session))
-    _, page = browser.get("/l1/page/03-thinking")
-    token = CSRF.search(page)
-    assert token is not None
-    response = browser.client.post(
-        browser.url("/l1/page/03-thinking/notes"),
-        data={"note-think-one": "draft note", "autosave": "1", "csrf_token": token.group(1)},
-    )
+    response = browser.autosave("/l1/page/03-thinking/notes", {"note-think-one": "draft note"})
     assert response.status_code == 200 and response.get_json() == {"saved": True, "versions": {"think-one": 1}}
     _, page = browser.get("/l1/page/03-thinking")
     assert "draft note</textarea>" in page
@@ -225,13 +229,7 @@ def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, app_
     status, html = browser.post("/l1/page/reflection", {"action": "save", "version": "0", "feelings": "Tab B"})
     assert status == 409 and "changed in another tab" in html
     assert "Tab B</textarea>" in html  # what the learner typed stays on screen
-    _, token_page = browser.get("/l1/page/reflection")
-    token = CSRF.search(token_page)
-    assert token is not None
-    response = browser.client.post(
-        browser.url("/l1/page/reflection"),
-        data={"autosave": "1", "version": "0", "feelings": "Tab B again", "csrf_token": token.group(1)},
-    )
+    response = browser.autosave("/l1/page/reflection", {"version": "0", "feelings": "Tab B again"})
     assert response.status_code == 409 and response.get_json()["conflict"] is True
     app_session.expire_all()
     stored = app_session.scalars(select(Reflection).where(Reflection.user_id == learner.user.id)).one()
@@ -240,13 +238,7 @@ def test_a_stale_tab_gets_a_conflict_and_nothing_is_overwritten(app: Flask, app_
 
 def test_autosave_returns_the_new_version_and_identifying_warnings(app: Flask, app_session: Session) -> None:
     browser = _browser(app, _learner(app_session))
-    _, page = browser.get("/l1/page/reflection")
-    token = CSRF.search(page)
-    assert token is not None
-    response = browser.client.post(
-        browser.url("/l1/page/reflection"),
-        data={"autosave": "1", "version": "0", "description": "I met Mrs Khan.", "csrf_token": token.group(1)},
-    )
+    response = browser.autosave("/l1/page/reflection", {"version": "0", "description": "I met Mrs Khan."})
     body = response.get_json()
     assert response.status_code == 200 and body["version"] == 1
     assert body["warnings"] == [{"field": "description", "message": "“Mrs Khan” looks like a title and surname."}]

@@ -173,13 +173,7 @@ def test_racing_saves_of_different_prompts_both_land(
 
 def test_a_reflection_box_over_the_limit_autosaves_to_a_plain_refusal(app: Flask, app_session: Session) -> None:
     browser = _browser(app, _learner(app_session))
-    _, page = browser.get("/l1/page/reflection")
-    match = CSRF.search(page)
-    assert match is not None
-    response = browser.client.post(
-        browser.url("/l1/page/reflection"),
-        data={"autosave": "1", "csrf_token": match.group(1), "version": "0", "feelings": "z" * 20_001},
-    )
+    response = browser.autosave("/l1/page/reflection", {"version": "0", "feelings": "z" * 20_001})
     body = response.get_json()
     assert response.status_code == 400 and body["saved"] is False
     assert "20,001 characters long" in body["message"] and "at most 20,000 characters" in body["message"]

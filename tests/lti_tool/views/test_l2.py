@@ -20,16 +20,8 @@ from lti_tool.dates import to_uk
 from lti_tool.lti import deep_linking
 from lti_tool.models import GroupFeedback, GroupSession, ScoreRecord, utcnow
 from lti_tool.services import l2
-from tests.lti_tool.l2_factories import (
-    Course,
-    csrf_from,
-    finish_l1,
-    launch_of,
-    local_platform,
-    make_course,
-    sign_in,
-    toolkit,
-)
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import csrf_from, finish_l1, launch_of, local_platform, sign_in, toolkit
 
 
 @dataclass

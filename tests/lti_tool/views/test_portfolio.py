@@ -15,9 +15,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from lti_tool.models import ExternalCpd, Platform, Reflection, utcnow
+from lti_tool.models import ExternalCpd, Reflection, utcnow
 from lti_tool.services import regulators
-from tests.lti_tool.l2_factories import Course, csrf_from, finish_l1, launch_of, local_platform, make_course, sign_in
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import csrf_from, finish_l1, launch_of, local_platform, set_regulator, sign_in
 
 
 @dataclass
@@ -276,14 +277,6 @@ def test_exports_hold_cpd_done_elsewhere_pdf_tagged_and_spreadsheet_readable(wor
 # --- Regulators ----------------------------------------------------------------------------------------
 
 
-def _platform_regulator(world: World, code: str) -> None:
-    with world.app.extensions["swott.db"].session() as session:
-        platform = session.get(Platform, world.course.platform.id)
-        assert platform is not None
-        platform.default_regulator = code
-        session.commit()
-
-
 @pytest.mark.parametrize(
     ("code", "counter", "label", "export_text"),
     [
@@ -296,7 +289,7 @@ def _platform_regulator(world: World, code: str) -> None:
 def test_each_regulators_learner_sees_its_counter_fields_and_export(
     world: World, code: str, counter: str, label: str, export_text: str
 ) -> None:
-    _platform_regulator(world, code)
+    set_regulator(world.app, world.course, code)
     client = world.client("a")
     page = client.get("/portfolio/").get_data(as_text=True)
     regulator = regulators.get(code)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import pytest
 from flask import Flask
@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
-from lti_tool.models import Platform, utcnow
-from tests.lti_tool.l2_factories import Course, csrf_from, finish_l1, launch_of, local_platform, make_course, sign_in
+from lti_tool.models import utcnow
+from tests.lti_tool.factories import Course
+from tests.lti_tool.l2_factories import course_in, csrf_from, launch_of, set_regulator, sign_in
 from tests.lti_tool.views.test_l1_welsh import english_fragments, interface_text
 from toolkits.cpd import CPD_TYPES
 
@@ -46,20 +47,8 @@ REGULATORS = {
 
 
 @pytest.fixture
-def course(app: Flask) -> Iterator[Course]:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=1, platform=local_platform(session))
-        finish_l1(session, course, course.learners[0])
-        session.commit()
-    yield course
-
-
-def _regulator(app: Flask, course: Course, code: str) -> None:
-    with app.extensions["swott.db"].session() as session:
-        platform = session.get(Platform, course.platform.id)
-        assert platform is not None
-        platform.default_regulator = code
-        session.commit()
+def course(app: Flask) -> Course:
+    return course_in(app, learners=1, finished=1)
 
 
 def _welsh_learner(app: Flask, course: Course) -> FlaskClient:
@@ -98,7 +87,7 @@ def _assert_welsh(html: str, *welsh: str) -> None:
 
 @pytest.mark.parametrize("code", list(REGULATORS))
 def test_every_portfolio_page_is_in_welsh_for_each_regulator(app: Flask, course: Course, code: str) -> None:
-    _regulator(app, course, code)
+    set_regulator(app, course, code)
     client = _welsh_learner(app, course)
     counter, label, _ = REGULATORS[code]
     form = client.get("/portfolio/records/add").get_data(as_text=True)
@@ -130,7 +119,7 @@ def test_every_portfolio_page_is_in_welsh_for_each_regulator(app: Flask, course:
 
 @pytest.mark.parametrize("code", list(REGULATORS))
 def test_the_exports_are_in_welsh_in_the_regulators_shape(app: Flask, course: Course, code: str) -> None:
-    _regulator(app, course, code)
+    set_regulator(app, course, code)
     client = _welsh_learner(app, course)
     assert _post(client, "/portfolio/records/add", RECORD).status_code == 303
     _, label, section = REGULATORS[code]
@@ -153,7 +142,7 @@ def test_the_exports_are_in_welsh_in_the_regulators_shape(app: Flask, course: Co
 
 
 def test_the_employer_verification_page_is_in_welsh_for_a_welsh_session(app: Flask, course: Course) -> None:
-    _regulator(app, course, "sssc")
+    set_regulator(app, course, "sssc")
     client = _welsh_learner(app, course)
     made = _post(client, "/portfolio/verification", {}, "/portfolio/").get_data(as_text=True)
     _assert_welsh(made, "Eich dolen ddilysu", "Copïwch y ddolen nawr")

@@ -25,8 +25,9 @@ from lti_tool.models import LtiUser, ProgrammeEvent
 from lti_tool.services.programmes import meetings, runs
 from tests.lti_tool.evaluation.programme_support import AFTER_END, finish_programme
 from tests.lti_tool.evaluation.support import complete_toolkit
+from tests.lti_tool.factories import make_course
 from tests.lti_tool.l1_factories import sign_in
-from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, make_course, toolkit
+from tests.lti_tool.l2_factories import csrf_from, launch_of, local_platform, toolkit
 from tests.lti_tool.l2_factories import sign_in as sign_in_l2
 from tests.lti_tool.programme_factories import Cohort, make_cohort, template
 from tests.lti_tool.views.test_l1_welsh import interface_text

@@ -12,7 +12,7 @@ from lti_tool.lti.roles import Role
 from lti_tool.lti.session import CurrentLaunch
 from tests.lti_tool.evaluation.support import answer_both
 from tests.lti_tool.l1_factories import sign_in
-from tests.lti_tool.l2_factories import launch_of, local_platform, make_course
+from tests.lti_tool.l2_factories import course_in, launch_of, local_platform
 from tests.lti_tool.l2_factories import sign_in as sign_in_l2
 from tests.lti_tool.programme_factories import make_cohort
 from tests.lti_tool.views.test_portfolio_welsh import _assert_welsh
@@ -41,9 +41,7 @@ def test_the_programme_timeline_is_in_welsh(app: Flask) -> None:
 
 
 def test_the_evaluation_report_is_in_welsh_with_and_without_enough_answers(app: Flask) -> None:
-    with app.extensions["swott.db"].session() as session:
-        course = make_course(session, learners=5, platform=local_platform(session))
-        session.commit()
+    course = course_in(app, learners=5)
     lead = app.test_client()
     sign_in_l2(lead, dataclasses.replace(launch_of(course, course.facilitator, part="l1", role="facilitator"),
                                          locale="cy-GB"))  # fmt: skip

@@ -10,7 +10,8 @@ from lti_tool.models import LtiUser
 from lti_tool.services import portfolio, regulators
 from lti_tool.services.portfolio import records
 from lti_tool.services.regulators import Registrant
-from tests.lti_tool.l2_factories import Course, catalogue, finish_l1, make_course, submitted_reflection
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import catalogue, finish_l1, submitted_reflection
 
 
 def _l2_reflection(session: Session, course: Course, user: LtiUser, when: datetime, **extra: str) -> None:
