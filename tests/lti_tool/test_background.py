@@ -26,7 +26,7 @@ def _commit_a_score_in_a_request(
         outbox.enqueue_score(
             session,
             resource_link_id=course.link_id,
-            user_id=course.learners[0],
+            user_id=course.learners[0].id,
             score_given=graded,
             score_maximum=100.0,
             activity_progress=activity,

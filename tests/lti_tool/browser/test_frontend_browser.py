@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from tests.conftest import make_app
 from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
-from tests.lti_tool.lti.lti_platform import serve
+from tests.lti_tool.lti.http_support import serve
 from tests.lti_tool.test_frontend import PAGE, _Hours
 
 pytestmark = [

@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from lti_tool.errors import NotFound
 from tests.conftest import make_app
 from tests.lti_tool.browser.support import AXE, assert_accessible, assert_no_horizontal_scroll
-from tests.lti_tool.lti.lti_platform import serve
+from tests.lti_tool.lti.http_support import serve
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,7 +15,8 @@ from lti_tool.services import dashboard
 from tests.lti_tool.evaluation.programme_support import AFTER_END
 from tests.lti_tool.evaluation.support import answer_both
 from tests.lti_tool.evaluation.test_programme_session_feedback import _give, _register
-from tests.lti_tool.l2_factories import Course, finish_l1, launch_of, local_platform, make_course, sign_in
+from tests.lti_tool.factories import Course, make_course
+from tests.lti_tool.l2_factories import finish_l1, launch_of, local_platform, sign_in
 from tests.lti_tool.views.test_programme_times import _lead
 from tests.lti_tool.views.test_programme_views import make_world
 
