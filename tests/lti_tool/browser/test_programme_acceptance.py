@@ -44,8 +44,14 @@ from lti_tool.views.programmes import common, lead, learner
 from sandbox_platform.model import User
 from tests.lti_tool.browser.support import go_in_frame, open_in_lms_frame, tool_frame
 from tests.lti_tool.l1_stack import Stack, running_stack
-from tests.lti_tool.lti.programme_http import Person, sandbox_gradebook, work_through_l1
-from tests.lti_tool.lti.test_programme_gradebook import PROGRAMME, run_toolkit_l2
+from tests.lti_tool.lti.programme_http import (
+    PROGRAMME,
+    Person,
+    add_programme_placement,
+    sandbox_gradebook,
+    work_through_l1,
+)
+from tests.lti_tool.lti.test_programme_gradebook import run_toolkit_l2
 from tests.lti_tool.programme_factories import catalogue, template
 
 SHOTS = Path("/tmp/shots/programmes")
@@ -67,13 +73,7 @@ def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sta
         for n, (key, name) in enumerate(SUPPORTERS):
             given, family = name.split()
             platform.users[key] = User(key, str(3000 + n), given, family, f"{given.lower()}@example.org", staff)
-        placement = platform.add_placement(
-            title=PROGRAMME,
-            custom={"programme_id": "ten-week-cohort", "part": "programme"},
-            line_item={"label": PROGRAMME, "scoreMaximum": 100, "resourceId": "programme:ten-week-cohort",
-                       "tag": "swott-programme"},
-        )  # fmt: skip
-        yield stack, placement.id
+        yield stack, add_programme_placement(platform)
 
 
 def _inject_clock(monkeypatch: pytest.MonkeyPatch, moment: Any) -> None:

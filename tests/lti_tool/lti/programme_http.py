@@ -22,6 +22,21 @@ from toolkits.model import Toolkit
 TOKEN = re.compile(r'<input(?=[^>]*name="csrf_token")[^>]*value="([^"]+)"')
 
 
+PROGRAMME = "Programme: Ten weeks of practice development"
+
+
+def add_programme_placement(platform: Any) -> str:
+    """The course's placement for the ten-week programme, with its gradebook column, as a lead adds it in
+    Moodle; returns the placement's id."""
+    placement = platform.add_placement(
+        title=PROGRAMME,
+        custom={"programme_id": "ten-week-cohort", "part": "programme"},
+        line_item={"label": PROGRAMME, "scoreMaximum": 100, "resourceId": "programme:ten-week-cohort",
+                   "tag": "swott-programme"},
+    )  # fmt: skip
+    return str(placement.id)
+
+
 @dataclass
 class Person:
     """One person's HTTP session in the tool, launched from a sandbox placement."""

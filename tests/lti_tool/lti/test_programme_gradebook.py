@@ -20,22 +20,22 @@ from lti_tool import web
 from lti_tool.dates import UK_TIME
 from lti_tool.models import LtiUser, ProgrammeEvent, ProgrammeRun, ResourceLink
 from tests.lti_tool.l1_stack import Stack, running_stack
-from tests.lti_tool.lti.programme_http import Person, launch_of, sandbox_gradebook, work_through_l1
+from tests.lti_tool.lti.programme_http import (
+    PROGRAMME,
+    Person,
+    add_programme_placement,
+    launch_of,
+    sandbox_gradebook,
+    work_through_l1,
+)
 
-PROGRAMME = "Programme: Ten weeks of practice development"
 L2S = ("participation-l2", "assessment-l2", "safeguarding-l2")
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[tuple[Stack, str]]:
     with running_stack(tmp_path, toolkits_dir="", toolkit_id="participatory-practice") as stack:
-        placement = stack.platform.add_placement(
-            title=PROGRAMME,
-            custom={"programme_id": "ten-week-cohort", "part": "programme"},
-            line_item={"label": PROGRAMME, "scoreMaximum": 100, "resourceId": "programme:ten-week-cohort",
-                       "tag": "swott-programme"},
-        )  # fmt: skip
-        yield stack, placement.id
+        yield stack, add_programme_placement(stack.platform)
 
 
 def run_toolkit_l2(lead: Person, run_id: int, event: ProgrammeEvent, present_user_ids: list[int]) -> None:
