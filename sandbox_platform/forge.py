@@ -187,7 +187,7 @@ class Forge:
         """
         target = tool_url + "/lti/launch"
         # A started launch, as `launch_url` starts one, then given to the scripted user and claims.
-        launch = self.platform._start(
+        launch = self.platform.begin_launch(
             user="learner1", client_id=self.client_id, message_type=RESOURCE_LINK_REQUEST, placement_id=None
         )
         launch.user_key = login_hint
@@ -236,8 +236,7 @@ class Forge:
         data = settings.get("data")
         if isinstance(data, str):
             request = DeepLinkRequest(data, self.client_id, self.deployment_id, user_key, time.time())
-            with self.platform._lock:
-                self.platform._state.deep_links[data] = request
+            self.platform.expect_deep_link(request)
 
     def _record_deep_link_return(self) -> None:
         if request.method == "POST" and request.path == "/deep_linking/return":

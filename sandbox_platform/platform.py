@@ -249,7 +249,9 @@ class Platform:
 
     # ----- launches ---------------------------------------------------------------------------
 
-    def _start(self, *, user: str, client_id: str, message_type: str, placement_id: str | None) -> PendingLaunch:
+    def begin_launch(self, *, user: str, client_id: str, message_type: str, placement_id: str | None) -> PendingLaunch:
+        """Record a launch the platform is beginning for `user` (its single-use `lti_message_hint`), as a
+        learner's or teacher's click does; `launch_url` and a test's forged launch both begin here."""
         launch = PendingLaunch(
             hint=secrets.token_urlsafe(16),
             client_id=client_id,
@@ -301,7 +303,7 @@ class Platform:
             chosen = placements[0]
         else:
             chosen = placement if isinstance(placement, Placement) else self.placement(placement)
-        launch = self._start(
+        launch = self.begin_launch(
             user=user, client_id=chosen.client_id, message_type=RESOURCE_LINK_REQUEST, placement_id=chosen.id
         )
         return _with_query(*self.login_initiation(launch, storage_target))
@@ -309,8 +311,15 @@ class Platform:
     def deep_link_url(self, user: str = "facilitator", client_id: str | None = None, storage_target: str = "") -> str:
         """Start a deep linking launch ("Add a toolkit") for `user`; the URL to open."""
         tool = self.tool(client_id)
-        launch = self._start(user=user, client_id=tool.client_id, message_type=DEEP_LINKING_REQUEST, placement_id=None)
+        launch = self.begin_launch(
+            user=user, client_id=tool.client_id, message_type=DEEP_LINKING_REQUEST, placement_id=None
+        )
         return _with_query(*self.login_initiation(launch, storage_target))
+
+    def expect_deep_link(self, request: DeepLinkRequest) -> None:
+        """Accept one Deep Linking response echoing `request.data` (DL 2.0 §4.4.9 `data`)."""
+        with self._lock:
+            self._state.deep_links[request.data] = request
 
     def find_launch(self, hint: str) -> PendingLaunch | None:
         with self._lock:
@@ -356,14 +365,7 @@ class Platform:
                 lineitem_url = self.line_item_url(tool, placement.line_item_id)
         else:
             data = secrets.token_urlsafe(16)
-            with self._lock:
-                self._state.deep_links[data] = DeepLinkRequest(
-                    data=data,
-                    client_id=tool.client_id,
-                    deployment_id=tool.deployment_id,
-                    user_key=user.key,
-                    created=time.time(),
-                )
+            self.expect_deep_link(DeepLinkRequest(data, tool.client_id, tool.deployment_id, user.key, time.time()))
             body.update(
                 claims.deep_linking_claims(
                     return_url=self.config.url("/deep_linking/return"),
