@@ -72,7 +72,7 @@ def test_the_follow_up_and_its_thanks_are_in_welsh(app: Flask, course: Course) -
     client = _welsh(app, course, "l2")
     page = _text(client.get("/player/session"))
     _assert_welsh(page, "A wnaethoch chi gyflawni eich cam gweithredu?", "Yr hyn a gynlluniwyd gennych",
-                  "Cwrdd â phob plentyn yn gyntaf", "Yn rhannol", "Cadw fy ateb", "Gofynnwch i mi eto",
+                  "Cwrdd â phob plentyn yn gyntaf", "Yn rhannol", "Cadw fy ateb", "Gofynnwch i mi nes ymlaen",
                   "Peidiwch â gofyn i mi eto", "Ionawr 2027")  # fmt: skip
     refused = client.post("/evaluation/follow-up", data={"csrf_token": csrf_from(client, "/evaluation/follow-up"),
                                                          "action": "send"})  # fmt: skip
@@ -134,7 +134,7 @@ def test_the_operator_report_across_councils_is_in_welsh_for_a_welsh_session(app
     assert client.get(f"/language/cy?next={quote(url)}").status_code in (302, 303)
     page = _text(client.get(url))
     _assert_welsh(page, "Tîm SWOTT", "Gwerthuso ar draws cynghorau", "Fesul cyngor", "Cyngor", "Wedi ateb y ddwy waith",
-                  "Hyder cyfartalog ar draws pob canlyniad")  # fmt: skip
+                  "Hyder cyfartalog ar draws pob deilliant dysgu")  # fmt: skip
     assert f'<span lang="en-GB">{toolkit().title}</span>' in page
 
 
