@@ -141,6 +141,20 @@ def finish_l1(stack: Stack, page: Any) -> None:
     page.wait_for_load_state("load")
 
 
+def move_to_agenda_item(page: Any, frame: Any, index: int) -> Any:
+    """The facilitator presses Next until agenda item `index` (from 0) is current; the tool's frame.
+
+    Each press waits for the following item to be marked current, which proves the press landed: a wait
+    for a Next button alone passes on the page before the press too, and a learner launching straight
+    after could then still see the earlier item.
+    """
+    for step in range(1, index + 1):
+        frame.click("button[value=next]")
+        frame = tool_frame(page)
+        frame.locator(f".l2-agenda li:nth-child({step + 1})[aria-current=step]").wait_for()
+    return frame
+
+
 def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any, stack: Stack) -> None:
     kit = toolkit()
     facilitator_browser = chromium.new_context()
@@ -531,10 +545,7 @@ def test_every_l2_page_in_the_lms_frame_passes_axe_at_320_and_1280(chromium: Any
     frame = tool_frame(fac)
     frame.locator("#attendance").wait_for()
     # An action learning set has no written-reflections item: its last item opens the reflection.
-    for _ in range(l2.reflection_item_index(l2.agenda_for(kit, "action-learning-set"))):
-        frame.click("button[value=next]")
-        frame = tool_frame(fac)
-        frame.locator("button[value=next]").wait_for()
+    frame = move_to_agenda_item(fac, frame, l2.reflection_item_index(l2.agenda_for(kit, "action-learning-set")))
     frame = tool_frame(learner)
     frame.locator("#l2-reflection-open").wait_for(timeout=POLL_WAIT_MS)
     frame.click("#l2-reflection-open a")
@@ -605,10 +616,7 @@ def test_keyboard_only_scheduling_and_reflection_and_a_closed_tab_keeps_the_text
     frame.click("text=Save attendance")
     frame = tool_frame(fac)
     frame.locator("#attendance").wait_for()
-    for _ in range([a.title for a in kit.l2.agenda].index("Actions and written reflections")):
-        frame.click("button[value=next]")
-        frame = tool_frame(fac)
-        frame.locator("button[value=next]").wait_for()
+    frame = move_to_agenda_item(fac, frame, [a.title for a in kit.l2.agenda].index("Actions and written reflections"))
 
     # --- The reflection: typed, the tab closed without saving, relaunched: the text is there ---------------
     learner = learner_context.new_page()
