@@ -14,7 +14,7 @@ from lti_tool import branding, csrf, dates, errors, framing, headers, i18n, laun
 from lti_tool.background import Background
 from lti_tool.db import Database
 from lti_tool.settings import check_settings, database_url, development_secret, load_settings
-from lti_tool.templating import SwottEnvironment
+from lti_tool.templating import PROCESS_BYTECODE, SwottEnvironment
 from lti_tool.views import (
     admin,
     catalogue,
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_relative_config=True)
     app.jinja_environment = SwottEnvironment  # before anything reads app.jinja_env
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": PROCESS_BYTECODE}  # one compile per process
     settings = load_settings()
     if test_config:
         settings = settings.with_overrides(test_config)

@@ -48,7 +48,7 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str]) -> str:
 
 @pytest.mark.slow
 def test_an_installed_wheel_starts_with_the_same_defaults_as_the_clone(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SWOTT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWOTT_") and k != "PYTHONPATH"}
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "build", "dist",
                                                                 "*.egg-info", "__pycache__", "instance"))  # fmt: skip
