@@ -8,6 +8,7 @@ page or a frame.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -245,3 +246,15 @@ class PageChecks:
 
     def assert_clean(self) -> None:
         assert self.problems == [], "\n".join(self.problems)
+
+
+def save_attendance(target: Any) -> None:
+    """Press "Save attendance" on the L2 run page (`target`: the page, or the tool's frame) and wait for the
+    run page it redirects to, `…/run#attendance`.
+
+    The page before the press has the same button and heading, so waiting for either proves nothing: a
+    press still in flight when the next one (closing the session) starts is cancelled by the browser, and
+    the learner is then refused their reflection as not attending.
+    """
+    target.locator("button[value=attendance]").click()
+    target.wait_for_url(re.compile(r"#attendance$"))

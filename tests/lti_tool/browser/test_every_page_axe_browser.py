@@ -29,6 +29,7 @@ from tests.lti_tool.browser.support import (
     lms_stack,
     needs_axe,
     open_in_lms_frame,
+    save_attendance,
     tool_frame,
 )
 from tests.lti_tool.l2_factories import catalogue
@@ -323,7 +324,8 @@ def _walk_every_page(chromium: Any, stack: LmsStack, checks: PageChecks, t: Say)
     frame.locator("input[name=present]").first.wait_for()
     for box in frame.locator("input[name=present]").all():
         box.check()
-    frame = _click(fac, t("Save attendance"), t("Save attendance"))
+    save_attendance(tool_frame(fac))
+    frame = tool_frame(fac)
     frame.click("button[value=close]")
     frame = tool_frame(fac)
     frame.locator("#confirm").wait_for()

@@ -35,6 +35,7 @@ from tests.lti_tool.browser.support import (
     assert_no_horizontal_scroll,
     lms_stack,
     open_in_lms_frame,
+    save_attendance,
     tool_frame,
 )
 from tests.lti_tool.l2_factories import toolkit
@@ -255,7 +256,7 @@ def test_a_facilitated_l2_from_scheduling_to_grades_and_dashboard(chromium: Any,
     # Attendance, then close.
     for name in ("learner1", "learner2"):
         fac.check(f"label:text-is('{names[name]}') >> xpath=preceding-sibling::input")
-    fac.click("text=Save attendance")
+    save_attendance(fac)
     close_session(fac)
 
     # --- Both learners keep their feedforward and write the L2 reflection ---------------------------
@@ -541,9 +542,8 @@ def test_every_l2_page_in_the_lms_frame_passes_axe_at_320_and_1280(chromium: Any
     fac.set_viewport_size({"width": 1280, "height": 900})
     frame = tool_frame(fac)
     frame.locator("form:has(input[name=present])").get_by_label(names["learner1"]).check()
-    frame.click("text=Save attendance")
+    save_attendance(frame)
     frame = tool_frame(fac)
-    frame.locator("#attendance").wait_for()
     # An action learning set has no written-reflections item: its last item opens the reflection.
     frame = move_to_agenda_item(fac, frame, l2.reflection_item_index(l2.agenda_for(kit, "action-learning-set")))
     frame = tool_frame(learner)
@@ -613,9 +613,8 @@ def test_keyboard_only_scheduling_and_reflection_and_a_closed_tab_keeps_the_text
     frame.click("#confirm")  # tomorrow's session, started today
     frame = tool_frame(fac)
     frame.locator("form:has(input[name=present])").get_by_label(stack.platform.user("learner1").name).check()
-    frame.click("text=Save attendance")
+    save_attendance(frame)
     frame = tool_frame(fac)
-    frame.locator("#attendance").wait_for()
     frame = move_to_agenda_item(fac, frame, [a.title for a in kit.l2.agenda].index("Actions and written reflections"))
 
     # --- The reflection: typed, the tab closed without saving, relaunched: the text is there ---------------
