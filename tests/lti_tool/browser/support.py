@@ -248,6 +248,19 @@ class PageChecks:
         assert self.problems == [], "\n".join(self.problems)
 
 
+def press(target: Any, control: Any, *, timeout: float = 15000) -> None:
+    """Press a button or link (`control`, a locator) that loads a new page in `target` (the page, or the
+    tool's frame) and wait for that page to load.
+
+    Waiting for something on the next page proves nothing when the page before shows it too (a heading,
+    the run page's buttons): the test then acts on the old page while the new one is in flight, and a
+    second press or `location.href` cancels the first, as a second click does for a person. A POST
+    answered with a redirect is one navigation, so this waits for the page at the end of it.
+    """
+    with target.expect_navigation(timeout=timeout):
+        control.click()
+
+
 def save_attendance(target: Any) -> None:
     """Press "Save attendance" on the L2 run page (`target`: the page, or the tool's frame) and wait for the
     run page it redirects to, `…/run#attendance`.
@@ -256,5 +269,5 @@ def save_attendance(target: Any) -> None:
     press still in flight when the next one (closing the session) starts is cancelled by the browser, and
     the learner is then refused their reflection as not attending.
     """
-    target.locator("button[value=attendance]").click()
+    press(target, target.locator("button[value=attendance]"))
     target.wait_for_url(re.compile(r"#attendance$"))

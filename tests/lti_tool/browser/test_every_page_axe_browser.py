@@ -29,6 +29,7 @@ from tests.lti_tool.browser.support import (
     lms_stack,
     needs_axe,
     open_in_lms_frame,
+    press,
     save_attendance,
     tool_frame,
 )
@@ -104,13 +105,12 @@ def stack(tmp_path: Path) -> Iterator[LmsStack]:
 
 def _click(page: Any, name: str, wait_text: str | None, *, role: str = "button") -> Any:
     """Press a button or follow a link in the tool's frame; wait for the next page's text (or its load)."""
-    tool_frame(page).get_by_role(role, name=name).first.click()
-    frame = tool_frame(page)
-    if wait_text is None:
-        frame.wait_for_load_state()
-        frame.locator("h1").first.wait_for(timeout=15000)
+    control = tool_frame(page).get_by_role(role, name=name).first
+    if wait_text is None:  # nothing to tell the next page by: wait for its load
+        press(tool_frame(page), control)
     else:
-        frame.get_by_text(wait_text).first.wait_for(timeout=15000)
+        control.click()
+        tool_frame(page).get_by_text(wait_text).first.wait_for(timeout=15000)
     return tool_frame(page)
 
 
@@ -148,8 +148,7 @@ def _skip_before_questions(page: Any, checks: PageChecks, name: str, t: Say = _e
     skip.or_(start).first.wait_for()
     if skip.count():
         checks.check(page, f"{name}-before-questionnaire")
-        skip.click()
-        tool_frame(page).locator("h1").first.wait_for()
+        press(tool_frame(page), skip)  # the questions page has an h1 too: wait for the L1 page itself
         return
     checks.check(page, f"{name}-l1-start")
     # On a phone, Start is on the first screen, not under the list of every page.
@@ -157,8 +156,7 @@ def _skip_before_questions(page: Any, checks: PageChecks, name: str, t: Say = _e
     start_top = tool_frame(page).evaluate("document.querySelector('#start').getBoundingClientRect().top")
     assert start_top < 700, f"Start is {start_top}px down the tool's page at 320 px"
     page.set_viewport_size({"width": 1280, "height": 900})
-    tool_frame(page).locator("#start").click()
-    tool_frame(page).locator("h1").first.wait_for()
+    press(tool_frame(page), tool_frame(page).locator("#start"))
 
 
 @pytest.mark.timeout(600)
@@ -282,8 +280,7 @@ def _walk_every_page(chromium: Any, stack: LmsStack, checks: PageChecks, t: Say)
         frame.click("#confirm")
     frame = tool_frame(fac)
     frame.locator("button[value=next]").wait_for()
-    frame.click("button[value=reveal]")
-    tool_frame(fac).locator("button[value=next]").wait_for()
+    press(frame, frame.locator("button[value=reveal]"))  # the page before has Next too
     run_path = "/l2/sessions/1/run"
     checks.check(fac, "l2-run-running")
     go_in_frame(fac, "/l2/sessions/1/screen", kit.title)
@@ -319,9 +316,8 @@ def _walk_every_page(chromium: Any, stack: LmsStack, checks: PageChecks, t: Say)
     frame = go_in_frame(fac, run_path, t("Save attendance"))
     checks.check(fac, "l2-run-pending-feedback")
     frame = tool_frame(fac)
-    frame.locator(".l2-pending li button[value=approve]").first.click()
+    press(frame, frame.locator(".l2-pending li button[value=approve]").first)  # its page has the boxes too
     frame = tool_frame(fac)
-    frame.locator("input[name=present]").first.wait_for()
     for box in frame.locator("input[name=present]").all():
         box.check()
     save_attendance(tool_frame(fac))
@@ -369,9 +365,7 @@ def _walk_every_page(chromium: Any, stack: LmsStack, checks: PageChecks, t: Say)
     frame = tool_frame(learner)
     for field_id in ("what", "so_what", "now_what", "cpd_description", "cpd_learnt", "cpd_impact", "cpd_peer"):
         frame.fill(f"#field-{field_id}", f"Written for {field_id}.")
-    frame.click("button[value=submit]")
-    tool_frame(learner).locator("h1").first.wait_for()
-    learner.wait_for_timeout(500)
+    press(frame, frame.locator("button[value=submit]"))
     checks.check(learner, "learner-after-l2-reflection")
     go_in_frame(learner, "/evaluation/after", None)
     checks.check(learner, "evaluation-after")
@@ -389,8 +383,7 @@ def _walk_every_page(chromium: Any, stack: LmsStack, checks: PageChecks, t: Say)
     go_in_frame(learner, "/portfolio/settings", None)
     checks.check(learner, "portfolio-settings")
     frame = go_in_frame(learner, "/portfolio/", None)
-    frame.locator("a[href*='/portfolio/reflections/']").first.click()
-    tool_frame(learner).locator("h1").first.wait_for()
+    press(frame, frame.locator("a[href*='/portfolio/reflections/']").first)
     checks.check(learner, "portfolio-reflection")
     go_in_frame(learner, "/certificates/", t("Your certificate"))
     checks.check(learner, "certificates")
