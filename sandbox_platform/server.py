@@ -24,13 +24,40 @@ class QuietRequestHandler(WSGIRequestHandler):
         path = self.path.split("?", 1)[0]
         log.debug("%s %s %s", self.command, path, code)
 
-    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
-        """Close the response a browser hung up on. Werkzeug closes it at the end of its clean-up, which
-        first reads what is left of the request; when that read meets the reset connection, the close is
-        skipped and a served file (a static script) stays open (werkzeug/serving.py, `execute`)."""
-        body = (environ or {}).pop(_BODY, None)
-        if body is not None and hasattr(body, "close"):
-            body.close()
+    def run_wsgi(self) -> None:
+        """Serve one request, then close its response whichever way serving ended.
+
+        Werkzeug closes the response at the end of its clean-up, which first reads what is left of the
+        request; when a browser hung up (a script it stopped loading, a range request it dropped), that
+        read or an earlier write fails and the close is skipped, so a served file stays open and Python
+        reports it later, in whichever test is running (werkzeug/serving.py, `run_wsgi.execute`).
+        `_CloseOnce` makes the second close harmless when Werkzeug did close it.
+        """
+        try:
+            super().run_wsgi()
+        finally:
+            body = getattr(self, "environ", {}).pop(_BODY, None)
+            if body is not None:
+                body.close()
+
+
+class _CloseOnce:
+    """A WSGI response that passes `close()` on once: Werkzeug and `QuietRequestHandler` may both close
+    it, and a Flask response runs its `call_on_close` callbacks on every close."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+        self._closed = False
+
+    def __iter__(self) -> Any:
+        return iter(self._body)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if hasattr(self._body, "close"):
+            self._body.close()
 
 
 class SandboxServer:
@@ -90,8 +117,8 @@ class SandboxServer:
         self._server = server
 
     def _dispatch(self, environ: Any, start_response: Any) -> Any:
-        body = self.app(environ, start_response)
-        environ[_BODY] = body  # for QuietRequestHandler.connection_dropped
+        body = _CloseOnce(self.app(environ, start_response))
+        environ[_BODY] = body  # for QuietRequestHandler.run_wsgi
         return body
 
     def start(self) -> SandboxServer:
