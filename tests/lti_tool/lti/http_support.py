@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -23,9 +22,9 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from sandbox_platform.forge import Forge
+from sandbox_platform.server import SandboxServer
 
 WSGIApp = Callable[[dict[str, Any], Any], Any]
 
@@ -52,16 +51,13 @@ def fixture_toolkits() -> Path:
 
 @contextmanager
 def serve(app: WSGIApp) -> Iterator[str]:
-    """Serve a WSGI app on a free 127.0.0.1 port in a thread; yields its base URL."""
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+    """Serve a WSGI app on a free 127.0.0.1 port in a thread; yields its base URL.
+
+    The sandbox's server, so every test server closes each response once however serving ended (a
+    browser dropping a script left a file open under Werkzeug's own handler: sandbox_platform/server.py).
+    """
+    with SandboxServer(app) as server:
+        yield server.url
 
 
 class Dispatcher:
