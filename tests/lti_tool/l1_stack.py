@@ -22,17 +22,7 @@ from lti_tool.services import registrations, subscriptions
 from sandbox_platform import SandboxServer
 from tests.conftest import make_app
 from tests.lti_tool.l1_factories import FIXTURE_TOOLKITS
-
-
-class Dispatcher:
-    """The tool's WSGI app, set once the server (and so the tool's base URL) exists."""
-
-    def __init__(self) -> None:
-        self.app: Flask | None = None
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        assert self.app is not None
-        return self.app(environ, start_response)
+from tests.lti_tool.lti.http_support import Dispatcher
 
 
 @dataclass

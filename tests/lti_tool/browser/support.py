@@ -192,7 +192,8 @@ def lms_stack(tmp_path: Path, placements: dict[str, dict[str, Any]]) -> Iterator
     keyword arguments); yields the stack with each placement's id under its key."""
     from sandbox_platform import SandboxServer
     from tests.conftest import make_app
-    from tests.lti_tool.l1_stack import Dispatcher, register_with_each_other
+    from tests.lti_tool.l1_stack import register_with_each_other
+    from tests.lti_tool.lti.http_support import Dispatcher
 
     sandbox = SandboxServer().start()
     dispatcher = Dispatcher()
